@@ -1,0 +1,37 @@
+import type { DataSource } from 'typeorm';
+import type { Actor } from '@pipeline/domain';
+import { DataLoader, groupedLoader, keyedLoader } from '@pipeline/server-kit';
+import type { Lead, LeadActivity } from './domain/lead';
+import type { SalesRep } from './domain/sales-rep';
+import { activitiesByLeadIds, findLeadsByIds, openLeadCounts } from './persistence/lead-repository';
+import { findRepsByIds } from './persistence/rep-repository';
+import type { LeadDeps } from './use-cases/deps';
+
+export interface LeadLoaders {
+  lead: DataLoader<string, Lead | null>;
+  rep: DataLoader<string, SalesRep | null>;
+  openLeadCount: DataLoader<string, number>;
+  activities: DataLoader<string, LeadActivity[]>;
+}
+
+export interface LeadContext {
+  actor: Actor;
+  deps: LeadDeps;
+  loaders: LeadLoaders;
+}
+
+// Loaders live for one request: batching without a cache that could serve stale or unauthorised rows later.
+export function createLoaders(dataSource: DataSource): LeadLoaders {
+  const manager = dataSource.manager;
+  return {
+    lead: keyedLoader((ids) => findLeadsByIds(manager, ids), (lead) => lead.id),
+    rep: keyedLoader((ids) => findRepsByIds(manager, ids), (rep) => rep.id),
+    openLeadCount: new DataLoader(async (ids) => {
+      const counts = await openLeadCounts(manager, ids);
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    activities: groupedLoader((ids) => activitiesByLeadIds(manager, ids), (activity) => activity.leadId),
+  };
+}
+
+export const createLeadContext = (actor: Actor, deps: LeadDeps): LeadContext => ({ actor, deps, loaders: createLoaders(deps.dataSource) });

@@ -1,0 +1,55 @@
+import { createCloudEvent, EVENT_TYPES, TOPICS, type EventDataMap, type LeadSnapshot } from '@pipeline/events';
+import type { OutboxEntry } from '@pipeline/persistence';
+import type { Lead } from '../domain/lead';
+import { effectiveScore } from '../domain/lead';
+import type { SalesRep } from '../domain/sales-rep';
+
+export const SOURCE = '/sales/lead-subgraph';
+
+export function leadSnapshot(lead: Lead): LeadSnapshot {
+  return {
+    name: lead.name,
+    company: lead.company,
+    email: lead.email,
+    industry: lead.industry,
+    region: lead.region,
+    source: lead.source,
+    sourceDetail: lead.sourceDetail,
+    status: lead.status,
+    score: effectiveScore(lead),
+    ownerId: lead.ownerId,
+    ownerTeamId: lead.ownerTeamId,
+    estimatedValue: lead.estimatedValue,
+    need: lead.qualification?.need ?? null,
+    opportunityId: lead.opportunityId,
+    createdAt: lead.createdAt.toISOString(),
+  };
+}
+
+type LeadEventType =
+  | typeof EVENT_TYPES.leadCreated
+  | typeof EVENT_TYPES.leadAssigned
+  | typeof EVENT_TYPES.leadQualified
+  | typeof EVENT_TYPES.leadDisqualified
+  | typeof EVENT_TYPES.leadConverted
+  | typeof EVENT_TYPES.leadUpdated;
+
+// Every lead event carries the lead's snapshot after the change, so consumers need no lookups.
+export function leadEvent<T extends LeadEventType>(type: T, lead: Lead, extra: Omit<EventDataMap[T], 'leadId' | 'version' | 'lead'>, time: Date): OutboxEntry {
+  const data = { leadId: lead.id, version: lead.version, lead: leadSnapshot(lead), ...extra } as EventDataMap[T];
+  return { topic: TOPICS.leadEvents, aggregateType: 'lead', event: createCloudEvent({ type, source: SOURCE, subject: lead.id, data, time }) };
+}
+
+export function repEvent(type: typeof EVENT_TYPES.repRegistered | typeof EVENT_TYPES.repUpdated, rep: SalesRep, time: Date): OutboxEntry {
+  return {
+    topic: TOPICS.repEvents,
+    aggregateType: 'rep',
+    event: createCloudEvent({
+      type,
+      source: SOURCE,
+      subject: rep.id,
+      time,
+      data: { repId: rep.id, name: rep.name, email: rep.email, role: rep.role, teamId: rep.teamId, active: rep.active, version: rep.version },
+    }),
+  };
+}

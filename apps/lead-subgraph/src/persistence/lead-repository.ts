@@ -1,0 +1,154 @@
+import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { conflict, type Visibility, type LeadSource, type LeadStatus } from '@pipeline/domain';
+import { decodeCursor, encodeCursor, type Page } from '@pipeline/persistence';
+import type { Lead, LeadActivity } from '../domain/lead';
+import { OPEN_LEAD_STATUSES } from '../domain/lead';
+import { LeadActivityEntity, LeadEntity, type LeadRow } from './entities';
+import { fromLead, toLead, toLeadActivity } from './mappers';
+
+export interface LeadListFilter {
+  status?: LeadStatus[] | null;
+  source?: LeadSource[] | null;
+  ownerId?: string | null;
+  industry?: string | null;
+  region?: string | null;
+  minScore?: number | null;
+  search?: string | null;
+  unassigned?: boolean | null;
+}
+
+const leads = (manager: EntityManager) => manager.getRepository(LeadEntity);
+
+function baseQuery(manager: EntityManager): SelectQueryBuilder<LeadRow> {
+  return leads(manager).createQueryBuilder('lead').leftJoinAndSelect('lead.owner', 'owner');
+}
+
+// Row-level visibility as SQL, so lists and counts see exactly what the caller may see.
+export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, visibility: Visibility, ownerColumn = 'lead.owner_id', teamColumn = 'owner.team_id'): SelectQueryBuilder<T> {
+  switch (visibility.kind) {
+    case 'all':
+      return query;
+    case 'team':
+      return query.andWhere(
+        new Brackets((where) => {
+          where.where(`${ownerColumn} IS NULL`).orWhere(`${ownerColumn} = :visibleUserId`, { visibleUserId: visibility.userId });
+          if (visibility.teamId) where.orWhere(`${teamColumn} = :visibleTeamId`, { visibleTeamId: visibility.teamId });
+        }),
+      );
+    case 'own':
+      return query.andWhere(`${ownerColumn} = :visibleUserId`, { visibleUserId: visibility.userId });
+  }
+}
+
+export async function findLeadsByIds(manager: EntityManager, ids: readonly string[]): Promise<Lead[]> {
+  if (ids.length === 0) return [];
+  const rows = await baseQuery(manager).where('lead.id IN (:...ids)', { ids: [...ids] }).getMany();
+  return rows.map(toLead);
+}
+
+export async function findLead(manager: EntityManager, id: string, forUpdate = false): Promise<Lead | null> {
+  const query = baseQuery(manager).where('lead.id = :id', { id });
+  // Locks the lead row only: the owner join is nullable, which FOR UPDATE cannot lock.
+  if (forUpdate) query.setLock('pessimistic_write', undefined, ['lead']);
+  const row = await query.getOne();
+  return row ? toLead(row) : null;
+}
+
+export async function findLeadByExternalIds(manager: EntityManager, externalIds: string[]): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const rows: Array<{ id: string; external_id: string }> = await manager.query('SELECT id, external_id FROM lead WHERE external_id = ANY($1::text[])', [externalIds]);
+  return new Map(rows.map((row) => [row.external_id, row.id]));
+}
+
+export async function listLeads(manager: EntityManager, filter: LeadListFilter, visibility: Visibility, first: number, after: string | null): Promise<Page<Lead>> {
+  const query = applyVisibility(baseQuery(manager), visibility);
+  if (filter.status?.length) query.andWhere('lead.status IN (:...statuses)', { statuses: filter.status });
+  if (filter.source?.length) query.andWhere('lead.source IN (:...sources)', { sources: filter.source });
+  if (filter.ownerId) query.andWhere('lead.owner_id = :ownerId', { ownerId: filter.ownerId });
+  if (filter.unassigned) query.andWhere('lead.owner_id IS NULL');
+  if (filter.industry) query.andWhere('lower(lead.industry) = lower(:industry)', { industry: filter.industry });
+  if (filter.region) query.andWhere('lower(lead.region) = lower(:region)', { region: filter.region });
+  if (filter.minScore !== null && filter.minScore !== undefined) query.andWhere('lead.score >= :minScore', { minScore: filter.minScore });
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+    query.andWhere(
+      new Brackets((where) =>
+        where.where('lead.name ILIKE :pattern', { pattern }).orWhere('lead.company ILIKE :pattern').orWhere('lead.email ILIKE :pattern'),
+      ),
+    );
+  }
+  const totalCount = await query.clone().getCount();
+  const cursor = decodeCursor(after, 2);
+  if (cursor) {
+    query.andWhere('(lead.created_at, lead.id) < (:cursorTime::timestamptz, :cursorId::uuid)', { cursorTime: cursor[0], cursorId: cursor[1] });
+  }
+  const rows = await query.orderBy('lead.created_at', 'DESC').addOrderBy('lead.id', 'DESC').take(first + 1).getMany();
+  return { items: rows.slice(0, first).map(toLead), hasNextPage: rows.length > first, totalCount };
+}
+
+export const leadCursor = (lead: Lead): string => encodeCursor([lead.createdAt.toISOString(), lead.id]);
+
+export async function insertLeads(manager: EntityManager, items: Lead[], createdBy: string | null): Promise<void> {
+  if (items.length === 0) return;
+  // Chunks keep each INSERT under PostgreSQL's bind-parameter limit.
+  for (let start = 0; start < items.length; start += 500) {
+    await leads(manager).insert(items.slice(start, start + 500).map((lead) => fromLead(lead, createdBy)));
+  }
+}
+
+// Optimistic write: the row changes only if nobody changed it since it was read.
+export async function updateLead(manager: EntityManager, lead: Lead, expectedVersion: number): Promise<void> {
+  const { id: _id, createdAt: _createdAt, createdBy: _createdBy, owner: _owner, ...changes } = fromLead(lead);
+  const result = await leads(manager).update({ id: lead.id, version: expectedVersion }, changes);
+  if (result.affected !== 1) throw conflict(`Lead ${lead.id} was changed by someone else; reload and retry`, { leadId: lead.id });
+}
+
+// A duplicate the caller cannot see is still a duplicate: the use case discloses only its id.
+export async function findOpenDuplicate(manager: EntityManager, email: string | null, company: string, name: string): Promise<Lead | null> {
+  const query = baseQuery(manager)
+    .where('lead.status IN (:...open)', { open: [...OPEN_LEAD_STATUSES] })
+    .andWhere(
+      new Brackets((where) => {
+        where.where('lower(lead.company) = :company AND lower(lead.name) = :name', { company: company.toLowerCase(), name: name.toLowerCase() });
+        if (email) where.orWhere('lower(lead.email) = :email', { email: email.toLowerCase() });
+      }),
+    );
+  const row = await query.orderBy('lead.created_at', 'ASC').getOne();
+  return row ? toLead(row) : null;
+}
+
+export async function openLeadCounts(manager: EntityManager, repIds?: readonly string[]): Promise<Map<string, number>> {
+  const rows: Array<{ owner_id: string; count: number }> = await manager.query(
+    `SELECT owner_id, count(*)::int AS count FROM lead
+      WHERE owner_id IS NOT NULL AND status = ANY($1::text[]) ${repIds ? 'AND owner_id = ANY($2::uuid[])' : ''}
+      GROUP BY owner_id`,
+    repIds ? [OPEN_LEAD_STATUSES, repIds] : [OPEN_LEAD_STATUSES],
+  );
+  return new Map(rows.map((row) => [row.owner_id, row.count]));
+}
+
+export async function insertActivity(manager: EntityManager, activity: LeadActivity): Promise<void> {
+  await manager.getRepository(LeadActivityEntity).insert({ ...activity, createdAt: new Date() });
+}
+
+export async function activitiesByLeadIds(manager: EntityManager, leadIds: readonly string[]): Promise<LeadActivity[]> {
+  if (leadIds.length === 0) return [];
+  const rows = await manager
+    .getRepository(LeadActivityEntity)
+    .createQueryBuilder('activity')
+    .where('activity.lead_id IN (:...leadIds)', { leadIds: [...leadIds] })
+    .orderBy('activity.occurred_at', 'DESC')
+    .getMany();
+  return rows.map(toLeadActivity);
+}
+
+export async function activityCount(manager: EntityManager, leadId: string): Promise<number> {
+  return manager.getRepository(LeadActivityEntity).count({ where: { leadId } });
+}
+
+// Two creations of the same person at once must not both pass the duplicate check: lock the match keys first
+// (email before company+name, always in that order, so no two transactions wait on each other in a cycle).
+export async function lockDuplicateKeys(manager: EntityManager, email: string | null, company: string, name: string): Promise<void> {
+  if (email) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('lead-email:' || $1))`, [email.toLowerCase()]);
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('lead-name:' || $1))`, [`${company.toLowerCase()}|${name.toLowerCase()}`]);
+}

@@ -1,0 +1,64 @@
+import { formatAmount } from '@pipeline/domain';
+import type { Lead, LeadActivity, Qualification } from '../domain/lead';
+import type { QualificationCriteria } from '../domain/qualification';
+import type { SalesRep } from '../domain/sales-rep';
+import type { LeadActivityRow, LeadRow, QualificationCriteriaRow, QualificationRow, SalesRepRow } from './entities';
+
+export const toSalesRep = (row: SalesRepRow): SalesRep => ({ ...row, regions: row.regions ?? [], industries: row.industries ?? [] });
+
+function toQualification(row: QualificationRow | null): Qualification | null {
+  if (!row) return null;
+  return { ...row, qualifiedAt: new Date(row.qualifiedAt) };
+}
+
+export function fromQualification(qualification: Qualification | null): QualificationRow | null {
+  if (!qualification) return null;
+  return { ...qualification, qualifiedAt: qualification.qualifiedAt.toISOString() };
+}
+
+export function toLead(row: LeadRow): Lead {
+  const { owner, score: _score, estimatedValueAmount, estimatedValueCurrency, qualification, createdBy: _createdBy, ...rest } = row;
+  return {
+    ...rest,
+    ownerTeamId: owner?.teamId ?? null,
+    estimatedValue:
+      estimatedValueAmount !== null && estimatedValueCurrency !== null
+        ? { amount: formatAmount(estimatedValueAmount, estimatedValueCurrency.trim()), currency: estimatedValueCurrency.trim() }
+        : null,
+    qualification: toQualification(qualification),
+  };
+}
+
+export function fromLead(lead: Lead, createdBy: string | null = null): LeadRow {
+  const { ownerTeamId: _ownerTeamId, estimatedValue, qualification, ...rest } = lead;
+  return {
+    ...rest,
+    estimatedValueAmount: estimatedValue?.amount ?? null,
+    estimatedValueCurrency: estimatedValue?.currency ?? null,
+    qualification: fromQualification(qualification),
+    createdBy,
+  };
+}
+
+export const toLeadActivity = (row: LeadActivityRow): LeadActivity => ({
+  id: row.id,
+  leadId: row.leadId,
+  type: row.type,
+  subject: row.subject,
+  notes: row.notes,
+  occurredAt: row.occurredAt,
+  ownerId: row.ownerId,
+});
+
+export const toCriteria = (row: QualificationCriteriaRow): QualificationCriteria => ({
+  version: row.version,
+  minimumBudget:
+    row.minimumBudgetAmount !== null && row.minimumBudgetCurrency !== null
+      ? { amount: formatAmount(row.minimumBudgetAmount, row.minimumBudgetCurrency.trim()), currency: row.minimumBudgetCurrency.trim() }
+      : null,
+  maxPurchaseHorizonDays: row.maxPurchaseHorizonDays,
+  requireDecisionMaker: row.requireDecisionMaker,
+  requireConfirmedNeed: row.requireConfirmedNeed,
+  createdAt: row.createdAt,
+  createdBy: row.createdBy,
+});

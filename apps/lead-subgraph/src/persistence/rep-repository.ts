@@ -1,0 +1,37 @@
+import type { EntityManager } from 'typeorm';
+import { conflict } from '@pipeline/domain';
+import { isUniqueViolation } from '@pipeline/persistence';
+import type { SalesRep } from '../domain/sales-rep';
+import { SalesRepEntity } from './entities';
+import { toSalesRep } from './mappers';
+
+const reps = (manager: EntityManager) => manager.getRepository(SalesRepEntity);
+
+export async function findRepsByIds(manager: EntityManager, ids: readonly string[]): Promise<SalesRep[]> {
+  if (ids.length === 0) return [];
+  const rows = await reps(manager).createQueryBuilder('rep').where('rep.id IN (:...ids)', { ids: [...ids] }).getMany();
+  return rows.map(toSalesRep);
+}
+
+export async function listReps(manager: EntityManager): Promise<SalesRep[]> {
+  return (await reps(manager).find({ order: { name: 'ASC', id: 'ASC' } })).map(toSalesRep);
+}
+
+export async function insertRep(manager: EntityManager, rep: SalesRep): Promise<void> {
+  try {
+    await reps(manager).insert(rep);
+  } catch (error) {
+    if (isUniqueViolation(error, 'sales_rep_email_uq')) throw conflict(`A sales rep with email ${rep.email} already exists`, { field: 'email' });
+    throw error;
+  }
+}
+
+export async function updateRep(manager: EntityManager, rep: SalesRep, expectedVersion: number): Promise<void> {
+  const { id: _id, createdAt: _createdAt, ...changes } = rep;
+  const result = await reps(manager).update({ id: rep.id, version: expectedVersion }, changes);
+  if (result.affected !== 1) throw conflict(`Sales rep ${rep.id} was changed by someone else; retry`);
+}
+
+export async function touchAssigned(manager: EntityManager, repId: string, at: Date): Promise<void> {
+  await reps(manager).update({ id: repId }, { lastAssignedAt: at });
+}

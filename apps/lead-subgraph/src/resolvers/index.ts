@@ -1,0 +1,67 @@
+import { canRead, effectiveScoreOf } from './helpers';
+import { scalarResolvers } from '@pipeline/server-kit';
+import type { Resolvers } from '../generated/graphql';
+import { effectiveScore } from '../domain/lead';
+import { assignLead } from '../use-cases/assign-lead/assign-lead';
+import { createLead } from '../use-cases/create-lead/create-lead';
+import { createSalesRep } from '../use-cases/create-sales-rep/create-sales-rep';
+import { importLeads } from '../use-cases/import-leads/import-leads';
+import { getVisibleLead, listVisibleLeads } from '../use-cases/list-leads/list-leads';
+import { logLeadActivity } from '../use-cases/log-lead-activity/log-lead-activity';
+import { overrideLeadScore } from '../use-cases/override-lead-score/override-lead-score';
+import { qualifyLead } from '../use-cases/qualify-lead/qualify-lead';
+import { reassignStaleLeads } from '../use-cases/reassign-stale-leads/reassign-stale-leads';
+import { toModelSummary, trainScoringModel } from '../use-cases/train-scoring-model/train-scoring-model';
+import { updateQualificationCriteria } from '../use-cases/update-qualification-criteria/update-qualification-criteria';
+import { updateSalesRep } from '../use-cases/update-sales-rep/update-sales-rep';
+import { currentCriteria } from '../use-cases/shared/criteria';
+import { listReps } from '../persistence/rep-repository';
+import { ScoringModelEntity } from '../persistence/entities';
+import { parseId } from '@pipeline/domain';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: {
+    lead: (_parent, { id }, { actor, loaders }) => getVisibleLead(loaders, actor, id),
+    leads: (_parent, args, { actor, deps }) => listVisibleLeads(deps, actor, args),
+    salesRep: (_parent, { id }, { loaders }) => loaders.rep.load(parseId(id, 'id')),
+    salesReps: (_parent, _args, { deps }) => listReps(deps.dataSource.manager),
+    qualificationCriteria: (_parent, _args, { deps }) => currentCriteria(deps.dataSource.manager),
+    scoringModel: async (_parent, _args, { deps }) => {
+      const row = await deps.dataSource.getRepository(ScoringModelEntity).findOne({ where: { active: true }, order: { version: 'DESC' } });
+      return row ? toModelSummary(row) : null;
+    },
+  },
+  Mutation: {
+    createSalesRep: async (_parent, { input }, { actor, deps }) => ({ salesRep: await createSalesRep(deps, actor, input) }),
+    updateSalesRep: async (_parent, { input }, { actor, deps }) => ({ salesRep: await updateSalesRep(deps, actor, input) }),
+    createLead: async (_parent, { input }, { actor, deps }) => ({ lead: await createLead(deps, actor, input) }),
+    qualifyLead: async (_parent, { input }, { actor, deps }) => ({ lead: await qualifyLead(deps, actor, input) }),
+    assignLead: async (_parent, { input }, { actor, deps }) => ({ lead: await assignLead(deps, actor, input) }),
+    importLeads: (_parent, { input }, { actor, deps }) => importLeads(deps, actor, input),
+    updateQualificationCriteria: async (_parent, { input }, { actor, deps }) => ({ criteria: await updateQualificationCriteria(deps, actor, input) }),
+    logLeadActivity: (_parent, { input }, { actor, deps }) => logLeadActivity(deps, actor, input),
+    overrideLeadScore: async (_parent, { input }, { actor, deps }) => ({ lead: await overrideLeadScore(deps, actor, input) }),
+    trainScoringModel: (_parent, _args, { actor, deps }) => trainScoringModel(deps, actor),
+    reassignStaleLeads: async (_parent, _args, { actor, deps }) => {
+      const leads = await reassignStaleLeads(deps, actor);
+      return { reassigned: leads.length, leads };
+    },
+  },
+  Lead: {
+    // Entity fetches from other subgraphs obey the same visibility as lists: an invisible lead resolves to null.
+    __resolveReference: async (reference, { actor, loaders }) => {
+      const lead = await loaders.lead.load(reference.id);
+      return lead && canRead(actor, lead) ? lead : null;
+    },
+    score: (lead) => effectiveScore(lead),
+    owner: (lead, _args, { loaders }) => (lead.ownerId ? loaders.rep.load(lead.ownerId) : null),
+    opportunity: (lead) => (lead.opportunityId ? { __typename: 'Opportunity', id: lead.opportunityId } : null),
+    scoreDetails: (lead) => effectiveScoreOf(lead),
+    activities: (lead, _args, { loaders }) => loaders.activities.load(lead.id),
+  },
+  SalesRep: {
+    __resolveReference: (reference, { loaders }) => loaders.rep.load(reference.id),
+    openLeadCount: (rep, _args, { loaders }) => loaders.openLeadCount.load(rep.id),
+  },
+};

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR } from '@pipeline/domain';
+import { TOPICS } from '@pipeline/events';
+import { CreateMessagingTables1764150000000 } from '@pipeline/persistence';
+import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import { createLeadContext } from './context';
+import { LEAD_ENTITIES } from './persistence/entities';
+import { CreateLeadTables1764160000000 } from './persistence/migrations/1764160000000-create-lead-tables';
+import { resolvers } from './resolvers';
+import { DEFAULT_LEAD_SETTINGS, type LeadDeps, type LeadSettings } from './use-cases/deps';
+import { markLeadConvertedOnOpportunityCreated } from './use-cases/mark-lead-converted/mark-lead-converted-on-opportunity-created';
+import { reassignStaleLeads } from './use-cases/reassign-stale-leads/reassign-stale-leads';
+
+export const SERVICE_NAME = 'lead-subgraph';
+export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
+
+export interface LeadServiceOptions {
+  config: Pick<ServiceConfig, 'internalSecret' | 'production'>;
+  settings?: Partial<LeadSettings>;
+  slaCheckIntervalMs?: number;
+  now?: () => Date;
+}
+
+export const leadDeps = (dataSource: DataSource, options: LeadServiceOptions): LeadDeps => ({
+  dataSource,
+  now: options.now ?? (() => new Date()),
+  settings: { ...DEFAULT_LEAD_SETTINGS, ...options.settings },
+});
+
+// Leads, reps, qualification, scoring and assignment; consumes opportunity events to mark leads converted.
+export function leadService(options: LeadServiceOptions): ServiceDefinition {
+  return {
+    serviceName: SERVICE_NAME,
+    entities: LEAD_ENTITIES,
+    migrations: [CreateMessagingTables1764150000000, CreateLeadTables1764160000000],
+    consumers: () => [
+      {
+        groupId: 'lead-subgraph.opportunity-events',
+        topics: [TOPICS.opportunityEvents],
+        handlers: { 'sales.opportunity.created.v1': markLeadConvertedOnOpportunityCreated },
+      },
+    ],
+    server: (dataSource, runtime) =>
+      createSubgraphServer({
+        serviceName: SERVICE_NAME,
+        typeDefs,
+        resolvers,
+        internalSecret: options.config.internalSecret,
+        production: options.config.production,
+        logger: runtime.logger,
+        readiness: runtime.ready,
+        createContext: (actor) => createLeadContext(actor, leadDeps(dataSource, options)),
+      }),
+    jobs: (dataSource, logger) => [
+      new IntervalJob('reassign-stale-leads', options.slaCheckIntervalMs ?? 15 * 60_000, () => reassignStaleLeads(leadDeps(dataSource, options), SYSTEM_ACTOR), logger),
+    ],
+  };
+}

@@ -1,0 +1,97 @@
+import { adminActor, errorCodes, expectNoErrors, repActor, startTestService, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { TOPICS, validateCloudEvent } from '@pipeline/events';
+import { leadService } from '../../server';
+import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
+
+const CREATE_REP = `mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id name openLeadCount } } }`;
+const CREATE_LEAD = `mutation($input: CreateLeadInput!) {
+  createLead(input: $input) { lead { id status score owner { id } assignmentReason estimatedValue { amount currency } source sourceDetail } }
+}`;
+
+describe('createLead', () => {
+  let subject: TestService;
+  const admin = adminActor();
+
+  beforeAll(async () => {
+    subject = await startTestService('create_lead', leadService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false } }));
+  });
+  afterAll(async () => subject?.stop());
+
+  async function createRep(overrides: Record<string, unknown> = {}) {
+    const data = expectNoErrors(
+      await subject.as(admin)<any>(CREATE_REP, {
+        input: { name: 'Ada', email: `ada-${Math.random()}@example.com`, role: 'REP', teamId: 'emea', regions: ['DE'], industries: ['Software'], capacity: 5, ...overrides },
+      }),
+    );
+    return data.createSalesRep.salesRep.id as string;
+  }
+
+  it('logs a lead with its source detail and owner, and publishes lead.created and lead.assigned', async () => {
+    // Arrange
+    const ownerId = await createRep();
+    const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.leadEvents}`]);
+    await reader.start();
+
+    // Act
+    const response = await subject.as(admin)<any>(CREATE_LEAD, {
+      input: { name: 'Grace', company: 'Hopper GmbH', email: 'grace@hopper.example', source: 'REFERRAL', sourceDetail: 'referred by Ada', ownerId, estimatedValue: { amount: '12500.5', currency: 'EUR' } },
+    });
+
+    // Assert
+    const lead = expectNoErrors(response).createLead.lead;
+    expect(lead).toMatchObject({ status: 'NEW', owner: { id: ownerId }, source: 'REFERRAL', sourceDetail: 'referred by Ada', estimatedValue: { amount: '12500.50', currency: 'EUR' } });
+    expect(lead.score).toBeGreaterThan(0);
+    await waitFor(() => reader.messages.filter((message) => message.key === lead.id).length === 2, { what: 'two lead events' });
+    const events = reader.parsed().filter(({ message }) => message.key === lead.id).map(({ event }) => event);
+    expect(events.map((event) => event.type).sort()).toEqual(['sales.lead.assigned.v1', 'sales.lead.created.v1']);
+    for (const event of events) expect(validateCloudEvent(event)).toEqual([]);
+    await reader.stop();
+  });
+
+  it('refuses a duplicate of an open lead by email, naming the existing lead, unless asked to create anyway', async () => {
+    // Arrange
+    const first = expectNoErrors(await subject.as(admin)<any>(CREATE_LEAD, { input: { name: 'Linus', company: 'Kernel AB', email: 'linus@kernel.example', source: 'INBOUND' } })).createLead.lead;
+
+    // Act
+    const duplicate = await subject.as(admin)(CREATE_LEAD, { input: { name: 'L. T.', company: 'Other', email: 'LINUS@kernel.example', source: 'EVENT' } });
+    const forced = await subject.as(admin)<any>(CREATE_LEAD, { input: { name: 'L. T.', company: 'Other', email: 'LINUS@kernel.example', source: 'EVENT', allowDuplicate: true } });
+
+    // Assert
+    expect(errorCodes(duplicate)).toEqual(['CONFLICT']);
+    expect(duplicate.errors?.[0].extensions?.existingLeadId).toBe(first.id);
+    expect(expectNoErrors(forced).createLead.lead.id).not.toBe(first.id);
+  });
+
+  it('rejects bad input with BAD_USER_INPUT naming the field and writes nothing', async () => {
+    // Act
+    const response = await subject.as(admin)(CREATE_LEAD, { input: { name: '  ', company: 'X', source: 'INBOUND' } });
+    const money = await subject.as(admin)(CREATE_LEAD, { input: { name: 'N', company: 'X', source: 'INBOUND', estimatedValue: { amount: '1.005', currency: 'EUR' } } });
+
+    // Assert
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors?.[0].extensions?.field).toBe('name');
+    expect(money.errors?.[0].extensions?.field).toBe('estimatedValue.amount');
+    const [{ count }] = await subject.service.dataSource.query(`SELECT count(*)::int AS count FROM lead WHERE company = 'X'`);
+    expect(count).toBe(0);
+  });
+
+  it('lets a rep create only leads they own', async () => {
+    // Arrange
+    const repId = await createRep();
+    const otherId = await createRep();
+
+    // Act
+    const own = await subject.as(repActor(repId, 'emea'))<any>(CREATE_LEAD, { input: { name: 'Own', company: 'Own Co', source: 'EVENT' } });
+    const other = await subject.as(repActor(repId, 'emea'))(CREATE_LEAD, { input: { name: 'Theirs', company: 'Their Co', source: 'EVENT', ownerId: otherId } });
+
+    // Assert
+    expect(expectNoErrors(own).createLead.lead.owner.id).toBe(repId);
+    expect(errorCodes(other)).toEqual(['FORBIDDEN']);
+  });
+
+  it('answers UNAUTHENTICATED without the gateway identity', async () => {
+    const response = await subject.as(null)(CREATE_LEAD, { input: { name: 'N', company: 'C', source: 'INBOUND' } });
+    expect(response.status).toBe(401);
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+  });
+});

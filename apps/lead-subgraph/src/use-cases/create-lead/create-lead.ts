@@ -1,0 +1,93 @@
+import { assertCanWriteAnything, conflict, hasRole, newId, parseId, type Actor } from '@pipeline/domain';
+import { EVENT_TYPES } from '@pipeline/events';
+import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { Lead } from '../../domain/lead';
+import { normalizeForMatch } from '../../domain/lead';
+import { scoreLead } from '../../domain/scoring';
+import { leadEvent } from '../../events/lead-events';
+import { findLeadByExternalIds, findOpenDuplicate, insertLeads, lockDuplicateKeys } from '../../persistence/lead-repository';
+import { findRepsByIds, touchAssigned } from '../../persistence/rep-repository';
+import type { LeadDeps } from '../deps';
+import { authorizeOwner, decideByRules } from '../shared/assignment';
+import { parseLeadFields, type RawLeadFields } from '../shared/lead-input';
+import { loadActiveModel, scoringInputOf } from '../shared/scoring-model';
+
+export interface CreateLeadCommand extends RawLeadFields {
+  ownerId?: unknown;
+  allowDuplicate?: boolean | null;
+}
+
+export async function createLead(deps: LeadDeps, actor: Actor, input: CreateLeadCommand): Promise<Lead> {
+  assertCanWriteAnything(actor);
+  const fields = parseLeadFields(input);
+  const requestedOwnerId = input.ownerId === null || input.ownerId === undefined ? null : parseId(input.ownerId, 'ownerId');
+
+  return deps.dataSource.transaction(async (manager) => {
+    await lockDuplicateKeys(manager, fields.email, normalizeForMatch(fields.company), normalizeForMatch(fields.name));
+    if (!input.allowDuplicate) {
+      const duplicate = await findOpenDuplicate(manager, fields.email, normalizeForMatch(fields.company), normalizeForMatch(fields.name));
+      if (duplicate) {
+        const byEmail = fields.email !== null && duplicate.email === fields.email;
+        throw conflict(
+          `An open lead already exists with the same ${byEmail ? 'email' : 'company and name'} (lead ${duplicate.id}); pass allowDuplicate: true to create anyway`,
+          { field: byEmail ? 'email' : 'company', existingLeadId: duplicate.id },
+        );
+      }
+    }
+    if (fields.externalId && (await findLeadByExternalIds(manager, [fields.externalId])).size > 0) {
+      throw conflict(`A lead with externalId ${fields.externalId} already exists`, { field: 'externalId' });
+    }
+
+    let ownerId: string | null;
+    let reason: string | null;
+    if (requestedOwnerId) {
+      const owner = await authorizeOwner(manager, actor, requestedOwnerId);
+      ownerId = owner.id;
+      reason = `Assigned by hand at creation (by ${actor.userId})`;
+    } else if (hasRole(actor, 'REP') && !hasRole(actor, 'ADMIN') && !hasRole(actor, 'MANAGER')) {
+      // A rep logging a lead keeps it: reps see only their own leads.
+      const [self] = await findRepsByIds(manager, [actor.userId]);
+      ownerId = self ? self.id : null;
+      reason = self ? 'Logged by its owner' : null;
+    } else {
+      const decision = await decideByRules(manager, fields, actor);
+      ownerId = decision.ownerId;
+      reason = decision.reason;
+    }
+
+    const now = deps.now();
+    const [owner] = ownerId ? await findRepsByIds(manager, [ownerId]) : [];
+    const draft: Lead = {
+      id: newId(),
+      ...fields,
+      status: 'NEW',
+      computedScore: 0,
+      scoreFactors: [],
+      scoreMethod: 'RULES',
+      scoreModelVersion: null,
+      scoreOverride: null,
+      scoreOverrideReason: null,
+      ownerId,
+      ownerTeamId: owner?.teamId ?? null,
+      assignmentReason: reason,
+      assignedAt: ownerId ? now : null,
+      qualification: null,
+      opportunityId: null,
+      version: 1,
+      lastActivityAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const scored = scoreLead(scoringInputOf(draft, 0), await loadActiveModel(manager), now);
+    const lead: Lead = { ...draft, computedScore: scored.score, scoreFactors: scored.factors, scoreMethod: scored.method, scoreModelVersion: scored.modelVersion };
+
+    await insertLeads(manager, [lead], actor.userId);
+    const events: OutboxEntry[] = [leadEvent(EVENT_TYPES.leadCreated, lead, {}, now)];
+    if (ownerId) {
+      await touchAssigned(manager, ownerId, now);
+      events.push(leadEvent(EVENT_TYPES.leadAssigned, lead, { ownerId, previousOwnerId: null, reason: reason ?? '', assignedBy: requestedOwnerId ? actor.userId : null }, now));
+    }
+    await appendToOutbox(manager, events);
+    return lead;
+  });
+}

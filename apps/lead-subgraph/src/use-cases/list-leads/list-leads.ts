@@ -1,0 +1,54 @@
+import { badInput, canRead, isOneOf, LEAD_SOURCES, LEAD_STATUSES, parseId, parseText, visibilityOf, type Actor } from '@pipeline/domain';
+import { pageSize, toConnection, type Connection } from '@pipeline/persistence';
+import type { Lead } from '../../domain/lead';
+import { leadCursor, listLeads, type LeadListFilter } from '../../persistence/lead-repository';
+import type { LeadDeps } from '../deps';
+import type { LeadLoaders } from '../../context';
+
+export interface RawLeadFilter {
+  status?: readonly unknown[] | null;
+  source?: readonly unknown[] | null;
+  ownerId?: unknown;
+  industry?: unknown;
+  region?: unknown;
+  minScore?: unknown;
+  search?: unknown;
+  unassigned?: boolean | null;
+}
+
+function parseFilter(raw: RawLeadFilter | null | undefined): LeadListFilter {
+  if (!raw) return {};
+  const status = raw.status?.map((value, index) => {
+    if (!isOneOf(LEAD_STATUSES, value)) throw badInput(`filter.status[${index}]`, 'unknown lead status');
+    return value;
+  });
+  const source = raw.source?.map((value, index) => {
+    if (!isOneOf(LEAD_SOURCES, value)) throw badInput(`filter.source[${index}]`, 'unknown lead source');
+    return value;
+  });
+  if (raw.minScore !== null && raw.minScore !== undefined && (typeof raw.minScore !== 'number' || !Number.isInteger(raw.minScore) || raw.minScore < 0 || raw.minScore > 100)) {
+    throw badInput('filter.minScore', 'minScore must be a whole number from 0 to 100');
+  }
+  return {
+    status,
+    source,
+    ownerId: raw.ownerId === null || raw.ownerId === undefined ? null : parseId(raw.ownerId, 'filter.ownerId'),
+    industry: parseText(raw.industry, 'filter.industry', { maxLength: 100 }),
+    region: parseText(raw.region, 'filter.region', { maxLength: 100 }),
+    minScore: raw.minScore as number | null | undefined,
+    search: parseText(raw.search, 'filter.search', { maxLength: 200 }),
+    unassigned: raw.unassigned ?? null,
+  };
+}
+
+// Lists only what the caller may see; totalCount counts the same rows.
+export async function listVisibleLeads(deps: LeadDeps, actor: Actor, args: { filter?: RawLeadFilter | null; first?: number | null; after?: string | null }): Promise<Connection<Lead>> {
+  const filter = parseFilter(args.filter);
+  const page = await listLeads(deps.dataSource.manager, filter, visibilityOf(actor), pageSize(args.first), args.after ?? null);
+  return toConnection(page, leadCursor);
+}
+
+export async function getVisibleLead(loaders: LeadLoaders, actor: Actor, rawId: unknown): Promise<Lead | null> {
+  const lead = await loaders.lead.load(parseId(rawId, 'id'));
+  return lead && canRead(actor, lead) ? lead : null;
+}

@@ -1,0 +1,46 @@
+import { isOneOf, LEAD_SOURCES, parseEmail, parseMoney, parseText, requireText, badInput, type LeadSource, type Money } from '@pipeline/domain';
+
+export interface LeadFields {
+  name: string;
+  company: string;
+  email: string | null;
+  phone: string | null;
+  industry: string | null;
+  region: string | null;
+  source: LeadSource;
+  sourceDetail: string | null;
+  estimatedValue: Money | null;
+  externalId: string | null;
+}
+
+export interface RawLeadFields {
+  name?: unknown;
+  company?: unknown;
+  email?: unknown;
+  phone?: unknown;
+  industry?: unknown;
+  region?: unknown;
+  source?: unknown;
+  sourceDetail?: unknown;
+  estimatedValue?: { amount: unknown; currency: unknown } | null;
+  externalId?: unknown;
+}
+
+const PHONE = /^\+?[0-9 ()./-]{5,32}$/;
+
+// One validation for the API and the CSV import, so both refuse the same things with the same words.
+export function parseLeadFields(raw: RawLeadFields): LeadFields {
+  if (!isOneOf(LEAD_SOURCES, raw.source)) throw badInput('source', `source must be one of ${LEAD_SOURCES.join(', ')}`);
+  return {
+    name: requireText(raw.name, 'name', { maxLength: 200 }),
+    company: requireText(raw.company, 'company', { maxLength: 200 }),
+    email: parseEmail(raw.email, 'email'),
+    phone: parseText(raw.phone, 'phone', { maxLength: 32, pattern: PHONE, patternMessage: 'phone must be digits with optional +, spaces, dots, dashes or brackets' }),
+    industry: parseText(raw.industry, 'industry', { maxLength: 100 }),
+    region: parseText(raw.region, 'region', { maxLength: 100 }),
+    source: raw.source,
+    sourceDetail: parseText(raw.sourceDetail, 'sourceDetail', { maxLength: 500 }),
+    estimatedValue: raw.estimatedValue ? parseMoney(raw.estimatedValue, 'estimatedValue') : null,
+    externalId: parseText(raw.externalId, 'externalId', { maxLength: 200 }),
+  };
+}

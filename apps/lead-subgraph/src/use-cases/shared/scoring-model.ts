@@ -1,0 +1,30 @@
+import type { EntityManager } from 'typeorm';
+import type { ActiveModel, NaiveBayesModel, ScoringInput } from '../../domain/scoring';
+import { scoreLead } from '../../domain/scoring';
+import type { Lead } from '../../domain/lead';
+import { ScoringModelEntity } from '../../persistence/entities';
+import { activityCount } from '../../persistence/lead-repository';
+
+export async function loadActiveModel(manager: EntityManager): Promise<ActiveModel | null> {
+  const row = await manager.getRepository(ScoringModelEntity).findOne({ where: { active: true }, order: { version: 'DESC' } });
+  return row ? { version: row.version, model: row.parameters as NaiveBayesModel } : null;
+}
+
+export const scoringInputOf = (lead: Lead, activities: number): ScoringInput => ({
+  source: lead.source,
+  industry: lead.industry,
+  region: lead.region,
+  email: lead.email,
+  phone: lead.phone,
+  estimatedValue: lead.estimatedValue,
+  status: lead.status,
+  activityCount: activities,
+  lastActivityAt: lead.lastActivityAt,
+});
+
+// Recomputes a lead's score from its current data and activity; the manual override stays untouched.
+export async function rescore(manager: EntityManager, lead: Lead, now: Date, model?: ActiveModel | null): Promise<Lead> {
+  const active = model === undefined ? await loadActiveModel(manager) : model;
+  const result = scoreLead(scoringInputOf(lead, await activityCount(manager, lead.id)), active, now);
+  return { ...lead, computedScore: result.score, scoreFactors: result.factors, scoreMethod: result.method, scoreModelVersion: result.modelVersion };
+}

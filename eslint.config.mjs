@@ -1,0 +1,53 @@
+import nx from '@nx/eslint-plugin';
+
+const persistenceAndTransport = ['typeorm', 'pg', 'kafkajs', 'graphql', 'graphql-tag', '@apollo/*', 'express', 'dataloader', 'jose'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '**/generated/**', '.local/**', '.nx/**', 'tmp/**', 'coverage/**'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Domain code is plain TypeScript: no persistence, transport or API framework.
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: persistenceAndTransport },
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: ['typeorm', 'pg', 'kafkajs', '@apollo/*', 'express'] },
+            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit'] },
+            { sourceTag: 'type:dev-infra', onlyDependOnLibsWithTags: ['type:dev-infra'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:testing'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
+            // A service never imports another service's code; shared code is scope:shared.
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:lead', onlyDependOnLibsWithTags: ['scope:lead', 'scope:shared'] },
+            { sourceTag: 'scope:opportunity', onlyDependOnLibsWithTags: ['scope:opportunity', 'scope:shared'] },
+            { sourceTag: 'scope:deal', onlyDependOnLibsWithTags: ['scope:deal', 'scope:shared'] },
+            { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // A service's domain folder holds its rules as plain TypeScript, like libs/domain.
+    files: ['apps/*/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: persistenceAndTransport, message: 'Domain code stays free of persistence, transport and API frameworks.' }] },
+      ],
+    },
+  },
+];

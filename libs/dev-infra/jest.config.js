@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'dev-infra',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,4 @@
+export * from './workspace';
+export * from './kafka-broker';
+export * from './postgres';
+export * from './stack';

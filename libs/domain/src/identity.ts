@@ -1,0 +1,79 @@
+import { DomainError, forbidden } from './errors';
+
+export const ROLES = ['REP', 'MANAGER', 'ANALYST', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+// Who is calling, as the gateway verified it; for reps and managers userId is their SalesRep id.
+export interface Actor {
+  userId: string;
+  roles: Role[];
+  teamId: string | null;
+}
+
+// What part of the data an actor may read; repositories turn it into a SQL condition.
+export type Visibility =
+  | { kind: 'all' }
+  | { kind: 'team'; userId: string; teamId: string | null }
+  | { kind: 'own'; userId: string };
+
+export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includes(role);
+
+export function visibilityOf(actor: Actor): Visibility {
+  if (hasRole(actor, 'ADMIN') || hasRole(actor, 'ANALYST')) return { kind: 'all' };
+  if (hasRole(actor, 'MANAGER')) return { kind: 'team', userId: actor.userId, teamId: actor.teamId };
+  return { kind: 'own', userId: actor.userId };
+}
+
+// A record as visibility sees it: its owner and the owner's team (null when unassigned).
+export interface OwnedRecord {
+  ownerId: string | null;
+  ownerTeamId: string | null;
+}
+
+export function canRead(actor: Actor, record: OwnedRecord): boolean {
+  const visibility = visibilityOf(actor);
+  switch (visibility.kind) {
+    case 'all':
+      return true;
+    case 'team':
+      // Managers also see the unassigned queue: they are the ones who dispatch it.
+      return (
+        record.ownerId === null ||
+        record.ownerId === visibility.userId ||
+        (visibility.teamId !== null && record.ownerTeamId === visibility.teamId)
+      );
+    case 'own':
+      return record.ownerId === visibility.userId;
+  }
+}
+
+// Analysts read everything and change nothing; everyone else changes what they can read.
+export function canWrite(actor: Actor, record: OwnedRecord): boolean {
+  if (hasRole(actor, 'ADMIN')) return true;
+  if (!hasRole(actor, 'MANAGER') && !hasRole(actor, 'REP')) return false;
+  return canRead(actor, record);
+}
+
+export function assertCanWriteAnything(actor: Actor): void {
+  if (!hasRole(actor, 'ADMIN') && !hasRole(actor, 'MANAGER') && !hasRole(actor, 'REP')) {
+    throw forbidden('Your role may read but not change records');
+  }
+}
+
+export function assertRole(actor: Actor, allowed: Role[], action: string): void {
+  if (!allowed.some((role) => hasRole(actor, role))) {
+    throw forbidden(`Only ${allowed.join(' or ')} may ${action}`);
+  }
+}
+
+export const isManagerOrAdmin = (actor: Actor): boolean => hasRole(actor, 'ADMIN') || hasRole(actor, 'MANAGER');
+
+// A record the caller may not see is reported as missing, so ids of other people's records leak nothing.
+export function assertReadable(actor: Actor, record: OwnedRecord | null, notFoundError: DomainError): asserts record is OwnedRecord {
+  if (!record || !canRead(actor, record)) throw notFoundError;
+}
+
+// The automation actor stands for the services themselves (event consumers, schedulers).
+export const SYSTEM_ACTOR: Actor = { userId: 'system', roles: ['ADMIN'], teamId: null };

@@ -1,0 +1,45 @@
+// Closed sets of the sales process, shared by every service and by the event contracts.
+export const LEAD_SOURCES = ['MARKETING_CAMPAIGN', 'REFERRAL', 'SOCIAL_MEDIA', 'EVENT', 'INBOUND', 'OTHER'] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
+
+export const LEAD_STATUSES = ['NEW', 'WORKING', 'QUALIFIED', 'DISQUALIFIED', 'CONVERTED'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const STAGE_CATEGORIES = ['OPEN', 'WON', 'LOST'] as const;
+export type StageCategory = (typeof STAGE_CATEGORIES)[number];
+
+export const OPPORTUNITY_STATUSES = ['OPEN', 'WON', 'LOST'] as const;
+export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
+
+export const ACTIVITY_TYPES = ['CALL', 'EMAIL', 'MEETING', 'TASK', 'NOTE'] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+export const DEAL_OUTCOMES = ['WON', 'LOST', 'DEFERRED'] as const;
+export type DealOutcome = (typeof DEAL_OUTCOMES)[number];
+
+export const LOST_REASONS = ['PRICE', 'COMPETITOR', 'NO_DECISION', 'TIMING', 'PRODUCT_FIT', 'OTHER'] as const;
+export type LostReason = (typeof LOST_REASONS)[number];
+
+export const PROPOSAL_STATUSES = ['DRAFT', 'SENT', 'ACCEPTED', 'REJECTED', 'SUPERSEDED'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export const COMMITMENT_TYPES = ['VERBAL', 'WRITTEN'] as const;
+export type CommitmentType = (typeof COMMITMENT_TYPES)[number];
+
+export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (values as readonly string[]).includes(value);
+}
+
+// The default pipeline's stage keys; the lead stage lives in the lead service, before conversion.
+export const DEFAULT_STAGE_KEYS = {
+  qualification: 'QUALIFICATION',
+  proposal: 'PROPOSAL',
+  negotiation: 'NEGOTIATION',
+  closedWon: 'CLOSED_WON',
+  closedLost: 'CLOSED_LOST',
+} as const;
+
+export const statusOfCategory = (category: StageCategory): OpportunityStatus => category;

@@ -1,0 +1,276 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  ACTIVITY_TYPES,
+  COMMITMENT_TYPES,
+  DEAL_OUTCOMES,
+  LEAD_SOURCES,
+  LEAD_STATUSES,
+  LOST_REASONS,
+  OPPORTUNITY_STATUSES,
+  ROLES,
+  STAGE_CATEGORIES,
+  APPROVAL_STATUSES,
+} from '@pipeline/domain';
+import { TOPICS, type TopicName } from './topics';
+
+// One source for the event contract: TypeScript types, JSON Schemas and the AsyncAPI document all derive from here.
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Enum = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+const Id = Type.String({ format: 'uuid' });
+const DateTime = Type.String({ format: 'date-time' });
+const DateOnly = Type.String({ format: 'date' });
+
+export const MoneySchema = Type.Object(
+  {
+    amount: Type.String({ pattern: '^-?[0-9]+(\\.[0-9]+)?$', description: 'Decimal as a string, never a float' }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+  },
+  { additionalProperties: false },
+);
+
+// ---------------------------------------------------------------- stage changes (the analysts' stream)
+
+export const OpportunitySnapshotSchema = Type.Object({
+  name: Type.String(),
+  accountName: Type.String(),
+  industry: Nullable(Type.String()),
+  amount: Nullable(MoneySchema),
+  probability: Type.Number({ minimum: 0, maximum: 1 }),
+  ownerId: Nullable(Type.String()),
+  leadId: Nullable(Type.String()),
+  leadSource: Nullable(Enum(LEAD_SOURCES)),
+  expectedCloseDate: Nullable(DateOnly),
+  createdAt: DateTime,
+  // Added fields (optional by the contract's rules): the pipeline's status and the owner's team.
+  status: Type.Optional(Enum(OPPORTUNITY_STATUSES)),
+  ownerTeamId: Type.Optional(Nullable(Type.String())),
+  region: Type.Optional(Nullable(Type.String())),
+});
+
+export const StageChangedSchema = Type.Object({
+  opportunityId: Id,
+  pipelineId: Id,
+  fromStage: Nullable(Type.String()),
+  toStage: Type.String(),
+  toStageCategory: Enum(STAGE_CATEGORIES),
+  changedAt: DateTime,
+  changedBy: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  version: Type.Integer({ minimum: 1 }),
+  previousStageEnteredAt: Nullable(DateTime),
+  opportunity: OpportunitySnapshotSchema,
+  // Added: the stage's position and default probability, so consumers need no pipeline lookup.
+  toStagePosition: Type.Optional(Type.Integer()),
+  fromStagePosition: Type.Optional(Nullable(Type.Integer())),
+});
+
+// ---------------------------------------------------------------- leads
+
+export const LeadSnapshotSchema = Type.Object({
+  name: Type.String(),
+  company: Type.String(),
+  email: Nullable(Type.String()),
+  industry: Nullable(Type.String()),
+  region: Nullable(Type.String()),
+  source: Enum(LEAD_SOURCES),
+  sourceDetail: Nullable(Type.String()),
+  status: Enum(LEAD_STATUSES),
+  score: Type.Integer({ minimum: 0, maximum: 100 }),
+  ownerId: Nullable(Type.String()),
+  ownerTeamId: Nullable(Type.String()),
+  estimatedValue: Nullable(MoneySchema),
+  need: Nullable(Type.String()),
+  opportunityId: Nullable(Type.String()),
+  createdAt: DateTime,
+});
+
+const leadEvent = <T extends Record<string, TSchema>>(fields: T) =>
+  Type.Object({ leadId: Id, version: Type.Integer({ minimum: 1 }), lead: LeadSnapshotSchema, ...fields });
+
+export const LeadCreatedSchema = leadEvent({});
+export const LeadAssignedSchema = leadEvent({
+  ownerId: Nullable(Type.String()),
+  previousOwnerId: Nullable(Type.String()),
+  reason: Type.String(),
+  assignedBy: Nullable(Type.String()),
+});
+export const LeadQualifiedSchema = leadEvent({ criteriaVersion: Type.Integer(), qualifiedAt: DateTime });
+export const LeadDisqualifiedSchema = leadEvent({ criteriaVersion: Type.Integer(), unmetCriteria: Type.Array(Type.String()), qualifiedAt: DateTime });
+export const LeadConvertedSchema = leadEvent({ opportunityId: Id, convertedAt: DateTime });
+export const LeadUpdatedSchema = leadEvent({ changes: Type.Array(Type.String()) });
+
+// ---------------------------------------------------------------- reps (added topic)
+
+export const RepSchema = Type.Object({
+  repId: Id,
+  name: Type.String(),
+  email: Type.String(),
+  role: Enum(ROLES),
+  teamId: Nullable(Type.String()),
+  active: Type.Boolean(),
+  version: Type.Integer({ minimum: 1 }),
+});
+
+// ---------------------------------------------------------------- opportunities
+
+export const OpportunityStateSchema = Type.Object({
+  opportunityId: Id,
+  version: Type.Integer({ minimum: 1 }),
+  pipelineId: Id,
+  stage: Type.String(),
+  stageCategory: Enum(STAGE_CATEGORIES),
+  opportunity: OpportunitySnapshotSchema,
+});
+export const OpportunityCreatedSchema = OpportunityStateSchema;
+export const OpportunityUpdatedSchema = Type.Composite([OpportunityStateSchema, Type.Object({ changes: Type.Array(Type.String()) })]);
+export const ActivityLoggedSchema = Type.Object({
+  opportunityId: Id,
+  activityId: Id,
+  type: Enum(ACTIVITY_TYPES),
+  subject: Type.String(),
+  occurredAt: DateTime,
+  ownerId: Nullable(Type.String()),
+});
+
+// ---------------------------------------------------------------- deals
+
+const dealEvent = <T extends Record<string, TSchema>>(fields: T) =>
+  Type.Object({ opportunityId: Id, dealId: Id, occurredAt: DateTime, actorId: Nullable(Type.String()), ...fields });
+
+export const ProposalCreatedSchema = dealEvent({ proposalId: Id, proposalVersion: Type.Integer(), total: MoneySchema });
+export const ProposalSentSchema = dealEvent({ proposalId: Id, proposalVersion: Type.Integer(), total: MoneySchema, sentAt: DateTime });
+export const ProposalDecidedSchema = dealEvent({ proposalId: Id, accepted: Type.Boolean(), reason: Nullable(Type.String()) });
+export const DealTermsSetSchema = dealEvent({
+  discountPercent: Type.Number(),
+  paymentTermsDays: Type.Integer(),
+  contractLengthMonths: Type.Integer(),
+  approvalStatus: Nullable(Enum(APPROVAL_STATUSES)),
+  effective: Type.Boolean(),
+});
+export const DiscountDecidedSchema = dealEvent({ approvalId: Id, requestedPercent: Type.Number(), approved: Type.Boolean(), note: Nullable(Type.String()) });
+export const CommitmentRecordedSchema = dealEvent({ type: Enum(COMMITMENT_TYPES), contactName: Type.String(), committedAt: DateTime });
+export const DealClosedSchema = dealEvent({
+  outcome: Enum(DEAL_OUTCOMES),
+  lostReason: Nullable(Enum(LOST_REASONS)),
+  closeNote: Nullable(Type.String()),
+  closedAt: DateTime,
+  deferredUntil: Nullable(DateOnly),
+  amount: Type.Optional(Nullable(MoneySchema)),
+  competitor: Type.Optional(Nullable(Type.String())),
+});
+export const DealReopenedSchema = dealEvent({ previousOutcome: Enum(DEAL_OUTCOMES), reason: Type.String() });
+
+// ---------------------------------------------------------------- the catalogue
+
+export interface EventDefinition {
+  type: string;
+  topic: TopicName;
+  aggregate: 'opportunity' | 'lead' | 'rep';
+  description: string;
+  data: TSchema;
+}
+
+const define = (type: string, topic: TopicName, aggregate: EventDefinition['aggregate'], description: string, data: TSchema): EventDefinition => ({
+  type,
+  topic,
+  aggregate,
+  description,
+  data,
+});
+
+export const EVENT_TYPES = {
+  stageChanged: 'sales.opportunity.stage_changed.v1',
+  leadCreated: 'sales.lead.created.v1',
+  leadAssigned: 'sales.lead.assigned.v1',
+  leadQualified: 'sales.lead.qualified.v1',
+  leadDisqualified: 'sales.lead.disqualified.v1',
+  leadConverted: 'sales.lead.converted.v1',
+  leadUpdated: 'sales.lead.updated.v1',
+  repRegistered: 'sales.rep.registered.v1',
+  repUpdated: 'sales.rep.updated.v1',
+  opportunityCreated: 'sales.opportunity.created.v1',
+  opportunityUpdated: 'sales.opportunity.updated.v1',
+  activityLogged: 'sales.opportunity.activity_logged.v1',
+  proposalCreated: 'sales.proposal.created.v1',
+  proposalSent: 'sales.proposal.sent.v1',
+  proposalDecided: 'sales.proposal.decided.v1',
+  dealTermsSet: 'sales.deal.terms_set.v1',
+  discountDecided: 'sales.deal.discount_decided.v1',
+  commitmentRecorded: 'sales.deal.commitment_recorded.v1',
+  dealClosed: 'sales.deal.closed.v1',
+  dealReopened: 'sales.deal.reopened.v1',
+} as const;
+
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+export const EVENT_CATALOGUE: EventDefinition[] = [
+  define(EVENT_TYPES.stageChanged, TOPICS.stageChanged, 'opportunity', 'An opportunity entered a stage (creation has fromStage null; WON and LOST stages close it).', StageChangedSchema),
+  define(EVENT_TYPES.leadCreated, TOPICS.leadEvents, 'lead', 'A lead was logged.', LeadCreatedSchema),
+  define(EVENT_TYPES.leadAssigned, TOPICS.leadEvents, 'lead', 'A lead got an owner, by rule or by hand.', LeadAssignedSchema),
+  define(EVENT_TYPES.leadQualified, TOPICS.leadEvents, 'lead', 'A lead met every qualification criterion.', LeadQualifiedSchema),
+  define(EVENT_TYPES.leadDisqualified, TOPICS.leadEvents, 'lead', 'A lead failed at least one qualification criterion.', LeadDisqualifiedSchema),
+  define(EVENT_TYPES.leadConverted, TOPICS.leadEvents, 'lead', 'A lead became an opportunity.', LeadConvertedSchema),
+  define(EVENT_TYPES.leadUpdated, TOPICS.leadEvents, 'lead', 'A lead changed (data, score or status) outside the events above.', LeadUpdatedSchema),
+  define(EVENT_TYPES.repRegistered, TOPICS.repEvents, 'rep', 'A sales rep was registered.', RepSchema),
+  define(EVENT_TYPES.repUpdated, TOPICS.repEvents, 'rep', 'A sales rep changed team, role or activity.', RepSchema),
+  define(EVENT_TYPES.opportunityCreated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity was created, directly or from a lead.', OpportunityCreatedSchema),
+  define(EVENT_TYPES.opportunityUpdated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity changed.', OpportunityUpdatedSchema),
+  define(EVENT_TYPES.activityLogged, TOPICS.opportunityEvents, 'opportunity', 'A call, email, meeting, task or note was logged on an opportunity.', ActivityLoggedSchema),
+  define(EVENT_TYPES.proposalCreated, TOPICS.dealEvents, 'opportunity', 'A proposal version was drafted.', ProposalCreatedSchema),
+  define(EVENT_TYPES.proposalSent, TOPICS.dealEvents, 'opportunity', 'A proposal was sent to the prospect.', ProposalSentSchema),
+  define(EVENT_TYPES.proposalDecided, TOPICS.dealEvents, 'opportunity', 'The prospect accepted or rejected a sent proposal.', ProposalDecidedSchema),
+  define(EVENT_TYPES.dealTermsSet, TOPICS.dealEvents, 'opportunity', 'Negotiated terms were proposed (effective at once or pending a discount approval).', DealTermsSetSchema),
+  define(EVENT_TYPES.discountDecided, TOPICS.dealEvents, 'opportunity', 'A manager approved or rejected a discount.', DiscountDecidedSchema),
+  define(EVENT_TYPES.commitmentRecorded, TOPICS.dealEvents, 'opportunity', 'The prospect committed verbally or in writing.', CommitmentRecordedSchema),
+  define(EVENT_TYPES.dealClosed, TOPICS.dealEvents, 'opportunity', 'A deal was closed won, lost or deferred.', DealClosedSchema),
+  define(EVENT_TYPES.dealReopened, TOPICS.dealEvents, 'opportunity', 'A manager reopened a closed deal.', DealReopenedSchema),
+];
+
+export const eventDefinition = (type: string): EventDefinition | undefined => EVENT_CATALOGUE.find((definition) => definition.type === type);
+
+export type StageChangedData = Static<typeof StageChangedSchema>;
+export type OpportunitySnapshot = Static<typeof OpportunitySnapshotSchema>;
+export type LeadSnapshot = Static<typeof LeadSnapshotSchema>;
+export type LeadCreatedData = Static<typeof LeadCreatedSchema>;
+export type LeadAssignedData = Static<typeof LeadAssignedSchema>;
+export type LeadQualifiedData = Static<typeof LeadQualifiedSchema>;
+export type LeadDisqualifiedData = Static<typeof LeadDisqualifiedSchema>;
+export type LeadConvertedData = Static<typeof LeadConvertedSchema>;
+export type LeadUpdatedData = Static<typeof LeadUpdatedSchema>;
+export type RepData = Static<typeof RepSchema>;
+export type OpportunityCreatedData = Static<typeof OpportunityCreatedSchema>;
+export type OpportunityUpdatedData = Static<typeof OpportunityUpdatedSchema>;
+export type ActivityLoggedData = Static<typeof ActivityLoggedSchema>;
+export type ProposalCreatedData = Static<typeof ProposalCreatedSchema>;
+export type ProposalSentData = Static<typeof ProposalSentSchema>;
+export type ProposalDecidedData = Static<typeof ProposalDecidedSchema>;
+export type DealTermsSetData = Static<typeof DealTermsSetSchema>;
+export type DiscountDecidedData = Static<typeof DiscountDecidedSchema>;
+export type CommitmentRecordedData = Static<typeof CommitmentRecordedSchema>;
+export type DealClosedData = Static<typeof DealClosedSchema>;
+export type DealReopenedData = Static<typeof DealReopenedSchema>;
+export type MoneyData = Static<typeof MoneySchema>;
+
+// Which payload type goes with which event type, for typed handlers.
+export interface EventDataMap {
+  'sales.opportunity.stage_changed.v1': StageChangedData;
+  'sales.lead.created.v1': LeadCreatedData;
+  'sales.lead.assigned.v1': LeadAssignedData;
+  'sales.lead.qualified.v1': LeadQualifiedData;
+  'sales.lead.disqualified.v1': LeadDisqualifiedData;
+  'sales.lead.converted.v1': LeadConvertedData;
+  'sales.lead.updated.v1': LeadUpdatedData;
+  'sales.rep.registered.v1': RepData;
+  'sales.rep.updated.v1': RepData;
+  'sales.opportunity.created.v1': OpportunityCreatedData;
+  'sales.opportunity.updated.v1': OpportunityUpdatedData;
+  'sales.opportunity.activity_logged.v1': ActivityLoggedData;
+  'sales.proposal.created.v1': ProposalCreatedData;
+  'sales.proposal.sent.v1': ProposalSentData;
+  'sales.proposal.decided.v1': ProposalDecidedData;
+  'sales.deal.terms_set.v1': DealTermsSetData;
+  'sales.deal.discount_decided.v1': DiscountDecidedData;
+  'sales.deal.commitment_recorded.v1': CommitmentRecordedData;
+  'sales.deal.closed.v1': DealClosedData;
+  'sales.deal.reopened.v1': DealReopenedData;
+}

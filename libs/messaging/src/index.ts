@@ -1,0 +1,3 @@
+export * from './kafka';
+export * from './outbox-publisher';
+export * from './event-consumer';

@@ -1,0 +1,63 @@
+import type { Producer } from 'kafkajs';
+import { CLOUDEVENTS_CONTENT_TYPE } from '@pipeline/events';
+import type { OutboxRecord } from '@pipeline/persistence';
+import { createIdempotentProducer, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
+
+// Sends outbox rows as CloudEvents (structured mode), keyed by aggregate id; awaited, so the relay marks only what Kafka acknowledged.
+export class OutboxPublisher {
+  private producer: Producer | null = null;
+  private connecting: Promise<Producer> | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: Pick<KafkaSettings, 'topicPrefix'>,
+  ) {}
+
+  async publish(records: OutboxRecord[]): Promise<void> {
+    const producer = await this.connect();
+    // One batch request; per partition the messages keep the outbox order.
+    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+    for (const record of records) {
+      const topic = prefixedTopic(this.settings, record.topic);
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({
+        key: record.aggregateId,
+        value: JSON.stringify(record.payload),
+        headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: record.id, ce_type: record.type },
+      });
+      byTopic.set(topic, messages);
+    }
+    try {
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (error) {
+      // A broken producer is rebuilt on the next attempt rather than reused.
+      await this.disconnect();
+      throw error;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    this.connecting = null;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private async connect(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    if (!this.connecting) {
+      const producer = createIdempotentProducer(this.kafka);
+      this.connecting = producer.connect().then(
+        () => {
+          this.producer = producer;
+          return producer;
+        },
+        (error) => {
+          this.connecting = null;
+          throw error;
+        },
+      );
+    }
+    return this.connecting;
+  }
+}

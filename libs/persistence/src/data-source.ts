@@ -1,0 +1,57 @@
+import { DataSource, type EntitySchema, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
+
+export interface DataSourceOptions {
+  url: string;
+  entities: MixedList<EntitySchema | (new () => unknown)>;
+  migrations: MixedList<new () => unknown>;
+  applicationName: string;
+  poolSize?: number;
+  logger?: TypeOrmLogger;
+}
+
+// Every service gets its own database; the schema changes only through reviewed migrations.
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: options.entities,
+    migrations: options.migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'schema_migrations',
+    logging: options.logger ? ['query', 'error'] : ['error'],
+    logger: options.logger,
+    applicationName: options.applicationName,
+    extra: {
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    },
+  });
+}
+
+export async function initializeDataSource(dataSource: DataSource, runMigrations = true): Promise<DataSource> {
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  if (runMigrations) await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
+
+// Counts SQL statements; tests use it to prove batching (one statement per DataLoader batch).
+export class QueryCounter implements TypeOrmLogger {
+  readonly statements: string[] = [];
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+  reset(): void {
+    this.statements.length = 0;
+  }
+  matching(pattern: RegExp): string[] {
+    return this.statements.filter((statement) => pattern.test(statement));
+  }
+}

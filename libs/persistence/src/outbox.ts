@@ -1,0 +1,29 @@
+import type { EntityManager } from 'typeorm';
+import type { CloudEvent } from '@pipeline/events';
+
+export interface OutboxEntry {
+  topic: string;
+  aggregateType: string;
+  event: CloudEvent;
+}
+
+// Written in the business transaction, so an event exists exactly when its change committed.
+export async function appendToOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const values: unknown[] = [];
+  const rows = entries.map((entry, index) => {
+    const base = index * 6;
+    values.push(entry.event.id, entry.aggregateType, entry.event.subject, entry.event.type, entry.topic, JSON.stringify(entry.event));
+    return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb)`;
+  });
+  await manager.query(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload) VALUES ${rows.join(', ')}`, values);
+}
+
+export interface OutboxRecord {
+  seq: string;
+  id: string;
+  aggregateId: string;
+  type: string;
+  topic: string;
+  payload: CloudEvent;
+}

@@ -1,0 +1,14 @@
+import { kafkaSettingsFromEnv } from '@pipeline/messaging';
+import { envInt, envSecret, isProduction, LOCAL_INTERNAL_SECRET, serviceDatabaseUrl } from './config';
+import type { ServiceConfig } from './service-runtime';
+
+// Everything a subgraph needs from its environment, with local defaults that production refuses for secrets.
+export function serviceConfigFromEnv(service: string, defaultPort: number, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  return {
+    port: envInt('PORT', defaultPort, env),
+    databaseUrl: serviceDatabaseUrl(service, env),
+    kafka: kafkaSettingsFromEnv(`${service}-subgraph`, env),
+    internalSecret: envSecret('INTERNAL_AUTH_SECRET', LOCAL_INTERNAL_SECRET, env),
+    production: isProduction(env),
+  };
+}

@@ -1,0 +1,131 @@
+import type { DataSource, EntitySchema, Logger as TypeOrmLogger, MixedList } from 'typeorm';
+import { ALL_TOPICS } from '@pipeline/events';
+import { createDataSource, ensureDatabase, initializeDataSource, OutboxRelay } from '@pipeline/persistence';
+import { createKafka, ensureTopics, EventConsumer, OutboxPublisher, prefixedTopic, type EventHandlers, type KafkaSettings } from '@pipeline/messaging';
+import type { Logger } from 'pino';
+import { consumerLogger } from './logger';
+import type { RunningServer, SubgraphServer } from './subgraph-server';
+
+export interface ConsumerDefinition {
+  // Also the dedupe name: events are remembered per consumer.
+  groupId: string;
+  topics: string[];
+  handlers: EventHandlers;
+}
+
+export interface ServiceConfig {
+  port: number;
+  databaseUrl: string;
+  kafka: KafkaSettings;
+  internalSecret: string;
+  production: boolean;
+}
+
+export interface ServiceDefinition {
+  serviceName: string;
+  entities: MixedList<EntitySchema>;
+  migrations: MixedList<new () => unknown>;
+  consumers: (dataSource: DataSource) => ConsumerDefinition[];
+  server: (dataSource: DataSource, runtime: RuntimeHandles) => SubgraphServer;
+  // Background jobs (schedulers) started after the server, stopped before it.
+  jobs?: (dataSource: DataSource, logger: Logger) => Array<{ start(): void; stop(): Promise<void> }>;
+}
+
+export interface RuntimeHandles {
+  ready: () => Promise<Record<string, boolean>>;
+  logger: Logger;
+}
+
+export interface RunningService extends RunningServer {
+  dataSource: DataSource;
+  relay: OutboxRelay;
+  consumers: EventConsumer[];
+}
+
+// The same start-up for every subgraph: database and migrations, outbox relay, consumers, then HTTP.
+export async function startService(definition: ServiceDefinition, config: ServiceConfig, logger: Logger, sqlLogger?: TypeOrmLogger): Promise<RunningService> {
+  await ensureDatabase(config.databaseUrl);
+  const dataSource = createDataSource({
+    url: config.databaseUrl,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    applicationName: definition.serviceName,
+    logger: sqlLogger,
+  });
+  await initializeDataSource(dataSource);
+
+  const kafka = createKafka(config.kafka);
+  await ensureTopics(kafka, ALL_TOPICS.map((topic) => ({ topic: prefixedTopic(config.kafka, topic) }))).catch((error) =>
+    logger.warn({ err: error }, 'could not ensure topics yet; the relay and consumers retry'),
+  );
+  const publisher = new OutboxPublisher(kafka, config.kafka);
+  const relay = new OutboxRelay({
+    dataSource,
+    databaseUrl: config.databaseUrl,
+    publish: (records) => publisher.publish(records),
+    onError: (error) => logger.warn({ err: (error as Error).message }, 'outbox relay could not publish; will retry'),
+  });
+  relay.start();
+
+  const consumers = definition.consumers(dataSource).map(
+    (consumer) =>
+      new EventConsumer({
+        kafka,
+        settings: config.kafka,
+        groupId: consumer.groupId,
+        consumerName: consumer.groupId,
+        topics: consumer.topics,
+        dataSource,
+        handlers: consumer.handlers,
+        logger: consumerLogger(logger),
+      }),
+  );
+  // Consumers connect in the background: a Kafka outage must not keep the API from serving.
+  let stopping = false;
+  for (const consumer of consumers) {
+    void startWithRetry(consumer, logger, () => stopping);
+  }
+
+  const ready = async () => {
+    const database = await dataSource
+      .query('SELECT 1')
+      .then(() => true)
+      .catch(() => false);
+    return { database, consumers: consumers.every((consumer) => consumer.ready) };
+  };
+  const server = definition.server(dataSource, { ready, logger });
+  const jobs = definition.jobs?.(dataSource, logger) ?? [];
+  const running = await server.listen(config.port);
+  for (const job of jobs) job.start();
+
+  return {
+    ...running,
+    dataSource,
+    relay,
+    consumers,
+    async stop() {
+      stopping = true;
+      for (const job of jobs) await job.stop();
+      await running.stop();
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      await relay.stop();
+      await publisher.disconnect();
+      await dataSource.destroy();
+    },
+  };
+}
+
+async function startWithRetry(consumer: EventConsumer, logger: Logger, stopping: () => boolean): Promise<void> {
+  let delay = 500;
+  while (!stopping()) {
+    try {
+      await consumer.start();
+      return;
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'consumer could not start; retrying');
+      await consumer.stop();
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 10_000);
+    }
+  }
+}

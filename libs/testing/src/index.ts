@@ -1,0 +1,6 @@
+export * from './infrastructure';
+export * from './wait-for';
+export * from './graphql-client';
+export * from './service-harness';
+export * from './actors';
+export * from './kafka-reader';

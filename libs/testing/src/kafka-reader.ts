@@ -1,0 +1,53 @@
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { testKafkaBrokers, uniqueSuffix } from './infrastructure';
+
+export interface ReadMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+// A plain kafkajs consumer in its own group, as an analyst would attach one.
+export class TopicReader {
+  readonly messages: ReadMessage[] = [];
+  private consumer: Consumer | null = null;
+
+  constructor(private readonly topics: string[]) {}
+
+  async start(): Promise<void> {
+    const kafka = new Kafka({ clientId: 'test-reader', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const missing = this.topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true }).catch(() => undefined);
+    await admin.disconnect();
+    this.consumer = kafka.consumer({ groupId: `test-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        this.messages.push(toRead(topic, partition, message));
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  parsed<T = any>(): Array<{ message: ReadMessage; event: T }> {
+    return this.messages.map((message) => ({ message, event: JSON.parse(message.value ?? 'null') as T }));
+  }
+}
+
+function toRead(topic: string, partition: number, message: KafkaMessage): ReadMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value.toString() : String(value);
+  }
+  return { topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers };
+}
