@@ -62,6 +62,8 @@ export const StageChangedSchema = Type.Object({
   // Added: the stage's position and default probability, so consumers need no pipeline lookup.
   toStagePosition: Type.Optional(Type.Integer()),
   fromStagePosition: Type.Optional(Nullable(Type.Integer())),
+  // Added: counts stage changes only (1 on creation), so a reader of this topic alone can tell a gap.
+  stageSequence: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 
 // ---------------------------------------------------------------- leads

@@ -10,3 +10,4 @@ export * from './service-runtime';
 export * from './interval-job';
 export * from './schema-files';
 export * from './service-config';
+export * from './run-service';

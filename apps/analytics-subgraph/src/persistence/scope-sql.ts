@@ -1,0 +1,34 @@
+import type { MetricsScope } from '../domain/metrics-filter';
+
+// Builds the WHERE clause on opportunity_fact (alias f) for a scope, with positional parameters.
+export class SqlParameters {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export function opportunityConditions(scope: MetricsScope, parameters: SqlParameters, alias = 'f'): string {
+  const conditions: string[] = ['true'];
+  if (scope.pipelineId) conditions.push(`${alias}.pipeline_id = ${parameters.add(scope.pipelineId)}`);
+  if (scope.ownerIds?.length) conditions.push(`${alias}.owner_id = ANY(${parameters.add(scope.ownerIds)}::uuid[])`);
+  if (scope.teamId) conditions.push(`${alias}.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.teamId)})`);
+  if (scope.industry) conditions.push(`lower(${alias}.industry) = lower(${parameters.add(scope.industry)})`);
+  if (scope.source) conditions.push(`${alias}.lead_source = ${parameters.add(scope.source)}`);
+  const visibility = scope.visibility;
+  if (visibility.kind === 'own') conditions.push(`${alias}.owner_id = ${parameters.add(visibility.userId)}::uuid`);
+  if (visibility.kind === 'team') {
+    const user = parameters.add(visibility.userId);
+    const team = visibility.teamId ? `OR ${alias}.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(visibility.teamId)})` : '';
+    conditions.push(`(${alias}.owner_id IS NULL OR ${alias}.owner_id = ${user}::uuid ${team})`);
+  }
+  return conditions.join(' AND ');
+}
+
+export function periodCondition(column: string, scope: MetricsScope, parameters: SqlParameters): string {
+  const conditions: string[] = [];
+  if (scope.from) conditions.push(`${column} >= ${parameters.add(scope.from.toISOString())}::timestamptz`);
+  if (scope.to) conditions.push(`${column} < ${parameters.add(scope.to.toISOString())}::timestamptz`);
+  return conditions.length > 0 ? conditions.join(' AND ') : 'true';
+}

@@ -1,0 +1,90 @@
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { isDomainError } from '@pipeline/domain';
+import { TOPICS } from '@pipeline/events';
+import { CreateMessagingTables1764150000000 } from '@pipeline/persistence';
+import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import { projectDealOnDealEvent } from './consumers/project-deal-on-deal-event';
+import { projectLeadOnLeadEvent } from './consumers/project-lead-on-lead-event';
+import { projectOpportunityOnOpportunityEvent } from './consumers/project-opportunity-on-opportunity-event';
+import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
+import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
+import { CreateAnalyticsTables1764190000000 } from './persistence/migrations/1764190000000-create-analytics-tables';
+import { resolvers } from './resolvers';
+import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
+import type { AnalyticsDeps } from './use-cases/deps';
+import { ensureWeeklySummary } from './use-cases/summarize-week/summarize-week';
+import type { EventHandlers } from '@pipeline/messaging';
+
+export const SERVICE_NAME = 'analytics-subgraph';
+export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
+
+export interface AnalyticsServiceOptions {
+  config: Pick<ServiceConfig, 'internalSecret' | 'production'>;
+  // A rebuild replays the topics into fresh tables under a new consumer group.
+  consumerGroup?: string;
+  weeklyJobIntervalMs?: number;
+  now?: () => Date;
+}
+
+export const analyticsDeps = (dataSource: DataSource, options: AnalyticsServiceOptions): AnalyticsDeps => ({ dataSource, now: options.now ?? (() => new Date()) });
+
+// Read models from every topic; analytics never calls another service.
+export const ANALYTICS_HANDLERS: EventHandlers = {
+  'sales.opportunity.stage_changed.v1': projectStageChangeOnStageChanged,
+  'sales.opportunity.created.v1': projectOpportunityOnOpportunityEvent,
+  'sales.opportunity.updated.v1': projectOpportunityOnOpportunityEvent,
+  'sales.lead.created.v1': projectLeadOnLeadEvent,
+  'sales.lead.assigned.v1': projectLeadOnLeadEvent,
+  'sales.lead.qualified.v1': projectLeadOnLeadEvent,
+  'sales.lead.disqualified.v1': projectLeadOnLeadEvent,
+  'sales.lead.converted.v1': projectLeadOnLeadEvent,
+  'sales.lead.updated.v1': projectLeadOnLeadEvent,
+  'sales.deal.closed.v1': projectDealOnDealEvent,
+  'sales.deal.reopened.v1': projectDealOnDealEvent,
+  'sales.rep.registered.v1': projectRepOnRepEvent,
+  'sales.rep.updated.v1': projectRepOnRepEvent,
+};
+
+export const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];
+
+export function analyticsService(options: AnalyticsServiceOptions): ServiceDefinition {
+  return {
+    serviceName: SERVICE_NAME,
+    entities: [],
+    migrations: [CreateMessagingTables1764150000000, CreateAnalyticsTables1764190000000],
+    consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS }],
+    server: (dataSource, runtime) =>
+      createSubgraphServer({
+        serviceName: SERVICE_NAME,
+        typeDefs,
+        resolvers,
+        internalSecret: options.config.internalSecret,
+        production: options.config.production,
+        logger: runtime.logger,
+        readiness: runtime.ready,
+        createContext: (actor) => ({ actor, deps: analyticsDeps(dataSource, options) }),
+        // Reports as CSV for spreadsheets; the gateway forwards /exports/reports/<dimension>.csv here with the caller's identity.
+        routes: (app, authenticate) => {
+          app.get('/reports/:dimension.csv', async (request, response) => {
+            try {
+              const actor = await authenticate(request);
+              const dimension = String(request.params.dimension).toUpperCase();
+              const query = request.query as Record<string, string | undefined>;
+              const rows = await buildReport(analyticsDeps(dataSource, options), actor, {
+                dimension,
+                filter: { from: query.from, to: query.to, teamId: query.teamId, industry: query.industry, pipelineId: query.pipelineId },
+              });
+              response.type('text/csv').attachment(`report-${dimension.toLowerCase()}.csv`).send(reportCsv(dimension as ReportDimension, rows));
+            } catch (error) {
+              const code = isDomainError(error) ? error.code : ((error as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+              const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 }[code] ?? 500;
+              response.status(status).json({ error: { code, message: status === 500 ? 'Internal server error' : (error as Error).message, dimensions: REPORT_DIMENSIONS } });
+            }
+          });
+        },
+      }),
+    jobs: (dataSource, logger) => [new IntervalJob('weekly-summary', options.weeklyJobIntervalMs ?? 60 * 60_000, () => ensureWeeklySummary(analyticsDeps(dataSource, options)), logger)],
+  };
+}
+

@@ -1,0 +1,150 @@
+import type { EntityManager } from 'typeorm';
+import { assertRole, badInput, money, newId, SYSTEM_ACTOR, type Actor, type Money } from '@pipeline/domain';
+import { simulateRevenue, type ForecastRange, type OpenDeal } from '../../domain/forecast';
+import type { MetricsScope } from '../../domain/metrics-filter';
+import { monthStart } from '../../domain/periods';
+import { opportunityConditions, SqlParameters } from '../../persistence/scope-sql';
+import type { AnalyticsDeps } from '../deps';
+import { metricsScope, type RawMetricsFilter } from '../shared/scope';
+
+export interface StageWinRate {
+  stage: string;
+  winProbability: number | null;
+  sample: number;
+  medianDaysToClose: number | null;
+}
+
+export interface Forecast {
+  generatedAt: Date;
+  weighted: Array<{ month: string; count: number; weightedAmount: Money[] }>;
+  stageWinRates: StageWinRate[];
+  ranges: ForecastRange[];
+  simulations: number;
+}
+
+const MIN_SAMPLE = 5;
+
+// Measured from closed history, not from configured stage probabilities: of the closed opportunities that were ever in
+// a stage, the share that won, and how long won ones took from entering that stage to closing.
+export async function stageWinRates(manager: EntityManager, scope: MetricsScope): Promise<StageWinRate[]> {
+  const parameters = new SqlParameters();
+  const where = opportunityConditions(scope, parameters);
+  const rows: Array<{ stage: string; sample: number; won: number; median_days: number | null }> = await manager.query(
+    `WITH visits AS (
+        SELECT DISTINCT ON (i.opportunity_id, i.stage) i.opportunity_id, i.stage, i.position, i.entered_at
+          FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id
+         WHERE ${where} AND i.category = 'OPEN' AND f.status IN ('WON', 'LOST')
+         ORDER BY i.opportunity_id, i.stage, i.seq)
+     SELECT v.stage, max(v.position) AS position, count(*)::int AS sample, count(*) FILTER (WHERE f.status = 'WON')::int AS won,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.closed_at - v.entered_at) / 86400) FILTER (WHERE f.status = 'WON') AS median_days
+       FROM visits v JOIN opportunity_fact f ON f.opportunity_id = v.opportunity_id
+      GROUP BY v.stage ORDER BY 2, 1`,
+    parameters.values,
+  );
+  return rows.map((row) => ({
+    stage: row.stage,
+    sample: row.sample,
+    winProbability: row.sample === 0 ? null : row.won / row.sample,
+    medianDaysToClose: row.median_days === null ? null : Number(row.median_days),
+  }));
+}
+
+export async function buildForecast(manager: EntityManager, scope: MetricsScope, now: Date, simulations: number): Promise<Forecast> {
+  const parameters = new SqlParameters();
+  const where = opportunityConditions(scope, parameters);
+  const open: Array<{ stage: string; amount: string | null; currency: string | null; probability: number; expected_close_date: string | null; stage_entered_at: Date }> = await manager.query(
+    `SELECT f.stage, f.amount, f.currency, f.probability, to_char(f.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, f.stage_entered_at
+       FROM opportunity_fact f WHERE ${where} AND f.status = 'OPEN'`,
+    parameters.values,
+  );
+  const rates = await stageWinRates(manager, scope);
+  const weighted = new Map<string, { count: number; amounts: Money[] }>();
+  const deals: OpenDeal[] = [];
+  for (const row of open) {
+    if (row.amount === null || row.currency === null) continue;
+    const currency = row.currency.trim();
+    const rate = rates.find((entry) => entry.stage === row.stage);
+    const measured = rate && rate.sample >= MIN_SAMPLE && rate.winProbability !== null;
+    // No date set: assume the measured time to close from this stage (or a month) counted from entering it.
+    const fallback = new Date(row.stage_entered_at.getTime() + (rate?.medianDaysToClose ?? 30) * 86_400_000);
+    const closeMonth = row.expected_close_date ? `${row.expected_close_date.slice(0, 7)}-01` : monthStart(fallback < now ? now : fallback);
+    deals.push({ amount: row.amount, currency, winProbability: measured ? (rate.winProbability as number) : Number(row.probability), closeMonth });
+    if (row.expected_close_date) {
+      const entry = weighted.get(closeMonth) ?? { count: 0, amounts: [] };
+      entry.count += 1;
+      entry.amounts.push(money(Number(row.amount) * Number(row.probability), currency));
+      weighted.set(closeMonth, entry);
+    }
+  }
+  return {
+    generatedAt: now,
+    weighted: [...weighted.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, entry]) => ({ month, count: entry.count, weightedAmount: sumMoney(entry.amounts) })),
+    stageWinRates: rates,
+    ranges: simulateRevenue(deals, simulations),
+    simulations,
+  };
+}
+
+function sumMoney(amounts: Money[]): Money[] {
+  const totals = new Map<string, number>();
+  for (const amount of amounts) totals.set(amount.currency, (totals.get(amount.currency) ?? 0) + Number(amount.amount));
+  return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, total]) => money(total.toFixed(4), currency));
+}
+
+export async function forecastRevenue(deps: AnalyticsDeps, actor: Actor, args: { filter?: RawMetricsFilter | null; simulations?: number | null }): Promise<Forecast> {
+  const simulations = args.simulations ?? 2_000;
+  if (!Number.isInteger(simulations) || simulations < 100 || simulations > 20_000) throw badInput('simulations', 'simulations must be a whole number from 100 to 20000');
+  return buildForecast(deps.dataSource.manager, metricsScope(actor, args.filter), deps.now(), simulations);
+}
+
+export interface ForecastSnapshotView {
+  id: string;
+  takenAt: Date;
+  month: string;
+  currency: string;
+  weighted: string;
+  p50: string;
+  actual: string | null;
+  error: number | null;
+}
+
+// Weekly snapshots of the whole-company forecast, so its accuracy can be checked against what really closed.
+export async function takeForecastSnapshot(deps: AnalyticsDeps, actor: Actor): Promise<ForecastSnapshotView[]> {
+  assertRole(actor, ['ADMIN', 'ANALYST'], 'take forecast snapshots');
+  const now = deps.now();
+  const forecast = await buildForecast(deps.dataSource.manager, metricsScope(SYSTEM_ACTOR, null), now, 2_000);
+  const rows = forecast.ranges.map((range) => {
+    const weighted = forecast.weighted.find((entry) => entry.month === range.month)?.weightedAmount.find((amount) => amount.currency === range.currency)?.amount ?? '0';
+    return { id: newId(), takenAt: now, month: range.month, currency: range.currency, weighted, p50: range.p50 };
+  });
+  for (const row of rows) {
+    await deps.dataSource.query('INSERT INTO forecast_snapshot (id, taken_at, month, currency, weighted, p50) VALUES ($1, $2, $3, $4, $5, $6)', [row.id, row.takenAt, row.month, row.currency, row.weighted, row.p50]);
+  }
+  return listForecastSnapshots(deps, actor, { first: rows.length || 1 });
+}
+
+export async function listForecastSnapshots(deps: AnalyticsDeps, actor: Actor, args: { first?: number | null }): Promise<ForecastSnapshotView[]> {
+  assertRole(actor, ['ADMIN', 'ANALYST'], 'read company-wide forecast snapshots');
+  const first = args.first ?? 50;
+  if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput('first', 'first must be a whole number from 1 to 500');
+  const now = deps.now();
+  const rows: Array<{ id: string; taken_at: Date; month: string; currency: string; weighted: string; p50: string; actual: string | null }> = await deps.dataSource.query(
+    `SELECT s.id, s.taken_at, to_char(s.month, 'YYYY-MM-DD') AS month, s.currency, s.weighted, s.p50,
+            CASE WHEN s.month + interval '1 month' <= $2::timestamptz THEN
+              (SELECT coalesce(sum(f.amount), 0) FROM opportunity_fact f
+                WHERE f.status = 'WON' AND f.currency = s.currency AND f.closed_at >= s.month AND f.closed_at < s.month + interval '1 month')
+            END AS actual
+       FROM forecast_snapshot s ORDER BY s.taken_at DESC, s.month LIMIT $1`,
+    [first, now.toISOString()],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    takenAt: row.taken_at,
+    month: row.month,
+    currency: row.currency.trim(),
+    weighted: row.weighted,
+    p50: row.p50,
+    actual: row.actual,
+    error: row.actual === null || Number(row.p50) === 0 ? null : Number(row.actual) / Number(row.p50) - 1,
+  }));
+}

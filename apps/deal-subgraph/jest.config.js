@@ -1,0 +1,7 @@
+module.exports = {
+  displayName: 'deal-subgraph',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  globalSetup: '<rootDir>/../../libs/testing/jest-global-setup.js',
+  testTimeout: 60_000,
+};

@@ -1,0 +1,35 @@
+import type { DataSource } from 'typeorm';
+import type { Actor } from '@pipeline/domain';
+import { DataLoader, groupedLoader, keyedLoader } from '@pipeline/server-kit';
+import type { Commitment, Deal, DiscountApproval } from './domain/deal';
+import type { Proposal } from './domain/proposal';
+import { approvalsByDealIds, commitmentsByDealIds, findDealsByOpportunityIds, proposalsByDealIds } from './persistence/deal-repository';
+import { findOpportunityViews, type OpportunityView } from './persistence/snapshot-repository';
+import type { DealDeps } from './use-cases/deps';
+
+export interface DealLoaders {
+  dealByOpportunity: DataLoader<string, Deal | null>;
+  opportunity: DataLoader<string, OpportunityView | null>;
+  proposals: DataLoader<string, Proposal[]>;
+  approvals: DataLoader<string, DiscountApproval[]>;
+  commitments: DataLoader<string, Commitment[]>;
+}
+
+export interface DealContext {
+  actor: Actor;
+  deps: DealDeps;
+  loaders: DealLoaders;
+}
+
+export function createLoaders(dataSource: DataSource): DealLoaders {
+  const manager = dataSource.manager;
+  return {
+    dealByOpportunity: keyedLoader((ids) => findDealsByOpportunityIds(manager, ids), (deal) => deal.opportunityId),
+    opportunity: keyedLoader((ids) => findOpportunityViews(manager, ids), (view) => view.id),
+    proposals: groupedLoader((ids) => proposalsByDealIds(manager, ids), (proposal) => proposal.dealId),
+    approvals: groupedLoader((ids) => approvalsByDealIds(manager, ids), (approval) => approval.dealId),
+    commitments: groupedLoader((ids) => commitmentsByDealIds(manager, ids), (commitment) => commitment.dealId),
+  };
+}
+
+export const createDealContext = (actor: Actor, deps: DealDeps): DealContext => ({ actor, deps, loaders: createLoaders(deps.dataSource) });

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { TOPICS } from '@pipeline/events';
+import { CreateMessagingTables1764150000000 } from '@pipeline/persistence';
+import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import { createDealContext } from './context';
+import { DEAL_ENTITIES } from './persistence/entities';
+import { CreateDealTables1764180000000 } from './persistence/migrations/1764180000000-create-deal-tables';
+import { resolvers } from './resolvers';
+import type { DealDeps } from './use-cases/deps';
+import { updateLeadNeedOnLeadEvent } from './use-cases/sync-snapshots/update-lead-need-on-lead-event';
+import { updateOpportunitySnapshotOnOpportunityEvent } from './use-cases/sync-snapshots/update-opportunity-snapshot-on-opportunity-event';
+import { updateOpportunitySnapshotOnStageChanged } from './use-cases/sync-snapshots/update-opportunity-snapshot-on-stage-changed';
+import { updateRepSnapshotOnRepEvent } from './use-cases/sync-snapshots/update-rep-snapshot-on-rep-event';
+
+export const SERVICE_NAME = 'deal-subgraph';
+export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
+
+export interface DealServiceOptions {
+  config: Pick<ServiceConfig, 'internalSecret' | 'production'>;
+  snapshotWaitMs?: number;
+  now?: () => Date;
+}
+
+export const dealDeps = (dataSource: DataSource, options: DealServiceOptions): DealDeps => ({
+  dataSource,
+  now: options.now ?? (() => new Date()),
+  snapshotWaitMs: options.snapshotWaitMs ?? 3_000,
+});
+
+// Proposals, terms and approvals, commitments and outcomes; asks the opportunity service for stage moves by publishing facts.
+export function dealService(options: DealServiceOptions): ServiceDefinition {
+  return {
+    serviceName: SERVICE_NAME,
+    entities: DEAL_ENTITIES,
+    migrations: [CreateMessagingTables1764150000000, CreateDealTables1764180000000],
+    consumers: () => [
+      {
+        groupId: 'deal-subgraph.opportunities',
+        topics: [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.repEvents, TOPICS.leadEvents],
+        handlers: {
+          'sales.opportunity.stage_changed.v1': updateOpportunitySnapshotOnStageChanged,
+          'sales.opportunity.created.v1': updateOpportunitySnapshotOnOpportunityEvent,
+          'sales.opportunity.updated.v1': updateOpportunitySnapshotOnOpportunityEvent,
+          'sales.rep.registered.v1': updateRepSnapshotOnRepEvent,
+          'sales.rep.updated.v1': updateRepSnapshotOnRepEvent,
+          'sales.lead.created.v1': updateLeadNeedOnLeadEvent,
+          'sales.lead.qualified.v1': updateLeadNeedOnLeadEvent,
+          'sales.lead.disqualified.v1': updateLeadNeedOnLeadEvent,
+          'sales.lead.converted.v1': updateLeadNeedOnLeadEvent,
+        },
+      },
+    ],
+    server: (dataSource, runtime) =>
+      createSubgraphServer({
+        serviceName: SERVICE_NAME,
+        typeDefs,
+        resolvers,
+        internalSecret: options.config.internalSecret,
+        production: options.config.production,
+        logger: runtime.logger,
+        readiness: runtime.ready,
+        createContext: (actor) => createDealContext(actor, dealDeps(dataSource, options)),
+      }),
+  };
+}

@@ -1,0 +1,67 @@
+import { badInput, conflict, DEAL_OUTCOMES, isOneOf, LOST_REASONS, parseDate, parseText, stageGateFailed, toIsoDate, type Actor } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
+import { assertCanWin, closeEffect, type Deal } from '../../domain/deal';
+import { dealEvent } from '../../events/deal-events';
+import { approvalsByDealIds, commitmentsByDealIds, updateDeal } from '../../persistence/deal-repository';
+import { loadDealSettings } from '../../persistence/snapshot-repository';
+import type { DealDeps } from '../deps';
+import { loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+
+export interface CloseDealCommand {
+  opportunityId: unknown;
+  outcome: unknown;
+  lostReason?: unknown;
+  note?: unknown;
+  deferredUntil?: unknown;
+  competitor?: unknown;
+}
+
+// Records the outcome and publishes sales.deal.closed.v1; the opportunity service moves the stage (one writer of stage).
+export async function closeDeal(deps: DealDeps, actor: Actor, input: CloseDealCommand): Promise<Deal> {
+  if (!isOneOf(DEAL_OUTCOMES, input.outcome)) throw badInput('outcome', 'outcome must be WON, LOST or DEFERRED');
+  const outcome = input.outcome;
+  if (input.lostReason !== null && input.lostReason !== undefined && !isOneOf(LOST_REASONS, input.lostReason)) throw badInput('lostReason', `lostReason must be one of ${LOST_REASONS.join(', ')}`);
+  const lostReason = outcome === 'LOST' ? ((input.lostReason as (typeof LOST_REASONS)[number] | undefined) ?? null) : null;
+  const deferredUntil = outcome === 'DEFERRED' && input.deferredUntil !== null && input.deferredUntil !== undefined ? parseDate(input.deferredUntil, 'deferredUntil') : null;
+  const note = parseText(input.note, 'note', { maxLength: 2_000 });
+  const competitor = parseText(input.competitor, 'competitor', { maxLength: 200 });
+  const now = deps.now();
+  const request = { outcome, lostReason, deferredUntil };
+  closeEffect(null, request, toIsoDate(now));
+  return deps.dataSource.transaction(async (manager) => {
+    const opportunity = await loadWorkableOpportunity(deps, manager, actor, input.opportunityId);
+    const deal = await lockOrCreateDeal(manager, opportunity.id, now);
+    if (closeEffect(deal, request, toIsoDate(now)) === 'ALREADY_DONE') return deal;
+    if (opportunity.status !== 'OPEN') throw conflict(`Opportunity ${opportunity.id} is already ${opportunity.status}`, { status: opportunity.status });
+    if (outcome === 'WON') {
+      const [approvals, commitments, settings] = await Promise.all([approvalsByDealIds(manager, [deal.id]), commitmentsByDealIds(manager, [deal.id]), loadDealSettings(manager)]);
+      assertCanWin(approvals, commitments, settings);
+      if (!opportunity.amount) throw stageGateFailed('A won deal needs the opportunity amount set', ['AMOUNT_SET']);
+    }
+    const next: Deal = {
+      ...deal,
+      outcome,
+      lostReason,
+      closeNote: note,
+      closedAt: outcome === 'DEFERRED' ? null : now,
+      closedBy: actor.userId,
+      deferredUntil,
+      competitor,
+      version: deal.version + 1,
+      updatedAt: now,
+    };
+    await updateDeal(manager, next, deal.version);
+    await appendToOutbox(manager, [
+      dealEvent('sales.deal.closed.v1', next, actor.userId, now, {
+        outcome,
+        lostReason,
+        closeNote: note,
+        closedAt: now.toISOString(),
+        deferredUntil,
+        amount: opportunity.amount,
+        competitor,
+      }),
+    ]);
+    return next;
+  });
+}

@@ -1,0 +1,25 @@
+import { badInput, isOneOf, COMMITMENT_TYPES, newId, parseText, requireText, type Actor } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
+import type { Deal } from '../../domain/deal';
+import { dealEvent } from '../../events/deal-events';
+import { insertCommitment, updateDeal } from '../../persistence/deal-repository';
+import type { DealDeps } from '../deps';
+import { assertOpen, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+
+export async function recordCommitment(deps: DealDeps, actor: Actor, input: { opportunityId: unknown; type: unknown; contactName: unknown; notes?: unknown }): Promise<Deal> {
+  if (!isOneOf(COMMITMENT_TYPES, input.type)) throw badInput('type', 'type must be VERBAL or WRITTEN');
+  const type = input.type;
+  const contactName = requireText(input.contactName, 'contactName', { maxLength: 200 });
+  const notes = parseText(input.notes, 'notes', { maxLength: 5_000 });
+  return deps.dataSource.transaction(async (manager) => {
+    const opportunity = await loadWorkableOpportunity(deps, manager, actor, input.opportunityId);
+    assertOpen(opportunity);
+    const now = deps.now();
+    const deal = await lockOrCreateDeal(manager, opportunity.id, now);
+    await insertCommitment(manager, { id: newId(), dealId: deal.id, type, committedAt: now, contactName, notes, recordedBy: actor.userId });
+    const next = { ...deal, version: deal.version + 1, updatedAt: now };
+    await updateDeal(manager, next, deal.version);
+    await appendToOutbox(manager, [dealEvent('sales.deal.commitment_recorded.v1', next, actor.userId, now, { type, contactName, committedAt: now.toISOString() })]);
+    return next;
+  });
+}

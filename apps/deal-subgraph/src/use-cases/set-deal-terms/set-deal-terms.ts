@@ -1,0 +1,51 @@
+import { newId, parseInteger, percentToDecimal, type Actor } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
+import { needsApproval, type Deal, type DealTerms } from '../../domain/deal';
+import { dealEvent } from '../../events/deal-events';
+import { saveApproval, updateDeal, withdrawPendingApprovals } from '../../persistence/deal-repository';
+import { loadDealSettings } from '../../persistence/snapshot-repository';
+import type { DealDeps } from '../deps';
+import { assertOpen, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+
+export interface SetDealTermsCommand {
+  opportunityId: unknown;
+  discountPercent: unknown;
+  paymentTermsDays: unknown;
+  contractLengthMonths: unknown;
+}
+
+// Terms within the threshold take effect at once; a larger discount waits for a manager, and the terms in force stay.
+export async function setDealTerms(deps: DealDeps, actor: Actor, input: SetDealTermsCommand): Promise<Deal> {
+  const terms: DealTerms = {
+    discountPercent: percentToDecimal(input.discountPercent as number, 'discountPercent', 2).toNumber(),
+    paymentTermsDays: parseInteger(input.paymentTermsDays, 'paymentTermsDays', 0, 365),
+    contractLengthMonths: parseInteger(input.contractLengthMonths, 'contractLengthMonths', 1, 120),
+  };
+  return deps.dataSource.transaction(async (manager) => {
+    const opportunity = await loadWorkableOpportunity(deps, manager, actor, input.opportunityId);
+    assertOpen(opportunity);
+    const now = deps.now();
+    const deal = await lockOrCreateDeal(manager, opportunity.id, now);
+    const settings = await loadDealSettings(manager);
+    await withdrawPendingApprovals(manager, deal.id, actor.userId, now);
+    const pending = needsApproval(terms.discountPercent, settings);
+    if (pending) {
+      await saveApproval(manager, {
+        id: newId(),
+        dealId: deal.id,
+        requestedPercent: terms.discountPercent,
+        ...terms,
+        status: 'PENDING',
+        requestedBy: actor.userId,
+        requestedAt: now,
+        decidedBy: null,
+        decidedAt: null,
+        note: null,
+      });
+    }
+    const next: Deal = { ...deal, terms: pending ? deal.terms : terms, version: deal.version + 1, updatedAt: now };
+    await updateDeal(manager, next, deal.version);
+    await appendToOutbox(manager, [dealEvent('sales.deal.terms_set.v1', next, actor.userId, now, { ...terms, approvalStatus: pending ? 'PENDING' : null, effective: !pending })]);
+    return next;
+  });
+}

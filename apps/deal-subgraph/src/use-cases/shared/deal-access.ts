@@ -1,0 +1,47 @@
+import type { EntityManager } from 'typeorm';
+import { canRead, canWrite, conflict, forbidden, hasRole, newId, notFound, parseId, type Actor } from '@pipeline/domain';
+import type { Deal } from '../../domain/deal';
+import { findDealForUpdate } from '../../persistence/deal-repository';
+import { findOpportunityViews, type OpportunityView } from '../../persistence/snapshot-repository';
+import type { DealDeps } from '../deps';
+
+async function waitForOpportunity(manager: EntityManager, id: string, timeoutMs: number): Promise<OpportunityView | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [view] = await findOpportunityViews(manager, [id]);
+    if (view || Date.now() >= deadline) return view ?? null;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// The opportunity's owner, their manager and admins work its deal; analysts read it; others do not see it.
+export async function loadWorkableOpportunity(deps: DealDeps, manager: EntityManager, actor: Actor, rawId: unknown, field = 'opportunityId'): Promise<OpportunityView> {
+  const id = parseId(rawId, field);
+  const view = await waitForOpportunity(manager, id, deps.snapshotWaitMs);
+  if (!view || !canRead(actor, view)) throw notFound('Opportunity', id);
+  if (!canWrite(actor, view)) throw forbidden("You may read this opportunity's deal but not work it");
+  return view;
+}
+
+export function assertOpen(view: OpportunityView): void {
+  if (view.status !== 'OPEN') throw conflict(`Opportunity ${view.id} is ${view.status}; its deal is closed`, { status: view.status });
+}
+
+// Approvals belong to managers of the owner's team (and admins), never to the rep asking for the discount.
+export function assertCanApprove(actor: Actor, view: OpportunityView): void {
+  if (hasRole(actor, 'ADMIN')) return;
+  if (hasRole(actor, 'MANAGER') && actor.teamId !== null && view.ownerTeamId === actor.teamId && view.ownerId !== actor.userId) return;
+  throw forbidden("Only a manager of the owner's team or an admin decides discounts");
+}
+
+// The deal row appears with its first proposal, terms, commitment or close (until then Opportunity.deal is null).
+export async function lockOrCreateDeal(manager: EntityManager, opportunityId: string, now: Date): Promise<Deal> {
+  await manager.query(
+    `INSERT INTO deal (id, opportunity_id, version, created_at, updated_at) VALUES ($1, $2, 1, $3, $3) ON CONFLICT (opportunity_id) DO NOTHING`,
+    [newId(), opportunityId, now],
+  );
+  const deal = await findDealForUpdate(manager, opportunityId);
+  if (!deal) throw new Error(`Deal for ${opportunityId} vanished`);
+  return deal;
+}
+

@@ -1,0 +1,22 @@
+import type { EntityManager } from 'typeorm';
+import type { TypedCloudEvent } from '@pipeline/events';
+import { upsertOpportunitySnapshot } from '../../persistence/snapshot-repository';
+
+type OpportunityStateEvent = TypedCloudEvent<'sales.opportunity.created.v1'> | TypedCloudEvent<'sales.opportunity.updated.v1'>;
+
+// Owner, amount and status of opportunities, from their own service's events; newest version wins.
+export async function updateOpportunitySnapshotOnOpportunityEvent(event: OpportunityStateEvent, manager: EntityManager): Promise<void> {
+  const { data } = event;
+  await upsertOpportunitySnapshot(manager, {
+    id: data.opportunityId,
+    version: data.version,
+    name: data.opportunity.name,
+    accountName: data.opportunity.accountName,
+    status: data.opportunity.status ?? (data.stageCategory === 'OPEN' ? 'OPEN' : data.stageCategory),
+    stage: data.stage,
+    stageCategory: data.stageCategory,
+    ownerId: data.opportunity.ownerId,
+    leadId: data.opportunity.leadId,
+    amount: data.opportunity.amount,
+  });
+}

@@ -1,0 +1,31 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { Actor } from '@pipeline/domain';
+import { actorFromClaims } from '@pipeline/server-kit';
+
+export type AuthConfig =
+  | { mode: 'hs256'; secret: string; issuer?: string; audience?: string }
+  | { mode: 'jwks'; jwksUrl: string; issuer?: string; audience?: string };
+
+export class AuthenticationError extends Error {}
+
+// Verifies end-user bearer tokens: HS256 with a shared secret locally, RS256/ES256 against a JWKS in production.
+// The algorithm list is fixed per mode, so "none" and HS/RS confusion are refused by construction.
+export function createTokenVerifier(config: AuthConfig): (authorization: string | undefined) => Promise<Actor> {
+  const key: Uint8Array | JWTVerifyGetKey = config.mode === 'hs256' ? new TextEncoder().encode(config.secret) : createRemoteJWKSet(new URL(config.jwksUrl));
+  const algorithms = config.mode === 'hs256' ? ['HS256'] : ['RS256', 'ES256'];
+  return async (authorization) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) throw new AuthenticationError('Send Authorization: Bearer <token>');
+    try {
+      const { payload } = await jwtVerify(match[1], key as Uint8Array, {
+        algorithms,
+        issuer: config.issuer,
+        audience: config.audience,
+        requiredClaims: ['sub', 'exp'],
+      });
+      return actorFromClaims(payload);
+    } catch (error) {
+      throw new AuthenticationError(`Invalid token: ${(error as Error).message}`);
+    }
+  };
+}

@@ -1,0 +1,175 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Actor } from '@pipeline/domain';
+import { createMetrics, IDENTITY_HEADER, metricsPlugin, signIdentityToken, type Logger } from '@pipeline/server-kit';
+import { AuthenticationError, createTokenVerifier } from './auth';
+import type { GatewayConfig } from './config';
+
+interface GatewayContext extends BaseContext {
+  actor: Actor;
+  identityToken: string;
+  requestId: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const graphQLError = (response: Response, status: number, code: string, message: string) => response.status(status).json({ errors: [{ message, extensions: { code } }] });
+
+// Clients see the subgraphs' own codes; connection failures say which service is down; nothing else leaks.
+function formatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const extensions = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const code = String(extensions.code ?? 'INTERNAL_SERVER_ERROR');
+    const { stacktrace: _stacktrace, exception: _exception, ...rest } = extensions;
+    if (/ECONNREFUSED|fetch failed|socket hang up|ECONNRESET|other side closed/i.test(formatted.message)) {
+      const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : 'a subgraph';
+      return { message: `The ${service} service is unavailable; fields it provides are missing`, path: formatted.path, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } };
+    }
+    if (code === 'INTERNAL_SERVER_ERROR' && !extensions.serviceName) {
+      logger.error({ error: formatted }, 'gateway error');
+      return { message: 'Internal server error', path: formatted.path, extensions: { code } };
+    }
+    return { ...formatted, extensions: { ...rest, code } };
+  };
+}
+
+// The one endpoint frontends call: verifies tokens, enforces query limits, forwards a signed identity to subgraphs.
+export async function startGateway(config: GatewayConfig, logger: Logger, port = config.port): Promise<RunningGateway> {
+  const verify = createTokenVerifier(config.auth);
+  const metrics = createMetrics('gateway');
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: config.supergraphSdl,
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url: config.subgraphUrls[name] ?? url,
+        willSendRequest({ request, context }) {
+          if (context.identityToken) request.http?.headers.set(IDENTITY_HEADER, context.identityToken);
+          if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+        },
+      }),
+  });
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.limits.maxDepth },
+    maxAliases: { n: config.limits.maxAliases },
+    costLimit: { maxCost: config.limits.maxCost },
+    maxTokens: { n: config.limits.maxTokens },
+    maxDirectives: { n: config.limits.maxDirectives },
+    blockFieldSuggestion: { enabled: config.production },
+  });
+  const protection = armor.protect();
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: true,
+    formatError: formatError(logger),
+    validationRules: protection.validationRules,
+    plugins: [
+      ...protection.plugins,
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      metricsPlugin(metrics),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health/live', (_request, response) => {
+    response.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/health/ready', (_request, response) => {
+    response.json({ status: 'ready', service: 'gateway' });
+  });
+  app.get('/metrics', async (_request, response) => {
+    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const authenticate = async (request: Request, response: Response, next: NextFunction) => {
+    // The sandbox page itself is public outside production; every operation needs a token.
+    if (!config.production && request.method === 'GET' && request.accepts(['text/html', 'application/json']) === 'text/html') return next();
+    try {
+      const actor = await verify(request.headers.authorization);
+      const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : randomUUID();
+      response.locals.context = { actor, requestId, identityToken: await signIdentityToken(actor, config.internalSecret, requestId) } satisfies GatewayContext;
+      next();
+    } catch (error) {
+      if (error instanceof AuthenticationError) return void graphQLError(response, 401, 'UNAUTHENTICATED', error.message);
+      next(error);
+    }
+  };
+
+  const limitBatch = (request: Request, response: Response, next: NextFunction) => {
+    if (Array.isArray(request.body) && request.body.length > config.limits.maxBatch) {
+      return void graphQLError(response, 400, 'BAD_REQUEST', `A batch may hold at most ${config.limits.maxBatch} operations`);
+    }
+    next();
+  };
+
+  const jsonBody = express.json({ limit: config.limits.maxBodyBytes });
+  app.use(
+    '/graphql',
+    authenticate,
+    (request, response, next) =>
+      jsonBody(request, response, (error?: unknown) => {
+        if (!error) return next();
+        const status = (error as { status?: number }).status ?? 400;
+        graphQLError(response, status, 'BAD_REQUEST', status === 413 ? `Request body is larger than ${config.limits.maxBodyBytes} bytes` : 'Request body is not valid JSON');
+      }),
+    limitBatch,
+    expressMiddleware(apollo, { context: async ({ res }) => res.locals.context as GatewayContext }),
+  );
+
+  // CSV exports live in the analytics service; the gateway authenticates and forwards with the same signed identity.
+  app.get('/exports/reports/:dimension.csv', authenticate, async (request, response) => {
+    const context = response.locals.context as GatewayContext;
+    const target = new URL(config.subgraphUrls.analytics);
+    target.pathname = `/reports/${encodeURIComponent(String(request.params.dimension))}.csv`;
+    target.search = new URLSearchParams(request.query as Record<string, string>).toString();
+    try {
+      const upstream = await fetch(target, { headers: { [IDENTITY_HEADER]: context.identityToken } });
+      response.status(upstream.status);
+      for (const header of ['content-type', 'content-disposition']) {
+        const value = upstream.headers.get(header);
+        if (value) response.setHeader(header, value);
+      }
+      response.send(Buffer.from(await upstream.arrayBuffer()));
+    } catch {
+      graphQLError(response, 503, 'SUBGRAPH_UNAVAILABLE', 'The analytics service is unavailable');
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, '0.0.0.0', () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}/graphql`;
+  logger.info({ url }, 'gateway listening');
+  return {
+    url,
+    port: address.port,
+    stop: async () => {
+      await apollo.stop();
+      httpServer.closeAllConnections?.();
+    },
+  };
+}

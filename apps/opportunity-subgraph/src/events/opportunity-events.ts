@@ -1,0 +1,117 @@
+import { createCloudEvent, EVENT_TYPES, TOPICS, type OpportunitySnapshot } from '@pipeline/events';
+import type { OutboxEntry } from '@pipeline/persistence';
+import type { Activity, Opportunity } from '../domain/opportunity';
+import { probabilityOf } from '../domain/opportunity';
+import { stageOf, type Pipeline, type Stage } from '../domain/pipeline';
+
+export const SOURCE = '/sales/opportunity-subgraph';
+
+export function opportunitySnapshot(opportunity: Opportunity, stage: Stage): OpportunitySnapshot {
+  return {
+    name: opportunity.name,
+    accountName: opportunity.accountName,
+    industry: opportunity.industry,
+    amount: opportunity.amount,
+    probability: probabilityOf(opportunity, stage),
+    ownerId: opportunity.ownerId,
+    leadId: opportunity.leadId,
+    leadSource: opportunity.leadSource,
+    expectedCloseDate: opportunity.expectedCloseDate,
+    createdAt: opportunity.createdAt.toISOString(),
+    status: opportunity.status,
+    ownerTeamId: opportunity.ownerTeamId,
+    region: opportunity.region,
+  };
+}
+
+const stageFor = (pipeline: Pipeline, key: string): Stage => {
+  const stage = stageOf(pipeline, key);
+  if (!stage) throw new Error(`Stage ${key} is not in pipeline ${pipeline.id}`);
+  return stage;
+};
+
+export interface StageChange {
+  fromStage: string | null;
+  previousStageEnteredAt: Date | null;
+  changedBy: string | null;
+  reason: string | null;
+}
+
+// The analysts' stream: one event per stage change, keyed by opportunity id, exactly as contract/events.md specifies.
+export function stageChangedEvent(opportunity: Opportunity, pipeline: Pipeline, change: StageChange): OutboxEntry {
+  const stage = stageFor(pipeline, opportunity.stageKey);
+  const from = change.fromStage ? stageOf(pipeline, change.fromStage) : undefined;
+  return {
+    topic: TOPICS.stageChanged,
+    aggregateType: 'opportunity',
+    event: createCloudEvent({
+      type: EVENT_TYPES.stageChanged,
+      source: SOURCE,
+      subject: opportunity.id,
+      time: opportunity.stageEnteredAt,
+      data: {
+        opportunityId: opportunity.id,
+        pipelineId: opportunity.pipelineId,
+        fromStage: change.fromStage,
+        toStage: stage.key,
+        toStageCategory: stage.category,
+        changedAt: opportunity.stageEnteredAt.toISOString(),
+        changedBy: change.changedBy,
+        reason: change.reason,
+        version: opportunity.version,
+        previousStageEnteredAt: change.previousStageEnteredAt?.toISOString() ?? null,
+        opportunity: opportunitySnapshot(opportunity, stage),
+        toStagePosition: stage.position,
+        fromStagePosition: from?.position ?? null,
+        stageSequence: opportunity.stageSequence,
+      },
+    }),
+  };
+}
+
+export function opportunityStateEvent(
+  type: typeof EVENT_TYPES.opportunityCreated | typeof EVENT_TYPES.opportunityUpdated,
+  opportunity: Opportunity,
+  pipeline: Pipeline,
+  changes: string[],
+  time: Date,
+): OutboxEntry {
+  const stage = stageFor(pipeline, opportunity.stageKey);
+  const base = {
+    opportunityId: opportunity.id,
+    version: opportunity.version,
+    pipelineId: opportunity.pipelineId,
+    stage: stage.key,
+    stageCategory: stage.category,
+    opportunity: opportunitySnapshot(opportunity, stage),
+  };
+  return {
+    topic: TOPICS.opportunityEvents,
+    aggregateType: 'opportunity',
+    event:
+      type === EVENT_TYPES.opportunityCreated
+        ? createCloudEvent({ type, source: SOURCE, subject: opportunity.id, time, data: base })
+        : createCloudEvent({ type, source: SOURCE, subject: opportunity.id, time, data: { ...base, changes } }),
+  };
+}
+
+export function activityLoggedEvent(activity: Activity, time: Date): OutboxEntry {
+  return {
+    topic: TOPICS.opportunityEvents,
+    aggregateType: 'opportunity',
+    event: createCloudEvent({
+      type: EVENT_TYPES.activityLogged,
+      source: SOURCE,
+      subject: activity.opportunityId,
+      time,
+      data: {
+        opportunityId: activity.opportunityId,
+        activityId: activity.id,
+        type: activity.type,
+        subject: activity.subject,
+        occurredAt: activity.occurredAt.toISOString(),
+        ownerId: activity.ownerId,
+      },
+    }),
+  };
+}

@@ -1,0 +1,82 @@
+import { canRead, parseId } from '@pipeline/domain';
+import { scalarResolvers } from '@pipeline/server-kit';
+import type { Resolvers } from '../generated/graphql';
+import { describeCriteria, CRITERIA } from '../domain/criteria';
+import { daysInStage, isStalled, probabilityOf, type Opportunity } from '../domain/opportunity';
+import { activeStages, removedStages, stageOf, type Stage } from '../domain/pipeline';
+import { bandOf } from '../domain/size-bands';
+import type { OpportunityContext } from '../context';
+import { loadPipelines } from '../persistence/pipeline-repository';
+import { convertLead } from '../use-cases/convert-lead/convert-lead';
+import { createOpportunity } from '../use-cases/create-opportunity/create-opportunity';
+import { importOpportunities } from '../use-cases/import-opportunities/import-opportunities';
+import { getVisibleOpportunity, listVisibleOpportunities } from '../use-cases/list-opportunities/list-opportunities';
+import { logActivity } from '../use-cases/log-activity/log-activity';
+import { createPipeline, updatePipelineStages } from '../use-cases/manage-pipelines/manage-pipelines';
+import { moveOpportunityStage } from '../use-cases/move-opportunity-stage/move-opportunity-stage';
+import { pipelineBoard } from '../use-cases/pipeline-board/pipeline-board';
+import { segmentOpportunities } from '../use-cases/segment-opportunities/segment-opportunities';
+import { setDealSizeBands } from '../use-cases/set-deal-size-bands/set-deal-size-bands';
+import { updateOpportunity } from '../use-cases/update-opportunity/update-opportunity';
+import { loadSizeBands } from '../persistence/snapshot-repository';
+
+async function stageFor(opportunity: Opportunity, { loaders }: OpportunityContext): Promise<Stage> {
+  const pipeline = await loaders.pipeline.load(opportunity.pipelineId);
+  const stage = pipeline && stageOf(pipeline, opportunity.stageKey);
+  if (!stage) throw new Error(`Opportunity ${opportunity.id} is in unknown stage ${opportunity.stageKey}`);
+  return stage;
+}
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: {
+    opportunity: (_parent, { id }, { actor, loaders }) => getVisibleOpportunity(loaders, actor, id),
+    opportunities: (_parent, args, { actor, deps }) => listVisibleOpportunities(deps, actor, args),
+    pipelines: (_parent, _args, { deps }) => loadPipelines(deps.dataSource.manager),
+    pipeline: (_parent, { id }, { loaders }) => loaders.pipeline.load(parseId(id, 'id')),
+    pipelineBoard: (_parent, args, { actor, deps }) => pipelineBoard(deps, actor, args),
+    opportunitySegments: (_parent, args, { actor, deps }) => segmentOpportunities(deps, actor, args),
+    dealSizeBands: (_parent, _args, { deps }) => loadSizeBands(deps.dataSource.manager),
+    stageCriteria: () => CRITERIA.map(({ key, description }) => ({ key, description })),
+  },
+  Mutation: {
+    createOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await createOpportunity(deps, actor, input) }),
+    convertLead: async (_parent, { input }, { actor, deps }) => ({ opportunity: await convertLead(deps, actor, input) }),
+    moveOpportunityStage: async (_parent, { input }, { actor, deps }) => ({ opportunity: await moveOpportunityStage(deps, actor, input) }),
+    updateOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await updateOpportunity(deps, actor, input) }),
+    logActivity: async (_parent, { input }, { actor, deps }) => ({ activity: await logActivity(deps, actor, input) }),
+    createPipeline: async (_parent, { input }, { actor, deps }) => ({ pipeline: await createPipeline(deps, actor, input) }),
+    updatePipelineStages: async (_parent, { input }, { actor, deps }) => ({ pipeline: await updatePipelineStages(deps, actor, input) }),
+    setDealSizeBands: async (_parent, { input }, { actor, deps }) => ({ bands: await setDealSizeBands(deps, actor, input) }),
+    importOpportunities: (_parent, { input }, { actor, deps }) => importOpportunities(deps, actor, input),
+  },
+  Opportunity: {
+    // Another subgraph asking for an opportunity gets it only if the caller may see it.
+    __resolveReference: async (reference, { actor, loaders }) => {
+      const opportunity = await loaders.opportunity.load(reference.id);
+      return opportunity && canRead(actor, opportunity) ? opportunity : null;
+    },
+    pipeline: async (opportunity, _args, { loaders }) => {
+      const pipeline = await loaders.pipeline.load(opportunity.pipelineId);
+      if (!pipeline) throw new Error(`Pipeline ${opportunity.pipelineId} is missing`);
+      return pipeline;
+    },
+    stage: (opportunity, _args, context) => stageFor(opportunity, context),
+    probability: async (opportunity, _args, context) => probabilityOf(opportunity, await stageFor(opportunity, context)),
+    owner: (opportunity) => (opportunity.ownerId ? { __typename: 'SalesRep', id: opportunity.ownerId } : null),
+    lead: (opportunity) => (opportunity.leadId ? { __typename: 'Lead', id: opportunity.leadId } : null),
+    stageHistory: (opportunity, _args, { loaders }) => loaders.history.load(opportunity.id),
+    activities: (opportunity, _args, { loaders }) => loaders.activities.load(opportunity.id),
+    daysInStage: (opportunity, _args, { deps }) => Math.round(daysInStage(opportunity, deps.now()) * 100) / 100,
+    stalled: async (opportunity, _args, context) => isStalled(opportunity, await stageFor(opportunity, context), context.deps.now()),
+    sizeBand: async (opportunity, _args, { loaders }) => bandOf(await loaders.sizeBands(), opportunity.amount?.amount ?? null),
+  },
+  Pipeline: {
+    stages: (pipeline) => activeStages(pipeline),
+    removedStages: (pipeline) => removedStages(pipeline),
+  },
+  Stage: {
+    entryCriteria: (stage) => describeCriteria(stage.entryCriteria),
+    exitCriteria: (stage) => describeCriteria(stage.exitCriteria),
+  },
+};

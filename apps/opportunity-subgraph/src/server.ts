@@ -1,0 +1,78 @@
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { TOPICS } from '@pipeline/events';
+import { CreateMessagingTables1764150000000 } from '@pipeline/persistence';
+import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import { createOpportunityContext } from './context';
+import { OPPORTUNITY_ENTITIES } from './persistence/entities';
+import { CreateOpportunityTables1764170000000 } from './persistence/migrations/1764170000000-create-opportunity-tables';
+import { SeedDefaultPipeline1764170000001 } from './persistence/migrations/1764170000001-seed-default-pipeline';
+import { resolvers } from './resolvers';
+import { closeOpportunityOnDealClosed } from './use-cases/apply-deal-facts/close-opportunity-on-deal-closed';
+import { moveToNegotiationOnDealTermsSet } from './use-cases/apply-deal-facts/move-to-negotiation-on-deal-terms-set';
+import { moveToProposalOnProposalSent } from './use-cases/apply-deal-facts/move-to-proposal-on-proposal-sent';
+import { reopenOpportunityOnDealReopened } from './use-cases/apply-deal-facts/reopen-opportunity-on-deal-reopened';
+import { DEFAULT_OPPORTUNITY_SETTINGS, type OpportunityDeps, type OpportunitySettings } from './use-cases/deps';
+import { updateLeadSnapshotOnLeadEvent } from './use-cases/sync-snapshots/update-lead-snapshot-on-lead-event';
+import { updateRepSnapshotOnRepEvent } from './use-cases/sync-snapshots/update-rep-snapshot-on-rep-event';
+
+export const SERVICE_NAME = 'opportunity-subgraph';
+export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
+
+export interface OpportunityServiceOptions {
+  config: Pick<ServiceConfig, 'internalSecret' | 'production'>;
+  settings?: Partial<OpportunitySettings>;
+  now?: () => Date;
+}
+
+export const opportunityDeps = (dataSource: DataSource, options: OpportunityServiceOptions): OpportunityDeps => ({
+  dataSource,
+  now: options.now ?? (() => new Date()),
+  settings: { ...DEFAULT_OPPORTUNITY_SETTINGS, ...options.settings },
+});
+
+// Opportunities, pipelines and stage gates: the single writer of stage.
+export function opportunityService(options: OpportunityServiceOptions): ServiceDefinition {
+  return {
+    serviceName: SERVICE_NAME,
+    entities: OPPORTUNITY_ENTITIES,
+    migrations: [CreateMessagingTables1764150000000, CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001],
+    consumers: () => [
+      {
+        groupId: 'opportunity-subgraph.lead-events',
+        topics: [TOPICS.leadEvents, TOPICS.repEvents],
+        handlers: {
+          'sales.lead.created.v1': updateLeadSnapshotOnLeadEvent,
+          'sales.lead.assigned.v1': updateLeadSnapshotOnLeadEvent,
+          'sales.lead.qualified.v1': updateLeadSnapshotOnLeadEvent,
+          'sales.lead.disqualified.v1': updateLeadSnapshotOnLeadEvent,
+          'sales.lead.converted.v1': updateLeadSnapshotOnLeadEvent,
+          'sales.lead.updated.v1': updateLeadSnapshotOnLeadEvent,
+          'sales.rep.registered.v1': updateRepSnapshotOnRepEvent,
+          'sales.rep.updated.v1': updateRepSnapshotOnRepEvent,
+        },
+      },
+      {
+        groupId: 'opportunity-subgraph.deal-events',
+        topics: [TOPICS.dealEvents],
+        handlers: {
+          'sales.proposal.sent.v1': moveToProposalOnProposalSent,
+          'sales.deal.terms_set.v1': moveToNegotiationOnDealTermsSet,
+          'sales.deal.closed.v1': closeOpportunityOnDealClosed,
+          'sales.deal.reopened.v1': reopenOpportunityOnDealReopened,
+        },
+      },
+    ],
+    server: (dataSource, runtime) =>
+      createSubgraphServer({
+        serviceName: SERVICE_NAME,
+        typeDefs,
+        resolvers,
+        internalSecret: options.config.internalSecret,
+        production: options.config.production,
+        logger: runtime.logger,
+        readiness: runtime.ready,
+        createContext: (actor) => createOpportunityContext(actor, opportunityDeps(dataSource, options)),
+      }),
+  };
+}

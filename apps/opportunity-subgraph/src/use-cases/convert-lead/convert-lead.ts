@@ -1,0 +1,72 @@
+import { assertCanWriteAnything, canRead, canWrite, conflict, forbidden, formatAmount, notFound, parseId, stageGateFailed, type Actor, type LeadSource } from '@pipeline/domain';
+import { isUniqueViolation } from '@pipeline/persistence';
+import type { Opportunity } from '../../domain/opportunity';
+import { findByLeadId } from '../../persistence/opportunity-repository';
+import { findLeadSnapshot, findRepTeam } from '../../persistence/snapshot-repository';
+import type { OpportunityDeps } from '../deps';
+import { insertNewOpportunity, pipelineOrDefault } from '../create-opportunity/create-opportunity';
+import { parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText } from '../shared/opportunity-input';
+import { waitForSnapshot } from '../shared/wait-for-snapshot';
+
+export interface ConvertLeadCommand {
+  leadId: unknown;
+  opportunityName?: unknown;
+  amount?: { amount: unknown; currency: unknown } | null;
+  expectedCloseDate?: unknown;
+  pipelineId?: unknown;
+}
+
+const convertible = (status: string | undefined) => status === 'QUALIFIED' || status === 'CONVERTED';
+
+// Only QUALIFIED leads convert, exactly once: the unique lead_id index makes the loser of a race get CONFLICT.
+export async function convertLead(deps: OpportunityDeps, actor: Actor, input: ConvertLeadCommand): Promise<Opportunity> {
+  assertCanWriteAnything(actor);
+  const leadId = parseId(input.leadId, 'leadId');
+  const name = parseOptionalText(input.opportunityName, 'opportunityName', 200);
+  const amount = parseOptionalMoney(input.amount, 'amount');
+  const expectedCloseDate = parseOptionalDate(input.expectedCloseDate, 'expectedCloseDate');
+  const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
+  const manager = deps.dataSource.manager;
+
+  const lead = await waitForSnapshot(() => findLeadSnapshot(manager, leadId), (found) => convertible(found?.status), deps.settings.leadSnapshotWaitMs);
+  if (!lead) throw notFound('Lead', leadId);
+  const owner = lead.ownerId ? await findRepTeam(manager, lead.ownerId) : { teamId: null };
+  const record = { ownerId: lead.ownerId, ownerTeamId: owner.teamId };
+  if (!canRead(actor, record)) throw notFound('Lead', leadId);
+  if (!canWrite(actor, record)) throw forbidden('You may read this lead but not convert it');
+  const existing = await findByLeadId(manager, leadId);
+  if (existing) throw conflict(`Lead ${leadId} was already converted into opportunity ${existing.id}`, { opportunityId: existing.id });
+  if (lead.status !== 'QUALIFIED') throw stageGateFailed(`Lead ${leadId} is ${lead.status}; only QUALIFIED leads convert`, ['LEAD_QUALIFIED']);
+
+  try {
+    return await deps.dataSource.transaction(async (transaction) => {
+      const pipeline = await pipelineOrDefault(transaction, pipelineId);
+      const currency = lead.estimatedValueCurrency?.trim() ?? null;
+      return insertNewOpportunity(
+        transaction,
+        pipeline,
+        {
+          name: name ?? lead.company,
+          accountName: lead.company,
+          industry: lead.industry,
+          region: lead.region,
+          amount: amount ?? (lead.estimatedValueAmount !== null && currency ? { amount: formatAmount(lead.estimatedValueAmount, currency), currency } : null),
+          expectedCloseDate,
+          ownerId: lead.ownerId,
+          ownerTeamId: owner.teamId,
+          leadId,
+          leadSource: lead.source as LeadSource,
+          externalId: null,
+        },
+        actor.userId,
+        deps.now(),
+      );
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'opportunity_lead_uq')) {
+      const winner = await findByLeadId(manager, leadId);
+      throw conflict(`Lead ${leadId} was already converted into opportunity ${winner?.id}`, { opportunityId: winner?.id ?? null });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+import type { EntityManager } from 'typeorm';
+import { assertCanWriteAnything, badInput, newId, type Actor, type LeadSource, type Money } from '@pipeline/domain';
+import { EVENT_TYPES } from '@pipeline/events';
+import { appendToOutbox } from '@pipeline/persistence';
+import type { Opportunity } from '../../domain/opportunity';
+import { firstOpenStage, type Pipeline } from '../../domain/pipeline';
+import { opportunityStateEvent, stageChangedEvent } from '../../events/opportunity-events';
+import { insertOpportunity, insertTransition } from '../../persistence/opportunity-repository';
+import { defaultPipeline, loadPipeline } from '../../persistence/pipeline-repository';
+import type { OpportunityDeps } from '../deps';
+import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText } from '../shared/opportunity-input';
+import { resolveOwner } from '../shared/owner';
+
+export interface NewOpportunity {
+  name: string;
+  accountName: string;
+  industry: string | null;
+  region: string | null;
+  amount: Money | null;
+  expectedCloseDate: string | null;
+  ownerId: string | null;
+  ownerTeamId: string | null;
+  leadId: string | null;
+  leadSource: LeadSource | null;
+  externalId: string | null;
+}
+
+export async function pipelineOrDefault(manager: EntityManager, pipelineId: string | null): Promise<Pipeline> {
+  if (!pipelineId) return defaultPipeline(manager);
+  const pipeline = await loadPipeline(manager, pipelineId);
+  if (!pipeline) throw badInput('pipelineId', `Pipeline ${pipelineId} does not exist`);
+  return pipeline;
+}
+
+// Every opportunity starts in its pipeline's first open stage, with a creation entry in its history and on the stream.
+export async function insertNewOpportunity(manager: EntityManager, pipeline: Pipeline, fields: NewOpportunity, createdBy: string | null, at: Date): Promise<Opportunity> {
+  const stage = firstOpenStage(pipeline);
+  const opportunity: Opportunity = {
+    id: newId(),
+    ...fields,
+    pipelineId: pipeline.id,
+    stageKey: stage.key,
+    stageEnteredAt: at,
+    status: 'OPEN',
+    probabilityOverride: null,
+    deferredUntil: null,
+    lostReason: null,
+    version: 1,
+    stageSequence: 1,
+    lastActivityAt: null,
+    createdAt: at,
+    updatedAt: at,
+    closedAt: null,
+  };
+  await insertOpportunity(manager, opportunity, createdBy);
+  await insertTransition(manager, { opportunityId: opportunity.id, fromStage: null, toStage: stage.key, changedAt: at, changedBy: createdBy, reason: null, timeInPreviousStageSeconds: null, version: 1 });
+  await appendToOutbox(manager, [
+    opportunityStateEvent(EVENT_TYPES.opportunityCreated, opportunity, pipeline, [], at),
+    stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: createdBy, reason: null }),
+  ]);
+  return opportunity;
+}
+
+export interface CreateOpportunityCommand {
+  name: unknown;
+  accountName: unknown;
+  industry?: unknown;
+  region?: unknown;
+  amount?: { amount: unknown; currency: unknown } | null;
+  expectedCloseDate?: unknown;
+  pipelineId?: unknown;
+  ownerId?: unknown;
+}
+
+export async function createOpportunity(deps: OpportunityDeps, actor: Actor, input: CreateOpportunityCommand): Promise<Opportunity> {
+  assertCanWriteAnything(actor);
+  const fields = {
+    name: parseName(input.name, 'name'),
+    accountName: parseName(input.accountName, 'accountName'),
+    industry: parseOptionalText(input.industry, 'industry'),
+    region: parseOptionalText(input.region, 'region'),
+    amount: parseOptionalMoney(input.amount, 'amount'),
+    expectedCloseDate: parseOptionalDate(input.expectedCloseDate, 'expectedCloseDate'),
+  };
+  const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
+  const requestedOwner = parseOptionalId(input.ownerId, 'ownerId');
+  return deps.dataSource.transaction(async (manager) => {
+    const pipeline = await pipelineOrDefault(manager, pipelineId);
+    const owner = await resolveOwner(manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs);
+    return insertNewOpportunity(manager, pipeline, { ...fields, ...owner, leadId: null, leadSource: null, externalId: null }, actor.userId, deps.now());
+  });
+}

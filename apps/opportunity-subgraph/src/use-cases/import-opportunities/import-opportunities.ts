@@ -1,0 +1,131 @@
+import { assertRole, badInput, isDomainError, newId, parseDateTime, type Actor } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+import { EVENT_TYPES } from '@pipeline/events';
+import type { Opportunity } from '../../domain/opportunity';
+import { stageOf, type Pipeline } from '../../domain/pipeline';
+import { opportunityStateEvent, stageChangedEvent } from '../../events/opportunity-events';
+import { insertOpportunity, insertTransition } from '../../persistence/opportunity-repository';
+import { findRepTeam, saveDealFacts } from '../../persistence/snapshot-repository';
+import type { OpportunityDeps } from '../deps';
+import { pipelineOrDefault } from '../create-opportunity/create-opportunity';
+import { moveStage } from '../shared/move-stage';
+import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText, parseStageKey } from '../shared/opportunity-input';
+
+export interface ImportedOpportunity {
+  externalId: unknown;
+  name: unknown;
+  accountName: unknown;
+  industry?: unknown;
+  amount?: { amount: unknown; currency: unknown } | null;
+  ownerId?: unknown;
+  expectedCloseDate?: unknown;
+  createdAt: unknown;
+  stages: Array<{ toStage: unknown; changedAt: unknown }>;
+  lostReason?: unknown;
+}
+
+export interface ImportOpportunitiesResult {
+  created: number;
+  skipped: number;
+  errors: Array<{ index: number; externalId: string | null; message: string }>;
+}
+
+const MAX_BATCH = 1_000;
+
+// Historical opportunities with their original timestamps. Stage still has one writer and one rule book: each recorded
+// change goes through moveStage and its gates, with the deal facts the history itself states (a proposal was sent once
+// the record passed the proposal stage, the outcome of its closing stage), and publishes the stage-change events.
+export async function importOpportunities(deps: OpportunityDeps, actor: Actor, input: { pipelineId?: unknown; opportunities: ImportedOpportunity[] }): Promise<ImportOpportunitiesResult> {
+  assertRole(actor, ['ADMIN'], 'import historical opportunities');
+  if (!Array.isArray(input.opportunities) || input.opportunities.length > MAX_BATCH) throw badInput('opportunities', `send 0 to ${MAX_BATCH} opportunities per call`);
+  const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
+  const pipeline = await pipelineOrDefault(deps.dataSource.manager, pipelineId);
+  const result: ImportOpportunitiesResult = { created: 0, skipped: 0, errors: [] };
+  for (const [index, record] of input.opportunities.entries()) {
+    const externalId = typeof record.externalId === 'string' ? record.externalId : null;
+    try {
+      // One transaction per record: a refused record leaves no trace, the others still land.
+      const created = await deps.dataSource.transaction((manager) => importOne(manager, pipeline, record, actor));
+      if (created) result.created += 1;
+      else result.skipped += 1;
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      result.errors.push({ index, externalId, message: `${error.details.field ? `${String(error.details.field)}: ` : ''}${error.message}` });
+    }
+  }
+  return result;
+}
+
+async function importOne(manager: EntityManager, pipeline: Pipeline, record: ImportedOpportunity, actor: Actor): Promise<boolean> {
+  const externalId = parseOptionalText(record.externalId, 'externalId', 200);
+  if (!externalId) throw badInput('externalId', 'externalId is required so a re-run imports nothing twice');
+  const existing: unknown[] = await manager.query('SELECT 1 FROM opportunity WHERE external_id = $1', [externalId]);
+  if (existing.length > 0) return false;
+  if (!Array.isArray(record.stages) || record.stages.length === 0) throw badInput('stages', 'stages must list at least the stage it was created in');
+  const createdAt = parseDateTime(record.createdAt, 'createdAt');
+  const path = record.stages.map((entry, index) => ({ toStage: parseStageKey(entry.toStage, `stages[${index}].toStage`), changedAt: parseDateTime(entry.changedAt, `stages[${index}].changedAt`) }));
+  path.forEach((entry, index) => {
+    const stage = stageOf(pipeline, entry.toStage);
+    if (!stage || !stage.active) throw badInput(`stages[${index}].toStage`, `${entry.toStage} is not a stage of ${pipeline.name}`);
+    const previous = index === 0 ? createdAt : path[index - 1].changedAt;
+    if (entry.changedAt < previous) throw badInput(`stages[${index}].changedAt`, 'stage changes must be in time order, after createdAt');
+    if (index < path.length - 1 && stage.category !== 'OPEN') throw badInput(`stages[${index}].toStage`, 'only the last stage may be a closing stage');
+  });
+  const ownerId = parseOptionalId(record.ownerId, 'ownerId');
+  const owner = ownerId ? await findRepTeam(manager, ownerId) : { teamId: null };
+  const firstStage = stageOf(pipeline, path[0].toStage)!;
+  if (firstStage.category !== 'OPEN') throw badInput('stages[0].toStage', 'an opportunity is created in an open stage');
+
+  let opportunity: Opportunity = {
+    id: newId(),
+    name: parseName(record.name, 'name'),
+    accountName: parseName(record.accountName, 'accountName'),
+    industry: parseOptionalText(record.industry, 'industry'),
+    region: null,
+    amount: parseOptionalMoney(record.amount, 'amount'),
+    expectedCloseDate: parseOptionalDate(record.expectedCloseDate, 'expectedCloseDate'),
+    ownerId,
+    ownerTeamId: owner.teamId,
+    leadId: null,
+    leadSource: null,
+    externalId,
+    pipelineId: pipeline.id,
+    stageKey: firstStage.key,
+    stageEnteredAt: path[0].changedAt,
+    status: 'OPEN',
+    probabilityOverride: null,
+    deferredUntil: null,
+    lostReason: null,
+    version: 1,
+    stageSequence: 1,
+    lastActivityAt: null,
+    createdAt,
+    updatedAt: createdAt,
+    closedAt: null,
+  };
+  await insertOpportunity(manager, opportunity, actor.userId);
+  await insertTransition(manager, { opportunityId: opportunity.id, fromStage: null, toStage: firstStage.key, changedAt: path[0].changedAt, changedBy: null, reason: 'Imported', timeInPreviousStageSeconds: null, version: 1 });
+  await appendToOutbox(manager, [
+    opportunityStateEvent(EVENT_TYPES.opportunityCreated, opportunity, pipeline, [], createdAt),
+    stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: null, reason: 'Imported' }),
+  ]);
+
+  const last = stageOf(pipeline, path[path.length - 1].toStage)!;
+  const proposalStage = pipeline.stages.find((stage) => stage.automationTrigger === 'PROPOSAL_SENT');
+  const negotiationStage = pipeline.stages.find((stage) => stage.automationTrigger === 'NEGOTIATION_STARTED');
+  const reached = (stage: typeof proposalStage) => !!stage && path.some((entry) => stageOf(pipeline, entry.toStage)!.position >= stage.position && stageOf(pipeline, entry.toStage)!.category === 'OPEN');
+  const lostReason = parseOptionalText(record.lostReason, 'lostReason', 200);
+  await saveDealFacts(manager, opportunity.id, {
+    proposalSent: reached(proposalStage),
+    negotiationStarted: reached(negotiationStage),
+    outcome: last.category === 'OPEN' ? null : last.category,
+    lostReason: last.category === 'LOST' ? (lostReason ?? 'OTHER') : null,
+  });
+  for (const entry of path.slice(1)) {
+    const stage = stageOf(pipeline, entry.toStage)!;
+    const reason = stage.category === 'LOST' ? (lostReason ?? 'OTHER') : 'Imported history';
+    opportunity = await moveStage(manager, opportunity, pipeline, { toStage: entry.toStage, changedBy: null, reason, at: entry.changedAt });
+  }
+  return true;
+}

@@ -1,0 +1,58 @@
+import type { EntityManager } from 'typeorm';
+import { appendToOutbox } from '@pipeline/persistence';
+import type { Opportunity } from '../../domain/opportunity';
+import type { Pipeline } from '../../domain/pipeline';
+import { planMove } from '../../domain/stage-rules';
+import { stageChangedEvent } from '../../events/opportunity-events';
+import { activityCount, insertTransition, updateOpportunity } from '../../persistence/opportunity-repository';
+import { dealFacts } from '../../persistence/snapshot-repository';
+
+export interface MoveRequest {
+  toStage: string;
+  changedBy: string | null;
+  reason: string | null;
+  at: Date;
+  allowReopen?: boolean;
+}
+
+// The single write path for stage changes (API, automation, closing, import): gates, history, version, event.
+export async function moveStage(manager: EntityManager, opportunity: Opportunity, pipeline: Pipeline, request: MoveRequest): Promise<Opportunity> {
+  const facts = await dealFacts(manager, opportunity.id);
+  const context = {
+    amount: opportunity.amount,
+    expectedCloseDate: opportunity.expectedCloseDate,
+    ownerId: opportunity.ownerId,
+    activityCount: await activityCount(manager, opportunity.id),
+    facts,
+    reason: request.reason,
+  };
+  const plan = planMove(pipeline, opportunity, request.toStage, context, { allowReopen: request.allowReopen });
+  const closing = plan.to.category !== 'OPEN';
+  const next: Opportunity = {
+    ...opportunity,
+    stageKey: plan.to.key,
+    stageEnteredAt: request.at,
+    status: plan.status,
+    closedAt: closing ? request.at : null,
+    lostReason: plan.to.category === 'LOST' ? (request.reason ?? facts.lostReason) : plan.direction === 'REOPEN' ? null : opportunity.lostReason,
+    deferredUntil: closing ? null : opportunity.deferredUntil,
+    version: opportunity.version + 1,
+    stageSequence: opportunity.stageSequence + 1,
+    updatedAt: new Date(),
+  };
+  await updateOpportunity(manager, next, opportunity.version);
+  await insertTransition(manager, {
+    opportunityId: opportunity.id,
+    fromStage: opportunity.stageKey,
+    toStage: next.stageKey,
+    changedAt: request.at,
+    changedBy: request.changedBy,
+    reason: request.reason,
+    timeInPreviousStageSeconds: Math.max(0, Math.round((request.at.getTime() - opportunity.stageEnteredAt.getTime()) / 1000)),
+    version: next.version,
+  });
+  await appendToOutbox(manager, [
+    stageChangedEvent(next, pipeline, { fromStage: opportunity.stageKey, previousStageEnteredAt: opportunity.stageEnteredAt, changedBy: request.changedBy, reason: request.reason }),
+  ]);
+  return next;
+}

@@ -1,0 +1,25 @@
+import type { EntityManager } from 'typeorm';
+import { canRead, canWrite, conflict, forbidden, notFound, parseId, type Actor } from '@pipeline/domain';
+import type { Opportunity } from '../../domain/opportunity';
+import type { Pipeline } from '../../domain/pipeline';
+import { findOpportunity } from '../../persistence/opportunity-repository';
+import { loadPipeline } from '../../persistence/pipeline-repository';
+
+// Locks the opportunity for a change after checking the caller may see and change it, and the version they expect.
+export async function loadWritableOpportunity(
+  manager: EntityManager,
+  actor: Actor,
+  rawId: unknown,
+  expectedVersion?: number | null,
+): Promise<{ opportunity: Opportunity; pipeline: Pipeline }> {
+  const id = parseId(rawId, 'opportunityId');
+  const opportunity = await findOpportunity(manager, id, true);
+  if (!opportunity || !canRead(actor, opportunity)) throw notFound('Opportunity', id);
+  if (!canWrite(actor, opportunity)) throw forbidden('You may read this opportunity but not change it');
+  if (expectedVersion !== null && expectedVersion !== undefined && expectedVersion !== opportunity.version) {
+    throw conflict(`Opportunity ${id} is at version ${opportunity.version}, not ${expectedVersion}; reload and retry`, { currentVersion: opportunity.version, field: 'expectedVersion' });
+  }
+  const pipeline = await loadPipeline(manager, opportunity.pipelineId);
+  if (!pipeline) throw new Error(`Pipeline ${opportunity.pipelineId} of opportunity ${id} is missing`);
+  return { opportunity, pipeline };
+}
