@@ -11,7 +11,11 @@ export const SUBGRAPHS = [
   { name: 'analytics', app: 'analytics-subgraph', url: 'http://127.0.0.1:4004/graphql' },
 ];
 
-export const SUPERGRAPH_FILE = ['apps', 'gateway', 'supergraph.graphql'];
+// The gateway loads the first; Kubernetes mounts the second as a ConfigMap (kustomize reads only inside k8s/).
+export const SUPERGRAPH_FILES = [
+  ['apps', 'gateway', 'supergraph.graphql'],
+  ['k8s', 'base', 'gateway', 'supergraph.graphql'],
+];
 
 const HEADER = '# Composed by tools/generate/supergraph.ts from apps/*-subgraph/src/schema; do not edit. Regenerate: npx nx run gateway:compose\n';
 
@@ -35,18 +39,22 @@ export function composeSupergraph(root: string): string {
 
 function main(): void {
   const root = path.resolve(__dirname, '..', '..');
-  const target = path.join(root, ...SUPERGRAPH_FILE);
+  const targets = SUPERGRAPH_FILES.map((parts) => path.join(root, ...parts));
   const composed = composeSupergraph(root);
   if (process.argv.includes('--check')) {
-    if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== composed) {
-      console.error('apps/gateway/supergraph.graphql is stale; run "npx nx run gateway:compose"');
+    const stale = targets.filter((target) => !fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== composed);
+    if (stale.length > 0) {
+      console.error(`${stale.map((target) => path.relative(root, target)).join(', ')} stale; run "npx nx run gateway:compose"`);
       process.exit(1);
     }
     console.log('supergraph is up to date');
     return;
   }
-  fs.writeFileSync(target, composed);
-  console.log(`wrote ${path.relative(root, target)}`);
+  for (const target of targets) {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, composed);
+    console.log(`wrote ${path.relative(root, target)}`);
+  }
 }
 
 if (require.main === module) {

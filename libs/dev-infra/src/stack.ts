@@ -96,13 +96,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         service.child = child;
         if (options.output === 'inherit') {
           for (const stream of [child.stdout, child.stderr]) {
-            readline.createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
+            if (stream) readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
           }
         } else {
           fs.mkdirSync(options.output.logDir, { recursive: true });
           const file = fs.createWriteStream(path.join(options.output.logDir, `${spec.name}.log`), { flags: 'a' });
-          child.stdout!.pipe(file);
-          child.stderr!.pipe(file);
+          child.stdout?.pipe(file);
+          child.stderr?.pipe(file);
         }
         let exited = false;
         child.once('exit', () => {

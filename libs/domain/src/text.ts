@@ -21,10 +21,17 @@ export function parseText(value: unknown, field: string, rule: TextRule = {}): s
     return null;
   }
   if (text.length > maxLength) throw badInput(field, `${field} must be at most ${maxLength} characters`);
-  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text)) throw badInput(field, `${field} contains control characters`);
+  if (hasControlCharacters(text)) throw badInput(field, `${field} contains control characters`);
   if (rule.pattern && !rule.pattern.test(text)) throw badInput(field, rule.patternMessage ?? `${field} is not in the expected format`);
   return text;
 }
+
+// Tabs and line breaks are text; other C0 control characters are not.
+const hasControlCharacters = (text: string): boolean =>
+  [...text].some((char) => {
+    const code = char.charCodeAt(0);
+    return code < 32 && code !== 9 && code !== 10 && code !== 13;
+  });
 
 export function requireText(value: unknown, field: string, rule: Omit<TextRule, 'required'> = {}): string {
   return parseText(value, field, { ...rule, required: true }) as string;

@@ -59,7 +59,8 @@ export class EventConsumer {
     await ensureTopics(kafka, [...fullTopics, ...fullTopics.map(deadLetterTopic)].map((topic) => ({ topic })));
     this.dlqProducer = kafka.producer({ allowAutoTopicCreation: false });
     await this.dlqProducer.connect();
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 1_000, retry: { retries: 10 } });
+    // Group ids share the topic prefix, so isolated stacks on one broker never join each other's groups.
+    const consumer = kafka.consumer({ groupId: prefixedTopic(settings, groupId), sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 1_000, retry: { retries: 10 } });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;

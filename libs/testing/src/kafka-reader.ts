@@ -51,3 +51,21 @@ function toRead(topic: string, partition: number, message: KafkaMessage): ReadMe
   }
   return { topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers };
 }
+
+// Waits until a consumer group has committed past an offset: proof that it processed the message there.
+export async function waitForCommittedOffset(kafka: Kafka, groupId: string, topic: string, partition: number, offset: number, timeoutMs = 15_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const position = Number(committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
+      if (position > offset) return;
+      if (Date.now() > deadline) throw new Error(`Group ${groupId} did not commit past ${topic}[${partition}]@${offset} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -72,9 +72,14 @@ async function importOne(manager: EntityManager, pipeline: Pipeline, record: Imp
     if (entry.changedAt < previous) throw badInput(`stages[${index}].changedAt`, 'stage changes must be in time order, after createdAt');
     if (index < path.length - 1 && stage.category !== 'OPEN') throw badInput(`stages[${index}].toStage`, 'only the last stage may be a closing stage');
   });
+  const stageAt = (key: string) => {
+    const stage = stageOf(pipeline, key);
+    if (!stage) throw badInput('stages', `${key} is not a stage of ${pipeline.name}`);
+    return stage;
+  };
   const ownerId = parseOptionalId(record.ownerId, 'ownerId');
   const owner = ownerId ? await findRepTeam(manager, ownerId) : { teamId: null };
-  const firstStage = stageOf(pipeline, path[0].toStage)!;
+  const firstStage = stageAt(path[0].toStage);
   if (firstStage.category !== 'OPEN') throw badInput('stages[0].toStage', 'an opportunity is created in an open stage');
 
   let opportunity: Opportunity = {
@@ -111,10 +116,10 @@ async function importOne(manager: EntityManager, pipeline: Pipeline, record: Imp
     stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: null, reason: 'Imported' }),
   ]);
 
-  const last = stageOf(pipeline, path[path.length - 1].toStage)!;
+  const last = stageAt(path[path.length - 1].toStage);
   const proposalStage = pipeline.stages.find((stage) => stage.automationTrigger === 'PROPOSAL_SENT');
   const negotiationStage = pipeline.stages.find((stage) => stage.automationTrigger === 'NEGOTIATION_STARTED');
-  const reached = (stage: typeof proposalStage) => !!stage && path.some((entry) => stageOf(pipeline, entry.toStage)!.position >= stage.position && stageOf(pipeline, entry.toStage)!.category === 'OPEN');
+  const reached = (stage: typeof proposalStage) => !!stage && path.some((entry) => stageAt(entry.toStage).position >= stage.position && stageAt(entry.toStage).category === 'OPEN');
   const lostReason = parseOptionalText(record.lostReason, 'lostReason', 200);
   await saveDealFacts(manager, opportunity.id, {
     proposalSent: reached(proposalStage),
@@ -123,7 +128,7 @@ async function importOne(manager: EntityManager, pipeline: Pipeline, record: Imp
     lostReason: last.category === 'LOST' ? (lostReason ?? 'OTHER') : null,
   });
   for (const entry of path.slice(1)) {
-    const stage = stageOf(pipeline, entry.toStage)!;
+    const stage = stageAt(entry.toStage);
     const reason = stage.category === 'LOST' ? (lostReason ?? 'OTHER') : 'Imported history';
     opportunity = await moveStage(manager, opportunity, pipeline, { toStage: entry.toStage, changedBy: null, reason, at: entry.changedAt });
   }

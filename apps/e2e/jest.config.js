@@ -1,0 +1,8 @@
+module.exports = {
+  displayName: 'e2e',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  globalSetup: '<rootDir>/global-setup.js',
+  globalTeardown: '<rootDir>/global-teardown.js',
+  testTimeout: 120_000,
+};

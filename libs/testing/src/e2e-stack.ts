@@ -1,0 +1,64 @@
+import net from 'node:net';
+import path from 'node:path';
+import { startStack, workspaceRoot, type RunningStack } from '@pipeline/dev-infra';
+import { dropDatabase, withDatabase } from '@pipeline/persistence';
+import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
+import { TEST_JWT_SECRET } from './graphql-client';
+import { testDatabaseServer, testKafkaBrokers, uniqueSuffix } from './infrastructure';
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+// Five free ports in a row (gateway + four subgraphs), so an end-to-end stack can run beside a developer's own.
+export async function freePortOffset(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const offset = 1000 + Math.floor(Math.random() * 400) * 10;
+    const checks = await Promise.all([0, 1, 2, 3, 4].map((index) => canListen(4000 + offset + index)));
+    if (checks.every(Boolean)) return offset;
+  }
+  throw new Error('No five free ports in a row for the end-to-end stack');
+}
+
+export interface E2EStack {
+  stack: RunningStack;
+  gatewayUrl: string;
+  databasePrefix: string;
+  topicPrefix: string;
+  databaseUrl(service: string): string;
+  stop(): Promise<void>;
+}
+
+// The whole system as production runs it: five processes, their own databases, a real broker, through the gateway.
+export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}): Promise<E2EStack> {
+  const suffix = uniqueSuffix();
+  const databasePrefix = `e2e_${label}_${suffix}`;
+  const topicPrefix = `e2e.${label}.${suffix}.`;
+  const server = testDatabaseServer();
+  const stack = await startStack({
+    databaseUrl: server,
+    kafkaBrokers: testKafkaBrokers(),
+    databasePrefix,
+    topicPrefix,
+    portOffset: await freePortOffset(),
+    jwtSecret: TEST_JWT_SECRET,
+    internalSecret: LOCAL_INTERNAL_SECRET,
+    env: { LOG_LEVEL: 'warn', ...env },
+    output: { logDir: path.join(workspaceRoot(), '.local', 'logs', databasePrefix) },
+  });
+  const databaseUrl = (service: string) => withDatabase(server, `${databasePrefix}_${service}`);
+  return {
+    stack,
+    gatewayUrl: stack.gatewayUrl,
+    databasePrefix,
+    topicPrefix,
+    databaseUrl,
+    async stop() {
+      await stack.stop();
+      await Promise.all(['lead', 'opportunity', 'deal', 'analytics'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
+    },
+  };
+}

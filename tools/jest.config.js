@@ -1,0 +1,7 @@
+module.exports = {
+  displayName: 'tools',
+  preset: '../jest.preset.js',
+  rootDir: '.',
+  globalSetup: '<rootDir>/../libs/testing/jest-global-setup.js',
+  testTimeout: 120_000,
+};

@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { ensureKafkaBroker, ensurePostgres, workspaceRoot } from '@pipeline/dev-infra';
+
+// `npm test`: every check a change must pass, in the order that fails fastest, with the infrastructure the
+// integration and end-to-end tests need (real PostgreSQL, a real Kafka broker) started once and shared.
+const root = workspaceRoot();
+const timings: Array<[string, number]> = [];
+
+function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const started = Date.now();
+  console.log(`\n▶ ${name}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  timings.push([name, Date.now() - started]);
+  if (result.status !== 0) {
+    console.error(`\n✖ ${name} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const nx = ['nx'];
+  step('generated code is current', 'npx', ['tsx', 'tools/generate/check-generated.ts']);
+  step('lint and type checks', 'npx', [...nx, 'run-many', '-t', 'lint', 'typecheck', '--parallel=2', '--outputStyle=stream']);
+
+  const postgres = await ensurePostgres({ log: console.log });
+  const broker = process.env.KAFKA_BROKERS ? null : await ensureKafkaBroker({ log: console.log });
+  const env = { ...process.env, TEST_DATABASE_URL: postgres.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? broker?.brokers };
+  try {
+    step('unit and integration tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e'], env);
+    step('end-to-end tests through the gateway', 'npx', [...nx, 'run', 'e2e:test', '--outputStyle=stream'], env);
+  } finally {
+    if (broker?.startedHere) await broker.stop();
+    await postgres.stop();
+  }
+  console.log('\nAll checks passed.');
+  for (const [name, ms] of timings) console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${name}`);
+  console.log(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s  total`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
