@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { conflict } from '@pipeline/domain';
+import { createCloudEvent, deadLetterTopic, TOPICS } from '@pipeline/events';
+import { createDataSource, CreateMessagingTables1764150000000, initializeDataSource } from '@pipeline/persistence';
+import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor } from '@pipeline/testing';
+import type { DataSource } from 'typeorm';
+import { EventConsumer } from './event-consumer';
+import { createKafka } from './kafka';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const repEvent = (name: string) =>
+  createCloudEvent({
+    type: 'sales.rep.registered.v1',
+    source: '/test',
+    subject: randomUUID(),
+    data: { repId: randomUUID(), name, email: `${name}@example.com`, role: 'REP', teamId: null, active: true, version: 1 },
+  });
+
+describe('idempotent event consumer', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let dataSource: DataSource;
+  let consumer: EventConsumer;
+  let prefix: string;
+  const raw = new Kafka({ clientId: 'consumer-test', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+
+  beforeEach(async () => {
+    database = await createTestDatabase('consumer');
+    dataSource = await initializeDataSource(createDataSource({ url: database.url, entities: [], migrations: [CreateMessagingTables1764150000000], applicationName: 'consumer-test' }));
+    await dataSource.query('CREATE TABLE seen (name text NOT NULL)');
+    prefix = testTopicPrefix('consumer');
+    consumer = new EventConsumer({
+      kafka: createKafka({ brokers: testKafkaBrokers().split(','), clientId: 'consumer-test', topicPrefix: prefix }),
+      settings: { topicPrefix: prefix },
+      groupId: 'test-group',
+      consumerName: 'test-group',
+      topics: [TOPICS.repEvents],
+      dataSource,
+      logger: silent,
+      handlers: {
+        'sales.rep.registered.v1': async (event, manager) => {
+          if (event.data.name === 'refused') throw conflict('a business rule refuses this one');
+          await manager.query('INSERT INTO seen (name) VALUES ($1)', [event.data.name]);
+        },
+      },
+    });
+    await consumer.start();
+  });
+
+  afterEach(async () => {
+    await consumer.stop();
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  async function produce(values: Array<string | null>, key = 'k'): Promise<void> {
+    const producer = raw.producer();
+    await producer.connect();
+    await producer.send({ topic: `${prefix}${TOPICS.repEvents}`, messages: values.map((value) => ({ key, value })) });
+    await producer.disconnect();
+  }
+
+  const seen = async (): Promise<string[]> => (await dataSource.query('SELECT name FROM seen ORDER BY name')).map((row: { name: string }) => row.name);
+
+  it('applies an event once however often it is delivered', async () => {
+    // Arrange
+    const event = JSON.stringify(repEvent('ada'));
+
+    // Act
+    await produce([event, event, event, JSON.stringify(repEvent('zed'))]);
+
+    // Assert
+    await waitFor(async () => (await seen()).includes('zed'), { what: 'the marker event' });
+    expect(await seen()).toEqual(['ada', 'zed']);
+    expect(consumer.stats).toMatchObject({ applied: 2, duplicates: 2 });
+  });
+
+  it('sends poison messages to the dead-letter topic with the reason and keeps consuming', async () => {
+    // Arrange
+    const dlq = new TopicReader([deadLetterTopic(`${prefix}${TOPICS.repEvents}`)]);
+    await dlq.start();
+    const schemaInvalid = JSON.stringify({ ...repEvent('x'), data: { repId: 'not-a-uuid' } });
+    const unknownType = JSON.stringify({ ...repEvent('y'), type: 'sales.rep.exploded.v1' });
+
+    // Act
+    await produce(['{not json', schemaInvalid, unknownType, null, JSON.stringify(repEvent('after-poison'))]);
+
+    // Assert
+    await waitFor(async () => (await seen()).includes('after-poison'), { what: 'the event after the poison' });
+    await waitFor(() => dlq.messages.length === 4, { what: 'four dead letters' });
+    await dlq.stop();
+    expect(dlq.messages.map((message) => message.headers['x-dlq-reason'])).toEqual([
+      expect.stringMatching(/invalid JSON/),
+      expect.stringMatching(/schema violation/),
+      expect.stringMatching(/unknown event type sales.rep.exploded.v1/),
+      expect.stringMatching(/empty message/),
+    ]);
+    expect(dlq.messages[0].headers['x-dlq-original-topic']).toBe(`${prefix}${TOPICS.repEvents}`);
+  });
+
+  it('records a business refusal instead of retrying it forever, and goes on', async () => {
+    // Act
+    await produce([JSON.stringify(repEvent('refused')), JSON.stringify(repEvent('next'))]);
+
+    // Assert
+    await waitFor(async () => (await seen()).includes('next'), { what: 'the event after the refusal' });
+    const [row] = await dataSource.query(`SELECT outcome, detail FROM processed_event WHERE outcome = 'REJECTED'`);
+    expect(row).toMatchObject({ outcome: 'REJECTED', detail: expect.stringMatching(/^CONFLICT: a business rule refuses this one/) });
+  });
+});
