@@ -82,7 +82,7 @@ export async function listLeads(manager: EntityManager, filter: LeadListFilter, 
   if (cursor) {
     query.andWhere('(lead.created_at, lead.id) < (:cursorTime::timestamptz, :cursorId::uuid)', { cursorTime: cursor[0], cursorId: cursor[1] });
   }
-  const rows = await query.orderBy('lead.created_at', 'DESC').addOrderBy('lead.id', 'DESC').take(first + 1).getMany();
+  const rows = await query.orderBy('lead.created_at', 'DESC').addOrderBy('lead.id', 'DESC').limit(first + 1).getMany();
   return { items: rows.slice(0, first).map(toLead), hasNextPage: rows.length > first, totalCount };
 }
 

@@ -183,7 +183,8 @@ export async function listOpportunities(
     query.andWhere(`(${spec.expression}, o.id) ${descending ? '<' : '>'} (:cursorValue::${spec.cast}, :cursorId::uuid)`, { cursorValue: cursor[2], cursorId: cursor[3] });
   }
   orderQuery(query, sort);
-  const rows = await query.take(first + 1).getMany();
+  // limit, not take: the joins are many-to-one, so rows never multiply and raw sort expressions stay usable.
+  const rows = await query.limit(first + 1).getMany();
   return { items: rows.slice(0, first).map(toOpportunity), hasNextPage: rows.length > first, totalCount };
 }
 
@@ -280,27 +281,27 @@ export async function segmentRows(
     .join(' ')} ELSE NULL END`;
   const bandParameters = Object.fromEntries(bands.flatMap((band, index) => [...(band.minAmount !== null ? [[`segMin${index}`, band.minAmount]] : []), ...(band.maxAmount !== null ? [[`segMax${index}`, band.maxAmount]] : [])]));
   const keyExpression = { SIZE_BAND: bandCase, STAGE: 'o.stage_key', INDUSTRY: 'o.industry', OWNER: 'o.owner_id::text', LEAD_SOURCE: 'o.lead_source' }[dimension];
-  const rows: Array<{ key: string | null; currency: string | null; count: number; amount: string | null; weighted: string | null }> = await applyFilter(applyVisibility(baseQuery(manager), visibility), filter, bands, now)
-    .select(`${keyExpression}`, 'key')
+  const rows: Array<{ segment_key: string | null; currency: string | null; count: number; amount: string | null; weighted: string | null }> = await applyFilter(applyVisibility(baseQuery(manager), visibility), filter, bands, now)
+    .select(`${keyExpression}`, 'segment_key')
     .addSelect('o.currency', 'currency')
     .addSelect('count(*)::int', 'count')
     .addSelect('sum(o.amount)', 'amount')
     .addSelect('sum(o.amount * coalesce(o.probability_override, ps.probability))', 'weighted')
     .setParameters(bandParameters)
-    .groupBy('1')
+    .groupBy('segment_key')
     .addGroupBy('o.currency')
-    .orderBy('1')
+    .orderBy('segment_key')
     .getRawMany();
   const segments = new Map<string | null, { key: string | null; count: number; amount: Money[]; weightedAmount: Money[] }>();
   for (const row of rows) {
-    const entry = segments.get(row.key) ?? { key: row.key, count: 0, amount: [], weightedAmount: [] };
+    const entry = segments.get(row.segment_key) ?? { key: row.segment_key, count: 0, amount: [], weightedAmount: [] };
     entry.count += row.count;
     if (row.currency && row.amount !== null) {
       const code = row.currency.trim();
       entry.amount = sumByCurrency([...entry.amount, money(row.amount, code)]);
       entry.weightedAmount = sumByCurrency([...entry.weightedAmount, money(row.weighted ?? '0', code)]);
     }
-    segments.set(row.key, entry);
+    segments.set(row.segment_key, entry);
   }
   return [...segments.values()];
 }

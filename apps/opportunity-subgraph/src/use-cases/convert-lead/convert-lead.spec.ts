@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { TOPICS, type LeadSnapshot } from '@pipeline/events';
+import { adminActor, errorCodes, expectNoErrors, repActor, type TestService } from '@pipeline/testing';
+import { publish, publishRep, startOpportunityService } from '../../test-support';
+
+const CONVERT = `mutation($input: ConvertLeadInput!) { convertLead(input: $input) { opportunity { id name accountName industry amount { amount currency } owner { id } lead { id } leadSource stage { key } version } } }`;
+
+function lead(status: LeadSnapshot['status'], ownerId: string | null): LeadSnapshot {
+  return {
+    name: 'Grace',
+    company: 'Hopper Labs',
+    email: 'grace@hopper.example',
+    industry: 'Software',
+    region: 'DE',
+    source: 'EVENT',
+    sourceDetail: 'Web Summit',
+    status,
+    score: 70,
+    ownerId,
+    ownerTeamId: null,
+    estimatedValue: { amount: '42000.00', currency: 'EUR' },
+    need: 'Forecasting',
+    opportunityId: null,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+describe('convertLead', () => {
+  let subject: TestService;
+  const admin = adminActor();
+
+  beforeAll(async () => {
+    subject = await startOpportunityService('convert_lead');
+  });
+  afterAll(async () => subject?.stop());
+
+  async function leadWithStatus(status: LeadSnapshot['status'], ownerId: string | null = null): Promise<string> {
+    const leadId = randomUUID();
+    await publish(subject, TOPICS.leadEvents, status === 'QUALIFIED' ? 'sales.lead.qualified.v1' : 'sales.lead.created.v1', leadId, {
+      leadId,
+      version: 2,
+      lead: lead(status, ownerId),
+      ...(status === 'QUALIFIED' ? { criteriaVersion: 1, qualifiedAt: new Date().toISOString() } : {}),
+    } as never);
+    return leadId;
+  }
+
+  it('turns a QUALIFIED lead into an opportunity in the first stage, carrying its company, value, owner and source', async () => {
+    // Arrange
+    const ownerId = randomUUID();
+    await publishRep(subject, ownerId, 'north');
+    const leadId = await leadWithStatus('QUALIFIED', ownerId);
+
+    // Act
+    const response = await subject.as(admin)<any>(CONVERT, { input: { leadId } });
+
+    // Assert
+    expect(expectNoErrors(response).convertLead.opportunity).toMatchObject({
+      name: 'Hopper Labs',
+      accountName: 'Hopper Labs',
+      industry: 'Software',
+      amount: { amount: '42000.00', currency: 'EUR' },
+      owner: { id: ownerId },
+      lead: { id: leadId },
+      leadSource: 'EVENT',
+      stage: { key: 'QUALIFICATION' },
+      version: 1,
+    });
+  });
+
+  it('refuses a lead that is not QUALIFIED with STAGE_GATE_FAILED', async () => {
+    const leadId = await leadWithStatus('NEW');
+    const response = await subject.as(admin)(CONVERT, { input: { leadId } });
+    expect(errorCodes(response)).toEqual(['STAGE_GATE_FAILED']);
+    expect(response.errors?.[0].extensions?.unmetCriteria).toEqual(['LEAD_QUALIFIED']);
+  });
+
+  it('converts exactly once: a second call is a CONFLICT naming the opportunity', async () => {
+    const leadId = await leadWithStatus('QUALIFIED');
+    const first = expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId } })).convertLead.opportunity;
+    const second = await subject.as(admin)(CONVERT, { input: { leadId } });
+    expect(errorCodes(second)).toEqual(['CONFLICT']);
+    expect(second.errors?.[0].extensions?.opportunityId).toBe(first.id);
+  });
+
+  it('lets exactly one of two concurrent conversions win', async () => {
+    // Arrange
+    const leadId = await leadWithStatus('QUALIFIED');
+
+    // Act
+    const responses = await Promise.all([subject.as(admin)<any>(CONVERT, { input: { leadId } }), subject.as(admin)<any>(CONVERT, { input: { leadId } })]);
+
+    // Assert
+    const winners = responses.filter((response) => !response.errors);
+    const losers = responses.filter((response) => response.errors);
+    expect(winners).toHaveLength(1);
+    expect(losers.map(errorCodes)).toEqual([['CONFLICT']]);
+    expect(losers[0].errors?.[0].extensions?.opportunityId).toBe(winners[0].data.convertLead.opportunity.id);
+    const [{ count }] = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM opportunity WHERE lead_id = $1', [leadId]);
+    expect(count).toBe(1);
+  });
+
+  it('hides other reps\' leads from a rep (NOT_FOUND) and answers NOT_FOUND for unknown leads', async () => {
+    const leadId = await leadWithStatus('QUALIFIED', randomUUID());
+    const asOtherRep = await subject.as(repActor(randomUUID()))(CONVERT, { input: { leadId } });
+    expect(errorCodes(asOtherRep)).toEqual(['NOT_FOUND']);
+  });
+});
