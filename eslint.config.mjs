@@ -2,6 +2,33 @@ import nx from '@nx/eslint-plugin';
 
 const persistenceAndTransport = ['typeorm', 'pg', 'kafkajs', 'graphql', 'graphql-tag', '@apollo/*', 'express', 'dataloader', 'jose'];
 
+const depConstraints = [
+  // Domain code is plain TypeScript: no persistence, transport or API framework.
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: persistenceAndTransport },
+  { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: ['typeorm', 'pg', 'kafkajs', '@apollo/*', 'express'] },
+  { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit'] },
+  { sourceTag: 'type:dev-infra', onlyDependOnLibsWithTags: ['type:dev-infra'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
+  // A service never imports another service's code; shared code is scope:shared.
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:lead', onlyDependOnLibsWithTags: ['scope:lead', 'scope:shared'] },
+  { sourceTag: 'scope:opportunity', onlyDependOnLibsWithTags: ['scope:opportunity', 'scope:shared'] },
+  { sourceTag: 'scope:deal', onlyDependOnLibsWithTags: ['scope:deal', 'scope:shared'] },
+  { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
+  { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+  { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
+];
+
+// Tests use the test infrastructure; production code of apps and kits never does.
+const specConstraints = depConstraints.map((constraint) =>
+  constraint.sourceTag === 'type:kit' || constraint.sourceTag === 'type:app'
+    ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:testing', 'type:dev-infra'] }
+    : constraint,
+);
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -16,27 +43,15 @@ export default [
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            // Domain code is plain TypeScript: no persistence, transport or API framework.
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: persistenceAndTransport },
-            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: ['typeorm', 'pg', 'kafkajs', '@apollo/*', 'express'] },
-            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit'] },
-            { sourceTag: 'type:dev-infra', onlyDependOnLibsWithTags: ['type:dev-infra'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
-            // A service never imports another service's code; shared code is scope:shared.
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:lead', onlyDependOnLibsWithTags: ['scope:lead', 'scope:shared'] },
-            { sourceTag: 'scope:opportunity', onlyDependOnLibsWithTags: ['scope:opportunity', 'scope:shared'] },
-            { sourceTag: 'scope:deal', onlyDependOnLibsWithTags: ['scope:deal', 'scope:shared'] },
-            { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
-            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
-          ],
+          depConstraints,
         },
       ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test-support.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: specConstraints }],
     },
   },
   {
@@ -49,7 +64,7 @@ export default [
   },
   {
     // GraphQL responses in tests are loosely typed on purpose: the assertions say what the shape must be.
-    files: ['**/*.spec.ts', 'apps/e2e/**/*.ts', 'libs/testing/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test-support.ts', 'apps/e2e/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

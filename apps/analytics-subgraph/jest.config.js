@@ -2,6 +2,6 @@ module.exports = {
   displayName: 'analytics-subgraph',
   preset: '../../jest.preset.js',
   rootDir: '.',
-  globalSetup: '<rootDir>/../../libs/testing/jest-global-setup.js',
+  globalSetup: '<rootDir>/../../libs/test-infra/jest-global-setup.js',
   testTimeout: 60_000,
 };

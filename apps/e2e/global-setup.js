@@ -2,7 +2,7 @@ const path = require('node:path');
 
 // Starts PostgreSQL and Kafka if needed, then the whole stack (five processes) once for every end-to-end test file.
 module.exports = async function globalSetup() {
-  await require('../../libs/testing/jest-global-setup.js')();
+  await require('../../libs/test-infra/jest-global-setup.js')();
   process.env.TSX_TSCONFIG_PATH = path.join(__dirname, '..', '..', 'tsconfig.base.json');
   const api = require('tsx/cjs/api').register({ namespace: 'e2e-global-setup' });
   const { startE2EStack } = api.require('../../libs/testing/src/e2e-stack.ts', __filename);

@@ -2,6 +2,6 @@ module.exports = {
   displayName: 'persistence',
   preset: '../../jest.preset.js',
   rootDir: '.',
-  globalSetup: '<rootDir>/../testing/jest-global-setup.js',
+  globalSetup: '<rootDir>/../test-infra/jest-global-setup.js',
   testTimeout: 60_000,
 };

@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { conflict } from '@pipeline/domain';
 import { createCloudEvent, deadLetterTopic, TOPICS } from '@pipeline/events';
 import { createDataSource, CreateMessagingTables1764150000000, initializeDataSource } from '@pipeline/persistence';
-import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor } from '@pipeline/testing';
+import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor } from '@pipeline/test-infra';
 import type { DataSource } from 'typeorm';
 import { EventConsumer } from './event-consumer';
 import { createKafka } from './kafka';

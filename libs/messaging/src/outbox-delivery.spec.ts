@@ -1,6 +1,6 @@
 import { createCloudEvent, TOPICS } from '@pipeline/events';
 import { appendToOutbox, createDataSource, CreateMessagingTables1764150000000, initializeDataSource, OutboxRelay } from '@pipeline/persistence';
-import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor } from '@pipeline/testing';
+import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor } from '@pipeline/test-infra';
 import type { DataSource } from 'typeorm';
 import { createKafka } from './kafka';
 import { OutboxPublisher } from './outbox-publisher';

@@ -4,7 +4,7 @@ import { startStack, workspaceRoot, type RunningStack } from '@pipeline/dev-infr
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { TEST_JWT_SECRET } from './graphql-client';
-import { testDatabaseServer, testKafkaBrokers, uniqueSuffix } from './infrastructure';
+import { testDatabaseServer, testKafkaBrokers, uniqueSuffix } from '@pipeline/test-infra';
 
 const canListen = (port: number) =>
   new Promise<boolean>((resolve) => {

@@ -1,7 +1,7 @@
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import type { Actor } from '@pipeline/domain';
 import { createLogger, LOCAL_INTERNAL_SECRET, startService, type RunningService, type ServiceDefinition } from '@pipeline/server-kit';
-import { createTestDatabase, testKafkaBrokers, testTopicPrefix } from './infrastructure';
+import { createTestDatabase, testKafkaBrokers, testTopicPrefix } from '@pipeline/test-infra';
 import { subgraphClient, type GraphQLCall } from './graphql-client';
 
 export interface TestService {

@@ -1,0 +1,3 @@
+export * from './infrastructure';
+export * from './wait-for';
+export * from './kafka-reader';
