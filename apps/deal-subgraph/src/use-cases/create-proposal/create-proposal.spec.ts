@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { TOPICS } from '@pipeline/events';
+import { adminActor, errorCodes, expectNoErrors, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { arrangeOpportunity, publish, startDealService } from '../../test-support';
+
+const CREATE = `mutation($input: CreateProposalInput!) { createProposal(input: $input) { proposal { id version status subtotal { amount currency } total { amount currency } lineItems { total { amount } discountPercent } } deal { id } } }`;
+const SEND = `mutation($input: SendProposalInput!) { sendProposal(input: $input) { proposal { id status sentAt } } }`;
+
+describe('proposals', () => {
+  let subject: TestService;
+  const admin = adminActor();
+
+  beforeAll(async () => {
+    subject = await startDealService('proposals');
+  });
+  afterAll(async () => subject?.stop());
+
+  const lines = [
+    { description: 'Licences', quantity: 12, unitPrice: { amount: '199.99', currency: 'EUR' }, discountPercent: 12.5 },
+    { description: 'Onboarding', quantity: 1, unitPrice: { amount: '1500.00', currency: 'EUR' } },
+  ];
+
+  it('prices line items in exact decimals and opens the deal with its first proposal', async () => {
+    // Arrange
+    const opportunityId = await arrangeOpportunity(subject);
+    const before = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { id } }`, { id: opportunityId })).deal;
+
+    // Act
+    const created = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines, validUntil: '2030-01-31' } })).createProposal;
+
+    // Assert
+    expect(before).toBeNull();
+    expect(created.proposal).toMatchObject({
+      version: 1,
+      status: 'DRAFT',
+      subtotal: { amount: '3899.88', currency: 'EUR' },
+      total: { amount: '3599.90', currency: 'EUR' },
+      lineItems: [{ total: { amount: '2099.90' }, discountPercent: 12.5 }, { total: { amount: '1500.00' }, discountPercent: 0 }],
+    });
+    expect(created.deal.id).toBeTruthy();
+  });
+
+  it('versions proposals: a new one supersedes the previous draft; a sent one is frozen', async () => {
+    // Arrange
+    const opportunityId = await arrangeOpportunity(subject);
+    const first = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines } })).createProposal.proposal;
+    const second = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines.slice(0, 1) } })).createProposal.proposal;
+
+    // Act
+    const sent = expectNoErrors(await subject.as(admin)<any>(SEND, { input: { proposalId: second.id } })).sendProposal.proposal;
+    const sendAgain = await subject.as(admin)(SEND, { input: { proposalId: second.id } });
+    const sendSuperseded = await subject.as(admin)(SEND, { input: { proposalId: first.id } });
+    const third = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines } })).createProposal.proposal;
+
+    // Assert
+    expect(sent.status).toBe('SENT');
+    expect([sendAgain, sendSuperseded].map(errorCodes)).toEqual([['CONFLICT'], ['CONFLICT']]);
+    const proposals = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { proposals { version status } } }`, { id: opportunityId })).deal.proposals;
+    expect(proposals).toEqual([
+      { version: 1, status: 'SUPERSEDED' },
+      { version: 2, status: 'SENT' },
+      { version: 3, status: 'DRAFT' },
+    ]);
+    expect(third.version).toBe(3);
+  });
+
+  it('publishes proposal.sent, the fact that moves the opportunity to its proposal stage', async () => {
+    // Arrange
+    const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.dealEvents}`]);
+    await reader.start();
+    const opportunityId = await arrangeOpportunity(subject);
+    const proposal = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines } })).createProposal.proposal;
+
+    // Act
+    expectNoErrors(await subject.as(admin)(SEND, { input: { proposalId: proposal.id } }));
+
+    // Assert
+    const events = await waitFor(() => {
+      const mine = reader.parsed<any>().filter(({ message }) => message.key === opportunityId);
+      return mine.length === 2 ? mine.map(({ event }) => event) : null;
+    }, { what: 'proposal.created and proposal.sent' });
+    await reader.stop();
+    expect(events.map((event) => event.type)).toEqual(['sales.proposal.created.v1', 'sales.proposal.sent.v1']);
+    expect(events[1].data).toMatchObject({ opportunityId, proposalId: proposal.id, proposalVersion: 1, total: { amount: '3599.90', currency: 'EUR' } });
+  });
+
+  it('records the prospect accepting or rejecting a sent proposal, with the reason', async () => {
+    const opportunityId = await arrangeOpportunity(subject);
+    const proposal = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines } })).createProposal.proposal;
+    const decideDraft = await subject.as(admin)(`mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status } } }`, { input: { proposalId: proposal.id, accepted: true } });
+    expectNoErrors(await subject.as(admin)(SEND, { input: { proposalId: proposal.id } }));
+    const noReason = await subject.as(admin)(`mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status } } }`, { input: { proposalId: proposal.id, accepted: false } });
+    const rejected = expectNoErrors(
+      await subject.as(admin)<any>(`mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status decisionReason decidedAt } } }`, {
+        input: { proposalId: proposal.id, accepted: false, reason: 'Too expensive for year one' },
+      }),
+    ).decideProposal.proposal;
+    expect(errorCodes(decideDraft)).toEqual(['CONFLICT']);
+    expect(noReason.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    expect(rejected).toMatchObject({ status: 'REJECTED', decisionReason: 'Too expensive for year one' });
+  });
+
+  it('renders a proposal document tailored with the account and the need the lead stated', async () => {
+    // Arrange
+    const leadId = randomUUID();
+    await publish(subject, TOPICS.leadEvents, 'sales.lead.qualified.v1', leadId, {
+      leadId,
+      version: 2,
+      criteriaVersion: 1,
+      qualifiedAt: new Date().toISOString(),
+      lead: {
+        name: 'Peter <Gibbons>',
+        company: 'Initech',
+        email: null,
+        industry: null,
+        region: null,
+        source: 'INBOUND',
+        sourceDetail: null,
+        status: 'QUALIFIED',
+        score: 50,
+        ownerId: null,
+        ownerTeamId: null,
+        estimatedValue: null,
+        need: 'Fewer TPS reports',
+        opportunityId: null,
+        createdAt: new Date().toISOString(),
+      },
+    });
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length === 1, { what: 'lead snapshot' });
+    const opportunityId = await arrangeOpportunity(subject, { leadId });
+    expectNoErrors(await subject.as(admin)(CREATE, { input: { opportunityId, lineItems: lines, validUntil: '2030-06-30' } }));
+
+    // Act
+    const html = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { proposals { documentHtml } } }`, { id: opportunityId })).deal.proposals[0].documentHtml;
+
+    // Assert
+    expect(html).toContain('<h1>Proposal for Initech</h1>');
+    expect(html).toContain('Dear Peter &lt;Gibbons&gt;,');
+    expect(html).toContain('Fewer TPS reports');
+    expect(html).toContain('3599.90 EUR');
+    expect(html).toContain('valid until 2030-06-30');
+  });
+
+  it('lets only the owner, their manager and admins work the deal; analysts and others cannot', async () => {
+    const owner = randomUUID();
+    const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
+    const byOtherRep = await subject.as(repActor(randomUUID()))(CREATE, { input: { opportunityId, lineItems: lines } });
+    const byOwner = await subject.as(repActor(owner))<any>(CREATE, { input: { opportunityId, lineItems: lines } });
+    expect(errorCodes(byOtherRep)).toEqual(['NOT_FOUND']);
+    expect(expectNoErrors(byOwner).createProposal.proposal.version).toBe(1);
+  });
+});
