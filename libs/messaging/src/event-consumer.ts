@@ -26,6 +26,14 @@ export interface EventConsumerOptions {
   logger: EventConsumerLogger;
   maxAttempts?: number;
   fromBeginning?: boolean;
+  // Events applied per database transaction.
+  chunkSize?: number;
+}
+
+interface WorkItem {
+  event: AnyPipelineEvent;
+  handler: EventHandler;
+  message: KafkaMessage;
 }
 
 export interface EventConsumerStats {
@@ -84,29 +92,80 @@ export class EventConsumer {
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
+    const { chunkSize = 100 } = this.options;
+    for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!this.running || !isRunning() || isStale()) return;
-      const done = await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
-      if (!done) return;
-      resolveOffset(message.offset);
+      const chunk = batch.messages.slice(start, start + chunkSize);
+      const work = await this.triage(batch.topic, batch.partition, chunk);
+      // One transaction for the chunk (one commit instead of one per event); if it fails for a reason other than a
+      // business refusal, the chunk is applied again event by event, with retries and the dead-letter topic.
+      if (!(await this.applyChunk(work))) {
+        for (const item of work) {
+          if (!(await this.applyWithRetries(batch.topic, batch.partition, item, heartbeat))) return;
+        }
+      }
+      resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
   }
 
-  // Returns false when stopping before the message was settled, so its offset is not committed.
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<boolean> {
-    const parsed = parseCloudEvent(message.value);
-    if (!parsed.ok) {
-      await this.deadLetter(topic, partition, message, parsed.reason);
-      return true;
+  // Poison messages go to the dead-letter topic; events nobody here handles are skipped; the rest is work.
+  private async triage(topic: string, partition: number, messages: KafkaMessage[]): Promise<WorkItem[]> {
+    const work: WorkItem[] = [];
+    for (const message of messages) {
+      const parsed = parseCloudEvent(message.value);
+      if (!parsed.ok) {
+        await this.deadLetter(topic, partition, message, parsed.reason);
+        continue;
+      }
+      const handler = this.options.handlers[parsed.event.type] as EventHandler | undefined;
+      if (!handler) {
+        this.stats.ignored += 1;
+        continue;
+      }
+      work.push({ event: parsed.event, handler, message });
     }
-    const event = parsed.event;
-    const handler = this.options.handlers[event.type] as EventHandler | undefined;
-    if (!handler) {
-      this.stats.ignored += 1;
-      return true;
+    return work;
+  }
+
+  private async applyChunk(work: WorkItem[]): Promise<boolean> {
+    if (work.length === 0) return true;
+    const { dataSource, consumerName } = this.options;
+    const outcome = { applied: 0, duplicates: 0, rejected: 0 };
+    try {
+      await dataSource.transaction(async (manager) => {
+        for (const { event, handler } of work) {
+          await manager.query('SAVEPOINT event_effect');
+          try {
+            if (await claimEvent(manager, consumerName, event.id, event.type)) {
+              await handler(event as TypedCloudEvent<EventType>, manager);
+              outcome.applied += 1;
+            } else {
+              outcome.duplicates += 1;
+            }
+            await manager.query('RELEASE SAVEPOINT event_effect');
+          } catch (error) {
+            if (!isDomainError(error)) throw error;
+            await manager.query('ROLLBACK TO SAVEPOINT event_effect');
+            await recordRejectedEvent(manager, consumerName, event.id, event.type, `${error.code}: ${error.message}`);
+            this.options.logger.warn('event refused by a business rule', { type: event.type, id: event.id, detail: error.message });
+            outcome.rejected += 1;
+          }
+        }
+      });
+    } catch (error) {
+      this.options.logger.warn('applying a chunk of events failed; retrying them one by one', { error: (error as Error).message });
+      return false;
     }
+    this.stats.applied += outcome.applied;
+    this.stats.duplicates += outcome.duplicates;
+    this.stats.rejected += outcome.rejected;
+    return true;
+  }
+
+  // Returns false when stopping before the event was settled, so its offset is not committed.
+  private async applyWithRetries(topic: string, partition: number, { event, handler, message }: WorkItem, heartbeat: () => Promise<void>): Promise<boolean> {
     const { maxAttempts = 5 } = this.options;
     let failures = 0;
     let backoff = 200;
