@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { benchAnalyticsIngestion } from './analytics-ingestion.bench';
+import { print, save, type BenchResult } from './bench-kit';
+import { startBenchStack } from './bench-stack';
+import { benchLeadImport } from './lead-import.bench';
+import { benchStageMoves } from './stage-moves.bench';
+
+// `npm run bench -- [lead-import] [stage-moves] [analytics-ingestion]` (all by default). Figures are reported with a
+// baseline measured in the same run, so the ratios compare across machines; results land in tools/bench/results/.
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { opportunities: { type: 'string', default: '100000' } } });
+  const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'analytics-ingestion'];
+  const stack = await startBenchStack('bench');
+  const results: BenchResult[] = [];
+  try {
+    const quiet = async () => {
+      const started = Date.now();
+      await stack.waitForQuiet();
+      console.error(`stack settled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    };
+    if (selected.includes('lead-import')) {
+      await quiet();
+      results.push(await benchLeadImport(stack));
+    }
+    if (selected.includes('stage-moves')) {
+      await quiet();
+      results.push(await benchStageMoves(stack));
+    }
+    if (selected.includes('analytics-ingestion')) {
+      await quiet();
+      results.push(...(await benchAnalyticsIngestion(stack, Number(values.opportunities))));
+    }
+  } finally {
+    await stack.release();
+  }
+  print(results);
+  save(results);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
