@@ -5,7 +5,28 @@ import { deadLetterTopic, parseCloudEvent, type AnyPipelineEvent, type EventData
 import { claimEvent, isTransientDatabaseError, recordRejectedEvent } from '@pipeline/persistence';
 import { ensureTopics, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
 
-export type EventHandler<T extends EventType = EventType> = (event: TypedCloudEvent<T>, manager: EntityManager) => Promise<void>;
+// Lets handlers defer set-based work to the end of the chunk they are applied in (still inside its transaction):
+// values collected under one name are flushed together once, e.g. one rebuild for every opportunity a chunk touched.
+export interface ChunkContext {
+  collect<T>(name: string, value: T, flush: (manager: EntityManager, values: T[]) => Promise<void>): void;
+}
+
+export type EventHandler<T extends EventType = EventType> = (event: TypedCloudEvent<T>, manager: EntityManager, chunk: ChunkContext) => Promise<void>;
+
+class ChunkCollector implements ChunkContext {
+  private readonly groups = new Map<string, { values: unknown[]; flush: (manager: EntityManager, values: unknown[]) => Promise<void> }>();
+
+  collect<T>(name: string, value: T, flush: (manager: EntityManager, values: T[]) => Promise<void>): void {
+    const group = this.groups.get(name) ?? { values: [], flush: flush as (manager: EntityManager, values: unknown[]) => Promise<void> };
+    group.values.push(value);
+    this.groups.set(name, group);
+  }
+
+  async flush(manager: EntityManager): Promise<void> {
+    for (const group of this.groups.values()) await group.flush(manager, group.values);
+    this.groups.clear();
+  }
+}
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
 export interface EventConsumerLogger {
@@ -135,11 +156,12 @@ export class EventConsumer {
     const outcome = { applied: 0, duplicates: 0, rejected: 0 };
     try {
       await dataSource.transaction(async (manager) => {
+        const chunk = new ChunkCollector();
         for (const { event, handler } of work) {
           await manager.query('SAVEPOINT event_effect');
           try {
             if (await claimEvent(manager, consumerName, event.id, event.type)) {
-              await handler(event as TypedCloudEvent<EventType>, manager);
+              await handler(event as TypedCloudEvent<EventType>, manager, chunk);
               outcome.applied += 1;
             } else {
               outcome.duplicates += 1;
@@ -153,6 +175,7 @@ export class EventConsumer {
             outcome.rejected += 1;
           }
         }
+        await chunk.flush(manager);
       });
     } catch (error) {
       this.options.logger.warn('applying a chunk of events failed; retrying them one by one', { error: (error as Error).message });
@@ -196,7 +219,9 @@ export class EventConsumer {
     const { dataSource, consumerName } = this.options;
     const applied = await dataSource.transaction(async (manager) => {
       if (!(await claimEvent(manager, consumerName, event.id, event.type))) return false;
-      await handler(event as TypedCloudEvent<EventType>, manager);
+      const chunk = new ChunkCollector();
+      await handler(event as TypedCloudEvent<EventType>, manager, chunk);
+      await chunk.flush(manager);
       return true;
     });
     if (applied) this.stats.applied += 1;

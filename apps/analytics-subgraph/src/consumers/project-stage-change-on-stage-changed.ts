@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
-import { insertStageEvent, rebuildOpportunity } from '../persistence/projections';
+import type { ChunkContext } from '@pipeline/messaging';
+import { insertStageEvent, rebuildOpportunities } from '../persistence/projections';
 
-export async function projectStageChangeOnStageChanged(event: TypedCloudEvent<'sales.opportunity.stage_changed.v1'>, manager: EntityManager): Promise<void> {
+// Keeps the raw event, then rebuilds each touched opportunity once per chunk of events.
+export async function projectStageChangeOnStageChanged(event: TypedCloudEvent<'sales.opportunity.stage_changed.v1'>, manager: EntityManager, chunk: ChunkContext): Promise<void> {
   await insertStageEvent(manager, event.id, event.data);
-  await rebuildOpportunity(manager, event.data.opportunityId);
+  chunk.collect('rebuild-opportunities', event.data.opportunityId, rebuildOpportunities);
 }

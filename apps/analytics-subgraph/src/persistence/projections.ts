@@ -1,16 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { OpportunitySnapshot, StageChangedData } from '@pipeline/events';
 
-interface StageEventRow {
-  to_stage: string;
-  to_category: string;
-  to_position: number | null;
-  pipeline_id: string;
-  changed_at: Date;
-  version: number;
-  snapshot: OpportunitySnapshot;
-}
-
 export async function insertStageEvent(manager: EntityManager, eventId: string, data: StageChangedData): Promise<void> {
   await manager.query(
     `INSERT INTO stage_event (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)
@@ -19,30 +9,31 @@ export async function insertStageEvent(manager: EntityManager, eventId: string, 
   );
 }
 
-// Order-tolerant: the timeline and current stage are recomputed from every stage event of the opportunity, sorted by
-// version, so late, early or repeated deliveries all end in the same state.
-export async function rebuildOpportunity(manager: EntityManager, opportunityId: string): Promise<void> {
-  const events: StageEventRow[] = await manager.query(
-    `SELECT DISTINCT ON (version) to_stage, to_category, to_position, pipeline_id, changed_at, version, snapshot
-       FROM stage_event WHERE opportunity_id = $1 ORDER BY version, changed_at`,
-    [opportunityId],
+// Order-tolerant: timelines and current stages are recomputed from every stage event of the opportunities, sorted by
+// version, so late, early or repeated deliveries all end in the same state. Set-based: three statements for any number.
+export async function rebuildOpportunities(manager: EntityManager, opportunityIds: string[]): Promise<void> {
+  const ids = [...new Set(opportunityIds)];
+  if (ids.length === 0) return;
+  await manager.query('DELETE FROM stage_interval WHERE opportunity_id = ANY($1::uuid[])', [ids]);
+  await manager.query(
+    `WITH events AS (
+       SELECT DISTINCT ON (opportunity_id, version) opportunity_id, version, pipeline_id, to_stage, to_category, to_position, changed_at
+         FROM stage_event WHERE opportunity_id = ANY($1::uuid[]) ORDER BY opportunity_id, version, changed_at)
+     INSERT INTO stage_interval (opportunity_id, seq, pipeline_id, stage, category, position, entered_at, left_at)
+     SELECT opportunity_id, row_number() OVER (PARTITION BY opportunity_id ORDER BY version), pipeline_id, to_stage, to_category, to_position, changed_at,
+            lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY version)
+       FROM events`,
+    [ids],
   );
-  if (events.length === 0) return;
-  await manager.query('DELETE FROM stage_interval WHERE opportunity_id = $1', [opportunityId]);
-  const values: unknown[] = [];
-  const rows = events.map((event, index) => {
-    const base = index * 8;
-    values.push(opportunityId, index + 1, event.pipeline_id, event.to_stage, event.to_category, event.to_position, event.changed_at, events[index + 1]?.changed_at ?? null);
-    return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8})`;
-  });
-  await manager.query(`INSERT INTO stage_interval (opportunity_id, seq, pipeline_id, stage, category, position, entered_at, left_at) VALUES ${rows.join(', ')}`, values);
-
-  const latest = events[events.length - 1];
-  const snapshot = latest.snapshot;
   await manager.query(
     `INSERT INTO opportunity_fact (opportunity_id, version, pipeline_id, stage, stage_category, stage_position, status, name, account_name, amount, currency,
         probability, owner_id, industry, region, lead_id, lead_source, expected_close_date, created_at, stage_entered_at, closed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+     SELECT e.opportunity_id, e.version, e.pipeline_id, e.to_stage, e.to_category, e.to_position, e.to_category,
+            e.snapshot->>'name', e.snapshot->>'accountName', (e.snapshot->'amount'->>'amount')::numeric, e.snapshot->'amount'->>'currency',
+            (e.snapshot->>'probability')::double precision, (e.snapshot->>'ownerId')::uuid, e.snapshot->>'industry', e.snapshot->>'region',
+            (e.snapshot->>'leadId')::uuid, e.snapshot->>'leadSource', (e.snapshot->>'expectedCloseDate')::date, (e.snapshot->>'createdAt')::timestamptz,
+            e.changed_at, CASE WHEN e.to_category = 'OPEN' THEN NULL ELSE e.changed_at END
+       FROM (SELECT DISTINCT ON (opportunity_id) * FROM stage_event WHERE opportunity_id = ANY($1::uuid[]) ORDER BY opportunity_id, version DESC, changed_at DESC) e
      ON CONFLICT (opportunity_id) DO UPDATE SET
        pipeline_id = EXCLUDED.pipeline_id, stage = EXCLUDED.stage, stage_category = EXCLUDED.stage_category, stage_position = EXCLUDED.stage_position,
        status = EXCLUDED.status, stage_entered_at = EXCLUDED.stage_entered_at, closed_at = EXCLUDED.closed_at,
@@ -58,29 +49,7 @@ export async function rebuildOpportunity(manager: EntityManager, opportunityId: 
        lead_id = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.lead_id ELSE opportunity_fact.lead_id END,
        lead_source = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.lead_source ELSE opportunity_fact.lead_source END,
        expected_close_date = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.expected_close_date ELSE opportunity_fact.expected_close_date END`,
-    [
-      opportunityId,
-      latest.version,
-      latest.pipeline_id,
-      latest.to_stage,
-      latest.to_category,
-      latest.to_position,
-      latest.to_category === 'OPEN' ? 'OPEN' : latest.to_category,
-      snapshot.name,
-      snapshot.accountName,
-      snapshot.amount?.amount ?? null,
-      snapshot.amount?.currency ?? null,
-      snapshot.probability,
-      snapshot.ownerId,
-      snapshot.industry,
-      snapshot.region ?? null,
-      snapshot.leadId,
-      snapshot.leadSource,
-      snapshot.expectedCloseDate,
-      snapshot.createdAt,
-      latest.changed_at,
-      latest.to_category === 'OPEN' ? null : latest.changed_at,
-    ],
+    [ids],
   );
 }
 
