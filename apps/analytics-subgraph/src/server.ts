@@ -10,6 +10,7 @@ import { projectOpportunityOnOpportunityEvent } from './consumers/project-opport
 import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
 import { CreateAnalyticsTables1764190000000 } from './persistence/migrations/1764190000000-create-analytics-tables';
+import { AddStayDerivedColumns1764190000001 } from './persistence/migrations/1764190000001-add-stay-derived-columns';
 import { resolvers } from './resolvers';
 import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
 import type { AnalyticsDeps } from './use-cases/deps';
@@ -52,7 +53,7 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
   return {
     serviceName: SERVICE_NAME,
     entities: [],
-    migrations: [CreateMessagingTables1764150000000, CreateAnalyticsTables1764190000000],
+    migrations: [CreateMessagingTables1764150000000, CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001],
     consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS }],
     server: (dataSource, runtime) =>
       createSubgraphServer({

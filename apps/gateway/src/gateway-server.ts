@@ -9,7 +9,8 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, visit, type GraphQLFormattedError, type ValueNode } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Actor } from '@pipeline/domain';
 import { createMetrics, IDENTITY_HEADER, metricsPlugin, signIdentityToken, type Logger } from '@pipeline/server-kit';
 import { AuthenticationError, createTokenVerifier } from './auth';
@@ -44,6 +45,28 @@ function formatError(logger: Logger) {
       return { message: 'Internal server error', path: formatted.path, extensions: { code } };
     }
     return { ...formatted, extensions: { ...rest, code } };
+  };
+}
+
+// Page sizes are capped at the edge: a `first` above the limit is refused before any subgraph is called.
+function pageSizeLimit(maxPageSize: number): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request }) {
+          const valueOf = (node: ValueNode): unknown => (node.kind === Kind.VARIABLE ? request.variables?.[node.name.value] : node.kind === Kind.INT ? Number(node.value) : undefined);
+          visit(document, {
+            Argument(node) {
+              if (node.name.value !== 'first' && node.name.value !== 'cardsPerStage') return;
+              const value = valueOf(node.value);
+              if (typeof value === 'number' && (value > maxPageSize || value < 0)) {
+                throw new GraphQLError(`${node.name.value} must be between 0 and ${maxPageSize}`, { extensions: { code: 'BAD_USER_INPUT', field: node.name.value, http: { status: 400 } } });
+              }
+            },
+          });
+        },
+      };
+    },
   };
 }
 
@@ -86,6 +109,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
+      pageSizeLimit(500),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       metricsPlugin(metrics),

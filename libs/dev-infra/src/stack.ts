@@ -45,6 +45,8 @@ export interface ServiceProcess {
 export interface RunningStack {
   gatewayUrl: string;
   services: Record<string, ServiceProcess>;
+  // The environment every service got, for starting extra processes (a second analytics, a restarted copy).
+  env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
 
@@ -78,60 +80,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     ...Object.fromEntries(SUBGRAPHS.map((spec) => [`${spec.name.toUpperCase()}_SUBGRAPH_URL`, subgraphUrl(spec)])),
   };
 
-  const makeProcess = (spec: ServiceSpec): ServiceProcess => {
-    const port = portOf(spec);
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const service: ServiceProcess = {
-      spec,
-      port,
-      baseUrl,
-      url: `${baseUrl}/graphql`,
-      child: null,
-      async start() {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', spec.app, 'src', 'main.ts')], {
-          cwd: root,
-          env: { ...commonEnv, PORT: String(port) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        service.child = child;
-        if (options.output === 'inherit') {
-          for (const stream of [child.stdout, child.stderr]) {
-            if (stream) readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
-          }
-        } else {
-          fs.mkdirSync(options.output.logDir, { recursive: true });
-          const file = fs.createWriteStream(path.join(options.output.logDir, `${spec.name}.log`), { flags: 'a' });
-          child.stdout?.pipe(file);
-          child.stderr?.pipe(file);
-        }
-        let exited = false;
-        child.once('exit', () => {
-          exited = true;
-        });
-        await waitUntil(
-          async () => {
-            if (exited) throw new Error(`${spec.name} exited during start-up (code ${child.exitCode})`);
-            return isReady(baseUrl);
-          },
-          120_000,
-          `${spec.name} to be ready at ${baseUrl}`,
-          200,
-        );
-        log(`${spec.name} ready at ${service.url}`);
-      },
-      async kill(signal: NodeJS.Signals = 'SIGTERM') {
-        const child = service.child;
-        if (!child || child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill(signal);
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-        service.child = null;
-      },
-    };
-    return service;
-  };
+  const makeProcess = (spec: ServiceSpec): ServiceProcess => createServiceProcess(spec, portOf(spec), commonEnv, options.output, log);
 
   const services: Record<string, ServiceProcess> = Object.fromEntries([...SUBGRAPHS, GATEWAY].map((spec) => [spec.name, makeProcess(spec)]));
   const stop = async () => {
@@ -146,5 +95,61 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stop();
     throw error;
   }
-  return { gatewayUrl: services.gateway.url, services, stop };
+  return { gatewayUrl: services.gateway.url, services, env: commonEnv, stop };
+}
+
+// One service as its own process, from source: start waits for /health/ready, kill waits for the exit.
+export function createServiceProcess(spec: ServiceSpec, port: number, env: NodeJS.ProcessEnv, output: StackOptions['output'], log: (message: string) => void = () => undefined): ServiceProcess {
+  const root = workspaceRoot();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const service: ServiceProcess = {
+    spec,
+    port,
+    baseUrl,
+    url: `${baseUrl}/graphql`,
+    child: null,
+    async start() {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', spec.app, 'src', 'main.ts')], {
+        cwd: root,
+        env: { ...env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      service.child = child;
+      if (output === 'inherit') {
+        for (const stream of [child.stdout, child.stderr]) {
+          if (stream) readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
+        }
+      } else {
+        fs.mkdirSync(output.logDir, { recursive: true });
+        const file = fs.createWriteStream(path.join(output.logDir, `${spec.name}.log`), { flags: 'a' });
+        child.stdout?.pipe(file);
+        child.stderr?.pipe(file);
+      }
+      let exited = false;
+      child.once('exit', () => {
+        exited = true;
+      });
+      await waitUntil(
+        async () => {
+          if (exited) throw new Error(`${spec.name} exited during start-up (code ${child.exitCode})`);
+          return isReady(baseUrl);
+        },
+        120_000,
+        `${spec.name} to be ready at ${baseUrl}`,
+        200,
+      );
+      log(`${spec.name} ready at ${service.url}`);
+    },
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      const child = service.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      service.child = null;
+    },
+  };
+  return service;
 }

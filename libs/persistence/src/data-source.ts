@@ -7,6 +7,8 @@ export interface DataSourceOptions {
   applicationName: string;
   poolSize?: number;
   logger?: TypeOrmLogger;
+  // Per-session PostgreSQL settings, e.g. a larger work_mem for a read model that sorts a lot.
+  sessionSettings?: Record<string, string>;
 }
 
 // Every service gets its own database; the schema changes only through reviewed migrations.
@@ -27,6 +29,9 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
+      options: Object.entries(options.sessionSettings ?? {})
+        .map(([name, value]) => `-c ${name}=${value}`)
+        .join(' ') || undefined,
     },
   });
 }

@@ -5,6 +5,7 @@ import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { TEST_JWT_SECRET } from './graphql-client';
 import { testDatabaseServer, testKafkaBrokers, uniqueSuffix } from '@pipeline/test-infra';
+import { waitForQuiet } from './quiet';
 
 const canListen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -29,6 +30,7 @@ export interface E2EStack {
   databasePrefix: string;
   topicPrefix: string;
   databaseUrl(service: string): string;
+  waitForQuiet(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,8 @@ export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}):
     databasePrefix,
     topicPrefix,
     databaseUrl,
+    waitForQuiet: (timeoutMs) =>
+      waitForQuiet({ databaseUrls: ['lead', 'opportunity', 'deal'].map(databaseUrl), brokers: testKafkaBrokers(), topicPrefix, timeoutMs }),
     async stop() {
       await stack.stop();
       await Promise.all(['lead', 'opportunity', 'deal', 'analytics'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));

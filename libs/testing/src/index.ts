@@ -3,3 +3,4 @@ export * from './graphql-client';
 export * from './service-harness';
 export * from './actors';
 export * from './e2e-stack';
+export * from './quiet';

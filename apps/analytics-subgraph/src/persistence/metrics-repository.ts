@@ -120,13 +120,15 @@ export async function cycleStats(manager: EntityManager, scope: MetricsScope): P
   return { count: row.count, meanDays: num(row.mean), medianDays: num(row.median), p90Days: num(row.p90) };
 }
 
-// Of the opportunities that entered a stage in the period (first entry counts), the share that later reached the next
-// stage or any later one that is not a LOST stage.
+// Of the opportunities that entered a stage in the period (their first entry in it counts), the share that later
+// reached the next stage or any later one that is not a LOST stage. Each stay carries, from its rebuild, the furthest
+// non-lost stage reached after it and its previous entry into the same stage, so this is one join and one aggregate.
 export async function stageConversions(manager: EntityManager, scope: MetricsScope, perOwner = false): Promise<StageConversion[]> {
   const parameters = new SqlParameters();
   const where = opportunityConditions(scope, parameters);
   const period = periodCondition('i.entered_at', scope, parameters);
-  const owner = perOwner ? 'e.owner_id' : 'NULL::uuid';
+  const firstInPeriod = scope.from ? `(i.previous_entry_at IS NULL OR i.previous_entry_at < ${parameters.add(scope.from.toISOString())}::timestamptz)` : 'i.previous_entry_at IS NULL';
+  const owner = perOwner ? 'f.owner_id' : 'NULL::uuid';
   const rows: Array<{ owner_id: string | null; from_stage: string; to_stage: string; from_position: number; entered: number; advanced: number }> = await manager.query(
     `WITH stages AS (
         SELECT i.pipeline_id, i.stage, max(i.position) AS position
@@ -137,18 +139,14 @@ export async function stageConversions(manager: EntityManager, scope: MetricsSco
         SELECT pipeline_id, stage AS from_stage, position AS from_position,
                lead(stage) OVER (PARTITION BY pipeline_id ORDER BY position) AS to_stage,
                lead(position) OVER (PARTITION BY pipeline_id ORDER BY position) AS to_position
-          FROM stages),
-      entries AS (
-        SELECT DISTINCT ON (i.opportunity_id, p.from_stage) i.opportunity_id, f.owner_id, i.seq, p.from_stage, p.to_stage, p.from_position, p.to_position
-          FROM stage_interval i
-          JOIN pairs p ON p.pipeline_id = i.pipeline_id AND p.from_stage = i.stage AND p.to_stage IS NOT NULL
-          JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id
-         WHERE ${where} AND i.category = 'OPEN' AND ${period}
-         ORDER BY i.opportunity_id, p.from_stage, i.seq)
-     SELECT ${owner} AS owner_id, e.from_stage, e.to_stage, min(e.from_position) AS from_position, count(*)::int AS entered,
-            count(*) FILTER (WHERE EXISTS (
-              SELECT 1 FROM stage_interval j WHERE j.opportunity_id = e.opportunity_id AND j.seq > e.seq AND j.position >= e.to_position AND j.category <> 'LOST'))::int AS advanced
-       FROM entries e GROUP BY 1, e.from_stage, e.to_stage ORDER BY 1, 4, 2`,
+          FROM stages)
+     SELECT ${owner} AS owner_id, p.from_stage, p.to_stage, min(p.from_position) AS from_position, count(*)::int AS entered,
+            count(*) FILTER (WHERE i.later_position >= p.to_position)::int AS advanced
+       FROM stage_interval i
+       JOIN pairs p ON p.pipeline_id = i.pipeline_id AND p.from_stage = i.stage AND p.to_stage IS NOT NULL
+       JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id
+      WHERE ${where} AND i.category = 'OPEN' AND ${period} AND ${firstInPeriod}
+      GROUP BY 1, p.from_stage, p.to_stage ORDER BY 1, 4, 2`,
     parameters.values,
   );
   return rows.map((row) => ({
@@ -161,43 +159,39 @@ export async function stageConversions(manager: EntityManager, scope: MetricsSco
   }));
 }
 
-// Where opportunities stall: dwell times of finished stays per stage, and open ones past the stage's usual time (p75).
+// Where opportunities stall: dwell times of finished stays per stage, and open ones past the stage's usual time (p75),
+// all in the database: one sort per stage for the three percentiles, one scan of the open opportunities.
 export async function bottlenecks(manager: EntityManager, scope: MetricsScope, now: Date): Promise<StageBottleneck[]> {
   const parameters = new SqlParameters();
   const where = opportunityConditions(scope, parameters);
-  const stats: Array<{ stage: string; position: number | null; median: number | null; p90: number | null; p75: number | null }> = await manager.query(
-    `SELECT i.stage, max(i.position) AS position,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM i.left_at - i.entered_at) / ${DAY_SECONDS}) AS median,
-            percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM i.left_at - i.entered_at) / ${DAY_SECONDS}) AS p90,
-            percentile_cont(0.75) WITHIN GROUP (ORDER BY extract(epoch FROM i.left_at - i.entered_at) / ${DAY_SECONDS}) AS p75
-       FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id
-      WHERE ${where} AND i.category = 'OPEN' AND i.left_at IS NOT NULL
-      GROUP BY i.stage`,
+  const rows: Array<{ stage: string; position: number | null; open_count: number; stalled: number; percentiles: number[] | null }> = await manager.query(
+    `WITH dwell AS (
+        SELECT i.stage, max(i.position) AS position,
+               percentile_cont(ARRAY[0.5, 0.75, 0.9]::double precision[]) WITHIN GROUP (ORDER BY extract(epoch FROM i.left_at - i.entered_at) / ${DAY_SECONDS}) AS percentiles
+          FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id
+         WHERE ${where} AND i.category = 'OPEN' AND i.left_at IS NOT NULL
+         GROUP BY i.stage),
+      open_now AS (
+        SELECT f.stage, min(f.stage_position) AS position, count(*)::int AS open_count,
+               count(*) FILTER (WHERE d.percentiles IS NOT NULL
+                 AND extract(epoch FROM ${parameters.add(now.toISOString())}::timestamptz - f.stage_entered_at) / ${DAY_SECONDS} > d.percentiles[2])::int AS stalled
+          FROM opportunity_fact f LEFT JOIN dwell d ON d.stage = f.stage
+         WHERE ${where} AND f.status = 'OPEN'
+         GROUP BY f.stage)
+     SELECT coalesce(d.stage, o.stage) AS stage, coalesce(o.position, d.position) AS position, coalesce(o.open_count, 0) AS open_count,
+            coalesce(o.stalled, 0) AS stalled, d.percentiles
+       FROM dwell d FULL JOIN open_now o ON o.stage = d.stage
+      ORDER BY 2 NULLS LAST, 1`,
     parameters.values,
   );
-  const openParameters = new SqlParameters();
-  const ages: Array<{ stage: string; position: number | null; age: number }> = await manager.query(
-    `SELECT f.stage, f.stage_position AS position, extract(epoch FROM ${openParameters.add(now.toISOString())}::timestamptz - f.stage_entered_at) / ${DAY_SECONDS} AS age
-       FROM opportunity_fact f WHERE ${opportunityConditions(scope, openParameters)} AND f.status = 'OPEN'`,
-    openParameters.values,
-  );
-  const stages = new Map<string, number>();
-  for (const row of [...stats, ...ages]) stages.set(row.stage, Math.min(stages.get(row.stage) ?? Number.MAX_SAFE_INTEGER, row.position ?? Number.MAX_SAFE_INTEGER));
-  return [...stages.entries()]
-    .sort(([a, left], [b, right]) => left - right || a.localeCompare(b))
-    .map(([stage]) => {
-      const stat = stats.find((row) => row.stage === stage);
-      const usual = num(stat?.p75);
-      const open = ages.filter((row) => row.stage === stage);
-      return {
-        stage,
-        openCount: open.length,
-        medianDaysInStage: num(stat?.median),
-        p90DaysInStage: num(stat?.p90),
-        usualDaysInStage: usual,
-        stalledCount: usual === null ? 0 : open.filter((row) => Number(row.age) > usual).length,
-      };
-    });
+  return rows.map((row) => ({
+    stage: row.stage,
+    openCount: row.open_count,
+    medianDaysInStage: num(row.percentiles?.[0]),
+    usualDaysInStage: num(row.percentiles?.[1]),
+    p90DaysInStage: num(row.percentiles?.[2]),
+    stalledCount: row.stalled,
+  }));
 }
 
 export async function leadConversion(manager: EntityManager, scope: MetricsScope): Promise<LeadSourceConversion[]> {

@@ -19,9 +19,11 @@ export async function rebuildOpportunities(manager: EntityManager, opportunityId
     `WITH events AS (
        SELECT DISTINCT ON (opportunity_id, version) opportunity_id, version, pipeline_id, to_stage, to_category, to_position, changed_at
          FROM stage_event WHERE opportunity_id = ANY($1::uuid[]) ORDER BY opportunity_id, version, changed_at)
-     INSERT INTO stage_interval (opportunity_id, seq, pipeline_id, stage, category, position, entered_at, left_at)
+     INSERT INTO stage_interval (opportunity_id, seq, pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
      SELECT opportunity_id, row_number() OVER (PARTITION BY opportunity_id ORDER BY version), pipeline_id, to_stage, to_category, to_position, changed_at,
-            lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY version)
+            lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY version),
+            max(CASE WHEN to_category <> 'LOST' THEN to_position END) OVER (PARTITION BY opportunity_id ORDER BY version ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
+            lag(changed_at) OVER (PARTITION BY opportunity_id, to_stage ORDER BY version)
        FROM events`,
     [ids],
   );

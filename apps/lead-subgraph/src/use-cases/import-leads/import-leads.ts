@@ -45,16 +45,24 @@ interface Candidate {
 
 function readCsv(csv: unknown, maxRows: number): CsvRow[] {
   if (typeof csv !== 'string' || csv.trim().length === 0) throw badInput('csv', 'csv must be non-empty CSV text with a header row');
+  let header: string[] = [];
   let rows: CsvRow[];
   try {
-    rows = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false });
+    rows = parse(csv, {
+      columns: (names: string[]) => (header = names),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: false,
+      max_record_size: 64 * 1024,
+    });
   } catch (error) {
     throw badInput('csv', `csv is not valid CSV: ${(error as Error).message}`);
   }
   if (rows.length > maxRows) throw badInput('csv', `csv has ${rows.length} rows; one import takes at most ${maxRows}`);
-  const header = rows.length > 0 ? Object.keys(rows[0]) : [];
+  // The header is checked even when no data row follows, so a wrong file is refused rather than "imported" empty.
   const missing = REQUIRED_COLUMNS.filter((column) => !header.includes(column));
-  if (rows.length > 0 && missing.length > 0) throw badInput('csv', `csv header lacks required columns: ${missing.join(', ')}`);
+  if (missing.length > 0) throw badInput('csv', `csv header lacks required columns: ${missing.join(', ')}`);
   const unknown = header.filter((column) => !(IMPORT_COLUMNS as readonly string[]).includes(column));
   if (unknown.length > 0) throw badInput('csv', `csv header has unknown columns: ${unknown.join(', ')} (known: ${IMPORT_COLUMNS.join(', ')})`);
   return rows;

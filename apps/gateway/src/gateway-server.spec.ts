@@ -1,0 +1,108 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createLogger } from '@pipeline/server-kit';
+import { gatewayConfigFromEnv, type GatewayConfig } from './config';
+import { startGateway, type RunningGateway } from './gateway-server';
+
+// The gateway alone (no subgraph is running): whatever it refuses here is refused before any subgraph is called.
+const logger = createLogger('gateway-test', 'silent');
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: (() => { try { return JSON.parse(text); } catch { return text; } })() as any };
+}
+
+const codesOf = (body: any): string[] => (Array.isArray(body) ? body.flatMap(codesOf) : (body.errors ?? []).map((error: any) => error.extensions?.code));
+
+describe('gateway in production mode with RS256 tokens from a JWKS', () => {
+  let jwks: http.Server;
+  let gateway: RunningGateway;
+  let privateKey: CryptoKey;
+  let publicPem: string;
+  const issuer = 'https://id.example.com/';
+  const audience = 'sales-pipeline';
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    privateKey = pair.privateKey as CryptoKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+    const { createPublicKey } = await import('node:crypto');
+    publicPem = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    jwks = http.createServer((_request, response) => response.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const config: GatewayConfig = {
+      ...gatewayConfigFromEnv({ NODE_ENV: 'production', AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, INTERNAL_AUTH_SECRET: 'production-secret-0123456789-0123456789' }),
+      subgraphUrls: { lead: 'http://127.0.0.1:9/graphql', opportunity: 'http://127.0.0.1:9/graphql', deal: 'http://127.0.0.1:9/graphql', analytics: 'http://127.0.0.1:9/graphql' },
+    };
+    gateway = await startGateway(config, logger, 0);
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    jwks?.close();
+  });
+
+  const rs256 = (claims: Record<string, unknown> = {}, expires = '5m') =>
+    new SignJWT({ roles: ['ADMIN'], ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setSubject('user-1').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime(expires).sign(privateKey);
+
+  it('accepts a token signed by the identity provider', async () => {
+    const response = await post(gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${await rs256()}` });
+    expect(response).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+  });
+
+  it.each([
+    ['HS/RS confusion: HS256 signed with the public key', async () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(issuer).setAudience(audience).setExpirationTime('5m').sign(new TextEncoder().encode(publicPem))],
+    ['alg none', async () => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', roles: ['ADMIN'], iss: issuer, aud: audience, exp: 9_999_999_999 })).toString('base64url')}.`],
+    ['an expired token', async () => rs256({}, '-1m')],
+    ['a wrong audience', async () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setSubject('x').setIssuer(issuer).setAudience('another-app').setExpirationTime('5m').sign(privateKey)],
+    ['an unknown role', async () => rs256({ roles: ['ROOT'] })],
+    ['a missing subject', async () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setIssuer(issuer).setAudience(audience).setExpirationTime('5m').sign(privateKey)],
+  ])('answers UNAUTHENTICATED to %s', async (_label, token) => {
+    const response = await post(gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${await token()}` });
+    expect(response.status).toBe(401);
+    expect(codesOf(response.body)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('turns off introspection and the sandbox landing page in production', async () => {
+    const introspection = await post(gateway.url, { query: '{ __schema { types { name } } }' }, { authorization: `Bearer ${await rs256()}` });
+    const landing = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+    expect(codesOf(introspection.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(landing.status).toBe(401);
+    expect(await landing.text()).not.toMatch(/sandbox|<html/i);
+  });
+
+  it('refuses production without secrets', () => {
+    expect(() => gatewayConfigFromEnv({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://id.example.com/jwks' })).toThrow(/INTERNAL_AUTH_SECRET must be set in production/);
+    expect(() => gatewayConfigFromEnv({ NODE_ENV: 'production', INTERNAL_AUTH_SECRET: 'x'.repeat(40) })).toThrow(/AUTH_JWT_SECRET must be set in production/);
+  });
+
+  describe('query abuse is refused before any subgraph is called', () => {
+    const deep = (levels: number) => `{ opportunities { edges { node { ${'pipeline { stages { key } } '.repeat(1)}${'lead { opportunity { '.repeat(levels)}id${' } }'.repeat(levels)} } } } }`;
+
+    it.each([
+      ['too deep', () => ({ query: deep(8) }), /depth limit of 12 exceeded/],
+      ['too many aliases', () => ({ query: `{ ${Array.from({ length: 40 }, (_, index) => `a${index}: pipelines { id }`).join(' ')} }` }), /Aliases limit of 30 exceeded/],
+      ['too costly', () => ({ query: `{ ${Array.from({ length: 25 }, (_, index) => `a${index}: opportunities(first: 500) { edges { node { id name stageHistory { toStage } activities { subject } } } }`).join(' ')} }` }), /Cost limit of 20000 exceeded/],
+      ['a page size above 500', () => ({ query: '{ leads(first: 501) { totalCount } }' }), /first must be between 0 and 500/],
+      ['a page size above 500 in a variable', () => ({ query: 'query($n: Int) { opportunities(first: $n) { totalCount } }', variables: { n: 100_000 } }), /first must be between 0 and 500/],
+    ])('%s', async (_label, body, message) => {
+      const response = await post(gateway.url, body(), { authorization: `Bearer ${await rs256()}` });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toHaveLength(1);
+      expect(response.body.errors[0].message).toMatch(message);
+      expect(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']).toContain(response.body.errors[0].extensions.code);
+    });
+
+    it('caps batched operations and the request body size', async () => {
+      const token = `Bearer ${await rs256()}`;
+      const batch = await post(gateway.url, Array.from({ length: 11 }, () => ({ query: '{ __typename }' })), { authorization: token });
+      const allowedBatch = await post(gateway.url, Array.from({ length: 3 }, () => ({ query: '{ __typename }' })), { authorization: token });
+      const huge = await post(gateway.url, { query: '{ __typename }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } }, { authorization: token });
+      expect([batch.status, codesOf(batch.body)]).toEqual([400, ['BAD_REQUEST']]);
+      expect(allowedBatch.body).toHaveLength(3);
+      expect([huge.status, codesOf(huge.body)]).toEqual([413, ['BAD_REQUEST']]);
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { waitFor } from '@pipeline/test-infra';
+
+async function pendingOutbox(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL')).rows[0].count;
+  } finally {
+    await client.end();
+  }
+}
+
+async function consumerLag(kafka: Kafka, prefix: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter((groupId) => groupId.startsWith(prefix));
+    let lag = 0;
+    for (const groupId of groups) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const { partition, offset } of partitions) {
+          const end = Number(ends.find((entry) => entry.partition === partition)?.offset ?? 0);
+          lag += Math.max(0, end - Math.max(0, Number(offset)));
+        }
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+// Until every outbox is published and every consumer group of the namespace has caught up: the system is at rest.
+export async function waitForQuiet(options: { databaseUrls: string[]; brokers: string; topicPrefix: string; timeoutMs?: number }): Promise<void> {
+  const kafka = new Kafka({ clientId: 'quiet-probe', brokers: options.brokers.split(','), logLevel: logLevel.NOTHING });
+  await waitFor(
+    async () => {
+      const outboxes = await Promise.all(options.databaseUrls.map(pendingOutbox));
+      return outboxes.every((count) => count === 0) && (await consumerLag(kafka, options.topicPrefix)) === 0;
+    },
+    { timeoutMs: options.timeoutMs ?? 600_000, intervalMs: 300, what: 'the stack to settle (outboxes published, consumers caught up)' },
+  );
+}
