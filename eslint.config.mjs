@@ -64,7 +64,7 @@ export default [
   },
   {
     // GraphQL responses in tests are loosely typed on purpose: the assertions say what the shape must be.
-    files: ['**/*.spec.ts', '**/test-support.ts', 'apps/e2e/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test-support.ts', 'apps/e2e/**/*.ts', 'apps/faults/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'tools/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

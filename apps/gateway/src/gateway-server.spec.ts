@@ -19,14 +19,14 @@ const codesOf = (body: any): string[] => (Array.isArray(body) ? body.flatMap(cod
 describe('gateway in production mode with RS256 tokens from a JWKS', () => {
   let jwks: http.Server;
   let gateway: RunningGateway;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let publicPem: string;
   const issuer = 'https://id.example.com/';
   const audience = 'sales-pipeline';
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256', { extractable: true });
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
     const { createPublicKey } = await import('node:crypto');
     publicPem = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
