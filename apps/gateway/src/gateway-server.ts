@@ -30,6 +30,18 @@ export interface RunningGateway {
 
 const graphQLError = (response: Response, status: number, code: string, message: string) => response.status(status).json({ errors: [{ message, extensions: { code } }] });
 
+// A subgraph that refuses a whole request (HTTP 4xx with GraphQL errors) is quoted, not reported as a gateway failure.
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const fallback = await super.errorFromResponse(response);
+    const body = (fallback.extensions.response as { body?: { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } } | undefined)?.body;
+    const first = typeof body === 'object' ? body?.errors?.[0] : undefined;
+    if (!first || response.status >= 500) return fallback;
+    const { stacktrace: _stacktrace, ...extensions } = first.extensions ?? {};
+    return new GraphQLError(first.message, { extensions: { ...extensions, code: extensions.code ?? 'BAD_REQUEST' } });
+  }
+}
+
 // Clients see the subgraphs' own codes; connection failures say which service is down; nothing else leaks.
 function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
@@ -81,7 +93,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
+      new SubgraphDataSource({
         url: config.subgraphUrls[name] ?? url,
         willSendRequest({ request, context }) {
           if (context.identityToken) request.http?.headers.set(IDENTITY_HEADER, context.identityToken);
