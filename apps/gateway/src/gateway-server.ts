@@ -43,13 +43,14 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 // Clients see the subgraphs' own codes; connection failures say which service is down; nothing else leaks.
-function formatError(logger: Logger) {
+function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
+  const serviceOf = (message: string) => Object.entries(subgraphUrls).find(([, url]) => message.includes(new URL(url).host))?.[0];
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const extensions = (formatted.extensions ?? {}) as Record<string, unknown>;
     const code = String(extensions.code ?? 'INTERNAL_SERVER_ERROR');
     const { stacktrace: _stacktrace, exception: _exception, ...rest } = extensions;
     if (/ECONNREFUSED|fetch failed|socket hang up|ECONNRESET|other side closed/i.test(formatted.message)) {
-      const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : 'a subgraph';
+      const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : (serviceOf(formatted.message) ?? 'a subgraph');
       return { message: `The ${service} service is unavailable; fields it provides are missing`, path: formatted.path, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } };
     }
     if (code === 'INTERNAL_SERVER_ERROR' && !extensions.serviceName) {
@@ -117,7 +118,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: true,
-    formatError: formatError(logger),
+    formatError: formatError(logger, config.subgraphUrls),
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,

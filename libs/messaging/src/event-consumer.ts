@@ -249,7 +249,7 @@ export class EventConsumer {
             'x-dlq-original-topic': topic,
             'x-dlq-original-partition': String(partition),
             'x-dlq-original-offset': message.offset,
-            'x-dlq-consumer-group': this.options.groupId,
+            'x-dlq-consumer-group': prefixedTopic(this.options.settings, this.options.groupId),
           },
         },
       ],

@@ -39,8 +39,15 @@ export class TopicReader {
     await this.consumer?.disconnect();
   }
 
+  // Messages that are not JSON (poison left on a shared topic) are skipped.
   parsed<T = any>(): Array<{ message: ReadMessage; event: T }> {
-    return this.messages.map((message) => ({ message, event: JSON.parse(message.value ?? 'null') as T }));
+    return this.messages.flatMap((message) => {
+      try {
+        return [{ message, event: JSON.parse(message.value ?? 'null') as T }];
+      } catch {
+        return [];
+      }
+    });
   }
 }
 
