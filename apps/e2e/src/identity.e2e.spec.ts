@@ -23,6 +23,15 @@ describe('identity at the gateway and the subgraphs', () => {
     expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
   });
 
+  it('requires a token for GET operations and exports too, whatever the Accept header says', async () => {
+    const url = new URL(gatewayUrl());
+    url.searchParams.set('query', '{ pipelines { id } }');
+    const getOperation = await fetch(url, { headers: { accept: '*/*', 'apollo-require-preflight': 'true' } });
+    const htmlOperation = await fetch(url, { headers: { accept: 'text/html', 'apollo-require-preflight': 'true' } });
+    const exportCsv = await fetch(gatewayUrl().replace('/graphql', '/exports/reports/rep.csv'), { headers: { accept: 'text/html' } });
+    expect([getOperation.status, htmlOperation.status, exportCsv.status]).toEqual([401, 401, 401]);
+  });
+
   it('answers a valid token', async () => {
     const response = await gatewayClient(gatewayUrl(), await mintUserToken(adminActor()))<any>(QUERY);
     expect(response.errors).toBeUndefined();

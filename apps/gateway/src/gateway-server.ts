@@ -140,9 +140,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const authenticate = async (request: Request, response: Response, next: NextFunction) => {
-    // The sandbox page itself is public outside production; every operation needs a token.
-    if (!config.production && request.method === 'GET' && request.accepts(['text/html', 'application/json']) === 'text/html') return next();
+  const identify = async (request: Request, response: Response, next: NextFunction) => {
     try {
       const actor = await verify(request.headers.authorization);
       const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : randomUUID();
@@ -152,6 +150,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
       if (error instanceof AuthenticationError) return void graphQLError(response, 401, 'UNAUTHENTICATED', error.message);
       next(error);
     }
+  };
+
+  // Outside production a browser may load the sandbox page itself without a token; every operation still needs one.
+  const authenticate = (request: Request, response: Response, next: NextFunction) => {
+    const sandboxPage = !config.production && request.method === 'GET' && request.query.query === undefined && /text\/html/.test(request.headers.accept ?? '');
+    return sandboxPage ? next() : identify(request, response, next);
   };
 
   const limitBatch = (request: Request, response: Response, next: NextFunction) => {
@@ -176,7 +180,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   );
 
   // CSV exports live in the analytics service; the gateway authenticates and forwards with the same signed identity.
-  app.get('/exports/reports/:dimension.csv', authenticate, async (request, response) => {
+  app.get('/exports/reports/:dimension.csv', identify, async (request, response) => {
     const context = response.locals.context as GatewayContext;
     const target = new URL(config.subgraphUrls.analytics);
     target.pathname = `/reports/${encodeURIComponent(String(request.params.dimension))}.csv`;
@@ -189,7 +193,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
         if (value) response.setHeader(header, value);
       }
       response.send(Buffer.from(await upstream.arrayBuffer()));
-    } catch {
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'report export could not reach the analytics service');
       graphQLError(response, 503, 'SUBGRAPH_UNAVAILABLE', 'The analytics service is unavailable');
     }
   });
