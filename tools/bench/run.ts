@@ -3,13 +3,14 @@ import { benchAnalyticsIngestion } from './analytics-ingestion.bench';
 import { print, save, type BenchResult } from './bench-kit';
 import { startBenchStack } from './bench-stack';
 import { benchLeadImport } from './lead-import.bench';
+import { benchLoad } from './load.bench';
 import { benchStageMoves } from './stage-moves.bench';
 
-// `npm run bench -- [lead-import] [stage-moves] [analytics-ingestion]` (all by default). Figures are reported with a
+// `npm run bench -- [lead-import] [stage-moves] [load] [analytics-ingestion]` (all by default; --seconds for load). Figures are reported with a
 // baseline measured in the same run, so the ratios compare across machines; results land in tools/bench/results/.
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { opportunities: { type: 'string', default: '100000' } } });
-  const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'analytics-ingestion'];
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { opportunities: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '180' } } });
+  const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'load', 'analytics-ingestion'];
   const stack = await startBenchStack('bench');
   const results: BenchResult[] = [];
   try {
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
     if (selected.includes('stage-moves')) {
       await quiet();
       results.push(await benchStageMoves(stack));
+    }
+    if (selected.includes('load')) {
+      await quiet();
+      results.push(await benchLoad(stack, Number(values.seconds)));
     }
     if (selected.includes('analytics-ingestion')) {
       await quiet();
