@@ -11,7 +11,8 @@ export interface KafkaSettings {
 }
 
 export function kafkaSettingsFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings {
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim()).filter(Boolean);
+  // The default is the broker `npm start` launches locally; deployments always set KAFKA_BROKERS.
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',').map((broker) => broker.trim()).filter(Boolean);
   const mechanism = env.KAFKA_SASL_MECHANISM as NonNullable<KafkaSettings['sasl']>['mechanism'] | undefined;
   return {
     brokers,

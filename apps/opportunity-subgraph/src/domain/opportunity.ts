@@ -58,8 +58,14 @@ export const probabilityOf = (opportunity: Pick<Opportunity, 'probabilityOverrid
 export const daysInStage = (opportunity: Pick<Opportunity, 'stageEnteredAt' | 'closedAt'>, now: Date): number =>
   ((opportunity.closedAt ?? now).getTime() - opportunity.stageEnteredAt.getTime()) / 86_400_000;
 
-export function isStalled(opportunity: Pick<Opportunity, 'status' | 'stageEnteredAt' | 'closedAt' | 'deferredUntil'>, stage: Pick<Stage, 'stalledAfterDays'>, now: Date): boolean {
+// Stalled: open, not deferred, longer in its stage than the stage allows and not worked (no activity) for as long.
+export function isStalled(
+  opportunity: Pick<Opportunity, 'status' | 'stageEnteredAt' | 'closedAt' | 'deferredUntil' | 'lastActivityAt'>,
+  stage: Pick<Stage, 'stalledAfterDays'>,
+  now: Date,
+): boolean {
   if (opportunity.status !== 'OPEN' || stage.stalledAfterDays === null) return false;
   if (opportunity.deferredUntil !== null && opportunity.deferredUntil > now.toISOString().slice(0, 10)) return false;
-  return daysInStage(opportunity, now) > stage.stalledAfterDays;
+  const quietDays = opportunity.lastActivityAt ? (now.getTime() - opportunity.lastActivityAt.getTime()) / 86_400_000 : Number.POSITIVE_INFINITY;
+  return daysInStage(opportunity, now) > stage.stalledAfterDays && quietDays > stage.stalledAfterDays;
 }

@@ -105,7 +105,8 @@ export function applyFilter<T extends object>(query: SelectQueryBuilder<T>, filt
   if (filter.includeDeferred === false) query.andWhere('(o.deferred_until IS NULL OR o.deferred_until <= :today::date)', { today });
   if (filter.stalled !== null && filter.stalled !== undefined) {
     const stalled = `(o.status = 'OPEN' AND ps.stalled_after_days IS NOT NULL AND (o.deferred_until IS NULL OR o.deferred_until <= :today::date)
-      AND o.stage_entered_at < :now::timestamptz - make_interval(days => ps.stalled_after_days))`;
+      AND o.stage_entered_at < :now::timestamptz - make_interval(days => ps.stalled_after_days)
+      AND (o.last_activity_at IS NULL OR o.last_activity_at < :now::timestamptz - make_interval(days => ps.stalled_after_days)))`;
     query.andWhere(filter.stalled ? stalled : `NOT ${stalled}`, { today, now: now.toISOString() });
   }
   return query;
