@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   await rebuild.start();
   try {
     console.log(`replaying the topics into ${new URL(target).pathname.slice(1)} (consumer group ${group})…`);
-    await waitForQuiet({ databaseUrls: [], brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:29092', topicPrefix: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${group}`, timeoutMs: 3_600_000 });
+    await waitForQuiet({ databaseUrls: [], brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:29092', topicPrefix: process.env.KAFKA_TOPIC_PREFIX ?? '', groupPrefix: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${group}`, timeoutMs: 3_600_000 });
     const rebuilt = expectNoErrors(await subgraphClient(rebuild.url, SYSTEM_ACTOR)(KPIS));
     const live = expectNoErrors(await subgraphClient(values.live ?? '', SYSTEM_ACTOR)(KPIS));
     const same = JSON.stringify(rebuilt) === JSON.stringify(live);
