@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { createCloudEvent, TOPICS, type AnyPipelineEvent, type EventType, type EventDataMap } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { startTestService, testKafkaBrokers, type TestService } from '@pipeline/testing';
+import { startTestService, testKafkaBrokers, waitForTopicLeaders, type TestService } from '@pipeline/testing';
 import { analyticsService } from './server';
 
 export const NOW = new Date('2027-01-01T00:00:00Z');
@@ -122,7 +122,9 @@ export function syntheticHistory(seed: number, opportunityCount: number): Histor
 }
 
 export async function publishAll(prefix: string, events: Published[]): Promise<void> {
-  const producer = new Kafka({ clientId: 'history', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).producer();
+  const kafka = new Kafka({ clientId: 'history', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+  await waitForTopicLeaders(kafka, [...new Set(events.map(({ topic }) => `${prefix}${topic}`))]);
+  const producer = kafka.producer();
   await producer.connect();
   for (let start = 0; start < events.length; start += 500) {
     const byTopic = new Map<string, Array<{ key: string; value: string }>>();

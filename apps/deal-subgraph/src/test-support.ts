@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { createCloudEvent, TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { startTestService, testKafkaBrokers, waitFor, type TestService } from '@pipeline/testing';
+import { startTestService, testKafkaBrokers, waitFor, type TestService, waitForTopicLeaders } from '@pipeline/testing';
 import { dealService } from './server';
 
 // Shared arrangements for the deal subgraph's integration tests (real PostgreSQL and Kafka).
@@ -10,7 +10,9 @@ export const startDealService = (label: string): Promise<TestService> =>
   startTestService(label, dealService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, snapshotWaitMs: 5_000 }));
 
 export async function publish<T extends EventType>(service: TestService, topic: string, type: T, subject: string, data: EventDataMap[T]): Promise<void> {
-  const producer = new Kafka({ clientId: 'fact-publisher', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).producer();
+  const kafka = new Kafka({ clientId: 'fact-publisher', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+  await waitForTopicLeaders(kafka, [`${service.topicPrefix}${topic}`]);
+  const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic: `${service.topicPrefix}${topic}`, messages: [{ key: subject, value: JSON.stringify(createCloudEvent({ type, source: '/test', subject, data })) }] });
   await producer.disconnect();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { createCloudEvent, TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { expectNoErrors, startTestService, testKafkaBrokers, type GraphQLCall, type TestService } from '@pipeline/testing';
+import { expectNoErrors, startTestService, testKafkaBrokers, type GraphQLCall, type TestService, waitForTopicLeaders } from '@pipeline/testing';
 import type { QueryCounter } from '@pipeline/persistence';
 import { opportunityService } from './server';
 
@@ -34,7 +34,9 @@ export async function readOpportunity(call: GraphQLCall, id: string): Promise<an
 // Another service's fact, published as that service would (same envelope, same topic, same key).
 export async function publish<T extends EventType>(service: TestService, topic: string, type: T, subject: string, data: EventDataMap[T]): Promise<string> {
   const event = createCloudEvent({ type, source: '/test', subject, data });
-  const producer = new Kafka({ clientId: 'fact-publisher', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).producer();
+  const kafka = new Kafka({ clientId: 'fact-publisher', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+  await waitForTopicLeaders(kafka, [`${service.topicPrefix}${topic}`]);
+  const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic: `${service.topicPrefix}${topic}`, messages: [{ key: subject, value: JSON.stringify(event) }] });
   await producer.disconnect();

@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { conflict } from '@pipeline/domain';
 import { createCloudEvent, deadLetterTopic, TOPICS } from '@pipeline/events';
 import { createDataSource, CreateMessagingTables1764150000000, initializeDataSource } from '@pipeline/persistence';
-import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor } from '@pipeline/test-infra';
+import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor, waitForTopicLeaders } from '@pipeline/test-infra';
 import type { DataSource } from 'typeorm';
 import { EventConsumer } from './event-consumer';
 import { createKafka } from './kafka';
@@ -55,6 +55,7 @@ describe('idempotent event consumer', () => {
   });
 
   async function produce(values: Array<string | null>, key = 'k'): Promise<void> {
+    await waitForTopicLeaders(raw, [`${prefix}${TOPICS.repEvents}`]);
     const producer = raw.producer();
     await producer.connect();
     await producer.send({ topic: `${prefix}${TOPICS.repEvents}`, messages: values.map((value) => ({ key, value })) });

@@ -59,7 +59,9 @@ export interface TopicSpec {
   replicationFactor?: number;
 }
 
-export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<void> {
+// Creates missing topics and waits until every partition has a leader: on a freshly started broker, metadata for a
+// new topic lags its creation, and producing or subscribing before then fails.
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -67,9 +69,20 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<v
     const missing = topics.filter((spec) => !existing.has(spec.topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions ?? 3, replicationFactor: spec.replicationFactor ?? -1 })),
       });
+    }
+    const names = topics.map((spec) => spec.topic);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics: names })
+        .then(({ topics: metadata }) => metadata.length === names.length && metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0)))
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`Topics have no leaders after ${timeoutMs} ms: ${names.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
     await admin.disconnect();

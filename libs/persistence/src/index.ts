@@ -6,3 +6,4 @@ export * from './outbox';
 export * from './outbox-relay';
 export * from './inbox';
 export * from './paging';
+export * from './rep-snapshot';

@@ -1,12 +1,11 @@
+import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { serviceConfigFromEnv } from './service-config';
 import { startService, type ServiceConfig, type ServiceDefinition } from './service-runtime';
 
-// A subgraph's main: configuration from the environment, start, and a clean stop on SIGTERM (Kubernetes) or Ctrl-C.
-export function runService(service: string, defaultPort: number, define: (config: ServiceConfig) => ServiceDefinition): void {
-  const logger = createLogger(`${service}-subgraph`);
-  const config = serviceConfigFromEnv(service, defaultPort);
-  startService(define(config), config, logger)
+// A process's main: start, then stop cleanly on SIGTERM (Kubernetes) or Ctrl-C; a failed start exits non-zero.
+export function runUntilSignalled(start: () => Promise<{ stop(): Promise<void> }>, logger: Logger): void {
+  start()
     .then((running) => {
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'stopping');
@@ -20,4 +19,11 @@ export function runService(service: string, defaultPort: number, define: (config
       logger.fatal({ err: error }, 'could not start');
       process.exit(1);
     });
+}
+
+// A subgraph's main: configuration from the environment, then the shared runtime.
+export function runService(service: string, defaultPort: number, define: (config: ServiceConfig) => ServiceDefinition): void {
+  const logger = createLogger(`${service}-subgraph`);
+  const config = serviceConfigFromEnv(service, defaultPort);
+  runUntilSignalled(() => startService(define(config), config, logger), logger);
 }

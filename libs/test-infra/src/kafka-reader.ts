@@ -76,3 +76,24 @@ export async function waitForCommittedOffset(kafka: Kafka, groupId: string, topi
     await admin.disconnect();
   }
 }
+
+// Topics created a moment ago may not have leaders on every partition yet; producing then fails. Wait until they do.
+export async function waitForTopicLeaders(kafka: Kafka, topics: string[], timeoutMs = 15_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.length === topics.length && metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+      } catch {
+        // not there yet
+      }
+      if (Date.now() > deadline) throw new Error(`Topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

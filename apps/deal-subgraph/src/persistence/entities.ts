@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { RepSnapshotEntity } from '@pipeline/persistence';
 import type { ApprovalStatus, CommitmentType, DealOutcome, LostReason, ProposalStatus } from '@pipeline/domain';
 import type { LineItem } from '../domain/proposal';
 
@@ -78,17 +79,6 @@ export interface OpportunitySnapshotRow {
   updatedAt: Date;
   owner?: { id: string; teamId: string | null } | null;
 }
-
-export const RepSnapshotEntity = new EntitySchema<{ id: string; teamId: string | null; active: boolean; version: number }>({
-  name: 'RepSnapshot',
-  tableName: 'rep_snapshot',
-  columns: {
-    id: { type: 'uuid', primary: true },
-    teamId: { type: 'text', name: 'team_id', nullable: true },
-    active: { type: 'boolean' },
-    version: { type: 'integer' },
-  },
-});
 
 export const OpportunitySnapshotEntity = new EntitySchema<OpportunitySnapshotRow>({
   name: 'OpportunitySnapshot',

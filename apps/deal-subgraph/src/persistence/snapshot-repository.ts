@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { RepData } from '@pipeline/events';
 import { formatAmount } from '@pipeline/domain';
 import { DEFAULT_DEAL_SETTINGS, type DealSettings } from '../domain/deal';
 import { OpportunitySnapshotEntity, type OpportunitySnapshotRow } from './entities';
@@ -60,14 +59,6 @@ export async function findOpportunityViews(manager: EntityManager, ids: readonly
   if (ids.length === 0) return [];
   const rows = await manager.getRepository(OpportunitySnapshotEntity).createQueryBuilder('o').leftJoinAndSelect('o.owner', 'owner').where('o.id IN (:...ids)', { ids: [...ids] }).getMany();
   return rows.map(toView);
-}
-
-export async function upsertRepSnapshot(manager: EntityManager, rep: RepData): Promise<void> {
-  await manager.query(
-    `INSERT INTO rep_snapshot (id, team_id, active, version) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, active = EXCLUDED.active, version = EXCLUDED.version WHERE rep_snapshot.version < EXCLUDED.version`,
-    [rep.repId, rep.teamId, rep.active, rep.version],
-  );
 }
 
 export async function upsertLeadNeed(manager: EntityManager, leadId: string, version: number, name: string, company: string, need: string | null): Promise<void> {

@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { RepSnapshotEntity, type RepSnapshotRow } from '@pipeline/persistence';
 import type { ActivityType, LeadSource, OpportunityStatus, StageCategory } from '@pipeline/domain';
 
 // Table rows; mappers.ts converts them to and from the domain types.
@@ -77,13 +78,6 @@ export interface ActivityRow {
   ownerId: string | null;
 }
 
-export interface RepSnapshotRow {
-  id: string;
-  teamId: string | null;
-  active: boolean;
-  version: number;
-}
-
 export interface LeadSnapshotRow {
   id: string;
   version: number;
@@ -136,17 +130,6 @@ export const PipelineStageEntity = new EntitySchema<PipelineStageRow>({
     stalledAfterDays: { type: 'integer', name: 'stalled_after_days', nullable: true },
     automationTrigger: { type: 'text', name: 'automation_trigger', nullable: true },
     active: { type: 'boolean' },
-  },
-});
-
-export const RepSnapshotEntity = new EntitySchema<RepSnapshotRow>({
-  name: 'RepSnapshot',
-  tableName: 'rep_snapshot',
-  columns: {
-    id: { type: 'uuid', primary: true },
-    teamId: { type: 'text', name: 'team_id', nullable: true },
-    active: { type: 'boolean' },
-    version: { type: 'integer' },
   },
 });
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { LeadSnapshot, RepData } from '@pipeline/events';
+import type { LeadSnapshot } from '@pipeline/events';
 import { NO_DEAL_FACTS, type DealFacts } from '../domain/criteria';
 import { DEFAULT_SIZE_BANDS, type DealSizeBand } from '../domain/size-bands';
 import { DealFactEntity, LeadSnapshotEntity, OpportunitySettingEntity, type LeadSnapshotRow } from './entities';
@@ -19,15 +19,6 @@ export async function upsertLeadSnapshot(manager: EntityManager, leadId: string,
 
 export async function findLeadSnapshot(manager: EntityManager, leadId: string): Promise<LeadSnapshotRow | null> {
   return manager.getRepository(LeadSnapshotEntity).findOneBy({ id: leadId });
-}
-
-export async function upsertRepSnapshot(manager: EntityManager, rep: RepData): Promise<void> {
-  await manager.query(
-    `INSERT INTO rep_snapshot (id, team_id, active, version) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, active = EXCLUDED.active, version = EXCLUDED.version
-     WHERE rep_snapshot.version < EXCLUDED.version`,
-    [rep.repId, rep.teamId, rep.active, rep.version],
-  );
 }
 
 export async function findRepTeam(manager: EntityManager, repId: string): Promise<{ exists: boolean; teamId: string | null; active: boolean }> {

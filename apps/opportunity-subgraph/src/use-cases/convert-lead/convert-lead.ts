@@ -58,8 +58,7 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
           leadSource: lead.source as LeadSource,
           externalId: null,
         },
-        actor.userId,
-        deps.now(),
+        { createdBy: actor.userId, at: deps.now() },
       );
     });
   } catch (error) {

@@ -3,7 +3,7 @@ import { assertCanWriteAnything, badInput, newId, type Actor, type LeadSource, t
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
 import type { Opportunity } from '../../domain/opportunity';
-import { firstOpenStage, type Pipeline } from '../../domain/pipeline';
+import { firstOpenStage, type Pipeline, type Stage } from '../../domain/pipeline';
 import { opportunityStateEvent, stageChangedEvent } from '../../events/opportunity-events';
 import { insertOpportunity, insertTransition } from '../../persistence/opportunity-repository';
 import { defaultPipeline, loadPipeline } from '../../persistence/pipeline-repository';
@@ -32,15 +32,27 @@ export async function pipelineOrDefault(manager: EntityManager, pipelineId: stri
   return pipeline;
 }
 
-// Every opportunity starts in its pipeline's first open stage, with a creation entry in its history and on the stream.
-export async function insertNewOpportunity(manager: EntityManager, pipeline: Pipeline, fields: NewOpportunity, createdBy: string | null, at: Date): Promise<Opportunity> {
-  const stage = firstOpenStage(pipeline);
+export interface Creation {
+  createdBy: string | null;
+  at: Date;
+  // History import: the stage it was created in (an open one), when and why; by default the first open stage, now.
+  stage?: Stage;
+  stageEnteredAt?: Date;
+  reason?: string | null;
+}
+
+// Every opportunity starts in an open stage (the first by default), with a creation entry in its history and on the stream.
+export async function insertNewOpportunity(manager: EntityManager, pipeline: Pipeline, fields: NewOpportunity, creation: Creation): Promise<Opportunity> {
+  const stage = creation.stage ?? firstOpenStage(pipeline);
+  const { at, createdBy } = creation;
+  const enteredAt = creation.stageEnteredAt ?? at;
+  const reason = creation.reason ?? null;
   const opportunity: Opportunity = {
     id: newId(),
     ...fields,
     pipelineId: pipeline.id,
     stageKey: stage.key,
-    stageEnteredAt: at,
+    stageEnteredAt: enteredAt,
     status: 'OPEN',
     probabilityOverride: null,
     deferredUntil: null,
@@ -53,10 +65,10 @@ export async function insertNewOpportunity(manager: EntityManager, pipeline: Pip
     closedAt: null,
   };
   await insertOpportunity(manager, opportunity, createdBy);
-  await insertTransition(manager, { opportunityId: opportunity.id, fromStage: null, toStage: stage.key, changedAt: at, changedBy: createdBy, reason: null, timeInPreviousStageSeconds: null, version: 1 });
+  await insertTransition(manager, { opportunityId: opportunity.id, fromStage: null, toStage: stage.key, changedAt: enteredAt, changedBy: createdBy, reason, timeInPreviousStageSeconds: null, version: 1 });
   await appendToOutbox(manager, [
     opportunityStateEvent(EVENT_TYPES.opportunityCreated, opportunity, pipeline, [], at),
-    stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: createdBy, reason: null }),
+    stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: createdBy, reason }),
   ]);
   return opportunity;
 }
@@ -87,6 +99,6 @@ export async function createOpportunity(deps: OpportunityDeps, actor: Actor, inp
   return deps.dataSource.transaction(async (manager) => {
     const pipeline = await pipelineOrDefault(manager, pipelineId);
     const owner = await resolveOwner(manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs);
-    return insertNewOpportunity(manager, pipeline, { ...fields, ...owner, leadId: null, leadSource: null, externalId: null }, actor.userId, deps.now());
+    return insertNewOpportunity(manager, pipeline, { ...fields, ...owner, leadId: null, leadSource: null, externalId: null }, { createdBy: actor.userId, at: deps.now() });
   });
 }

@@ -1,14 +1,9 @@
-import { assertRole, badInput, isDomainError, newId, parseDateTime, type Actor } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
+import { assertRole, badInput, isDomainError, parseDateTime, type Actor } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { EVENT_TYPES } from '@pipeline/events';
-import type { Opportunity } from '../../domain/opportunity';
 import { stageOf, type Pipeline } from '../../domain/pipeline';
-import { opportunityStateEvent, stageChangedEvent } from '../../events/opportunity-events';
-import { insertOpportunity, insertTransition } from '../../persistence/opportunity-repository';
 import { findRepTeam, saveDealFacts } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
-import { pipelineOrDefault } from '../create-opportunity/create-opportunity';
+import { insertNewOpportunity, pipelineOrDefault } from '../create-opportunity/create-opportunity';
 import { moveStage } from '../shared/move-stage';
 import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText, parseStageKey } from '../shared/opportunity-input';
 
@@ -82,39 +77,24 @@ async function importOne(manager: EntityManager, pipeline: Pipeline, record: Imp
   const firstStage = stageAt(path[0].toStage);
   if (firstStage.category !== 'OPEN') throw badInput('stages[0].toStage', 'an opportunity is created in an open stage');
 
-  let opportunity: Opportunity = {
-    id: newId(),
-    name: parseName(record.name, 'name'),
-    accountName: parseName(record.accountName, 'accountName'),
-    industry: parseOptionalText(record.industry, 'industry'),
-    region: null,
-    amount: parseOptionalMoney(record.amount, 'amount'),
-    expectedCloseDate: parseOptionalDate(record.expectedCloseDate, 'expectedCloseDate'),
-    ownerId,
-    ownerTeamId: owner.teamId,
-    leadId: null,
-    leadSource: null,
-    externalId,
-    pipelineId: pipeline.id,
-    stageKey: firstStage.key,
-    stageEnteredAt: path[0].changedAt,
-    status: 'OPEN',
-    probabilityOverride: null,
-    deferredUntil: null,
-    lostReason: null,
-    version: 1,
-    stageSequence: 1,
-    lastActivityAt: null,
-    createdAt,
-    updatedAt: createdAt,
-    closedAt: null,
-  };
-  await insertOpportunity(manager, opportunity, actor.userId);
-  await insertTransition(manager, { opportunityId: opportunity.id, fromStage: null, toStage: firstStage.key, changedAt: path[0].changedAt, changedBy: null, reason: 'Imported', timeInPreviousStageSeconds: null, version: 1 });
-  await appendToOutbox(manager, [
-    opportunityStateEvent(EVENT_TYPES.opportunityCreated, opportunity, pipeline, [], createdAt),
-    stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: null, reason: 'Imported' }),
-  ]);
+  let opportunity = await insertNewOpportunity(
+    manager,
+    pipeline,
+    {
+      name: parseName(record.name, 'name'),
+      accountName: parseName(record.accountName, 'accountName'),
+      industry: parseOptionalText(record.industry, 'industry'),
+      region: null,
+      amount: parseOptionalMoney(record.amount, 'amount'),
+      expectedCloseDate: parseOptionalDate(record.expectedCloseDate, 'expectedCloseDate'),
+      ownerId,
+      ownerTeamId: owner.teamId,
+      leadId: null,
+      leadSource: null,
+      externalId,
+    },
+    { createdBy: actor.userId, at: createdAt, stage: firstStage, stageEnteredAt: path[0].changedAt, reason: 'Imported' },
+  );
 
   const last = stageAt(path[path.length - 1].toStage);
   const proposalStage = pipeline.stages.find((stage) => stage.automationTrigger === 'PROPOSAL_SENT');
