@@ -4,7 +4,7 @@ import { DataLoader, groupedLoader, keyedLoader } from '@pipeline/server-kit';
 import type { Commitment, Deal, DiscountApproval } from './domain/deal';
 import type { Proposal } from './domain/proposal';
 import { approvalsByDealIds, commitmentsByDealIds, findDealsByOpportunityIds, proposalsByDealIds } from './persistence/deal-repository';
-import { findOpportunityViews, type OpportunityView } from './persistence/snapshot-repository';
+import { findLeadNeeds, findOpportunityViews, type OpportunityView } from './persistence/snapshot-repository';
 import type { DealDeps } from './use-cases/deps';
 
 export interface DealLoaders {
@@ -13,6 +13,7 @@ export interface DealLoaders {
   proposals: DataLoader<string, Proposal[]>;
   approvals: DataLoader<string, DiscountApproval[]>;
   commitments: DataLoader<string, Commitment[]>;
+  leadNeed: DataLoader<string, { id: string; name: string; need: string | null } | null>;
 }
 
 export interface DealContext {
@@ -29,6 +30,7 @@ export function createLoaders(dataSource: DataSource): DealLoaders {
     proposals: groupedLoader((ids) => proposalsByDealIds(manager, ids), (proposal) => proposal.dealId),
     approvals: groupedLoader((ids) => approvalsByDealIds(manager, ids), (approval) => approval.dealId),
     commitments: groupedLoader((ids) => commitmentsByDealIds(manager, ids), (commitment) => commitment.dealId),
+    leadNeed: keyedLoader((ids) => findLeadNeeds(manager, ids), (lead) => lead.id),
   };
 }
 

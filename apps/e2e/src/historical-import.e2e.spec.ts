@@ -46,9 +46,11 @@ describe('importing historical opportunities (tools/import/import-opportunities.
         const data = expectNoErrors(
           await admin<any>(`query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { pipelineSize { openCount } wonCount lostCount winRate averageDealValue { amount currency } salesCycle { count meanDays medianDays p90Days } } }`, { filter }),
         ).pipelineMetrics;
-        return data.pipelineSize.openCount + data.wonCount + data.lostCount === rows.length ? data : null;
+        // Every creation and every close must have landed: counting opportunities alone could catch a close in flight.
+        const complete = data.pipelineSize.openCount + data.wonCount + data.lostCount === rows.length && data.wonCount + data.lostCount === won.length + lost.length;
+        return complete ? data : null;
       },
-      { timeoutMs: 30_000, what: 'analytics to see every imported opportunity' },
+      { timeoutMs: 30_000, what: 'analytics to see every imported opportunity and close' },
     );
     expect(metrics.pipelineSize.openCount).toBe(rows.length - won.length - lost.length);
     expect(metrics.wonCount).toBe(won.length);

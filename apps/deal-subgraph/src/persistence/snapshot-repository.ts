@@ -69,9 +69,9 @@ export async function upsertLeadNeed(manager: EntityManager, leadId: string, ver
   );
 }
 
-export async function findLeadNeed(manager: EntityManager, leadId: string): Promise<{ name: string; need: string | null } | null> {
-  const rows: Array<{ name: string; need: string | null }> = await manager.query('SELECT name, need FROM lead_snapshot WHERE id = $1', [leadId]);
-  return rows[0] ?? null;
+export async function findLeadNeeds(manager: EntityManager, leadIds: readonly string[]): Promise<Array<{ id: string; name: string; need: string | null }>> {
+  if (leadIds.length === 0) return [];
+  return manager.query('SELECT id, name, need FROM lead_snapshot WHERE id = ANY($1::uuid[])', [[...leadIds]]);
 }
 
 const SETTINGS_KEY = 'deal-settings';

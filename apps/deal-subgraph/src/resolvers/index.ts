@@ -4,7 +4,7 @@ import type { Resolvers } from '../generated/graphql';
 import type { DealContext } from '../context';
 import { latestApproval, type Deal } from '../domain/deal';
 import { renderProposalDocument } from '../domain/proposal-document';
-import { findLeadNeed, loadDealSettings } from '../persistence/snapshot-repository';
+import { loadDealSettings } from '../persistence/snapshot-repository';
 import { closeDeal } from '../use-cases/close-deal/close-deal';
 import { createProposal } from '../use-cases/create-proposal/create-proposal';
 import { decideDiscountApproval } from '../use-cases/decide-discount-approval/decide-discount-approval';
@@ -53,9 +53,9 @@ export const resolvers: Resolvers = {
     },
   },
   Proposal: {
-    documentHtml: async (proposal, _args, { deps, loaders }) => {
+    documentHtml: async (proposal, _args, { loaders }) => {
       const [opportunity, deal] = await Promise.all([loaders.opportunity.load(proposal.opportunityId), loaders.dealByOpportunity.load(proposal.opportunityId)]);
-      const lead = opportunity?.leadId ? await findLeadNeed(deps.dataSource.manager, opportunity.leadId) : null;
+      const lead = opportunity?.leadId ? await loaders.leadNeed.load(opportunity.leadId) : null;
       return renderProposalDocument(proposal, {
         accountName: opportunity?.accountName ?? 'your company',
         opportunityName: opportunity?.name ?? 'this project',

@@ -2,8 +2,6 @@ import type { Lead } from '../domain/lead';
 import { effectiveScore } from '../domain/lead';
 import type { LeadScore } from '../domain/scoring';
 
-export { canRead } from '@pipeline/domain';
-
 export const effectiveScoreOf = (lead: Lead): LeadScore => ({
   value: effectiveScore(lead),
   computed: lead.computedScore,

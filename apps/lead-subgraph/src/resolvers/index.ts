@@ -1,4 +1,3 @@
-import { canRead, effectiveScoreOf } from './helpers';
 import { scalarResolvers } from '@pipeline/server-kit';
 import type { Resolvers } from '../generated/graphql';
 import { effectiveScore } from '../domain/lead';
@@ -17,7 +16,8 @@ import { updateSalesRep } from '../use-cases/update-sales-rep/update-sales-rep';
 import { currentCriteria } from '../use-cases/shared/criteria';
 import { listReps } from '../persistence/rep-repository';
 import { ScoringModelEntity } from '../persistence/entities';
-import { parseId } from '@pipeline/domain';
+import { canRead, parseId } from '@pipeline/domain';
+import { effectiveScoreOf } from './helpers';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,

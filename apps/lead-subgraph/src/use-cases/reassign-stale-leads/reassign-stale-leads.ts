@@ -4,7 +4,7 @@ import { appendToOutbox } from '@pipeline/persistence';
 import type { Lead } from '../../domain/lead';
 import { chooseOwner } from '../../domain/assignment';
 import { leadEvent } from '../../events/lead-events';
-import { findRepsByIds, touchAssigned } from '../../persistence/rep-repository';
+import { touchAssigned } from '../../persistence/rep-repository';
 import { findLeadsByIds, updateLead } from '../../persistence/lead-repository';
 import type { LeadDeps } from '../deps';
 import { lockAssignment, repLoads } from '../shared/assignment';
@@ -33,7 +33,7 @@ export async function reassignStaleLeads(deps: LeadDeps, actor: Actor): Promise<
       const decision = chooseOwner(lead, loads, lead.ownerId);
       const idle = Math.round((now.getTime() - (lead.lastActivityAt ?? lead.assignedAt ?? lead.createdAt).getTime()) / 3_600_000);
       const reason = `SLA: no activity for ${idle}h (limit ${deps.settings.slaHours}h) with the previous owner. ${decision.reason}`;
-      const [owner] = decision.ownerId ? await findRepsByIds(manager, [decision.ownerId]) : [];
+      const owner = loads.find((load) => load.rep.id === decision.ownerId)?.rep;
       const next: Lead = { ...lead, ownerId: decision.ownerId, ownerTeamId: owner?.teamId ?? null, assignmentReason: reason, assignedAt: now, version: lead.version + 1, updatedAt: now };
       await updateLead(manager, next, lead.version);
       // Keep the in-memory loads in step so later leads in this batch see the new counts.
