@@ -3,5 +3,6 @@ module.exports = {
   preset: '../jest.preset.js',
   rootDir: '.',
   globalSetup: '<rootDir>/../libs/test-infra/jest-global-setup.js',
+  globalTeardown: '<rootDir>/../libs/test-infra/jest-global-teardown.js',
   testTimeout: 120_000,
 };

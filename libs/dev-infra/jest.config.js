@@ -3,5 +3,6 @@ module.exports = {
   preset: '../../jest.preset.js',
   rootDir: '.',
   globalSetup: '<rootDir>/../test-infra/jest-global-setup.js',
+  globalTeardown: '<rootDir>/../test-infra/jest-global-teardown.js',
   testTimeout: 60_000,
 };

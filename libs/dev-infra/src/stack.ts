@@ -50,12 +50,24 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-async function isReady(baseUrl: string): Promise<boolean> {
+// Throws what the probe saw, so a start-up that times out says whether the port was closed or which check failed.
+async function probeReady(baseUrl: string): Promise<true> {
+  let response: Response;
   try {
-    const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-    return response.ok;
+    response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    throw new Error(`no answer from /health/ready (${cause})`);
+  }
+  if (response.ok) return true;
+  throw new Error(`/health/ready answered ${response.status} ${await response.text().catch(() => '')}`);
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
-    return false;
+    return '';
   }
 }
 
@@ -89,7 +101,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   try {
     // Subgraphs first, in parallel; the gateway composes nothing at runtime but forwards to them.
-    await Promise.all(SUBGRAPHS.map((spec) => services[spec.name].start()));
+    const started = await Promise.allSettled(SUBGRAPHS.map((spec) => services[spec.name].start()));
+    const failures = started.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
+    // Every failure, not just the first: one slow service and four stuck ones point at different causes.
+    if (failures.length > 0) throw new Error(failures.join('\n'));
     await services.gateway.start();
   } catch (error) {
     await stop();
@@ -115,29 +130,35 @@ export function createServiceProcess(spec: ServiceSpec, port: number, env: NodeJ
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       service.child = child;
-      if (output === 'inherit') {
+      const logFile = output === 'inherit' ? null : path.join(output.logDir, `${spec.name}.log`);
+      let logWritten: Promise<void> = Promise.resolve();
+      if (logFile === null) {
         for (const stream of [child.stdout, child.stderr]) {
           if (stream) readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
         }
       } else {
-        fs.mkdirSync(output.logDir, { recursive: true });
-        const file = fs.createWriteStream(path.join(output.logDir, `${spec.name}.log`), { flags: 'a' });
-        child.stdout?.pipe(file);
-        child.stderr?.pipe(file);
+        fs.mkdirSync(path.dirname(logFile), { recursive: true });
+        const file = fs.createWriteStream(logFile, { flags: 'a' });
+        // Two sources into one file: the file closes when the process's streams have both closed, not the first.
+        child.stdout?.pipe(file, { end: false });
+        child.stderr?.pipe(file, { end: false });
+        logWritten = new Promise((resolve) => child.once('close', () => file.end(resolve)));
       }
-      let exited = false;
-      child.once('exit', () => {
-        exited = true;
-      });
-      await waitUntil(
-        async () => {
-          if (exited) throw new Error(`${spec.name} exited during start-up (code ${child.exitCode})`);
-          return isReady(baseUrl);
-        },
-        120_000,
-        `${spec.name} to be ready at ${baseUrl}`,
-        200,
+      // A process that dies while starting fails the start at once instead of after the whole deadline.
+      let dead = false;
+      const exited = new Promise<never>((_resolve, reject) =>
+        child.once('exit', (code, signal) => {
+          dead = true;
+          reject(new Error(`${spec.name} exited during start-up (${signal ?? `code ${code}`})`));
+        }),
       );
+      try {
+        await Promise.race([waitUntil(async () => dead || probeReady(baseUrl), 120_000, `${spec.name} to be ready at ${baseUrl}`, 200), exited]);
+      } catch (error) {
+        if (dead) await logWritten;
+        const recent = logFile ? tail(logFile, 20) : '';
+        throw new Error(`${(error as Error).message}${recent ? `\nlast lines of ${logFile}:\n${recent}` : ''}`);
+      }
       log(`${spec.name} ready at ${service.url}`);
     },
     async kill(signal: NodeJS.Signals = 'SIGTERM') {

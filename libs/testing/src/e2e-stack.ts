@@ -4,7 +4,7 @@ import { startStack, workspaceRoot, type RunningStack } from '@pipeline/dev-infr
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { TEST_JWT_SECRET } from './graphql-client';
-import { testDatabaseServer, testKafkaBrokers, uniqueSuffix } from '@pipeline/test-infra';
+import { deleteTopicsWithPrefix, testDatabaseServer, testKafkaBrokers, uniqueSuffix } from '@pipeline/test-infra';
 import { waitForQuiet } from './quiet';
 
 const canListen = (port: number) =>
@@ -40,6 +40,8 @@ export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}):
   const databasePrefix = `e2e_${label}_${suffix}`;
   const topicPrefix = `e2e.${label}.${suffix}.`;
   const server = testDatabaseServer();
+  const databaseUrl = (service: string) => withDatabase(server, `${databasePrefix}_${service}`);
+  const dropDatabases = () => Promise.all(['lead', 'opportunity', 'deal', 'analytics'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
   const stack = await startStack({
     databaseUrl: server,
     kafkaBrokers: testKafkaBrokers(),
@@ -48,10 +50,13 @@ export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}):
     portOffset: await freePortOffset(),
     jwtSecret: TEST_JWT_SECRET,
     internalSecret: LOCAL_INTERNAL_SECRET,
-    env: { LOG_LEVEL: 'warn', ...env },
+    // The logs go to files, so they keep start-up and warnings: a failed run can be read afterwards.
+    env: { LOG_LEVEL: 'info', KAFKA_LOG_LEVEL: 'warn', ...env },
     output: { logDir: path.join(workspaceRoot(), '.local', 'logs', databasePrefix) },
+  }).catch(async (error: unknown) => {
+    await dropDatabases();
+    throw error;
   });
-  const databaseUrl = (service: string) => withDatabase(server, `${databasePrefix}_${service}`);
   return {
     stack,
     gatewayUrl: stack.gatewayUrl,
@@ -62,7 +67,8 @@ export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}):
       waitForQuiet({ databaseUrls: ['lead', 'opportunity', 'deal'].map(databaseUrl), brokers: testKafkaBrokers(), topicPrefix, timeoutMs }),
     async stop() {
       await stack.stop();
-      await Promise.all(['lead', 'opportunity', 'deal', 'analytics'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
+      await dropDatabases();
+      await deleteTopicsWithPrefix(topicPrefix).catch(() => undefined);
     },
   };
 }

@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createServiceProcess } from './stack';
+
+describe('service processes', () => {
+  it('fails a start at once, with the log tail, when the process exits while starting', async () => {
+    // Arrange: an app without a main, so node exits with an error straight away
+    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-'));
+    const service = createServiceProcess({ name: 'ghost', app: 'no-such-app', port: 4999 }, 0, process.env, { logDir });
+
+    // Act
+    const failure = await service.start().then(
+      () => null,
+      (error: Error) => error.message,
+    );
+
+    // Assert
+    expect(failure).toMatch(/^ghost exited during start-up \(code 1\)/);
+    expect(failure).toMatch(/last lines of .*ghost\.log:\n.*Cannot find module/s);
+  });
+});
