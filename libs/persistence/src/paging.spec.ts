@@ -10,10 +10,28 @@ describe('paging', () => {
   });
 
   it('round-trips cursors and refuses forged ones as bad input on "after"', () => {
-    const cursor = encodeCursor(['2026-11-26T10:00:00.000Z', 'id-1']);
-    expect(decodeCursor(cursor, 2)).toEqual(['2026-11-26T10:00:00.000Z', 'id-1']);
-    expect(() => decodeCursor('definitely-not-a-cursor', 2)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'after' } }));
-    expect(() => decodeCursor(encodeCursor(['only-one']), 2)).toThrow(/after is not a cursor/);
+    const id = '0b8f4a52-6a3c-4d4e-9f55-3f1d2a7c9e10';
+    const cursor = encodeCursor(['2026-11-26T10:00:00.000Z', id]);
+    expect(decodeCursor(cursor, ['timestamptz', 'uuid'])).toEqual(['2026-11-26T10:00:00.000Z', id]);
+    expect(() => decodeCursor('definitely-not-a-cursor', ['timestamptz', 'uuid'])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'after' } }));
+    expect(() => decodeCursor(encodeCursor(['only-one']), ['timestamptz', 'uuid'])).toThrow(/after is not a cursor/);
+  });
+
+  it('refuses cursors whose values would fail a cast in SQL', () => {
+    const id = '0b8f4a52-6a3c-4d4e-9f55-3f1d2a7c9e10';
+    const refused = [
+      ['x', id],
+      ['2026-11-26T10:00:00.000Z', 'not-a-uuid'],
+      [{}, id],
+      ['2026-13-45T99:00:00.000Z', id],
+    ];
+    for (const values of refused) {
+      expect(() => decodeCursor(encodeCursor(values), ['timestamptz', 'uuid'])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    }
+    expect(() => decodeCursor(encodeCursor(['12abc', id]), ['numeric', 'uuid'])).toThrow(/after is not a cursor/);
+    expect(() => decodeCursor(encodeCursor(['2026-02-31x', id]), ['date', 'uuid'])).toThrow(/after is not a cursor/);
+    expect(decodeCursor(encodeCursor(['-infinity', id]), ['timestamptz', 'uuid'])).toEqual(['-infinity', id]);
+    expect(decodeCursor(encodeCursor(['-1', id]), ['numeric', 'uuid'])).toEqual(['-1', id]);
   });
 
   it('builds Relay connections with the last cursor as endCursor', () => {

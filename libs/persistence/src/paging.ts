@@ -1,4 +1,4 @@
-import { badInput } from '@pipeline/domain';
+import { badInput, isUuid } from '@pipeline/domain';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -17,14 +17,26 @@ export function encodeCursor(values: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, arity: number): unknown[] | null {
+// What each cursor position must hold, so a hand-made cursor is refused here instead of failing a cast in SQL.
+export type CursorValueKind = 'uuid' | 'timestamptz' | 'numeric' | 'date' | 'text';
+
+const CURSOR_VALUE: Record<CursorValueKind, (value: unknown) => boolean> = {
+  uuid: isUuid,
+  timestamptz: (value) => value === '-infinity' || (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value))),
+  numeric: (value) => typeof value === 'string' && /^-?\d{1,20}(\.\d{1,10})?$/.test(value),
+  date: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)),
+  text: (value) => typeof value === 'string' && value.length <= 200,
+};
+
+export function decodeCursor(cursor: string | null | undefined, kinds: readonly CursorValueKind[]): string[] | null {
   if (cursor === null || cursor === undefined) return null;
+  let values: unknown;
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity) return values;
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    values = null;
   }
+  if (Array.isArray(values) && values.length === kinds.length && kinds.every((kind, index) => CURSOR_VALUE[kind](values[index]))) return values as string[];
   throw badInput('after', 'after is not a cursor returned by this list');
 }
 

@@ -78,7 +78,7 @@ export async function listLeads(manager: EntityManager, filter: LeadListFilter, 
     );
   }
   const totalCount = await query.clone().getCount();
-  const cursor = decodeCursor(after, 2);
+  const cursor = decodeCursor(after, ['timestamptz', 'uuid']);
   if (cursor) {
     query.andWhere('(lead.created_at, lead.id) < (:cursorTime::timestamptz, :cursorId::uuid)', { cursorTime: cursor[0], cursorId: cursor[1] });
   }

@@ -1,6 +1,6 @@
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { conflict, sumByCurrency, money, type LeadSource, type Money, type OpportunityStatus, type Visibility } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, type Page } from '@pipeline/persistence';
+import { badInput, conflict, sumByCurrency, money, type LeadSource, type Money, type OpportunityStatus, type Visibility } from '@pipeline/domain';
+import { decodeCursor, encodeCursor, type CursorValueKind, type Page } from '@pipeline/persistence';
 import type { Activity, Opportunity, StageTransition } from '../domain/opportunity';
 import type { DealSizeBand } from '../domain/size-bands';
 import { ActivityEntity, OpportunityEntity, StageTransitionEntity, type OpportunityRow } from './entities';
@@ -30,7 +30,7 @@ export interface SortOrder {
 }
 
 // Null-free sort keys, so keyset cursors compare whole rows; TIME_IN_STAGE sorts by entry time, reversed.
-const SORTS: Record<SortField, { expression: string; cast: string; invert: boolean }> = {
+const SORTS: Record<SortField, { expression: string; cast: CursorValueKind; invert: boolean }> = {
   CREATED_AT: { expression: 'o.created_at', cast: 'timestamptz', invert: false },
   AMOUNT: { expression: 'coalesce(o.amount, -1)', cast: 'numeric', invert: false },
   EXPECTED_CLOSE_DATE: { expression: `coalesce(o.expected_close_date, '9999-12-31'::date)`, cast: 'date', invert: false },
@@ -176,10 +176,10 @@ export async function listOpportunities(
 ): Promise<Page<Opportunity>> {
   const query = applyFilter(applyVisibility(baseQuery(manager), visibility), filter, bands, now);
   const totalCount = await query.clone().getCount();
-  const cursor = decodeCursor(after, 4);
+  const spec = SORTS[sort.field];
+  const cursor = decodeCursor(after, ['text', 'text', spec.cast, 'uuid']);
   if (cursor) {
-    if (cursor[0] !== sort.field || cursor[1] !== sort.direction) throw conflict('after belongs to a list in another order');
-    const spec = SORTS[sort.field];
+    if (cursor[0] !== sort.field || cursor[1] !== sort.direction) throw badInput('after', 'after belongs to a list in another order');
     const descending = (sort.direction === 'DESC') !== spec.invert;
     query.andWhere(`(${spec.expression}, o.id) ${descending ? '<' : '>'} (:cursorValue::${spec.cast}, :cursorId::uuid)`, { cursorValue: cursor[2], cursorId: cursor[3] });
   }

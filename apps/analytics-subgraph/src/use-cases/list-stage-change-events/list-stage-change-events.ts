@@ -27,7 +27,7 @@ export async function listStageChangeEvents(deps: AnalyticsDeps, actor: Actor, a
   if (args.opportunityId !== null && args.opportunityId !== undefined) conditions.push(`e.opportunity_id = ${parameters.add(parseId(args.opportunityId, 'opportunityId'))}`);
   const countParameters = [...parameters.values];
   const [{ count }] = await deps.dataSource.query(`SELECT count(*)::int AS count FROM stage_event e WHERE ${conditions.join(' AND ')}`, countParameters);
-  const cursor = decodeCursor(args.after, 2);
+  const cursor = decodeCursor(args.after, ['timestamptz', 'text']);
   if (cursor) conditions.push(`(e.changed_at, e.event_id) > (${parameters.add(cursor[0])}::timestamptz, ${parameters.add(cursor[1])})`);
   const rows: Array<{ event_id: string; opportunity_id: string; from_stage: string | null; to_stage: string; changed_at: Date; version: number; changed_by: string | null; reason: string | null }> =
     await deps.dataSource.query(
