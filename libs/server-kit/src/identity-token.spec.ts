@@ -6,21 +6,39 @@ const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 
 describe('the gateway-signed identity', () => {
   it('round-trips an actor', async () => {
-    const actor = { userId: 'u-1', roles: ['MANAGER' as const], teamId: 'north' };
+    const actor = { userId: '0b8f4a52-6a3c-4d4e-9f55-3f1d2a7c9e10', roles: ['MANAGER' as const], teamId: 'north' };
     await expect(verifyIdentityToken(await signIdentityToken(actor, SECRET), SECRET)).resolves.toEqual(actor);
   });
 
   it('refuses a token signed with another secret, or one not minted by the gateway', async () => {
     const token = await signIdentityToken({ userId: 'u-1', roles: ['ADMIN'], teamId: null }, 'another-secret-0123456789-0123456789');
     await expect(verifyIdentityToken(token, SECRET)).rejects.toThrow();
-    const userToken = await new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
-    await expect(verifyIdentityToken(userToken, SECRET)).rejects.toThrow(/iss|aud/);
+    const signed = (claims: { iss?: string; aud?: string; exp?: boolean; iat?: number }) => {
+      const jwt = new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u');
+      if (claims.iss) jwt.setIssuer(claims.iss);
+      if (claims.aud) jwt.setAudience(claims.aud);
+      if (claims.exp !== false) jwt.setExpirationTime('1h');
+      jwt.setIssuedAt(claims.iat);
+      return jwt.sign(new TextEncoder().encode(SECRET));
+    };
+    await expect(verifyIdentityToken(await signed({ aud: 'pipeline-subgraphs' }), SECRET)).rejects.toThrow(/iss/);
+    await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway' }), SECRET)).rejects.toThrow(/aud/);
+    await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway', aud: 'pipeline-subgraphs', exp: false }), SECRET)).rejects.toThrow(/exp/);
+    const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
+    await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway', aud: 'pipeline-subgraphs', iat: anHourAgo }), SECRET)).rejects.toThrow(/iat|age|timestamp/);
+    await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway', aud: 'pipeline-subgraphs' }), SECRET)).resolves.toMatchObject({ userId: 'u' });
   });
 
   it('accepts only the contract roles', () => {
     expect(() => actorFromClaims({ sub: 'u', roles: ['ROOT'] })).toThrow(/roles/);
     expect(() => actorFromClaims({ sub: 'u', roles: [] })).toThrow(/roles/);
     expect(() => actorFromClaims({ roles: ['REP'] })).toThrow(/subject/);
+  });
+
+  it('needs a SalesRep id as the subject of reps and managers, any id for analysts and admins', () => {
+    expect(() => actorFromClaims({ sub: 'rep-1', roles: ['REP'] })).toThrow(/SalesRep id/);
+    expect(() => actorFromClaims({ sub: 'auth0|42', roles: ['ANALYST', 'MANAGER'] })).toThrow(/SalesRep id/);
+    expect(actorFromClaims({ sub: 'auth0|42', roles: ['ANALYST'] })).toMatchObject({ userId: 'auth0|42' });
   });
 });
 

@@ -1,11 +1,16 @@
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
-import { isRole, type Actor } from '@pipeline/domain';
+import { isRole, isUuid, type Actor } from '@pipeline/domain';
 
 const ISSUER = 'pipeline-gateway';
 const AUDIENCE = 'pipeline-subgraphs';
 export const IDENTITY_HEADER = 'x-pipeline-identity';
 
-const keyOf = (secret: string) => new TextEncoder().encode(secret);
+const keys = new Map<string, Uint8Array>();
+const keyOf = (secret: string): Uint8Array => {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = new TextEncoder().encode(secret)));
+  return key;
+};
 
 // The gateway's proof of identity for subgraphs: short-lived, signed with a secret only the services share.
 export async function signIdentityToken(actor: Actor, secret: string, requestId?: string): Promise<string> {
@@ -20,7 +25,8 @@ export async function signIdentityToken(actor: Actor, secret: string, requestId?
 }
 
 export async function verifyIdentityToken(token: string, secret: string): Promise<Actor> {
-  const { payload } = await jwtVerify(token, keyOf(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+  // The gateway mints a fresh token per request, so an old or never-expiring one is not the gateway's.
+  const { payload } = await jwtVerify(token, keyOf(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat'], maxTokenAge: '2m' });
   return actorFromClaims(payload);
 }
 
@@ -31,5 +37,7 @@ export function actorFromClaims(payload: JWTPayload & { roles?: unknown; teamId?
     throw new Error('token roles must be a non-empty list of REP, MANAGER, ANALYST, ADMIN');
   }
   if (payload.teamId !== undefined && payload.teamId !== null && typeof payload.teamId !== 'string') throw new Error('teamId must be a string');
+  // Reps and managers are SalesRep records (contract: their sub is the SalesRep.id), and ownership is checked by it.
+  if (payload.roles.some((role) => role === 'REP' || role === 'MANAGER') && !isUuid(payload.sub)) throw new Error('a REP or MANAGER token needs its SalesRep id as sub');
   return { userId: payload.sub, roles: payload.roles, teamId: (payload.teamId as string | undefined) ?? null };
 }
