@@ -39,8 +39,12 @@ describe('idempotent event consumer', () => {
       dataSource,
       logger: silent,
       handlers: {
-        'sales.rep.registered.v1': async (event, manager) => {
-          if (event.data.name === 'refused') throw conflict('a business rule refuses this one');
+        'sales.rep.registered.v1': async (event, manager, chunk) => {
+          if (event.data.name.startsWith('collected-')) {
+            chunk.collect('seen', event.data.name, (collector, names) => collector.query('INSERT INTO seen (name) SELECT unnest($1::text[])', [names]));
+          }
+          if (event.data.name.endsWith('refused')) throw conflict('a business rule refuses this one');
+          if (event.data.name.startsWith('collected-')) return;
           await manager.query('INSERT INTO seen (name) VALUES ($1)', [event.data.name]);
         },
       },
@@ -108,5 +112,16 @@ describe('idempotent event consumer', () => {
     await waitFor(async () => (await seen()).includes('next'), { what: 'the event after the refusal' });
     const [row] = await dataSource.query(`SELECT outcome, detail FROM processed_event WHERE outcome = 'REJECTED'`);
     expect(row).toMatchObject({ outcome: 'REJECTED', detail: expect.stringMatching(/^CONFLICT: a business rule refuses this one/) });
+  });
+
+  it('applies nothing a refused event collected, and everything its chunk neighbours collected', async () => {
+    // Act: one chunk, where the middle event collects a value and is then refused
+    await produce([JSON.stringify(repEvent('collected-a')), JSON.stringify(repEvent('collected-refused')), JSON.stringify(repEvent('collected-b'))]);
+
+    // Assert
+    await waitFor(async () => (await seen()).includes('collected-b'), { what: 'the last collected value' });
+    expect(await seen()).toEqual(['collected-a', 'collected-b']);
+    const refused = await dataSource.query(`SELECT count(*)::int AS count FROM processed_event WHERE outcome = 'REJECTED'`);
+    expect(refused[0].count).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs
 import type { DataSource, EntityManager } from 'typeorm';
 import { isDomainError } from '@pipeline/domain';
 import { deadLetterTopic, parseCloudEvent, type AnyPipelineEvent, type EventDataMap, type EventType, type TypedCloudEvent } from '@pipeline/events';
-import { claimEvent, isTransientDatabaseError, recordRejectedEvent } from '@pipeline/persistence';
+import { claimEvent, claimEvents, isTransientDatabaseError, recordRejectedEvent } from '@pipeline/persistence';
 import { ensureTopics, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
 
 // Lets handlers defer set-based work to the end of the chunk they are applied in (still inside its transaction):
@@ -150,40 +150,34 @@ export class EventConsumer {
     return work;
   }
 
+  // One transaction and one claim statement for the chunk. Any failure, a business refusal included, rolls the whole
+  // chunk back (collected values too) and the caller applies it event by event, where refusals are recorded.
   private async applyChunk(work: WorkItem[]): Promise<boolean> {
     if (work.length === 0) return true;
     const { dataSource, consumerName } = this.options;
-    const outcome = { applied: 0, duplicates: 0, rejected: 0 };
+    const outcome = { applied: 0, duplicates: 0 };
     try {
       await dataSource.transaction(async (manager) => {
+        const claimed = await claimEvents(manager, consumerName, work.map(({ event }) => event));
         const chunk = new ChunkCollector();
         for (const { event, handler } of work) {
-          await manager.query('SAVEPOINT event_effect');
-          try {
-            if (await claimEvent(manager, consumerName, event.id, event.type)) {
-              await handler(event as TypedCloudEvent<EventType>, manager, chunk);
-              outcome.applied += 1;
-            } else {
-              outcome.duplicates += 1;
-            }
-            await manager.query('RELEASE SAVEPOINT event_effect');
-          } catch (error) {
-            if (!isDomainError(error)) throw error;
-            await manager.query('ROLLBACK TO SAVEPOINT event_effect');
-            await recordRejectedEvent(manager, consumerName, event.id, event.type, `${error.code}: ${error.message}`);
-            this.options.logger.warn('event refused by a business rule', { type: event.type, id: event.id, detail: error.message });
-            outcome.rejected += 1;
+          // delete: an event id twice in one chunk (a relay re-send) is applied once
+          if (!claimed.delete(event.id)) {
+            outcome.duplicates += 1;
+            continue;
           }
+          await handler(event as TypedCloudEvent<EventType>, manager, chunk);
+          outcome.applied += 1;
         }
         await chunk.flush(manager);
       });
     } catch (error) {
-      this.options.logger.warn('applying a chunk of events failed; retrying them one by one', { error: (error as Error).message });
+      const log = isDomainError(error) ? this.options.logger.info : this.options.logger.warn;
+      log.call(this.options.logger, 'a chunk of events was not applied as a whole; applying them one by one', { error: (error as Error).message });
       return false;
     }
     this.stats.applied += outcome.applied;
     this.stats.duplicates += outcome.duplicates;
-    this.stats.rejected += outcome.rejected;
     return true;
   }
 
