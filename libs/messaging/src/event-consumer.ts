@@ -86,6 +86,8 @@ export class EventConsumer {
     this.running = true;
     const fullTopics = topics.map((topic) => prefixedTopic(settings, topic));
     await ensureTopics(kafka, [...fullTopics, ...fullTopics.map(deadLetterTopic)].map((topic) => ({ topic })));
+    // stop() may have run during any await here; starting on regardless would leave an orphan group member.
+    if (!this.running) return;
     this.dlqProducer = kafka.producer({ allowAutoTopicCreation: false });
     await this.dlqProducer.connect();
     // Group ids share the topic prefix, so isolated stacks on one broker never join each other's groups.
@@ -99,8 +101,10 @@ export class EventConsumer {
       this.options.logger.error('consumer crashed; kafkajs restarts it', { groupId, error: String(event.payload.error) });
     });
     await consumer.connect();
+    if (!this.running) return this.stop();
     await consumer.subscribe({ topics: fullTopics, fromBeginning });
     await consumer.run({ eachBatchAutoResolve: false, autoCommitInterval: 1_000, eachBatch: (payload) => this.handleBatch(payload) });
+    if (!this.running) await this.stop();
   }
 
   async stop(): Promise<void> {

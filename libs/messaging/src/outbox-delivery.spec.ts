@@ -28,41 +28,43 @@ describe('transactional outbox and relay', () => {
   });
 
   it('keeps committed events while Kafka is unreachable and publishes all of them, in order, once it is back', async () => {
-    // Arrange: five versions of one aggregate committed to the outbox
+    // Arrange: five versions of one aggregate, each committed on its own, to be sent in batches of two
     const prefix = testTopicPrefix('outbox');
     const repId = '7f1c5d8e-3b2a-4c6d-9e8f-0a1b2c3d4e5f';
-    await dataSource.transaction((manager) =>
-      appendToOutbox(manager, [1, 2, 3, 4, 5].map((version) => ({ topic: TOPICS.repEvents, aggregateType: 'rep', event: repEvent(repId, version) }))),
-    );
+    for (const version of [1, 2, 3, 4, 5]) {
+      await dataSource.transaction((manager) => appendToOutbox(manager, [{ topic: TOPICS.repEvents, aggregateType: 'rep', event: repEvent(repId, version) }]));
+    }
     const down = new OutboxPublisher(createKafka({ brokers: ['127.0.0.1:1'], clientId: 'down', topicPrefix: prefix }), { topicPrefix: prefix });
-    const deadRelay = new OutboxRelay({ dataSource, databaseUrl: database.url, publish: (records) => down.publish(records) });
+    const deadRelay = new OutboxRelay({ dataSource, databaseUrl: database.url, batchSize: 2, publish: (records) => down.publish(records) });
 
     // Act 1: Kafka down
     await expect(deadRelay.flushOnce()).rejects.toThrow();
     await down.disconnect();
 
-    // Assert 1: nothing lost, nothing marked
+    // Assert 1: nothing lost, nothing marked, and the failed attempt is on the rows it tried
     expect(await deadRelay.pendingCount()).toBe(5);
+    const tried = await dataSource.query('SELECT attempts, last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY seq');
+    expect(tried).toEqual([
+      { attempts: 1, last_error: expect.any(String) },
+      { attempts: 1, last_error: expect.any(String) },
+    ]);
 
-    // Act 2: Kafka back
+    // Act 2: Kafka back; the topic does not exist yet, so the publisher has to create it
     const kafka = createKafka({ brokers: testKafkaBrokers().split(','), clientId: 'up', topicPrefix: prefix });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: `${prefix}${TOPICS.repEvents}`, numPartitions: 3 }], waitForLeaders: true });
-    await admin.disconnect();
     const up = new OutboxPublisher(kafka, { topicPrefix: prefix });
-    const relay = new OutboxRelay({ dataSource, databaseUrl: database.url, publish: (records) => up.publish(records) });
-    const reader = new TopicReader([`${prefix}${TOPICS.repEvents}`]);
-    await reader.start();
+    const relay = new OutboxRelay({ dataSource, databaseUrl: database.url, batchSize: 2, publish: (records) => up.publish(records) });
     relay.start();
-
-    // Assert 2: all five, once each, in version order, keyed by the aggregate
-    await waitFor(() => reader.messages.length >= 5, { timeoutMs: 15_000, what: 'five published events' });
+    await waitFor(async () => (await relay.pendingCount()) === 0, { timeoutMs: 15_000, what: 'the outbox to drain' });
     await relay.stop();
     await up.disconnect();
+
+    // Assert 2: all five, once each, in version order across three batches, keyed by the aggregate
+    const reader = new TopicReader([`${prefix}${TOPICS.repEvents}`]);
+    await reader.start();
+    await waitFor(() => reader.messages.length >= 5, { timeoutMs: 15_000, what: 'five published events' });
     await reader.stop();
     expect(reader.parsed<any>().map(({ event }) => event.data.version)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(reader.messages.map((message) => message.key))).toEqual(new Set([repId]));
-    expect(await relay.pendingCount()).toBe(0);
+    expect(await dataSource.query('SELECT count(*)::int AS count FROM outbox WHERE last_error IS NOT NULL')).toEqual([{ count: 0 }]);
   });
 });

@@ -1,12 +1,14 @@
 import type { Producer } from 'kafkajs';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@pipeline/events';
 import type { OutboxRecord } from '@pipeline/persistence';
-import { createIdempotentProducer, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
+import { createIdempotentProducer, ensureTopics, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
 
 // Sends outbox rows as CloudEvents (structured mode), keyed by aggregate id; awaited, so the relay marks only what Kafka acknowledged.
 export class OutboxPublisher {
   private producer: Producer | null = null;
   private connecting: Promise<Producer> | null = null;
+  // Topics known to exist: a service that booted while Kafka was down creates them on its first publish instead.
+  private readonly ensured = new Set<string>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -26,6 +28,11 @@ export class OutboxPublisher {
         headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: record.id, ce_type: record.type },
       });
       byTopic.set(topic, messages);
+    }
+    const unknown = [...byTopic.keys()].filter((topic) => !this.ensured.has(topic));
+    if (unknown.length > 0) {
+      await ensureTopics(this.kafka, unknown.map((topic) => ({ topic })));
+      for (const topic of unknown) this.ensured.add(topic);
     }
     try {
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })) });

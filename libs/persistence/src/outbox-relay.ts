@@ -15,20 +15,14 @@ export interface OutboxRelayOptions {
   onError?: (error: unknown) => void;
 }
 
-export interface OutboxRelayStats {
-  published: number;
-  failures: number;
-  lastError: string | null;
-  pending?: number;
-}
-
 // Publishes committed outbox rows in commit order; Kafka being down only delays them (at least once).
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  // Set by a notification, so one that arrives while a batch is being sent is not lost.
+  private notified = false;
   private listener: Client | null = null;
-  readonly stats: OutboxRelayStats = { published: 0, failures: 0, lastError: null };
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -41,7 +35,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.notify();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
@@ -50,7 +44,8 @@ export class OutboxRelay {
   // Runs one batch now; returns how many rows it published (tests and the stop path use it).
   async flushOnce(): Promise<number> {
     const { dataSource, publish, batchSize = 200, lockKey = 7_420_001 } = this.options;
-    return dataSource.transaction(async (manager) => {
+    let failure: unknown = null;
+    const published = await dataSource.transaction(async (manager) => {
       // One relay at a time per database keeps per-aggregate order across replicas.
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [lockKey]);
       if (!locked) return 0;
@@ -60,11 +55,20 @@ export class OutboxRelay {
           [batchSize],
         );
       if (rows.length === 0) return 0;
-      await publish(rows.map((row) => ({ seq: row.seq, id: row.id, aggregateId: row.aggregateid, type: row.type, topic: row.topic, payload: row.payload })));
-      await manager.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])', [rows.map((row) => row.seq)]);
-      this.stats.published += rows.length;
+      const seqs = rows.map((row) => row.seq);
+      try {
+        await publish(rows.map((row) => ({ seq: row.seq, id: row.id, aggregateId: row.aggregateid, type: row.type, topic: row.topic, payload: row.payload })));
+      } catch (error) {
+        // Committed, not thrown inside: the attempt and its reason stay visible on the rows that could not be sent.
+        await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [seqs, String((error as Error).message).slice(0, 1_000)]);
+        failure = error;
+        return 0;
+      }
+      await manager.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])', [seqs]);
       return rows.length;
     });
+    if (failure) throw failure;
+    return published;
   }
 
   async pendingCount(): Promise<number> {
@@ -76,14 +80,13 @@ export class OutboxRelay {
     const { pollIntervalMs = 500, maxBackoffMs = 5_000, batchSize = 200 } = this.options;
     let backoff = 100;
     while (this.running) {
+      this.notified = false;
       try {
         const published = await this.flushOnce();
         backoff = 100;
         if (published >= batchSize) continue;
         await this.idle(pollIntervalMs);
       } catch (error) {
-        this.stats.failures += 1;
-        this.stats.lastError = (error as Error).message;
         this.options.onError?.(error);
         await this.idle(backoff);
         backoff = Math.min(backoff * 2, maxBackoffMs);
@@ -92,17 +95,21 @@ export class OutboxRelay {
   }
 
   private idle(ms: number): Promise<void> {
+    if (this.notified || !this.running) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = null;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
+  }
+
+  private notify(): void {
+    this.notified = true;
+    this.wake?.();
   }
 
   // LISTEN wakes the relay at commit time; polling stays as the fallback when the listener is down.
@@ -110,10 +117,12 @@ export class OutboxRelay {
     while (this.running && !this.listener) {
       const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay-listener' });
       try {
-        client.on('notification', () => this.wake?.());
+        client.on('notification', () => this.notify());
         client.on('error', () => {
-          this.listener = null;
           client.end().catch(() => undefined);
+          // Only a listener that was up reconnects from here; one failing while connecting retries in the loop below.
+          if (this.listener !== client) return;
+          this.listener = null;
           if (this.running) setTimeout(() => void this.listen(), 1_000);
         });
         await client.connect();
