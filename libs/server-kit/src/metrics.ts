@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind } from 'graphql';
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -22,13 +23,20 @@ export function createMetrics(service: string): ServiceMetrics {
   return { registry, operations, duration };
 }
 
+// Labels name the operation type and its first root field, both from the schema: a client-chosen operation name
+// would let any caller create unbounded time series.
 export function metricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin {
   return {
     async requestDidStart() {
       const stopTimer = metrics.duration.startTimer();
+      let operation = 'invalid';
       return {
-        async willSendResponse({ operationName, errors }) {
-          const operation = operationName ?? 'anonymous';
+        async didResolveOperation({ operation: definition }) {
+          if (!definition) return;
+          const root = definition.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+          operation = `${definition.operation} ${root?.kind === Kind.FIELD ? root.name.value : 'fragment'}`;
+        },
+        async willSendResponse({ errors }) {
           stopTimer({ operation });
           metrics.operations.inc({ operation, outcome: errors && errors.length > 0 ? 'error' : 'ok' });
         },
