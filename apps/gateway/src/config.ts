@@ -11,6 +11,7 @@ export interface Limits {
   maxDirectives: number;
   maxBodyBytes: number;
   maxBatch: number;
+  maxSimulations: number;
 }
 
 export interface GatewayConfig {
@@ -23,13 +24,15 @@ export interface GatewayConfig {
   limits: Limits;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5_000, maxDirectives: 50, maxBodyBytes: 4 * 1024 * 1024, maxBatch: 10 };
+export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5_000, maxDirectives: 50, maxBodyBytes: 4 * 1024 * 1024, maxBatch: 10, maxSimulations: 20_000 };
 
 // The supergraph comes from the committed file (or SUPERGRAPH_PATH, e.g. a ConfigMap); subgraph URLs from the environment.
 export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   // Beside the bundle after a build, one folder up when run from source.
   const supergraphPath = env.SUPERGRAPH_PATH ?? [path.join(__dirname, 'supergraph.graphql'), path.join(__dirname, '..', 'supergraph.graphql')].find((candidate) => fs.existsSync(candidate)) ?? 'supergraph.graphql';
   const jwksUrl = env.AUTH_JWKS_URL;
+  // An identity provider signs tokens for many apps: without both checks, any of them would be accepted here.
+  if (jwksUrl && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) throw new Error('AUTH_ISSUER and AUTH_AUDIENCE must be set with AUTH_JWKS_URL');
   return {
     port: envInt('PORT', 4000, env),
     production: isProduction(env),
@@ -52,6 +55,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
       maxDirectives: envInt('GATEWAY_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, env),
       maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, env),
       maxBatch: envInt('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch, env),
+      maxSimulations: envInt('GATEWAY_MAX_SIMULATIONS', DEFAULT_LIMITS.maxSimulations, env),
     },
   };
 }

@@ -67,15 +67,23 @@ describe('gateway in production mode with RS256 tokens from a JWKS', () => {
 
   it('turns off introspection and the sandbox landing page in production', async () => {
     const introspection = await post(gateway.url, { query: '{ __schema { types { name } } }' }, { authorization: `Bearer ${await rs256()}` });
-    const landing = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+    // With a valid token, so what refuses the page is the production setting and not authentication
+    const landing = await fetch(gateway.url, { headers: { accept: 'text/html', authorization: `Bearer ${await rs256()}` } });
     expect(codesOf(introspection.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    expect(landing.status).toBe(401);
+    expect(landing.status).not.toBe(401);
     expect(await landing.text()).not.toMatch(/sandbox|<html/i);
   });
 
   it('refuses production without secrets', () => {
-    expect(() => gatewayConfigFromEnv({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://id.example.com/jwks' })).toThrow(/INTERNAL_AUTH_SECRET must be set in production/);
+    expect(() => gatewayConfigFromEnv({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://id.example.com/jwks', AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience })).toThrow(/INTERNAL_AUTH_SECRET must be set in production/);
     expect(() => gatewayConfigFromEnv({ NODE_ENV: 'production', INTERNAL_AUTH_SECRET: 'x'.repeat(40) })).toThrow(/AUTH_JWT_SECRET must be set in production/);
+  });
+
+  it('refuses a JWKS without both an issuer and an audience to check', () => {
+    const base = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://id.example.com/jwks', INTERNAL_AUTH_SECRET: 'x'.repeat(40) };
+    expect(() => gatewayConfigFromEnv({ ...base, AUTH_ISSUER: issuer })).toThrow(/AUTH_ISSUER and AUTH_AUDIENCE must be set/);
+    expect(() => gatewayConfigFromEnv({ ...base, AUTH_AUDIENCE: audience })).toThrow(/AUTH_ISSUER and AUTH_AUDIENCE must be set/);
+    expect(gatewayConfigFromEnv({ ...base, AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience }).auth).toMatchObject({ mode: 'jwks', issuer, audience });
   });
 
   describe('query abuse is refused before any subgraph is called', () => {
@@ -87,6 +95,9 @@ describe('gateway in production mode with RS256 tokens from a JWKS', () => {
       ['too costly', () => ({ query: `{ ${Array.from({ length: 25 }, (_, index) => `a${index}: opportunities(first: 500) { edges { node { id name stageHistory { toStage } activities { subject } } } }`).join(' ')} }` }), /Cost limit of 20000 exceeded/],
       ['a page size above 500', () => ({ query: '{ leads(first: 501) { totalCount } }' }), /first must be between 0 and 500/],
       ['a page size above 500 in a variable', () => ({ query: 'query($n: Int) { opportunities(first: $n) { totalCount } }', variables: { n: 100_000 } }), /first must be between 0 and 500/],
+      ['a page size above 500 as a variable default', () => ({ query: 'query($n: Int = 100000) { opportunities(first: $n) { totalCount } }' }), /first must be between 0 and 500/],
+      ['forecast simulations multiplied by aliases', () => ({ query: `{ ${Array.from({ length: 3 }, (_, index) => `f${index}: forecast(simulations: 10000) { simulations }`).join(' ')} }` }), /at most 20000 forecast simulations/],
+      ['default forecast simulations multiplied by aliases', () => ({ query: `{ ${Array.from({ length: 11 }, (_, index) => `f${index}: forecast { simulations }`).join(' ')} }` }), /at most 20000 forecast simulations/],
     ])('%s', async (_label, body, message) => {
       const response = await post(gateway.url, body(), { authorization: `Bearer ${await rs256()}` });
       expect(response.status).toBe(400);
@@ -103,6 +114,14 @@ describe('gateway in production mode with RS256 tokens from a JWKS', () => {
       expect([batch.status, codesOf(batch.body)]).toEqual([400, ['BAD_REQUEST']]);
       expect(allowedBatch.body).toHaveLength(3);
       expect([huge.status, codesOf(huge.body)]).toEqual([413, ['BAD_REQUEST']]);
+    });
+
+    it('counts forecast simulations across the operations of one batch', async () => {
+      const operation = { query: '{ forecast(simulations: 8000) { simulations } }' };
+      const batch = await post(gateway.url, [operation, operation, operation], { authorization: `Bearer ${await rs256()}` });
+      // The first two fit the budget (and then fail only because no subgraph runs here); the third is refused.
+      expect(batch.body[2].errors[0]).toMatchObject({ message: expect.stringMatching(/at most 20000 forecast simulations/), extensions: { code: 'BAD_USER_INPUT' } });
+      expect(batch.body[0].errors?.[0]?.message ?? '').not.toMatch(/forecast simulations/);
     });
   });
 });

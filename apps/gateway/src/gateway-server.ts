@@ -20,6 +20,8 @@ interface GatewayContext extends BaseContext {
   actor: Actor;
   identityToken: string;
   requestId: string;
+  // An object, so the shallow copy of the context each operation of a batch gets still shares it.
+  budget: { simulations: number };
 }
 
 export interface RunningGateway {
@@ -61,20 +63,37 @@ function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
   };
 }
 
-// Page sizes are capped at the edge: a `first` above the limit is refused before any subgraph is called.
-function pageSizeLimit(maxPageSize: number): ApolloServerPlugin<GatewayContext> {
+// Arguments that size the work are capped at the edge, before any subgraph is called: page sizes per field, and
+// forecast simulations summed over the whole HTTP request (aliases and batching cannot multiply them).
+const DEFAULT_SIMULATIONS = 2_000;
+
+function argumentLimits(maxPageSize: number, maxSimulations: number): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          const valueOf = (node: ValueNode): unknown => (node.kind === Kind.VARIABLE ? request.variables?.[node.name.value] : node.kind === Kind.INT ? Number(node.value) : undefined);
+        async didResolveOperation({ document, request, operation, contextValue }) {
+          const defaults = new Map((operation?.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, definition.defaultValue]));
+          const valueOf = (node: ValueNode | undefined): unknown => {
+            if (node?.kind === Kind.VARIABLE) {
+              const name = node.name.value;
+              return request.variables && name in request.variables ? request.variables[name] : valueOf(defaults.get(name));
+            }
+            return node?.kind === Kind.INT ? Number(node.value) : undefined;
+          };
+          const refuse = (field: string, message: string) => {
+            throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } } });
+          };
           visit(document, {
+            Field(node) {
+              if (node.name.value !== 'forecast') return;
+              const value = valueOf(node.arguments?.find((argument) => argument.name.value === 'simulations')?.value);
+              contextValue.budget.simulations += typeof value === 'number' ? value : DEFAULT_SIMULATIONS;
+              if (contextValue.budget.simulations > maxSimulations) refuse('simulations', `A request may ask for at most ${maxSimulations} forecast simulations in total`);
+            },
             Argument(node) {
               if (node.name.value !== 'first' && node.name.value !== 'cardsPerStage') return;
               const value = valueOf(node.value);
-              if (typeof value === 'number' && (value > maxPageSize || value < 0)) {
-                throw new GraphQLError(`${node.name.value} must be between 0 and ${maxPageSize}`, { extensions: { code: 'BAD_USER_INPUT', field: node.name.value, http: { status: 400 } } });
-              }
+              if (typeof value === 'number' && (value > maxPageSize || value < 0)) refuse(node.name.value, `${node.name.value} must be between 0 and ${maxPageSize}`);
             },
           });
         },
@@ -122,7 +141,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
-      pageSizeLimit(500),
+      argumentLimits(500, config.limits.maxSimulations),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       metricsPlugin(metrics),
@@ -143,8 +162,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   const identify = async (request: Request, response: Response, next: NextFunction) => {
     try {
       const actor = await verify(request.headers.authorization);
-      const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : randomUUID();
-      response.locals.context = { actor, requestId, identityToken: await signIdentityToken(actor, config.internalSecret, requestId) } satisfies GatewayContext;
+      // A caller's request id is kept for tracing only if it is short and plain; it ends up in logs and signed tokens.
+      const header = request.headers['x-request-id'];
+      const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
+      response.locals.context = { actor, requestId, identityToken: await signIdentityToken(actor, config.internalSecret, requestId), budget: { simulations: 0 } } satisfies GatewayContext;
       next();
     } catch (error) {
       if (error instanceof AuthenticationError) return void graphQLError(response, 401, 'UNAUTHENTICATED', error.message);
@@ -176,7 +197,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
         graphQLError(response, status, 'BAD_REQUEST', status === 413 ? `Request body is larger than ${config.limits.maxBodyBytes} bytes` : 'Request body is not valid JSON');
       }),
     limitBatch,
-    expressMiddleware(apollo, { context: async ({ res }) => res.locals.context as GatewayContext }),
+    expressMiddleware(apollo, {
+      // Fails closed: an operation that somehow skipped authentication has no identity to forward.
+      context: async ({ res }) => {
+        if (!res.locals.context) throw new GraphQLError('Send Authorization: Bearer <token>', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        return res.locals.context as GatewayContext;
+      },
+    }),
   );
 
   // CSV exports live in the analytics service; the gateway authenticates and forwards with the same signed identity.
