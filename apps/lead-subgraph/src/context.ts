@@ -11,7 +11,8 @@ export interface LeadLoaders {
   lead: DataLoader<string, Lead | null>;
   rep: DataLoader<string, SalesRep | null>;
   openLeadCount: DataLoader<string, number>;
-  activities: DataLoader<string, LeadActivity[]>;
+  // One loader per page size: each is one statement per batch, with that many activities at most per lead.
+  activities: (limit: number) => DataLoader<string, LeadActivity[]>;
 }
 
 export interface LeadContext {
@@ -23,6 +24,7 @@ export interface LeadContext {
 // Loaders live for one request: batching without a cache that could serve stale or unauthorised rows later.
 export function createLoaders(dataSource: DataSource): LeadLoaders {
   const manager = dataSource.manager;
+  const activityLoaders = new Map<number, DataLoader<string, LeadActivity[]>>();
   return {
     lead: keyedLoader((ids) => findLeadsByIds(manager, ids), (lead) => lead.id),
     rep: keyedLoader((ids) => findRepsByIds(manager, ids), (rep) => rep.id),
@@ -30,7 +32,13 @@ export function createLoaders(dataSource: DataSource): LeadLoaders {
       const counts = await openLeadCounts(manager, ids);
       return ids.map((id) => counts.get(id) ?? 0);
     }),
-    activities: groupedLoader((ids) => activitiesByLeadIds(manager, ids), (activity) => activity.leadId),
+    activities: (limit) => {
+      const existing = activityLoaders.get(limit);
+      if (existing) return existing;
+      const loader = groupedLoader((ids: readonly string[]) => activitiesByLeadIds(manager, ids, limit), (activity) => activity.leadId);
+      activityLoaders.set(limit, loader);
+      return loader;
+    },
   };
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { toIsoDate } from '@pipeline/domain';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { expectNoErrors, startTestService, type GraphQLCall, type TestService } from '@pipeline/testing';
+import { expectNoErrors, startTestService, waitFor, type GraphQLCall, type TestService } from '@pipeline/testing';
 import { leadService } from './server';
 
 // Shared arrangements for the lead subgraph's integration tests (real PostgreSQL and Kafka).
-export const startLeadService = (label: string): Promise<TestService> =>
-  startTestService(label, leadService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { slaHours: 24 }, slaCheckIntervalMs: 0 }));
+export const startLeadService = (label: string, options: { sqlLogger?: TypeOrmLogger } = {}): Promise<TestService> =>
+  startTestService(label, leadService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { slaHours: 24 }, slaCheckIntervalMs: 0 }), options);
 
 export const LEAD_FIELDS = 'id status score owner { id } assignmentReason qualification { unmetCriteria criteriaVersion } opportunity { id } version';
 
@@ -25,10 +27,31 @@ export async function createLead(call: GraphQLCall, overrides: Record<string, un
   ).createLead.lead;
 }
 
-export const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+export const inDays = (days: number): string => toIsoDate(new Date(Date.now() + days * 86_400_000));
 
 export function qualify(call: GraphQLCall, leadId: string, overrides: Record<string, unknown> = {}) {
   return call<any>(`mutation($input: QualifyLeadInput!) { qualifyLead(input: $input) { lead { ${LEAD_FIELDS} } } }`, {
     input: { leadId, hasBudget: true, isDecisionMaker: true, needConfirmed: true, need: 'Pipeline visibility', expectedPurchaseDate: inDays(30), ...overrides },
   });
+}
+
+// An uncommitted lead holding an externalId: a concurrent writer's check cannot see it, so its insert waits on the unique index.
+export async function holdExternalId(dataSource: DataSource, externalId: string) {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  await runner.query(`INSERT INTO lead (id, external_id, name, company, source, status, computed_score) VALUES ($1, $2, 'Held', 'Held Co', 'OTHER', 'NEW', 10)`, [randomUUID(), externalId]);
+  return {
+    // A duplicate key against an uncommitted row waits on that transaction's id.
+    waitForBlockedWriter: () =>
+      waitFor(async () => (await dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'`)).length > 0, {
+        what: 'a writer waiting on the held externalId',
+      }),
+    // Safe to call again (from a finally block) once committed.
+    async commit(): Promise<void> {
+      if (runner.isReleased) return;
+      await runner.commitTransaction();
+      await runner.release();
+    },
+  };
 }

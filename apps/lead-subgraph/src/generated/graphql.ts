@@ -104,7 +104,7 @@ export type ImportRowError = {
 
 export type Lead = {
   __typename?: 'Lead';
-  /** Newest first. */
+  /** Newest first; at most first (default 50, at most 500). */
   activities: Array<LeadActivity>;
   /** Why the lead went to its owner, in words a person can check. */
   assignmentReason?: Maybe<Scalars['String']['output']>;
@@ -134,6 +134,11 @@ export type Lead = {
   status: LeadStatus;
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
+};
+
+
+export type LeadActivitiesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type LeadActivity = {
@@ -714,7 +719,7 @@ export type ImportRowErrorResolvers<ContextType = LeadContext, ParentType extend
 
 export type LeadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['Lead'] = ResolversParentTypes['Lead'], FederationReferenceType extends FederationReferenceTypes['Lead'] = FederationReferenceTypes['Lead']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Lead']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  activities?: Resolver<Array<ResolversTypes['LeadActivity']>, ParentType, ContextType>;
+  activities?: Resolver<Array<ResolversTypes['LeadActivity']>, ParentType, ContextType, Partial<LeadActivitiesArgs>>;
   assignmentReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   company?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

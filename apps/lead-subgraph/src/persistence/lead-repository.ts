@@ -1,10 +1,10 @@
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { conflict, type Visibility, type LeadSource, type LeadStatus } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, type Page } from '@pipeline/persistence';
+import { conflict, isUuid, type Visibility, type LeadSource, type LeadStatus } from '@pipeline/domain';
+import { decodeCursor, encodeCursor, isUniqueViolation, type Page } from '@pipeline/persistence';
 import type { Lead, LeadActivity } from '../domain/lead';
 import { OPEN_LEAD_STATUSES } from '../domain/lead';
 import { LeadActivityEntity, LeadEntity, type LeadRow } from './entities';
-import { fromLead, toLead, toLeadActivity } from './mappers';
+import { fromLead, toLead } from './mappers';
 
 export interface LeadListFilter {
   status?: LeadStatus[] | null;
@@ -40,9 +40,14 @@ export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, 
   }
 }
 
-export async function findLeadsByIds(manager: EntityManager, ids: readonly string[]): Promise<Lead[]> {
-  if (ids.length === 0) return [];
-  const rows = await baseQuery(manager).where('lead.id IN (:...ids)', { ids: [...ids] }).getMany();
+export async function findLeadsByIds(manager: EntityManager, ids: readonly string[], forUpdate = false): Promise<Lead[]> {
+  // A non-UUID names no lead; sent along, its uuid cast would fail the whole batch.
+  const wanted = ids.filter(isUuid);
+  if (wanted.length === 0) return [];
+  const query = baseQuery(manager).where('lead.id IN (:...ids)', { ids: wanted });
+  // Lead rows only (the owner join is nullable), in id order so two batch writers cannot deadlock.
+  if (forUpdate) query.orderBy('lead.id').setLock('pessimistic_write', undefined, ['lead']);
+  const rows = await query.getMany();
   return rows.map(toLead);
 }
 
@@ -88,12 +93,54 @@ export async function listLeads(manager: EntityManager, filter: LeadListFilter, 
 
 export const leadCursor = (lead: Lead): string => encodeCursor([lead.createdAt.toISOString(), lead.id]);
 
+// Chunks keep each INSERT under PostgreSQL's bind-parameter limit.
+const INSERT_CHUNK = 500;
+
 export async function insertLeads(manager: EntityManager, items: Lead[], createdBy: string | null): Promise<void> {
   if (items.length === 0) return;
-  // Chunks keep each INSERT under PostgreSQL's bind-parameter limit.
-  for (let start = 0; start < items.length; start += 500) {
-    await leads(manager).insert(items.slice(start, start + 500).map((lead) => fromLead(lead, createdBy)));
+  try {
+    for (let start = 0; start < items.length; start += INSERT_CHUNK) {
+      await leads(manager).insert(items.slice(start, start + INSERT_CHUNK).map((lead) => fromLead(lead, createdBy)));
+    }
+  } catch (error) {
+    // The caller checked first, but a concurrent writer can take the externalId between that check and this insert.
+    if (isUniqueViolation(error, 'lead_external_id_uq')) {
+      const named = items.length === 1 ? ` ${items[0].externalId}` : '';
+      throw conflict(`A lead with externalId${named} already exists`, { field: 'externalId' });
+    }
+    throw error;
   }
+}
+
+// Inserts the leads whose externalId nobody has taken (even concurrently since the caller checked) and returns their ids.
+export async function insertLeadsUnlessExternalIdTaken(manager: EntityManager, items: Lead[], createdBy: string | null): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let start = 0; start < items.length; start += INSERT_CHUNK) {
+    const result = await leads(manager)
+      .createQueryBuilder()
+      .insert()
+      .values(items.slice(start, start + INSERT_CHUNK).map((lead) => fromLead(lead, createdBy)))
+      .orIgnore()
+      .returning('id')
+      .execute();
+    for (const row of result.raw as Array<{ id: string }>) inserted.add(row.id);
+  }
+  return inserted;
+}
+
+// Open leads for a bulk rescore, locked (lead rows only) in id order so two bulk writers cannot deadlock.
+export async function lockOpenLeads(manager: EntityManager): Promise<Lead[]> {
+  const rows = await baseQuery(manager)
+    .where('lead.status IN (:...open)', { open: [...OPEN_LEAD_STATUSES] })
+    .orderBy('lead.id')
+    .setLock('pessimistic_write', undefined, ['lead'])
+    .getMany();
+  return rows.map(toLead);
+}
+
+// Rows an UPDATE changed: TypeORM answers raw UPDATE statements with [rows, rowCount].
+export function updatedRowCount(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
 }
 
 // Optimistic write: the row changes only if nobody changed it since it was read.
@@ -131,15 +178,18 @@ export async function insertActivity(manager: EntityManager, activity: LeadActiv
   await manager.getRepository(LeadActivityEntity).insert({ ...activity, createdAt: new Date() });
 }
 
-export async function activitiesByLeadIds(manager: EntityManager, leadIds: readonly string[]): Promise<LeadActivity[]> {
-  if (leadIds.length === 0) return [];
-  const rows = await manager
-    .getRepository(LeadActivityEntity)
-    .createQueryBuilder('activity')
-    .where('activity.lead_id IN (:...leadIds)', { leadIds: [...leadIds] })
-    .orderBy('activity.occurred_at', 'DESC')
-    .getMany();
-  return rows.map(toLeadActivity);
+// The newest `limit` activities of each lead in one statement; LATERAL ... LIMIT stops early on (lead_id, occurred_at DESC).
+export async function activitiesByLeadIds(manager: EntityManager, leadIds: readonly string[], limit: number): Promise<LeadActivity[]> {
+  if (leadIds.length === 0 || limit === 0) return [];
+  return manager.query(
+    `SELECT recent.id, recent.lead_id AS "leadId", recent.type, recent.subject, recent.notes, recent.occurred_at AS "occurredAt", recent.owner_id AS "ownerId"
+       FROM unnest($1::uuid[]) AS parent(id)
+       CROSS JOIN LATERAL (
+         SELECT * FROM lead_activity WHERE lead_activity.lead_id = parent.id ORDER BY occurred_at DESC, id DESC LIMIT $2
+       ) recent
+      ORDER BY recent.lead_id, recent.occurred_at DESC, recent.id DESC`,
+    [[...leadIds], limit],
+  );
 }
 
 export async function activityCount(manager: EntityManager, leadId: string): Promise<number> {

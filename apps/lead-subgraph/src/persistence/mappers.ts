@@ -1,8 +1,8 @@
 import { formatAmount } from '@pipeline/domain';
-import type { Lead, LeadActivity, Qualification } from '../domain/lead';
+import type { Lead, Qualification } from '../domain/lead';
 import type { QualificationCriteria } from '../domain/qualification';
 import type { SalesRep } from '../domain/sales-rep';
-import type { LeadActivityRow, LeadRow, QualificationCriteriaRow, QualificationRow, SalesRepRow } from './entities';
+import type { LeadRow, QualificationCriteriaRow, QualificationRow, SalesRepRow } from './entities';
 
 export const toSalesRep = (row: SalesRepRow): SalesRep => ({ ...row, regions: row.regions ?? [], industries: row.industries ?? [] });
 
@@ -39,16 +39,6 @@ export function fromLead(lead: Lead, createdBy: string | null = null): LeadRow {
     createdBy,
   };
 }
-
-export const toLeadActivity = (row: LeadActivityRow): LeadActivity => ({
-  id: row.id,
-  leadId: row.leadId,
-  type: row.type,
-  subject: row.subject,
-  notes: row.notes,
-  occurredAt: row.occurredAt,
-  ownerId: row.ownerId,
-});
 
 export const toCriteria = (row: QualificationCriteriaRow): QualificationCriteria => ({
   version: row.version,

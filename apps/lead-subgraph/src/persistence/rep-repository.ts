@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { conflict } from '@pipeline/domain';
+import { conflict, isUuid } from '@pipeline/domain';
 import { isUniqueViolation } from '@pipeline/persistence';
 import type { SalesRep } from '../domain/sales-rep';
 import { SalesRepEntity } from './entities';
@@ -8,8 +8,10 @@ import { toSalesRep } from './mappers';
 const reps = (manager: EntityManager) => manager.getRepository(SalesRepEntity);
 
 export async function findRepsByIds(manager: EntityManager, ids: readonly string[]): Promise<SalesRep[]> {
-  if (ids.length === 0) return [];
-  const rows = await reps(manager).createQueryBuilder('rep').where('rep.id IN (:...ids)', { ids: [...ids] }).getMany();
+  // A non-UUID (an admin's or analyst's token subject, a hand-made reference) names no rep and must not fail the uuid cast.
+  const wanted = ids.filter(isUuid);
+  if (wanted.length === 0) return [];
+  const rows = await reps(manager).createQueryBuilder('rep').where('rep.id IN (:...ids)', { ids: wanted }).getMany();
   return rows.map(toSalesRep);
 }
 
@@ -32,6 +34,8 @@ export async function updateRep(manager: EntityManager, rep: SalesRep, expectedV
   if (result.affected !== 1) throw conflict(`Sales rep ${rep.id} was changed by someone else; retry`);
 }
 
-export async function touchAssigned(manager: EntityManager, repId: string, at: Date): Promise<void> {
-  await reps(manager).update({ id: repId }, { lastAssignedAt: at });
+// Round-robin state for every rep that just received leads, in one statement however many there are.
+export async function touchAssigned(manager: EntityManager, repIds: readonly string[], at: Date): Promise<void> {
+  if (repIds.length === 0) return;
+  await manager.query('UPDATE sales_rep SET last_assigned_at = $2 WHERE id = ANY($1::uuid[])', [[...new Set(repIds)], at]);
 }

@@ -15,8 +15,9 @@ import { updateQualificationCriteria } from '../use-cases/update-qualification-c
 import { updateSalesRep } from '../use-cases/update-sales-rep/update-sales-rep';
 import { currentCriteria } from '../use-cases/shared/criteria';
 import { listReps } from '../persistence/rep-repository';
-import { ScoringModelEntity } from '../persistence/entities';
-import { canRead, parseId } from '@pipeline/domain';
+import { findActiveModelRow } from '../use-cases/shared/scoring-model';
+import { canRead, isUuid, parseId } from '@pipeline/domain';
+import { pageSize } from '@pipeline/persistence';
 import { effectiveScoreOf } from './helpers';
 
 export const resolvers: Resolvers = {
@@ -28,7 +29,7 @@ export const resolvers: Resolvers = {
     salesReps: (_parent, _args, { deps }) => listReps(deps.dataSource.manager),
     qualificationCriteria: (_parent, _args, { deps }) => currentCriteria(deps.dataSource.manager),
     scoringModel: async (_parent, _args, { deps }) => {
-      const row = await deps.dataSource.getRepository(ScoringModelEntity).findOne({ where: { active: true }, order: { version: 'DESC' } });
+      const row = await findActiveModelRow(deps.dataSource.manager);
       return row ? toModelSummary(row) : null;
     },
   },
@@ -51,17 +52,19 @@ export const resolvers: Resolvers = {
   Lead: {
     // Entity fetches from other subgraphs obey the same visibility as lists: an invisible lead resolves to null.
     __resolveReference: async (reference, { actor, loaders }) => {
-      const lead = await loaders.lead.load(reference.id);
+      // A malformed id names nothing; loading it would fail the uuid cast for every reference in the batch.
+      if (!isUuid(reference.id)) return null;
+      const lead = await loaders.lead.load(reference.id.toLowerCase());
       return lead && canRead(actor, lead) ? lead : null;
     },
     score: (lead) => effectiveScore(lead),
     owner: (lead, _args, { loaders }) => (lead.ownerId ? loaders.rep.load(lead.ownerId) : null),
     opportunity: (lead) => (lead.opportunityId ? { __typename: 'Opportunity', id: lead.opportunityId } : null),
     scoreDetails: (lead) => effectiveScoreOf(lead),
-    activities: (lead, _args, { loaders }) => loaders.activities.load(lead.id),
+    activities: (lead, { first }, { loaders }) => loaders.activities(pageSize(first)).load(lead.id),
   },
   SalesRep: {
-    __resolveReference: (reference, { loaders }) => loaders.rep.load(reference.id),
+    __resolveReference: (reference, { loaders }) => (isUuid(reference.id) ? loaders.rep.load(reference.id.toLowerCase()) : null),
     openLeadCount: (rep, _args, { loaders }) => loaders.openLeadCount.load(rep.id),
   },
 };

@@ -22,7 +22,7 @@ export async function assignLead(deps: LeadDeps, actor: Actor, input: { leadId: 
     const reason = `Assigned by hand to ${owner.name} (by ${actor.userId})`;
     const next: Lead = { ...lead, ownerId: owner.id, ownerTeamId: owner.teamId, assignmentReason: reason, assignedAt: now, version: lead.version + 1, updatedAt: now };
     await updateLead(manager, next, lead.version);
-    await touchAssigned(manager, owner.id, now);
+    await touchAssigned(manager, [owner.id], now);
     await appendToOutbox(manager, [leadEvent(EVENT_TYPES.leadAssigned, next, { ownerId: owner.id, previousOwnerId: lead.ownerId, reason, assignedBy: actor.userId }, now)]);
     return next;
   });

@@ -2,6 +2,7 @@ import { adminActor, errorCodes, expectNoErrors, repActor, startTestService, Top
 import { TOPICS, validateCloudEvent } from '@pipeline/events';
 import { leadService } from '../../server';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
+import { holdExternalId } from '../../test-support';
 
 const CREATE_REP = `mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id name openLeadCount } } }`;
 const CREATE_LEAD = `mutation($input: CreateLeadInput!) {
@@ -60,6 +61,42 @@ describe('createLead', () => {
     expect(errorCodes(duplicate)).toEqual(['CONFLICT']);
     expect(duplicate.errors?.[0].extensions?.existingLeadId).toBe(first.id);
     expect(expectNoErrors(forced).createLead.lead.id).not.toBe(first.id);
+  });
+
+  it('answers CONFLICT on externalId when a concurrent creation takes it between the check and the insert', async () => {
+    // Arrange: another transaction holds the externalId, uncommitted, so the check passes and the insert waits
+    const externalId = `crm-${Math.random()}`;
+    const held = await holdExternalId(subject.service.dataSource, externalId);
+    try {
+      const pending = subject.as(admin)(CREATE_LEAD, { input: { name: 'Racer', company: 'Race Co', source: 'INBOUND', externalId } });
+      await held.waitForBlockedWriter();
+
+      // Act
+      await held.commit();
+      const response = await pending;
+
+      // Assert
+      expect(errorCodes(response)).toEqual(['CONFLICT']);
+      expect(response.errors?.[0].extensions?.field).toBe('externalId');
+      const [{ count }] = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM lead WHERE external_id = $1', [externalId]);
+      expect(count).toBe(1);
+    } finally {
+      await held.commit();
+    }
+  });
+
+  it('lets an admin whose token subject is not a UUID create leads, by rules and by hand', async () => {
+    // Arrange
+    const ownerId = await createRep();
+    const oidcAdmin = { userId: 'auth0|admin-42', roles: ['ADMIN' as const], teamId: null };
+
+    // Act
+    const byRules = await subject.as(oidcAdmin)<any>(CREATE_LEAD, { input: { name: 'Sub', company: 'Sub Co', source: 'INBOUND' } });
+    const byHand = await subject.as(oidcAdmin)<any>(CREATE_LEAD, { input: { name: 'Sub2', company: 'Sub2 Co', source: 'INBOUND', ownerId } });
+
+    // Assert
+    expect(expectNoErrors(byRules).createLead.lead.status).toBe('NEW');
+    expect(expectNoErrors(byHand).createLead.lead.owner.id).toBe(ownerId);
   });
 
   it('rejects bad input with BAD_USER_INPUT naming the field and writes nothing', async () => {

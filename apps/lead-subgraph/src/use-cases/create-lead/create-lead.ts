@@ -1,4 +1,4 @@
-import { assertCanWriteAnything, conflict, hasRole, newId, parseId, type Actor } from '@pipeline/domain';
+import { assertCanWriteAnything, conflict, hasRole, isUuid, newId, parseId, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
 import type { Lead } from '../../domain/lead';
@@ -45,8 +45,8 @@ export async function createLead(deps: LeadDeps, actor: Actor, input: CreateLead
       ownerId = owner.id;
       reason = `Assigned by hand at creation (by ${actor.userId})`;
     } else if (hasRole(actor, 'REP') && !hasRole(actor, 'ADMIN') && !hasRole(actor, 'MANAGER')) {
-      // A rep logging a lead keeps it: reps see only their own leads.
-      const [self] = await findRepsByIds(manager, [actor.userId]);
+      // A rep logging a lead keeps it: reps see only their own leads. A non-UUID subject is not a rep.
+      const [self] = isUuid(actor.userId) ? await findRepsByIds(manager, [actor.userId]) : [];
       ownerId = self ? self.id : null;
       reason = self ? 'Logged by its owner' : null;
     } else {
@@ -81,10 +81,11 @@ export async function createLead(deps: LeadDeps, actor: Actor, input: CreateLead
     const scored = scoreLead(scoringInputOf(draft, 0), await loadActiveModel(manager), now);
     const lead: Lead = { ...draft, computedScore: scored.score, scoreFactors: scored.factors, scoreMethod: scored.method, scoreModelVersion: scored.modelVersion };
 
+    // A concurrent creation can take the externalId after the check above: insertLeads answers that with CONFLICT too.
     await insertLeads(manager, [lead], actor.userId);
     const events: OutboxEntry[] = [leadEvent(EVENT_TYPES.leadCreated, lead, {}, now)];
     if (ownerId) {
-      await touchAssigned(manager, ownerId, now);
+      await touchAssigned(manager, [ownerId], now);
       events.push(leadEvent(EVENT_TYPES.leadAssigned, lead, { ownerId, previousOwnerId: null, reason: reason ?? '', assignedBy: requestedOwnerId ? actor.userId : null }, now));
     }
     await appendToOutbox(manager, events);

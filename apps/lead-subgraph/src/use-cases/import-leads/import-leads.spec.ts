@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { adminActor, errorCodes, expectNoErrors, repActor, type TestService } from '@pipeline/testing';
-import { createRep, startLeadService } from '../../test-support';
+import { createRep, holdExternalId, startLeadService } from '../../test-support';
 
 const IMPORT = `mutation($input: ImportLeadsInput!) { importLeads(input: $input) { rowCount created skipped rejected errors { row field message } } }`;
 const HEADER = 'name,company,email,source,sourceDetail,estimatedValue,currency,region,ownerEmail,externalId';
@@ -62,6 +62,32 @@ describe('importLeads (CSV)', () => {
     // Assert
     expect(again).toMatchObject({ created: 0, skipped: 2, rejected: 0 });
     expect(await count(t)).toBe(2);
+  });
+
+  it('counts a row as skipped when a concurrent creation takes its externalId after the check', async () => {
+    // Arrange: another transaction holds one row's externalId, uncommitted, so the import's check passes and its insert waits
+    const t = tag();
+    const held = await holdExternalId(subject.service.dataSource, `ext-${t}-1`);
+    try {
+      const csv = [HEADER, `Ann,${t} One,,INBOUND,,,,,,ext-${t}-1`, `Bob,${t} Two,,INBOUND,,,,,,ext-${t}-2`].join('\n');
+      const pending = subject.as(admin)<any>(IMPORT, { input: { csv, mode: 'PER_ROW' } });
+      await held.waitForBlockedWriter();
+
+      // Act
+      await held.commit();
+      const report = expectNoErrors(await pending).importLeads;
+
+      // Assert
+      expect(report).toMatchObject({ rowCount: 2, created: 1, skipped: 1, rejected: 0, errors: [] });
+      expect(await count(t)).toBe(1);
+      const [{ events }] = await subject.service.dataSource.query(
+        `SELECT count(*)::int AS events FROM outbox WHERE type = 'sales.lead.created.v1' AND payload->'data'->'lead'->>'company' LIKE $1`,
+        [`${t}%`],
+      );
+      expect(events).toBe(1);
+    } finally {
+      await held.commit();
+    }
   });
 
   it('refuses duplicates of open leads and of earlier rows, and owners the caller may not assign to', async () => {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { assertCanWriteAnything, badInput, hasRole, isDomainError, newId, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
-import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { OutboxEntry } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 import { chooseOwner, type RepLoad } from '../../domain/assignment';
 import type { Lead } from '../../domain/lead';
@@ -9,9 +9,11 @@ import { normalizeForMatch, OPEN_LEAD_STATUSES } from '../../domain/lead';
 import { canOwnLeads } from '../../domain/sales-rep';
 import { scoreLead } from '../../domain/scoring';
 import { leadEvent } from '../../events/lead-events';
-import { findLeadByExternalIds, insertLeads } from '../../persistence/lead-repository';
+import { findLeadByExternalIds, insertLeadsUnlessExternalIdTaken } from '../../persistence/lead-repository';
+import { touchAssigned } from '../../persistence/rep-repository';
 import type { LeadDeps } from '../deps';
 import { lockAssignment, repLoads } from '../shared/assignment';
+import { appendEventsInChunks } from '../shared/outbox';
 import { parseLeadFields, type LeadFields } from '../shared/lead-input';
 import { loadActiveModel, scoringInputOf } from '../shared/scoring-model';
 
@@ -134,16 +136,17 @@ export async function importLeads(deps: LeadDeps, actor: Actor, input: { csv: un
       const scored = scoreLead(scoringInputOf(draft, 0), model, now);
       return { ...draft, computedScore: scored.score, scoreFactors: scored.factors, scoreMethod: scored.method, scoreModelVersion: scored.modelVersion };
     });
-    await insertLeads(manager, leads, actor.userId);
+    // A concurrent createLead can take an externalId after the check above: such rows count as skipped, like earlier imports.
+    const inserted = await insertLeadsUnlessExternalIdTaken(manager, leads, actor.userId);
+    const created = leads.flatMap((lead, index) => (inserted.has(lead.id) ? [{ lead, reason: owned[index].reason }] : []));
     const events: OutboxEntry[] = [];
-    for (const [index, lead] of leads.entries()) {
+    for (const { lead, reason } of created) {
       events.push(leadEvent(EVENT_TYPES.leadCreated, lead, {}, now));
-      if (lead.ownerId) events.push(leadEvent(EVENT_TYPES.leadAssigned, lead, { ownerId: lead.ownerId, previousOwnerId: null, reason: owned[index].reason ?? '', assignedBy: null }, now));
+      if (lead.ownerId) events.push(leadEvent(EVENT_TYPES.leadAssigned, lead, { ownerId: lead.ownerId, previousOwnerId: null, reason: reason ?? '', assignedBy: null }, now));
     }
-    for (let start = 0; start < events.length; start += 1_000) await appendToOutbox(manager, events.slice(start, start + 1_000));
-    const assignedReps = [...new Set(leads.flatMap((lead) => (lead.ownerId ? [lead.ownerId] : [])))];
-    if (assignedReps.length > 0) await manager.query('UPDATE sales_rep SET last_assigned_at = $2 WHERE id = ANY($1::uuid[])', [assignedReps, now]);
-    return { ...report, created: leads.length, leadIds: leads.map((lead) => lead.id) };
+    await appendEventsInChunks(manager, events);
+    await touchAssigned(manager, created.flatMap(({ lead }) => (lead.ownerId ? [lead.ownerId] : [])), now);
+    return { ...report, skipped: skipped + leads.length - created.length, created: created.length, leadIds: created.map(({ lead }) => lead.id) };
   });
 }
 

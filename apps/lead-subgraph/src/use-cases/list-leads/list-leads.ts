@@ -1,4 +1,4 @@
-import { badInput, canRead, isOneOf, LEAD_SOURCES, LEAD_STATUSES, parseId, parseText, visibilityOf, type Actor } from '@pipeline/domain';
+import { badInput, canRead, isOneOf, LEAD_SOURCES, LEAD_STATUSES, parseId, parseInteger, parseText, visibilityOf, type Actor } from '@pipeline/domain';
 import { pageSize, toConnection, type Connection } from '@pipeline/persistence';
 import type { Lead } from '../../domain/lead';
 import { leadCursor, listLeads, type LeadListFilter } from '../../persistence/lead-repository';
@@ -26,16 +26,13 @@ function parseFilter(raw: RawLeadFilter | null | undefined): LeadListFilter {
     if (!isOneOf(LEAD_SOURCES, value)) throw badInput(`filter.source[${index}]`, 'unknown lead source');
     return value;
   });
-  if (raw.minScore !== null && raw.minScore !== undefined && (typeof raw.minScore !== 'number' || !Number.isInteger(raw.minScore) || raw.minScore < 0 || raw.minScore > 100)) {
-    throw badInput('filter.minScore', 'minScore must be a whole number from 0 to 100');
-  }
   return {
     status,
     source,
     ownerId: raw.ownerId === null || raw.ownerId === undefined ? null : parseId(raw.ownerId, 'filter.ownerId'),
     industry: parseText(raw.industry, 'filter.industry', { maxLength: 100 }),
     region: parseText(raw.region, 'filter.region', { maxLength: 100 }),
-    minScore: raw.minScore as number | null | undefined,
+    minScore: raw.minScore === null || raw.minScore === undefined ? null : parseInteger(raw.minScore, 'filter.minScore', 0, 100),
     search: parseText(raw.search, 'filter.search', { maxLength: 200 }),
     unassigned: raw.unassigned ?? null,
   };

@@ -13,12 +13,8 @@ describe('marking leads converted from opportunity events', () => {
   });
   afterAll(async () => subject?.stop());
 
-  it('sets CONVERTED and the opportunity link once, even when the event is delivered twice, and publishes lead.converted', async () => {
-    // Arrange
-    const lead = await createLead(subject.as(admin));
-    expectNoErrors(await qualify(subject.as(admin), lead.id));
-    const opportunityId = randomUUID();
-    const event = createCloudEvent({
+  const opportunityCreated = (opportunityId: string, leadId: string) =>
+    createCloudEvent({
       type: 'sales.opportunity.created.v1',
       source: '/sales/opportunity-subgraph',
       subject: opportunityId,
@@ -28,18 +24,37 @@ describe('marking leads converted from opportunity events', () => {
         pipelineId: '00000000-0000-4000-8000-000000000001',
         stage: 'QUALIFICATION',
         stageCategory: 'OPEN',
-        opportunity: { name: 'N', accountName: 'A', industry: null, amount: null, probability: 0.1, ownerId: null, leadId: lead.id, leadSource: 'INBOUND', expectedCloseDate: null, createdAt: new Date().toISOString() },
+        opportunity: { name: 'N', accountName: 'A', industry: null, amount: null, probability: 0.1, ownerId: null, leadId, leadSource: 'INBOUND', expectedCloseDate: null, createdAt: new Date().toISOString() },
       },
     });
+
+  async function publish(messages: Array<{ key: string; value: string }>): Promise<void> {
+    const producer = new Kafka({ clientId: 'test', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({ topic: `${subject.topicPrefix}${TOPICS.opportunityEvents}`, messages });
+    await producer.disconnect();
+  }
+
+  const convertedEvents = async (leadIds: string[]): Promise<Map<string, number>> => {
+    const rows: Array<{ lead_id: string; count: number }> = await subject.service.dataSource.query(
+      `SELECT aggregateid AS lead_id, count(*)::int AS count FROM outbox WHERE aggregateid = ANY($1::text[]) AND type = 'sales.lead.converted.v1' GROUP BY aggregateid`,
+      [leadIds],
+    );
+    return new Map(rows.map((row) => [row.lead_id, row.count]));
+  };
+
+  it('sets CONVERTED and the opportunity link once, even when the event is delivered twice, and publishes lead.converted', async () => {
+    // Arrange
+    const lead = await createLead(subject.as(admin));
+    expectNoErrors(await qualify(subject.as(admin), lead.id));
+    const opportunityId = randomUUID();
+    const event = opportunityCreated(opportunityId, lead.id);
     const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.leadEvents}`]);
     await reader.start();
 
     // Act
-    const producer = new Kafka({ clientId: 'test', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
     const message = { key: opportunityId, value: JSON.stringify(event) };
-    await producer.send({ topic: `${subject.topicPrefix}${TOPICS.opportunityEvents}`, messages: [message, message] });
-    await producer.disconnect();
+    await publish([message, message]);
 
     // Assert
     const converted = await waitFor(async () => {
@@ -47,13 +62,40 @@ describe('marking leads converted from opportunity events', () => {
       return current.status === 'CONVERTED' ? current : null;
     }, { what: 'the lead to be converted' });
     expect(converted).toEqual({ status: 'CONVERTED', version: 3, opportunity: { id: opportunityId } });
-    const published = await waitFor(() => reader.parsed<any>().filter(({ event: item }) => item.subject === lead.id && item.type === 'sales.lead.converted.v1'), {
-      what: 'lead.converted',
-    });
+    const published = await waitFor(
+      () => {
+        const found = reader.parsed<any>().filter(({ event: item }) => item.subject === lead.id && item.type === 'sales.lead.converted.v1');
+        return found.length > 0 ? found : null;
+      },
+      { what: 'lead.converted' },
+    );
     await reader.stop();
-    expect(published).toHaveLength(1);
     expect(published[0].event.data).toMatchObject({ opportunityId, lead: { status: 'CONVERTED', opportunityId } });
+    expect(await convertedEvents([lead.id])).toEqual(new Map([[lead.id, 1]]));
     const qualifyAgain = await qualify(subject.as(admin), lead.id);
     expect(qualifyAgain.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', opportunityId });
+  });
+
+  it('converts the leads of several opportunities delivered together, each once and with its own opportunity', async () => {
+    // Arrange
+    const leads = [await createLead(subject.as(admin)), await createLead(subject.as(admin)), await createLead(subject.as(admin))];
+    for (const lead of leads) expectNoErrors(await qualify(subject.as(admin), lead.id));
+    const opportunities = leads.map(() => randomUUID());
+
+    // Act
+    await publish(leads.map((lead, index) => ({ key: opportunities[index], value: JSON.stringify(opportunityCreated(opportunities[index], lead.id)) })));
+
+    // Assert
+    const converted = await waitFor(
+      async () => {
+        const current = await Promise.all(
+          leads.map(async (lead) => expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { id status version opportunity { id } } }`, { id: lead.id })).lead),
+        );
+        return current.every((lead) => lead.status === 'CONVERTED') ? current : null;
+      },
+      { what: 'all three leads to be converted' },
+    );
+    expect(converted).toEqual(leads.map((lead, index) => ({ id: lead.id, status: 'CONVERTED', version: 3, opportunity: { id: opportunities[index] } })));
+    expect(await convertedEvents(leads.map((lead) => lead.id))).toEqual(new Map(leads.map((lead) => [lead.id, 1])));
   });
 });

@@ -1,4 +1,4 @@
-import { assertRole, badInput, parseText, type Actor } from '@pipeline/domain';
+import { assertRole, parseInteger, parseText, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
 import type { Lead } from '../../domain/lead';
@@ -10,13 +10,12 @@ import { loadWritableLead } from '../shared/lead-access';
 // A person's judgement kept apart from the computed score: recomputation never overwrites it, clearing it restores the computed one.
 export async function overrideLeadScore(deps: LeadDeps, actor: Actor, input: { leadId: unknown; score?: unknown; reason?: unknown }): Promise<Lead> {
   assertRole(actor, ['REP', 'MANAGER', 'ADMIN'], 'override lead scores');
-  const score = input.score === null || input.score === undefined ? null : input.score;
-  if (score !== null && (typeof score !== 'number' || !Number.isInteger(score) || score < 0 || score > 100)) throw badInput('score', 'score must be a whole number from 0 to 100');
+  const score = input.score === null || input.score === undefined ? null : parseInteger(input.score, 'score', 0, 100);
   const reason = parseText(input.reason, 'reason', { maxLength: 500, required: score !== null });
   return deps.dataSource.transaction(async (manager) => {
     const lead = await loadWritableLead(manager, actor, input.leadId);
     const now = deps.now();
-    const next: Lead = { ...lead, scoreOverride: score as number | null, scoreOverrideReason: score === null ? null : reason, version: lead.version + 1, updatedAt: now };
+    const next: Lead = { ...lead, scoreOverride: score, scoreOverrideReason: score === null ? null : reason, version: lead.version + 1, updatedAt: now };
     await updateLead(manager, next, lead.version);
     await appendToOutbox(manager, [leadEvent(EVENT_TYPES.leadUpdated, next, { changes: ['scoreOverride'] }, now)]);
     return next;

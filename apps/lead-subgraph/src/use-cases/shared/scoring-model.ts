@@ -2,11 +2,16 @@ import type { EntityManager } from 'typeorm';
 import type { ActiveModel, NaiveBayesModel, ScoringInput } from '../../domain/scoring';
 import { scoreLead } from '../../domain/scoring';
 import type { Lead } from '../../domain/lead';
-import { ScoringModelEntity } from '../../persistence/entities';
+import { ScoringModelEntity, type ScoringModelRow } from '../../persistence/entities';
 import { activityCount } from '../../persistence/lead-repository';
 
+// The model in force: the newest active one (null while the rules score alone).
+export async function findActiveModelRow(manager: EntityManager): Promise<ScoringModelRow | null> {
+  return manager.getRepository(ScoringModelEntity).findOne({ where: { active: true }, order: { version: 'DESC' } });
+}
+
 export async function loadActiveModel(manager: EntityManager): Promise<ActiveModel | null> {
-  const row = await manager.getRepository(ScoringModelEntity).findOne({ where: { active: true }, order: { version: 'DESC' } });
+  const row = await findActiveModelRow(manager);
   return row ? { version: row.version, model: row.parameters as NaiveBayesModel } : null;
 }
 

@@ -27,10 +27,10 @@ describe('lead scoring: rules, the learned model and manual overrides', () => {
     }
     await subject.service.dataSource.query(`INSERT INTO lead (id, name, company, source, status, computed_score) VALUES ${rows.join(', ')}`);
     const createOpen = async (source: string) =>
-      expectNoErrors(await subject.as(admin)<any>(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, { input: { name: `Open ${source}`, company: `Open ${source} Co`, source } }))
-        .createLead.lead.id;
-    const referralLead = await createOpen('REFERRAL');
-    const socialLead = await createOpen('SOCIAL_MEDIA');
+      expectNoErrors(await subject.as(admin)<any>(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id score version } } }`, { input: { name: `Open ${source}`, company: `Open ${source} Co`, source } }))
+        .createLead.lead;
+    const referralBefore = await createOpen('REFERRAL');
+    const [referralLead, socialLead] = [referralBefore.id, (await createOpen('SOCIAL_MEDIA')).id];
 
     // Act
     const trained = expectNoErrors(
@@ -41,11 +41,16 @@ describe('lead scoring: rules, the learned model and manual overrides', () => {
     expect(trained.model).toMatchObject({ active: true });
     expect(trained.model.trainingSize + trained.model.holdoutSize).toBe(200);
     expect(trained.model.brierScore).toBeLessThan(trained.model.baselineBrierScore);
-    const score = async (id: string) => expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { score scoreDetails { method factors { factor } } } }`, { id })).lead;
+    const score = async (id: string) => expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { score version scoreDetails { method factors { factor } } } }`, { id })).lead;
     const [referral, social] = [await score(referralLead), await score(socialLead)];
     expect(referral.scoreDetails.method).toBe('MODEL');
     expect(referral.score).toBeGreaterThan(social.score + 40);
     expect(referral.scoreDetails.factors.map((factor: any) => factor.factor)).toContain('MODEL_SOURCE');
+    // The rescore is a change like any other: a new version, and an event for consumers whose copy holds the old score.
+    expect(referral.score).not.toBe(referralBefore.score);
+    expect(referral.version).toBe(referralBefore.version + 1);
+    const updates = await subject.service.dataSource.query(`SELECT payload->'data' AS data FROM outbox WHERE aggregateid = $1 AND type = 'sales.lead.updated.v1'`, [referralLead]);
+    expect(updates).toEqual([{ data: expect.objectContaining({ changes: ['score'], version: referral.version, lead: expect.objectContaining({ score: referral.score }) }) }]);
   });
 
   it('keeps a manual override apart from the computed score and restores the computed one when cleared', async () => {

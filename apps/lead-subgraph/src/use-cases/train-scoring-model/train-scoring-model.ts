@@ -1,10 +1,14 @@
-import { assertRole, type Actor } from '@pipeline/domain';
+import { assertRole, conflict, type Actor } from '@pipeline/domain';
+import { EVENT_TYPES } from '@pipeline/events';
 import type { EntityManager } from 'typeorm';
+import { effectiveScore, type Lead } from '../../domain/lead';
 import { features, scoreLead, trainAndEvaluate, type LabeledExample, type ScoringModelSummary } from '../../domain/scoring';
-import { ScoringModelEntity, type ScoringModelRow } from '../../persistence/entities';
-import { LeadEntity } from '../../persistence/entities';
+import { leadEvent } from '../../events/lead-events';
+import { LeadEntity, ScoringModelEntity, type ScoringModelRow } from '../../persistence/entities';
+import { lockOpenLeads, updatedRowCount } from '../../persistence/lead-repository';
 import { toLead } from '../../persistence/mappers';
 import type { LeadDeps } from '../deps';
+import { appendEventsInChunks } from '../shared/outbox';
 import { scoringInputOf } from '../shared/scoring-model';
 
 export const toModelSummary = (row: ScoringModelRow): ScoringModelSummary => ({
@@ -17,22 +21,48 @@ export const toModelSummary = (row: ScoringModelRow): ScoringModelSummary => ({
   active: row.active,
 });
 
-async function activityCounts(manager: EntityManager): Promise<Map<string, number>> {
-  const rows: Array<{ lead_id: string; count: number }> = await manager.query('SELECT lead_id, count(*)::int AS count FROM lead_activity GROUP BY lead_id');
+async function activityCounts(manager: EntityManager, leadIds: readonly string[]): Promise<Map<string, number>> {
+  if (leadIds.length === 0) return new Map();
+  const rows: Array<{ lead_id: string; count: number }> = await manager.query(
+    'SELECT lead_id, count(*)::int AS count FROM lead_activity WHERE lead_id = ANY($1::uuid[]) GROUP BY lead_id',
+    [[...leadIds]],
+  );
   return new Map(rows.map((row) => [row.lead_id, row.count]));
+}
+
+// One UPDATE for every rescored lead, each guarded by the version it was read at; returns how many rows matched.
+async function saveScores(manager: EntityManager, rescored: Array<{ before: Lead; after: Lead }>, now: Date): Promise<number> {
+  if (rescored.length === 0) return 0;
+  const result = await manager.query(
+    `UPDATE lead SET computed_score = v.score, score_factors = v.factors::jsonb, score_method = v.method, score_model_version = v.model_version,
+            version = lead.version + 1, updated_at = $7
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS v(id, score, factors, method, model_version, version)
+      WHERE lead.id = v.id AND lead.version = v.version`,
+    [
+      rescored.map(({ after }) => after.id),
+      rescored.map(({ after }) => after.computedScore),
+      rescored.map(({ after }) => JSON.stringify(after.scoreFactors)),
+      rescored.map(({ after }) => after.scoreMethod),
+      rescored.map(({ after }) => after.scoreModelVersion),
+      rescored.map(({ before }) => before.version),
+      now,
+    ],
+  );
+  return updatedRowCount(result);
 }
 
 // Learns conversion odds from converted vs disqualified leads, measures calibration on a held-out fifth, then rescores open leads.
 export async function trainScoringModel(deps: LeadDeps, actor: Actor): Promise<{ model: ScoringModelSummary | null; message: string }> {
   assertRole(actor, ['ADMIN'], 'train the scoring model');
   return deps.dataSource.transaction(async (manager) => {
-    const counts = await activityCounts(manager);
     const rows = await manager.getRepository(LeadEntity).createQueryBuilder('lead').where('lead.status IN (:...done)', { done: ['CONVERTED', 'DISQUALIFIED'] }).getMany();
+    const closed = rows.map(toLead);
+    const closedCounts = await activityCounts(manager, closed.map((lead) => lead.id));
     // The label is the outcome, so the features must not include it: score as an open lead would have been.
-    const examples: LabeledExample[] = rows.map(toLead).map((lead) => ({
+    const examples: LabeledExample[] = closed.map((lead) => ({
       id: lead.id,
       converted: lead.status === 'CONVERTED',
-      features: features({ ...scoringInputOf(lead, counts.get(lead.id) ?? 0), status: 'NEW' }),
+      features: features({ ...scoringInputOf(lead, closedCounts.get(lead.id) ?? 0), status: 'NEW' }),
     }));
     const trained = trainAndEvaluate(examples);
     if (!trained) {
@@ -49,20 +79,22 @@ export async function trainScoringModel(deps: LeadDeps, actor: Actor): Promise<{
       active: true,
     });
     const now = deps.now();
-    const open = (await manager.getRepository(LeadEntity).createQueryBuilder('lead').where('lead.status IN (:...open)', { open: ['NEW', 'WORKING', 'QUALIFIED'] }).getMany()).map(toLead);
-    const results = open.map((lead) => ({ id: lead.id, result: scoreLead(scoringInputOf(lead, counts.get(lead.id) ?? 0), { version: saved.version, model: trained.model }, now) }));
-    if (results.length > 0) {
-      await manager.query(
-        `UPDATE lead SET computed_score = v.score, score_factors = v.factors::jsonb, score_method = 'MODEL', score_model_version = $4, updated_at = now()
-           FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS score, unnest($3::text[]) AS factors) v
-          WHERE lead.id = v.id`,
-        [results.map((entry) => entry.id), results.map((entry) => entry.result.score), results.map((entry) => JSON.stringify(entry.result.factors)), saved.version],
-      );
-    }
+    // Locked, so a concurrent change (an activity, a qualification) waits for the rescore instead of being overwritten by it.
+    const open = await lockOpenLeads(manager);
+    const counts = await activityCounts(manager, open.map((lead) => lead.id));
+    const rescored = open.map((before) => {
+      const result = scoreLead(scoringInputOf(before, counts.get(before.id) ?? 0), { version: saved.version, model: trained.model }, now);
+      const after: Lead = { ...before, computedScore: result.score, scoreFactors: result.factors, scoreMethod: result.method, scoreModelVersion: result.modelVersion, version: before.version + 1, updatedAt: now };
+      return { before, after };
+    });
+    if ((await saveScores(manager, rescored, now)) !== rescored.length) throw conflict('Leads changed while being rescored; train again');
+    // Consumers (analytics, the opportunity's lead snapshot) see only the effective score: publish where that moved.
+    const moved = rescored.filter(({ before, after }) => effectiveScore(before) !== effectiveScore(after));
+    await appendEventsInChunks(manager, moved.map(({ after }) => leadEvent(EVENT_TYPES.leadUpdated, after, { changes: ['score'] }, now)));
     const row = await manager.getRepository(ScoringModelEntity).findOneByOrFail({ version: saved.version });
     return {
       model: toModelSummary(row),
-      message: `Trained on ${trained.evaluation.trainingSize} leads; Brier score ${trained.evaluation.brierScore?.toFixed(4) ?? 'n/a'} on ${trained.evaluation.holdoutSize} held-out leads (base rate ${trained.evaluation.baselineBrierScore?.toFixed(4) ?? 'n/a'}); rescored ${results.length} open leads.`,
+      message: `Trained on ${trained.evaluation.trainingSize} leads; Brier score ${trained.evaluation.brierScore?.toFixed(4) ?? 'n/a'} on ${trained.evaluation.holdoutSize} held-out leads (base rate ${trained.evaluation.baselineBrierScore?.toFixed(4) ?? 'n/a'}); rescored ${rescored.length} open leads.`,
     };
   });
 }
