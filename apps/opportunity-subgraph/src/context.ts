@@ -12,8 +12,9 @@ import type { OpportunityDeps } from './use-cases/deps';
 export interface OpportunityLoaders {
   opportunity: DataLoader<string, Opportunity | null>;
   pipeline: DataLoader<string, Pipeline | null>;
-  history: DataLoader<string, StageTransition[]>;
-  activities: DataLoader<string, Activity[]>;
+  // One loader per page size asked for, so each stays one statement per batch with its per-opportunity limit.
+  history: (first: number) => DataLoader<string, StageTransition[]>;
+  activities: (first: number) => DataLoader<string, Activity[]>;
   sizeBands: () => Promise<DealSizeBand[]>;
 }
 
@@ -23,6 +24,15 @@ export interface OpportunityContext {
   loaders: OpportunityLoaders;
 }
 
+function perLimit<V>(create: (first: number) => DataLoader<string, V>): (first: number) => DataLoader<string, V> {
+  const loaders = new Map<number, DataLoader<string, V>>();
+  return (first) => {
+    const loader = loaders.get(first) ?? create(first);
+    loaders.set(first, loader);
+    return loader;
+  };
+}
+
 // Per-request batching: an _entities call for 100 opportunities is one SQL statement, not 100.
 export function createLoaders(dataSource: DataSource): OpportunityLoaders {
   const manager = dataSource.manager;
@@ -30,8 +40,8 @@ export function createLoaders(dataSource: DataSource): OpportunityLoaders {
   return {
     opportunity: keyedLoader((ids) => findOpportunitiesByIds(manager, ids), (opportunity) => opportunity.id),
     pipeline: keyedLoader((ids) => loadPipelines(manager, ids), (pipeline) => pipeline.id),
-    history: groupedLoader((ids) => transitionsByOpportunityIds(manager, ids), (transition) => transition.opportunityId),
-    activities: groupedLoader((ids) => activitiesByOpportunityIds(manager, ids), (activity) => activity.opportunityId),
+    history: perLimit((first) => groupedLoader((ids) => transitionsByOpportunityIds(manager, ids, first), (transition) => transition.opportunityId)),
+    activities: perLimit((first) => groupedLoader((ids) => activitiesByOpportunityIds(manager, ids, first), (activity) => activity.opportunityId)),
     sizeBands: () => (bands ??= loadSizeBands(manager)),
   };
 }

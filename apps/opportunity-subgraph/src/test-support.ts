@@ -33,14 +33,20 @@ export async function readOpportunity(call: GraphQLCall, id: string): Promise<an
 
 // Another service's fact, published as that service would (same envelope, same topic, same key).
 export async function publish<T extends EventType>(service: TestService, topic: string, type: T, subject: string, data: EventDataMap[T]): Promise<string> {
-  const event = createCloudEvent({ type, source: '/test', subject, data });
+  const [id] = await publishAll(service, topic, [{ type, subject, data }]);
+  return id;
+}
+
+// Several facts in one produce request, so the consumer receives them together (one batch, in this order).
+export async function publishAll<T extends EventType>(service: TestService, topic: string, facts: Array<{ type: T; subject: string; data: EventDataMap[T] }>): Promise<string[]> {
+  const events = facts.map(({ type, subject, data }) => createCloudEvent({ type, source: '/test', subject, data }));
   const kafka = new Kafka({ clientId: 'fact-publisher', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
   await waitForTopicLeaders(kafka, [`${service.topicPrefix}${topic}`]);
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: `${service.topicPrefix}${topic}`, messages: [{ key: subject, value: JSON.stringify(event) }] });
+  await producer.send({ topic: `${service.topicPrefix}${topic}`, messages: events.map((event) => ({ key: event.subject, value: JSON.stringify(event) })) });
   await producer.disconnect();
-  return event.id;
+  return events.map((event) => event.id);
 }
 
 export async function publishRep(service: TestService, repId: string, teamId: string | null): Promise<void> {

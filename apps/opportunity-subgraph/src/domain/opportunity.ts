@@ -1,4 +1,4 @@
-import type { ActivityType, LeadSource, Money, OpportunityStatus } from '@pipeline/domain';
+import { toIsoDate, type ActivityType, type LeadSource, type Money, type OpportunityStatus } from '@pipeline/domain';
 import type { Stage } from './pipeline';
 
 export interface Opportunity {
@@ -65,7 +65,7 @@ export function isStalled(
   now: Date,
 ): boolean {
   if (opportunity.status !== 'OPEN' || stage.stalledAfterDays === null) return false;
-  if (opportunity.deferredUntil !== null && opportunity.deferredUntil > now.toISOString().slice(0, 10)) return false;
+  if (opportunity.deferredUntil !== null && opportunity.deferredUntil > toIsoDate(now)) return false;
   const quietDays = opportunity.lastActivityAt ? (now.getTime() - opportunity.lastActivityAt.getTime()) / 86_400_000 : Number.POSITIVE_INFINITY;
   return daysInStage(opportunity, now) > stage.stalledAfterDays && quietDays > stage.stalledAfterDays;
 }

@@ -304,6 +304,16 @@ export type Opportunity = {
   version: Scalars['Int']['output'];
 };
 
+
+export type OpportunityActivitiesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type OpportunityStageHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type OpportunityConnection = {
   __typename?: 'OpportunityConnection';
   edges: Array<OpportunityEdge>;
@@ -859,7 +869,7 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
 export type OpportunityResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  activities?: Resolver<Array<ResolversTypes['Activity']>, ParentType, ContextType>;
+  activities?: Resolver<Array<ResolversTypes['Activity']>, ParentType, ContextType, Partial<OpportunityActivitiesArgs>>;
   amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -881,7 +891,7 @@ export type OpportunityResolvers<ContextType = OpportunityContext, ParentType ex
   sizeBand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stage?: Resolver<ResolversTypes['Stage'], ParentType, ContextType>;
   stageEnteredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  stageHistory?: Resolver<Array<ResolversTypes['StageTransition']>, ParentType, ContextType>;
+  stageHistory?: Resolver<Array<ResolversTypes['StageTransition']>, ParentType, ContextType, Partial<OpportunityStageHistoryArgs>>;
   stalled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OpportunityStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

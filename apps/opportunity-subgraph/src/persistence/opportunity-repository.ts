@@ -1,9 +1,9 @@
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { badInput, conflict, sumByCurrency, money, type LeadSource, type Money, type OpportunityStatus, type Visibility } from '@pipeline/domain';
+import { badInput, conflict, isUuid, sumByCurrency, money, toIsoDate, type LeadSource, type Money, type OpportunityStatus, type Visibility } from '@pipeline/domain';
 import { decodeCursor, encodeCursor, type CursorValueKind, type Page } from '@pipeline/persistence';
 import type { Activity, Opportunity, StageTransition } from '../domain/opportunity';
 import type { DealSizeBand } from '../domain/size-bands';
-import { ActivityEntity, OpportunityEntity, StageTransitionEntity, type OpportunityRow } from './entities';
+import { ActivityEntity, OpportunityEntity, StageTransitionEntity, type ActivityRow, type OpportunityRow, type StageTransitionRow } from './entities';
 import { fromOpportunity, toActivity, toOpportunity, toTransition } from './mappers';
 
 export interface OpportunityListFilter {
@@ -50,18 +50,21 @@ function baseQuery(manager: EntityManager): SelectQueryBuilder<OpportunityRow> {
 }
 
 export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, visibility: Visibility): SelectQueryBuilder<T> {
+  // Owners are sales reps (UUIDs): a caller whose id is not one owns nothing, and the id never reaches the uuid column.
+  const owns = visibility.kind !== 'all' && isUuid(visibility.userId);
   switch (visibility.kind) {
     case 'all':
       return query;
     case 'team':
       return query.andWhere(
         new Brackets((where) => {
-          where.where('o.owner_id IS NULL').orWhere('o.owner_id = :visibleUserId', { visibleUserId: visibility.userId });
+          where.where('o.owner_id IS NULL');
+          if (owns) where.orWhere('o.owner_id = :visibleUserId', { visibleUserId: visibility.userId });
           if (visibility.teamId) where.orWhere('o.owner_id IN (SELECT id FROM rep_snapshot WHERE team_id = :visibleTeamId)', { visibleTeamId: visibility.teamId });
         }),
       );
     case 'own':
-      return query.andWhere('o.owner_id = :visibleUserId', { visibleUserId: visibility.userId });
+      return owns ? query.andWhere('o.owner_id = :visibleUserId', { visibleUserId: visibility.userId }) : query.andWhere('false');
   }
 }
 
@@ -101,7 +104,7 @@ export function applyFilter<T extends object>(query: SelectQueryBuilder<T>, filt
       }),
     );
   }
-  const today = now.toISOString().slice(0, 10);
+  const today = toIsoDate(now);
   if (filter.includeDeferred === false) query.andWhere('(o.deferred_until IS NULL OR o.deferred_until <= :today::date)', { today });
   if (filter.stalled !== null && filter.stalled !== undefined) {
     const stalled = `(o.status = 'OPEN' AND ps.stalled_after_days IS NOT NULL AND (o.deferred_until IS NULL OR o.deferred_until <= :today::date)
@@ -127,6 +130,12 @@ export async function findOpportunity(manager: EntityManager, id: string, forUpd
 export async function findByLeadId(manager: EntityManager, leadId: string): Promise<Opportunity | null> {
   const row = await baseQuery(manager).where('o.lead_id = :leadId', { leadId }).getOne();
   return row ? toOpportunity(row) : null;
+}
+
+export async function existingExternalIds(manager: EntityManager, externalIds: readonly string[]): Promise<Set<string>> {
+  if (externalIds.length === 0) return new Set();
+  const rows: Array<{ external_id: string }> = await manager.query('SELECT external_id FROM opportunity WHERE external_id = ANY($1::text[])', [[...new Set(externalIds)]]);
+  return new Set(rows.map((row) => row.external_id));
 }
 
 export async function insertOpportunity(manager: EntityManager, opportunity: Opportunity, createdBy: string | null): Promise<void> {
@@ -311,14 +320,17 @@ export async function insertTransition(manager: EntityManager, transition: Stage
   await manager.getRepository(StageTransitionEntity).insert(transition);
 }
 
-export async function transitionsByOpportunityIds(manager: EntityManager, ids: readonly string[]): Promise<StageTransition[]> {
+// One statement for a batch of opportunities, oldest first; with a limit, each opportunity's first entries only.
+export async function transitionsByOpportunityIds(manager: EntityManager, ids: readonly string[], perOpportunity: number | null = null): Promise<StageTransition[]> {
   if (ids.length === 0) return [];
-  const rows = await manager
-    .getRepository(StageTransitionEntity)
-    .createQueryBuilder('t')
-    .where('t.opportunity_id IN (:...ids)', { ids: [...ids] })
-    .orderBy('t.version', 'ASC')
-    .getMany();
+  const rows: StageTransitionRow[] = await manager.query(
+    `SELECT opportunity_id AS "opportunityId", from_stage AS "fromStage", to_stage AS "toStage", changed_at AS "changedAt", changed_by AS "changedBy", reason,
+            time_in_previous_stage_seconds AS "timeInPreviousStageSeconds", version
+       FROM (SELECT t.*, row_number() OVER (PARTITION BY t.opportunity_id ORDER BY t.version) AS rank FROM stage_transition t WHERE t.opportunity_id = ANY($1::uuid[])) ranked
+      WHERE $2::int IS NULL OR rank <= $2::int
+      ORDER BY opportunity_id, version`,
+    [[...ids], perOpportunity],
+  );
   return rows.map(toTransition);
 }
 
@@ -326,9 +338,16 @@ export async function insertActivity(manager: EntityManager, activity: Activity)
   await manager.getRepository(ActivityEntity).insert(activity);
 }
 
-export async function activitiesByOpportunityIds(manager: EntityManager, ids: readonly string[]): Promise<Activity[]> {
+// One statement for a batch of opportunities, newest first, at most perOpportunity each.
+export async function activitiesByOpportunityIds(manager: EntityManager, ids: readonly string[], perOpportunity: number): Promise<Activity[]> {
   if (ids.length === 0) return [];
-  const rows = await manager.getRepository(ActivityEntity).createQueryBuilder('a').where('a.opportunity_id IN (:...ids)', { ids: [...ids] }).orderBy('a.occurred_at', 'DESC').getMany();
+  const rows: ActivityRow[] = await manager.query(
+    `SELECT id, opportunity_id AS "opportunityId", type, subject, notes, occurred_at AS "occurredAt", owner_id AS "ownerId"
+       FROM (SELECT a.*, row_number() OVER (PARTITION BY a.opportunity_id ORDER BY a.occurred_at DESC, a.id DESC) AS rank FROM activity a WHERE a.opportunity_id = ANY($1::uuid[])) ranked
+      WHERE rank <= $2::int
+      ORDER BY opportunity_id, occurred_at DESC, id DESC`,
+    [[...ids], perOpportunity],
+  );
   return rows.map(toActivity);
 }
 

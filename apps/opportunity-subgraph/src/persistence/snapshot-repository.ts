@@ -4,16 +4,73 @@ import { NO_DEAL_FACTS, type DealFacts } from '../domain/criteria';
 import { DEFAULT_SIZE_BANDS, type DealSizeBand } from '../domain/size-bands';
 import { DealFactEntity, LeadSnapshotEntity, OpportunitySettingEntity, type LeadSnapshotRow } from './entities';
 
-// Snapshots of other services' data, written only by consumers; a newer version never gives way to an older one.
-export async function upsertLeadSnapshot(manager: EntityManager, leadId: string, version: number, lead: LeadSnapshot): Promise<void> {
+export interface LeadSnapshotChange {
+  leadId: string;
+  version: number;
+  lead: LeadSnapshot;
+}
+
+export interface RepSnapshotChange {
+  repId: string;
+  teamId: string | null;
+  active: boolean;
+  version: number;
+}
+
+// ON CONFLICT DO UPDATE cannot touch a row twice in one statement: keep each id's first highest version, as
+// one-by-one version-guarded upserts would.
+function newestPerId<T extends { version: number }>(changes: readonly T[], idOf: (change: T) => string): T[] {
+  const newest = new Map<string, T>();
+  for (const change of changes) {
+    const key = idOf(change).toLowerCase();
+    const kept = newest.get(key);
+    if (!kept || change.version > kept.version) newest.set(key, change);
+  }
+  // Sorted by id, so concurrent flushes touching the same rows lock them in one order.
+  return [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, change]) => change);
+}
+
+// Snapshots of other services' data, written only by consumers, one statement per chunk of events; a newer version
+// never gives way to an older one, whatever the arrival order.
+export async function upsertLeadSnapshots(manager: EntityManager, changes: readonly LeadSnapshotChange[]): Promise<void> {
+  const rows = newestPerId(changes, (change) => change.leadId).map(({ leadId, version, lead }) => ({
+    id: leadId,
+    version,
+    status: lead.status,
+    name: lead.name,
+    company: lead.company,
+    industry: lead.industry,
+    region: lead.region,
+    source: lead.source,
+    owner_id: lead.ownerId,
+    // A decimal string inside the JSON, so numeric parses it exactly (never through a float).
+    estimated_value_amount: lead.estimatedValue?.amount ?? null,
+    estimated_value_currency: lead.estimatedValue?.currency ?? null,
+  }));
+  if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO lead_snapshot (id, version, status, name, company, industry, region, source, owner_id, estimated_value_amount, estimated_value_currency, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+     SELECT r.id, r.version, r.status, r.name, r.company, r.industry, r.region, r.source, r.owner_id, r.estimated_value_amount, r.estimated_value_currency, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, status text, name text, company text, industry text, region text, source text,
+                                               owner_id uuid, estimated_value_amount numeric, estimated_value_currency char(3))
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, name = EXCLUDED.name, company = EXCLUDED.company,
        industry = EXCLUDED.industry, region = EXCLUDED.region, source = EXCLUDED.source, owner_id = EXCLUDED.owner_id,
        estimated_value_amount = EXCLUDED.estimated_value_amount, estimated_value_currency = EXCLUDED.estimated_value_currency, updated_at = now()
      WHERE lead_snapshot.version < EXCLUDED.version`,
-    [leadId, version, lead.status, lead.name, lead.company, lead.industry, lead.region, lead.source, lead.ownerId, lead.estimatedValue?.amount ?? null, lead.estimatedValue?.currency ?? null],
+    [JSON.stringify(rows)],
+  );
+}
+
+// The set form of @pipeline/persistence's upsertRepSnapshot (same table, same version guard).
+export async function upsertRepSnapshots(manager: EntityManager, changes: readonly RepSnapshotChange[]): Promise<void> {
+  const rows = newestPerId(changes, (change) => change.repId).map((rep) => ({ id: rep.repId, team_id: rep.teamId, active: rep.active, version: rep.version }));
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO rep_snapshot (id, team_id, active, version)
+     SELECT r.id, r.team_id, r.active, r.version FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, team_id text, active boolean, version integer)
+     ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, active = EXCLUDED.active, version = EXCLUDED.version
+     WHERE rep_snapshot.version < EXCLUDED.version`,
+    [JSON.stringify(rows)],
   );
 }
 
@@ -24,6 +81,13 @@ export async function findLeadSnapshot(manager: EntityManager, leadId: string): 
 export async function findRepTeam(manager: EntityManager, repId: string): Promise<{ exists: boolean; teamId: string | null; active: boolean }> {
   const rows: Array<{ team_id: string | null; active: boolean }> = await manager.query('SELECT team_id, active FROM rep_snapshot WHERE id = $1', [repId]);
   return rows.length === 0 ? { exists: false, teamId: null, active: false } : { exists: true, teamId: rows[0].team_id, active: rows[0].active };
+}
+
+// The teams of many reps in one statement (unknown reps are left out).
+export async function findRepTeams(manager: EntityManager, repIds: readonly string[]): Promise<Map<string, string | null>> {
+  if (repIds.length === 0) return new Map();
+  const rows: Array<{ id: string; team_id: string | null }> = await manager.query('SELECT id, team_id FROM rep_snapshot WHERE id = ANY($1::uuid[])', [[...new Set(repIds)]]);
+  return new Map(rows.map((row) => [row.id, row.team_id]));
 }
 
 export async function dealFacts(manager: EntityManager, opportunityId: string): Promise<DealFacts> {

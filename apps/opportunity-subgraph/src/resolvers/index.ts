@@ -1,4 +1,5 @@
-import { canRead, parseId } from '@pipeline/domain';
+import { canRead, isUuid, parseId } from '@pipeline/domain';
+import { pageSize } from '@pipeline/persistence';
 import { scalarResolvers } from '@pipeline/server-kit';
 import type { Resolvers } from '../generated/graphql';
 import { describeCriteria, CRITERIA } from '../domain/criteria';
@@ -53,7 +54,9 @@ export const resolvers: Resolvers = {
   Opportunity: {
     // Another subgraph asking for an opportunity gets it only if the caller may see it.
     __resolveReference: async (reference, { actor, loaders }) => {
-      const opportunity = await loaders.opportunity.load(reference.id);
+      // A malformed id is simply not one of ours; passed on, it would fail the SQL of the whole _entities batch.
+      if (!isUuid(reference.id)) return null;
+      const opportunity = await loaders.opportunity.load(reference.id.toLowerCase());
       return opportunity && canRead(actor, opportunity) ? opportunity : null;
     },
     pipeline: async (opportunity, _args, { loaders }) => {
@@ -65,8 +68,8 @@ export const resolvers: Resolvers = {
     probability: async (opportunity, _args, context) => probabilityOf(opportunity, await stageFor(opportunity, context)),
     owner: (opportunity) => (opportunity.ownerId ? { __typename: 'SalesRep', id: opportunity.ownerId } : null),
     lead: (opportunity) => (opportunity.leadId ? { __typename: 'Lead', id: opportunity.leadId } : null),
-    stageHistory: (opportunity, _args, { loaders }) => loaders.history.load(opportunity.id),
-    activities: (opportunity, _args, { loaders }) => loaders.activities.load(opportunity.id),
+    stageHistory: (opportunity, { first }, { loaders }) => loaders.history(pageSize(first)).load(opportunity.id),
+    activities: (opportunity, { first }, { loaders }) => loaders.activities(pageSize(first)).load(opportunity.id),
     daysInStage: (opportunity, _args, { deps }) => Math.round(daysInStage(opportunity, deps.now()) * 100) / 100,
     stalled: async (opportunity, _args, context) => isStalled(opportunity, await stageFor(opportunity, context), context.deps.now()),
     sizeBand: async (opportunity, _args, { loaders }) => bandOf(await loaders.sizeBands(), opportunity.amount?.amount ?? null),

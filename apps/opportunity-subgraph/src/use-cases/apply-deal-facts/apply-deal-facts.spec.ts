@@ -70,6 +70,7 @@ describe('stage automation from deal facts', () => {
     const activeOnly = expectNoErrors(
       await subject.as(admin)<any>(`query($filter: OpportunityFilter) { opportunities(filter: $filter, first: 500) { edges { node { id } } } }`, { filter: { includeDeferred: false } }),
     ).opportunities.edges.map((edge: any) => edge.node.id);
+    expect(activeOnly).toEqual(expect.arrayContaining([won.id, lost.id]));
     expect(activeOnly).not.toContain(deferred.id);
   });
 });

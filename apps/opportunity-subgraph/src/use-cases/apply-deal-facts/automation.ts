@@ -34,7 +34,7 @@ export interface AutomatedMoveResult {
 export async function tryMove(manager: EntityManager, target: Target, toStage: string, reason: string | null, at: Date, allowReopen = false): Promise<AutomatedMoveResult> {
   try {
     await manager.query('SAVEPOINT automated_move');
-    await moveStage(manager, target.opportunity, target.pipeline, { toStage, changedBy: null, reason, at, allowReopen });
+    await moveStage(manager, target.opportunity, target.pipeline, { toStage, changedBy: null, reason, at, allowReopen, known: { facts: target.facts } });
     await manager.query('RELEASE SAVEPOINT automated_move');
     return { moved: true, refusal: null };
   } catch (error) {

@@ -9,7 +9,7 @@ import { insertOpportunity, insertTransition } from '../../persistence/opportuni
 import { defaultPipeline, loadPipeline } from '../../persistence/pipeline-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText } from '../shared/opportunity-input';
-import { resolveOwner } from '../shared/owner';
+import { resolveOwner, waitForRepSnapshot } from '../shared/owner';
 
 export interface NewOpportunity {
   name: string;
@@ -96,9 +96,10 @@ export async function createOpportunity(deps: OpportunityDeps, actor: Actor, inp
   };
   const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
   const requestedOwner = parseOptionalId(input.ownerId, 'ownerId');
+  await waitForRepSnapshot(deps.dataSource.manager, requestedOwner, deps.settings.leadSnapshotWaitMs);
   return deps.dataSource.transaction(async (manager) => {
     const pipeline = await pipelineOrDefault(manager, pipelineId);
-    const owner = await resolveOwner(manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs);
+    const owner = await resolveOwner(manager, actor, requestedOwner);
     return insertNewOpportunity(manager, pipeline, { ...fields, ...owner, leadId: null, leadSource: null, externalId: null }, { createdBy: actor.userId, at: deps.now() });
   });
 }

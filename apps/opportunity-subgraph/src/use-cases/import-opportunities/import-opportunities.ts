@@ -1,9 +1,12 @@
-import { assertRole, badInput, isDomainError, parseDateTime, type Actor } from '@pipeline/domain';
+import { assertRole, badInput, isDomainError, parseDateTime, type Actor, type DomainError } from '@pipeline/domain';
+import { isUniqueViolation } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
-import { stageOf, type Pipeline } from '../../domain/pipeline';
-import { findRepTeam, saveDealFacts } from '../../persistence/snapshot-repository';
+import type { DealFacts } from '../../domain/criteria';
+import { stageOf, type Pipeline, type Stage } from '../../domain/pipeline';
+import { existingExternalIds } from '../../persistence/opportunity-repository';
+import { findRepTeams, saveDealFacts } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
-import { insertNewOpportunity, pipelineOrDefault } from '../create-opportunity/create-opportunity';
+import { insertNewOpportunity, pipelineOrDefault, type NewOpportunity } from '../create-opportunity/create-opportunity';
 import { moveStage } from '../shared/move-stage';
 import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText, parseStageKey } from '../shared/opportunity-input';
 
@@ -27,6 +30,23 @@ export interface ImportOpportunitiesResult {
 }
 
 const MAX_BATCH = 1_000;
+// Records per transaction, each in its own savepoint: below PostgreSQL's 64 cached subtransactions per backend, past
+// which every other session's snapshots slow down, and far fewer commits (fsyncs) than one transaction per record.
+const RECORDS_PER_TRANSACTION = 50;
+const EXTERNAL_ID_INDEX = 'opportunity_external_id_uq';
+
+interface PlannedRecord {
+  fields: Omit<NewOpportunity, 'ownerTeamId'>;
+  createdAt: Date;
+  path: Array<{ stage: Stage; changedAt: Date; reason: string }>;
+  facts: DealFacts;
+}
+
+interface Entry {
+  index: number;
+  externalId: string;
+  plan: PlannedRecord | DomainError;
+}
 
 // Historical opportunities with their original timestamps. Stage still has one writer and one rule book: each recorded
 // change goes through moveStage and its gates, with the deal facts the history itself states (a proposal was sent once
@@ -35,82 +55,135 @@ export async function importOpportunities(deps: OpportunityDeps, actor: Actor, i
   assertRole(actor, ['ADMIN'], 'import historical opportunities');
   if (!Array.isArray(input.opportunities) || input.opportunities.length > MAX_BATCH) throw badInput('opportunities', `send 0 to ${MAX_BATCH} opportunities per call`);
   const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
-  const pipeline = await pipelineOrDefault(deps.dataSource.manager, pipelineId);
+  const reader = deps.dataSource.manager;
+  const pipeline = await pipelineOrDefault(reader, pipelineId);
   const result: ImportOpportunitiesResult = { created: 0, skipped: 0, errors: [] };
-  for (const [index, record] of input.opportunities.entries()) {
-    const externalId = typeof record.externalId === 'string' ? record.externalId : null;
+  // Reported as sent, untrimmed, so a caller finds the record in its own file.
+  const refuse = (index: number, error: DomainError) => {
+    const externalId = input.opportunities[index].externalId;
+    result.errors.push({ index, externalId: typeof externalId === 'string' ? externalId : null, message: `${error.details.field ? `${String(error.details.field)}: ` : ''}${error.message}` });
+  };
+
+  // Everything that needs no database is checked first, in memory; lookups are one statement for the whole batch.
+  const keyed: Array<{ index: number; externalId: string; record: ImportedOpportunity }> = [];
+  input.opportunities.forEach((record, index) => {
     try {
-      // One transaction per record: a refused record leaves no trace, the others still land.
-      const created = await deps.dataSource.transaction((manager) => importOne(manager, pipeline, record, actor));
-      if (created) result.created += 1;
-      else result.skipped += 1;
+      const externalId = parseOptionalText(record.externalId, 'externalId', 200);
+      if (!externalId) throw badInput('externalId', 'externalId is required so a re-run imports nothing twice');
+      keyed.push({ index, externalId, record });
     } catch (error) {
       if (!isDomainError(error)) throw error;
-      result.errors.push({ index, externalId, message: `${error.details.field ? `${String(error.details.field)}: ` : ''}${error.message}` });
+      refuse(index, error);
     }
+  });
+  const imported = await existingExternalIds(reader, keyed.map((entry) => entry.externalId));
+  const entries: Entry[] = [];
+  for (const { index, externalId, record } of keyed) {
+    // Already imported (a re-run): skipped whatever else the record holds.
+    if (imported.has(externalId)) result.skipped += 1;
+    else entries.push({ index, externalId, plan: attempt(() => planRecord(pipeline, record, externalId)) });
   }
+  const ownerIds = entries.flatMap((entry) => (isDomainError(entry.plan) || !entry.plan.fields.ownerId ? [] : [entry.plan.fields.ownerId]));
+  const teams = await findRepTeams(reader, ownerIds);
+
+  // Written in one order (by externalId; the sort is stable, so a repeated id keeps its first record first), so two
+  // imports of overlapping files wait for each other on the unique index instead of deadlocking.
+  const ordered = [...entries].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  const createdHere = new Set<string>();
+  for (let start = 0; start < ordered.length; start += RECORDS_PER_TRANSACTION) {
+    await deps.dataSource.transaction(async (manager) => {
+      for (const { index, externalId, plan } of ordered.slice(start, start + RECORDS_PER_TRANSACTION)) {
+        if (createdHere.has(externalId)) {
+          result.skipped += 1;
+          continue;
+        }
+        if (isDomainError(plan)) {
+          refuse(index, plan);
+          continue;
+        }
+        // A refused record leaves no trace; the others in its transaction still land.
+        await manager.query('SAVEPOINT import_record');
+        try {
+          await writeRecord(manager, pipeline, plan, plan.fields.ownerId ? (teams.get(plan.fields.ownerId) ?? null) : null, actor);
+          await manager.query('RELEASE SAVEPOINT import_record');
+          result.created += 1;
+          createdHere.add(externalId);
+        } catch (error) {
+          const duplicate = isUniqueViolation(error, EXTERNAL_ID_INDEX);
+          if (!duplicate && !isDomainError(error)) throw error;
+          await manager.query('ROLLBACK TO SAVEPOINT import_record');
+          // Another import committed the same externalId after our check: it is there now, as on a re-run.
+          if (duplicate) {
+            result.skipped += 1;
+            createdHere.add(externalId);
+          } else refuse(index, error as DomainError);
+        }
+      }
+    });
+  }
+  result.errors.sort((a, b) => a.index - b.index);
   return result;
 }
 
-async function importOne(manager: EntityManager, pipeline: Pipeline, record: ImportedOpportunity, actor: Actor): Promise<boolean> {
-  const externalId = parseOptionalText(record.externalId, 'externalId', 200);
-  if (!externalId) throw badInput('externalId', 'externalId is required so a re-run imports nothing twice');
-  const existing: unknown[] = await manager.query('SELECT 1 FROM opportunity WHERE external_id = $1', [externalId]);
-  if (existing.length > 0) return false;
+function attempt(plan: () => PlannedRecord): PlannedRecord | DomainError {
+  try {
+    return plan();
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    return error;
+  }
+}
+
+function planRecord(pipeline: Pipeline, record: ImportedOpportunity, externalId: string): PlannedRecord {
   if (!Array.isArray(record.stages) || record.stages.length === 0) throw badInput('stages', 'stages must list at least the stage it was created in');
   const createdAt = parseDateTime(record.createdAt, 'createdAt');
   const path = record.stages.map((entry, index) => ({ toStage: parseStageKey(entry.toStage, `stages[${index}].toStage`), changedAt: parseDateTime(entry.changedAt, `stages[${index}].changedAt`) }));
-  path.forEach((entry, index) => {
+  const stages = path.map((entry, index) => {
     const stage = stageOf(pipeline, entry.toStage);
     if (!stage || !stage.active) throw badInput(`stages[${index}].toStage`, `${entry.toStage} is not a stage of ${pipeline.name}`);
     const previous = index === 0 ? createdAt : path[index - 1].changedAt;
     if (entry.changedAt < previous) throw badInput(`stages[${index}].changedAt`, 'stage changes must be in time order, after createdAt');
     if (index < path.length - 1 && stage.category !== 'OPEN') throw badInput(`stages[${index}].toStage`, 'only the last stage may be a closing stage');
-  });
-  const stageAt = (key: string) => {
-    const stage = stageOf(pipeline, key);
-    if (!stage) throw badInput('stages', `${key} is not a stage of ${pipeline.name}`);
     return stage;
-  };
-  const ownerId = parseOptionalId(record.ownerId, 'ownerId');
-  const owner = ownerId ? await findRepTeam(manager, ownerId) : { teamId: null };
-  const firstStage = stageAt(path[0].toStage);
-  if (firstStage.category !== 'OPEN') throw badInput('stages[0].toStage', 'an opportunity is created in an open stage');
-
-  let opportunity = await insertNewOpportunity(
-    manager,
-    pipeline,
-    {
-      name: parseName(record.name, 'name'),
-      accountName: parseName(record.accountName, 'accountName'),
-      industry: parseOptionalText(record.industry, 'industry'),
-      region: null,
-      amount: parseOptionalMoney(record.amount, 'amount'),
-      expectedCloseDate: parseOptionalDate(record.expectedCloseDate, 'expectedCloseDate'),
-      ownerId,
-      ownerTeamId: owner.teamId,
-      leadId: null,
-      leadSource: null,
-      externalId,
-    },
-    { createdBy: actor.userId, at: createdAt, stage: firstStage, stageEnteredAt: path[0].changedAt, reason: 'Imported' },
-  );
-
-  const last = stageAt(path[path.length - 1].toStage);
-  const proposalStage = pipeline.stages.find((stage) => stage.automationTrigger === 'PROPOSAL_SENT');
-  const negotiationStage = pipeline.stages.find((stage) => stage.automationTrigger === 'NEGOTIATION_STARTED');
-  const reached = (stage: typeof proposalStage) => !!stage && path.some((entry) => stageAt(entry.toStage).position >= stage.position && stageAt(entry.toStage).category === 'OPEN');
-  const lostReason = parseOptionalText(record.lostReason, 'lostReason', 200);
-  await saveDealFacts(manager, opportunity.id, {
-    proposalSent: reached(proposalStage),
-    negotiationStarted: reached(negotiationStage),
-    outcome: last.category === 'OPEN' ? null : last.category,
-    lostReason: last.category === 'LOST' ? (lostReason ?? 'OTHER') : null,
   });
-  for (const entry of path.slice(1)) {
-    const stage = stageAt(entry.toStage);
-    const reason = stage.category === 'LOST' ? (lostReason ?? 'OTHER') : 'Imported history';
-    opportunity = await moveStage(manager, opportunity, pipeline, { toStage: entry.toStage, changedBy: null, reason, at: entry.changedAt });
+  const ownerId = parseOptionalId(record.ownerId, 'ownerId');
+  if (stages[0].category !== 'OPEN') throw badInput('stages[0].toStage', 'an opportunity is created in an open stage');
+  const fields = {
+    name: parseName(record.name, 'name'),
+    accountName: parseName(record.accountName, 'accountName'),
+    industry: parseOptionalText(record.industry, 'industry'),
+    region: null,
+    amount: parseOptionalMoney(record.amount, 'amount'),
+    expectedCloseDate: parseOptionalDate(record.expectedCloseDate, 'expectedCloseDate'),
+    ownerId,
+    leadId: null,
+    leadSource: null,
+    externalId,
+  };
+  const last = stages[stages.length - 1];
+  const reached = (trigger: 'PROPOSAL_SENT' | 'NEGOTIATION_STARTED') => {
+    const stage = pipeline.stages.find((candidate) => candidate.automationTrigger === trigger);
+    return !!stage && stages.some((entry) => entry.position >= stage.position && entry.category === 'OPEN');
+  };
+  const lostReason = parseOptionalText(record.lostReason, 'lostReason', 200);
+  return {
+    fields,
+    createdAt,
+    path: stages.map((stage, index) => ({ stage, changedAt: path[index].changedAt, reason: index === 0 ? 'Imported' : stage.category === 'LOST' ? (lostReason ?? 'OTHER') : 'Imported history' })),
+    facts: {
+      proposalSent: reached('PROPOSAL_SENT'),
+      negotiationStarted: reached('NEGOTIATION_STARTED'),
+      outcome: last.category === 'OPEN' ? null : last.category,
+      lostReason: last.category === 'LOST' ? (lostReason ?? 'OTHER') : null,
+    },
+  };
+}
+
+async function writeRecord(manager: EntityManager, pipeline: Pipeline, plan: PlannedRecord, ownerTeamId: string | null, actor: Actor): Promise<void> {
+  const [first, ...rest] = plan.path;
+  let opportunity = await insertNewOpportunity(manager, pipeline, { ...plan.fields, ownerTeamId }, { createdBy: actor.userId, at: plan.createdAt, stage: first.stage, stageEnteredAt: first.changedAt, reason: first.reason });
+  await saveDealFacts(manager, opportunity.id, plan.facts);
+  for (const entry of rest) {
+    opportunity = await moveStage(manager, opportunity, pipeline, { toStage: entry.stage.key, changedBy: null, reason: entry.reason, at: entry.changedAt, known: { facts: plan.facts, activityCount: 0 } });
   }
-  return true;
 }

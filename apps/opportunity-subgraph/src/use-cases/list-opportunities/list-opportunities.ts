@@ -25,13 +25,25 @@ export interface RawOpportunityFilter {
 }
 
 const SORT_FIELDS: SortField[] = ['CREATED_AT', 'AMOUNT', 'EXPECTED_CLOSE_DATE', 'LAST_ACTIVITY', 'TIME_IN_STAGE'];
+// As many as a pipeline can have stages (see parseStages): a longer list is a mistake or abuse, not a filter.
+const MAX_KEYS = 30;
 
 function parseList<T extends string>(values: readonly unknown[] | null | undefined, allowed: readonly T[], field: string): T[] | null {
   if (!values) return null;
-  return values.map((value, index) => {
-    if (!isOneOf(allowed, value)) throw badInput(`${field}[${index}]`, `${field} must be one of ${allowed.join(', ')}`);
-    return value;
-  });
+  return [
+    ...new Set(
+      values.map((value, index) => {
+        if (!isOneOf(allowed, value)) throw badInput(`${field}[${index}]`, `${field} must be one of ${allowed.join(', ')}`);
+        return value;
+      }),
+    ),
+  ];
+}
+
+function parseKeys(values: readonly unknown[] | null | undefined, field: string): string[] | null {
+  if (!values) return null;
+  if (values.length > MAX_KEYS) throw badInput(field, `${field} must list at most ${MAX_KEYS} keys`);
+  return [...new Set(values.map((value, index) => parseStageKey(value, `${field}[${index}]`)))];
 }
 
 export function parseOpportunityFilter(raw: RawOpportunityFilter | null | undefined): OpportunityListFilter {
@@ -39,7 +51,7 @@ export function parseOpportunityFilter(raw: RawOpportunityFilter | null | undefi
   const optionalDecimal = (value: unknown, field: string) => (value === null || value === undefined ? null : parseDecimal(value, field).toString());
   const filter: OpportunityListFilter = {
     pipelineId: raw.pipelineId === null || raw.pipelineId === undefined ? null : parseId(raw.pipelineId, 'filter.pipelineId'),
-    stage: raw.stage ? raw.stage.map((value, index) => parseStageKey(value, `filter.stage[${index}]`)) : null,
+    stage: parseKeys(raw.stage, 'filter.stage'),
     status: parseList(raw.status, OPPORTUNITY_STATUSES, 'filter.status'),
     ownerId: raw.ownerId === null || raw.ownerId === undefined ? null : parseId(raw.ownerId, 'filter.ownerId'),
     industry: parseText(raw.industry, 'filter.industry', { maxLength: 100 }),
@@ -48,7 +60,7 @@ export function parseOpportunityFilter(raw: RawOpportunityFilter | null | undefi
     expectedCloseFrom: parseOptionalDate(raw.expectedCloseFrom, 'filter.expectedCloseFrom'),
     expectedCloseTo: parseOptionalDate(raw.expectedCloseTo, 'filter.expectedCloseTo'),
     search: parseText(raw.search, 'filter.search', { maxLength: 200 }),
-    sizeBand: raw.sizeBand ? raw.sizeBand.map((value, index) => parseStageKey(value, `filter.sizeBand[${index}]`)) : null,
+    sizeBand: parseKeys(raw.sizeBand, 'filter.sizeBand'),
     stalled: raw.stalled ?? null,
     leadSource: parseList(raw.leadSource, LEAD_SOURCES, 'filter.leadSource'),
     includeDeferred: raw.includeDeferred ?? null,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { appendToOutbox } from '@pipeline/persistence';
+import type { DealFacts } from '../../domain/criteria';
 import type { Opportunity } from '../../domain/opportunity';
 import type { Pipeline } from '../../domain/pipeline';
 import { planMove } from '../../domain/stage-rules';
@@ -13,16 +14,19 @@ export interface MoveRequest {
   reason: string | null;
   at: Date;
   allowReopen?: boolean;
+  // What the caller already holds in this transaction (a just-imported opportunity, automation's recorded facts):
+  // given, they are not read again.
+  known?: { facts?: DealFacts; activityCount?: number };
 }
 
 // The single write path for stage changes (API, automation, closing, import): gates, history, version, event.
 export async function moveStage(manager: EntityManager, opportunity: Opportunity, pipeline: Pipeline, request: MoveRequest): Promise<Opportunity> {
-  const facts = await dealFacts(manager, opportunity.id);
+  const facts = request.known?.facts ?? (await dealFacts(manager, opportunity.id));
   const context = {
     amount: opportunity.amount,
     expectedCloseDate: opportunity.expectedCloseDate,
     ownerId: opportunity.ownerId,
-    activityCount: await activityCount(manager, opportunity.id),
+    activityCount: request.known?.activityCount ?? (await activityCount(manager, opportunity.id)),
     facts,
     reason: request.reason,
   };

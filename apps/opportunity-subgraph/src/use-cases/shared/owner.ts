@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, forbidden, hasRole, type Actor } from '@pipeline/domain';
+import { badInput, forbidden, hasRole, isUuid, type Actor } from '@pipeline/domain';
 import { findRepTeam } from '../../persistence/snapshot-repository';
 import { waitForSnapshot } from './wait-for-snapshot';
 
@@ -8,12 +8,20 @@ export interface OwnerChoice {
   ownerTeamId: string | null;
 }
 
+// A rep registered moments ago may not have reached the snapshot yet. Called before the transaction, so the bounded
+// wait holds no row lock; resolveOwner then reads once.
+export async function waitForRepSnapshot(manager: EntityManager, repId: string | null, waitMs: number): Promise<void> {
+  if (repId) await waitForSnapshot(() => findRepTeam(manager, repId), (found) => found.exists, waitMs);
+}
+
+const isRepOnly = (actor: Actor) => hasRole(actor, 'REP') && !hasRole(actor, 'MANAGER') && !hasRole(actor, 'ADMIN');
+
 // Who may own what: admins give to anyone, managers within their team, reps only to themselves.
-export async function resolveOwner(manager: EntityManager, actor: Actor, requested: string | null, waitMs: number): Promise<OwnerChoice> {
-  const isRepOnly = hasRole(actor, 'REP') && !hasRole(actor, 'MANAGER') && !hasRole(actor, 'ADMIN');
-  const ownerId = requested ?? (isRepOnly ? actor.userId : null);
+export async function resolveOwner(manager: EntityManager, actor: Actor, requested: string | null): Promise<OwnerChoice> {
+  if (!requested && isRepOnly(actor) && !isUuid(actor.userId)) throw forbidden('Your identity is not a sales rep, so you cannot own opportunities');
+  const ownerId = requested ?? (isRepOnly(actor) ? actor.userId : null);
   if (!ownerId) return { ownerId: null, ownerTeamId: null };
-  const rep = await waitForSnapshot(() => findRepTeam(manager, ownerId), (found) => found.exists, requested ? waitMs : 0);
+  const rep = await findRepTeam(manager, ownerId);
   if (requested && (!rep.exists || !rep.active)) throw badInput('ownerId', 'ownerId must be an active sales rep');
   if (hasRole(actor, 'ADMIN')) return { ownerId, ownerTeamId: rep.teamId };
   if (ownerId === actor.userId) return { ownerId, ownerTeamId: rep.teamId };

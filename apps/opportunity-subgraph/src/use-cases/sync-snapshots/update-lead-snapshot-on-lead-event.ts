@@ -1,10 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
-import { upsertLeadSnapshot } from '../../persistence/snapshot-repository';
+import type { ChunkContext } from '@pipeline/messaging';
+import { upsertLeadSnapshots } from '../../persistence/snapshot-repository';
 
 type LeadEvent = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;
 
 // Every lead event carries the lead's state: keep the newest, so conversion can check qualification without a call.
-export async function updateLeadSnapshotOnLeadEvent(event: LeadEvent, manager: EntityManager): Promise<void> {
-  await upsertLeadSnapshot(manager, event.data.leadId, event.data.version, event.data.lead);
+// Collected, so a chunk of events is one upsert at its end.
+export async function updateLeadSnapshotOnLeadEvent(event: LeadEvent, _manager: EntityManager, chunk: ChunkContext): Promise<void> {
+  chunk.collect('lead-snapshots', { leadId: event.data.leadId, version: event.data.version, lead: event.data.lead }, upsertLeadSnapshots);
 }

@@ -1,13 +1,13 @@
-import { badInput, type Actor } from '@pipeline/domain';
+import { badInput, parseId, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
 import type { Opportunity } from '../../domain/opportunity';
 import { opportunityStateEvent } from '../../events/opportunity-events';
-import { updateOpportunity as saveOpportunity } from '../../persistence/opportunity-repository';
+import { findOpportunity, updateOpportunity as saveOpportunity } from '../../persistence/opportunity-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
 import { parseExpectedVersion, parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText, parseProbability } from '../shared/opportunity-input';
-import { resolveOwner } from '../shared/owner';
+import { resolveOwner, waitForRepSnapshot } from '../shared/owner';
 
 export interface UpdateOpportunityCommand {
   opportunityId: unknown;
@@ -39,9 +39,14 @@ export async function updateOpportunity(deps: OpportunityDeps, actor: Actor, inp
   if (given(input.probability)) changes.probabilityOverride = parseProbability(input.probability);
   if (input.clearProbabilityOverride) changes.probabilityOverride = null;
   const requestedOwner = parseOptionalId(input.ownerId, 'ownerId');
+  if (requestedOwner) {
+    // Waits before the transaction (no row lock held), and only for a new owner: keeping the same one needs no snapshot.
+    const current = await findOpportunity(deps.dataSource.manager, parseId(input.opportunityId, 'opportunityId'));
+    if (current?.ownerId !== requestedOwner) await waitForRepSnapshot(deps.dataSource.manager, requestedOwner, deps.settings.leadSnapshotWaitMs);
+  }
   return deps.dataSource.transaction(async (manager) => {
     const { opportunity, pipeline } = await loadWritableOpportunity(manager, actor, input.opportunityId, expectedVersion);
-    if (requestedOwner && requestedOwner !== opportunity.ownerId) Object.assign(changes, await resolveOwner(manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs));
+    if (requestedOwner && requestedOwner !== opportunity.ownerId) Object.assign(changes, await resolveOwner(manager, actor, requestedOwner));
     const changed = Object.keys(changes).filter((key) => JSON.stringify(changes[key as keyof Opportunity]) !== JSON.stringify(opportunity[key as keyof Opportunity]));
     if (changed.length === 0) return opportunity;
     const now = deps.now();
