@@ -3,11 +3,16 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createCloudEvent, TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { startTestService, testKafkaBrokers, waitFor, type TestService, waitForTopicLeaders } from '@pipeline/testing';
-import { dealService } from './server';
+import { dealDeps, dealService } from './server';
+import type { DealDeps } from './use-cases/deps';
 
 // Shared arrangements for the deal subgraph's integration tests (real PostgreSQL and Kafka).
-export const startDealService = (label: string): Promise<TestService> =>
-  startTestService(label, dealService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, snapshotWaitMs: 5_000 }));
+const TEST_OPTIONS = { config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, snapshotWaitMs: 5_000 };
+
+export const startDealService = (label: string): Promise<TestService> => startTestService(label, dealService(TEST_OPTIONS));
+
+// What the resolvers hand the use cases, for tests that call a use case directly (below GraphQL's own input validation).
+export const dealDepsFor = (service: TestService): DealDeps => dealDeps(service.service.dataSource, TEST_OPTIONS);
 
 export async function publish<T extends EventType>(service: TestService, topic: string, type: T, subject: string, data: EventDataMap[T]): Promise<void> {
   const kafka = new Kafka({ clientId: 'fact-publisher', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
@@ -18,9 +23,34 @@ export async function publish<T extends EventType>(service: TestService, topic: 
   await producer.disconnect();
 }
 
+// Waits until the deal service knows the rep: rep events travel on their own topic, unordered with opportunity events.
 export async function publishRep(service: TestService, repId: string, teamId: string | null): Promise<void> {
   await publish(service, TOPICS.repEvents, 'sales.rep.registered.v1', repId, { repId, name: 'Rep', email: `${repId}@example.com`, role: 'REP', teamId, active: true, version: 1 });
+  await waitFor(async () => (await service.service.dataSource.query('SELECT 1 FROM rep_snapshot WHERE id = $1', [repId])).length === 1, { what: 'the rep snapshot' });
 }
+
+// Holds the deal row's lock in a transaction of its own, to show which locks a use case takes while it waits for it.
+export async function holdDealLock(service: TestService, opportunityId: string): Promise<{ waiters: () => Promise<number>; release: () => Promise<void> }> {
+  const holder = service.service.dataSource.createQueryRunner();
+  await holder.connect();
+  await holder.startTransaction();
+  await holder.query('SELECT id FROM deal WHERE opportunity_id = $1 FOR UPDATE', [opportunityId]);
+  const [{ pid }] = await holder.query('SELECT pg_backend_pid() AS pid');
+  return {
+    waiters: async () => (await service.service.dataSource.query('SELECT count(*)::int AS count FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]))[0].count,
+    release: async () => {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    },
+  };
+}
+
+// 'FREE' when no other transaction holds the row's lock, else the PostgreSQL error code (55P03 lock_not_available).
+export const rowLockState = (service: TestService, table: 'proposal' | 'discount_approval', id: string): Promise<string> =>
+  service.service.dataSource.query(`SELECT id FROM ${table} WHERE id = $1 FOR UPDATE NOWAIT`, [id]).then(
+    () => 'FREE',
+    (error: { driverError?: { code?: string }; code?: string }) => error.driverError?.code ?? error.code ?? 'UNKNOWN',
+  );
 
 export interface OpportunityArrangement {
   ownerId?: string | null;
@@ -31,10 +61,10 @@ export interface OpportunityArrangement {
   version?: number;
 }
 
-// The opportunity as the opportunity service announces it on the stage stream; waits until the deal service knows it.
-export async function arrangeOpportunity(service: TestService, options: OpportunityArrangement = {}, opportunityId: string = randomUUID()): Promise<string> {
+// The stage-change fact the opportunity service would publish for this arrangement.
+export function stageChangedData(opportunityId: string, options: OpportunityArrangement = {}): EventDataMap['sales.opportunity.stage_changed.v1'] {
   const category = options.category ?? 'OPEN';
-  await publish(service, TOPICS.stageChanged, 'sales.opportunity.stage_changed.v1', opportunityId, {
+  return {
     opportunityId,
     pipelineId: '00000000-0000-4000-8000-000000000001',
     fromStage: null,
@@ -58,7 +88,12 @@ export async function arrangeOpportunity(service: TestService, options: Opportun
       createdAt: new Date().toISOString(),
       status: category,
     },
-  });
+  };
+}
+
+// The opportunity as the opportunity service announces it on the stage stream; waits until the deal service knows it.
+export async function arrangeOpportunity(service: TestService, options: OpportunityArrangement = {}, opportunityId: string = randomUUID()): Promise<string> {
+  await publish(service, TOPICS.stageChanged, 'sales.opportunity.stage_changed.v1', opportunityId, stageChangedData(opportunityId, options));
   await waitFor(async () => {
     const rows = await service.service.dataSource.query('SELECT version FROM opportunity_snapshot WHERE id = $1', [opportunityId]);
     return rows[0]?.version >= (options.version ?? 1);

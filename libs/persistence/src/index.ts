@@ -7,3 +7,4 @@ export * from './outbox-relay';
 export * from './inbox';
 export * from './paging';
 export * from './rep-snapshot';
+export * from './newest-per-key';

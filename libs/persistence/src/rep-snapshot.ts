@@ -1,4 +1,5 @@
 import { EntitySchema, type EntityManager } from 'typeorm';
+import { newestPerKey } from './newest-per-key';
 
 // Sales reps as other services need them (team and activity, for visibility), kept from sales.rep-events.v1.
 // The table is created by each service's own migration; the mapping and the version-guarded upsert are shared.
@@ -20,11 +21,22 @@ export const RepSnapshotEntity = new EntitySchema<RepSnapshotRow>({
   },
 });
 
-export async function upsertRepSnapshot(manager: EntityManager, rep: { repId: string; teamId: string | null; active: boolean; version: number }): Promise<void> {
+export interface RepSnapshotChange {
+  repId: string;
+  teamId: string | null;
+  active: boolean;
+  version: number;
+}
+
+// One statement for a chunk of rep events; a newer version never gives way to an older one, whatever the arrival order.
+export async function upsertRepSnapshots(manager: EntityManager, changes: readonly RepSnapshotChange[]): Promise<void> {
+  const rows = newestPerKey(changes, (change) => change.repId).map((rep) => ({ id: rep.repId, team_id: rep.teamId, active: rep.active, version: rep.version }));
+  if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO rep_snapshot (id, team_id, active, version) VALUES ($1, $2, $3, $4)
+    `INSERT INTO rep_snapshot (id, team_id, active, version)
+     SELECT r.id, r.team_id, r.active, r.version FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, team_id text, active boolean, version integer)
      ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, active = EXCLUDED.active, version = EXCLUDED.version
      WHERE rep_snapshot.version < EXCLUDED.version`,
-    [rep.repId, rep.teamId, rep.active, rep.version],
+    [JSON.stringify(rows)],
   );
 }

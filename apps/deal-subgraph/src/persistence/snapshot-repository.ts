@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { formatAmount } from '@pipeline/domain';
+import { newestPerKey } from '@pipeline/persistence';
 import { DEFAULT_DEAL_SETTINGS, type DealSettings } from '../domain/deal';
 import { OpportunitySnapshotEntity, type OpportunitySnapshotRow } from './entities';
 
@@ -29,17 +30,39 @@ export interface OpportunityState {
   amount: { amount: string; currency: string } | null;
 }
 
-// Written only by consumers of the opportunity streams; the newest version wins whatever the arrival order.
-export async function upsertOpportunitySnapshot(manager: EntityManager, state: OpportunityState): Promise<void> {
+// Written only by consumers of the opportunity streams, one statement per chunk; the newest version wins whatever the arrival order.
+export async function upsertOpportunitySnapshots(manager: EntityManager, states: readonly OpportunityState[]): Promise<void> {
+  const rows = newestPerKey(states, (state) => state.id).map((state) => ({
+    id: state.id,
+    version: state.version,
+    name: state.name,
+    account_name: state.accountName,
+    status: state.status,
+    stage: state.stage,
+    stage_category: state.stageCategory,
+    owner_id: state.ownerId,
+    lead_id: state.leadId,
+    // Amounts travel as decimal strings inside the JSON, so numeric parses them exactly (never through a float).
+    amount: state.amount?.amount ?? null,
+    currency: state.amount?.currency ?? null,
+  }));
+  if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO opportunity_snapshot (id, version, name, account_name, status, stage, stage_category, owner_id, lead_id, amount, currency, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+     SELECT r.id, r.version, r.name, r.account_name, r.status, r.stage, r.stage_category, r.owner_id, r.lead_id, r.amount, r.currency, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, account_name text, status text, stage text, stage_category text,
+                                               owner_id uuid, lead_id uuid, amount numeric, currency char(3))
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, account_name = EXCLUDED.account_name, status = EXCLUDED.status,
        stage = EXCLUDED.stage, stage_category = EXCLUDED.stage_category, owner_id = EXCLUDED.owner_id, lead_id = EXCLUDED.lead_id,
        amount = EXCLUDED.amount, currency = EXCLUDED.currency, updated_at = now()
      WHERE opportunity_snapshot.version < EXCLUDED.version`,
-    [state.id, state.version, state.name, state.accountName, state.status, state.stage, state.stageCategory, state.ownerId, state.leadId, state.amount?.amount ?? null, state.amount?.currency ?? null],
+    [JSON.stringify(rows)],
   );
+}
+
+export async function opportunitySnapshotExists(manager: EntityManager, id: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query('SELECT 1 FROM opportunity_snapshot WHERE id = $1', [id]);
+  return rows.length > 0;
 }
 
 const toView = (row: OpportunitySnapshotRow): OpportunityView => ({
@@ -61,11 +84,23 @@ export async function findOpportunityViews(manager: EntityManager, ids: readonly
   return rows.map(toView);
 }
 
-export async function upsertLeadNeed(manager: EntityManager, leadId: string, version: number, name: string, company: string, need: string | null): Promise<void> {
+export interface LeadNeed {
+  id: string;
+  version: number;
+  name: string;
+  company: string;
+  need: string | null;
+}
+
+// Written only by the lead-event consumer, one statement per chunk; the newest version wins whatever the arrival order.
+export async function upsertLeadNeeds(manager: EntityManager, leads: readonly LeadNeed[]): Promise<void> {
+  const rows = newestPerKey(leads, (lead) => lead.id);
+  if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO lead_snapshot (id, version, name, company, need) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO lead_snapshot (id, version, name, company, need)
+     SELECT r.id, r.version, r.name, r.company, r.need FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, company text, need text)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, company = EXCLUDED.company, need = EXCLUDED.need WHERE lead_snapshot.version < EXCLUDED.version`,
-    [leadId, version, name, company, need],
+    [JSON.stringify(rows)],
   );
 }
 

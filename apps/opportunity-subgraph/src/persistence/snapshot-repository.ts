@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { LeadSnapshot } from '@pipeline/events';
+import { newestPerKey } from '@pipeline/persistence';
 import { NO_DEAL_FACTS, type DealFacts } from '../domain/criteria';
 import { DEFAULT_SIZE_BANDS, type DealSizeBand } from '../domain/size-bands';
 import { DealFactEntity, LeadSnapshotEntity, OpportunitySettingEntity, type LeadSnapshotRow } from './entities';
@@ -10,30 +11,10 @@ export interface LeadSnapshotChange {
   lead: LeadSnapshot;
 }
 
-export interface RepSnapshotChange {
-  repId: string;
-  teamId: string | null;
-  active: boolean;
-  version: number;
-}
-
-// ON CONFLICT DO UPDATE cannot touch a row twice in one statement: keep each id's first highest version, as
-// one-by-one version-guarded upserts would.
-function newestPerId<T extends { version: number }>(changes: readonly T[], idOf: (change: T) => string): T[] {
-  const newest = new Map<string, T>();
-  for (const change of changes) {
-    const key = idOf(change).toLowerCase();
-    const kept = newest.get(key);
-    if (!kept || change.version > kept.version) newest.set(key, change);
-  }
-  // Sorted by id, so concurrent flushes touching the same rows lock them in one order.
-  return [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, change]) => change);
-}
-
 // Snapshots of other services' data, written only by consumers, one statement per chunk of events; a newer version
 // never gives way to an older one, whatever the arrival order.
 export async function upsertLeadSnapshots(manager: EntityManager, changes: readonly LeadSnapshotChange[]): Promise<void> {
-  const rows = newestPerId(changes, (change) => change.leadId).map(({ leadId, version, lead }) => ({
+  const rows = newestPerKey(changes, (change) => change.leadId).map(({ leadId, version, lead }) => ({
     id: leadId,
     version,
     status: lead.status,
@@ -57,19 +38,6 @@ export async function upsertLeadSnapshots(manager: EntityManager, changes: reado
        industry = EXCLUDED.industry, region = EXCLUDED.region, source = EXCLUDED.source, owner_id = EXCLUDED.owner_id,
        estimated_value_amount = EXCLUDED.estimated_value_amount, estimated_value_currency = EXCLUDED.estimated_value_currency, updated_at = now()
      WHERE lead_snapshot.version < EXCLUDED.version`,
-    [JSON.stringify(rows)],
-  );
-}
-
-// The set form of @pipeline/persistence's upsertRepSnapshot (same table, same version guard).
-export async function upsertRepSnapshots(manager: EntityManager, changes: readonly RepSnapshotChange[]): Promise<void> {
-  const rows = newestPerId(changes, (change) => change.repId).map((rep) => ({ id: rep.repId, team_id: rep.teamId, active: rep.active, version: rep.version }));
-  if (rows.length === 0) return;
-  await manager.query(
-    `INSERT INTO rep_snapshot (id, team_id, active, version)
-     SELECT r.id, r.team_id, r.active, r.version FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, team_id text, active boolean, version integer)
-     ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, active = EXCLUDED.active, version = EXCLUDED.version
-     WHERE rep_snapshot.version < EXCLUDED.version`,
     [JSON.stringify(rows)],
   );
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@pipeline/events';
 import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
-import { arrangeOpportunity, DEAL_FIELDS, publishRep, startDealService } from '../../test-support';
+import { arrangeOpportunity, DEAL_FIELDS, dealDepsFor, publishRep, startDealService } from '../../test-support';
+import { closeDeal } from './close-deal';
 
 const CLOSE = `mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { ${DEAL_FIELDS} } } }`;
 const COMMIT = `mutation($input: RecordCommitmentInput!) { recordCommitment(input: $input) { deal { ${DEAL_FIELDS} } } }`;
@@ -34,19 +35,33 @@ describe('commitments and closing', () => {
     expect(won).toMatchObject({ outcome: 'WON', closedAt: expect.any(String) });
     expect(again.version).toBe(won.version);
     expect(errorCodes(lost)).toEqual(['CONFLICT']);
-    const closed = await waitFor(() => reader.parsed<any>().filter(({ event }) => event.subject === opportunityId && event.type === 'sales.deal.closed.v1'), { what: 'deal.closed' });
+    const closed = await waitFor(
+      () => {
+        const mine = reader.parsed<any>().filter(({ event }) => event.subject === opportunityId && event.type === 'sales.deal.closed.v1');
+        return mine.length >= 1 ? mine : null;
+      },
+      { what: 'deal.closed' },
+    );
     await reader.stop();
-    expect(closed).toHaveLength(1);
+    // The outbox is where a second close would show for certain; the topic may not have delivered it yet.
+    const [{ count }] = await subject.service.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE aggregateid = $1 AND type = 'sales.deal.closed.v1'`, [opportunityId]);
+    expect(count).toBe(1);
     expect(closed[0].event.data).toMatchObject({ outcome: 'WON', amount: { amount: '50000.00', currency: 'EUR' }, closeNote: 'Signed' });
   });
 
   it('needs a lost reason from the taxonomy to close LOST, and keeps the competitor', async () => {
+    // Arrange
     const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
+
+    // Act
     const missing = await subject.as(rep)(CLOSE, { input: { opportunityId, outcome: 'LOST' } });
-    const unknown = await subject.as(rep)(CLOSE, { input: { opportunityId, outcome: 'LOST', lostReason: 'BAD_KARMA' } });
+    // Called directly: through GraphQL the LostReason enum would refuse it before the use case runs.
+    const unknown = await closeDeal(dealDepsFor(subject), rep, { opportunityId, outcome: 'LOST', lostReason: 'BAD_KARMA' }).catch((error: unknown) => error);
     const lost = expectNoErrors(await subject.as(rep)<any>(CLOSE, { input: { opportunityId, outcome: 'LOST', lostReason: 'COMPETITOR', competitor: 'Globex' } })).closeDeal.deal;
+
+    // Assert
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lostReason' });
-    expect(unknown.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+    expect(unknown).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'lostReason' } });
     expect(lost).toMatchObject({ outcome: 'LOST', lostReason: 'COMPETITOR', competitor: 'Globex' });
   });
 

@@ -5,7 +5,7 @@ import { dealEvent } from '../../events/deal-events';
 import { approvalsByDealIds, commitmentsByDealIds, updateDeal } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
 import type { DealDeps } from '../deps';
-import { loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export interface CloseDealCommand {
   opportunityId: unknown;
@@ -28,13 +28,17 @@ export async function closeDeal(deps: DealDeps, actor: Actor, input: CloseDealCo
   const now = deps.now();
   const request = { outcome, lostReason, deferredUntil };
   closeEffect(null, request, toIsoDate(now));
+  const opportunityId = await awaitOpportunitySnapshot(deps, input.opportunityId);
   return deps.dataSource.transaction(async (manager) => {
-    const opportunity = await loadWorkableOpportunity(deps, manager, actor, input.opportunityId);
+    const opportunity = await loadWorkableOpportunity(manager, actor, opportunityId);
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
     if (closeEffect(deal, request, toIsoDate(now)) === 'ALREADY_DONE') return deal;
     if (opportunity.status !== 'OPEN') throw conflict(`Opportunity ${opportunity.id} is already ${opportunity.status}`, { status: opportunity.status });
     if (outcome === 'WON') {
-      const [approvals, commitments, settings] = await Promise.all([approvalsByDealIds(manager, [deal.id]), commitmentsByDealIds(manager, [deal.id]), loadDealSettings(manager)]);
+      // One after another: a transaction has one connection, and pg refuses overlapping queries on it from v9.
+      const approvals = await approvalsByDealIds(manager, [deal.id]);
+      const commitments = await commitmentsByDealIds(manager, [deal.id]);
+      const settings = await loadDealSettings(manager);
       assertCanWin(approvals, commitments, settings);
       if (!opportunity.amount) throw stageGateFailed('A won deal needs the opportunity amount set', ['AMOUNT_SET']);
     }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
-import { arrangeOpportunity, publish, startDealService } from '../../test-support';
+import type { Actor } from '@pipeline/domain';
+import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { arrangeOpportunity, holdDealLock, publish, publishRep, rowLockState, startDealService } from '../../test-support';
 
 const CREATE = `mutation($input: CreateProposalInput!) { createProposal(input: $input) { proposal { id version status subtotal { amount currency } total { amount currency } lineItems { total { amount } discountPercent } } deal { id } } }`;
 const SEND = `mutation($input: SendProposalInput!) { sendProposal(input: $input) { proposal { id status sentAt } } }`;
@@ -142,11 +143,40 @@ describe('proposals', () => {
   });
 
   it('lets only the owner, their manager and admins work the deal; analysts and others cannot', async () => {
+    // Arrange
     const owner = randomUUID();
+    await publishRep(subject, owner, 'west');
     const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
-    const byOtherRep = await subject.as(repActor(randomUUID()))(CREATE, { input: { opportunityId, lineItems: lines } });
-    const byOwner = await subject.as(repActor(owner))<any>(CREATE, { input: { opportunityId, lineItems: lines } });
-    expect(errorCodes(byOtherRep)).toEqual(['NOT_FOUND']);
-    expect(expectNoErrors(byOwner).createProposal.proposal.version).toBe(1);
+    const create = (actor: Actor) => subject.as(actor)<any>(CREATE, { input: { opportunityId, lineItems: lines } });
+
+    // Act
+    const byOtherRep = await create(repActor(randomUUID(), 'west'));
+    const byOtherTeamsManager = await create(managerActor('east'));
+    const byAnalyst = await create(analystActor());
+    const byOwner = await create(repActor(owner, 'west'));
+    const byManager = await create(managerActor('west'));
+    const byAdmin = await create(admin);
+
+    // Assert
+    expect([byOtherRep, byOtherTeamsManager, byAnalyst].map(errorCodes)).toEqual([['NOT_FOUND'], ['NOT_FOUND'], ['FORBIDDEN']]);
+    expect([byOwner, byManager, byAdmin].map((response) => expectNoErrors(response).createProposal.proposal.version)).toEqual([1, 2, 3]);
+  });
+
+  it('locks the deal before the proposal when sending, the order createProposal locks them in, so the two queue instead of deadlocking', async () => {
+    // Arrange
+    const opportunityId = await arrangeOpportunity(subject);
+    const proposal = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines } })).createProposal.proposal;
+    const dealLock = await holdDealLock(subject, opportunityId);
+
+    // Act
+    const sending = subject.as(admin)<any>(SEND, { input: { proposalId: proposal.id } });
+    const proposalLock = await waitFor(async () => (await dealLock.waiters()) >= 1, { what: 'sendProposal to wait for the deal lock' })
+      .then(() => rowLockState(subject, 'proposal', proposal.id))
+      .finally(() => dealLock.release());
+    const sent = await sending;
+
+    // Assert
+    expect(proposalLock).toBe('FREE');
+    expect(expectNoErrors(sent).sendProposal.proposal.status).toBe('SENT');
   });
 });

@@ -1,11 +1,11 @@
-import { badInput, newId, parseDate, type Actor } from '@pipeline/domain';
+import { badInput, newId, parseDate, toIsoDate, type Actor } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
 import type { Deal } from '../../domain/deal';
 import { priceLineItems, type LineItemDraft, type Proposal } from '../../domain/proposal';
 import { dealEvent } from '../../events/deal-events';
 import { insertProposal, nextProposalVersion, supersedeDrafts, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { assertOpen, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export interface CreateProposalCommand {
   opportunityId: unknown;
@@ -18,9 +18,10 @@ export async function createProposal(deps: DealDeps, actor: Actor, input: Create
   const priced = priceLineItems(input.lineItems);
   const now = deps.now();
   const validUntil = input.validUntil === null || input.validUntil === undefined ? null : parseDate(input.validUntil, 'validUntil');
-  if (validUntil !== null && validUntil < now.toISOString().slice(0, 10)) throw badInput('validUntil', 'validUntil must not be in the past');
+  if (validUntil !== null && validUntil < toIsoDate(now)) throw badInput('validUntil', 'validUntil must not be in the past');
+  const opportunityId = await awaitOpportunitySnapshot(deps, input.opportunityId);
   return deps.dataSource.transaction(async (manager) => {
-    const opportunity = await loadWorkableOpportunity(deps, manager, actor, input.opportunityId);
+    const opportunity = await loadWorkableOpportunity(manager, actor, opportunityId);
     assertOpen(opportunity);
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
     await supersedeDrafts(manager, deal.id);

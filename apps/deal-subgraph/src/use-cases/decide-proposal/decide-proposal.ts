@@ -12,7 +12,7 @@ export async function decideProposal(deps: DealDeps, actor: Actor, input: { prop
   const accepted = input.accepted;
   const reason = parseText(input.reason, 'reason', { maxLength: 1_000, required: !accepted });
   return deps.dataSource.transaction(async (manager) => {
-    const { proposal, deal } = await loadWorkableProposal(deps, manager, actor, input.proposalId);
+    const { proposal, deal } = await loadWorkableProposal(manager, actor, input.proposalId);
     if (proposal.status !== 'SENT') throw conflict(`Proposal ${proposal.id} is ${proposal.status}; only a sent proposal can be accepted or rejected`, { status: proposal.status });
     const now = deps.now();
     const decided: Proposal = { ...proposal, status: accepted ? 'ACCEPTED' : 'REJECTED', decidedAt: now, decisionReason: reason };

@@ -4,15 +4,16 @@ import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { insertCommitment, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { assertOpen, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export async function recordCommitment(deps: DealDeps, actor: Actor, input: { opportunityId: unknown; type: unknown; contactName: unknown; notes?: unknown }): Promise<Deal> {
   if (!isOneOf(COMMITMENT_TYPES, input.type)) throw badInput('type', 'type must be VERBAL or WRITTEN');
   const type = input.type;
   const contactName = requireText(input.contactName, 'contactName', { maxLength: 200 });
   const notes = parseText(input.notes, 'notes', { maxLength: 5_000 });
+  const opportunityId = await awaitOpportunitySnapshot(deps, input.opportunityId);
   return deps.dataSource.transaction(async (manager) => {
-    const opportunity = await loadWorkableOpportunity(deps, manager, actor, input.opportunityId);
+    const opportunity = await loadWorkableOpportunity(manager, actor, opportunityId);
     assertOpen(opportunity);
     const now = deps.now();
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);

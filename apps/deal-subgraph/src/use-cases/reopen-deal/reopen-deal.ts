@@ -4,14 +4,15 @@ import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findDealForUpdate, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { assertCanApprove, loadWorkableOpportunity } from '../shared/deal-access';
+import { assertCanApprove, awaitOpportunitySnapshot, loadWorkableOpportunity } from '../shared/deal-access';
 
 // A manager (of the owner's team) or an admin reopens a closed deal with a reason; the opportunity returns to its last open stage.
 export async function reopenDeal(deps: DealDeps, actor: Actor, input: { opportunityId: unknown; reason: unknown }): Promise<Deal> {
   assertRole(actor, ['MANAGER', 'ADMIN'], 'reopen deals');
   const reason = requireText(input.reason, 'reason', { maxLength: 1_000 });
+  const opportunityId = await awaitOpportunitySnapshot(deps, input.opportunityId);
   return deps.dataSource.transaction(async (manager) => {
-    const opportunity = await loadWorkableOpportunity(deps, manager, actor, input.opportunityId);
+    const opportunity = await loadWorkableOpportunity(manager, actor, opportunityId);
     assertCanApprove(actor, opportunity);
     const deal = await findDealForUpdate(manager, opportunity.id);
     if (!deal) throw notFound('Deal of opportunity', opportunity.id);

@@ -1,4 +1,4 @@
-import { conflict, type Actor } from '@pipeline/domain';
+import { conflict, toIsoDate, type Actor } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
 import type { Proposal } from '../../domain/proposal';
 import { dealEvent } from '../../events/deal-events';
@@ -10,11 +10,11 @@ import { loadWorkableProposal } from '../shared/proposal-access';
 // Sending freezes a draft and publishes the fact that moves the opportunity to its proposal stage (through its gates).
 export async function sendProposal(deps: DealDeps, actor: Actor, input: { proposalId: unknown }): Promise<Proposal> {
   return deps.dataSource.transaction(async (manager) => {
-    const { proposal, deal, opportunity } = await loadWorkableProposal(deps, manager, actor, input.proposalId);
+    const { proposal, deal, opportunity } = await loadWorkableProposal(manager, actor, input.proposalId);
     assertOpen(opportunity);
     if (proposal.status !== 'DRAFT') throw conflict(`Proposal ${proposal.id} is ${proposal.status}; only a draft can be sent`, { status: proposal.status });
     const now = deps.now();
-    if (proposal.validUntil !== null && proposal.validUntil < now.toISOString().slice(0, 10)) throw conflict(`Proposal ${proposal.id} expired on ${proposal.validUntil}`);
+    if (proposal.validUntil !== null && proposal.validUntil < toIsoDate(now)) throw conflict(`Proposal ${proposal.id} expired on ${proposal.validUntil}`);
     const sent: Proposal = { ...proposal, status: 'SENT', sentAt: now };
     await updateProposal(manager, sent);
     await appendToOutbox(manager, [

@@ -5,7 +5,7 @@ import { dealEvent } from '../../events/deal-events';
 import { saveApproval, updateDeal, withdrawPendingApprovals } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
 import type { DealDeps } from '../deps';
-import { assertOpen, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export interface SetDealTermsCommand {
   opportunityId: unknown;
@@ -21,8 +21,9 @@ export async function setDealTerms(deps: DealDeps, actor: Actor, input: SetDealT
     paymentTermsDays: parseInteger(input.paymentTermsDays, 'paymentTermsDays', 0, 365),
     contractLengthMonths: parseInteger(input.contractLengthMonths, 'contractLengthMonths', 1, 120),
   };
+  const opportunityId = await awaitOpportunitySnapshot(deps, input.opportunityId);
   return deps.dataSource.transaction(async (manager) => {
-    const opportunity = await loadWorkableOpportunity(deps, manager, actor, input.opportunityId);
+    const opportunity = await loadWorkableOpportunity(manager, actor, opportunityId);
     assertOpen(opportunity);
     const now = deps.now();
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);

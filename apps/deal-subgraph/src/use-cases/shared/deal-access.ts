@@ -2,22 +2,24 @@ import type { EntityManager } from 'typeorm';
 import { canRead, canWrite, conflict, forbidden, hasRole, newId, notFound, parseId, type Actor } from '@pipeline/domain';
 import type { Deal } from '../../domain/deal';
 import { findDealForUpdate } from '../../persistence/deal-repository';
-import { findOpportunityViews, type OpportunityView } from '../../persistence/snapshot-repository';
+import { findOpportunityViews, opportunitySnapshotExists, type OpportunityView } from '../../persistence/snapshot-repository';
 import type { DealDeps } from '../deps';
 
-async function waitForOpportunity(manager: EntityManager, id: string, timeoutMs: number): Promise<OpportunityView | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [view] = await findOpportunityViews(manager, [id]);
-    if (view || Date.now() >= deadline) return view ?? null;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+const SNAPSHOT_POLL_MS = 50;
+
+// Runs before the transaction opens: a just-created opportunity may still be on its way by event, and waiting here holds no connection or row lock.
+export async function awaitOpportunitySnapshot(deps: DealDeps, rawId: unknown, field = 'opportunityId'): Promise<string> {
+  const id = parseId(rawId, field);
+  const deadline = Date.now() + deps.snapshotWaitMs;
+  while (!(await opportunitySnapshotExists(deps.dataSource.manager, id)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_POLL_MS));
   }
+  return id;
 }
 
-// The opportunity's owner, their manager and admins work its deal; analysts read it; others do not see it.
-export async function loadWorkableOpportunity(deps: DealDeps, manager: EntityManager, actor: Actor, rawId: unknown, field = 'opportunityId'): Promise<OpportunityView> {
-  const id = parseId(rawId, field);
-  const view = await waitForOpportunity(manager, id, deps.snapshotWaitMs);
+// The opportunity's owner, their manager and admins work its deal; analysts read it; others do not see it. Reads once: never waits in a transaction.
+export async function loadWorkableOpportunity(manager: EntityManager, actor: Actor, id: string): Promise<OpportunityView> {
+  const [view] = await findOpportunityViews(manager, [id]);
   if (!view || !canRead(actor, view)) throw notFound('Opportunity', id);
   if (!canWrite(actor, view)) throw forbidden("You may read this opportunity's deal but not work it");
   return view;
@@ -34,6 +36,7 @@ export function assertCanApprove(actor: Actor, view: OpportunityView): void {
   throw forbidden("Only a manager of the owner's team or an admin decides discounts");
 }
 
+// Every use case locks the deal row before its proposals or approvals, so concurrent changes to one deal queue instead of deadlocking.
 // The deal row appears with its first proposal, terms, commitment or close (until then Opportunity.deal is null).
 export async function lockOrCreateDeal(manager: EntityManager, opportunityId: string, now: Date): Promise<Deal> {
   await manager.query(

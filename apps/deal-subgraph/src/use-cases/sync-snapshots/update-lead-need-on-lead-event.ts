@@ -1,10 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
-import { upsertLeadNeed } from '../../persistence/snapshot-repository';
+import type { ChunkContext } from '@pipeline/messaging';
+import { upsertLeadNeeds } from '../../persistence/snapshot-repository';
 
 type LeadEvent = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;
 
-// The need a lead stated during qualification tailors its proposals.
-export async function updateLeadNeedOnLeadEvent(event: LeadEvent, manager: EntityManager): Promise<void> {
-  await upsertLeadNeed(manager, event.data.leadId, event.data.version, event.data.lead.name, event.data.lead.company, event.data.lead.need);
+// The need a lead stated during qualification tailors its proposals; one upsert per chunk of lead events.
+export async function updateLeadNeedOnLeadEvent(event: LeadEvent, _manager: EntityManager, chunk: ChunkContext): Promise<void> {
+  const { data } = event;
+  chunk.collect('lead-needs', { id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, need: data.lead.need }, upsertLeadNeeds);
 }

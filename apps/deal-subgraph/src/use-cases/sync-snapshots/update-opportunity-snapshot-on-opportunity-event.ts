@@ -1,13 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
-import { upsertOpportunitySnapshot } from '../../persistence/snapshot-repository';
+import type { ChunkContext } from '@pipeline/messaging';
+import { collectOpportunitySnapshot } from './collect-opportunity-snapshot';
 
 type OpportunityStateEvent = TypedCloudEvent<'sales.opportunity.created.v1'> | TypedCloudEvent<'sales.opportunity.updated.v1'>;
 
 // Owner, amount and status of opportunities, from their own service's events; newest version wins.
-export async function updateOpportunitySnapshotOnOpportunityEvent(event: OpportunityStateEvent, manager: EntityManager): Promise<void> {
+export async function updateOpportunitySnapshotOnOpportunityEvent(event: OpportunityStateEvent, _manager: EntityManager, chunk: ChunkContext): Promise<void> {
   const { data } = event;
-  await upsertOpportunitySnapshot(manager, {
+  collectOpportunitySnapshot(chunk, {
     id: data.opportunityId,
     version: data.version,
     name: data.opportunity.name,

@@ -1,11 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
-import { upsertOpportunitySnapshot } from '../../persistence/snapshot-repository';
+import type { ChunkContext } from '@pipeline/messaging';
+import { collectOpportunitySnapshot } from './collect-opportunity-snapshot';
 
 // Stage changes carry the opportunity's snapshot too; they tell the deal service when an opportunity closed.
-export async function updateOpportunitySnapshotOnStageChanged(event: TypedCloudEvent<'sales.opportunity.stage_changed.v1'>, manager: EntityManager): Promise<void> {
+export async function updateOpportunitySnapshotOnStageChanged(event: TypedCloudEvent<'sales.opportunity.stage_changed.v1'>, _manager: EntityManager, chunk: ChunkContext): Promise<void> {
   const { data } = event;
-  await upsertOpportunitySnapshot(manager, {
+  collectOpportunitySnapshot(chunk, {
     id: data.opportunityId,
     version: data.version,
     name: data.opportunity.name,

@@ -1,7 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
-import { upsertRepSnapshot } from '@pipeline/persistence';
+import type { ChunkContext } from '@pipeline/messaging';
+import { upsertRepSnapshots } from '@pipeline/persistence';
 
-export async function updateRepSnapshotOnRepEvent(event: TypedCloudEvent<'sales.rep.registered.v1' | 'sales.rep.updated.v1'>, manager: EntityManager): Promise<void> {
-  await upsertRepSnapshot(manager, event.data);
+// Reps' teams decide what managers see; the newest version wins. Collected, so a chunk of events is one upsert.
+export async function updateRepSnapshotOnRepEvent(event: TypedCloudEvent<'sales.rep.registered.v1' | 'sales.rep.updated.v1'>, _manager: EntityManager, chunk: ChunkContext): Promise<void> {
+  const { repId, teamId, active, version } = event.data;
+  chunk.collect('rep-snapshots', { repId, teamId, active, version }, upsertRepSnapshots);
 }

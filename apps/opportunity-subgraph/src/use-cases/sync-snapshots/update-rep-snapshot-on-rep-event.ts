@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
-import { upsertRepSnapshots } from '../../persistence/snapshot-repository';
+import { upsertRepSnapshots } from '@pipeline/persistence';
 
 // Reps' teams decide what managers see; the newest version wins. Collected, so a chunk of events is one upsert.
 export async function updateRepSnapshotOnRepEvent(event: TypedCloudEvent<'sales.rep.registered.v1' | 'sales.rep.updated.v1'>, _manager: EntityManager, chunk: ChunkContext): Promise<void> {

@@ -1,0 +1,7 @@
+import type { ChunkContext } from '@pipeline/messaging';
+import { upsertOpportunitySnapshots, type OpportunityState } from '../../persistence/snapshot-repository';
+
+// Both opportunity streams write the same rows, so they share one group: one upsert per chunk, the newest version per opportunity.
+export function collectOpportunitySnapshot(chunk: ChunkContext, state: OpportunityState): void {
+  chunk.collect('opportunity-snapshots', state, upsertOpportunitySnapshots);
+}
