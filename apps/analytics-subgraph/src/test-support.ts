@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import Decimal from 'decimal.js';
 import { Kafka, logLevel } from 'kafkajs';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 import { createCloudEvent, TOPICS, type AnyPipelineEvent, type EventType, type EventDataMap } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { startTestService, testKafkaBrokers, waitForTopicLeaders, type TestService } from '@pipeline/testing';
+import { expectNoErrors, startTestService, testKafkaBrokers, waitFor, waitForTopicLeaders, type GraphQLCall, type TestService } from '@pipeline/testing';
 import { analyticsService } from './server';
 
 export const NOW = new Date('2027-01-01T00:00:00Z');
 export const PIPELINE_ID = '00000000-0000-4000-8000-000000000001';
 
-export const startAnalytics = (label: string, options: { topicPrefix?: string; consumerGroup?: string } = {}): Promise<TestService> =>
+export const startAnalytics = (label: string, options: { topicPrefix?: string; consumerGroup?: string; sqlLogger?: TypeOrmLogger } = {}): Promise<TestService> =>
   startTestService(label, analyticsService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, now: () => NOW, consumerGroup: options.consumerGroup, weeklyJobIntervalMs: 0 }), {
     topicPrefix: options.topicPrefix,
+    sqlLogger: options.sqlLogger,
   });
 
 const STAGES = [
@@ -132,4 +135,167 @@ export async function publishAll(prefix: string, events: Published[]): Promise<v
     await producer.sendBatch({ topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })) });
   }
   await producer.disconnect();
+}
+
+// ---------------------------------------------------------------- the KPIs, computed independently from the events
+
+const DAY = 86_400_000;
+const quantile = (values: number[], p: number): number | null => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * p;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+};
+const POSITION: Record<string, number> = { QUALIFICATION: 1, PROPOSAL: 2, NEGOTIATION: 3, CLOSED_WON: 4, CLOSED_LOST: 5 };
+
+export interface ExpectedFilter {
+  from?: string;
+  to?: string;
+  ownerIds?: string[];
+  // A series bucket's end: its open pipeline is the one at that instant, and stalls are measured up to it.
+  asOf?: string;
+}
+
+// Every stage event of each opportunity, oldest version first.
+export function stageHistories(history: History, ownerIds?: string[]): any[][] {
+  const byOpportunity = new Map<string, any[]>();
+  for (const { event } of history.events) {
+    if (event.type !== 'sales.opportunity.stage_changed.v1') continue;
+    const data = event.data as any;
+    byOpportunity.set(data.opportunityId, [...(byOpportunity.get(data.opportunityId) ?? []), data]);
+  }
+  return [...byOpportunity.values()].map((list) => list.sort((a, b) => a.version - b.version)).filter((list) => !ownerIds || ownerIds.includes(list[0].opportunity.ownerId));
+}
+
+// Stage-to-next-stage conversion: of the opportunities whose first entry into a stage in the period, the share that later
+// reached the next stage or a later one that is not lost.
+export function expectedConversions(opportunities: any[][], inPeriod: (time: number) => boolean = () => true) {
+  return [['QUALIFICATION', 'PROPOSAL'], ['PROPOSAL', 'NEGOTIATION'], ['NEGOTIATION', 'CLOSED_WON']]
+    .map(([fromStage, toStage]) => {
+      let entered = 0;
+      let advanced = 0;
+      for (const list of opportunities) {
+        const index = list.findIndex((data) => data.toStage === fromStage && inPeriod(Date.parse(data.changedAt)));
+        if (index < 0) continue;
+        entered += 1;
+        if (list.slice(index + 1).some((data) => POSITION[data.toStage] >= POSITION[toStage] && data.toStageCategory !== 'LOST')) advanced += 1;
+      }
+      return { fromStage, toStage, entered, advanced, rate: entered === 0 ? null : advanced / entered };
+    })
+    .filter((row) => row.entered > 0);
+}
+
+export function expectedMetrics(history: History, filter: ExpectedFilter) {
+  const from = filter.from ? new Date(filter.from).getTime() : -Infinity;
+  const to = filter.to ? new Date(filter.to).getTime() : Infinity;
+  const asOf = filter.asOf ? Date.parse(filter.asOf) : null;
+  const inPeriod = (time: number) => time >= from && time < to;
+  const opportunities = stageHistories(history, filter.ownerIds);
+
+  const money = (entries: Array<[string, Decimal]>) => {
+    const totals = new Map<string, Decimal>();
+    for (const [currency, value] of entries) totals.set(currency, (totals.get(currency) ?? new Decimal(0)).plus(value));
+    return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, total]) => ({ amount: total.toFixed(2, Decimal.ROUND_HALF_UP), currency }));
+  };
+  const open = opportunities.filter((list) => list[list.length - 1].toStageCategory === 'OPEN').map((list) => list[list.length - 1]);
+  // The stage each opportunity was in at asOf (amounts and probabilities are the opportunity's current ones).
+  const openAt =
+    asOf === null
+      ? open.map((last) => ({ stage: last.toStage, last }))
+      : opportunities.flatMap((list) => {
+          const at = list.find((data, index) => Date.parse(data.changedAt) <= asOf && (index + 1 === list.length || Date.parse(list[index + 1].changedAt) > asOf));
+          return at && at.toStageCategory === 'OPEN' ? [{ stage: at.toStage as string, last: list[list.length - 1] }] : [];
+        });
+  const amountOf = (last: any): [string, Decimal] => [last.opportunity.amount.currency, new Decimal(last.opportunity.amount.amount)];
+  const weightedOf = (last: any): [string, Decimal] => [last.opportunity.amount.currency, new Decimal(last.opportunity.amount.amount).times(last.opportunity.probability)];
+  const closed = opportunities.map((list) => list[list.length - 1]).filter((last) => last.toStageCategory !== 'OPEN' && inPeriod(Date.parse(last.changedAt)));
+  const won = closed.filter((last) => last.toStageCategory === 'WON');
+  const lost = closed.filter((last) => last.toStageCategory === 'LOST');
+  const cycles = won.map((last) => (Date.parse(last.changedAt) - Date.parse(last.opportunity.createdAt)) / DAY);
+  const stages = ['QUALIFICATION', 'PROPOSAL', 'NEGOTIATION'];
+
+  const bottlenecks = stages.map((stage) => {
+    const dwell = opportunities.flatMap((list) => list.flatMap((data, index) => (data.toStage === stage && list[index + 1] ? [(Date.parse(list[index + 1].changedAt) - Date.parse(data.changedAt)) / DAY] : [])));
+    const usual = quantile(dwell, 0.75);
+    const here = open.filter((last) => last.toStage === stage);
+    return {
+      stage,
+      openCount: here.length,
+      medianDaysInStage: quantile(dwell, 0.5),
+      usualDaysInStage: usual,
+      p90DaysInStage: quantile(dwell, 0.9),
+      stalledCount: usual === null ? 0 : here.filter((last) => ((asOf ?? NOW.getTime()) - Date.parse(last.changedAt)) / DAY > usual).length,
+    };
+  });
+
+  const leads = new Map<string, { source: string; converted: boolean; createdAt: number; ownerId: string }>();
+  for (const { event } of history.events.filter(({ event }) => event.type.startsWith('sales.lead.'))) {
+    const data = event.data as any;
+    const previous = leads.get(data.leadId);
+    leads.set(data.leadId, { source: data.lead.source, converted: (previous?.converted ?? false) || data.lead.status === 'CONVERTED', createdAt: Date.parse(data.lead.createdAt), ownerId: data.lead.ownerId });
+  }
+  const leadRows = [...leads.values()].filter((lead) => inPeriod(lead.createdAt) && (!filter.ownerIds || filter.ownerIds.includes(lead.ownerId)));
+  const leadConversion = [...new Set(leadRows.map((lead) => lead.source))].sort().map((source) => {
+    const rows = leadRows.filter((lead) => lead.source === source);
+    const converted = rows.filter((lead) => lead.converted).length;
+    return { source, leads: rows.length, converted, rate: converted / rows.length };
+  });
+
+  return {
+    pipelineSize: {
+      openCount: openAt.length,
+      openAmount: money(openAt.map(({ last }) => amountOf(last))),
+      weightedAmount: money(openAt.map(({ last }) => weightedOf(last))),
+      byStage: stages
+        .map((stage) => {
+          const here = openAt.filter((entry) => entry.stage === stage);
+          return { stage, count: here.length, amount: money(here.map(({ last }) => amountOf(last))), weightedAmount: money(here.map(({ last }) => weightedOf(last))) };
+        })
+        .filter((bucket) => bucket.count > 0),
+    },
+    wonCount: won.length,
+    lostCount: lost.length,
+    winRate: won.length + lost.length === 0 ? null : won.length / (won.length + lost.length),
+    averageDealValue: (() => {
+      const byCurrency = new Map<string, Decimal[]>();
+      for (const last of won) byCurrency.set(last.opportunity.amount.currency, [...(byCurrency.get(last.opportunity.amount.currency) ?? []), new Decimal(last.opportunity.amount.amount)]);
+      return [...byCurrency.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([currency, values]) => ({ amount: values.reduce((sum, value) => sum.plus(value), new Decimal(0)).dividedBy(values.length).toFixed(2, Decimal.ROUND_HALF_UP), currency }));
+    })(),
+    salesCycle: { count: cycles.length, meanDays: cycles.length ? cycles.reduce((a, b) => a + b, 0) / cycles.length : null, medianDays: quantile(cycles, 0.5), p90Days: quantile(cycles, 0.9) },
+    stageConversions: expectedConversions(opportunities, inPeriod),
+    bottlenecks,
+    leadConversion,
+  };
+}
+
+export const METRICS_FIELDS = `
+  pipelineSize { openCount openAmount { amount currency } weightedAmount { amount currency } byStage { stage count amount { amount currency } weightedAmount { amount currency } } }
+  wonCount lostCount winRate averageDealValue { amount currency }
+  salesCycle { count meanDays medianDays p90Days }
+  stageConversions { fromStage toStage entered advanced rate }
+  bottlenecks { stage openCount medianDaysInStage usualDaysInStage p90DaysInStage stalledCount }
+  leadConversion { source leads converted rate }`;
+
+// Floats from SQL and from plain code agree to many digits, not to the last bit.
+export function rounded(value: unknown): unknown {
+  if (typeof value === 'number') return Math.round(value * 1e6) / 1e6;
+  if (Array.isArray(value)) return value.map(rounded);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, rounded(item)]));
+  return value;
+}
+
+export async function caughtUp(call: GraphQLCall, history: History): Promise<void> {
+  await waitFor(async () => expectNoErrors(await call<any>(`{ stageChangeEvents(first: 1) { totalCount } }`)).stageChangeEvents.totalCount === history.stageEventCount, {
+    timeoutMs: 60_000,
+    what: 'analytics to ingest every stage event',
+  });
+  const leads = history.events.filter(({ event }) => event.type === 'sales.lead.created.v1').length;
+  await waitFor(async () => expectNoErrors(await call<any>(`{ pipelineMetrics { leadConversion { leads } } }`)).pipelineMetrics.leadConversion.reduce((sum: number, row: any) => sum + row.leads, 0) === leads, {
+    timeoutMs: 60_000,
+    what: 'analytics to ingest every lead',
+  });
 }

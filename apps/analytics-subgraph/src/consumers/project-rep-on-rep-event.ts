@@ -1,13 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
+import type { ChunkContext } from '@pipeline/messaging';
+import { applyRepStates } from '../persistence/projections';
 
-// Reps and teams, for team filters, team visibility and per-team reports.
-export async function projectRepOnRepEvent(event: TypedCloudEvent<'sales.rep.registered.v1' | 'sales.rep.updated.v1'>, manager: EntityManager): Promise<void> {
+// Reps and teams, for team filters, team visibility and per-team reports; one upsert per chunk.
+export async function projectRepOnRepEvent(event: TypedCloudEvent<'sales.rep.registered.v1' | 'sales.rep.updated.v1'>, _manager: EntityManager, chunk: ChunkContext): Promise<void> {
   const { data } = event;
-  await manager.query(
-    `INSERT INTO rep_fact (rep_id, name, team_id, active, version) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (rep_id) DO UPDATE SET name = EXCLUDED.name, team_id = EXCLUDED.team_id, active = EXCLUDED.active, version = EXCLUDED.version
-     WHERE rep_fact.version < EXCLUDED.version`,
-    [data.repId, data.name, data.teamId, data.active, data.version],
-  );
+  chunk.collect('rep-states', { repId: data.repId, name: data.name, teamId: data.teamId, active: data.active, version: data.version }, applyRepStates);
 }

@@ -1,12 +1,47 @@
 import type { EntityManager } from 'typeorm';
 import type { OpportunitySnapshot, StageChangedData } from '@pipeline/events';
 
-export async function insertStageEvent(manager: EntityManager, eventId: string, data: StageChangedData): Promise<void> {
+export interface StageEventRow {
+  eventId: string;
+  data: StageChangedData;
+}
+
+// Keeps the raw events of a chunk in one statement; a redelivered event id is skipped.
+export async function insertStageEvents(manager: EntityManager, events: StageEventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map(({ eventId, data }) => ({
+    event_id: eventId,
+    opportunity_id: data.opportunityId,
+    pipeline_id: data.pipelineId,
+    version: data.version,
+    from_stage: data.fromStage,
+    to_stage: data.toStage,
+    to_category: data.toStageCategory,
+    to_position: data.toStagePosition ?? null,
+    changed_at: data.changedAt,
+    changed_by: data.changedBy,
+    reason: data.reason,
+    snapshot: data.opportunity,
+  }));
   await manager.query(
     `INSERT INTO stage_event (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb) ON CONFLICT (event_id) DO NOTHING`,
-    [eventId, data.opportunityId, data.pipelineId, data.version, data.fromStage, data.toStage, data.toStageCategory, data.toStagePosition ?? null, data.changedAt, data.changedBy, data.reason, JSON.stringify(data.opportunity)],
+     SELECT r.event_id, r.opportunity_id, r.pipeline_id, r.version, r.from_stage, r.to_stage, r.to_category, r.to_position, r.changed_at, r.changed_by, r.reason, r.snapshot
+       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, opportunity_id uuid, pipeline_id uuid, version integer, from_stage text, to_stage text, to_category text,
+            to_position integer, changed_at timestamptz, changed_by text, reason text, snapshot jsonb)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [JSON.stringify(rows)],
   );
+}
+
+// ON CONFLICT DO UPDATE may touch a row only once per statement, so a chunk keeps one row per key: the one a one-by-one
+// application would end with (`replaces(candidate, kept)` says whether a later arrival wins).
+export function lastPerKey<T>(rows: T[], key: (row: T) => string, replaces: (candidate: T, kept: T) => boolean): T[] {
+  const kept = new Map<string, T>();
+  for (const row of rows) {
+    const current = kept.get(key(row));
+    if (current === undefined || replaces(row, current)) kept.set(key(row), row);
+  }
+  return [...kept.values()];
 }
 
 // Order-tolerant: timelines and current stages are recomputed from every stage event of the opportunities, sorted by
@@ -65,38 +100,166 @@ export interface OpportunityState {
   at: string;
 }
 
-// Field changes (amount, owner, close date) arrive on their own topic: newest version wins; stage fields only seed a new row.
-export async function applyOpportunityState(manager: EntityManager, state: OpportunityState): Promise<void> {
-  const snapshot = state.snapshot;
+// Field changes (amount, owner, close date) arrive on their own topic: newest version wins; stage fields only seed a new
+// row, from the oldest version in the chunk (the one that would have inserted it), until stage events rebuild them.
+export async function applyOpportunityStates(manager: EntityManager, states: OpportunityState[]): Promise<void> {
+  if (states.length === 0) return;
+  const oldest = new Map(lastPerKey(states, (state) => state.opportunityId, (candidate, kept) => candidate.version < kept.version).map((state) => [state.opportunityId, state]));
+  const rows = lastPerKey(states, (state) => state.opportunityId, (candidate, kept) => candidate.version > kept.version).map((state) => {
+    const seed = oldest.get(state.opportunityId) as OpportunityState;
+    const snapshot = state.snapshot;
+    return {
+      opportunity_id: state.opportunityId,
+      version: state.version,
+      pipeline_id: seed.pipelineId,
+      stage: seed.stage,
+      stage_category: seed.stageCategory,
+      status: seed.stageCategory,
+      name: snapshot.name,
+      account_name: snapshot.accountName,
+      amount: snapshot.amount?.amount ?? null,
+      currency: snapshot.amount?.currency ?? null,
+      probability: snapshot.probability,
+      owner_id: snapshot.ownerId,
+      industry: snapshot.industry,
+      region: snapshot.region ?? null,
+      lead_id: snapshot.leadId,
+      lead_source: snapshot.leadSource,
+      expected_close_date: snapshot.expectedCloseDate,
+      created_at: seed.snapshot.createdAt,
+      stage_entered_at: seed.at,
+    };
+  });
   await manager.query(
     `INSERT INTO opportunity_fact (opportunity_id, version, pipeline_id, stage, stage_category, stage_position, status, name, account_name, amount, currency,
         probability, owner_id, industry, region, lead_id, lead_source, expected_close_date, created_at, stage_entered_at, closed_at)
-     VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, NULL)
+     SELECT r.opportunity_id, r.version, r.pipeline_id, r.stage, r.stage_category, NULL, r.status, r.name, r.account_name, r.amount, r.currency,
+            r.probability, r.owner_id, r.industry, r.region, r.lead_id, r.lead_source, r.expected_close_date, r.created_at, r.stage_entered_at, NULL
+       FROM jsonb_to_recordset($1::jsonb) AS r(opportunity_id uuid, version integer, pipeline_id uuid, stage text, stage_category text, status text, name text,
+            account_name text, amount numeric, currency text, probability double precision, owner_id uuid, industry text, region text, lead_id uuid,
+            lead_source text, expected_close_date date, created_at timestamptz, stage_entered_at timestamptz)
      ON CONFLICT (opportunity_id) DO UPDATE SET
        version = EXCLUDED.version, name = EXCLUDED.name, account_name = EXCLUDED.account_name, amount = EXCLUDED.amount, currency = EXCLUDED.currency,
        probability = EXCLUDED.probability, owner_id = EXCLUDED.owner_id, industry = EXCLUDED.industry, region = EXCLUDED.region,
        lead_id = EXCLUDED.lead_id, lead_source = EXCLUDED.lead_source, expected_close_date = EXCLUDED.expected_close_date
      WHERE opportunity_fact.version < EXCLUDED.version`,
-    [
-      state.opportunityId,
-      state.version,
-      state.pipelineId,
-      state.stage,
-      state.stageCategory,
-      state.stageCategory === 'OPEN' ? 'OPEN' : state.stageCategory,
-      snapshot.name,
-      snapshot.accountName,
-      snapshot.amount?.amount ?? null,
-      snapshot.amount?.currency ?? null,
-      snapshot.probability,
-      snapshot.ownerId,
-      snapshot.industry,
-      snapshot.region ?? null,
-      snapshot.leadId,
-      snapshot.leadSource,
-      snapshot.expectedCloseDate,
-      snapshot.createdAt,
-      state.at,
-    ],
+    [JSON.stringify(rows)],
+  );
+}
+
+export interface LeadState {
+  leadId: string;
+  version: number;
+  source: string;
+  status: string;
+  ownerId: string | null;
+  industry: string | null;
+  region: string | null;
+  score: number | null;
+  createdAt: string;
+  convertedAt: string | null;
+  opportunityId: string | null;
+}
+
+// Lead funnel facts. As if the chunk's events newer than the stored row were applied one by one in version order (first
+// arrival per version): the newest sets the fields, the conversion time is the first one known, the opportunity the last.
+export async function applyLeadStates(manager: EntityManager, leads: LeadState[]): Promise<void> {
+  if (leads.length === 0) return;
+  const rows = leads.map((lead, arrival) => ({
+    arrival,
+    lead_id: lead.leadId,
+    version: lead.version,
+    source: lead.source,
+    status: lead.status,
+    owner_id: lead.ownerId,
+    industry: lead.industry,
+    region: lead.region,
+    score: lead.score,
+    created_at: lead.createdAt,
+    converted_at: lead.convertedAt,
+    opportunity_id: lead.opportunityId,
+  }));
+  await manager.query(
+    `WITH input AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(arrival integer, lead_id uuid, version integer, source text, status text, owner_id uuid, industry text,
+               region text, score integer, created_at timestamptz, converted_at timestamptz, opportunity_id uuid)),
+      applied AS (
+        SELECT DISTINCT ON (i.lead_id, i.version) i.* FROM input i LEFT JOIN lead_fact l ON l.lead_id = i.lead_id
+         WHERE l.lead_id IS NULL OR i.version > l.version ORDER BY i.lead_id, i.version, i.arrival),
+      merged AS (
+        SELECT lead_id, max(version) AS version,
+               (array_agg(converted_at ORDER BY version) FILTER (WHERE converted_at IS NOT NULL))[1] AS converted_at,
+               (array_agg(opportunity_id ORDER BY version DESC) FILTER (WHERE opportunity_id IS NOT NULL))[1] AS opportunity_id
+          FROM applied GROUP BY lead_id)
+     INSERT INTO lead_fact (lead_id, version, source, status, owner_id, industry, region, score, created_at, converted_at, opportunity_id)
+     SELECT a.lead_id, a.version, a.source, a.status, a.owner_id, a.industry, a.region, a.score, a.created_at, m.converted_at, m.opportunity_id
+       FROM merged m JOIN applied a ON a.lead_id = m.lead_id AND a.version = m.version
+     ON CONFLICT (lead_id) DO UPDATE SET version = EXCLUDED.version, source = EXCLUDED.source, status = EXCLUDED.status, owner_id = EXCLUDED.owner_id,
+       industry = EXCLUDED.industry, region = EXCLUDED.region, score = EXCLUDED.score,
+       converted_at = coalesce(lead_fact.converted_at, EXCLUDED.converted_at), opportunity_id = coalesce(EXCLUDED.opportunity_id, lead_fact.opportunity_id)
+     WHERE lead_fact.version < EXCLUDED.version`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export interface RepState {
+  repId: string;
+  name: string;
+  teamId: string | null;
+  active: boolean;
+  version: number;
+}
+
+// Reps and teams; the newest version wins (the first arrival of a version, as one-by-one upserts would keep).
+export async function applyRepStates(manager: EntityManager, reps: RepState[]): Promise<void> {
+  if (reps.length === 0) return;
+  const rows = lastPerKey(reps, (rep) => rep.repId, (candidate, kept) => candidate.version > kept.version).map((rep) => ({
+    rep_id: rep.repId,
+    name: rep.name,
+    team_id: rep.teamId,
+    active: rep.active,
+    version: rep.version,
+  }));
+  await manager.query(
+    `INSERT INTO rep_fact (rep_id, name, team_id, active, version)
+     SELECT r.rep_id, r.name, r.team_id, r.active, r.version FROM jsonb_to_recordset($1::jsonb) AS r(rep_id uuid, name text, team_id text, active boolean, version integer)
+     ON CONFLICT (rep_id) DO UPDATE SET name = EXCLUDED.name, team_id = EXCLUDED.team_id, active = EXCLUDED.active, version = EXCLUDED.version
+     WHERE rep_fact.version < EXCLUDED.version`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export type DealOutcome =
+  | { kind: 'closed'; opportunityId: string; outcome: string; lostReason: string | null; competitor: string | null; closedAt: string | null; amount: string | null; currency: string | null; occurredAt: string }
+  | { kind: 'reopened'; opportunityId: string; occurredAt: string };
+
+// Deal outcomes and lost reasons; a reopen clears the outcome but keeps the last closed amount. As if the chunk's events
+// not older than the stored row were applied one by one by occurred_at (ties: later arrival wins, as before).
+export async function applyDealOutcomes(manager: EntityManager, outcomes: DealOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const rows = outcomes.map((item, arrival) =>
+    item.kind === 'closed'
+      ? { arrival, closed: true, opportunity_id: item.opportunityId, outcome: item.outcome, lost_reason: item.lostReason, competitor: item.competitor, closed_at: item.closedAt, amount: item.amount, currency: item.currency, occurred_at: item.occurredAt }
+      : { arrival, closed: false, opportunity_id: item.opportunityId, outcome: null, lost_reason: null, competitor: null, closed_at: null, amount: null, currency: null, occurred_at: item.occurredAt },
+  );
+  await manager.query(
+    `WITH input AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(arrival integer, closed boolean, opportunity_id uuid, outcome text, lost_reason text, competitor text,
+               closed_at timestamptz, amount numeric, currency text, occurred_at timestamptz)),
+      applied AS (
+        SELECT i.*, d.amount AS stored_amount, d.currency AS stored_currency
+          FROM input i LEFT JOIN deal_fact d ON d.opportunity_id = i.opportunity_id
+         WHERE d.opportunity_id IS NULL OR i.occurred_at >= d.occurred_at),
+      last_event AS (SELECT DISTINCT ON (opportunity_id) * FROM applied ORDER BY opportunity_id, occurred_at DESC, arrival DESC),
+      last_close AS (SELECT DISTINCT ON (opportunity_id) opportunity_id, amount, currency FROM applied WHERE closed ORDER BY opportunity_id, occurred_at DESC, arrival DESC)
+     INSERT INTO deal_fact (opportunity_id, outcome, lost_reason, competitor, closed_at, amount, currency, occurred_at)
+     SELECT e.opportunity_id, e.outcome, e.lost_reason, e.competitor, e.closed_at,
+            CASE WHEN c.opportunity_id IS NOT NULL THEN c.amount ELSE e.stored_amount END,
+            CASE WHEN c.opportunity_id IS NOT NULL THEN c.currency ELSE e.stored_currency END, e.occurred_at
+       FROM last_event e LEFT JOIN last_close c ON c.opportunity_id = e.opportunity_id
+     ON CONFLICT (opportunity_id) DO UPDATE SET outcome = EXCLUDED.outcome, lost_reason = EXCLUDED.lost_reason, competitor = EXCLUDED.competitor,
+       closed_at = EXCLUDED.closed_at, amount = EXCLUDED.amount, currency = EXCLUDED.currency, occurred_at = EXCLUDED.occurred_at
+     WHERE deal_fact.occurred_at <= EXCLUDED.occurred_at`,
+    [JSON.stringify(rows)],
   );
 }

@@ -1,5 +1,5 @@
 import { forbidden, hasRole, type Actor } from '@pipeline/domain';
-import { stageConversions } from '../../persistence/metrics-repository';
+import { stageConversions, wholePeriod } from '../../persistence/metrics-repository';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
 
@@ -20,7 +20,7 @@ export async function coachReps(deps: AnalyticsDeps, actor: Actor, args: { teamI
     throw forbidden('Coaching insight is for the team manager, analysts and admins');
   }
   const scope = { ...metricsScope(actor, args.filter), teamId };
-  const [perRep, team] = await Promise.all([stageConversions(deps.dataSource.manager, scope, true), stageConversions(deps.dataSource.manager, scope)]);
+  const [[perRep], [team]] = await Promise.all([stageConversions(deps.dataSource.manager, scope, wholePeriod(scope), true), stageConversions(deps.dataSource.manager, scope, wholePeriod(scope))]);
   const insights = perRep.flatMap((row) => {
     const teamRow = team.find((candidate) => candidate.fromStage === row.fromStage && candidate.toStage === row.toStage);
     if (!row.ownerId || row.rate === null || !teamRow || teamRow.rate === null) return [];

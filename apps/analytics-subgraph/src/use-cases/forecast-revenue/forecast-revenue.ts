@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { assertRole, badInput, money, newId, SYSTEM_ACTOR, type Actor, type Money } from '@pipeline/domain';
+import { assertRole, Dec, newId, parseInteger, sumByCurrency, SYSTEM_ACTOR, type Actor, type Money } from '@pipeline/domain';
 import { simulateRevenue, type ForecastRange, type OpenDeal } from '../../domain/forecast';
 import type { MetricsScope } from '../../domain/metrics-filter';
 import { monthStart } from '../../domain/periods';
@@ -54,7 +54,7 @@ export async function buildForecast(manager: EntityManager, scope: MetricsScope,
   const where = opportunityConditions(scope, parameters);
   const open: Array<{ stage: string; amount: string | null; currency: string | null; probability: number; expected_close_date: string | null; stage_entered_at: Date }> = await manager.query(
     `SELECT f.stage, f.amount, f.currency, f.probability, to_char(f.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, f.stage_entered_at
-       FROM opportunity_fact f WHERE ${where} AND f.status = 'OPEN'`,
+       FROM opportunity_fact f WHERE ${where} AND f.status = 'OPEN' ORDER BY f.opportunity_id`,
     parameters.values,
   );
   const rates = await stageWinRates(manager, scope);
@@ -72,28 +72,22 @@ export async function buildForecast(manager: EntityManager, scope: MetricsScope,
     if (row.expected_close_date) {
       const entry = weighted.get(closeMonth) ?? { count: 0, amounts: [] };
       entry.count += 1;
-      entry.amounts.push(money(Number(row.amount) * Number(row.probability), currency));
+      // Unrounded products: sumByCurrency adds them exactly and rounds the month's total once.
+      entry.amounts.push({ amount: new Dec(row.amount).times(row.probability).toFixed(), currency });
       weighted.set(closeMonth, entry);
     }
   }
   return {
     generatedAt: now,
-    weighted: [...weighted.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, entry]) => ({ month, count: entry.count, weightedAmount: sumMoney(entry.amounts) })),
+    weighted: [...weighted.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, entry]) => ({ month, count: entry.count, weightedAmount: sumByCurrency(entry.amounts) })),
     stageWinRates: rates,
     ranges: simulateRevenue(deals, simulations),
     simulations,
   };
 }
 
-function sumMoney(amounts: Money[]): Money[] {
-  const totals = new Map<string, number>();
-  for (const amount of amounts) totals.set(amount.currency, (totals.get(amount.currency) ?? 0) + Number(amount.amount));
-  return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, total]) => money(total.toFixed(4), currency));
-}
-
 export async function forecastRevenue(deps: AnalyticsDeps, actor: Actor, args: { filter?: RawMetricsFilter | null; simulations?: number | null }): Promise<Forecast> {
-  const simulations = args.simulations ?? 2_000;
-  if (!Number.isInteger(simulations) || simulations < 100 || simulations > 20_000) throw badInput('simulations', 'simulations must be a whole number from 100 to 20000');
+  const simulations = parseInteger(args.simulations ?? 2_000, 'simulations', 100, 20_000);
   return buildForecast(deps.dataSource.manager, metricsScope(actor, args.filter), deps.now(), simulations);
 }
 
@@ -115,27 +109,37 @@ export async function takeForecastSnapshot(deps: AnalyticsDeps, actor: Actor): P
   const forecast = await buildForecast(deps.dataSource.manager, metricsScope(SYSTEM_ACTOR, null), now, 2_000);
   const rows = forecast.ranges.map((range) => {
     const weighted = forecast.weighted.find((entry) => entry.month === range.month)?.weightedAmount.find((amount) => amount.currency === range.currency)?.amount ?? '0';
-    return { id: newId(), takenAt: now, month: range.month, currency: range.currency, weighted, p50: range.p50 };
+    return { id: newId(), month: range.month, currency: range.currency, weighted, p50: range.p50 };
   });
-  for (const row of rows) {
-    await deps.dataSource.query('INSERT INTO forecast_snapshot (id, taken_at, month, currency, weighted, p50) VALUES ($1, $2, $3, $4, $5, $6)', [row.id, row.takenAt, row.month, row.currency, row.weighted, row.p50]);
-  }
-  return listForecastSnapshots(deps, actor, { first: rows.length || 1 });
+  // Every month and currency in one statement and one transaction: a snapshot is stored whole or not at all.
+  return deps.dataSource.transaction(async (manager) => {
+    await manager.query(
+      `INSERT INTO forecast_snapshot (id, taken_at, month, currency, weighted, p50)
+       SELECT s.id, $1::timestamptz, s.month, s.currency, s.weighted, s.p50
+         FROM unnest($2::uuid[], $3::date[], $4::text[], $5::numeric[], $6::numeric[]) AS s(id, month, currency, weighted, p50)`,
+      [now.toISOString(), rows.map((row) => row.id), rows.map((row) => row.month), rows.map((row) => row.currency), rows.map((row) => row.weighted), rows.map((row) => row.p50)],
+    );
+    return readSnapshots(manager, now, { ids: rows.map((row) => row.id) });
+  });
 }
 
 export async function listForecastSnapshots(deps: AnalyticsDeps, actor: Actor, args: { first?: number | null }): Promise<ForecastSnapshotView[]> {
   assertRole(actor, ['ADMIN', 'ANALYST'], 'read company-wide forecast snapshots');
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput('first', 'first must be a whole number from 1 to 500');
-  const now = deps.now();
-  const rows: Array<{ id: string; taken_at: Date; month: string; currency: string; weighted: string; p50: string; actual: string | null }> = await deps.dataSource.query(
+  const first = parseInteger(args.first ?? 50, 'first', 1, 500);
+  return readSnapshots(deps.dataSource.manager, deps.now(), { first });
+}
+
+// Newest snapshots first, each with what actually closed in its month once that month is over.
+async function readSnapshots(manager: EntityManager, now: Date, which: { ids: string[] } | { first: number }): Promise<ForecastSnapshotView[]> {
+  const [condition, limit, value] = 'ids' in which ? ['s.id = ANY($2::uuid[])', '', which.ids] : ['true', 'LIMIT $2', which.first];
+  const rows: Array<{ id: string; taken_at: Date; month: string; currency: string; weighted: string; p50: string; actual: string | null }> = await manager.query(
     `SELECT s.id, s.taken_at, to_char(s.month, 'YYYY-MM-DD') AS month, s.currency, s.weighted, s.p50,
-            CASE WHEN s.month + interval '1 month' <= $2::timestamptz THEN
+            CASE WHEN s.month + interval '1 month' <= $1::timestamptz THEN
               (SELECT coalesce(sum(f.amount), 0) FROM opportunity_fact f
                 WHERE f.status = 'WON' AND f.currency = s.currency AND f.closed_at >= s.month AND f.closed_at < s.month + interval '1 month')
             END AS actual
-       FROM forecast_snapshot s ORDER BY s.taken_at DESC, s.month LIMIT $1`,
-    [first, now.toISOString()],
+       FROM forecast_snapshot s WHERE ${condition} ORDER BY s.taken_at DESC, s.month, s.currency ${limit}`,
+    [now.toISOString(), value],
   );
   return rows.map((row) => ({
     id: row.id,

@@ -1,7 +1,7 @@
 import { badInput, type Actor } from '@pipeline/domain';
 import { periods, type TimeBucket } from '../../domain/periods';
 import type { AnalyticsDeps } from '../deps';
-import { computeMetrics, type PipelineMetrics } from '../get-pipeline-metrics/get-pipeline-metrics';
+import { computeMetricsSeries, type PipelineMetrics } from '../get-pipeline-metrics/get-pipeline-metrics';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
 
 const BUCKETS: TimeBucket[] = ['WEEK', 'MONTH', 'QUARTER'];
@@ -16,10 +16,6 @@ export async function getMetricsSeries(
   const scope = metricsScope(actor, args.filter);
   const now = deps.now();
   const buckets = periods(scope.from, scope.to ?? now, args.bucket as TimeBucket);
-  const result = [];
-  for (const period of buckets) {
-    const end = period.end < now ? period.end : now;
-    result.push({ periodStart: period.start, periodEnd: period.end, metrics: await computeMetrics(deps.dataSource.manager, { ...scope, from: period.start, to: period.end }, end, end) });
-  }
-  return result;
+  const metrics = await computeMetricsSeries(deps.dataSource.manager, scope, buckets, now);
+  return buckets.map((period, index) => ({ periodStart: period.start, periodEnd: period.end, metrics: metrics[index] }));
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor, Money } from '@pipeline/domain';
 import type { MetricsScope } from '../../domain/metrics-filter';
+import type { Period } from '../../domain/periods';
 import {
   averageWonValue,
   bottlenecks,
@@ -8,7 +9,9 @@ import {
   cycleStats,
   leadConversion,
   pipelineSize,
+  pipelineSizesAsOf,
   stageConversions,
+  wholePeriod,
   type CycleStats,
   type LeadSourceConversion,
   type PipelineSize,
@@ -31,16 +34,46 @@ export interface PipelineMetrics {
 }
 
 // The KPIs of the process (step 5): pipeline size, win rate, average deal value, cycle length, conversions, bottlenecks.
-export async function computeMetrics(manager: EntityManager, scope: MetricsScope, now: Date, pipelineAsOf: Date | null = null): Promise<PipelineMetrics> {
-  const [size, closed, average, cycle, conversions, stalls, leads] = await Promise.all([
-    pipelineSize(manager, scope, pipelineAsOf),
-    closedCounts(manager, scope),
-    averageWonValue(manager, scope),
-    cycleStats(manager, scope),
-    stageConversions(manager, scope),
-    bottlenecks(manager, scope, pipelineAsOf ?? now),
-    leadConversion(manager, scope),
+export async function computeMetrics(manager: EntityManager, scope: MetricsScope, now: Date): Promise<PipelineMetrics> {
+  const periods = wholePeriod(scope);
+  const [size, [closed], [average], [cycle], [conversions], [stalls], [leads]] = await Promise.all([
+    pipelineSize(manager, scope),
+    closedCounts(manager, scope, periods),
+    averageWonValue(manager, scope, periods),
+    cycleStats(manager, scope, periods),
+    stageConversions(manager, scope, periods),
+    bottlenecks(manager, scope, [now]),
+    leadConversion(manager, scope, periods),
   ]);
+  return assemble(size, closed, average, cycle, conversions, stalls, leads);
+}
+
+// The same KPIs for consecutive periods with one statement per KPI, whatever their number; each period's pipeline and
+// stalls are taken at its end (or now, for a period not over yet).
+export async function computeMetricsSeries(manager: EntityManager, scope: MetricsScope, periods: Period[], now: Date): Promise<PipelineMetrics[]> {
+  if (periods.length === 0) return [];
+  const ends = periods.map((period) => (period.end < now ? period.end : now));
+  const [sizes, closed, averages, cycles, conversions, stalls, leads] = await Promise.all([
+    pipelineSizesAsOf(manager, scope, ends),
+    closedCounts(manager, scope, periods),
+    averageWonValue(manager, scope, periods),
+    cycleStats(manager, scope, periods),
+    stageConversions(manager, scope, periods),
+    bottlenecks(manager, scope, ends),
+    leadConversion(manager, scope, periods),
+  ]);
+  return periods.map((_period, index) => assemble(sizes[index], closed[index], averages[index], cycles[index], conversions[index], stalls[index], leads[index]));
+}
+
+function assemble(
+  size: PipelineSize,
+  closed: { won: number; lost: number },
+  average: Money[],
+  cycle: CycleStats,
+  conversions: StageConversion[],
+  stalls: StageBottleneck[],
+  leads: LeadSourceConversion[],
+): PipelineMetrics {
   return {
     pipelineSize: size,
     wonCount: closed.won,

@@ -1,4 +1,4 @@
-import { assertRole, money, sumByCurrency, SYSTEM_ACTOR, type Actor, type Money } from '@pipeline/domain';
+import { assertRole, money, parseInteger, sumByCurrency, SYSTEM_ACTOR, type Actor, type Money } from '@pipeline/domain';
 import { bucketStart, nextBucket } from '../../domain/periods';
 import { metricsScope } from '../shared/scope';
 import type { AnalyticsDeps } from '../deps';
@@ -47,7 +47,7 @@ export async function summarizeWeek(deps: AnalyticsDeps, actor: Actor): Promise<
 
 export async function listWeeklySummaries(deps: AnalyticsDeps, actor: Actor, first: number | null | undefined): Promise<WeeklySummary[]> {
   assertRole(actor, ['ADMIN', 'ANALYST'], 'read weekly summaries');
-  const limit = Math.min(Math.max(first ?? 12, 1), 260);
+  const limit = parseInteger(first ?? 12, 'first', 1, 260);
   const rows: Array<{ summary: WeeklySummary }> = await deps.dataSource.query('SELECT summary FROM weekly_summary ORDER BY week_start DESC LIMIT $1', [limit]);
   return rows.map((row) => ({ ...row.summary, generatedAt: new Date(row.summary.generatedAt) }));
 }
