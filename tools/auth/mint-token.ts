@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
 import { isRole } from '@pipeline/domain';
 import { LOCAL_JWT_SECRET } from '@pipeline/server-kit';
+import { mintUserToken } from '@pipeline/testing';
 
 // Mints an HS256 token the local gateway accepts (AUTH_JWT_SECRET, or the local default).
 const { values } = parseArgs({
@@ -17,12 +17,8 @@ const { values } = parseArgs({
 async function main(): Promise<void> {
   const roles = values.role ?? ['ADMIN'];
   if (!roles.every(isRole)) throw new Error('--role must be REP, MANAGER, ANALYST or ADMIN');
-  const token = await new SignJWT({ roles, ...(values.team ? { teamId: values.team } : {}) })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(values.sub ?? randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(values.ttl ?? '8h')
-    .sign(new TextEncoder().encode(process.env.AUTH_JWT_SECRET ?? LOCAL_JWT_SECRET));
+  const actor = { userId: values.sub ?? randomUUID(), roles, teamId: values.team ?? null };
+  const token = await mintUserToken(actor, process.env.AUTH_JWT_SECRET ?? LOCAL_JWT_SECRET, values.ttl ?? '8h');
   console.log(token);
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { APPS, fromRoot, GATEWAY, repoRoot, SUBGRAPHS, subgraphUrlVariable } from './deploy-facts';
+import { APPS, fromRoot, GATEWAY, SUBGRAPHS, subgraphUrlVariable } from './deploy-facts';
 
 interface LintMessage {
   rule: string;
@@ -21,8 +21,8 @@ interface LintResult {
 
 // dclint through its CLI, as CI or a developer runs it; its JSON report is on stdout whatever the exit code.
 function runDclint(file: string): { status: number | null; results: LintResult[] } {
-  const bin = path.join(repoRoot(), 'node_modules', '.bin', 'dclint');
-  const run = spawnSync(process.execPath, [bin, '--formatter', 'json', file], { cwd: repoRoot(), encoding: 'utf8' });
+  const bin = fromRoot('node_modules', '.bin', 'dclint');
+  const run = spawnSync(process.execPath, [bin, '--formatter', 'json', file], { cwd: fromRoot(), encoding: 'utf8' });
   const json = run.stdout.slice(run.stdout.indexOf('['));
   if (!json.startsWith('[')) throw new Error(`dclint printed no JSON report (exit ${run.status}): ${run.stdout}${run.stderr}`);
   return { status: run.status, results: JSON.parse(json) as LintResult[] };

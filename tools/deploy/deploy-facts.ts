@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { GATEWAY as GATEWAY_SERVICE, SUBGRAPHS as SERVICES, workspaceRoot } from '@pipeline/dev-infra';
 
 // What the deployment artefacts must agree on: the five services, their ports and the variables they need.
 export interface AppFacts {
@@ -9,27 +9,12 @@ export interface AppFacts {
   service?: string;
 }
 
-export const GATEWAY: AppFacts = { app: 'gateway', port: 4000 };
-export const SUBGRAPHS: AppFacts[] = [
-  { app: 'lead-subgraph', port: 4001, service: 'lead' },
-  { app: 'opportunity-subgraph', port: 4002, service: 'opportunity' },
-  { app: 'deal-subgraph', port: 4003, service: 'deal' },
-  { app: 'analytics-subgraph', port: 4004, service: 'analytics' },
-];
+// The same list `npm start` runs, so a new service cannot be deployed differently from how it runs locally.
+export const GATEWAY: AppFacts = { app: GATEWAY_SERVICE.app, port: GATEWAY_SERVICE.port };
+export const SUBGRAPHS: AppFacts[] = SERVICES.map(({ app, port, name }) => ({ app, port, service: name }));
 export const APPS: AppFacts[] = [GATEWAY, ...SUBGRAPHS];
 
 // The gateway's variable for each subgraph's URL, e.g. LEAD_SUBGRAPH_URL.
 export const subgraphUrlVariable = (subgraph: AppFacts): string => `${(subgraph.service ?? subgraph.app).toUpperCase()}_SUBGRAPH_URL`;
 
-// The repository root: the nearest folder above this file that holds nx.json.
-export function repoRoot(start: string = __dirname): string {
-  let dir = start;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'nx.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no nx.json above ${start}`);
-    dir = parent;
-  }
-}
-
-export const fromRoot = (...segments: string[]): string => path.join(repoRoot(), ...segments);
+export const fromRoot = (...segments: string[]): string => path.join(workspaceRoot(), ...segments);

@@ -1,15 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { SUBGRAPHS as SERVICES } from '@pipeline/dev-infra';
+import { loadSchemaFiles } from '@pipeline/server-kit';
 
 // Composes the subgraphs' SDL at build time (no runtime introspection); the gateway loads the committed result.
-export const SUBGRAPHS = [
-  { name: 'lead', app: 'lead-subgraph', url: 'http://127.0.0.1:4001/graphql' },
-  { name: 'opportunity', app: 'opportunity-subgraph', url: 'http://127.0.0.1:4002/graphql' },
-  { name: 'deal', app: 'deal-subgraph', url: 'http://127.0.0.1:4003/graphql' },
-  { name: 'analytics', app: 'analytics-subgraph', url: 'http://127.0.0.1:4004/graphql' },
-];
+export const SUBGRAPHS = SERVICES.map(({ name, app, port }) => ({ name, app, url: `http://127.0.0.1:${port}/graphql` }));
 
 // The gateway loads the first; Kubernetes mounts the second as a ConfigMap (kustomize reads only inside k8s/).
 export const SUPERGRAPH_FILES = [
@@ -20,16 +16,11 @@ export const SUPERGRAPH_FILES = [
 const HEADER = '# Composed by tools/generate/supergraph.ts from apps/*-subgraph/src/schema; do not edit. Regenerate: npx nx run gateway:compose\n';
 
 export function composeSupergraph(root: string): string {
-  const services = SUBGRAPHS.map((subgraph) => {
-    const directory = path.join(root, 'apps', subgraph.app, 'src', 'schema');
-    const sdl = fs
-      .readdirSync(directory)
-      .filter((file) => file.endsWith('.graphql'))
-      .sort()
-      .map((file) => fs.readFileSync(path.join(directory, file), 'utf8'))
-      .join('\n');
-    return { name: subgraph.name, url: subgraph.url, typeDefs: parse(sdl) };
-  });
+  const services = SUBGRAPHS.map((subgraph) => ({
+    name: subgraph.name,
+    url: subgraph.url,
+    typeDefs: loadSchemaFiles(path.join(root, 'apps', subgraph.app, 'src', 'schema')),
+  }));
   const result = composeServices(services);
   if (result.errors) {
     throw new Error(`Supergraph composition failed:\n${result.errors.map((error) => `  - ${error.message}`).join('\n')}`);

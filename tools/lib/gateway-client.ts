@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { LOCAL_JWT_SECRET } from '@pipeline/server-kit';
+import { mintUserToken } from '@pipeline/testing';
 
 export interface GatewayOptions {
   url: string;
@@ -13,12 +13,7 @@ export async function gatewayOptions(args: { url?: string; token?: string }): Pr
   const token =
     args.token ??
     process.env.GATEWAY_TOKEN ??
-    (await new SignJWT({ roles: ['ADMIN'] })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime('2h')
-      .sign(new TextEncoder().encode(process.env.AUTH_JWT_SECRET ?? LOCAL_JWT_SECRET)));
+    (await mintUserToken({ userId: randomUUID(), roles: ['ADMIN'], teamId: null }, process.env.AUTH_JWT_SECRET ?? LOCAL_JWT_SECRET, '2h'));
   return { url, token };
 }
 
