@@ -30,8 +30,6 @@ export function parseDateTime(value: unknown, field: string): Date {
 
 export const toIsoDate = (date: Date): string => date.toISOString().slice(0, 10);
 
-export const daysBetween = (from: Date, to: Date): number => (to.getTime() - from.getTime()) / 86_400_000;
-
 export function addDays(date: string, days: number): string {
   const base = new Date(`${date}T00:00:00Z`);
   base.setUTCDate(base.getUTCDate() + days);

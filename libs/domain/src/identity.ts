@@ -1,4 +1,4 @@
-import { DomainError, forbidden } from './errors';
+import { forbidden } from './errors';
 
 export const ROLES = ['REP', 'MANAGER', 'ANALYST', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
@@ -66,13 +66,6 @@ export function assertRole(actor: Actor, allowed: Role[], action: string): void 
   if (!allowed.some((role) => hasRole(actor, role))) {
     throw forbidden(`Only ${allowed.join(' or ')} may ${action}`);
   }
-}
-
-export const isManagerOrAdmin = (actor: Actor): boolean => hasRole(actor, 'ADMIN') || hasRole(actor, 'MANAGER');
-
-// A record the caller may not see is reported as missing, so ids of other people's records leak nothing.
-export function assertReadable(actor: Actor, record: OwnedRecord | null, notFoundError: DomainError): asserts record is OwnedRecord {
-  if (!record || !canRead(actor, record)) throw notFoundError;
 }
 
 // The automation actor stands for the services themselves (event consumers, schedulers).

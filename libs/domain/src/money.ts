@@ -104,10 +104,6 @@ export function sumByCurrency(items: Iterable<Money>): Money[] {
     .map(([currency, total]) => money(total, currency));
 }
 
-export function compareMoneyAmount(a: Money, b: Money): number {
-  return new Dec(a.amount).comparedTo(b.amount);
-}
-
 // Percentages arrive as GraphQL Floats; reading them through their shortest decimal text keeps 12.5 exact.
 export function percentToDecimal(percent: number, field: string, maxScale = 4): Decimal {
   if (typeof percent !== 'number' || !Number.isFinite(percent)) {

@@ -33,13 +33,4 @@ export function isOneOf<T extends string>(values: readonly T[], value: unknown):
   return typeof value === 'string' && (values as readonly string[]).includes(value);
 }
 
-// The default pipeline's stage keys; the lead stage lives in the lead service, before conversion.
-export const DEFAULT_STAGE_KEYS = {
-  qualification: 'QUALIFICATION',
-  proposal: 'PROPOSAL',
-  negotiation: 'NEGOTIATION',
-  closedWon: 'CLOSED_WON',
-  closedLost: 'CLOSED_LOST',
-} as const;
-
 export const statusOfCategory = (category: StageCategory): OpportunityStatus => category;

@@ -15,8 +15,6 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return details.code === '23505' && (constraint === undefined || details.constraint === constraint);
 }
 
-export const uniqueConstraintOf = (error: unknown): string | undefined => pgError(error).constraint;
-
 // Errors that go away on their own (server restart, dropped connection, serialization clash): retry, never skip.
 export function isTransientDatabaseError(error: unknown): boolean {
   const details = pgError(error);

@@ -1,6 +1,6 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { isDomainError, type DomainError } from '@pipeline/domain';
+import { isDomainError } from '@pipeline/domain';
 import type { Logger } from 'pino';
 
 const PUBLIC_CODES = new Set([
@@ -19,10 +19,6 @@ const PUBLIC_CODES = new Set([
   'BAD_REQUEST',
   'QUERY_TOO_COMPLEX',
 ]);
-
-export function toGraphQLError(error: DomainError): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
-}
 
 // Clients get the contract's code and a plain message; stack traces and SQL stay in the server log.
 export function createErrorFormatter(logger: Logger) {
