@@ -5,7 +5,7 @@ import { priceLineItems, type LineItemDraft, type Proposal } from '../../domain/
 import { dealEvent } from '../../events/deal-events';
 import { insertProposal, nextProposalVersion, supersedeDrafts, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { assertDealNotClosed, assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export interface CreateProposalCommand {
   opportunityId: unknown;
@@ -24,6 +24,7 @@ export async function createProposal(deps: DealDeps, actor: Actor, input: Create
     const opportunity = await loadWorkableOpportunity(manager, actor, opportunityId);
     assertOpen(opportunity);
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
+    assertDealNotClosed(deal);
     await supersedeDrafts(manager, deal.id);
     const proposal: Proposal = {
       id: newId(),

@@ -4,6 +4,7 @@ import { arrangeOpportunity, DEAL_FIELDS, holdDealLock, publishRep, rowLockState
 
 const TERMS = `mutation($input: SetDealTermsInput!) { setDealTerms(input: $input) { deal { ${DEAL_FIELDS} } } }`;
 const DECIDE = `mutation($input: DecideDiscountApprovalInput!) { decideDiscountApproval(input: $input) { deal { ${DEAL_FIELDS} } } }`;
+const CLOSE = `mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { id } } }`;
 const DEAL = `query($id: ID!) { deal(opportunityId: $id) { ${DEAL_FIELDS} } }`;
 
 describe('deciding discount approvals', () => {
@@ -34,6 +35,21 @@ describe('deciding discount approvals', () => {
     expect(decided.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'WON' });
     const deal = expectNoErrors(await subject.as(manager)<any>(DEAL, { id: opportunityId })).deal;
     expect(deal).toMatchObject({ terms: null, pendingTerms: { discountPercent: 25 }, approvals: [{ id: approvalId, status: 'PENDING', decidedBy: null }] });
+  });
+
+  it('refuses to decide once the deal itself is closed, before the opportunity snapshot has heard of it', async () => {
+    // Arrange: the snapshot still says OPEN (no opportunity service here to echo the close back)
+    const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
+    const approvalId = await requestDiscount(opportunityId);
+    expectNoErrors(await subject.as(rep)(CLOSE, { input: { opportunityId, outcome: 'LOST', lostReason: 'PRICE' } }));
+
+    // Act
+    const decided = await subject.as(manager)(DECIDE, { input: { approvalId, approve: true } });
+
+    // Assert
+    expect(decided.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'LOST' });
+    const deal = expectNoErrors(await subject.as(manager)<any>(DEAL, { id: opportunityId })).deal;
+    expect(deal).toMatchObject({ terms: null, approvals: [{ id: approvalId, decidedBy: null }] });
   });
 
   it('locks the deal before the approval, the order setDealTerms locks them in, so the two queue instead of deadlocking', async () => {

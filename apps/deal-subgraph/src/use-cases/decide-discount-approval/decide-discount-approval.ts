@@ -4,7 +4,7 @@ import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findApproval, findDealById, saveApproval, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { assertCanApprove, assertOpen, loadWorkableOpportunity } from '../shared/deal-access';
+import { assertCanApprove, assertDealNotClosed, assertOpen, loadWorkableOpportunity } from '../shared/deal-access';
 
 // A manager of the owner's team (or an admin) approves or rejects; who and when are kept; approved terms take effect.
 export async function decideDiscountApproval(deps: DealDeps, actor: Actor, input: { approvalId: unknown; approve: unknown; note?: unknown }): Promise<Deal> {
@@ -25,6 +25,7 @@ export async function decideDiscountApproval(deps: DealDeps, actor: Actor, input
     assertCanApprove(actor, opportunity);
     // Approving after the close would rewrite the terms of a won or lost deal.
     assertOpen(opportunity);
+    assertDealNotClosed(deal);
     const approval = await findApproval(manager, approvalId, true);
     if (!approval) throw notFound('Discount approval', approvalId);
     if (approval.status !== 'PENDING') throw conflict(`This approval was already decided (${approval.status})`, { status: approval.status });

@@ -4,7 +4,7 @@ import type { Proposal } from '../../domain/proposal';
 import { dealEvent } from '../../events/deal-events';
 import { updateProposal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { assertOpen } from '../shared/deal-access';
+import { assertDealNotClosed, assertOpen } from '../shared/deal-access';
 import { loadWorkableProposal } from '../shared/proposal-access';
 
 // Sending freezes a draft and publishes the fact that moves the opportunity to its proposal stage (through its gates).
@@ -12,6 +12,7 @@ export async function sendProposal(deps: DealDeps, actor: Actor, input: { propos
   return deps.dataSource.transaction(async (manager) => {
     const { proposal, deal, opportunity } = await loadWorkableProposal(manager, actor, input.proposalId);
     assertOpen(opportunity);
+    assertDealNotClosed(deal);
     if (proposal.status !== 'DRAFT') throw conflict(`Proposal ${proposal.id} is ${proposal.status}; only a draft can be sent`, { status: proposal.status });
     const now = deps.now();
     if (proposal.validUntil !== null && proposal.validUntil < toIsoDate(now)) throw conflict(`Proposal ${proposal.id} expired on ${proposal.validUntil}`);

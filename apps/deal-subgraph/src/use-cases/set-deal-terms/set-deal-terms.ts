@@ -5,7 +5,7 @@ import { dealEvent } from '../../events/deal-events';
 import { saveApproval, updateDeal, withdrawPendingApprovals } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
 import type { DealDeps } from '../deps';
-import { assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { assertDealNotClosed, assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export interface SetDealTermsCommand {
   opportunityId: unknown;
@@ -27,6 +27,7 @@ export async function setDealTerms(deps: DealDeps, actor: Actor, input: SetDealT
     assertOpen(opportunity);
     const now = deps.now();
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
+    assertDealNotClosed(deal);
     const settings = await loadDealSettings(manager);
     await withdrawPendingApprovals(manager, deal.id, actor.userId, now);
     const pending = needsApproval(terms.discountPercent, settings);

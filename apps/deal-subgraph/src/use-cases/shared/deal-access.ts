@@ -29,6 +29,11 @@ export function assertOpen(view: OpportunityView): void {
   if (view.status !== 'OPEN') throw conflict(`Opportunity ${view.id} is ${view.status}; its deal is closed`, { status: view.status });
 }
 
+// The locked deal row knows of a close at once; the opportunity snapshot only once the close has come back by event.
+export function assertDealNotClosed(deal: Deal): void {
+  if (deal.outcome === 'WON' || deal.outcome === 'LOST') throw conflict(`The deal is already closed ${deal.outcome}; a manager can reopen it`, { status: deal.outcome });
+}
+
 // Approvals belong to managers of the owner's team (and admins), never to the rep asking for the discount.
 export function assertCanApprove(actor: Actor, view: OpportunityView): void {
   if (hasRole(actor, 'ADMIN')) return;
