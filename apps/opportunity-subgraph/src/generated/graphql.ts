@@ -294,7 +294,7 @@ export type Opportunity = {
   sizeBand?: Maybe<Scalars['String']['output']>;
   stage: Stage;
   stageEnteredAt: Scalars['DateTime']['output'];
-  /** Oldest first; the first entry has fromStage null. */
+  /** Oldest first; the creation entry has fromStage null. */
   stageHistory: Array<StageTransition>;
   /** Open and longer in its stage than the stage's stalled-after threshold. */
   stalled: Scalars['Boolean']['output'];

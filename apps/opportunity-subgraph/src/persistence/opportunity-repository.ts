@@ -320,13 +320,13 @@ export async function insertTransition(manager: EntityManager, transition: Stage
   await manager.getRepository(StageTransitionEntity).insert(transition);
 }
 
-// One statement for a batch of opportunities, oldest first; with a limit, each opportunity's first entries only.
+// One statement for a batch of opportunities, oldest first; with a limit, each opportunity's most recent entries only.
 export async function transitionsByOpportunityIds(manager: EntityManager, ids: readonly string[], perOpportunity: number | null = null): Promise<StageTransition[]> {
   if (ids.length === 0) return [];
   const rows: StageTransitionRow[] = await manager.query(
     `SELECT opportunity_id AS "opportunityId", from_stage AS "fromStage", to_stage AS "toStage", changed_at AS "changedAt", changed_by AS "changedBy", reason,
             time_in_previous_stage_seconds AS "timeInPreviousStageSeconds", version
-       FROM (SELECT t.*, row_number() OVER (PARTITION BY t.opportunity_id ORDER BY t.version) AS rank FROM stage_transition t WHERE t.opportunity_id = ANY($1::uuid[])) ranked
+       FROM (SELECT t.*, row_number() OVER (PARTITION BY t.opportunity_id ORDER BY t.version DESC) AS rank FROM stage_transition t WHERE t.opportunity_id = ANY($1::uuid[])) ranked
       WHERE $2::int IS NULL OR rank <= $2::int
       ORDER BY opportunity_id, version`,
     [[...ids], perOpportunity],

@@ -54,6 +54,8 @@ describe('moveOpportunityStage through the stage gates', () => {
       { fromStage: 'QUALIFICATION', toStage: 'PROPOSAL', changedBy: admin.userId, reason: 'Scoped with the buyer', version: 2, timeInPreviousStageSeconds: expect.any(Number) },
       { fromStage: 'PROPOSAL', toStage: 'QUALIFICATION', changedBy: admin.userId, reason: 'Budget owner changed', version: 3, timeInPreviousStageSeconds: expect.any(Number) },
     ]);
+    const recent = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { opportunity(id: $id) { stageHistory(first: 2) { version } } }`, { id: opportunity.id }));
+    expect(recent.opportunity.stageHistory).toEqual([{ version: 2 }, { version: 3 }]);
   });
 
   it('closes LOST only with a reason, and then refuses any further move', async () => {
