@@ -19,7 +19,8 @@ interface Conversion {
 export async function markLeadConvertedOnOpportunityCreated(event: TypedCloudEvent<'sales.opportunity.created.v1'>, _manager: EntityManager, chunk: ChunkContext): Promise<void> {
   const leadId = event.data.opportunity.leadId;
   if (!leadId) return;
-  chunk.collect<Conversion>('mark-leads-converted', { leadId, opportunityId: event.data.opportunityId, convertedAt: new Date(event.time) }, markLeadsConverted);
+  // Ids as PostgreSQL returns them (lower case), so the batch's lookups by id match whatever case the event carried.
+  chunk.collect<Conversion>('mark-leads-converted', { leadId: leadId.toLowerCase(), opportunityId: event.data.opportunityId.toLowerCase(), convertedAt: new Date(event.time) }, markLeadsConverted);
 }
 
 async function markLeadsConverted(manager: EntityManager, conversions: Conversion[]): Promise<void> {
