@@ -101,12 +101,12 @@ export interface OpportunityState {
 }
 
 // Field changes (amount, owner, close date) arrive on their own topic: newest version wins; stage fields only seed a new
-// row, from the oldest version in the chunk (the one that would have inserted it), until stage events rebuild them.
+// row, from the chunk's first arrival (the one that inserts it when applied one by one), until stage events rebuild them.
 export async function applyOpportunityStates(manager: EntityManager, states: OpportunityState[]): Promise<void> {
   if (states.length === 0) return;
-  const oldest = new Map(lastPerKey(states, (state) => state.opportunityId, (candidate, kept) => candidate.version < kept.version).map((state) => [state.opportunityId, state]));
+  const first = new Map(lastPerKey(states, (state) => state.opportunityId, () => false).map((state) => [state.opportunityId, state]));
   const rows = lastPerKey(states, (state) => state.opportunityId, (candidate, kept) => candidate.version > kept.version).map((state) => {
-    const seed = oldest.get(state.opportunityId) as OpportunityState;
+    const seed = first.get(state.opportunityId) as OpportunityState;
     const snapshot = state.snapshot;
     return {
       opportunity_id: state.opportunityId,
@@ -161,8 +161,8 @@ export interface LeadState {
   opportunityId: string | null;
 }
 
-// Lead funnel facts. As if the chunk's events newer than the stored row were applied one by one in version order (first
-// arrival per version): the newest sets the fields, the conversion time is the first one known, the opportunity the last.
+// Lead funnel facts, as if the chunk's events were applied one by one in arrival order: an event counts only if newer than
+// the stored row and every earlier arrival; the newest sets the fields, the conversion time is the first known, the opportunity the last.
 export async function applyLeadStates(manager: EntityManager, leads: LeadState[]): Promise<void> {
   if (leads.length === 0) return;
   const rows = leads.map((lead, arrival) => ({
@@ -183,9 +183,11 @@ export async function applyLeadStates(manager: EntityManager, leads: LeadState[]
     `WITH input AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(arrival integer, lead_id uuid, version integer, source text, status text, owner_id uuid, industry text,
                region text, score integer, created_at timestamptz, converted_at timestamptz, opportunity_id uuid)),
+      ranked AS (
+        SELECT i.*, max(i.version) OVER (PARTITION BY i.lead_id ORDER BY i.arrival ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_version FROM input i),
       applied AS (
-        SELECT DISTINCT ON (i.lead_id, i.version) i.* FROM input i LEFT JOIN lead_fact l ON l.lead_id = i.lead_id
-         WHERE l.lead_id IS NULL OR i.version > l.version ORDER BY i.lead_id, i.version, i.arrival),
+        SELECT r.* FROM ranked r LEFT JOIN lead_fact l ON l.lead_id = r.lead_id
+         WHERE (l.lead_id IS NULL OR r.version > l.version) AND (r.earlier_version IS NULL OR r.version > r.earlier_version)),
       merged AS (
         SELECT lead_id, max(version) AS version,
                (array_agg(converted_at ORDER BY version) FILTER (WHERE converted_at IS NOT NULL))[1] AS converted_at,
@@ -234,7 +236,7 @@ export type DealOutcome =
   | { kind: 'reopened'; opportunityId: string; occurredAt: string };
 
 // Deal outcomes and lost reasons; a reopen clears the outcome but keeps the last closed amount. As if the chunk's events
-// not older than the stored row were applied one by one by occurred_at (ties: later arrival wins, as before).
+// were applied one by one in arrival order: an event counts only if not older than the stored row and every earlier arrival.
 export async function applyDealOutcomes(manager: EntityManager, outcomes: DealOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   const rows = outcomes.map((item, arrival) =>
@@ -246,10 +248,12 @@ export async function applyDealOutcomes(manager: EntityManager, outcomes: DealOu
     `WITH input AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(arrival integer, closed boolean, opportunity_id uuid, outcome text, lost_reason text, competitor text,
                closed_at timestamptz, amount numeric, currency text, occurred_at timestamptz)),
+      ranked AS (
+        SELECT i.*, max(i.occurred_at) OVER (PARTITION BY i.opportunity_id ORDER BY i.arrival ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_at FROM input i),
       applied AS (
-        SELECT i.*, d.amount AS stored_amount, d.currency AS stored_currency
-          FROM input i LEFT JOIN deal_fact d ON d.opportunity_id = i.opportunity_id
-         WHERE d.opportunity_id IS NULL OR i.occurred_at >= d.occurred_at),
+        SELECT r.*, d.amount AS stored_amount, d.currency AS stored_currency
+          FROM ranked r LEFT JOIN deal_fact d ON d.opportunity_id = r.opportunity_id
+         WHERE (d.opportunity_id IS NULL OR r.occurred_at >= d.occurred_at) AND (r.earlier_at IS NULL OR r.occurred_at >= r.earlier_at)),
       last_event AS (SELECT DISTINCT ON (opportunity_id) * FROM applied ORDER BY opportunity_id, occurred_at DESC, arrival DESC),
       last_close AS (SELECT DISTINCT ON (opportunity_id) opportunity_id, amount, currency FROM applied WHERE closed ORDER BY opportunity_id, occurred_at DESC, arrival DESC)
      INSERT INTO deal_fact (opportunity_id, outcome, lost_reason, competitor, closed_at, amount, currency, occurred_at)
