@@ -54,6 +54,8 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
     serviceName: SERVICE_NAME,
     entities: [],
     migrations: [CreateMessagingTables1764150000000, CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001],
+    // KPI queries sort and hash whole read-model tables (percentiles, group by stage): 4 MB, the default, spills to disk at 100k opportunities.
+    sessionSettings: { work_mem: '32MB' },
     consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS }],
     server: (dataSource, runtime) =>
       createSubgraphServer({

@@ -25,6 +25,8 @@ export interface ServiceDefinition {
   serviceName: string;
   entities: MixedList<EntitySchema>;
   migrations: MixedList<new () => unknown>;
+  // Per-session PostgreSQL settings for the service's pool (see createDataSource).
+  sessionSettings?: Record<string, string>;
   consumers: (dataSource: DataSource) => ConsumerDefinition[];
   server: (dataSource: DataSource, runtime: RuntimeHandles) => SubgraphServer;
   // Background jobs (schedulers) started after the server, stopped before it.
@@ -50,6 +52,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
     entities: definition.entities,
     migrations: definition.migrations,
     applicationName: definition.serviceName,
+    sessionSettings: definition.sessionSettings,
     logger: sqlLogger,
   });
   await initializeDataSource(dataSource);

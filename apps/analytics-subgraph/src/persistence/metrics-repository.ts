@@ -196,6 +196,12 @@ export async function cycleStats(manager: EntityManager, scope: MetricsScope, pe
   return perPeriod(periods, rows, ([row]) => (row ? { count: row.count, meanDays: num(row.mean), medianDays: num(row.median), p90Days: num(row.p90) } : { count: 0, meanDays: null, medianDays: null, p90Days: null }));
 }
 
+// Stays of the opportunities in scope. Every stay's opportunity has a fact row (one rebuild writes both), so an
+// unrestricted scope skips the join, the costliest step of these queries at 100k opportunities.
+function staysInScope(where: string, needsFact = false): string {
+  return where === 'true' && !needsFact ? 'stage_interval i' : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
+}
+
 // Of the opportunities that entered a stage in the period (their first entry in it counts), the share that later
 // reached the next stage or any later one that is not a LOST stage. Each stay carries, from its rebuild, the furthest
 // non-lost stage reached after it and its previous entry into the same stage, so this is one join and one aggregate.
@@ -209,7 +215,7 @@ export async function stageConversions(manager: EntityManager, scope: MetricsSco
   const rows: Array<{ bucket: number; owner_id: string | null; from_stage: string; to_stage: string; from_position: number; entered: number; advanced: number }> = await manager.query(
     `WITH stages AS (
         SELECT i.pipeline_id, i.stage, max(i.position) AS position
-          FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id
+          FROM ${staysInScope(where)}
          WHERE ${where} AND i.category <> 'LOST' AND i.position IS NOT NULL
          GROUP BY i.pipeline_id, i.stage),
       pairs AS (
@@ -219,9 +225,8 @@ export async function stageConversions(manager: EntityManager, scope: MetricsSco
           FROM stages)
      SELECT ${entered.bucket} AS bucket, ${owner} AS owner_id, p.from_stage, p.to_stage, min(p.from_position) AS from_position, count(*)::int AS entered,
             count(*) FILTER (WHERE i.later_position >= p.to_position)::int AS advanced
-       FROM stage_interval i
+       FROM ${staysInScope(where, perOwner)}
        JOIN pairs p ON p.pipeline_id = i.pipeline_id AND p.from_stage = i.stage AND p.to_stage IS NOT NULL
-       JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id
       WHERE ${where} AND i.category = 'OPEN' AND ${entered.within} AND ${firstInPeriod}
       GROUP BY 1, 2, p.from_stage, p.to_stage ORDER BY 1, 2, 5, 3`,
     parameters.values,
@@ -239,7 +244,8 @@ export async function stageConversions(manager: EntityManager, scope: MetricsSco
 }
 
 // Where opportunities stall: dwell times of finished stays per stage, and open ones past the stage's usual time (p75)
-// at each given instant, all in the database: one sort per stage for the three percentiles, one scan of the open ones.
+// at each given instant, all in the database: one sort per stage for the three percentiles, one scan of the open ones
+// (`stalled` is materialized because the per-stage ARRAY reads it once per stage; inlined it would rescan each time).
 export async function bottlenecks(manager: EntityManager, scope: MetricsScope, instants: Date[]): Promise<StageBottleneck[][]> {
   if (instants.length === 0) return [];
   const parameters = new SqlParameters();
@@ -249,7 +255,7 @@ export async function bottlenecks(manager: EntityManager, scope: MetricsScope, i
     `WITH dwell AS (
         SELECT i.stage, max(i.position) AS position,
                percentile_cont(ARRAY[0.5, 0.75, 0.9]::double precision[]) WITHIN GROUP (ORDER BY extract(epoch FROM i.left_at - i.entered_at) / ${DAY_SECONDS}) AS percentiles
-          FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id
+          FROM ${staysInScope(where)}
          WHERE ${where} AND i.category = 'OPEN' AND i.left_at IS NOT NULL
          GROUP BY i.stage),
       instants AS (SELECT * FROM unnest(${at}) WITH ORDINALITY AS m(at, bucket)),
@@ -257,7 +263,7 @@ export async function bottlenecks(manager: EntityManager, scope: MetricsScope, i
         SELECT f.stage, min(f.stage_position) AS position, count(*)::int AS open_count
           FROM opportunity_fact f WHERE ${where} AND f.status = 'OPEN'
          GROUP BY f.stage),
-      stalled AS (
+      stalled AS MATERIALIZED (
         SELECT m.bucket, f.stage, count(*)::int AS stalled
           FROM opportunity_fact f JOIN dwell d ON d.stage = f.stage CROSS JOIN instants m
          WHERE ${where} AND f.status = 'OPEN' AND extract(epoch FROM m.at - f.stage_entered_at) / ${DAY_SECONDS} > d.percentiles[2]
