@@ -96,7 +96,7 @@ export async function createOpportunity(deps: OpportunityDeps, actor: Actor, inp
   };
   const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
   const requestedOwner = parseOptionalId(input.ownerId, 'ownerId');
-  await waitForRepSnapshot(deps.dataSource.manager, requestedOwner, deps.settings.leadSnapshotWaitMs);
+  await waitForRepSnapshot(deps.dataSource.manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs);
   return deps.dataSource.transaction(async (manager) => {
     const pipeline = await pipelineOrDefault(manager, pipelineId);
     const owner = await resolveOwner(manager, actor, requestedOwner);

@@ -25,8 +25,8 @@ export interface RawOpportunityFilter {
 }
 
 const SORT_FIELDS: SortField[] = ['CREATED_AT', 'AMOUNT', 'EXPECTED_CLOSE_DATE', 'LAST_ACTIVITY', 'TIME_IN_STAGE'];
-// As many as a pipeline can have stages (see parseStages): a longer list is a mistake or abuse, not a filter.
-const MAX_KEYS = 30;
+// Without a pipelineId the keys span every pipeline, so the bound is generous; it only keeps the query size in check.
+const MAX_KEYS = 200;
 
 function parseList<T extends string>(values: readonly unknown[] | null | undefined, allowed: readonly T[], field: string): T[] | null {
   if (!values) return null;

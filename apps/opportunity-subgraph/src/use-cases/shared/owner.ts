@@ -10,11 +10,13 @@ export interface OwnerChoice {
 
 // A rep registered moments ago may not have reached the snapshot yet. Called before the transaction, so the bounded
 // wait holds no row lock; resolveOwner then reads once.
-export async function waitForRepSnapshot(manager: EntityManager, repId: string | null, waitMs: number): Promise<void> {
-  if (repId) await waitForSnapshot(() => findRepTeam(manager, repId), (found) => found.exists, waitMs);
-}
-
 const isRepOnly = (actor: Actor) => hasRole(actor, 'REP') && !hasRole(actor, 'MANAGER') && !hasRole(actor, 'ADMIN');
+
+// Only for an owner the caller could pick: a rep asking for someone else is refused at once, not after the wait.
+export async function waitForRepSnapshot(manager: EntityManager, actor: Actor, repId: string | null, waitMs: number): Promise<void> {
+  if (!repId || (isRepOnly(actor) && repId !== actor.userId)) return;
+  await waitForSnapshot(() => findRepTeam(manager, repId), (found) => found.exists, waitMs);
+}
 
 // Who may own what: admins give to anyone, managers within their team, reps only to themselves.
 export async function resolveOwner(manager: EntityManager, actor: Actor, requested: string | null): Promise<OwnerChoice> {
