@@ -8,15 +8,19 @@ export interface OutboxEntry {
 }
 
 // Written in the business transaction, so an event exists exactly when its change committed.
+// Six bind parameters per event: chunks keep each INSERT far below PostgreSQL's limit of 65,535, in the given order.
+const OUTBOX_CHUNK = 1_000;
+
 export async function appendToOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const values: unknown[] = [];
-  const rows = entries.map((entry, index) => {
-    const base = index * 6;
-    values.push(entry.event.id, entry.aggregateType, entry.event.subject, entry.event.type, entry.topic, JSON.stringify(entry.event));
-    return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb)`;
-  });
-  await manager.query(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload) VALUES ${rows.join(', ')}`, values);
+  for (let start = 0; start < entries.length; start += OUTBOX_CHUNK) {
+    const values: unknown[] = [];
+    const rows = entries.slice(start, start + OUTBOX_CHUNK).map((entry, index) => {
+      const base = index * 6;
+      values.push(entry.event.id, entry.aggregateType, entry.event.subject, entry.event.type, entry.topic, JSON.stringify(entry.event));
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb)`;
+    });
+    await manager.query(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload) VALUES ${rows.join(', ')}`, values);
+  }
 }
 
 export interface OutboxRecord {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { assertCanWriteAnything, badInput, hasRole, isDomainError, newId, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
-import type { OutboxEntry } from '@pipeline/persistence';
+import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 import { chooseOwner, type RepLoad } from '../../domain/assignment';
 import type { Lead } from '../../domain/lead';
@@ -13,7 +13,6 @@ import { findLeadByExternalIds, insertLeadsUnlessExternalIdTaken } from '../../p
 import { touchAssigned } from '../../persistence/rep-repository';
 import type { LeadDeps } from '../deps';
 import { lockAssignment, repLoads } from '../shared/assignment';
-import { appendEventsInChunks } from '../shared/outbox';
 import { parseLeadFields, type LeadFields } from '../shared/lead-input';
 import { loadActiveModel, scoringInputOf } from '../shared/scoring-model';
 
@@ -144,7 +143,7 @@ export async function importLeads(deps: LeadDeps, actor: Actor, input: { csv: un
       events.push(leadEvent(EVENT_TYPES.leadCreated, lead, {}, now));
       if (lead.ownerId) events.push(leadEvent(EVENT_TYPES.leadAssigned, lead, { ownerId: lead.ownerId, previousOwnerId: null, reason: reason ?? '', assignedBy: null }, now));
     }
-    await appendEventsInChunks(manager, events);
+    await appendToOutbox(manager, events);
     await touchAssigned(manager, created.flatMap(({ lead }) => (lead.ownerId ? [lead.ownerId] : [])), now);
     return { ...report, skipped: skipped + leads.length - created.length, created: created.length, leadIds: created.map(({ lead }) => lead.id) };
   });

@@ -2,11 +2,10 @@ import type { EntityManager } from 'typeorm';
 import { conflict } from '@pipeline/domain';
 import { EVENT_TYPES, type TypedCloudEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
-import type { OutboxEntry } from '@pipeline/persistence';
+import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
 import type { Lead } from '../../domain/lead';
 import { leadEvent } from '../../events/lead-events';
 import { findLeadsByIds, updatedRowCount } from '../../persistence/lead-repository';
-import { appendEventsInChunks } from '../shared/outbox';
 
 interface Conversion {
   leadId: string;
@@ -46,5 +45,5 @@ async function markLeadsConverted(manager: EntityManager, conversions: Conversio
     [changed.map((lead) => lead.id), changed.map((lead) => lead.opportunityId), changed.map((lead) => readVersion.get(lead.id)), changed.map((lead) => lead.version), now],
   );
   if (updatedRowCount(result) !== changed.length) throw conflict('Leads changed while being marked converted; retrying');
-  await appendEventsInChunks(manager, events);
+  await appendToOutbox(manager, events);
 }

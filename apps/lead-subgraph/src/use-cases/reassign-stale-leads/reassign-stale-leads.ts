@@ -1,4 +1,5 @@
 import { assertRole, conflict, hasRole, isUuid, type Actor } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
 import { EVENT_TYPES } from '@pipeline/events';
 import type { EntityManager } from 'typeorm';
 import type { Lead } from '../../domain/lead';
@@ -8,7 +9,6 @@ import { touchAssigned } from '../../persistence/rep-repository';
 import { findLeadsByIds, updatedRowCount } from '../../persistence/lead-repository';
 import type { LeadDeps } from '../deps';
 import { lockAssignment, repLoads } from '../shared/assignment';
-import { appendEventsInChunks } from '../shared/outbox';
 
 // One run handles at most this many leads, so the global assignment lock is held briefly; the next run takes the rest.
 const BATCH = 500;
@@ -69,7 +69,7 @@ export async function reassignStaleLeads(deps: LeadDeps, actor: Actor): Promise<
     // The rows are locked, so a shortfall means something bypassed the lock: refuse rather than publish wrong events.
     if (updatedRowCount(result) !== changed.length) throw conflict('Leads changed while being re-assigned; run again');
     await touchAssigned(manager, changed.flatMap(({ after }) => (after.ownerId ? [after.ownerId] : [])), now);
-    await appendEventsInChunks(
+    await appendToOutbox(
       manager,
       changed.map(({ before, after }) =>
         leadEvent(EVENT_TYPES.leadAssigned, after, { ownerId: after.ownerId, previousOwnerId: before.ownerId, reason: after.assignmentReason ?? '', assignedBy: null }, now),

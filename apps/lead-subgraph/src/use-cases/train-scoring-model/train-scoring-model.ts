@@ -1,4 +1,5 @@
 import { assertRole, conflict, type Actor } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
 import { EVENT_TYPES } from '@pipeline/events';
 import type { EntityManager } from 'typeorm';
 import { effectiveScore, type Lead } from '../../domain/lead';
@@ -8,7 +9,6 @@ import { LeadEntity, ScoringModelEntity, type ScoringModelRow } from '../../pers
 import { lockOpenLeads, updatedRowCount } from '../../persistence/lead-repository';
 import { toLead } from '../../persistence/mappers';
 import type { LeadDeps } from '../deps';
-import { appendEventsInChunks } from '../shared/outbox';
 import { scoringInputOf } from '../shared/scoring-model';
 
 export const toModelSummary = (row: ScoringModelRow): ScoringModelSummary => ({
@@ -90,7 +90,7 @@ export async function trainScoringModel(deps: LeadDeps, actor: Actor): Promise<{
     if ((await saveScores(manager, rescored, now)) !== rescored.length) throw conflict('Leads changed while being rescored; train again');
     // Consumers (analytics, the opportunity's lead snapshot) see only the effective score: publish where that moved.
     const moved = rescored.filter(({ before, after }) => effectiveScore(before) !== effectiveScore(after));
-    await appendEventsInChunks(manager, moved.map(({ after }) => leadEvent(EVENT_TYPES.leadUpdated, after, { changes: ['score'] }, now)));
+    await appendToOutbox(manager, moved.map(({ after }) => leadEvent(EVENT_TYPES.leadUpdated, after, { changes: ['score'] }, now)));
     const row = await manager.getRepository(ScoringModelEntity).findOneByOrFail({ version: saved.version });
     return {
       model: toModelSummary(row),
