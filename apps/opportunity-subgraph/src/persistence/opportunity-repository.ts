@@ -142,6 +142,20 @@ export async function insertOpportunity(manager: EntityManager, opportunity: Opp
   await repository(manager).insert(fromOpportunity(opportunity, createdBy));
 }
 
+// Many new opportunities in one statement; one whose externalId is taken (by a concurrent import) is left out, and the
+// ids of those written are returned.
+export async function insertOpportunitiesUnlessExternalIdTaken(manager: EntityManager, opportunities: Opportunity[], createdBy: string | null): Promise<Set<string>> {
+  if (opportunities.length === 0) return new Set();
+  const result = await repository(manager)
+    .createQueryBuilder()
+    .insert()
+    .values(opportunities.map((opportunity) => fromOpportunity(opportunity, createdBy)))
+    .orIgnore()
+    .returning('id')
+    .execute();
+  return new Set((result.raw as Array<{ id: string }>).map((row) => row.id));
+}
+
 // Compare-and-set on version: a stale writer changes nothing and learns it.
 export async function updateOpportunity(manager: EntityManager, opportunity: Opportunity, expectedVersion: number): Promise<void> {
   const { id: _id, createdAt: _createdAt, createdBy: _createdBy, owner: _owner, ...changes } = fromOpportunity(opportunity);
@@ -317,7 +331,12 @@ export async function segmentRows(
 }
 
 export async function insertTransition(manager: EntityManager, transition: StageTransition): Promise<void> {
-  await manager.getRepository(StageTransitionEntity).insert(transition);
+  await insertTransitions(manager, [transition]);
+}
+
+// Eight bind parameters per row: chunks stay far below PostgreSQL's limit of 65,535.
+export async function insertTransitions(manager: EntityManager, transitions: StageTransition[]): Promise<void> {
+  for (let start = 0; start < transitions.length; start += 1_000) await manager.getRepository(StageTransitionEntity).insert(transitions.slice(start, start + 1_000));
 }
 
 // One statement for a batch of opportunities, oldest first; with a limit, each opportunity's most recent entries only.

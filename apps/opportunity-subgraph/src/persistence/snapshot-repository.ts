@@ -64,7 +64,16 @@ export async function dealFacts(manager: EntityManager, opportunityId: string): 
 }
 
 export async function saveDealFacts(manager: EntityManager, opportunityId: string, facts: DealFacts): Promise<void> {
-  await manager.getRepository(DealFactEntity).upsert({ opportunityId, ...facts, updatedAt: new Date() }, ['opportunityId']);
+  await saveManyDealFacts(manager, [{ opportunityId, facts }]);
+}
+
+export async function saveManyDealFacts(manager: EntityManager, items: Array<{ opportunityId: string; facts: DealFacts }>): Promise<void> {
+  if (items.length === 0) return;
+  const updatedAt = new Date();
+  await manager.getRepository(DealFactEntity).upsert(
+    items.map(({ opportunityId, facts }) => ({ opportunityId, ...facts, updatedAt })),
+    ['opportunityId'],
+  );
 }
 
 const SIZE_BANDS_KEY = 'deal-size-bands';

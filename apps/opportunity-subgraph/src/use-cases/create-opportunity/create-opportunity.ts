@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { assertCanWriteAnything, badInput, newId, type Actor, type LeadSource, type Money } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
-import { appendToOutbox } from '@pipeline/persistence';
-import type { Opportunity } from '../../domain/opportunity';
+import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import { firstOpenStage, type Pipeline, type Stage } from '../../domain/pipeline';
 import { opportunityStateEvent, stageChangedEvent } from '../../events/opportunity-events';
 import { insertOpportunity, insertTransition } from '../../persistence/opportunity-repository';
@@ -41,8 +41,14 @@ export interface Creation {
   reason?: string | null;
 }
 
+export interface PlannedCreation {
+  opportunity: Opportunity;
+  transition: StageTransition;
+  events: OutboxEntry[];
+}
+
 // Every opportunity starts in an open stage (the first by default), with a creation entry in its history and on the stream.
-export async function insertNewOpportunity(manager: EntityManager, pipeline: Pipeline, fields: NewOpportunity, creation: Creation): Promise<Opportunity> {
+export function planNewOpportunity(pipeline: Pipeline, fields: NewOpportunity, creation: Creation): PlannedCreation {
   const stage = creation.stage ?? firstOpenStage(pipeline);
   const { at, createdBy } = creation;
   const enteredAt = creation.stageEnteredAt ?? at;
@@ -64,12 +70,21 @@ export async function insertNewOpportunity(manager: EntityManager, pipeline: Pip
     updatedAt: at,
     closedAt: null,
   };
-  await insertOpportunity(manager, opportunity, createdBy);
-  await insertTransition(manager, { opportunityId: opportunity.id, fromStage: null, toStage: stage.key, changedAt: enteredAt, changedBy: createdBy, reason, timeInPreviousStageSeconds: null, version: 1 });
-  await appendToOutbox(manager, [
-    opportunityStateEvent(EVENT_TYPES.opportunityCreated, opportunity, pipeline, [], at),
-    stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: createdBy, reason }),
-  ]);
+  return {
+    opportunity,
+    transition: { opportunityId: opportunity.id, fromStage: null, toStage: stage.key, changedAt: enteredAt, changedBy: createdBy, reason, timeInPreviousStageSeconds: null, version: 1 },
+    events: [
+      opportunityStateEvent(EVENT_TYPES.opportunityCreated, opportunity, pipeline, [], at),
+      stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: createdBy, reason }),
+    ],
+  };
+}
+
+export async function insertNewOpportunity(manager: EntityManager, pipeline: Pipeline, fields: NewOpportunity, creation: Creation): Promise<Opportunity> {
+  const { opportunity, transition, events } = planNewOpportunity(pipeline, fields, creation);
+  await insertOpportunity(manager, opportunity, creation.createdBy);
+  await insertTransition(manager, transition);
+  await appendToOutbox(manager, events);
   return opportunity;
 }
 

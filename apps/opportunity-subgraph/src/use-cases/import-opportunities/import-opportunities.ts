@@ -1,13 +1,13 @@
 import { assertRole, badInput, isDomainError, parseDateTime, type Actor, type DomainError } from '@pipeline/domain';
-import { isUniqueViolation } from '@pipeline/persistence';
-import type { EntityManager } from 'typeorm';
+import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
 import type { DealFacts } from '../../domain/criteria';
+import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import { stageOf, type Pipeline, type Stage } from '../../domain/pipeline';
-import { existingExternalIds } from '../../persistence/opportunity-repository';
-import { findRepTeams, saveDealFacts } from '../../persistence/snapshot-repository';
+import { existingExternalIds, insertOpportunitiesUnlessExternalIdTaken, insertTransitions } from '../../persistence/opportunity-repository';
+import { findRepTeams, saveManyDealFacts } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
-import { insertNewOpportunity, pipelineOrDefault, type NewOpportunity } from '../create-opportunity/create-opportunity';
-import { moveStage } from '../shared/move-stage';
+import { pipelineOrDefault, planNewOpportunity, type NewOpportunity } from '../create-opportunity/create-opportunity';
+import { planStageMove } from '../shared/move-stage';
 import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText, parseStageKey } from '../shared/opportunity-input';
 
 export interface ImportedOpportunity {
@@ -30,10 +30,10 @@ export interface ImportOpportunitiesResult {
 }
 
 const MAX_BATCH = 1_000;
-// Records per transaction, each in its own savepoint: below PostgreSQL's 64 cached subtransactions per backend, past
-// which every other session's snapshots slow down, and far fewer commits (fsyncs) than one transaction per record.
-const RECORDS_PER_TRANSACTION = 50;
-const EXTERNAL_ID_INDEX = 'opportunity_external_id_uq';
+// Records per transaction: a handful of statements each, however many records and stage changes it holds.
+const RECORDS_PER_TRANSACTION = 200;
+// A longer recorded history is a broken export, not a sales process.
+const MAX_STAGE_CHANGES = 100;
 
 interface PlannedRecord {
   fields: Omit<NewOpportunity, 'ownerTeamId'>;
@@ -48,9 +48,9 @@ interface Entry {
   plan: PlannedRecord | DomainError;
 }
 
-// Historical opportunities with their original timestamps. Stage still has one writer and one rule book: each recorded
-// change goes through moveStage and its gates, with the deal facts the history itself states (a proposal was sent once
-// the record passed the proposal stage, the outcome of its closing stage), and publishes the stage-change events.
+// Historical opportunities with their original timestamps. Stage still has one rule book: each recorded change goes
+// through planStageMove and its gates (moveStage's core), with the deal facts the history itself states (a proposal was
+// sent once the record passed the proposal stage, the outcome of its closing stage), and publishes the stage-change events.
 export async function importOpportunities(deps: OpportunityDeps, actor: Actor, input: { pipelineId?: unknown; opportunities: ImportedOpportunity[] }): Promise<ImportOpportunitiesResult> {
   assertRole(actor, ['ADMIN'], 'import historical opportunities');
   if (!Array.isArray(input.opportunities) || input.opportunities.length > MAX_BATCH) throw badInput('opportunities', `send 0 to ${MAX_BATCH} opportunities per call`);
@@ -89,43 +89,40 @@ export async function importOpportunities(deps: OpportunityDeps, actor: Actor, i
   // Written in one order (by externalId; the sort is stable, so a repeated id keeps its first record first), so two
   // imports of overlapping files wait for each other on the unique index instead of deadlocking.
   const ordered = [...entries].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
-  const createdHere = new Set<string>();
+  const seen = new Set<string>();
   for (let start = 0; start < ordered.length; start += RECORDS_PER_TRANSACTION) {
-    await deps.dataSource.transaction(async (manager) => {
-      for (const { index, externalId, plan } of ordered.slice(start, start + RECORDS_PER_TRANSACTION)) {
-        if (createdHere.has(externalId)) {
-          result.skipped += 1;
-          continue;
-        }
-        if (isDomainError(plan)) {
-          refuse(index, plan);
-          continue;
-        }
-        // A refused record leaves no trace; the others in its transaction still land.
-        await manager.query('SAVEPOINT import_record');
-        try {
-          await writeRecord(manager, pipeline, plan, plan.fields.ownerId ? (teams.get(plan.fields.ownerId) ?? null) : null, actor);
-          await manager.query('RELEASE SAVEPOINT import_record');
-          result.created += 1;
-          createdHere.add(externalId);
-        } catch (error) {
-          const duplicate = isUniqueViolation(error, EXTERNAL_ID_INDEX);
-          if (!duplicate && !isDomainError(error)) throw error;
-          await manager.query('ROLLBACK TO SAVEPOINT import_record');
-          // Another import committed the same externalId after our check: it is there now, as on a re-run.
-          if (duplicate) {
-            result.skipped += 1;
-            createdHere.add(externalId);
-          } else refuse(index, error as DomainError);
-        }
+    // Each record's whole history is built in memory through the stage rules; a refused one never reaches the database.
+    const built: BuiltRecord[] = [];
+    for (const { index, externalId, plan } of ordered.slice(start, start + RECORDS_PER_TRANSACTION)) {
+      if (seen.has(externalId)) {
+        result.skipped += 1;
+        continue;
       }
+      const record = isDomainError(plan) ? plan : attempt(() => buildRecord(pipeline, plan, plan.fields.ownerId ? (teams.get(plan.fields.ownerId) ?? null) : null, actor));
+      if (isDomainError(record)) refuse(index, record);
+      else {
+        // A later record with the same externalId is a repeat only of one that was accepted.
+        seen.add(externalId);
+        built.push(record);
+      }
+    }
+    const written = await deps.dataSource.transaction(async (manager) => {
+      const inserted = await insertOpportunitiesUnlessExternalIdTaken(manager, built.map((record) => record.opportunity), actor.userId);
+      // Left out: another import committed the same externalId after our check; it is there now, as on a re-run.
+      const landed = built.filter((record) => inserted.has(record.opportunity.id));
+      await insertTransitions(manager, landed.flatMap((record) => record.transitions));
+      await saveManyDealFacts(manager, landed.map((record) => ({ opportunityId: record.opportunity.id, facts: record.facts })));
+      await appendToOutbox(manager, landed.flatMap((record) => record.events));
+      return landed.length;
     });
+    result.created += written;
+    result.skipped += built.length - written;
   }
   result.errors.sort((a, b) => a.index - b.index);
   return result;
 }
 
-function attempt(plan: () => PlannedRecord): PlannedRecord | DomainError {
+function attempt<T>(plan: () => T): T | DomainError {
   try {
     return plan();
   } catch (error) {
@@ -135,7 +132,9 @@ function attempt(plan: () => PlannedRecord): PlannedRecord | DomainError {
 }
 
 function planRecord(pipeline: Pipeline, record: ImportedOpportunity, externalId: string): PlannedRecord {
-  if (!Array.isArray(record.stages) || record.stages.length === 0) throw badInput('stages', 'stages must list at least the stage it was created in');
+  if (!Array.isArray(record.stages) || record.stages.length === 0 || record.stages.length > MAX_STAGE_CHANGES) {
+    throw badInput('stages', `stages must list the stage it was created in and at most ${MAX_STAGE_CHANGES - 1} changes after it`);
+  }
   const createdAt = parseDateTime(record.createdAt, 'createdAt');
   const path = record.stages.map((entry, index) => ({ toStage: parseStageKey(entry.toStage, `stages[${index}].toStage`), changedAt: parseDateTime(entry.changedAt, `stages[${index}].changedAt`) }));
   const stages = path.map((entry, index) => {
@@ -179,11 +178,22 @@ function planRecord(pipeline: Pipeline, record: ImportedOpportunity, externalId:
   };
 }
 
-async function writeRecord(manager: EntityManager, pipeline: Pipeline, plan: PlannedRecord, ownerTeamId: string | null, actor: Actor): Promise<void> {
+interface BuiltRecord {
+  opportunity: Opportunity;
+  transitions: StageTransition[];
+  events: OutboxEntry[];
+  facts: DealFacts;
+}
+
+function buildRecord(pipeline: Pipeline, plan: PlannedRecord, ownerTeamId: string | null, actor: Actor): BuiltRecord {
   const [first, ...rest] = plan.path;
-  let opportunity = await insertNewOpportunity(manager, pipeline, { ...plan.fields, ownerTeamId }, { createdBy: actor.userId, at: plan.createdAt, stage: first.stage, stageEnteredAt: first.changedAt, reason: first.reason });
-  await saveDealFacts(manager, opportunity.id, plan.facts);
+  const created = planNewOpportunity(pipeline, { ...plan.fields, ownerTeamId }, { createdBy: actor.userId, at: plan.createdAt, stage: first.stage, stageEnteredAt: first.changedAt, reason: first.reason });
+  const record: BuiltRecord = { opportunity: created.opportunity, transitions: [created.transition], events: [...created.events], facts: plan.facts };
   for (const entry of rest) {
-    opportunity = await moveStage(manager, opportunity, pipeline, { toStage: entry.stage.key, changedBy: null, reason: entry.reason, at: entry.changedAt, known: { facts: plan.facts, activityCount: 0 } });
+    const move = planStageMove(record.opportunity, pipeline, { toStage: entry.stage.key, changedBy: null, reason: entry.reason, at: entry.changedAt }, plan.facts, 0);
+    record.opportunity = move.next;
+    record.transitions.push(move.transition);
+    record.events.push(move.event);
   }
+  return record;
 }

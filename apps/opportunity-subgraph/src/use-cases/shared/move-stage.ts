@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { appendToOutbox } from '@pipeline/persistence';
+import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
 import type { DealFacts } from '../../domain/criteria';
-import type { Opportunity } from '../../domain/opportunity';
+import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import type { Pipeline } from '../../domain/pipeline';
 import { planMove } from '../../domain/stage-rules';
 import { stageChangedEvent } from '../../events/opportunity-events';
@@ -19,17 +19,15 @@ export interface MoveRequest {
   known?: { facts?: DealFacts; activityCount?: number };
 }
 
-// The single write path for stage changes (API, automation, closing, import): gates, history, version, event.
-export async function moveStage(manager: EntityManager, opportunity: Opportunity, pipeline: Pipeline, request: MoveRequest): Promise<Opportunity> {
-  const facts = request.known?.facts ?? (await dealFacts(manager, opportunity.id));
-  const context = {
-    amount: opportunity.amount,
-    expectedCloseDate: opportunity.expectedCloseDate,
-    ownerId: opportunity.ownerId,
-    activityCount: request.known?.activityCount ?? (await activityCount(manager, opportunity.id)),
-    facts,
-    reason: request.reason,
-  };
+export interface PlannedMove {
+  next: Opportunity;
+  transition: StageTransition;
+  event: OutboxEntry;
+}
+
+// The rule book of a stage change without I/O: gates, the next state, its history entry and its event (import plans many).
+export function planStageMove(opportunity: Opportunity, pipeline: Pipeline, request: Omit<MoveRequest, 'known'>, facts: DealFacts, activities: number): PlannedMove {
+  const context = { amount: opportunity.amount, expectedCloseDate: opportunity.expectedCloseDate, ownerId: opportunity.ownerId, activityCount: activities, facts, reason: request.reason };
   const plan = planMove(pipeline, opportunity, request.toStage, context, { allowReopen: request.allowReopen });
   const closing = plan.to.category !== 'OPEN';
   const next: Opportunity = {
@@ -44,8 +42,7 @@ export async function moveStage(manager: EntityManager, opportunity: Opportunity
     stageSequence: opportunity.stageSequence + 1,
     updatedAt: new Date(),
   };
-  await updateOpportunity(manager, next, opportunity.version);
-  await insertTransition(manager, {
+  const transition: StageTransition = {
     opportunityId: opportunity.id,
     fromStage: opportunity.stageKey,
     toStage: next.stageKey,
@@ -54,9 +51,18 @@ export async function moveStage(manager: EntityManager, opportunity: Opportunity
     reason: request.reason,
     timeInPreviousStageSeconds: Math.max(0, Math.round((request.at.getTime() - opportunity.stageEnteredAt.getTime()) / 1000)),
     version: next.version,
-  });
-  await appendToOutbox(manager, [
-    stageChangedEvent(next, pipeline, { fromStage: opportunity.stageKey, previousStageEnteredAt: opportunity.stageEnteredAt, changedBy: request.changedBy, reason: request.reason }),
-  ]);
+  };
+  const event = stageChangedEvent(next, pipeline, { fromStage: opportunity.stageKey, previousStageEnteredAt: opportunity.stageEnteredAt, changedBy: request.changedBy, reason: request.reason });
+  return { next, transition, event };
+}
+
+// The single write path for stage changes (API, automation, closing, import): gates, history, version, event.
+export async function moveStage(manager: EntityManager, opportunity: Opportunity, pipeline: Pipeline, request: MoveRequest): Promise<Opportunity> {
+  const facts = request.known?.facts ?? (await dealFacts(manager, opportunity.id));
+  const activities = request.known?.activityCount ?? (await activityCount(manager, opportunity.id));
+  const { next, transition, event } = planStageMove(opportunity, pipeline, request, facts, activities);
+  await updateOpportunity(manager, next, opportunity.version);
+  await insertTransition(manager, transition);
+  await appendToOutbox(manager, [event]);
   return next;
 }
