@@ -12,6 +12,7 @@ export interface Limits {
   maxBodyBytes: number;
   maxBatch: number;
   maxSimulations: number;
+  maxRows: number;
 }
 
 export interface GatewayConfig {
@@ -24,7 +25,7 @@ export interface GatewayConfig {
   limits: Limits;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5_000, maxDirectives: 50, maxBodyBytes: 4 * 1024 * 1024, maxBatch: 10, maxSimulations: 20_000 };
+export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5_000, maxDirectives: 50, maxBodyBytes: 4 * 1024 * 1024, maxBatch: 10, maxSimulations: 20_000, maxRows: 50_000 };
 
 // The supergraph comes from the committed file (or SUPERGRAPH_PATH, e.g. a ConfigMap); subgraph URLs from the environment.
 export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -56,6 +57,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
       maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, env),
       maxBatch: envInt('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch, env),
       maxSimulations: envInt('GATEWAY_MAX_SIMULATIONS', DEFAULT_LIMITS.maxSimulations, env),
+      maxRows: envInt('GATEWAY_MAX_ROWS', DEFAULT_LIMITS.maxRows, env),
     },
   };
 }

@@ -98,6 +98,36 @@ describe('gateway in production mode with RS256 tokens from a JWKS', () => {
       ['a page size above 500 as a variable default', () => ({ query: 'query($n: Int = 100000) { opportunities(first: $n) { totalCount } }' }), /first must be between 0 and 500/],
       ['forecast simulations multiplied by aliases', () => ({ query: `{ ${Array.from({ length: 3 }, (_, index) => `f${index}: forecast(simulations: 10000) { simulations }`).join(' ')} }` }), /at most 20000 forecast simulations/],
       ['default forecast simulations multiplied by aliases', () => ({ query: `{ ${Array.from({ length: 11 }, (_, index) => `f${index}: forecast { simulations }`).join(' ')} }` }), /at most 20000 forecast simulations/],
+      [
+        'a negative count in an operation that never runs, to buy budget for the one that does',
+        () => ({ query: 'query Credit { forecast(simulations: -100000000) { simulations } } query Run { a: forecast(simulations: 15000) { simulations } b: forecast(simulations: 15000) { simulations } }', operationName: 'Run' }),
+        /at most 20000 forecast simulations/,
+      ],
+      [
+        'a negative count beside real ones',
+        () => ({ query: `{ credit: forecast(simulations: -100000000) { simulations } ${Array.from({ length: 3 }, (_, index) => `f${index}: forecast(simulations: 10000) { simulations }`).join(' ')} }` }),
+        /at most 20000 forecast simulations/,
+      ],
+      [
+        'a variable named like an Object property, to hide its default',
+        () => ({ query: 'query($constructor: Int = 20000) { a: forecast(simulations: $constructor) { simulations } b: forecast(simulations: $constructor) { simulations } }', variables: {} }),
+        /at most 20000 forecast simulations/,
+      ],
+      ['forecast snapshots multiplied by aliases', () => ({ query: `mutation { ${Array.from({ length: 11 }, (_, index) => `s${index}: takeForecastSnapshot { id }`).join(' ')} }` }), /at most 20000 forecast simulations/],
+      // Variables: the static cost rule prices only literal page sizes.
+      [
+        'page sizes in variables multiplied along nested lists',
+        () => ({ query: 'query($a: Int, $b: Int) { opportunities(first: $a) { edges { node { activities(first: $b) { subject } } } } }', variables: { a: 500, b: 500 } }),
+        /at most 50000 rows/,
+      ],
+      [
+        'nested page sizes inside a fragment',
+        () => ({
+          query: 'query($a: Int = 200, $b: Int = 300) { ...Board } fragment Board on Query { opportunities(first: $a) { edges { node { stageHistory(first: $b) { toStage } } } } }',
+        }),
+        /at most 50000 rows/,
+      ],
+      ['more cards per stage than the board allows', () => ({ query: '{ pipelineBoard(cardsPerStage: 101) { totalCount } }' }), /cardsPerStage must be between 0 and 100/],
     ])('%s', async (_label, body, message) => {
       const response = await post(gateway.url, body(), { authorization: `Bearer ${await rs256()}` });
       expect(response.status).toBe(400);

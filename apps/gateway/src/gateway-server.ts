@@ -9,10 +9,11 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, visit, type GraphQLFormattedError, type ValueNode } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Actor } from '@pipeline/domain';
 import { createMetrics, IDENTITY_HEADER, metricsPlugin, signIdentityToken, type Logger } from '@pipeline/server-kit';
+import { checkArgumentLimits, type ArgumentLimitSettings, type RequestBudget } from './argument-limits';
 import { AuthenticationError, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 
@@ -21,7 +22,7 @@ interface GatewayContext extends BaseContext {
   identityToken: string;
   requestId: string;
   // An object, so the shallow copy of the context each operation of a batch gets still shares it.
-  budget: { simulations: number };
+  budget: RequestBudget;
 }
 
 export interface RunningGateway {
@@ -63,39 +64,14 @@ function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
   };
 }
 
-// Arguments that size the work are capped at the edge, before any subgraph is called: page sizes per field, and
-// forecast simulations summed over the whole HTTP request (aliases and batching cannot multiply them).
-const DEFAULT_SIMULATIONS = 2_000;
-
-function argumentLimits(maxPageSize: number, maxSimulations: number): ApolloServerPlugin<GatewayContext> {
+// Arguments that size the work are checked at the edge, before any subgraph is called: page sizes per field and
+// multiplied along nested lists, and forecast simulations summed over the whole HTTP request.
+function argumentLimits(limits: ArgumentLimitSettings): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, operation, contextValue }) {
-          const defaults = new Map((operation?.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, definition.defaultValue]));
-          const valueOf = (node: ValueNode | undefined): unknown => {
-            if (node?.kind === Kind.VARIABLE) {
-              const name = node.name.value;
-              return request.variables && name in request.variables ? request.variables[name] : valueOf(defaults.get(name));
-            }
-            return node?.kind === Kind.INT ? Number(node.value) : undefined;
-          };
-          const refuse = (field: string, message: string) => {
-            throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } } });
-          };
-          visit(document, {
-            Field(node) {
-              if (node.name.value !== 'forecast') return;
-              const value = valueOf(node.arguments?.find((argument) => argument.name.value === 'simulations')?.value);
-              contextValue.budget.simulations += typeof value === 'number' ? value : DEFAULT_SIMULATIONS;
-              if (contextValue.budget.simulations > maxSimulations) refuse('simulations', `A request may ask for at most ${maxSimulations} forecast simulations in total`);
-            },
-            Argument(node) {
-              if (node.name.value !== 'first' && node.name.value !== 'cardsPerStage') return;
-              const value = valueOf(node.value);
-              if (typeof value === 'number' && (value > maxPageSize || value < 0)) refuse(node.name.value, `${node.name.value} must be between 0 and ${maxPageSize}`);
-            },
-          });
+        async didResolveOperation({ schema, document, request, operation, contextValue }) {
+          if (operation) checkArgumentLimits(schema, document, operation, request.variables, limits, contextValue.budget);
         },
       };
     },
@@ -141,7 +117,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
-      argumentLimits(500, config.limits.maxSimulations),
+      argumentLimits({ maxPageSize: 500, maxRows: config.limits.maxRows, maxSimulations: config.limits.maxSimulations }),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       metricsPlugin(metrics),
