@@ -40,6 +40,10 @@ describe('the gateway-signed identity', () => {
     expect(() => actorFromClaims({ sub: 'auth0|42', roles: ['ANALYST', 'MANAGER'] })).toThrow(/SalesRep id/);
     expect(actorFromClaims({ sub: 'auth0|42', roles: ['ANALYST'] })).toMatchObject({ userId: 'auth0|42' });
   });
+
+  it('reads a UUID subject in lower case, as the database returns owner ids', () => {
+    expect(actorFromClaims({ sub: 'A1B2C3D4-0000-4000-8000-00000000ABCD', roles: ['REP'] }).userId).toBe('a1b2c3d4-0000-4000-8000-00000000abcd');
+  });
 });
 
 describe('scalars', () => {

@@ -25,8 +25,16 @@ export async function signIdentityToken(actor: Actor, secret: string, requestId?
 }
 
 export async function verifyIdentityToken(token: string, secret: string): Promise<Actor> {
-  // The gateway mints a fresh token per request, so an old or never-expiring one is not the gateway's.
-  const { payload } = await jwtVerify(token, keyOf(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat'], maxTokenAge: '2m' });
+  // The gateway mints a fresh token per request, so an old or never-expiring one is not the gateway's; a few seconds of
+  // tolerance keep a gateway whose clock runs slightly ahead from failing calls at second boundaries.
+  const { payload } = await jwtVerify(token, keyOf(secret), {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['HS256'],
+    requiredClaims: ['exp', 'iat'],
+    maxTokenAge: '2m',
+    clockTolerance: 5,
+  });
   return actorFromClaims(payload);
 }
 
@@ -39,5 +47,7 @@ export function actorFromClaims(payload: JWTPayload & { roles?: unknown; teamId?
   if (payload.teamId !== undefined && payload.teamId !== null && typeof payload.teamId !== 'string') throw new Error('teamId must be a string');
   // Reps and managers are SalesRep records (contract: their sub is the SalesRep.id), and ownership is checked by it.
   if (payload.roles.some((role) => role === 'REP' || role === 'MANAGER') && !isUuid(payload.sub)) throw new Error('a REP or MANAGER token needs its SalesRep id as sub');
-  return { userId: payload.sub, roles: payload.roles, teamId: (payload.teamId as string | undefined) ?? null };
+  // Ids are compared as strings everywhere past this point, and the database writes UUIDs in lower case.
+  const userId = isUuid(payload.sub) ? payload.sub.toLowerCase() : payload.sub;
+  return { userId, roles: payload.roles, teamId: (payload.teamId as string | undefined) ?? null };
 }
