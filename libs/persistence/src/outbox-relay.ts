@@ -15,14 +15,18 @@ export interface OutboxRelayOptions {
   onError?: (error: unknown) => void;
 }
 
-// Publishes committed outbox rows in commit order; Kafka being down only delays them (at least once).
+// Publishes committed outbox rows in insertion (seq) order, which is per-aggregate order because writers lock the
+// aggregate's row; Kafka being down only delays them (at least once).
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  // Ends the current wait: always on stop, on a notification only while no failure backoff is running.
+  private wakeOnStop: (() => void) | null = null;
+  private wakeOnNotify: (() => void) | null = null;
   // Set by a notification, so one that arrives while a batch is being sent is not lost.
   private notified = false;
   private listener: Client | null = null;
+  private reconnect: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -35,13 +39,15 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.notify();
+    this.wakeOnStop?.();
+    if (this.reconnect) clearTimeout(this.reconnect);
+    this.reconnect = null;
     await this.loop;
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
   }
 
-  // Runs one batch now; returns how many rows it published (tests and the stop path use it).
+  // Runs one batch now; returns how many rows it published (the loop and tests use it).
   async flushOnce(): Promise<number> {
     const { dataSource, publish, batchSize = 200, lockKey = 7_420_001 } = this.options;
     let failure: unknown = null;
@@ -88,28 +94,31 @@ export class OutboxRelay {
         await this.idle(pollIntervalMs);
       } catch (error) {
         this.options.onError?.(error);
-        await this.idle(backoff);
+        // The full backoff: new rows must not turn a failing broker (or a row it refuses) into a retry storm.
+        await this.idle(backoff, false);
         backoff = Math.min(backoff * 2, maxBackoffMs);
       }
     }
   }
 
-  private idle(ms: number): Promise<void> {
-    if (this.notified || !this.running) return Promise.resolve();
+  private idle(ms: number, byNotification = true): Promise<void> {
+    if ((byNotification && this.notified) || !this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.wake = null;
+        this.wakeOnStop = null;
+        this.wakeOnNotify = null;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      this.wakeOnStop = done;
+      this.wakeOnNotify = byNotification ? done : null;
     });
   }
 
   private notify(): void {
     this.notified = true;
-    this.wake?.();
+    this.wakeOnNotify?.();
   }
 
   // LISTEN wakes the relay at commit time; polling stays as the fallback when the listener is down.
@@ -123,12 +132,16 @@ export class OutboxRelay {
           // Only a listener that was up reconnects from here; one failing while connecting retries in the loop below.
           if (this.listener !== client) return;
           this.listener = null;
-          if (this.running) setTimeout(() => void this.listen(), 1_000);
+          if (this.running) this.reconnect = setTimeout(() => void this.listen(), 1_000);
         });
         await client.connect();
         await client.query('LISTEN outbox_inserted');
         this.listener = client;
-        if (!this.running) await client.end();
+        // Stopped while connecting: a later start() must LISTEN again, not find this closed client.
+        if (!this.running) {
+          this.listener = null;
+          await client.end();
+        }
       } catch {
         await client.end().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 1_000));
