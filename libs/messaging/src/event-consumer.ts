@@ -86,25 +86,34 @@ export class EventConsumer {
     this.running = true;
     const fullTopics = topics.map((topic) => prefixedTopic(settings, topic));
     await ensureTopics(kafka, [...fullTopics, ...fullTopics.map(deadLetterTopic)].map((topic) => ({ topic })));
-    // stop() may have run during any await here; starting on regardless would leave an orphan group member.
+    // stop() may have run during any await here; starting on regardless would leave an orphan group member. The
+    // clients are closed through local references: a concurrent stop() has already let go of the fields.
     if (!this.running) return;
-    this.dlqProducer = kafka.producer({ allowAutoTopicCreation: false });
-    await this.dlqProducer.connect();
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    this.dlqProducer = producer;
+    let consumer: Consumer | null = null;
+    const abandon = async () => {
+      await consumer?.disconnect().catch(() => undefined);
+      await producer.disconnect().catch(() => undefined);
+    };
+    await producer.connect();
+    if (!this.running) return abandon();
     // Group ids share the topic prefix, so isolated stacks on one broker never join each other's groups.
-    const consumer = kafka.consumer({ groupId: prefixedTopic(settings, groupId), sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 1_000, retry: { retries: 10 } });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    const member = kafka.consumer({ groupId: prefixedTopic(settings, groupId), sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 1_000, retry: { retries: 10 } });
+    consumer = member;
+    this.consumer = member;
+    member.on(member.events.GROUP_JOIN, () => {
       this.joined = true;
     });
-    consumer.on(consumer.events.CRASH, (event) => {
+    member.on(member.events.CRASH, (event) => {
       this.joined = false;
       this.options.logger.error('consumer crashed; kafkajs restarts it', { groupId, error: String(event.payload.error) });
     });
-    await consumer.connect();
-    if (!this.running) return this.stop();
-    await consumer.subscribe({ topics: fullTopics, fromBeginning });
-    await consumer.run({ eachBatchAutoResolve: false, autoCommitInterval: 1_000, eachBatch: (payload) => this.handleBatch(payload) });
-    if (!this.running) await this.stop();
+    await member.connect();
+    if (!this.running) return abandon();
+    await member.subscribe({ topics: fullTopics, fromBeginning });
+    await member.run({ eachBatchAutoResolve: false, autoCommitInterval: 1_000, eachBatch: (payload) => this.handleBatch(payload) });
+    if (!this.running) await abandon();
   }
 
   async stop(): Promise<void> {
@@ -122,8 +131,8 @@ export class EventConsumer {
       if (!this.running || !isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
       const work = await this.triage(batch.topic, batch.partition, chunk);
-      // One transaction for the chunk (one commit instead of one per event); if it fails for a reason other than a
-      // business refusal, the chunk is applied again event by event, with retries and the dead-letter topic.
+      // One transaction for the chunk (one commit instead of one per event); if it fails for any reason, a business
+      // refusal included, the chunk is applied again event by event, with retries, recorded refusals and the dead-letter topic.
       if (!(await this.applyChunk(work))) {
         for (const item of work) {
           if (!(await this.applyWithRetries(batch.topic, batch.partition, item, heartbeat))) return;
