@@ -102,3 +102,30 @@ export async function arrangeOpportunity(service: TestService, options: Opportun
 }
 
 export const DEAL_FIELDS = 'id outcome lostReason closedAt deferredUntil competitor version terms { discountPercent paymentTermsDays contractLengthMonths } pendingTerms { discountPercent } approvals { id status requestedPercent decidedBy } commitments { type contactName } proposals { version status total { amount currency } }';
+
+// A lead's qualification as the lead service publishes it; the deal service keeps its name and stated need.
+export function leadQualifiedData(leadId: string, version: number, lead: { name: string; need: string }): EventDataMap['sales.lead.qualified.v1'] {
+  return {
+    leadId,
+    version,
+    criteriaVersion: 1,
+    qualifiedAt: new Date().toISOString(),
+    lead: {
+      name: lead.name,
+      company: 'Initech',
+      email: null,
+      industry: null,
+      region: null,
+      source: 'INBOUND',
+      sourceDetail: null,
+      status: 'QUALIFIED',
+      score: 50,
+      ownerId: null,
+      ownerTeamId: null,
+      estimatedValue: null,
+      need: lead.need,
+      opportunityId: null,
+      createdAt: new Date().toISOString(),
+    },
+  };
+}

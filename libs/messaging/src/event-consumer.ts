@@ -13,7 +13,8 @@ export interface ChunkContext {
 
 export type EventHandler<T extends EventType = EventType> = (event: TypedCloudEvent<T>, manager: EntityManager, chunk: ChunkContext) => Promise<void>;
 
-class ChunkCollector implements ChunkContext {
+// The consumer's own collector; tests of handlers use it to apply events exactly as one chunk is applied.
+export class ChunkCollector implements ChunkContext {
   private readonly groups = new Map<string, { values: unknown[]; flush: (manager: EntityManager, values: unknown[]) => Promise<void> }>();
 
   collect<T>(name: string, value: T, flush: (manager: EntityManager, values: T[]) => Promise<void>): void {

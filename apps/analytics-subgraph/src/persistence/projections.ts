@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { OpportunitySnapshot, StageChangedData } from '@pipeline/events';
+import { newestPerKey } from '@pipeline/persistence';
 
 export interface StageEventRow {
   eventId: string;
@@ -31,17 +32,6 @@ export async function insertStageEvents(manager: EntityManager, events: StageEve
      ON CONFLICT (event_id) DO NOTHING`,
     [JSON.stringify(rows)],
   );
-}
-
-// ON CONFLICT DO UPDATE may touch a row only once per statement, so a chunk keeps one row per key: the one a one-by-one
-// application would end with (`replaces(candidate, kept)` says whether a later arrival wins).
-export function lastPerKey<T>(rows: T[], key: (row: T) => string, replaces: (candidate: T, kept: T) => boolean): T[] {
-  const kept = new Map<string, T>();
-  for (const row of rows) {
-    const current = kept.get(key(row));
-    if (current === undefined || replaces(row, current)) kept.set(key(row), row);
-  }
-  return [...kept.values()];
 }
 
 // Order-tolerant: timelines and current stages are recomputed from every stage event of the opportunities, sorted by
@@ -104,8 +94,9 @@ export interface OpportunityState {
 // row, from the chunk's first arrival (the one that inserts it when applied one by one), until stage events rebuild them.
 export async function applyOpportunityStates(manager: EntityManager, states: OpportunityState[]): Promise<void> {
   if (states.length === 0) return;
-  const first = new Map(lastPerKey(states, (state) => state.opportunityId, () => false).map((state) => [state.opportunityId, state]));
-  const rows = lastPerKey(states, (state) => state.opportunityId, (candidate, kept) => candidate.version > kept.version).map((state) => {
+  const first = new Map<string, OpportunityState>();
+  for (const state of states) if (!first.has(state.opportunityId)) first.set(state.opportunityId, state);
+  const rows = newestPerKey(states, (state) => state.opportunityId).map((state) => {
     const seed = first.get(state.opportunityId) as OpportunityState;
     const snapshot = state.snapshot;
     return {
@@ -215,7 +206,7 @@ export interface RepState {
 // Reps and teams; the newest version wins (the first arrival of a version, as one-by-one upserts would keep).
 export async function applyRepStates(manager: EntityManager, reps: RepState[]): Promise<void> {
   if (reps.length === 0) return;
-  const rows = lastPerKey(reps, (rep) => rep.repId, (candidate, kept) => candidate.version > kept.version).map((rep) => ({
+  const rows = newestPerKey(reps, (rep) => rep.repId).map((rep) => ({
     rep_id: rep.repId,
     name: rep.name,
     team_id: rep.teamId,

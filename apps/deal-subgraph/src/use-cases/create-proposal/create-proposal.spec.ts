@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@pipeline/events';
 import type { Actor } from '@pipeline/domain';
 import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
-import { arrangeOpportunity, holdDealLock, publish, publishRep, rowLockState, startDealService } from '../../test-support';
+import { arrangeOpportunity, holdDealLock, leadQualifiedData, publish, publishRep, rowLockState, startDealService } from '../../test-support';
 
 const CREATE = `mutation($input: CreateProposalInput!) { createProposal(input: $input) { proposal { id version status subtotal { amount currency } total { amount currency } lineItems { total { amount } discountPercent } } deal { id } } }`;
 const SEND = `mutation($input: SendProposalInput!) { sendProposal(input: $input) { proposal { id status sentAt } } }`;
@@ -104,29 +104,7 @@ describe('proposals', () => {
   it('renders a proposal document tailored with the account and the need the lead stated', async () => {
     // Arrange
     const leadId = randomUUID();
-    await publish(subject, TOPICS.leadEvents, 'sales.lead.qualified.v1', leadId, {
-      leadId,
-      version: 2,
-      criteriaVersion: 1,
-      qualifiedAt: new Date().toISOString(),
-      lead: {
-        name: 'Peter <Gibbons>',
-        company: 'Initech',
-        email: null,
-        industry: null,
-        region: null,
-        source: 'INBOUND',
-        sourceDetail: null,
-        status: 'QUALIFIED',
-        score: 50,
-        ownerId: null,
-        ownerTeamId: null,
-        estimatedValue: null,
-        need: 'Fewer TPS reports',
-        opportunityId: null,
-        createdAt: new Date().toISOString(),
-      },
-    });
+    await publish(subject, TOPICS.leadEvents, 'sales.lead.qualified.v1', leadId, leadQualifiedData(leadId, 2, { name: 'Peter <Gibbons>', need: 'Fewer TPS reports' }));
     await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length === 1, { what: 'lead snapshot' });
     const opportunityId = await arrangeOpportunity(subject, { leadId });
     expectNoErrors(await subject.as(admin)(CREATE, { input: { opportunityId, lineItems: lines, validUntil: '2030-06-30' } }));

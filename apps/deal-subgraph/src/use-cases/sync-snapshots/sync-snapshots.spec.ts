@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { createCloudEvent, type EventDataMap } from '@pipeline/events';
-import type { ChunkContext } from '@pipeline/messaging';
+import { createCloudEvent } from '@pipeline/events';
+import { ChunkCollector, type ChunkContext } from '@pipeline/messaging';
 import { waitFor, type TestService } from '@pipeline/testing';
-import { stageChangedData, startDealService } from '../../test-support';
+import { leadQualifiedData, stageChangedData, startDealService } from '../../test-support';
 import { updateLeadNeedOnLeadEvent } from './update-lead-need-on-lead-event';
 import { updateOpportunitySnapshotOnOpportunityEvent } from './update-opportunity-snapshot-on-opportunity-event';
 import { updateOpportunitySnapshotOnStageChanged } from './update-opportunity-snapshot-on-stage-changed';
@@ -15,14 +15,7 @@ type Step = (manager: EntityManager, chunk: ChunkContext) => Promise<void>;
 async function applyAsOneChunk(subject: TestService, steps: Step[]): Promise<string[]> {
   const statements: string[] = [];
   await subject.service.dataSource.transaction(async (manager) => {
-    const groups = new Map<string, { values: unknown[]; flush: (manager: EntityManager, values: unknown[]) => Promise<void> }>();
-    const chunk: ChunkContext = {
-      collect(name, value, flush) {
-        const group = groups.get(name) ?? { values: [], flush: flush as (manager: EntityManager, values: unknown[]) => Promise<void> };
-        group.values.push(value);
-        groups.set(name, group);
-      },
-    };
+    const chunk = new ChunkCollector();
     for (const step of steps) await step(manager, chunk);
     const counting = new Proxy(manager, {
       get: (target, property, receiver) =>
@@ -33,7 +26,7 @@ async function applyAsOneChunk(subject: TestService, steps: Step[]): Promise<str
             }
           : Reflect.get(target, property, receiver),
     });
-    for (const group of groups.values()) await group.flush(counting, group.values);
+    await chunk.flush(counting);
   });
   return statements;
 }
@@ -66,29 +59,7 @@ const opportunityUpdated =
 const leadQualified =
   (leadId: string, version: number, need: string): Step =>
   (manager, chunk) => {
-    const data: EventDataMap['sales.lead.qualified.v1'] = {
-      leadId,
-      version,
-      criteriaVersion: 1,
-      qualifiedAt: new Date().toISOString(),
-      lead: {
-        name: 'Peter Gibbons',
-        company: 'Initech',
-        email: null,
-        industry: null,
-        region: null,
-        source: 'INBOUND',
-        sourceDetail: null,
-        status: 'QUALIFIED',
-        score: 50,
-        ownerId: null,
-        ownerTeamId: null,
-        estimatedValue: null,
-        need,
-        opportunityId: null,
-        createdAt: new Date().toISOString(),
-      },
-    };
+    const data = leadQualifiedData(leadId, version, { name: 'Peter Gibbons', need });
     return updateLeadNeedOnLeadEvent(createCloudEvent({ type: 'sales.lead.qualified.v1', source: '/test', subject: leadId, data }), manager, chunk);
   };
 

@@ -76,6 +76,26 @@ describe('marking leads converted from opportunity events', () => {
     expect(qualifyAgain.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', opportunityId });
   });
 
+  it('matches the lead whatever the letter case of the ids in the event', async () => {
+    // Arrange
+    const lead = await createLead(subject.as(admin));
+    expectNoErrors(await qualify(subject.as(admin), lead.id));
+    const opportunityId = randomUUID();
+
+    // Act
+    await publish([{ key: opportunityId, value: JSON.stringify(opportunityCreated(opportunityId.toUpperCase(), lead.id.toUpperCase())) }]);
+
+    // Assert
+    const converted = await waitFor(
+      async () => {
+        const current = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { status opportunity { id } } }`, { id: lead.id })).lead;
+        return current.status === 'CONVERTED' ? current : null;
+      },
+      { what: 'the lead to be converted' },
+    );
+    expect(converted).toEqual({ status: 'CONVERTED', opportunity: { id: opportunityId } });
+  });
+
   it('converts the leads of several opportunities delivered together, each once and with its own opportunity', async () => {
     // Arrange
     const leads = [await createLead(subject.as(admin)), await createLead(subject.as(admin)), await createLead(subject.as(admin))];

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { createCloudEvent, TOPICS, type LeadSnapshot } from '@pipeline/events';
-import type { ChunkContext } from '@pipeline/messaging';
+import { ChunkCollector } from '@pipeline/messaging';
 import { waitFor, type TestService } from '@pipeline/testing';
 import { publishAll, startOpportunityService } from '../../test-support';
 import { updateLeadSnapshotOnLeadEvent } from './update-lead-snapshot-on-lead-event';
@@ -30,19 +29,6 @@ function lead(status: LeadSnapshot['status'], company: string): LeadSnapshot {
 const leadEvent = (leadId: string, version: number, status: LeadSnapshot['status']) =>
   createCloudEvent({ type: 'sales.lead.updated.v1', source: '/test', subject: leadId, data: { leadId, version, lead: lead(status, `Company v${version}`), changes: ['status'] } });
 
-// The consumer's contract for handlers: values collected under a name are flushed together at the end of the chunk.
-class Chunk implements ChunkContext {
-  private readonly groups = new Map<string, { values: unknown[]; flush: (manager: EntityManager, values: unknown[]) => Promise<void> }>();
-  collect<T>(name: string, value: T, flush: (manager: EntityManager, values: T[]) => Promise<void>): void {
-    const group = this.groups.get(name) ?? { values: [], flush: flush as (manager: EntityManager, values: unknown[]) => Promise<void> };
-    group.values.push(value);
-    this.groups.set(name, group);
-  }
-  async flush(manager: EntityManager): Promise<void> {
-    for (const group of this.groups.values()) await group.flush(manager, group.values);
-  }
-}
-
 describe('lead and rep snapshots from events', () => {
   let subject: TestService;
 
@@ -57,7 +43,7 @@ describe('lead and rep snapshots from events', () => {
   it('keeps the newest version when one chunk holds two versions of a lead, in either order', async () => {
     // Arrange
     const [newerFirst, olderFirst] = [randomUUID(), randomUUID()];
-    const chunk = new Chunk();
+    const chunk = new ChunkCollector();
 
     // Act: one chunk, one transaction, one flush
     await subject.service.dataSource.transaction(async (manager) => {
@@ -76,7 +62,7 @@ describe('lead and rep snapshots from events', () => {
     // Arrange
     const leadId = randomUUID();
     const apply = async (...events: Array<ReturnType<typeof leadEvent>>) => {
-      const chunk = new Chunk();
+      const chunk = new ChunkCollector();
       await subject.service.dataSource.transaction(async (manager) => {
         for (const event of events) await updateLeadSnapshotOnLeadEvent(event, manager, chunk);
         await chunk.flush(manager);
@@ -97,7 +83,7 @@ describe('lead and rep snapshots from events', () => {
   it('keeps the newest rep version from one chunk', async () => {
     // Arrange
     const repId = randomUUID();
-    const chunk = new Chunk();
+    const chunk = new ChunkCollector();
     const repEvent = (version: number, teamId: string, active: boolean) =>
       createCloudEvent({ type: 'sales.rep.updated.v1', source: '/test', subject: repId, data: { repId, name: 'Rep', email: 'rep@example.com', role: 'REP', teamId, active, version } });
 
