@@ -1,4 +1,6 @@
 export * from './workspace';
 export * from './kafka-broker';
+export * from './first-run';
+export * from './ports';
 export * from './postgres';
 export * from './stack';

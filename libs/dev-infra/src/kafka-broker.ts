@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { checkBrokerPrerequisites, SetupError } from './first-run';
+import { isPortOpen } from './ports';
 import { isProcessAlive, localStateDir, waitUntil, withFileLock, workspaceRoot } from './workspace';
 
 export interface KafkaBrokerOptions {
@@ -73,16 +74,6 @@ function serverProperties(dataDir: string, port: number, controllerPort: number)
   ].join('\n');
 }
 
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
 async function brokerAnswers(brokers: string): Promise<boolean> {
   const admin = new Kafka({ clientId: 'readiness-probe', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1_000 }).admin();
   try {
@@ -96,14 +87,23 @@ async function brokerAnswers(brokers: string): Promise<boolean> {
   }
 }
 
+export const DEFAULT_BROKER_PORT = 29092;
+
+const defaultBrokerPort = (env: NodeJS.ProcessEnv = process.env): number => {
+  const port = Number(env.LOCAL_KAFKA_PORT ?? DEFAULT_BROKER_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65_534) throw new SetupError(`LOCAL_KAFKA_PORT must be a port number, not "${env.LOCAL_KAFKA_PORT}"`);
+  return port;
+};
+
 // Starts (or reuses) a single-node KRaft broker from Maven-fetched jars; no Docker needed.
 export async function ensureKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
-  const { name = 'default', port = 29092, controllerPort = port + 1, heap = '512m', log = () => undefined } = options;
+  const { name = 'default', port = defaultBrokerPort(), controllerPort = port + 1, heap = '512m', log = () => undefined } = options;
   const home = localStateDir('kafka', name);
   const stateFile = path.join(home, 'state.json');
   const brokers = `127.0.0.1:${port}`;
 
   const launch = async (): Promise<number> => {
+    checkBrokerPrerequisites();
     const libs = fetchKafkaJars(log);
     const dataDir = path.join(home, 'data');
     const propertiesFile = path.join(home, 'server.properties');
@@ -137,7 +137,7 @@ export async function ensureKafkaBroker(options: KafkaBrokerOptions = {}): Promi
     if (!state || !isProcessAlive(state.pid)) return;
     process.kill(state.pid, 'SIGTERM');
     await waitUntil(async () => !isProcessAlive(state.pid), 30_000, 'Kafka broker to stop').catch(() => process.kill(state.pid, 'SIGKILL'));
-    await waitUntil(async () => !(await portOpen(port)), 10_000, 'Kafka port to close');
+    await waitUntil(async () => !(await isPortOpen(port)), 10_000, 'Kafka port to close');
   };
 
   return withFileLock(path.join(home, '.lock'), async () => {
@@ -147,7 +147,9 @@ export async function ensureKafkaBroker(options: KafkaBrokerOptions = {}): Promi
     }
     // Another checkout's broker on the usual port serves just as well (topic prefixes keep test runs apart).
     if (await brokerAnswers(brokers)) return { brokers, startedHere: false, stop, restart: async () => void (await launch()) };
-    if (await portOpen(port)) throw new Error(`Port ${port} is taken by something that is not a Kafka broker`);
+    if (await isPortOpen(port)) {
+      throw new SetupError(`Port ${port} is taken by something that is not a Kafka broker: stop it, choose another port for the local broker with LOCAL_KAFKA_PORT=<port>, or use a broker you run with KAFKA_BROKERS=host:port`);
+    }
     await launch();
     return { brokers, startedHere: true, stop, restart: async () => void (await launch()) };
   });

@@ -1,18 +1,10 @@
-import net from 'node:net';
 import path from 'node:path';
-import { startStack, workspaceRoot, type RunningStack } from '@pipeline/dev-infra';
+import { canListen, startStack, workspaceRoot, type RunningStack } from '@pipeline/dev-infra';
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { TEST_JWT_SECRET } from './graphql-client';
 import { deleteTopicsWithPrefix, testDatabaseServer, testKafkaBrokers, uniqueSuffix } from '@pipeline/test-infra';
 import { waitForQuiet } from './quiet';
-
-const canListen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 
 // Five free ports in a row (gateway + four subgraphs), so an end-to-end stack can run beside a developer's own.
 export async function freePortOffset(): Promise<number> {
