@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { ensureKafkaBroker, ensurePostgres, workspaceRoot } from '@pipeline/dev-infra';
+import { ensureKafkaBroker, ensurePostgres, SetupError, workspaceRoot } from '@pipeline/dev-infra';
 
 // `npm test`: every check a change must pass, in the order that fails fastest, with the infrastructure the
 // integration and end-to-end tests need (real PostgreSQL, a real Kafka broker) started once and shared.
@@ -42,6 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof SetupError ? `\n${error.message}\n` : error);
   process.exit(1);
 });
