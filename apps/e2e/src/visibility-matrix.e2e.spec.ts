@@ -46,6 +46,10 @@ describe('who sees and changes what (role x operation x ownership)', () => {
     ['a manager of another team', () => managerActor(teamTwo), false, 'NOT_FOUND'],
     ['an analyst', () => analystActor(), true, 'FORBIDDEN'],
     ['an admin', () => adminActor(), true, 'OK'],
+    // ANALYST widens what a token reads, never what it changes.
+    ['the owner as REP+ANALYST', () => ({ userId: owner, roles: ['REP', 'ANALYST'], teamId: teamOne }), true, 'OK'],
+    ['a rep of another team as REP+ANALYST', () => ({ userId: stranger, roles: ['REP', 'ANALYST'], teamId: teamTwo }), true, 'FORBIDDEN'],
+    ['a manager of another team as MANAGER+ANALYST', () => ({ ...managerActor(teamTwo), roles: ['MANAGER', 'ANALYST'] }), true, 'FORBIDDEN'],
   ];
 
   it.each(rows)('%s', async (_label, actorOf, sees, write) => {

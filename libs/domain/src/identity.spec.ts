@@ -1,4 +1,5 @@
-import { canRead, canWrite, visibilityOf, type Actor } from './identity';
+import fc from 'fast-check';
+import { canRead, canWrite, ROLES, visibilityOf, type Actor, type Role } from './identity';
 
 const rep: Actor = { userId: 'rep-1', roles: ['REP'], teamId: 'north' };
 const manager: Actor = { userId: 'manager-1', roles: ['MANAGER'], teamId: 'north' };
@@ -18,6 +19,8 @@ describe('row-level visibility', () => {
     ['manager of another team', otherManager, [false, false, true, true], [false, false, true, true]],
     ['analyst', analyst, [true, true, true, true], [false, false, false, false]],
     ['admin', admin, [true, true, true, true], [true, true, true, true]],
+    ['rep who is also an analyst', { ...rep, roles: ['REP', 'ANALYST'] }, [true, true, true, true], [true, false, false, false]],
+    ['manager of another team who is also an analyst', { ...otherManager, roles: ['MANAGER', 'ANALYST'] }, [true, true, true, true], [false, false, true, true]],
   ])('a %s reads and changes exactly what the rules allow (own, teammate, stranger, unassigned)', (_label, actor, reads, writes) => {
     const records = [own, teammate, stranger, unassigned];
     expect(records.map((record) => canRead(actor, record))).toEqual(reads);
@@ -28,5 +31,24 @@ describe('row-level visibility', () => {
     expect(visibilityOf(rep)).toEqual({ kind: 'own', userId: 'rep-1' });
     expect(visibilityOf(manager)).toEqual({ kind: 'team', userId: 'manager-1', teamId: 'north' });
     expect(visibilityOf(analyst)).toEqual({ kind: 'all' });
+  });
+});
+
+describe('combined roles', () => {
+  const actors = fc.record({
+    userId: fc.constantFrom('rep-1', 'rep-2', 'rep-3', 'manager-1'),
+    roles: fc.subarray([...ROLES] as Role[], { minLength: 1 }),
+    teamId: fc.constantFrom('north', 'south', null),
+  });
+  const records = fc.record({ ownerId: fc.constantFrom('rep-1', 'rep-2', 'rep-3', 'manager-1', null), ownerTeamId: fc.constantFrom('north', 'south', null) });
+
+  it('ANALYST never adds write permission, and nobody changes what they cannot read', () => {
+    fc.assert(
+      fc.property(actors, records, (actor, record) => {
+        const withoutAnalyst = { ...actor, roles: actor.roles.filter((role) => role !== 'ANALYST') };
+        expect(canWrite(actor, record)).toBe(withoutAnalyst.roles.length > 0 && canWrite(withoutAnalyst, record));
+        if (canWrite(actor, record)) expect(canRead(actor, record)).toBe(true);
+      }),
+    );
   });
 });

@@ -22,8 +22,16 @@ export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includ
 
 export function visibilityOf(actor: Actor): Visibility {
   if (hasRole(actor, 'ADMIN') || hasRole(actor, 'ANALYST')) return { kind: 'all' };
+  return writeScopeOf(actor) ?? { kind: 'own', userId: actor.userId };
+}
+
+// What part of the data an actor may change: ANALYST widens what a token reads, never what it changes, so a
+// REP+ANALYST writes only their own records and a MANAGER+ANALYST only their team's. Null: nothing.
+export function writeScopeOf(actor: Actor): Visibility | null {
+  if (hasRole(actor, 'ADMIN')) return { kind: 'all' };
   if (hasRole(actor, 'MANAGER')) return { kind: 'team', userId: actor.userId, teamId: actor.teamId };
-  return { kind: 'own', userId: actor.userId };
+  if (hasRole(actor, 'REP')) return { kind: 'own', userId: actor.userId };
+  return null;
 }
 
 // A record as visibility sees it: its owner and the owner's team (null when unassigned).
@@ -32,28 +40,23 @@ export interface OwnedRecord {
   ownerTeamId: string | null;
 }
 
-export function canRead(actor: Actor, record: OwnedRecord): boolean {
-  const visibility = visibilityOf(actor);
-  switch (visibility.kind) {
+export function isWithin(scope: Visibility, record: OwnedRecord): boolean {
+  switch (scope.kind) {
     case 'all':
       return true;
     case 'team':
       // Managers also see the unassigned queue: they are the ones who dispatch it.
-      return (
-        record.ownerId === null ||
-        record.ownerId === visibility.userId ||
-        (visibility.teamId !== null && record.ownerTeamId === visibility.teamId)
-      );
+      return record.ownerId === null || record.ownerId === scope.userId || (scope.teamId !== null && record.ownerTeamId === scope.teamId);
     case 'own':
-      return record.ownerId === visibility.userId;
+      return record.ownerId === scope.userId;
   }
 }
 
-// Analysts read everything and change nothing; everyone else changes what they can read.
+export const canRead = (actor: Actor, record: OwnedRecord): boolean => isWithin(visibilityOf(actor), record);
+
 export function canWrite(actor: Actor, record: OwnedRecord): boolean {
-  if (hasRole(actor, 'ADMIN')) return true;
-  if (!hasRole(actor, 'MANAGER') && !hasRole(actor, 'REP')) return false;
-  return canRead(actor, record);
+  const scope = writeScopeOf(actor);
+  return scope !== null && isWithin(scope, record);
 }
 
 export function assertCanWriteAnything(actor: Actor): void {

@@ -104,7 +104,7 @@ export interface ForecastSnapshotView {
 
 // Weekly snapshots of the whole-company forecast, so its accuracy can be checked against what really closed.
 export async function takeForecastSnapshot(deps: AnalyticsDeps, actor: Actor): Promise<ForecastSnapshotView[]> {
-  assertRole(actor, ['ADMIN', 'ANALYST'], 'take forecast snapshots');
+  assertRole(actor, ['ADMIN'], 'take forecast snapshots');
   const now = deps.now();
   const forecast = await buildForecast(deps.dataSource.manager, metricsScope(SYSTEM_ACTOR, null), now, 2_000);
   const rows = forecast.ranges.map((range) => {

@@ -17,7 +17,8 @@ export interface WeeklySummary {
 
 // The leadership summary of a week, written to a table (by the weekly job or on demand) and kept for comparison.
 export async function summarizeWeek(deps: AnalyticsDeps, actor: Actor): Promise<WeeklySummary> {
-  assertRole(actor, ['ADMIN', 'ANALYST'], 'generate weekly summaries');
+  // Analysts read summaries; writing one is an administrative act like any other write.
+  assertRole(actor, ['ADMIN'], 'generate weekly summaries');
   const now = deps.now();
   const start = bucketStart(now, 'WEEK');
   const end = nextBucket(start, 'WEEK');

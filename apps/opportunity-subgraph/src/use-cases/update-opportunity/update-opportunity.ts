@@ -1,4 +1,4 @@
-import { badInput, canRead, parseId, type Actor } from '@pipeline/domain';
+import { badInput, canWrite, parseId, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
 import type { Opportunity } from '../../domain/opportunity';
@@ -40,10 +40,10 @@ export async function updateOpportunity(deps: OpportunityDeps, actor: Actor, inp
   if (input.clearProbabilityOverride) changes.probabilityOverride = null;
   const requestedOwner = parseOptionalId(input.ownerId, 'ownerId');
   if (requestedOwner) {
-    // Waits before the transaction (no row lock held), and only for a new owner of an opportunity the caller sees: the
-    // time taken must not tell whether an invisible one exists.
+    // Waits before the transaction (no row lock held), and only for a new owner of an opportunity the caller may change:
+    // the time taken must not tell whether an invisible one exists.
     const current = await findOpportunity(deps.dataSource.manager, parseId(input.opportunityId, 'opportunityId'));
-    if (current && canRead(actor, current) && current.ownerId !== requestedOwner) await waitForRepSnapshot(deps.dataSource.manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs);
+    if (current && canWrite(actor, current) && current.ownerId !== requestedOwner) await waitForRepSnapshot(deps.dataSource.manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs);
   }
   return deps.dataSource.transaction(async (manager) => {
     const { opportunity, pipeline } = await loadWritableOpportunity(manager, actor, input.opportunityId, expectedVersion);
