@@ -65,6 +65,7 @@ export const resolvers: Resolvers = {
   },
   SalesRep: {
     __resolveReference: (reference, { loaders }) => (isUuid(reference.id) ? loaders.rep.load(reference.id.toLowerCase()) : null),
-    openLeadCount: (rep, _args, { loaders }) => loaders.openLeadCount.load(rep.id),
+    // Counted as every other count is: leads the caller may not see are not in it (a rep's load is their team's business).
+    openLeadCount: (rep, _args, { actor, loaders }) => (canRead(actor, { ownerId: rep.id, ownerTeamId: rep.teamId }) ? loaders.openLeadCount.load(rep.id) : 0),
   },
 };

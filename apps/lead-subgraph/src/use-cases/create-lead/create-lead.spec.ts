@@ -63,6 +63,39 @@ describe('createLead', () => {
     expect(expectNoErrors(forced).createLead.lead.id).not.toBe(first.id);
   });
 
+  it("refuses a duplicate of another team's lead without telling which lead it is or whose", async () => {
+    // Arrange
+    const owner = await createRep({ teamId: 'north' });
+    const outsider = await createRep({ teamId: 'south' });
+    const first = expectNoErrors(await subject.as(admin)<any>(CREATE_LEAD, { input: { name: 'Grace', company: 'Hopper AB', email: `grace-${Math.random()}@hopper.example`, source: 'INBOUND', ownerId: owner } })).createLead.lead;
+    const email = (await subject.service.dataSource.query('SELECT email FROM lead WHERE id = $1', [first.id]))[0].email;
+
+    // Act
+    const duplicate = await subject.as(repActor(outsider, 'south'))(CREATE_LEAD, { input: { name: 'G. H.', company: 'Elsewhere', email, source: 'EVENT' } });
+
+    // Assert
+    expect(errorCodes(duplicate)).toEqual(['CONFLICT']);
+    expect(duplicate.errors?.[0].extensions).toEqual({ code: 'CONFLICT', field: 'email' });
+    expect(duplicate.errors?.[0].message).not.toContain(first.id);
+    expect(duplicate.errors?.[0].message).not.toContain(owner);
+  });
+
+  it("counts a rep's open leads only for those who may see them", async () => {
+    // Arrange
+    const owner = await createRep({ teamId: 'north', capacity: 10 });
+    const outsider = await createRep({ teamId: 'south' });
+    expectNoErrors(await subject.as(admin)(CREATE_LEAD, { input: { name: 'Count', company: `Count ${Math.random()}`, source: 'INBOUND', ownerId: owner } }));
+    const count = (actor: Parameters<TestService['as']>[0]) => subject.as(actor)<any>(`query($id: ID!) { salesRep(id: $id) { openLeadCount } }`, { id: owner });
+
+    // Act
+    const [asAdmin, asSelf, asOutsider] = await Promise.all([count(admin), count(repActor(owner, 'north')), count(repActor(outsider, 'south'))]);
+
+    // Assert
+    expect(expectNoErrors(asAdmin).salesRep.openLeadCount).toBe(1);
+    expect(expectNoErrors(asSelf).salesRep.openLeadCount).toBe(1);
+    expect(expectNoErrors(asOutsider).salesRep.openLeadCount).toBe(0);
+  });
+
   it('answers CONFLICT on externalId when a concurrent creation takes it between the check and the insert', async () => {
     // Arrange: another transaction holds the externalId, uncommitted, so the check passes and the insert waits
     const externalId = `crm-${Math.random()}`;

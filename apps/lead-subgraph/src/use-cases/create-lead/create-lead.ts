@@ -1,4 +1,4 @@
-import { assertCanWriteAnything, conflict, hasRole, isUuid, newId, parseId, type Actor } from '@pipeline/domain';
+import { assertCanWriteAnything, canRead, conflict, hasRole, isUuid, newId, parseId, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
 import type { Lead } from '../../domain/lead';
@@ -27,11 +27,11 @@ export async function createLead(deps: LeadDeps, actor: Actor, input: CreateLead
     if (!input.allowDuplicate) {
       const duplicate = await findOpenDuplicate(manager, fields.email, normalizeForMatch(fields.company), normalizeForMatch(fields.name));
       if (duplicate) {
-        const byEmail = fields.email !== null && duplicate.email === fields.email;
-        throw conflict(
-          `An open lead already exists with the same ${byEmail ? 'email' : 'company and name'} (lead ${duplicate.id}); pass allowDuplicate: true to create anyway`,
-          { field: byEmail ? 'email' : 'company', existingLeadId: duplicate.id },
-        );
+        const field = fields.email !== null && duplicate.email === fields.email ? 'email' : 'company';
+        const what = field === 'email' ? 'email' : 'company and name';
+        // A duplicate the caller cannot see is still a duplicate, but whose and which one stays with its team.
+        if (!canRead(actor, duplicate)) throw conflict(`An open lead with the same ${what} already exists outside what you can see; pass allowDuplicate: true to create anyway`, { field });
+        throw conflict(`An open lead already exists with the same ${what} (lead ${duplicate.id}); pass allowDuplicate: true to create anyway`, { field, existingLeadId: duplicate.id });
       }
     }
     if (fields.externalId && (await findLeadByExternalIds(manager, [fields.externalId])).size > 0) {

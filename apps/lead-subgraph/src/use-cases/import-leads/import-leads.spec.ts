@@ -115,6 +115,7 @@ describe('importLeads (CSV)', () => {
       [3, 'company'],
       [5, 'ownerEmail'],
     ]);
+    expect(report.errors[0].message).toBe('duplicate of an open lead you cannot see');
     const owners: Array<{ owner_id: string }> = await subject.service.dataSource.query(`SELECT owner_id FROM lead WHERE company IN ($1, $2)`, [`${t} Zed`, `${t} Mine`]);
     expect(owners.map((row) => row.owner_id)).toEqual([repId, repId]);
   });

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { assertCanWriteAnything, badInput, hasRole, isDomainError, newId, type Actor } from '@pipeline/domain';
+import { assertCanWriteAnything, badInput, canRead, hasRole, isDomainError, newId, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
@@ -99,7 +99,7 @@ export async function importLeads(deps: LeadDeps, actor: Actor, input: { csv: un
     const existing = await findLeadByExternalIds(manager, candidates.flatMap((candidate) => (candidate.fields.externalId ? [candidate.fields.externalId] : [])));
     const fresh = candidates.filter((candidate) => !candidate.fields.externalId || !existing.has(candidate.fields.externalId));
     const skipped = candidates.length - fresh.length;
-    const accepted = await rejectDuplicates(manager, fresh, errors);
+    const accepted = await rejectDuplicates(manager, actor, fresh, errors);
     const loads = await repLoads(manager, actor);
     const owned = assignOwners(actor, accepted, loads, errors, deps.now());
     errors.sort((a, b) => a.row - b.row);
@@ -150,16 +150,19 @@ export async function importLeads(deps: LeadDeps, actor: Actor, input: { csv: un
 }
 
 // Duplicates of open leads (or of earlier rows in the same file) are refused row by row.
-async function rejectDuplicates(manager: EntityManager, candidates: Candidate[], errors: ImportRowError[]): Promise<Candidate[]> {
+// One the importer cannot see is not named, as createLead does not name it either.
+async function rejectDuplicates(manager: EntityManager, actor: Actor, candidates: Candidate[], errors: ImportRowError[]): Promise<Candidate[]> {
   const emails = candidates.flatMap((candidate) => (candidate.fields.email ? [candidate.fields.email] : []));
   const names = candidates.map((candidate) => `${normalizeForMatch(candidate.fields.company)}|${normalizeForMatch(candidate.fields.name)}`);
-  const rows: Array<{ id: string; email: string | null; name_key: string }> = await manager.query(
-    `SELECT id, lower(email) AS email, lower(company) || '|' || lower(name) AS name_key FROM lead
-      WHERE status = ANY($1::text[]) AND (lower(email) = ANY($2::text[]) OR lower(company) || '|' || lower(name) = ANY($3::text[]))`,
+  const rows: Array<{ id: string; email: string | null; name_key: string; owner_id: string | null; owner_team_id: string | null }> = await manager.query(
+    `SELECT lead.id, lower(lead.email) AS email, lower(lead.company) || '|' || lower(lead.name) AS name_key, lead.owner_id, rep.team_id AS owner_team_id
+       FROM lead LEFT JOIN sales_rep rep ON rep.id = lead.owner_id
+      WHERE lead.status = ANY($1::text[]) AND (lower(lead.email) = ANY($2::text[]) OR lower(lead.company) || '|' || lower(lead.name) = ANY($3::text[]))`,
     [OPEN_LEAD_STATUSES, emails, names],
   );
-  const byEmail = new Map<string, string>(rows.filter((row) => row.email).map((row) => [row.email as string, row.id]));
-  const byName = new Map<string, string>(rows.map((row) => [row.name_key, row.id]));
+  const label = (row: (typeof rows)[number]) => (canRead(actor, { ownerId: row.owner_id, ownerTeamId: row.owner_team_id }) ? `open lead ${row.id}` : "an open lead you cannot see");
+  const byEmail = new Map<string, string>(rows.filter((row) => row.email).map((row) => [row.email as string, label(row)]));
+  const byName = new Map<string, string>(rows.map((row) => [row.name_key, label(row)]));
   const seenExternal = new Set<string>();
   const accepted: Candidate[] = [];
   for (const candidate of candidates) {
@@ -172,7 +175,7 @@ async function rejectDuplicates(manager: EntityManager, candidates: Candidate[],
     }
     const duplicateOf = (email ? byEmail.get(email) : undefined) ?? byName.get(nameKey);
     if (duplicateOf) {
-      errors.push({ row: candidate.row, field: email && byEmail.has(email) ? 'email' : 'company', message: `duplicate of open lead ${duplicateOf}` });
+      errors.push({ row: candidate.row, field: email && byEmail.has(email) ? 'email' : 'company', message: `duplicate of ${duplicateOf}` });
       continue;
     }
     if (externalId) seenExternal.add(externalId);

@@ -28,11 +28,17 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
   const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
   const manager = deps.dataSource.manager;
 
-  const lead = await waitForSnapshot(() => findLeadSnapshot(manager, leadId), (found) => convertible(found?.status), deps.settings.leadSnapshotWaitMs);
-  if (!lead) throw notFound('Lead', leadId);
-  const owner = lead.ownerId ? await findRepTeam(manager, lead.ownerId) : { teamId: null };
-  const record = { ownerId: lead.ownerId, ownerTeamId: owner.teamId };
-  if (!canRead(actor, record)) throw notFound('Lead', leadId);
+  // A lead the caller cannot see waits as long as one that does not exist (yet): the time taken tells nothing.
+  const { lead, owner, record } = await waitForSnapshot(
+    async () => {
+      const found = await findLeadSnapshot(manager, leadId);
+      const owner = found?.ownerId ? await findRepTeam(manager, found.ownerId) : { teamId: null };
+      return { lead: found, owner, record: { ownerId: found?.ownerId ?? null, ownerTeamId: owner.teamId } };
+    },
+    (found) => found.lead !== null && canRead(actor, found.record) && convertible(found.lead.status),
+    deps.settings.leadSnapshotWaitMs,
+  );
+  if (!lead || !canRead(actor, record)) throw notFound('Lead', leadId);
   if (!canWrite(actor, record)) throw forbidden('You may read this lead but not convert it');
   const existing = await findByLeadId(manager, leadId);
   if (existing) throw conflict(`Lead ${leadId} was already converted into opportunity ${existing.id}`, { opportunityId: existing.id });
