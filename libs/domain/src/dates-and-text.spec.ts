@@ -1,5 +1,5 @@
 import { addDays, parseDate, parseDateTime } from './dates';
-import { parseEmail, parseStringList, parseText } from './text';
+import { neutralizeFormula, parseEmail, parseStringList, parseText } from './text';
 import { median, percentile } from './stats';
 
 describe('dates', () => {
@@ -45,5 +45,22 @@ describe('order statistics', () => {
     expect(median([1, 3, 2, 4])).toBe(2.5);
     expect(percentile([10, 20, 30, 40, 50], 0.9)).toBeCloseTo(46);
     expect(percentile([], 0.5)).toBeNull();
+  });
+});
+
+describe('neutralizeFormula', () => {
+  it.each([
+    ['=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'],
+    ['+1+1', "'+1+1"],
+    ['-1+1', "'-1+1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\t=1', "'\t=1"],
+    ['\r=1', "'\r=1"],
+    ['-12.50', '-12.50'],
+    ['-7', '-7'],
+    ['Acme = best', 'Acme = best'],
+    ['', ''],
+  ])('%j becomes %j', (input, expected) => {
+    expect(neutralizeFormula(input)).toBe(expected);
   });
 });

@@ -56,3 +56,10 @@ export function parseStringList(value: unknown, field: string, maxItems = 50, ma
   const items = value.map((item, index) => requireText(item, `${field}[${index}]`, { maxLength }));
   return [...new Set(items)];
 }
+
+// A spreadsheet runs a cell that starts with =, +, -, @, tab or carriage return as a formula (OWASP "CSV
+// injection"); a leading apostrophe makes it text. Plain negative numbers stay numbers.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
+
+export const neutralizeFormula = (text: string): string => (FORMULA_START.test(text) && !NEGATIVE_NUMBER.test(text) ? `'${text}` : text);

@@ -11,3 +11,4 @@ export * from './interval-job';
 export * from './schema-files';
 export * from './service-config';
 export * from './run-service';
+export * from './csv';

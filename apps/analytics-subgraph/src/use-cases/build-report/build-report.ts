@@ -1,5 +1,5 @@
 import { badInput, isOneOf, money, sumByCurrency, type Actor, type Money } from '@pipeline/domain';
-import { stringify } from 'csv-stringify/sync';
+import { writeCsv } from '@pipeline/server-kit';
 import type { MetricsScope } from '../../domain/metrics-filter';
 import { opportunityConditions, periodCondition, SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
@@ -68,8 +68,8 @@ const moneyText = (values: Money[]) => values.map((value) => `${value.amount} ${
 
 // The same rows as the graph's report, as CSV for spreadsheets.
 export function reportCsv(dimension: ReportDimension, rows: ReportRow[]): string {
-  return stringify(
-    rows.map((row) => [row.key ?? '', row.openCount, moneyText(row.openAmount), row.wonCount, row.lostCount, row.winRate ?? '', moneyText(row.averageDealValue), row.medianCycleDays ?? '']),
-    { header: true, columns: [dimension.toLowerCase(), 'open_count', 'open_amount', 'won_count', 'lost_count', 'win_rate', 'average_deal_value', 'median_cycle_days'] },
+  return writeCsv(
+    [dimension.toLowerCase(), 'open_count', 'open_amount', 'won_count', 'lost_count', 'win_rate', 'average_deal_value', 'median_cycle_days'],
+    rows.map((row) => [row.key, row.openCount, moneyText(row.openAmount), row.wonCount, row.lostCount, row.winRate, moneyText(row.averageDealValue), row.medianCycleDays]),
   );
 }
