@@ -84,7 +84,9 @@ const healthcheckCommand = (service: ComposeService): string => {
 };
 
 // ${NAME:-default} (or ${NAME}): the value comes from the environment, with at most a local fallback.
-const INTERPOLATED = /^\$\{([A-Z][A-Z0-9_]*)(?::?-([^}]*))?\}$/;
+const INTERPOLATED = /^\$\{([A-Z][A-Z0-9_]*)(?::?[-?]([^}]*))?\}$/;
+// ${NAME:?message}: compose refuses to start without it.
+const REQUIRED = /^\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}$/;
 
 describe('docker-compose.yml', () => {
   it('passes dclint with no errors', () => {
@@ -197,16 +199,28 @@ describe('docker-compose.yml', () => {
     expect(fs.existsSync(fromRoot(dockerfile))).toBe(true);
   });
 
-  it.each(APPS)('$app listens on and publishes port $port, on the loopback interface', ({ app, port }) => {
+  it('the gateway listens on and publishes port 4000, on the loopback interface only', () => {
+    // Arrange
+    const service = loadCompose().services[GATEWAY.app];
+
+    // Act
+    const ports = publishedPorts(service);
+
+    // Assert
+    expect(ports).toEqual([{ host: GATEWAY.port, container: GATEWAY.port }]);
+    expect(service.ports).toEqual([`127.0.0.1:${GATEWAY.port}:${GATEWAY.port}`]);
+    expect(environmentOf(service).PORT).toBe(String(GATEWAY.port));
+  });
+
+  it.each(SUBGRAPHS)('$app listens on port $port inside the network and publishes nothing on the host', ({ app, port }) => {
     // Arrange
     const service = loadCompose().services[app];
 
     // Act
     const ports = publishedPorts(service);
 
-    // Assert
-    expect(ports).toEqual([{ host: port, container: port }]);
-    expect(service.ports).toEqual([`127.0.0.1:${port}:${port}`]);
+    // Assert: only the gateway verifies end-user tokens, so nothing may reach a subgraph around it
+    expect(ports).toEqual([]);
     expect(environmentOf(service).PORT).toBe(String(port));
   });
 
@@ -312,26 +326,37 @@ describe('docker-compose.yml', () => {
     expect(url.pathname).toBe('/graphql');
   });
 
-  it('secrets come from the environment with obviously-local fallbacks, never as literal values', () => {
+  it('secrets come only from the environment or .env, required, with no fallback value in the file', () => {
     // Arrange
     const compose = loadCompose();
     const secretNames = /SECRET|PASSWORD|TOKEN/;
 
     // Act
-    const literals = Object.entries(compose.services).flatMap(([name, service]) =>
+    const notRequired = Object.entries(compose.services).flatMap(([name, service]) =>
       Object.entries(environmentOf(service))
-        .filter(([variable, value]) => secretNames.test(variable) && !INTERPOLATED.test(value))
-        .map(([variable]) => `${name}.${variable}`),
-    );
-    const fallbacks = Object.values(compose.services).flatMap((service) =>
-      Object.entries(environmentOf(service))
-        .filter(([variable]) => secretNames.test(variable))
-        .map(([, value]) => INTERPOLATED.exec(value)?.[2] ?? ''),
+        .filter(([variable, value]) => secretNames.test(variable) && !REQUIRED.test(value))
+        .map(([variable, value]) => `${name}.${variable}=${value}`),
     );
 
     // Assert
-    expect(literals).toEqual([]);
-    expect(fallbacks.every((fallback) => /^local-/.test(fallback))).toBe(true);
+    expect(notRequired).toEqual([]);
+    expect(fs.readFileSync(composeFile(), 'utf8')).not.toMatch(/change-me|:-local-/);
+  });
+
+  it('.env.example names every variable compose requires, with no values, and .env stays out of git', () => {
+    // Arrange
+    const required = new Set([...fs.readFileSync(composeFile(), 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*):\?/g)].map((match) => match[1]));
+    const example = fs.readFileSync(fromRoot('.env.example'), 'utf8').split('\n').filter((line) => /^[A-Z]/.test(line));
+
+    // Act
+    const listed = new Set(example.map((line) => line.split('=')[0]));
+    const valued = example.filter((line) => line.split('=')[1] !== '');
+    const ignored = spawnSync('git', ['check-ignore', '-q', '.env'], { cwd: fromRoot() }).status === 0;
+
+    // Assert
+    expect([...listed].sort()).toEqual([...required].sort());
+    expect(valued).toEqual([]);
+    expect(ignored).toBe(true);
   });
 
   it('every service shares one INTERNAL_AUTH_SECRET, and DATABASE_URL carries the postgres password variable', () => {
