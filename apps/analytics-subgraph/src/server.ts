@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { isDomainError } from '@pipeline/domain';
 import { TOPICS } from '@pipeline/events';
-import { CreateMessagingTables1764150000000 } from '@pipeline/persistence';
+import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { projectDealOnDealEvent } from './consumers/project-deal-on-deal-event';
 import { projectLeadOnLeadEvent } from './consumers/project-lead-on-lead-event';
@@ -53,7 +53,7 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
   return {
     serviceName: SERVICE_NAME,
     entities: [],
-    migrations: [CreateMessagingTables1764150000000, CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001],
+    migrations: [...MESSAGING_MIGRATIONS, CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001],
     // KPI queries sort and hash whole read-model tables (percentiles, group by stage): 4 MB, the default, spills to disk at 100k opportunities.
     sessionSettings: { work_mem: '32MB' },
     consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS }],
@@ -66,6 +66,7 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
         production: options.config.production,
         logger: runtime.logger,
         readiness: runtime.ready,
+        healthDetails: runtime.details,
         createContext: (actor) => ({ actor, deps: analyticsDeps(dataSource, options) }),
         // Reports as CSV for spreadsheets; the gateway forwards /exports/reports/<dimension>.csv here with the caller's identity.
         routes: (app, authenticate) => {

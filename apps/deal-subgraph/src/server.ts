@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@pipeline/events';
-import { CreateMessagingTables1764150000000 } from '@pipeline/persistence';
+import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { createDealContext } from './context';
 import { DEAL_ENTITIES } from './persistence/entities';
@@ -33,7 +33,7 @@ export function dealService(options: DealServiceOptions): ServiceDefinition {
   return {
     serviceName: SERVICE_NAME,
     entities: DEAL_ENTITIES,
-    migrations: [CreateMessagingTables1764150000000, CreateDealTables1764180000000],
+    migrations: [...MESSAGING_MIGRATIONS, CreateDealTables1764180000000],
     consumers: () => [
       {
         groupId: 'deal-subgraph.opportunities',
@@ -60,6 +60,7 @@ export function dealService(options: DealServiceOptions): ServiceDefinition {
         production: options.config.production,
         logger: runtime.logger,
         readiness: runtime.ready,
+        healthDetails: runtime.details,
         createContext: (actor) => createDealContext(actor, dealDeps(dataSource, options)),
       }),
   };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '@pipeline/domain';
 import { TOPICS } from '@pipeline/events';
-import { CreateMessagingTables1764150000000 } from '@pipeline/persistence';
+import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { createLeadContext } from './context';
 import { LEAD_ENTITIES } from './persistence/entities';
@@ -33,7 +33,7 @@ export function leadService(options: LeadServiceOptions): ServiceDefinition {
   return {
     serviceName: SERVICE_NAME,
     entities: LEAD_ENTITIES,
-    migrations: [CreateMessagingTables1764150000000, CreateLeadTables1764160000000],
+    migrations: [...MESSAGING_MIGRATIONS, CreateLeadTables1764160000000],
     consumers: () => [
       {
         groupId: 'lead-subgraph.opportunity-events',
@@ -50,6 +50,7 @@ export function leadService(options: LeadServiceOptions): ServiceDefinition {
         production: options.config.production,
         logger: runtime.logger,
         readiness: runtime.ready,
+        healthDetails: runtime.details,
         createContext: (actor) => createLeadContext(actor, leadDeps(dataSource, options)),
       }),
     jobs: (dataSource, logger) => [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@pipeline/events';
-import { CreateMessagingTables1764150000000 } from '@pipeline/persistence';
+import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { createOpportunityContext } from './context';
 import { OPPORTUNITY_ENTITIES } from './persistence/entities';
@@ -36,7 +36,7 @@ export function opportunityService(options: OpportunityServiceOptions): ServiceD
   return {
     serviceName: SERVICE_NAME,
     entities: OPPORTUNITY_ENTITIES,
-    migrations: [CreateMessagingTables1764150000000, CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001],
+    migrations: [...MESSAGING_MIGRATIONS, CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001],
     consumers: () => [
       {
         groupId: 'opportunity-subgraph.lead-events',
@@ -72,6 +72,7 @@ export function opportunityService(options: OpportunityServiceOptions): ServiceD
         production: options.config.production,
         logger: runtime.logger,
         readiness: runtime.ready,
+        healthDetails: runtime.details,
         createContext: (actor) => createOpportunityContext(actor, opportunityDeps(dataSource, options)),
       }),
   };

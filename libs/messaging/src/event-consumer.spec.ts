@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { conflict } from '@pipeline/domain';
 import { createCloudEvent, deadLetterTopic, TOPICS } from '@pipeline/events';
-import { createDataSource, CreateMessagingTables1764150000000, initializeDataSource } from '@pipeline/persistence';
+import { createDataSource, MESSAGING_MIGRATIONS, initializeDataSource } from '@pipeline/persistence';
 import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor, waitForTopicLeaders } from '@pipeline/test-infra';
 import type { DataSource } from 'typeorm';
 import { EventConsumer } from './event-consumer';
@@ -27,7 +27,7 @@ describe('idempotent event consumer', () => {
 
   beforeEach(async () => {
     database = await createTestDatabase('consumer');
-    dataSource = await initializeDataSource(createDataSource({ url: database.url, entities: [], migrations: [CreateMessagingTables1764150000000], applicationName: 'consumer-test' }));
+    dataSource = await initializeDataSource(createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'consumer-test' }));
     await dataSource.query('CREATE TABLE seen (name text NOT NULL)');
     prefix = testTopicPrefix('consumer');
     consumer = new EventConsumer({

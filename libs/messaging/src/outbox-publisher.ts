@@ -68,3 +68,10 @@ export class OutboxPublisher {
     return this.connecting;
   }
 }
+
+// The broker refuses this record for good (too large for the topic, invalid, not allowed): a protocol error that
+// kafkajs will not retry. A broker that is away surfaces as connection errors or retries exhausted instead.
+export function isRecordRefused(error: unknown): boolean {
+  const candidate = error as { name?: string; retriable?: boolean } | null;
+  return candidate?.name === 'KafkaJSProtocolError' && candidate.retriable === false;
+}

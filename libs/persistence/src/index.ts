@@ -2,6 +2,8 @@ export * from './data-source';
 export * from './database-admin';
 export * from './pg-errors';
 export * from './messaging-tables.migration';
+export * from './messaging-migrations';
+export * from './outbox-admin';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './inbox';

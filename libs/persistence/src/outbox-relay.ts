@@ -13,7 +13,29 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
   lockKey?: number;
   onError?: (error: unknown) => void;
+  // Tells a record the broker refuses for good (too large, invalid) from a broker that is away; without it every
+  // failure counts as the broker's.
+  isRecordRefused?: (error: unknown) => boolean;
+  // Refusals after which a record is parked for an operator (npm run outbox) instead of tried again.
+  maxRefusals?: number;
 }
+
+interface OutboxRow {
+  seq: string;
+  id: string;
+  aggregateid: string;
+  type: string;
+  topic: string;
+  payload: OutboxRecord['payload'];
+}
+
+const toRecord = (row: OutboxRow): OutboxRecord => ({ seq: row.seq, id: row.id, aggregateId: row.aggregateid, type: row.type, topic: row.topic, payload: row.payload });
+const reason = (error: unknown) => String((error as Error)?.message ?? error).slice(0, 1_000);
+
+// Rows the relay may send now: not sent, not parked or discarded, and not behind a parked row of their aggregate.
+export const SENDABLE_OUTBOX_ROWS = `outbox.published_at IS NULL AND outbox.parked_at IS NULL AND outbox.discarded_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM outbox parked WHERE parked.aggregateid = outbox.aggregateid AND parked.seq < outbox.seq
+                    AND parked.parked_at IS NOT NULL AND parked.published_at IS NULL AND parked.discarded_at IS NULL)`;
 
 // Publishes committed outbox rows in insertion (seq) order, which is per-aggregate order because writers lock the
 // aggregate's row; Kafka being down only delays them (at least once).
@@ -49,36 +71,68 @@ export class OutboxRelay {
 
   // Runs one batch now; returns how many rows it published (the loop and tests use it).
   async flushOnce(): Promise<number> {
-    const { dataSource, publish, batchSize = 200, lockKey = 7_420_001 } = this.options;
+    const { dataSource, batchSize = 200, lockKey = 7_420_001 } = this.options;
     let failure: unknown = null;
     const published = await dataSource.transaction(async (manager) => {
       // One relay at a time per database keeps per-aggregate order across replicas.
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [lockKey]);
       if (!locked) return 0;
-      const rows: Array<{ seq: string; id: string; aggregateid: string; type: string; topic: string; payload: OutboxRecord['payload'] }> =
-        await manager.query(
-          'SELECT seq, id, aggregateid, type, topic, payload FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1',
-          [batchSize],
-        );
+      const rows: OutboxRow[] = await manager.query(`SELECT seq, id, aggregateid, type, topic, payload FROM outbox WHERE ${SENDABLE_OUTBOX_ROWS} ORDER BY seq LIMIT $1`, [batchSize]);
       if (rows.length === 0) return 0;
-      const seqs = rows.map((row) => row.seq);
-      try {
-        await publish(rows.map((row) => ({ seq: row.seq, id: row.id, aggregateId: row.aggregateid, type: row.type, topic: row.topic, payload: row.payload })));
-      } catch (error) {
-        // Committed, not thrown inside: the attempt and its reason stay visible on the rows that could not be sent.
-        await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [seqs, String((error as Error).message).slice(0, 1_000)]);
-        failure = error;
-        return 0;
+      const outcome = await this.send(rows);
+      // Committed, not thrown inside: attempts, refusals and reasons stay visible on the rows that could not be sent.
+      if (outcome.sent.length > 0) await manager.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])', [outcome.sent]);
+      for (const { seq, error } of outcome.refused) {
+        await manager.query(
+          `UPDATE outbox SET attempts = attempts + 1, refusals = refusals + 1, last_error = $2, parked_at = CASE WHEN refusals + 1 >= $3 THEN now() END WHERE seq = $1`,
+          [seq, reason(error), this.options.maxRefusals ?? 5],
+        );
       }
-      await manager.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])', [seqs]);
-      return rows.length;
+      if (outcome.failure) {
+        await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [outcome.unsent, reason(outcome.failure)]);
+        failure = outcome.failure;
+      }
+      return outcome.sent.length;
     });
     if (failure) throw failure;
     return published;
   }
 
+  // The whole batch in one request; if the broker refuses a record for good, one by one in order, so that every
+  // other aggregate flows and the refused record's aggregate keeps its order behind it.
+  private async send(rows: OutboxRow[]): Promise<{ sent: string[]; refused: Array<{ seq: string; error: unknown }>; unsent: string[]; failure: unknown }> {
+    const { publish, isRecordRefused = () => false } = this.options;
+    try {
+      await publish(rows.map(toRecord));
+      return { sent: rows.map((row) => row.seq), refused: [], unsent: [], failure: null };
+    } catch (error) {
+      if (!isRecordRefused(error)) return { sent: [], refused: [], unsent: rows.map((row) => row.seq), failure: error };
+    }
+    const sent: string[] = [];
+    const refused: Array<{ seq: string; error: unknown }> = [];
+    const held = new Set<string>();
+    for (const [index, row] of rows.entries()) {
+      if (held.has(row.aggregateid)) continue;
+      try {
+        await publish([toRecord(row)]);
+        sent.push(row.seq);
+      } catch (error) {
+        if (!isRecordRefused(error)) return { sent, refused, unsent: rows.slice(index).filter((rest) => !held.has(rest.aggregateid)).map((rest) => rest.seq), failure: error };
+        refused.push({ seq: row.seq, error });
+        held.add(row.aggregateid);
+      }
+    }
+    return { sent, refused, unsent: [], failure: null };
+  }
+
+  // Rows still to be sent, including those waiting behind a parked row of their aggregate.
   async pendingCount(): Promise<number> {
-    const [{ count }] = await this.options.dataSource.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL');
+    const [{ count }] = await this.options.dataSource.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL AND discarded_at IS NULL AND parked_at IS NULL');
+    return count;
+  }
+
+  async parkedCount(): Promise<number> {
+    const [{ count }] = await this.options.dataSource.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL AND discarded_at IS NULL AND parked_at IS NOT NULL');
     return count;
   }
 

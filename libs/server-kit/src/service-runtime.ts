@@ -1,7 +1,8 @@
 import type { DataSource, EntitySchema, Logger as TypeOrmLogger, MixedList } from 'typeorm';
 import { ALL_TOPICS } from '@pipeline/events';
 import { createDataSource, ensureDatabase, initializeDataSource, OutboxRelay } from '@pipeline/persistence';
-import { createKafka, ensureTopics, EventConsumer, OutboxPublisher, prefixedTopic, type EventHandlers, type KafkaSettings } from '@pipeline/messaging';
+import { createKafka, ensureTopics, EventConsumer, isRecordRefused, OutboxPublisher, prefixedTopic, type EventHandlers, type KafkaSettings } from '@pipeline/messaging';
+import { Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import { consumerLogger } from './logger';
 import type { RunningServer, SubgraphServer } from './subgraph-server';
@@ -35,6 +36,8 @@ export interface ServiceDefinition {
 
 export interface RuntimeHandles {
   ready: () => Promise<Record<string, boolean>>;
+  // Shown beside the readiness checks without deciding them (a parked outbox row needs an operator, not a restart).
+  details: () => Promise<Record<string, unknown>>;
   logger: Logger;
 }
 
@@ -66,6 +69,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
     dataSource,
     databaseUrl: config.databaseUrl,
     publish: (records) => publisher.publish(records),
+    isRecordRefused,
     onError: (error) => logger.warn({ err: (error as Error).message }, 'outbox relay could not publish; will retry'),
   });
   relay.start();
@@ -96,7 +100,22 @@ export async function startService(definition: ServiceDefinition, config: Servic
       .catch(() => false);
     return { database, consumers: consumers.every((consumer) => consumer.ready) };
   };
-  const server = definition.server(dataSource, { ready, logger });
+  const outboxCounts = async () => ({ pending: await relay.pendingCount(), parked: await relay.parkedCount() });
+  const details = async () => ({ outbox: await outboxCounts() });
+  const server = definition.server(dataSource, { ready, details, logger });
+  for (const [state, help] of [
+    ['pending', 'Outbox rows waiting to be published'],
+    ['parked', 'Outbox rows the broker refused for good, parked until an operator retries or discards them (npm run outbox)'],
+  ] as const) {
+    new Gauge({
+      name: `outbox_${state}_rows`,
+      help,
+      registers: [server.metrics.registry],
+      async collect() {
+        this.set((await outboxCounts())[state]);
+      },
+    });
+  }
   const jobs = definition.jobs?.(dataSource, logger) ?? [];
   const running = await server.listen(config.port);
   for (const job of jobs) job.start();

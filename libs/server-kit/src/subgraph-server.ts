@@ -24,6 +24,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   internalSecret: string;
   createContext: (actor: Actor, request: Request) => TContext | Promise<TContext>;
   readiness: ReadinessCheck;
+  healthDetails?: () => Promise<Record<string, unknown>>;
   logger: Logger;
   production?: boolean;
   // Extra HTTP endpoints (exports, imports); they get the same identity check as GraphQL.
@@ -85,7 +86,8 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
   app.get('/health/ready', async (_request, response) => {
     const checks = await options.readiness().catch(() => ({ readiness: false }));
     const ready = Object.values(checks).every(Boolean);
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', service: serviceName, checks });
+    const details = await options.healthDetails?.().catch(() => undefined);
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', service: serviceName, checks, ...(details ? { details } : {}) });
   });
   app.get('/metrics', async (_request, response) => {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
