@@ -102,6 +102,8 @@ async function startEmbeddedPostgres(port: number, databaseDir: string, log: (me
       embedded: true,
       async stop() {
         if (runner.exitCode !== null || runner.signalCode !== null) return;
+        // Referenced again: an unreferenced child's exit would not keep this process alive until the server is down.
+        runner.ref();
         runner.kill('SIGTERM');
         await exited;
       },
