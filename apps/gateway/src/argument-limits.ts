@@ -6,12 +6,14 @@ import {
   Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { LIST_LIMITS } from '@pipeline/domain';
 
 export interface ArgumentLimitSettings {
   maxPageSize: number;
@@ -23,13 +25,29 @@ export interface ArgumentLimitSettings {
 // Shared by the operations of one HTTP request (a batch), so batching cannot multiply the work either.
 export interface RequestBudget {
   simulations: number;
+  rows: number;
 }
 
+export const newRequestBudget = (): RequestBudget => ({ simulations: 0, rows: 0 });
+
 const PAGED_ARGUMENTS = ['first', 'cardsPerStage'] as const;
-// The pipeline board's own bound (the opportunity subgraph refuses more cards per stage).
-const MAX_CARDS_PER_STAGE = 100;
-// What the subgraphs use when `first` is left out (stage histories may return more; they are short in practice).
-const DEFAULT_PAGE = 50;
+const { page, stageHistory, boardCardsPerStage } = LIST_LIMITS;
+
+// How many items a list field returns: paged ones what `first` asks or the subgraph's default, bounded ones the
+// cap the owning service enforces, board cards what their board asked per stage. Unlisted paged fields use the
+// common page default.
+type ListSize = { paged: { default: number } } | { bounded: number } | { cardsOfBoard: true };
+const LIST_SIZES: Record<string, ListSize> = {
+  'Opportunity.stageHistory': { paged: stageHistory },
+  'Query.weeklySummaries': { paged: { default: 12 } },
+  'PipelineBoard.columns': { bounded: LIST_LIMITS.stagesPerPipeline },
+  'BoardColumn.cards': { cardsOfBoard: true },
+  'Pipeline.stages': { bounded: LIST_LIMITS.stagesPerPipeline },
+  'Deal.proposals': { bounded: LIST_LIMITS.proposalsPerDeal },
+  'Proposal.lineItems': { bounded: LIST_LIMITS.lineItemsPerProposal },
+  'Deal.approvals': { bounded: LIST_LIMITS.approvalsPerDeal },
+  'Deal.commitments': { bounded: LIST_LIMITS.commitmentsPerDeal },
+};
 // The analytics subgraph runs at least this many simulations whatever is asked, and this many by default.
 const MIN_SIMULATIONS = 100;
 const DEFAULT_SIMULATIONS = 2_000;
@@ -62,44 +80,52 @@ export function checkArgumentLimits(
     }
     return node?.kind === Kind.INT ? Number(node.value) : undefined;
   };
-  let rows = 0;
+  // What a list field will return, if it is one this gateway sizes; `cardsPerStage` is the enclosing board's.
+  const sizeOf = (coordinate: string, definition: GraphQLField<unknown, unknown> | undefined, argument: (name: string) => unknown, cardsPerStage: number): number | null => {
+    const listed = LIST_SIZES[coordinate];
+    const asked = argument('first');
+    if (listed && 'bounded' in listed) return listed.bounded;
+    if (listed && 'cardsOfBoard' in listed) return cardsPerStage;
+    if (listed || definition?.args.some((arg) => arg.name === 'first')) return typeof asked === 'number' ? asked : listed ? listed.paged.default : page.default;
+    return null;
+  };
 
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | null | undefined, multiplier: number): void => {
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | null | undefined, multiplier: number, cardsPerStage: number): void => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent, multiplier);
+        walk(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent, multiplier, cardsPerStage);
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
-        if (fragment) walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), multiplier);
+        if (fragment) walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), multiplier, cardsPerStage);
         continue;
       }
       const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
       const argument = (name: string) => valueOf(selection.arguments?.find((candidate) => candidate.name.value === name)?.value);
       for (const name of PAGED_ARGUMENTS) {
         const value = argument(name);
-        const max = name === 'cardsPerStage' ? MAX_CARDS_PER_STAGE : limits.maxPageSize;
+        const max = name === 'cardsPerStage' ? boardCardsPerStage.max : limits.maxPageSize;
         if (typeof value === 'number' && (value < 0 || value > max)) refuse(name, `${name} must be between 0 and ${max}`);
       }
+      const askedCards = argument('cardsPerStage');
+      const boardCards = typeof askedCards === 'number' ? askedCards : cardsPerStage;
       let childMultiplier = multiplier;
-      const pagedBy = PAGED_ARGUMENTS.find((name) => definition?.args.some((arg) => arg.name === name));
-      if (pagedBy) {
-        const value = argument(pagedBy);
-        const page = typeof value === 'number' ? value : DEFAULT_PAGE;
-        rows += multiplier * page;
-        childMultiplier = multiplier * Math.max(page, 1);
-        if (rows > limits.maxRows) refuse(pagedBy, `A request may ask for at most ${limits.maxRows} rows in total (page sizes multiply along nested lists)`);
+      const size = parent ? sizeOf(`${parent.name}.${selection.name.value}`, definition, argument, cardsPerStage) : null;
+      if (size !== null) {
+        budget.rows += multiplier * size;
+        childMultiplier = multiplier * Math.max(size, 1);
+        if (budget.rows > limits.maxRows) refuse(selection.name.value, `A request may ask for at most ${limits.maxRows} rows in total (list sizes multiply along nested lists and add up over a batch)`);
       }
       if (definition && SIMULATING_FIELDS.has(selection.name.value)) {
         const value = argument('simulations');
         budget.simulations += multiplier * (typeof value === 'number' ? Math.max(value, MIN_SIMULATIONS) : DEFAULT_SIMULATIONS);
         if (budget.simulations > limits.maxSimulations) refuse('simulations', `A request may ask for at most ${limits.maxSimulations} forecast simulations in total`);
       }
-      if (selection.selectionSet) walk(selection.selectionSet, definition ? getNamedType(definition.type) : undefined, childMultiplier);
+      if (selection.selectionSet) walk(selection.selectionSet, definition ? getNamedType(definition.type) : undefined, childMultiplier, boardCards);
     }
   };
 
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  walk(operation.selectionSet, root, 1);
+  walk(operation.selectionSet, root, 1, boardCardsPerStage.default);
 }

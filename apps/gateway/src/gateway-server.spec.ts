@@ -128,6 +128,10 @@ describe('gateway in production mode with RS256 tokens from a JWKS', () => {
         /at most 50000 rows/,
       ],
       ['more cards per stage than the board allows', () => ({ query: '{ pipelineBoard(cardsPerStage: 101) { totalCount } }' }), /cardsPerStage must be between 0 and 100/],
+      // Lists counted at what the subgraph really returns, not at a guess.
+      ['stage histories without first, which return up to 500 entries each', () => ({ query: '{ opportunities(first: 200) { edges { node { stageHistory { toStage } } } } }' }), /at most 50000 rows/],
+      ['proposals and their line items, which have no page argument', () => ({ query: '{ opportunities(first: 20) { edges { node { deal { proposals { lineItems { description } } } } } } }' }), /at most 50000 rows/],
+      ['board cards multiplied by the columns of the board', () => ({ query: '{ a: pipelineBoard(cardsPerStage: 100) { columns { cards { id } } } b: pipelineBoard(cardsPerStage: 100) { columns { cards { id activities(first: 20) { subject } } } } }' }), /at most 50000 rows/],
     ])('%s', async (_label, body, message) => {
       const response = await post(gateway.url, body(), { authorization: `Bearer ${await rs256()}` });
       expect(response.status).toBe(400);
@@ -144,6 +148,15 @@ describe('gateway in production mode with RS256 tokens from a JWKS', () => {
       expect([batch.status, codesOf(batch.body)]).toEqual([400, ['BAD_REQUEST']]);
       expect(allowedBatch.body).toHaveLength(3);
       expect([huge.status, codesOf(huge.body)]).toEqual([413, ['BAD_REQUEST']]);
+    });
+
+    it('counts rows across the operations of one batch, not afresh for each', async () => {
+      // Page sizes in variables, which the static cost rule does not price.
+      const operation = { query: 'query($a: Int, $b: Int) { opportunities(first: $a) { edges { node { activities(first: $b) { subject } } } } }', variables: { a: 99, b: 100 } };
+      const batch = await post(gateway.url, Array.from({ length: 6 }, () => operation), { authorization: `Bearer ${await rs256()}` });
+      // 9,999 rows each: five fit the 50,000-row budget of the request (and then fail only because no subgraph runs here).
+      expect(batch.body[5].errors[0]).toMatchObject({ message: expect.stringMatching(/at most 50000 rows/), extensions: { code: 'BAD_USER_INPUT' } });
+      expect(batch.body[4].errors?.[0]?.message ?? '').not.toMatch(/rows/);
     });
 
     it('counts forecast simulations across the operations of one batch', async () => {

@@ -13,7 +13,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Actor } from '@pipeline/domain';
 import { createMetrics, IDENTITY_HEADER, metricsPlugin, signIdentityToken, type Logger } from '@pipeline/server-kit';
-import { checkArgumentLimits, type ArgumentLimitSettings, type RequestBudget } from './argument-limits';
+import { checkArgumentLimits, newRequestBudget, type ArgumentLimitSettings, type RequestBudget } from './argument-limits';
 import { AuthenticationError, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 
@@ -141,7 +141,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
       // A caller's request id is kept for tracing only if it is short and plain; it ends up in logs and signed tokens.
       const header = request.headers['x-request-id'];
       const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-      response.locals.context = { actor, requestId, identityToken: await signIdentityToken(actor, config.internalSecret, requestId), budget: { simulations: 0 } } satisfies GatewayContext;
+      response.locals.context = { actor, requestId, identityToken: await signIdentityToken(actor, config.internalSecret, requestId), budget: newRequestBudget() } satisfies GatewayContext;
       next();
     } catch (error) {
       if (error instanceof AuthenticationError) return void graphQLError(response, 401, 'UNAUTHENTICATED', error.message);

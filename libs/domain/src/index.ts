@@ -6,3 +6,4 @@ export * from './identity';
 export * from './pipeline';
 export * from './stats';
 export * from './text';
+export * from './limits';

@@ -1,7 +1,7 @@
-import { badInput, isUuid } from '@pipeline/domain';
+import { badInput, isUuid, LIST_LIMITS } from '@pipeline/domain';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = LIST_LIMITS.page.default;
+export const MAX_PAGE_SIZE = LIST_LIMITS.page.max;
 
 // Bounded page sizes: larger requests are refused rather than silently cut.
 export function pageSize(first: number | null | undefined): number {

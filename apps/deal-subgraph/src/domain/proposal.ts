@@ -1,4 +1,4 @@
-import { badInput, Dec, money, parseMoney, percentToDecimal, requireText, roundToCurrency, type Money, type ProposalStatus } from '@pipeline/domain';
+import { badInput, Dec, LIST_LIMITS, money, parseMoney, percentToDecimal, requireText, roundToCurrency, type Money, type ProposalStatus } from '@pipeline/domain';
 
 export interface LineItem {
   description: string;
@@ -33,7 +33,7 @@ export interface LineItemDraft {
   discountPercent?: unknown;
 }
 
-export const MAX_LINE_ITEMS = 200;
+export const MAX_LINE_ITEMS = LIST_LIMITS.lineItemsPerProposal;
 export const MAX_QUANTITY = 1_000_000_000;
 
 // Exact decimal pricing: each line is quantity x unit price less its discount, rounded half-up to the currency's minor

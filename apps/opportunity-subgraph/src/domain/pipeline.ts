@@ -1,4 +1,4 @@
-import { badInput, isOneOf, STAGE_CATEGORIES, type StageCategory } from '@pipeline/domain';
+import { badInput, isOneOf, LIST_LIMITS, STAGE_CATEGORIES, type StageCategory } from '@pipeline/domain';
 import { criterionKeys } from './criteria';
 
 export type AutomationTrigger = 'PROPOSAL_SENT' | 'NEGOTIATION_STARTED';
@@ -72,7 +72,8 @@ function parseCriteria(value: unknown, field: string): string[] {
 
 // Validates a whole stage list as admins submit it: unique keys, one WON and one LOST stage, open stages first.
 export function parseStages(drafts: StageDraft[], field = 'stages'): Stage[] {
-  if (!Array.isArray(drafts) || drafts.length < 3 || drafts.length > 30) throw badInput(field, `${field} must list 3 to 30 stages`);
+  const max = LIST_LIMITS.stagesPerPipeline;
+  if (!Array.isArray(drafts) || drafts.length < 3 || drafts.length > max) throw badInput(field, `${field} must list 3 to ${max} stages`);
   const stages = drafts.map((draft, index): Stage => {
     const at = `${field}[${index}]`;
     if (typeof draft.key !== 'string' || !KEY_PATTERN.test(draft.key)) throw badInput(`${at}.key`, 'stage keys are UPPER_SNAKE_CASE, at most 40 characters');

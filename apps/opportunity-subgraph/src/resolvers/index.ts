@@ -1,5 +1,5 @@
-import { canRead, isUuid, parseId } from '@pipeline/domain';
-import { MAX_PAGE_SIZE, pageSize } from '@pipeline/persistence';
+import { canRead, isUuid, LIST_LIMITS, parseId } from '@pipeline/domain';
+import { pageSize } from '@pipeline/persistence';
 import { scalarResolvers } from '@pipeline/server-kit';
 import type { Resolvers } from '../generated/graphql';
 import { describeCriteria, CRITERIA } from '../domain/criteria';
@@ -68,7 +68,7 @@ export const resolvers: Resolvers = {
     probability: async (opportunity, _args, context) => probabilityOf(opportunity, await stageFor(opportunity, context)),
     owner: (opportunity) => (opportunity.ownerId ? { __typename: 'SalesRep', id: opportunity.ownerId } : null),
     lead: (opportunity) => (opportunity.leadId ? { __typename: 'Lead', id: opportunity.leadId } : null),
-    stageHistory: (opportunity, { first }, { loaders }) => loaders.history(pageSize(first ?? MAX_PAGE_SIZE)).load(opportunity.id),
+    stageHistory: (opportunity, { first }, { loaders }) => loaders.history(pageSize(first ?? LIST_LIMITS.stageHistory.default)).load(opportunity.id),
     activities: (opportunity, { first }, { loaders }) => loaders.activities(pageSize(first)).load(opportunity.id),
     daysInStage: (opportunity, _args, { deps }) => Math.round(daysInStage(opportunity, deps.now()) * 100) / 100,
     stalled: async (opportunity, _args, context) => isStalled(opportunity, await stageFor(opportunity, context), context.deps.now()),

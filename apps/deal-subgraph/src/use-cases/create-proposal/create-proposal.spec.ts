@@ -65,6 +65,21 @@ describe('proposals', () => {
     expect(third.version).toBe(3);
   });
 
+  it('holds at most 50 proposals per deal, so reading a deal stays bounded work', async () => {
+    // Arrange: a deal that already holds 50 proposals
+    const opportunityId = await arrangeOpportunity(subject);
+    for (let index = 0; index < 50; index += 1) expectNoErrors(await subject.as(admin)(CREATE, { input: { opportunityId, lineItems: lines.slice(1) } }));
+
+    // Act
+    const refused = await subject.as(admin)(CREATE, { input: { opportunityId, lineItems: lines.slice(1) } });
+
+    // Assert
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    expect(refused.errors?.[0].message).toMatch(/at most 50 proposals/);
+    const deal = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { proposals { id } } }`, { id: opportunityId })).deal;
+    expect(deal.proposals).toHaveLength(50);
+  });
+
   it('publishes proposal.sent, the fact that moves the opportunity to its proposal stage', async () => {
     // Arrange
     const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.dealEvents}`]);

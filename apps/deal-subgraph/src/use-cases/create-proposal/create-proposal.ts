@@ -5,7 +5,7 @@ import { priceLineItems, type LineItemDraft, type Proposal } from '../../domain/
 import { dealEvent } from '../../events/deal-events';
 import { insertProposal, nextProposalVersion, supersedeDrafts, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { assertDealNotClosed, assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { assertDealNotClosed, assertOpen, assertRoomFor, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export interface CreateProposalCommand {
   opportunityId: unknown;
@@ -25,6 +25,7 @@ export async function createProposal(deps: DealDeps, actor: Actor, input: Create
     assertOpen(opportunity);
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
     assertDealNotClosed(deal);
+    await assertRoomFor(manager, 'proposal', deal.id);
     await supersedeDrafts(manager, deal.id);
     const proposal: Proposal = {
       id: newId(),

@@ -4,7 +4,7 @@ import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { insertCommitment, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { assertDealNotClosed, assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { assertDealNotClosed, assertOpen, assertRoomFor, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export async function recordCommitment(deps: DealDeps, actor: Actor, input: { opportunityId: unknown; type: unknown; contactName: unknown; notes?: unknown }): Promise<Deal> {
   if (!isOneOf(COMMITMENT_TYPES, input.type)) throw badInput('type', 'type must be VERBAL or WRITTEN');
@@ -18,6 +18,7 @@ export async function recordCommitment(deps: DealDeps, actor: Actor, input: { op
     const now = deps.now();
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
     assertDealNotClosed(deal);
+    await assertRoomFor(manager, 'commitment', deal.id);
     await insertCommitment(manager, { id: newId(), dealId: deal.id, type, committedAt: now, contactName, notes, recordedBy: actor.userId });
     const next = { ...deal, version: deal.version + 1, updatedAt: now };
     await updateDeal(manager, next, deal.version);

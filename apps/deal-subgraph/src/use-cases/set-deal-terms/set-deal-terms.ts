@@ -5,7 +5,7 @@ import { dealEvent } from '../../events/deal-events';
 import { saveApproval, updateDeal, withdrawPendingApprovals } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
 import type { DealDeps } from '../deps';
-import { assertDealNotClosed, assertOpen, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { assertDealNotClosed, assertOpen, assertRoomFor, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export interface SetDealTermsCommand {
   opportunityId: unknown;
@@ -32,6 +32,7 @@ export async function setDealTerms(deps: DealDeps, actor: Actor, input: SetDealT
     await withdrawPendingApprovals(manager, deal.id, actor.userId, now);
     const pending = needsApproval(terms.discountPercent, settings);
     if (pending) {
+      await assertRoomFor(manager, 'discount_approval', deal.id);
       await saveApproval(manager, {
         id: newId(),
         dealId: deal.id,

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { canRead, canWrite, conflict, forbidden, hasRole, newId, notFound, parseId, type Actor } from '@pipeline/domain';
+import { canRead, canWrite, conflict, forbidden, hasRole, LIST_LIMITS, newId, notFound, parseId, type Actor } from '@pipeline/domain';
 import type { Deal } from '../../domain/deal';
 import { findDealForUpdate } from '../../persistence/deal-repository';
 import { findOpportunityViews, opportunitySnapshotExists, type OpportunityView } from '../../persistence/snapshot-repository';
@@ -32,6 +32,20 @@ export function assertOpen(view: OpportunityView): void {
 // The locked deal row knows of a close at once; the opportunity snapshot only once the close has come back by event.
 export function assertDealNotClosed(deal: Deal): void {
   if (deal.outcome === 'WON' || deal.outcome === 'LOST') throw conflict(`The deal is already closed ${deal.outcome}; a manager can reopen it`, { status: deal.outcome });
+}
+
+const BOUNDED_PARTS = {
+  proposal: { limit: LIST_LIMITS.proposalsPerDeal, what: 'proposals' },
+  discount_approval: { limit: LIST_LIMITS.approvalsPerDeal, what: 'discount approval requests' },
+  commitment: { limit: LIST_LIMITS.commitmentsPerDeal, what: 'commitments' },
+} as const;
+
+// A deal's lists are bounded, so reading a deal is bounded work (the gateway counts them at these sizes). Called
+// with the deal row locked, so two writers cannot both take the last place.
+export async function assertRoomFor(manager: EntityManager, part: keyof typeof BOUNDED_PARTS, dealId: string): Promise<void> {
+  const { limit, what } = BOUNDED_PARTS[part];
+  const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM ${part} WHERE deal_id = $1`, [dealId]);
+  if (count >= limit) throw conflict(`A deal holds at most ${limit} ${what}; this one is full`, { limit });
 }
 
 // Approvals belong to managers of the owner's team (and admins), never to the rep asking for the discount.

@@ -1,4 +1,4 @@
-import { badInput, visibilityOf, type Actor, type Money } from '@pipeline/domain';
+import { badInput, LIST_LIMITS, visibilityOf, type Actor, type Money } from '@pipeline/domain';
 import type { Opportunity } from '../../domain/opportunity';
 import { activeStages, type Pipeline, type Stage } from '../../domain/pipeline';
 import { boardColumns } from '../../persistence/opportunity-repository';
@@ -29,8 +29,9 @@ export async function pipelineBoard(
   actor: Actor,
   args: { pipelineId?: unknown; filter?: RawOpportunityFilter | null; cardsPerStage?: number | null; orderBy?: { field: unknown; direction?: unknown } | null },
 ): Promise<PipelineBoard> {
-  const cardsPerStage = args.cardsPerStage ?? 10;
-  if (!Number.isInteger(cardsPerStage) || cardsPerStage < 0 || cardsPerStage > 100) throw badInput('cardsPerStage', 'cardsPerStage must be a whole number from 0 to 100');
+  const { default: defaultCards, max: maxCards } = LIST_LIMITS.boardCardsPerStage;
+  const cardsPerStage = args.cardsPerStage ?? defaultCards;
+  if (!Number.isInteger(cardsPerStage) || cardsPerStage < 0 || cardsPerStage > maxCards) throw badInput('cardsPerStage', `cardsPerStage must be a whole number from 0 to ${maxCards}`);
   const filter = parseOpportunityFilter(args.filter);
   const sort = parseSort(args.orderBy);
   const manager = deps.dataSource.manager;
