@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '@pipeline/domain';
-import { adminActor, analystActor, errorCodes, expectNoErrors, waitFor, type GraphQLCall } from '@pipeline/testing';
+import { adminActor, analystActor, errorCodes, expectNoErrors, waitFor, type GraphQLCall, type GraphQLResponse } from '@pipeline/testing';
 import { callAs } from './e2e-env';
 import { convertLead, createLead, createRep, inDays, opportunityInNegotiation, qualifyLead } from './scenario';
 
@@ -17,7 +17,7 @@ interface Targets {
   pipeline: string;
 }
 
-type Attempt = [mutation: string, run: (call: GraphQLCall, targets: Targets) => ReturnType<GraphQLCall>];
+type Attempt = [mutation: string, run: (call: GraphQLCall, targets: Targets) => Promise<GraphQLResponse>];
 
 const stage = (key: string, probability: number, category: string) => ({ key, name: key, probability, category });
 

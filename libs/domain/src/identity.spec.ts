@@ -19,8 +19,8 @@ describe('row-level visibility', () => {
     ['manager of another team', otherManager, [false, false, true, true], [false, false, true, true]],
     ['analyst', analyst, [true, true, true, true], [false, false, false, false]],
     ['admin', admin, [true, true, true, true], [true, true, true, true]],
-    ['rep who is also an analyst', { ...rep, roles: ['REP', 'ANALYST'] }, [true, true, true, true], [true, false, false, false]],
-    ['manager of another team who is also an analyst', { ...otherManager, roles: ['MANAGER', 'ANALYST'] }, [true, true, true, true], [false, false, true, true]],
+    ['rep who is also an analyst', { ...rep, roles: ['REP', 'ANALYST'] } as Actor, [true, true, true, true], [true, false, false, false]],
+    ['manager of another team who is also an analyst', { ...otherManager, roles: ['MANAGER', 'ANALYST'] } as Actor, [true, true, true, true], [false, false, true, true]],
   ])('a %s reads and changes exactly what the rules allow (own, teammate, stranger, unassigned)', (_label, actor, reads, writes) => {
     const records = [own, teammate, stranger, unassigned];
     expect(records.map((record) => canRead(actor, record))).toEqual(reads);
