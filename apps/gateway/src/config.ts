@@ -13,6 +13,9 @@ export interface Limits {
   maxBatch: number;
   maxSimulations: number;
   maxRows: number;
+  // Above the subgraphs' statement timeout (15 s), so a slow query fails there first, with its own clean error.
+  subgraphTimeoutMs: number;
+  exportTimeoutMs: number;
 }
 
 export interface GatewayConfig {
@@ -25,7 +28,7 @@ export interface GatewayConfig {
   limits: Limits;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5_000, maxDirectives: 50, maxBodyBytes: 4 * 1024 * 1024, maxBatch: 10, maxSimulations: 20_000, maxRows: 50_000 };
+export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5_000, maxDirectives: 50, maxBodyBytes: 4 * 1024 * 1024, maxBatch: 10, maxSimulations: 20_000, maxRows: 50_000, subgraphTimeoutMs: 20_000, exportTimeoutMs: 30_000 };
 
 // The supergraph comes from the committed file (or SUPERGRAPH_PATH, e.g. a ConfigMap); subgraph URLs from the environment.
 export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -58,6 +61,8 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
       maxBatch: envInt('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch, env),
       maxSimulations: envInt('GATEWAY_MAX_SIMULATIONS', DEFAULT_LIMITS.maxSimulations, env),
       maxRows: envInt('GATEWAY_MAX_ROWS', DEFAULT_LIMITS.maxRows, env),
+      subgraphTimeoutMs: envInt('GATEWAY_SUBGRAPH_TIMEOUT_MS', DEFAULT_LIMITS.subgraphTimeoutMs, env),
+      exportTimeoutMs: envInt('GATEWAY_EXPORT_TIMEOUT_MS', DEFAULT_LIMITS.exportTimeoutMs, env),
     },
   };
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createLogger } from '@pipeline/server-kit';
+import { createLogger, LOCAL_JWT_SECRET } from '@pipeline/server-kit';
 import { gatewayConfigFromEnv, type GatewayConfig } from './config';
 import { startGateway, type RunningGateway } from './gateway-server';
 
@@ -166,5 +166,44 @@ describe('gateway in production mode with RS256 tokens from a JWKS', () => {
       expect(batch.body[2].errors[0]).toMatchObject({ message: expect.stringMatching(/at most 20000 forecast simulations/), extensions: { code: 'BAD_USER_INPUT' } });
       expect(batch.body[0].errors?.[0]?.message ?? '').not.toMatch(/forecast simulations/);
     });
+  });
+});
+
+describe('gateway in front of a subgraph that never answers', () => {
+  let silent: http.Server;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    // Accepts every request and never responds, like a subgraph stuck on a lock or a dead process behind a proxy.
+    silent = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const base = gatewayConfigFromEnv({});
+    const config: GatewayConfig = {
+      ...base,
+      subgraphUrls: { lead: `${url}/graphql`, opportunity: `${url}/graphql`, deal: `${url}/graphql`, analytics: `${url}/graphql` },
+      limits: { ...base.limits, subgraphTimeoutMs: 300, exportTimeoutMs: 300 },
+    };
+    gateway = await startGateway(config, logger, 0);
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    silent?.closeAllConnections();
+    silent?.close();
+  });
+
+  const token = () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('admin-1').setExpirationTime('5m').sign(new TextEncoder().encode(LOCAL_JWT_SECRET));
+
+  it('fails the fields of a subgraph that does not answer in time with TIMEOUT, naming it', async () => {
+    const response = await post(gateway.url, { query: '{ pipelines { id } }' }, { authorization: `Bearer ${await token()}` });
+    expect(codesOf(response.body)).toEqual(['TIMEOUT']);
+    expect(response.body.errors[0]).toMatchObject({ message: expect.stringMatching(/^The opportunity service did not answer within 300 ms; a change it was making may or may not have been saved/), extensions: { serviceName: 'opportunity' } });
+  });
+
+  it('answers an export that does not finish in time with 504 TIMEOUT', async () => {
+    const response = await fetch(gateway.url.replace('/graphql', '/exports/reports/rep.csv'), { headers: { authorization: `Bearer ${await token()}` } });
+    expect(response.status).toBe(504);
+    expect(codesOf(await response.json())).toEqual(['TIMEOUT']);
   });
 });

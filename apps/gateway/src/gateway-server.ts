@@ -45,6 +45,21 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+const TIMED_OUT = /The (\S+) service did not answer within \d+ ms/;
+type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
+
+// Undici's keep-alive fetch with a deadline per subgraph request; a subgraph that hangs fails its own fields.
+function timedFetcher(service: string, timeoutMs: number): Fetcher {
+  return async (url, init) => {
+    try {
+      return (await fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(timeoutMs) })) as unknown as Awaited<ReturnType<Fetcher>>;
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') throw new Error(`The ${service} service did not answer within ${timeoutMs} ms`);
+      throw error;
+    }
+  };
+}
+
 // Clients see the subgraphs' own codes; connection failures say which service is down; nothing else leaks.
 function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
   const serviceOf = (message: string) => Object.entries(subgraphUrls).find(([, url]) => message.includes(new URL(url).host))?.[0];
@@ -52,6 +67,10 @@ function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
     const extensions = (formatted.extensions ?? {}) as Record<string, unknown>;
     const code = String(extensions.code ?? 'INTERNAL_SERVER_ERROR');
     const { stacktrace: _stacktrace, exception: _exception, ...rest } = extensions;
+    const timedOut = TIMED_OUT.exec(formatted.message);
+    if (timedOut) {
+      return { message: `${timedOut[0]}; a change it was making may or may not have been saved: reload before retrying`, path: formatted.path, extensions: { code: 'TIMEOUT', serviceName: timedOut[1] } };
+    }
     if (/ECONNREFUSED|fetch failed|socket hang up|ECONNRESET|other side closed/i.test(formatted.message)) {
       const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : (serviceOf(formatted.message) ?? 'a subgraph');
       return { message: `The ${service} service is unavailable; fields it provides are missing`, path: formatted.path, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } };
@@ -91,6 +110,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         url: config.subgraphUrls[name] ?? url,
+        fetcher: timedFetcher(name, config.limits.subgraphTimeoutMs),
         willSendRequest({ request, context }) {
           if (context.identityToken) request.http?.headers.set(IDENTITY_HEADER, context.identityToken);
           if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
@@ -189,7 +209,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     target.pathname = `/reports/${encodeURIComponent(String(request.params.dimension))}.csv`;
     target.search = new URLSearchParams(request.query as Record<string, string>).toString();
     try {
-      const upstream = await fetch(target, { headers: { [IDENTITY_HEADER]: context.identityToken } });
+      const upstream = await fetch(target, { headers: { [IDENTITY_HEADER]: context.identityToken }, signal: AbortSignal.timeout(config.limits.exportTimeoutMs) });
       response.status(upstream.status);
       for (const header of ['content-type', 'content-disposition']) {
         const value = upstream.headers.get(header);
@@ -197,6 +217,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
       }
       response.send(Buffer.from(await upstream.arrayBuffer()));
     } catch (error) {
+      if ((error as Error).name === 'TimeoutError') return void graphQLError(response, 504, 'TIMEOUT', `The analytics service did not finish the export within ${config.limits.exportTimeoutMs} ms`);
       logger.warn({ err: (error as Error).message }, 'report export could not reach the analytics service');
       graphQLError(response, 503, 'SUBGRAPH_UNAVAILABLE', 'The analytics service is unavailable');
     }

@@ -1,4 +1,4 @@
-import { DataSource, type EntitySchema, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
+import { DataSource, MigrationExecutor, type EntitySchema, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
 
 export interface DataSourceOptions {
   url: string;
@@ -9,7 +9,11 @@ export interface DataSourceOptions {
   logger?: TypeOrmLogger;
   // Per-session PostgreSQL settings, e.g. a larger work_mem for a read model that sorts a lot.
   sessionSettings?: Record<string, string>;
+  // A statement running longer is cancelled by PostgreSQL (its transaction rolls back, the connection stays usable).
+  statementTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 
 // Every service gets its own database; the schema changes only through reviewed migrations.
 export function createDataSource(options: DataSourceOptions): DataSource {
@@ -29,16 +33,30 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
-      options: Object.entries(options.sessionSettings ?? {})
+      // A slow statement fails cleanly instead of holding a connection; a transaction left open by a crashed
+      // request is closed by the server.
+      options: Object.entries({ statement_timeout: String(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS), idle_in_transaction_session_timeout: '60000', ...options.sessionSettings })
         .map(([name, value]) => `-c ${name}=${value}`)
-        .join(' ') || undefined,
+        .join(' '),
     },
   });
 }
 
 export async function initializeDataSource(dataSource: DataSource, runMigrations = true): Promise<DataSource> {
   if (!dataSource.isInitialized) await dataSource.initialize();
-  if (runMigrations) await dataSource.runMigrations({ transaction: 'each' });
+  if (runMigrations) {
+    // Migrations may rewrite large tables: they run on a connection of their own without the request timeout.
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.query('SET statement_timeout = 0');
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      await executor.executePendingMigrations();
+    } finally {
+      await runner.query('RESET statement_timeout').catch(() => undefined);
+      await runner.release();
+    }
+  }
   return dataSource;
 }
 

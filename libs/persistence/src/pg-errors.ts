@@ -10,6 +10,9 @@ const pgError = (error: unknown): PgErrorLike => {
   return candidate?.driverError ?? candidate ?? {};
 };
 
+// PostgreSQL cancelled the statement: it ran past statement_timeout (or an operator cancelled it).
+export const isStatementTimeout = (error: unknown): boolean => pgError(error).code === '57014';
+
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const details = pgError(error);
   return details.code === '23505' && (constraint === undefined || details.constraint === constraint);

@@ -1,4 +1,5 @@
 import { kafkaSettingsFromEnv } from '@pipeline/messaging';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '@pipeline/persistence';
 import { envInt, envSecret, isProduction, LOCAL_INTERNAL_SECRET, serviceDatabaseUrl } from './config';
 import type { ServiceConfig } from './service-runtime';
 
@@ -10,5 +11,6 @@ export function serviceConfigFromEnv(service: string, defaultPort: number, env: 
     kafka: kafkaSettingsFromEnv(`${service}-subgraph`, env),
     internalSecret: envSecret('INTERNAL_AUTH_SECRET', LOCAL_INTERNAL_SECRET, env),
     production: isProduction(env),
+    statementTimeoutMs: envInt('DATABASE_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS, env),
   };
 }

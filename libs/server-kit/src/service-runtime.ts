@@ -20,6 +20,8 @@ export interface ServiceConfig {
   kafka: KafkaSettings;
   internalSecret: string;
   production: boolean;
+  // PostgreSQL cancels a statement running longer (default 15 s); the request gets TIMEOUT and writes nothing.
+  statementTimeoutMs?: number;
 }
 
 export interface ServiceDefinition {
@@ -56,6 +58,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
     migrations: definition.migrations,
     applicationName: definition.serviceName,
     sessionSettings: definition.sessionSettings,
+    statementTimeoutMs: config.statementTimeoutMs,
     logger: sqlLogger,
   });
   await initializeDataSource(dataSource);

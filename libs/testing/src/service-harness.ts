@@ -13,7 +13,7 @@ export interface TestService {
 }
 
 // Starts one subgraph in-process against a fresh database and topic namespace (real PostgreSQL, real Kafka).
-export async function startTestService(label: string, definition: ServiceDefinition, options: { topicPrefix?: string; sqlLogger?: TypeOrmLogger } = {}): Promise<TestService> {
+export async function startTestService(label: string, definition: ServiceDefinition, options: { topicPrefix?: string; sqlLogger?: TypeOrmLogger; statementTimeoutMs?: number } = {}): Promise<TestService> {
   const database = await createTestDatabase(label);
   const topicPrefix = options.topicPrefix ?? testTopicPrefix(label);
   const config = {
@@ -22,6 +22,7 @@ export async function startTestService(label: string, definition: ServiceDefinit
     kafka: { brokers: testKafkaBrokers().split(','), clientId: `test-${label}`, topicPrefix, logLevel: 'nothing' as const },
     internalSecret: LOCAL_INTERNAL_SECRET,
     production: false,
+    statementTimeoutMs: options.statementTimeoutMs,
   };
   const service = await startService(definition, config, createLogger(label, process.env.TEST_LOG_LEVEL ?? 'silent'), options.sqlLogger);
   return {
