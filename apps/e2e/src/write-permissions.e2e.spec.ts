@@ -17,11 +17,11 @@ interface Targets {
   pipeline: string;
 }
 
-type Attempt = [mutation: string, run: (call: GraphQLCall, targets: Targets) => Promise<GraphQLResponse>];
+type Attempt = [mutation: string, run: (call: GraphQLCall, targets: Targets, self: string) => Promise<GraphQLResponse>];
 
 const stage = (key: string, probability: number, category: string) => ({ key, name: key, probability, category });
 
-// Every mutation of every subgraph, aimed at another team's records (or at settings only an admin changes), each
+// Every mutation of every subgraph (and taking records over), aimed at another team's records (or at settings only an admin changes), each
 // with input that would succeed for the owner's manager or an admin.
 const attempts: Attempt[] = [
   ['createSalesRep', (call) => call(`mutation($i: CreateSalesRepInput!) { createSalesRep(input: $i) { salesRep { id } } }`, { i: { name: 'Intruder', email: `x-${randomUUID()}@example.com`, role: 'REP', teamId: 'victims', regions: [], industries: [], capacity: 5 } })],
@@ -38,6 +38,8 @@ const attempts: Attempt[] = [
   ['convertLead', (call, t) => call(`mutation($i: ConvertLeadInput!) { convertLead(input: $i) { opportunity { id } } }`, { i: { leadId: t.qualifiedLead } })],
   ['moveOpportunityStage', (call, t) => call(`mutation($i: MoveOpportunityStageInput!) { moveOpportunityStage(input: $i) { opportunity { id } } }`, { i: { opportunityId: t.opportunity, toStage: 'CLOSED_LOST' } })],
   ['updateOpportunity', (call, t) => call(`mutation($i: UpdateOpportunityInput!) { updateOpportunity(input: $i) { opportunity { id } } }`, { i: { opportunityId: t.opportunity, name: 'Taken' } })],
+  ['updateOpportunity taking it over', (call, t, self) => call(`mutation($i: UpdateOpportunityInput!) { updateOpportunity(input: $i) { opportunity { id } } }`, { i: { opportunityId: t.opportunity, ownerId: self } })],
+  ['assignLead to oneself', (call, t, self) => call(`mutation($i: AssignLeadInput!) { assignLead(input: $i) { lead { id } } }`, { i: { leadId: t.openLead, ownerId: self } })],
   ['logActivity', (call, t) => call(`mutation($i: LogActivityInput!) { logActivity(input: $i) { activity { id } } }`, { i: { opportunityId: t.opportunity, type: 'NOTE', subject: 'Planted' } })],
   ['createPipeline', (call) => call(`mutation($i: CreatePipelineInput!) { createPipeline(input: $i) { pipeline { id } } }`, { i: { name: `Planted ${randomUUID()}`, stages: [stage('OPEN', 0.5, 'OPEN'), stage('WON', 1, 'WON'), stage('LOST', 0, 'LOST')] } })],
   ['updatePipelineStages', (call, t) => call(`mutation($i: UpdatePipelineStagesInput!) { updatePipelineStages(input: $i) { pipeline { id } } }`, { i: { pipelineId: t.pipeline, name: 'Renamed', stages: [stage('OPEN', 0.5, 'OPEN'), stage('WON', 1, 'WON'), stage('LOST', 0, 'LOST')] } })],
@@ -59,7 +61,7 @@ const attempts: Attempt[] = [
 // What a refused write must have left as it was: the records and settings each mutation above aims at.
 const STATE = `query($lead: ID!, $opportunity: ID!, $closed: ID!) {
   lead(id: $lead) { version owner { id } activities { id } }
-  opportunity(id: $opportunity) { version name stage { key } activities { id } deal { version proposals { id status } approvals { status } commitments { type } terms { discountPercent } } }
+  opportunity(id: $opportunity) { version name owner { id } stage { key } activities { id } deal { version proposals { id status } approvals { status } commitments { type } terms { discountPercent } } }
   closed: deal(opportunityId: $closed) { outcome version }
   qualificationCriteria { version }
   pipelines { id name }
@@ -113,13 +115,14 @@ describe('combined roles never widen what a caller may change', () => {
 
   it.each(intruderActors)('%s is refused every write and changes nothing', async (_label, actorOf) => {
     // Arrange
-    const call = await callAs(actorOf());
+    const actor = actorOf();
+    const call = await callAs(actor);
     const before = expectNoErrors(await admin(STATE, { lead: targets.openLead, opportunity: targets.opportunity, closed: targets.closedOpportunity }));
 
     // Act
     const outcomes: Record<string, string> = {};
     for (const [mutation, run] of attempts) {
-      const response = await run(call, targets);
+      const response = await run(call, targets, actor.userId);
       outcomes[mutation] = response.errors?.length ? errorCodes(response).join(',') : mutation === 'importLeads' ? `created ${(response.data as any).importLeads.created}` : 'OK';
     }
     const after = expectNoErrors(await admin(STATE, { lead: targets.openLead, opportunity: targets.opportunity, closed: targets.closedOpportunity }));
