@@ -167,14 +167,30 @@ describe('hostile input to every mutation', () => {
     expect(await everything()).toEqual(before);
   });
 
-  it('treats SQL-looking search text as text', async () => {
-    const probes = ["'; DROP TABLE lead; --", '%', '_', "\\' OR 1=1 --", 'ロボット'];
-    for (const search of probes) {
-      const leads = expectNoErrors(await admin<any>(`query($search: String) { leads(filter: { search: $search }, first: 5) { totalCount } }`, { search }));
-      const opportunities = expectNoErrors(await admin<any>(`query($search: String) { opportunities(filter: { search: $search }, first: 5) { totalCount } }`, { search }));
-      expect(leads.leads.totalCount).toBeGreaterThanOrEqual(0);
-      expect(opportunities.opportunities.totalCount).toBeGreaterThanOrEqual(0);
+  it('treats SQL-looking search text as text: % and _ match only themselves', async () => {
+    // Arrange: pairs of records an unescaped wildcard would both match
+    const tag = randomUUID().slice(0, 8);
+    const names = [`${tag} 100% Co`, `${tag} 1000 Co`, `${tag} Under_score`, `${tag} UnderXscore`];
+    for (const company of names) {
+      expectNoErrors(await admin(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, { input: { name: 'Probe', company, source: 'OTHER', allowDuplicate: true } }));
+      expectNoErrors(await admin(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`, { input: { name: company, accountName: company } }));
     }
-    expect(expectNoErrors(await admin<any>(`{ leads(first: 1) { totalCount } }`)).leads.totalCount).toBeGreaterThanOrEqual(0);
+    const count = async (search: string) => {
+      const data = expectNoErrors(
+        await admin<any>(`query($search: String) { leads(filter: { search: $search }) { totalCount } opportunities(filter: { search: $search }) { totalCount } }`, { search }),
+      );
+      return [data.leads.totalCount, data.opportunities.totalCount];
+    };
+
+    // Act
+    const percent = await count(`${tag} 100%`);
+    const underscore = await count(`${tag} Under_`);
+    const injected = await count(`${tag}' OR 1=1 --`);
+
+    // Assert
+    expect(percent).toEqual([1, 1]);
+    expect(underscore).toEqual([1, 1]);
+    expect(injected).toEqual([0, 0]);
+    expect(await count(`${tag}`)).toEqual([4, 4]);
   });
 });

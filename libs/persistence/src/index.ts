@@ -10,3 +10,4 @@ export * from './inbox';
 export * from './paging';
 export * from './rep-snapshot';
 export * from './newest-per-key';
+export * from './visibility-sql';

@@ -1,6 +1,6 @@
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { conflict, isUuid, type Visibility, type LeadSource, type LeadStatus } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, isUniqueViolation, type Page } from '@pipeline/persistence';
+import { decodeCursor, encodeCursor, isUniqueViolation, namedVisibility, type Page } from '@pipeline/persistence';
 import type { Lead, LeadActivity } from '../domain/lead';
 import { OPEN_LEAD_STATUSES } from '../domain/lead';
 import { LeadActivityEntity, LeadEntity, type LeadRow } from './entities';
@@ -24,20 +24,9 @@ function baseQuery(manager: EntityManager): SelectQueryBuilder<LeadRow> {
 }
 
 // Row-level visibility as SQL, so lists and counts see exactly what the caller may see.
-export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, visibility: Visibility, ownerColumn = 'lead.owner_id', teamColumn = 'owner.team_id'): SelectQueryBuilder<T> {
-  switch (visibility.kind) {
-    case 'all':
-      return query;
-    case 'team':
-      return query.andWhere(
-        new Brackets((where) => {
-          where.where(`${ownerColumn} IS NULL`).orWhere(`${ownerColumn} = :visibleUserId`, { visibleUserId: visibility.userId });
-          if (visibility.teamId) where.orWhere(`${teamColumn} = :visibleTeamId`, { visibleTeamId: visibility.teamId });
-        }),
-      );
-    case 'own':
-      return query.andWhere(`${ownerColumn} = :visibleUserId`, { visibleUserId: visibility.userId });
-  }
+export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, visibility: Visibility): SelectQueryBuilder<T> {
+  const { condition, parameters } = namedVisibility(visibility, { owner: 'lead.owner_id', teamMembers: (team) => `SELECT id FROM sales_rep WHERE team_id = ${team}` });
+  return query.andWhere(condition, parameters);
 }
 
 export async function findLeadsByIds(manager: EntityManager, ids: readonly string[], forUpdate = false): Promise<Lead[]> {

@@ -1,6 +1,6 @@
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { badInput, conflict, isUuid, sumByCurrency, money, toIsoDate, type LeadSource, type Money, type OpportunityStatus, type Visibility } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, type CursorValueKind, type Page } from '@pipeline/persistence';
+import { badInput, conflict, sumByCurrency, money, toIsoDate, type LeadSource, type Money, type OpportunityStatus, type Visibility } from '@pipeline/domain';
+import { decodeCursor, encodeCursor, namedVisibility, type CursorValueKind, type Page } from '@pipeline/persistence';
 import type { Activity, Opportunity, StageTransition } from '../domain/opportunity';
 import type { DealSizeBand } from '../domain/size-bands';
 import { ActivityEntity, OpportunityEntity, StageTransitionEntity, type ActivityRow, type OpportunityRow, type StageTransitionRow } from './entities';
@@ -50,22 +50,8 @@ function baseQuery(manager: EntityManager): SelectQueryBuilder<OpportunityRow> {
 }
 
 export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, visibility: Visibility): SelectQueryBuilder<T> {
-  // Owners are sales reps (UUIDs): a caller whose id is not one owns nothing, and the id never reaches the uuid column.
-  const owns = visibility.kind !== 'all' && isUuid(visibility.userId);
-  switch (visibility.kind) {
-    case 'all':
-      return query;
-    case 'team':
-      return query.andWhere(
-        new Brackets((where) => {
-          where.where('o.owner_id IS NULL');
-          if (owns) where.orWhere('o.owner_id = :visibleUserId', { visibleUserId: visibility.userId });
-          if (visibility.teamId) where.orWhere('o.owner_id IN (SELECT id FROM rep_snapshot WHERE team_id = :visibleTeamId)', { visibleTeamId: visibility.teamId });
-        }),
-      );
-    case 'own':
-      return owns ? query.andWhere('o.owner_id = :visibleUserId', { visibleUserId: visibility.userId }) : query.andWhere('false');
-  }
+  const { condition, parameters } = namedVisibility(visibility, { owner: 'o.owner_id', teamMembers: (team) => `SELECT id FROM rep_snapshot WHERE team_id = ${team}` });
+  return query.andWhere(condition, parameters);
 }
 
 export function applyFilter<T extends object>(query: SelectQueryBuilder<T>, filter: OpportunityListFilter, bands: DealSizeBand[], now: Date): SelectQueryBuilder<T> {
