@@ -33,7 +33,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/generated/**', '.local/**', '.nx/**', 'tmp/**', 'coverage/**', '**/jest.config.js', 'jest.preset.js', '**/*global-setup.js', '**/*global-teardown.js'],
+    ignores: ['**/dist', '**/node_modules', '**/generated/**', '.local/**', '.nx/**', 'tmp/**', 'coverage/**', '**/jest.config.js', '**/jest.integration.config.js', 'jest.preset.js', '**/*global-setup.js', '**/*global-teardown.js'],
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],

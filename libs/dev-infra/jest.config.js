@@ -1,8 +1,8 @@
+// Unit specs: pure rules and in-process checks that need no PostgreSQL or Kafka, so `nx test dev-infra` runs in
+// seconds anywhere. Specs that do need them are *.integration.spec.ts (jest.integration.config.js).
 module.exports = {
   displayName: 'dev-infra',
   preset: '../../jest.preset.js',
   rootDir: '.',
-  globalSetup: '<rootDir>/../test-infra/jest-global-setup.js',
-  globalTeardown: '<rootDir>/../test-infra/jest-global-teardown.js',
-  testTimeout: 60_000,
+  testPathIgnorePatterns: ['/node_modules/', '\\.integration\\.spec\\.ts$'],
 };

@@ -1,5 +1,8 @@
+// Unit specs: pure rules and in-process checks that need no PostgreSQL or Kafka, so `nx test events` runs in
+// seconds anywhere. Specs that do need them are *.integration.spec.ts (jest.integration.config.js).
 module.exports = {
   displayName: 'events',
   preset: '../../jest.preset.js',
   rootDir: '.',
+  testPathIgnorePatterns: ['/node_modules/', '\\.integration\\.spec\\.ts$'],
 };

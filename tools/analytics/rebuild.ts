@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createServiceProcess, SUBGRAPHS } from '@pipeline/dev-infra';
+import { createServiceProcess, SUBGRAPHS, waitForQuiet } from '@pipeline/dev-infra';
 import { SYSTEM_ACTOR } from '@pipeline/domain';
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import { serviceDatabaseUrl } from '@pipeline/server-kit';
-import { expectNoErrors, subgraphClient, waitForQuiet } from '@pipeline/testing';
+import { subgraphGraphql } from '../lib/gateway-client';
 
 // Rebuilds the analytics read models from the topics: a second analytics process replays every event from the
 // beginning (new consumer group) into a fresh database, then its KPIs are compared with the live service's.
@@ -26,8 +26,8 @@ async function main(): Promise<void> {
   try {
     console.log(`replaying the topics into ${new URL(target).pathname.slice(1)} (consumer group ${group})…`);
     await waitForQuiet({ databaseUrls: [], brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:29092', topicPrefix: process.env.KAFKA_TOPIC_PREFIX ?? '', groupPrefix: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${group}`, timeoutMs: 3_600_000 });
-    const rebuilt = expectNoErrors(await subgraphClient(rebuild.url, SYSTEM_ACTOR)(KPIS));
-    const live = expectNoErrors(await subgraphClient(values.live ?? '', SYSTEM_ACTOR)(KPIS));
+    const rebuilt = await subgraphGraphql(rebuild.url, SYSTEM_ACTOR, KPIS);
+    const live = await subgraphGraphql(values.live ?? '', SYSTEM_ACTOR, KPIS);
     const same = JSON.stringify(rebuilt) === JSON.stringify(live);
     console.log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s; KPIs ${same ? 'equal the live read models' : 'DIFFER from the live read models'}`);
     if (!same) console.log(JSON.stringify({ live, rebuilt }, null, 2));

@@ -22,12 +22,14 @@ async function main(): Promise<void> {
   const nx = ['nx'];
   step('generated code is current', 'npx', ['tsx', 'tools/generate/check-generated.ts']);
   step('lint and type checks', 'npx', [...nx, 'run-many', '-t', 'lint', 'typecheck', '--parallel=2', '--outputStyle=stream']);
+  // Pure rules first: they need no PostgreSQL or Kafka and fail in seconds.
+  step('unit tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults']);
 
   const postgres = await ensurePostgres({ log: console.log });
   const broker = process.env.KAFKA_BROKERS ? null : await ensureKafkaBroker({ log: console.log });
   const env = { ...process.env, TEST_DATABASE_URL: postgres.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? broker?.brokers };
   try {
-    step('unit and integration tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults'], env);
+    step('integration tests (real PostgreSQL and Kafka)', 'npx', [...nx, 'run-many', '-t', 'integration', '--parallel=2', '--outputStyle=stream'], env);
     step('end-to-end tests through the gateway', 'npx', [...nx, 'run', 'e2e:test', '--outputStyle=stream'], env);
     // The fault suite brings its own broker (it stops and restarts it), so it does not get KAFKA_BROKERS.
     const { KAFKA_BROKERS: _shared, ...faultsEnv } = env;

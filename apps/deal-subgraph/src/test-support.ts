@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import { createCloudEvent, TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
+import { TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { startTestService, testKafkaBrokers, waitFor, type TestService, waitForTopicLeaders } from '@pipeline/testing';
+import { publishFacts, startTestService, waitFor, type Fact, type TestService } from '@pipeline/testing';
 import { dealDeps, dealService } from './server';
 import type { DealDeps } from './use-cases/deps';
 
@@ -14,13 +13,9 @@ export const startDealService = (label: string): Promise<TestService> => startTe
 // What the resolvers hand the use cases, for tests that call a use case directly (below GraphQL's own input validation).
 export const dealDepsFor = (service: TestService): DealDeps => dealDeps(service.service.dataSource, TEST_OPTIONS);
 
+// Another service's fact, published as that service would (same envelope, same topic, same key).
 export async function publish<T extends EventType>(service: TestService, topic: string, type: T, subject: string, data: EventDataMap[T]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'fact-publisher', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
-  await waitForTopicLeaders(kafka, [`${service.topicPrefix}${topic}`]);
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({ topic: `${service.topicPrefix}${topic}`, messages: [{ key: subject, value: JSON.stringify(createCloudEvent({ type, source: '/test', subject, data })) }] });
-  await producer.disconnect();
+  await publishFacts(service.topicPrefix, [{ topic, type, subject, data } as Fact]);
 }
 
 // Waits until the deal service knows the rep: rep events travel on their own topic, unordered with opportunity events.

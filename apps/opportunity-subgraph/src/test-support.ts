@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import { createCloudEvent, TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
+import { TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { expectNoErrors, startTestService, testKafkaBrokers, type GraphQLCall, type TestService, waitForTopicLeaders } from '@pipeline/testing';
+import { expectNoErrors, publishFacts, startTestService, type Fact, type GraphQLCall, type TestService } from '@pipeline/testing';
 import type { QueryCounter } from '@pipeline/persistence';
 import { opportunityService } from './server';
 
@@ -38,15 +37,8 @@ export async function publish<T extends EventType>(service: TestService, topic: 
 }
 
 // Several facts in one produce request, so the consumer receives them together (one batch, in this order).
-export async function publishAll<T extends EventType>(service: TestService, topic: string, facts: Array<{ type: T; subject: string; data: EventDataMap[T] }>): Promise<string[]> {
-  const events = facts.map(({ type, subject, data }) => createCloudEvent({ type, source: '/test', subject, data }));
-  const kafka = new Kafka({ clientId: 'fact-publisher', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
-  await waitForTopicLeaders(kafka, [`${service.topicPrefix}${topic}`]);
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({ topic: `${service.topicPrefix}${topic}`, messages: events.map((event) => ({ key: event.subject, value: JSON.stringify(event) })) });
-  await producer.disconnect();
-  return events.map((event) => event.id);
+export function publishAll<T extends EventType>(service: TestService, topic: string, facts: Array<{ type: T; subject: string; data: EventDataMap[T] }>): Promise<string[]> {
+  return publishFacts(service.topicPrefix, facts.map((fact) => ({ topic, ...fact }) as Fact));
 }
 
 export async function publishRep(service: TestService, repId: string, teamId: string | null): Promise<void> {

@@ -4,3 +4,4 @@ export * from './first-run';
 export * from './ports';
 export * from './postgres';
 export * from './stack';
+export * from './quiet';

@@ -24,6 +24,17 @@ export async function signIdentityToken(actor: Actor, secret: string, requestId?
     .sign(keyOf(secret));
 }
 
+// An end-user token as the gateway accepts it locally (HS256 with AUTH_JWT_SECRET): for the token tool, local
+// sign-in and tests. Production tokens come from the identity provider.
+export async function signUserToken(actor: Actor, secret: string, expiresIn = '1h'): Promise<string> {
+  return new SignJWT({ roles: actor.roles, ...(actor.teamId ? { teamId: actor.teamId } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(actor.userId)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(keyOf(secret));
+}
+
 export async function verifyIdentityToken(token: string, secret: string): Promise<Actor> {
   // The gateway mints a fresh token per request, so an old or never-expiring one is not the gateway's; a few seconds of
   // tolerance keep a gateway whose clock runs slightly ahead from failing calls at second boundaries.

@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { canListen, startStack, workspaceRoot, type RunningStack } from '@pipeline/dev-infra';
+import { canListen, startStack, waitForQuiet, workspaceRoot, type RunningStack } from '@pipeline/dev-infra';
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { TEST_JWT_SECRET } from './graphql-client';
 import { deleteTopicsWithPrefix, testDatabaseServer, testKafkaBrokers, uniqueSuffix } from '@pipeline/test-infra';
-import { waitForQuiet } from './quiet';
 
 // Five free ports in a row (gateway + four subgraphs), so an end-to-end stack can run beside a developer's own.
 export async function freePortOffset(): Promise<number> {

@@ -1,6 +1,5 @@
 import type { Actor } from '@pipeline/domain';
-import { IDENTITY_HEADER, LOCAL_INTERNAL_SECRET, signIdentityToken } from '@pipeline/server-kit';
-import { SignJWT } from 'jose';
+import { IDENTITY_HEADER, LOCAL_INTERNAL_SECRET, signIdentityToken, signUserToken } from '@pipeline/server-kit';
 
 export interface GraphQLErrorShape {
   message: string;
@@ -35,14 +34,7 @@ export function subgraphClient(url: string, actor: Actor | null, secret = LOCAL_
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 
-export async function mintUserToken(actor: Actor, secret = TEST_JWT_SECRET, expiresIn = '1h'): Promise<string> {
-  return new SignJWT({ roles: actor.roles, ...(actor.teamId ? { teamId: actor.teamId } : {}) })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(actor.userId)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(secret));
-}
+export const mintUserToken = (actor: Actor, secret = TEST_JWT_SECRET, expiresIn = '1h'): Promise<string> => signUserToken(actor, secret, expiresIn);
 
 // Calls the gateway as an end user with a bearer token.
 export function gatewayClient(url: string, token: string | null): GraphQLCall {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import { createCloudEvent, TOPICS } from '@pipeline/events';
-import { adminActor, expectNoErrors, testKafkaBrokers, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { createCloudEvent, TOPICS, type CloudEvent } from '@pipeline/events';
+import { adminActor, expectNoErrors, publishEvents, TopicReader, waitFor, type TestService } from '@pipeline/testing';
 import { createLead, qualify, startLeadService } from '../../test-support';
 
 describe('marking leads converted from opportunity events', () => {
@@ -28,12 +27,7 @@ describe('marking leads converted from opportunity events', () => {
       },
     });
 
-  async function publish(messages: Array<{ key: string; value: string }>): Promise<void> {
-    const producer = new Kafka({ clientId: 'test', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    await producer.send({ topic: `${subject.topicPrefix}${TOPICS.opportunityEvents}`, messages });
-    await producer.disconnect();
-  }
+  const publish = (events: CloudEvent[]) => publishEvents(subject.topicPrefix, events.map((event) => ({ topic: TOPICS.opportunityEvents, event })));
 
   const convertedEvents = async (leadIds: string[]): Promise<Map<string, number>> => {
     const rows: Array<{ lead_id: string; count: number }> = await subject.service.dataSource.query(
@@ -52,9 +46,8 @@ describe('marking leads converted from opportunity events', () => {
     const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.leadEvents}`]);
     await reader.start();
 
-    // Act
-    const message = { key: opportunityId, value: JSON.stringify(event) };
-    await publish([message, message]);
+    // Act: the same event delivered twice
+    await publish([event, event]);
 
     // Assert
     const converted = await waitFor(async () => {
@@ -83,7 +76,7 @@ describe('marking leads converted from opportunity events', () => {
     const opportunityId = randomUUID();
 
     // Act
-    await publish([{ key: opportunityId, value: JSON.stringify(opportunityCreated(opportunityId.toUpperCase(), lead.id.toUpperCase())) }]);
+    await publish([opportunityCreated(opportunityId.toUpperCase(), lead.id.toUpperCase())]);
 
     // Assert
     const converted = await waitFor(
@@ -103,7 +96,7 @@ describe('marking leads converted from opportunity events', () => {
     const opportunities = leads.map(() => randomUUID());
 
     // Act
-    await publish(leads.map((lead, index) => ({ key: opportunities[index], value: JSON.stringify(opportunityCreated(opportunities[index], lead.id)) })));
+    await publish(leads.map((lead, index) => opportunityCreated(opportunities[index], lead.id)));
 
     // Assert
     const converted = await waitFor(
