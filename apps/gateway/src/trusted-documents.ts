@@ -30,7 +30,7 @@ function manifestLoader(files: string[]): () => Manifest {
     const byHash = new Map<string, string>();
     for (const file of files) {
       if (!fs.existsSync(file)) continue;
-      for (const [hash, text] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)) byHash.set(hash.toLowerCase(), text);
+      for (const [hash, text] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)) byHash.set(hash.replace(/^sha256:/i, '').toLowerCase(), text);
     }
     manifest = { byHash, texts: new Set(byHash.values()) };
     signature = next;

@@ -11,7 +11,8 @@ export interface WebClientSettings {
 }
 
 // Paths the gateway answers itself; everything else that asks for HTML is a route of the single-page app.
-const SERVER_PATHS = /^\/(graphql|exports|health|metrics|live|auth|web-config\.json)(\/|$)/;
+// (/health alone is the dashboard's Health screen; the probes live below /health/.)
+const SERVER_PATHS = /^\/(graphql|exports|metrics|live|auth)(\/|$)|^\/health\/|^\/web-config\.json$/;
 
 export function webApp(distDir: string | null, settings: WebClientSettings): Router {
   const router = express.Router();

@@ -18,7 +18,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+  // bypassCSP lets the tests inject axe-core; the app itself runs under the gateway's policy otherwise.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin', bypassCSP: true });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   return { context, page };
@@ -30,6 +31,8 @@ export async function signIn(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
   await page.getByRole('heading', { name: 'Board', level: 1 }).waitFor();
 }
+
+export const goTo = (page: Page, screen: 'Board' | 'Health' | 'Leads' | 'Manager'): Promise<void> => page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
 
 export const column = (page: Page, stage: string): Locator => page.locator(`section.column[data-stage="${stage}"]`);
 export const card = (page: Page, name: string): Locator => page.locator('li.card', { has: page.getByRole('link', { name, exact: true }) });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { expectNoErrors, gatewayClient, mintUserToken, repActor, waitFor } from '@pipeline/testing';
-import { boardReady, card, column, dragCard, launchBrowser, newPage, origin, people, screenshot, seriousAccessibilityViolations, signIn } from './browser';
+import { boardReady, card, column, dragCard, goTo, launchBrowser, newPage, origin, people, screenshot, seriousAccessibilityViolations, signIn } from './browser';
 
 // The dashboard in Debian's Chromium against the whole stack: five services as processes, PostgreSQL and Kafka, the
 // gateway serving the production bundle and accepting only the web client's trusted documents.
@@ -26,12 +26,12 @@ describe('the pipeline dashboard in a real browser', () => {
     const { context, page } = await newPage(browser);
     const manager = await newPage(browser);
     await signIn(page, 'Rita Rep');
-    await page.getByRole('link', { name: 'Health' }).click();
+    await goTo(page, 'Health');
     await winRateTile(page).locator('.tile-detail').waitFor();
     const before = await winRateTile(page).innerText();
 
     // Act 1: qualify with BANT, first incomplete, then complete; convert
-    await page.getByRole('link', { name: 'Leads' }).click();
+    await goTo(page, 'Leads');
     await page.getByRole('link', { name: 'Ada Buyer' }).click();
     const qualify = page.getByRole('form', { name: 'Qualify lead' });
     await qualify.getByLabel('Has a budget').check();
@@ -50,7 +50,7 @@ describe('the pipeline dashboard in a real browser', () => {
     await page.getByRole('heading', { name: 'Acme Robotics', level: 1 }).waitFor();
 
     // Act 2: on the board, drag across the NEGOTIATION gate (refused), then into PROPOSAL
-    await page.getByRole('link', { name: 'Board' }).click();
+    await goTo(page, 'Board');
     await boardReady(page);
     await inColumn(page, 'Acme Robotics', 'QUALIFICATION');
     await dragCard(page, 'Acme Robotics', 'NEGOTIATION');
@@ -82,7 +82,7 @@ describe('the pipeline dashboard in a real browser', () => {
 
     // Act 4: the manager approves the discount from the queue
     await signIn(manager.page, 'Mona Manager');
-    await manager.page.getByRole('link', { name: 'Manager' }).click();
+    await goTo(manager.page, 'Manager');
     const request = manager.page.getByTestId('approvals').getByRole('row', { name: /Acme Robotics/ });
     await request.waitFor();
     await screenshot(manager.page, 'manager');
@@ -153,8 +153,12 @@ describe('the pipeline dashboard in a real browser', () => {
 
     // Act
     await card(page, 'Keyboard Kites').getByRole('button', { name: 'Move Keyboard Kites' }).focus();
+    // Each key waits for what a screen reader would announce: dnd-kit measures the columns after the pick-up.
+    const announced = (text: string) => page.locator('[id^="DndLiveRegion"]').filter({ hasText: text }).waitFor({ state: 'attached' });
     await page.keyboard.press('Space');
+    await announced('Picked up Keyboard Kites');
     await page.keyboard.press('ArrowRight');
+    await announced('Keyboard Kites is over Proposal');
     await page.keyboard.press('Space');
 
     // Assert
@@ -203,20 +207,20 @@ describe('the pipeline dashboard in a real browser', () => {
     await page.getByRole('button', { name: /^Mona Manager/ }).click();
     await boardReady(page);
     await check('board');
-    await page.getByRole('link', { name: 'Health' }).click();
+    await goTo(page, 'Health');
     await page.getByTestId('kpi-win-rate').waitFor();
     await page.getByRole('heading', { name: 'Reports' }).waitFor();
     await check('health');
-    await page.getByRole('link', { name: 'Leads' }).click();
-    await page.getByRole('link', { name: 'Ada Buyer' }).click();
-    await page.getByRole('heading', { name: /Ada Buyer/ }).waitFor();
+    await goTo(page, 'Leads');
+    await page.getByRole('link', { name: 'Bea Buyer' }).click();
+    await page.getByRole('heading', { name: /Bea Buyer/ }).waitFor();
     await check('leads');
-    await page.getByRole('link', { name: 'Board' }).click();
+    await goTo(page, 'Board');
     await boardReady(page);
     await card(page, 'Orbit Health').getByRole('link', { name: 'Orbit Health' }).click();
     await page.getByRole('heading', { name: 'Orbit Health', level: 1 }).waitFor();
     await check('opportunity');
-    await page.getByRole('link', { name: 'Manager' }).click();
+    await goTo(page, 'Manager');
     await page.getByRole('heading', { name: /Discount approvals/ }).waitFor();
     await check('manager');
 

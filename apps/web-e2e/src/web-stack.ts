@@ -56,6 +56,11 @@ async function seed(call: GraphQLCall): Promise<SeededPeople> {
       input: { name: 'Ada Buyer', company: 'Acme Robotics', email: 'ada@acme.example', source: 'REFERRAL', ownerId: people.rita, industry: 'Software', region: 'DE', estimatedValue: { amount: '48000.00', currency: 'EUR' } },
     }),
   );
+  expectNoErrors(
+    await call(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, {
+      input: { name: 'Bea Buyer', company: 'Birch Retail', email: 'bea@birch.example', source: 'EVENT', sourceDetail: 'Web Summit', ownerId: people.otto, industry: 'Retail', region: 'NL', estimatedValue: { amount: '15000.00', currency: 'EUR' } },
+    }),
+  );
   return people;
 }
 

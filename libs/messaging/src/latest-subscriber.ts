@@ -26,7 +26,8 @@ export function subscribeToLatest(settings: KafkaSettings, topics: string[], onM
 
   const start = async (): Promise<void> => {
     if (stopped) return;
-    const member = createKafka(settings).consumer({ groupId: prefixedTopic(settings, `${settings.clientId}-latest-${randomUUID()}`), maxWaitTimeInMs: 500, retry: { retries: 5 } });
+    // Unique per process and outside the topic prefix: it commits nothing, so it is nobody's lag to wait for.
+    const member = createKafka(settings).consumer({ groupId: `${settings.clientId}-latest-${randomUUID()}`, maxWaitTimeInMs: 500, retry: { retries: 5 } });
     consumer = member;
     member.on(member.events.GROUP_JOIN, () => markReady());
     // kafkajs gives up after its own retries; a fresh member then takes over, so a long outage ends in a reconnect.

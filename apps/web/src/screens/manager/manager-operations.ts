@@ -1,9 +1,9 @@
 import { graphql } from '../../graphql/generated';
 
 // The graph has no approvals list of its own: the queue is read from the open opportunities' deals.
-export const ManagerQuery = graphql(`
-  query Manager($teamId: String) {
-    approvals: opportunities(filter: { status: [OPEN] }, first: 200, orderBy: { field: LAST_ACTIVITY, direction: DESC }) {
+export const ApprovalsQuery = graphql(`
+  query Approvals {
+    approvals: opportunities(filter: { status: [OPEN] }, first: 100, orderBy: { field: LAST_ACTIVITY, direction: DESC }) {
       totalCount
       edges {
         node {
@@ -38,7 +38,12 @@ export const ManagerQuery = graphql(`
         }
       }
     }
-    stalled: opportunities(filter: { status: [OPEN], stalled: true }, first: 100, orderBy: { field: TIME_IN_STAGE, direction: DESC }) {
+  }
+`);
+
+export const TeamQuery = graphql(`
+  query Team($teamId: String) {
+    stalled: opportunities(filter: { status: [OPEN], stalled: true }, first: 50, orderBy: { field: TIME_IN_STAGE, direction: DESC }) {
       totalCount
       edges {
         node {
