@@ -153,10 +153,23 @@ describe('the pipeline dashboard in a real browser', () => {
 
     // Act
     await card(page, 'Keyboard Kites').getByRole('button', { name: 'Move Keyboard Kites' }).focus();
-    // Each key waits for what a screen reader would announce: dnd-kit measures the columns after the pick-up.
-    const announced = (text: string) => page.locator('[id^="DndLiveRegion"]').filter({ hasText: text }).waitFor({ state: 'attached' });
+    // Each key waits for the card to be lifted or for what a screen reader would announce: dnd-kit measures columns after the pick-up.
+    const region = page.locator('[id^="DndLiveRegion"]');
+    const announced = async (text: string) => {
+      let heard = '';
+      await waitFor(
+        async () => {
+          heard = (await region.textContent()) ?? '';
+          return heard.includes(text);
+        },
+        { timeoutMs: 10_000, what: `the announcement "${text}"` },
+      ).catch(async (error: Error) => {
+        const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200));
+        throw new Error(`${error.message}; the live region said "${heard}"; focus on ${focused}`);
+      });
+    };
     await page.keyboard.press('Space');
-    await announced('Picked up Keyboard Kites');
+    await page.locator('li.card.dragging[data-opportunity-id]').filter({ hasText: 'Keyboard Kites' }).waitFor();
     await page.keyboard.press('ArrowRight');
     await announced('Keyboard Kites is over Proposal');
     await page.keyboard.press('Space');
