@@ -27,8 +27,10 @@ async function main(): Promise<void> {
   const broker = process.env.KAFKA_BROKERS ? null : await ensureKafkaBroker({ log: console.log });
   const env = { ...process.env, TEST_DATABASE_URL: postgres.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? broker?.brokers };
   try {
-    step('unit and integration tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults'], env);
+    step('unit and integration tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults,web-e2e'], env);
     step('end-to-end tests through the gateway', 'npx', [...nx, 'run', 'e2e:test', '--outputStyle=stream'], env);
+    // Builds the web app, installs Debian's Chromium when it is missing (apt-get, as root in CI), drives it against the stack.
+    step('browser tests of the web app (Chromium)', 'npx', [...nx, 'run', 'web-e2e:test', '--outputStyle=stream'], env);
     // The fault suite brings its own broker (it stops and restarts it), so it does not get KAFKA_BROKERS.
     const { KAFKA_BROKERS: _shared, ...faultsEnv } = env;
     step('fault tests (Kafka outage, kills, dropped connections, poison, concurrency)', 'npx', [...nx, 'run', 'faults:test', '--outputStyle=stream'], faultsEnv);
