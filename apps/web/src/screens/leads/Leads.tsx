@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { failureOf } from '../../app/client';
@@ -11,7 +11,9 @@ export default function Leads() {
   const { leadId } = useParams();
   const [status, setStatus] = useState('OPEN');
   const [search, setSearch] = useState('');
-  const [result] = useQuery({ query: LeadInboxQuery, variables: { filter: { status: inboxStatuses(status), ...(search ? { search } : {}) }, first: 100 } });
+  // An empty inbox holds no Lead for urql to invalidate on: any change to a lead re-reads it all the same.
+  const context = useMemo(() => ({ additionalTypenames: ['Lead'] }), []);
+  const [result] = useQuery({ query: LeadInboxQuery, variables: { filter: { status: inboxStatuses(status), ...(search ? { search } : {}) }, first: 100 }, context });
   const leads = result.data?.leads.edges.map((edge) => edge.node) ?? [];
   return (
     <>
