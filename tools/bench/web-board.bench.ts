@@ -23,7 +23,7 @@ export function webBundle(): BenchResult {
   return result('web-initial-js', 'KB gzipped', initialBytes / 1024, 'the issue budget', BUDGET_KB, { initialFiles: initial, chunksGzipped: chunks });
 }
 
-async function seedBoard(stack: BenchStack): Promise<{ ownerId: string }> {
+export async function seedBoard(stack: BenchStack): Promise<{ ownerId: string }> {
   const rep = expectNoErrors(
     await stack.admin<any>(`mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id } } }`, {
       input: { name: 'Bench Rep', email: `bench.rep.${Date.now()}@example.com`, role: 'REP', teamId: 'bench', regions: ['DE'], industries: ['Software'], capacity: 1000 },

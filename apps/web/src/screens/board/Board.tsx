@@ -40,9 +40,10 @@ export function Board() {
   const filters = useMemo(() => filtersFromParams(params), [params]);
   const [setup] = useQuery({ query: BoardSetupQuery });
   const pipelines = setup.data?.pipelines ?? [];
-  const pipeline = pipelines.find((candidate) => candidate.id === filters.pipelineId) ?? pipelines.find((candidate) => candidate.isDefault) ?? pipelines[0];
-  const variables = useMemo(() => ({ pipelineId: pipeline?.id, filter: opportunityFilter(filters), cardsPerStage: CARDS_PER_STAGE }), [pipeline?.id, filters]);
-  const [board, reload] = useQuery({ query: BoardQuery, variables, pause: !pipeline });
+  // The board query carries its stages and asks for the default pipeline itself, so it runs beside the setup query.
+  const variables = useMemo(() => ({ pipelineId: filters.pipelineId ?? undefined, filter: opportunityFilter(filters), cardsPerStage: CARDS_PER_STAGE }), [filters]);
+  const [board, reload] = useQuery({ query: BoardQuery, variables });
+  const pipelineId = board.data?.pipelineBoard.pipeline.id ?? filters.pipelineId;
   const [, moveOpportunity] = useMutation(MoveOpportunityMutation);
   // Where a card was dropped, shown until the board has been re-read after the move (a new result replaces it).
   const [pending, setPending] = useState<{ opportunityId: string; toStage: string; shownOn: unknown } | null>(null);
@@ -52,7 +53,7 @@ export function Board() {
 
   const reloadFromNetwork = useCallback(() => reload({ requestPolicy: 'network-only' }), [reload]);
   useOpportunityChanges(session?.token ?? null, config.liveUpdates, (change) => {
-    if (!change || change.pipelineId === pipeline?.id) reloadFromNetwork();
+    if (!change || change.pipelineId === pipelineId) reloadFromNetwork();
   });
 
   useEffect(() => {
@@ -60,9 +61,8 @@ export function Board() {
     performance.mark('board-rendered');
   }, [board.data]);
 
-  const stages = pipeline?.stages ?? [];
-  const stageName = (key: string) => stages.find((stage) => stage.key === key)?.name ?? key;
   const columnsData = board.data?.pipelineBoard.columns ?? [];
+  const stageName = (key: string) => columnsData.find((column) => column.stage.key === key)?.stage.name ?? key;
   const columns = withPendingMove(
     columnsData.map((column) => ({ stageKey: column.stage.key, cards: column.cards })),
     pending && pending.shownOn === board.data ? pending : null,
@@ -115,7 +115,7 @@ export function Board() {
       <form className="filters" aria-label="Board filters" onSubmit={(event) => event.preventDefault()}>
         <label>
           Pipeline
-          <select value={pipeline?.id ?? ''} onChange={(event) => setFilters({ pipelineId: event.target.value || null })}>
+          <select value={pipelineId ?? ''} onChange={(event) => setFilters({ pipelineId: event.target.value || null })}>
             {pipelines.map((candidate) => (
               <option key={candidate.id} value={candidate.id}>
                 {candidate.name}
@@ -173,18 +173,17 @@ export function Board() {
       {(board.error || setup.error) && <p role="alert" className="error">{failureOf(board.error ?? setup.error)?.message}</p>}
       <DndContext sensors={sensors} collisionDetection={rectIntersection} onDragEnd={(event) => void onDragEnd(event)} accessibility={{ announcements, screenReaderInstructions: { draggable: 'Press space to pick up the card. Left and right arrows move it between stages; space drops it; escape cancels.' } }}>
         <div className="board" data-ready={board.data && !board.fetching ? 'true' : 'false'}>
-          {stages.map((stage) => {
-            const data = columnsData.find((column) => column.stage.key === stage.key);
-            const cards = columns.find((column) => column.stageKey === stage.key)?.cards ?? [];
+          {columnsData.map((data) => {
+            const cards = columns.find((column) => column.stageKey === data.stage.key)?.cards ?? [];
             return (
               <BoardColumn
-                key={stage.key}
-                stage={stage}
-                count={data?.count ?? 0}
-                amount={data?.amount ?? []}
-                weightedAmount={data?.weightedAmount ?? []}
+                key={data.stage.key}
+                stage={data.stage}
+                count={data.count}
+                amount={data.amount}
+                weightedAmount={data.weightedAmount}
                 cards={cards}
-                hasMoreCards={data?.hasMoreCards ?? false}
+                hasMoreCards={data.hasMoreCards}
                 canMove={canMove}
                 refusal={refusal}
                 onDismissRefusal={() => setRefusal(null)}

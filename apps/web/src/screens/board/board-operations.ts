@@ -41,6 +41,9 @@ export const BoardQuery = graphql(`
       columns {
         stage {
           key
+          name
+          category
+          probability
         }
         count
         amount {
