@@ -1,4 +1,4 @@
-import { formatAgo, formatDays, formatMoney, formatMoneyList, formatPercent } from './format';
+import { count, formatAgo, formatDays, formatMoney, formatMoneyList, formatPercent } from './format';
 
 describe('formatting for people', () => {
   it('formats decimal strings exactly, beyond what a float holds', () => {
@@ -26,5 +26,9 @@ describe('formatting for people', () => {
     expect(formatAgo(null, now)).toBe('never');
     expect(formatDays(2.44)).toBe('2.4 d');
     expect(formatDays(31.6)).toBe('32 d');
+  });
+
+  it('counts in the singular for one', () => {
+    expect([count(1, 'lead'), count(2, 'lead'), count(1, 'open opportunity', 'open opportunities'), count(0, 'open opportunity', 'open opportunities')]).toEqual(['1 lead', '2 leads', '1 open opportunity', '0 open opportunities']);
   });
 });

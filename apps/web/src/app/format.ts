@@ -40,3 +40,5 @@ export function formatAgo(value: string | null | undefined, now: number = Date.n
 }
 
 export const humanize = (key: string): string => key.charAt(0) + key.slice(1).toLowerCase().replace(/_/g, ' ');
+
+export const count = (n: number, singular: string, plural = `${singular}s`): string => `${n} ${n === 1 ? singular : plural}`;

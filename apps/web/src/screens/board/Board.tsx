@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { DndContext, KeyboardSensor, PointerSensor, rectIntersection, useSensor, useSensors, type Announcements, type DragEndEvent, type KeyboardCoordinateGetter } from '@dnd-kit/core';
 import { failureOf } from '../../app/client';
+import { count } from '../../app/format';
 import { useOpportunityChanges } from '../../app/live';
 import { canWork } from '../../app/permissions';
 import { useIdentity, useSession } from '../../app/session';
@@ -108,7 +109,7 @@ export function Board() {
       <div className="page-head">
         <h1>Board</h1>
         <p className="muted" aria-live="polite">
-          {board.data ? `${board.data.pipelineBoard.totalCount} open opportunities` : 'Loading…'}
+          {board.data ? count(board.data.pipelineBoard.totalCount, 'open opportunity', 'open opportunities') : 'Loading…'}
           {board.fetching && board.data ? ' · updating' : ''}
         </p>
       </div>

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { failureOf } from '../../app/client';
-import { formatDate, formatMoney, humanize } from '../../app/format';
+import { count, formatDate, formatMoney, humanize } from '../../app/format';
 import { LeadInboxQuery } from './lead-operations';
 import { inboxStatuses, scoreBand } from './lead-model';
 import { LeadDetail } from './LeadDetail';
@@ -19,7 +19,7 @@ export default function Leads() {
     <>
       <div className="page-head">
         <h1>Leads</h1>
-        <p className="muted">{result.data ? `${result.data.leads.totalCount} leads` : ''}</p>
+        <p className="muted">{result.data ? count(result.data.leads.totalCount, 'lead') : ''}</p>
       </div>
       <div className={leadId ? 'split' : undefined}>
         <section aria-label="Lead inbox">
