@@ -27,7 +27,11 @@ const HEARTBEAT_MS = 20_000;
 
 // Stage changes carry the new stage; created and updated events carry the current one. Other event types are ignored.
 export function opportunityChangeOf(value: string): OpportunityChange | null {
-  let event: { type?: string; data?: Record<string, any> };
+  interface Snapshot {
+    ownerId?: string | null;
+    ownerTeamId?: string | null;
+  }
+  let event: { type?: string; data?: { opportunityId?: unknown; pipelineId?: unknown; toStage?: unknown; stage?: unknown; version?: unknown; opportunity?: Snapshot } };
   try {
     event = JSON.parse(value);
   } catch {
@@ -35,11 +39,12 @@ export function opportunityChangeOf(value: string): OpportunityChange | null {
   }
   const data = event.data;
   if (!data || typeof data.opportunityId !== 'string' || typeof data.pipelineId !== 'string') return null;
+  const { opportunityId, pipelineId } = data;
   const stage = event.type === 'sales.opportunity.stage_changed.v1' ? data.toStage : event.type === 'sales.opportunity.created.v1' || event.type === 'sales.opportunity.updated.v1' ? data.stage : null;
   if (typeof stage !== 'string') return null;
   return {
-    opportunityId: data.opportunityId,
-    pipelineId: data.pipelineId,
+    opportunityId,
+    pipelineId,
     stage,
     version: Number(data.version),
     ownerId: data.opportunity?.ownerId ?? null,

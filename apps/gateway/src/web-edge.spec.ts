@@ -125,7 +125,7 @@ describe('the gateway for browsers in production', () => {
   });
 
   it('tells the web app to sign in with the identity provider (authorization code flow with PKCE)', async () => {
-    const settings = await (await fetch(`${base(gateway)}/web-config.json`)).json();
+    const settings = (await (await fetch(`${base(gateway)}/web-config.json`)).json()) as { auth: unknown };
     expect(settings.auth).toEqual({ mode: 'oidc', authority: 'https://id.example.com/realms/sales', clientId: 'pipeline-web', scope: 'openid profile email' });
   });
 
