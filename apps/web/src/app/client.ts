@@ -1,5 +1,6 @@
 import { cacheExchange, Client, fetchExchange, mapExchange } from 'urql';
 import { persistedExchange } from '@urql/exchange-persisted';
+import { retryExchange } from '@urql/exchange-retry';
 
 export const CLIENT_NAME = 'pipeline-web';
 export const CLIENT_VERSION = '0.1.0';
@@ -22,6 +23,14 @@ export function createGraphQLClient(token: string, onUnauthenticated: () => void
         },
       }),
       cacheExchange,
+      // Reads that failed on the way (a dropped connection, a service restarting) are tried again; writes never are.
+      retryExchange({
+        initialDelayMs: 300,
+        maxDelayMs: 3_000,
+        maxNumberAttempts: 3,
+        retryIf: (error, operation) =>
+          operation.kind === 'query' && (Boolean(error.networkError) || error.graphQLErrors.some((graphQLError) => graphQLError.extensions?.code === 'SUBGRAPH_UNAVAILABLE')),
+      }),
       persistedExchange({
         enforcePersistedQueries: import.meta.env.PROD,
         enableForMutation: true,

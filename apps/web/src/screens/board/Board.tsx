@@ -53,6 +53,8 @@ export function Board() {
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates }));
 
   const reloadFromNetwork = useCallback(() => reload({ requestPolicy: 'network-only' }), [reload]);
+  // Stable, so the memoised cards do not all render again whenever the board does.
+  const dismissRefusal = useCallback(() => setRefusal(null), []);
   useOpportunityChanges(session?.token ?? null, config.liveUpdates, (change) => {
     if (!change || change.pipelineId === pipelineId) reloadFromNetwork();
   });
@@ -187,7 +189,7 @@ export function Board() {
                 hasMoreCards={data.hasMoreCards}
                 canMove={canMove}
                 refusal={refusal}
-                onDismissRefusal={() => setRefusal(null)}
+                onDismissRefusal={dismissRefusal}
               />
             );
           })}
