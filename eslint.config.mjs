@@ -1,4 +1,6 @@
 import nx from '@nx/eslint-plugin';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const persistenceAndTransport = ['typeorm', 'pg', 'kafkajs', 'graphql', 'graphql-tag', '@apollo/*', 'express', 'dataloader', 'jose'];
 
@@ -10,6 +12,8 @@ const depConstraints = [
   { sourceTag: 'type:dev-infra', onlyDependOnLibsWithTags: ['type:dev-infra'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit'] },
+  // The web app is a client of the graph like any frontend team's: it imports no library of the back end.
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
   // A service never imports another service's code; shared code is scope:shared.
@@ -19,6 +23,7 @@ const depConstraints = [
   { sourceTag: 'scope:deal', onlyDependOnLibsWithTags: ['scope:deal', 'scope:shared'] },
   { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
   { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+  { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web'] },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },
 ];
 
@@ -36,7 +41,7 @@ export default [
     ignores: ['**/dist', '**/node_modules', '**/generated/**', '.local/**', '.nx/**', 'tmp/**', 'coverage/**', '**/jest.config.js', '**/jest.integration.config.js', 'jest.preset.js', '**/*global-setup.js', '**/*global-teardown.js'],
   },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.mts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -55,7 +60,13 @@ export default [
     },
   },
   {
-    files: ['**/*.ts'],
+    // React: the rules of hooks, and accessibility checked while writing (axe checks the rendered pages in the browser tests).
+    files: ['apps/web/**/*.tsx', 'apps/web/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
+    rules: { ...reactHooks.configs.recommended.rules, ...jsxA11y.flatConfigs.recommended.rules },
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       // Interfaces (loggers, adapters) may need methods that deliberately do nothing.
@@ -64,7 +75,7 @@ export default [
   },
   {
     // GraphQL responses in tests are loosely typed on purpose: the assertions say what the shape must be.
-    files: ['**/*.spec.ts', '**/test-support.ts', 'apps/e2e/**/*.ts', 'apps/faults/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'tools/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test-support.ts', 'apps/e2e/**/*.ts', 'apps/web-e2e/**/*.ts', 'apps/faults/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'tools/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

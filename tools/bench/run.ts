@@ -5,13 +5,17 @@ import { startBenchStack } from './bench-stack';
 import { benchLeadImport } from './lead-import.bench';
 import { benchLoad } from './load.bench';
 import { benchStageMoves } from './stage-moves.bench';
+import { benchWebBoard } from './web-board.bench';
+import { buildWebApp, WEB_DIST_DIR } from '../stack/web-build';
 
-// `npm run bench -- [lead-import] [stage-moves] [load] [analytics-ingestion]` (all by default; --seconds for load). Figures are reported with a
+// `npm run bench -- [lead-import] [stage-moves] [load] [analytics-ingestion] [web-board]` (all by default; --seconds for load). Figures are reported with a
 // baseline measured in the same run, so the ratios compare across machines; results land in tools/bench/results/.
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { opportunities: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '180' } } });
   const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'load', 'analytics-ingestion'];
-  const stack = await startBenchStack('bench');
+  if (selected.includes('web-board')) await buildWebApp((message) => console.error(message));
+  // The gateway serves the production bundle of the web app, as `npm start` does.
+  const stack = await startBenchStack('bench', { WEB_DIST_DIR });
   const results: BenchResult[] = [];
   try {
     const quiet = async () => {
@@ -34,6 +38,10 @@ async function main(): Promise<void> {
     if (selected.includes('analytics-ingestion')) {
       await quiet();
       results.push(...(await benchAnalyticsIngestion(stack, Number(values.opportunities))));
+    }
+    if (selected.includes('web-board')) {
+      await quiet();
+      results.push(...(await benchWebBoard(stack)));
     }
   } finally {
     await stack.release();

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { gatewayOptions, graphql, type GatewayOptions } from '../lib/gateway-client';
 
-// Seeds a running stack with a believable data set: reps in three teams and a few hundred leads across every source,
+// Seeds a running stack with a believable data set: reps and a manager in each of three teams and a few hundred leads across every source,
 // region and industry (through the lead import), some qualified, some converted and moved along the pipeline.
 const TEAMS = ['emea', 'americas', 'apac'];
 const REGIONS: Record<string, string[]> = { emea: ['DE', 'FR', 'UK', 'NL'], americas: ['US', 'CA', 'BR'], apac: ['JP', 'AU', 'SG'] };
@@ -38,6 +38,12 @@ async function seed(gateway: GatewayOptions, leadCount: number): Promise<void> {
       },
     });
     reps.push(result.createSalesRep.salesRep.id);
+  }
+  // One manager per team, so the dashboard's approvals queue and team views have someone to sign in as.
+  for (const team of TEAMS) {
+    await graphql(gateway, `mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id } } }`, {
+      input: { name: `Seed Manager ${team}`, email: `seed.manager.${team}.${Date.now()}@example.com`, role: 'MANAGER', teamId: team, regions: REGIONS[team], industries: INDUSTRIES, capacity: 10 },
+    });
   }
   const stamp = Date.now().toString(36);
   const rows = ['name,company,email,source,sourceDetail,estimatedValue,currency,region,industry,externalId'];

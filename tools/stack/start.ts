@@ -1,4 +1,5 @@
 import { assertPortsFree, claimStackMarker, ensureKafkaBroker, ensurePostgres, GATEWAY, localStateDir, SetupError, startStack, SUBGRAPHS } from '@pipeline/dev-infra';
+import { buildWebApp, WEB_DIST_DIR } from './web-build';
 import { LOCAL_INTERNAL_SECRET, LOCAL_JWT_SECRET } from '@pipeline/server-kit';
 
 function portOffset(env: NodeJS.ProcessEnv): number {
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   process.on('exit', releaseMarker);
   await assertPortsFree(services, `move the whole stack with PIPELINE_PORT_OFFSET=<n> (it then uses ports ${GATEWAY.port}+n to ${GATEWAY.port + SUBGRAPHS.length}+n)`);
 
+  // The web app builds (or comes from Nx's cache) while PostgreSQL and Kafka start.
+  const webBuilt = buildWebApp(log);
   const postgres = await ensurePostgres({ log });
   log(`PostgreSQL at ${postgres.url.replace(/:[^:@/]+@/, ':***@')}${postgres.embedded ? ' (embedded)' : ''}`);
   const broker = process.env.KAFKA_BROKERS ? null : await ensureKafkaBroker({ name: 'default', log });
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
     if (broker?.startedHere) await broker.stop();
     await postgres.stop();
   };
+  await webBuilt;
   const stack = await startStack({
     databaseUrl: postgres.url,
     kafkaBrokers,
@@ -34,12 +38,14 @@ async function main(): Promise<void> {
     jwtSecret: process.env.AUTH_JWT_SECRET ?? LOCAL_JWT_SECRET,
     internalSecret: process.env.INTERNAL_AUTH_SECRET ?? LOCAL_INTERNAL_SECRET,
     output: 'inherit',
+    env: { WEB_DIST_DIR },
     log,
   }).catch(async (error: unknown) => {
     await stopInfrastructure();
     throw error;
   });
   log(`gateway ready at ${stack.gatewayUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`web app ready at ${new URL('/', stack.gatewayUrl).href}   (sign in as a seeded user; \`npm run seed\` fills an empty stack)`);
   log('mint a token: npm run token -- --role ADMIN   (then send Authorization: Bearer <token>)');
 
   let stopping = false;

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   step('generated code is current', 'npx', ['tsx', 'tools/generate/check-generated.ts']);
   step('lint and type checks', 'npx', [...nx, 'run-many', '-t', 'lint', 'typecheck', '--parallel=2', '--outputStyle=stream']);
   // Pure rules first: they need no PostgreSQL or Kafka and fail in seconds.
-  step('unit tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults']);
+  step('unit tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults,web-e2e']);
 
   const postgres = await ensurePostgres({ log: console.log });
   const broker = process.env.KAFKA_BROKERS ? null : await ensureKafkaBroker({ log: console.log });
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   try {
     step('integration tests (real PostgreSQL and Kafka)', 'npx', [...nx, 'run-many', '-t', 'integration', '--parallel=2', '--outputStyle=stream'], env);
     step('end-to-end tests through the gateway', 'npx', [...nx, 'run', 'e2e:test', '--outputStyle=stream'], env);
+    // Builds the web app, installs Debian's Chromium when it is missing (apt-get, as root in CI), drives it against the stack.
+    step('browser tests of the web app (Chromium)', 'npx', [...nx, 'run', 'web-e2e:test', '--outputStyle=stream'], env);
     // The fault suite brings its own broker (it stops and restarts it), so it does not get KAFKA_BROKERS.
     const { KAFKA_BROKERS: _shared, ...faultsEnv } = env;
     step('fault tests (Kafka outage, kills, dropped connections, poison, concurrency)', 'npx', [...nx, 'run', 'faults:test', '--outputStyle=stream'], faultsEnv);

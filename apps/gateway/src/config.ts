@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { envInt, envSecret, envString, isProduction, LOCAL_INTERNAL_SECRET, LOCAL_JWT_SECRET } from '@pipeline/server-kit';
 import type { AuthConfig } from './auth';
+import { webEdgeConfigFromEnv, type WebEdgeConfig } from './web-edge-config';
 
 export interface Limits {
   maxDepth: number;
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   auth: AuthConfig;
   internalSecret: string;
   limits: Limits;
+  // Browser-facing extras (web app, sign-in, CORS, trusted documents, live updates); left out, they are off.
+  web?: WebEdgeConfig;
 }
 
 export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5_000, maxDirectives: 50, maxBodyBytes: 4 * 1024 * 1024, maxBatch: 10, maxSimulations: 20_000, maxRows: 50_000, subgraphTimeoutMs: 20_000, exportTimeoutMs: 30_000 };
@@ -64,5 +67,6 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
       subgraphTimeoutMs: envInt('GATEWAY_SUBGRAPH_TIMEOUT_MS', DEFAULT_LIMITS.subgraphTimeoutMs, env),
       exportTimeoutMs: envInt('GATEWAY_EXPORT_TIMEOUT_MS', DEFAULT_LIMITS.exportTimeoutMs, env),
     },
+    web: webEdgeConfigFromEnv(env),
   };
 }

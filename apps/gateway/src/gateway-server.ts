@@ -16,6 +16,7 @@ import { createMetrics, IDENTITY_HEADER, metricsPlugin, signIdentityToken, type 
 import { checkArgumentLimits, newRequestBudget, type ArgumentLimitSettings, type RequestBudget } from './argument-limits';
 import { AuthenticationError, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
+import { mountWebEdge } from './web-edge';
 
 interface GatewayContext extends BaseContext {
   actor: Actor;
@@ -104,6 +105,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const webEdge = mountWebEdge(app, config, verify, logger);
 
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
@@ -193,6 +195,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
         graphQLError(response, status, 'BAD_REQUEST', status === 413 ? `Request body is larger than ${config.limits.maxBodyBytes} bytes` : 'Request body is not valid JSON');
       }),
     limitBatch,
+    webEdge.trustedDocuments,
     expressMiddleware(apollo, {
       // Fails closed: an operation that somehow skipped authentication has no identity to forward.
       context: async ({ res }) => {
@@ -223,6 +226,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     }
   });
 
+  webEdge.mountAfter(app);
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, '0.0.0.0', () => resolve());
@@ -234,6 +239,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     url,
     port: address.port,
     stop: async () => {
+      await webEdge.close();
       await apollo.stop();
       httpServer.closeAllConnections?.();
     },

@@ -5,3 +5,4 @@ export * from './ports';
 export * from './postgres';
 export * from './stack';
 export * from './quiet';
+export * from './chromium';

@@ -344,6 +344,8 @@ export type OpportunityFilter = {
   stage?: InputMaybe<Array<Scalars['String']['input']>>;
   stalled?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<Array<OpportunityStatus>>;
+  /** Opportunities owned by sales reps of this team. */
+  teamId?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type OpportunitySort = {

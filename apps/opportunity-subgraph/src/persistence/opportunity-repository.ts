@@ -11,6 +11,7 @@ export interface OpportunityListFilter {
   stage?: string[] | null;
   status?: OpportunityStatus[] | null;
   ownerId?: string | null;
+  teamId?: string | null;
   industry?: string | null;
   minAmount?: string | null;
   maxAmount?: string | null;
@@ -59,6 +60,7 @@ export function applyFilter<T extends object>(query: SelectQueryBuilder<T>, filt
   if (filter.stage?.length) query.andWhere('o.stage_key IN (:...stages)', { stages: filter.stage });
   if (filter.status?.length) query.andWhere('o.status IN (:...statuses)', { statuses: filter.status });
   if (filter.ownerId) query.andWhere('o.owner_id = :ownerId', { ownerId: filter.ownerId });
+  if (filter.teamId) query.andWhere('o.owner_id IN (SELECT id FROM rep_snapshot WHERE team_id = :filterTeamId)', { filterTeamId: filter.teamId });
   if (filter.industry) query.andWhere('lower(o.industry) = lower(:industry)', { industry: filter.industry });
   if (filter.minAmount) query.andWhere('o.amount >= :minAmount::numeric', { minAmount: filter.minAmount });
   if (filter.maxAmount) query.andWhere('o.amount <= :maxAmount::numeric', { maxAmount: filter.maxAmount });

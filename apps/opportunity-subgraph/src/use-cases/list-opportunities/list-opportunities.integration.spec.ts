@@ -41,6 +41,15 @@ describe('opportunities: filters, segments, sorting, paging and visibility', () 
     expect(data.opportunities.totalCount).toBe(3);
   });
 
+  it("filters by the owner's team, within what the caller sees, on the list and the board alike", async () => {
+    const north = expectNoErrors(await subject.as(admin)<any>(LIST, { filter: { industry, teamId: 'north' }, orderBy: { field: 'AMOUNT', direction: 'ASC' } }));
+    const southAsNorthManager = expectNoErrors(await subject.as(managerActor('north'))<any>(LIST, { filter: { industry, teamId: 'south' } }));
+    const board = expectNoErrors(await subject.as(admin)<any>(`query($filter: OpportunityFilter) { pipelineBoard(filter: $filter) { totalCount } }`, { filter: { industry, teamId: 'south' } }));
+    expect(names(north)).toEqual(['A-small', 'A-medium', 'B-large']);
+    expect(southAsNorthManager.opportunities.totalCount).toBe(0);
+    expect(board.pipelineBoard.totalCount).toBe(2);
+  });
+
   it('segments by configured deal-size bands', async () => {
     const bands = expectNoErrors(await subject.as(admin)<any>(LIST, { filter: { industry, sizeBand: ['SMALL', 'ENTERPRISE'] }, orderBy: { field: 'AMOUNT', direction: 'ASC' } }));
     expect(names(bands)).toEqual(['A-small', 'C-small', 'C-enterprise']);

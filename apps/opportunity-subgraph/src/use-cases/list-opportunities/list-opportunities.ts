@@ -12,6 +12,7 @@ export interface RawOpportunityFilter {
   stage?: readonly unknown[] | null;
   status?: readonly unknown[] | null;
   ownerId?: unknown;
+  teamId?: unknown;
   industry?: unknown;
   minAmount?: unknown;
   maxAmount?: unknown;
@@ -54,6 +55,7 @@ export function parseOpportunityFilter(raw: RawOpportunityFilter | null | undefi
     stage: parseKeys(raw.stage, 'filter.stage'),
     status: parseList(raw.status, OPPORTUNITY_STATUSES, 'filter.status'),
     ownerId: raw.ownerId === null || raw.ownerId === undefined ? null : parseId(raw.ownerId, 'filter.ownerId'),
+    teamId: parseText(raw.teamId, 'filter.teamId', { maxLength: 100 }),
     industry: parseText(raw.industry, 'filter.industry', { maxLength: 100 }),
     minAmount: optionalDecimal(raw.minAmount, 'filter.minAmount'),
     maxAmount: optionalDecimal(raw.maxAmount, 'filter.maxAmount'),

@@ -1,0 +1,1 @@
+export const CALLBACK_PATH = '/signin-callback';
