@@ -6,10 +6,21 @@ import { benchLeadImport } from './lead-import.bench';
 import { benchLoad } from './load.bench';
 import { benchStageMoves } from './stage-moves.bench';
 
-// `npm run bench -- [lead-import] [stage-moves] [load] [analytics-ingestion]` (all by default; --seconds for load). Figures are reported with a
-// baseline measured in the same run, so the ratios compare across machines; results land in tools/bench/results/.
+// `npm run bench -- [lead-import] [stage-moves] [load] [analytics-ingestion]` (all by default; --seconds for load;
+// --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run from their production
+// bundles. Figures are reported with a baseline measured in the same run, so the ratios compare across machines; results
+// land in tools/bench/results/.
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { opportunities: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '180' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      opportunities: { type: 'string', default: '1000000' },
+      seconds: { type: 'string', default: '180' },
+      'freshness-seconds': { type: 'string', default: '120' },
+      'moves-per-second': { type: 'string', default: '100' },
+      'kpi-runs': { type: 'string', default: '40' },
+    },
+  });
   const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'load', 'analytics-ingestion'];
   const stack = await startBenchStack('bench');
   const results: BenchResult[] = [];
@@ -33,7 +44,7 @@ async function main(): Promise<void> {
     }
     if (selected.includes('analytics-ingestion')) {
       await quiet();
-      results.push(...(await benchAnalyticsIngestion(stack, Number(values.opportunities))));
+      results.push(...(await benchAnalyticsIngestion(stack, Number(values.opportunities), { freshnessSeconds: Number(values['freshness-seconds']), movesPerSecond: Number(values['moves-per-second']), kpiRuns: Number(values['kpi-runs']) })));
     }
   } finally {
     await stack.release();
