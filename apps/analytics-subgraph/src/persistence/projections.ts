@@ -1,37 +1,45 @@
 import type { EntityManager } from 'typeorm';
 import type { OpportunitySnapshot, StageChangedData } from '@pipeline/events';
 import { newestPerKey } from '@pipeline/persistence';
+import { copyRows } from './copy-rows';
 
 export interface StageEventRow {
   eventId: string;
   data: StageChangedData;
 }
 
-// Keeps the raw events of a chunk in one statement; a redelivered event id is skipped.
+// Keeps the raw events of a chunk: COPY into a session's staging table (no statement parameters to build or parse),
+// then one INSERT; a redelivered event id is skipped.
 export async function insertStageEvents(manager: EntityManager, events: StageEventRow[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map(({ eventId, data }) => ({
-    event_id: eventId,
-    opportunity_id: data.opportunityId,
-    pipeline_id: data.pipelineId,
-    version: data.version,
-    from_stage: data.fromStage,
-    to_stage: data.toStage,
-    to_category: data.toStageCategory,
-    to_position: data.toStagePosition ?? null,
-    changed_at: data.changedAt,
-    changed_by: data.changedBy,
-    reason: data.reason,
-    snapshot: data.opportunity,
-  }));
+  await manager.query(
+    `CREATE TEMP TABLE IF NOT EXISTS stage_event_staging (LIKE stage_event INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
+  );
+  await copyRows(
+    manager,
+    'stage_event_staging (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)',
+    events.map(({ eventId, data }) => [
+      eventId,
+      data.opportunityId,
+      data.pipelineId,
+      data.version,
+      data.fromStage,
+      data.toStage,
+      data.toStageCategory,
+      data.toStagePosition ?? null,
+      data.changedAt,
+      data.changedBy,
+      data.reason,
+      JSON.stringify(data.opportunity),
+    ]),
+  );
   await manager.query(
     `INSERT INTO stage_event (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)
-     SELECT r.event_id, r.opportunity_id, r.pipeline_id, r.version, r.from_stage, r.to_stage, r.to_category, r.to_position, r.changed_at, r.changed_by, r.reason, r.snapshot
-       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, opportunity_id uuid, pipeline_id uuid, version integer, from_stage text, to_stage text, to_category text,
-            to_position integer, changed_at timestamptz, changed_by text, reason text, snapshot jsonb)
+     SELECT DISTINCT ON (event_id) event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot
+       FROM stage_event_staging ORDER BY event_id
      ON CONFLICT (event_id) DO NOTHING`,
-    [JSON.stringify(rows)],
   );
+  await manager.query('TRUNCATE stage_event_staging');
 }
 
 // Order-tolerant: timelines and current stages are recomputed from every stage event of the opportunities, sorted by
