@@ -99,8 +99,8 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
       }),
     jobs: (dataSource, logger) => [
       new IntervalJob('weekly-summary', options.weeklyJobIntervalMs ?? 60 * 60_000, () => ensureWeeklySummary(analyticsDeps(dataSource, options)), logger),
-      // A backlog's last large chunk leaves contributions unfolded (still counted by every query); fold them soon after.
-      new IntervalJob('kpi-fold', options.foldIntervalMs ?? 1_000, () => foldPendingContributions(dataSource.manager), logger),
+      // Contributions of a backlog's large chunks are folded beside ingestion (queries count them until then).
+      new IntervalJob('kpi-fold', options.foldIntervalMs ?? 250, () => foldPendingContributions(dataSource.manager), logger),
     ],
   };
 }

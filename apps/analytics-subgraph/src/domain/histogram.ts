@@ -10,7 +10,8 @@ const LN_GAMMA = Math.log(GAMMA);
 
 // The bucket of a duration in days, as SQL (the same formula as bucketOf).
 export function bucketSql(days: string): string {
-  return `(CASE WHEN abs(${days}) < ${HISTOGRAM_MIN_DAYS} THEN 0 ELSE sign(${days})::integer * (ceil(ln(abs(${days}) / ${HISTOGRAM_MIN_DAYS}) / ${LN_GAMMA})::integer + 1) END)`;
+  const value = `(${days})::float8`;
+  return `(CASE WHEN abs(${value}) < ${HISTOGRAM_MIN_DAYS}::float8 THEN 0 ELSE sign(${value})::integer * (ceil(ln(abs(${value}) / ${HISTOGRAM_MIN_DAYS}::float8) / ${LN_GAMMA}::float8)::integer + 1) END)`;
 }
 
 export function bucketOf(days: number): number {

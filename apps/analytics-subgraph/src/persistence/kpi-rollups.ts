@@ -31,47 +31,150 @@ export const FAMILY = {
 export type Family = (typeof FAMILY)[keyof typeof FAMILY];
 export type Grain = 0 | 1 | 2;
 
-const TIME_KEYED = new Set<number>([FAMILY.open, FAMILY.closed, FAMILY.cycle, FAMILY.stay, FAMILY.conversion, FAMILY.lead]);
 const day = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
-const days = (seconds: string) => `(extract(epoch FROM ${seconds}) / 86400)`;
+const days = (interval: string) => `(extract(epoch FROM ${interval})::float8 / 86400)`;
 
 const COLUMNS = 'family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag, n, n2, amount, weighted, seconds';
+const KEYS = ['stay_pipeline_id', 'stage', 'position', 'currency', 'k', 'prev_day', 'flag'] as const;
+const MEASURES = ['n', 'n2', 'amount', 'weighted', 'seconds'] as const;
+const NULLS: Record<string, string> = { pipeline_id: 'NULL::uuid', owner_id: 'NULL::uuid', industry: 'NULL::text', lead_source: 'NULL::text', day: 'NULL::date', stay_pipeline_id: 'NULL::uuid', stage: 'NULL::text', position: 'NULL::integer', currency: 'NULL::char(3)', k: 'NULL::integer', prev_day: 'NULL::date', flag: 'NULL::boolean' };
+const ZERO: Record<string, string> = { n: '0::bigint', n2: '0::bigint', amount: '0::numeric', weighted: '0::numeric', seconds: '0::numeric' };
 
-// The signed contributions of the rows of three relations shaped like kpi_fact_delta, kpi_stay_delta and kpi_lead_delta,
-// at the finest grain (every dimension filled), for the families asked.
-export function contributionsSql(families: readonly number[], sources = { facts: 'kpi_fact_delta', stays: 'kpi_stay_delta', leads: 'kpi_lead_delta' }): string {
-  const { facts, stays, leads } = sources;
-  const won = `f.status = 'WON'`;
-  const parts: Record<number, string> = {
-    [FAMILY.open]: `SELECT ${FAMILY.open}, f.pipeline_id, f.owner_id, f.industry, f.lead_source, ${day('f.stage_entered_at')}, NULL::uuid, f.stage, f.stage_position, f.currency, NULL::integer, NULL::date, NULL::boolean,
-        f.sign::bigint, 0::bigint, f.sign * coalesce(f.amount, 0), f.sign * coalesce(f.weighted, 0), 0::numeric FROM ${facts} f WHERE f.status = 'OPEN'`,
-    [FAMILY.closed]: `SELECT ${FAMILY.closed}, f.pipeline_id, f.owner_id, f.industry, f.lead_source, ${day('f.closed_at')}, NULL::uuid, NULL::text, NULL::integer, f.currency, NULL::integer, NULL::date, ${won},
-        f.sign::bigint, CASE WHEN ${won} AND f.amount IS NOT NULL THEN f.sign ELSE 0 END::bigint, CASE WHEN ${won} THEN f.sign * coalesce(f.amount, 0) ELSE 0 END,
-        CASE WHEN ${won} AND f.closed_at IS NOT NULL THEN f.sign ELSE 0 END::numeric, CASE WHEN ${won} AND f.closed_at IS NOT NULL THEN f.sign * extract(epoch FROM f.closed_at - f.created_at) ELSE 0 END
-        FROM ${facts} f WHERE f.status IN ('WON', 'LOST')`,
-    [FAMILY.cycle]: `SELECT ${FAMILY.cycle}, f.pipeline_id, f.owner_id, f.industry, f.lead_source, ${day('f.closed_at')}, NULL::uuid, NULL::text, NULL::integer, NULL::char(3), ${bucketSql(days('f.closed_at - f.created_at'))}, NULL::date, NULL::boolean,
-        f.sign::bigint, 0::bigint, 0::numeric, 0::numeric, 0::numeric FROM ${facts} f WHERE ${won} AND f.closed_at IS NOT NULL`,
-    [FAMILY.stay]: `SELECT ${FAMILY.stay}, s.pipeline_id, s.owner_id, s.industry, s.lead_source, e.day, NULL::uuid, s.stage, s.position, s.currency, NULL::integer, NULL::date, NULL::boolean,
-        (e.sign * s.sign)::bigint, 0::bigint, e.sign * s.sign * coalesce(s.amount, 0), e.sign * s.sign * coalesce(s.weighted, 0), 0::numeric
-        FROM ${stays} s CROSS JOIN LATERAL (VALUES (1, ${day('s.entered_at')}), (-1, ${day('s.left_at')})) AS e(sign, day)
-       WHERE s.category = 'OPEN' AND (e.sign = 1 OR s.left_at IS NOT NULL)`,
-    [FAMILY.conversion]: `SELECT ${FAMILY.conversion}, s.pipeline_id, s.owner_id, s.industry, s.lead_source, ${day('s.entered_at')}, s.stay_pipeline_id, s.stage, s.position, NULL::char(3), s.later_position, ${day('s.previous_entry_at')}, s.previous_entry_at IS NULL,
-        s.sign::bigint, 0::bigint, 0::numeric, 0::numeric, 0::numeric FROM ${stays} s WHERE s.category = 'OPEN'`,
-    [FAMILY.presence]: `SELECT ${FAMILY.presence}, s.pipeline_id, s.owner_id, s.industry, s.lead_source, NULL::date, s.stay_pipeline_id, s.stage, s.position, NULL::char(3), NULL::integer, NULL::date, NULL::boolean,
-        s.sign::bigint, 0::bigint, 0::numeric, 0::numeric, 0::numeric FROM ${stays} s WHERE s.category <> 'LOST' AND s.position IS NOT NULL`,
-    [FAMILY.dwell]: `SELECT ${FAMILY.dwell}, s.pipeline_id, s.owner_id, s.industry, s.lead_source, NULL::date, NULL::uuid, s.stage, s.position, NULL::char(3), ${bucketSql(days('s.left_at - s.entered_at'))}, NULL::date, NULL::boolean,
-        s.sign::bigint, 0::bigint, 0::numeric, 0::numeric, 0::numeric FROM ${stays} s WHERE s.category = 'OPEN' AND s.left_at IS NOT NULL`,
-    [FAMILY.lead]: `SELECT ${FAMILY.lead}, NULL::uuid, l.owner_id, l.industry, l.lead_source, ${day('l.created_at')}, NULL::uuid, NULL::text, NULL::integer, NULL::char(3), NULL::integer, NULL::date, NULL::boolean,
-        l.sign::bigint, CASE WHEN l.converted THEN l.sign ELSE 0 END::bigint, 0::numeric, 0::numeric, 0::numeric FROM ${leads} l`,
-  };
-  return families.map((family) => parts[family]).join('\n UNION ALL ');
+interface Sources {
+  facts: string;
+  stays: string;
+  leads: string;
 }
 
-const inGrain = (grain: Grain, family: number) => grain === 0 || (family !== FAMILY.stay && (grain === 1 || (family !== FAMILY.cycle && family !== FAMILY.dwell)));
+// What one family contributes per row of its source: dimensions, keys (absent ones are null) and signed measures.
+interface FamilySpec {
+  from(sources: Sources): string;
+  where: string;
+  dimensions: { pipeline_id: string; owner_id: string; industry: string; lead_source: string; day: string | null };
+  keys: Partial<Record<(typeof KEYS)[number], string>>;
+  measures: Partial<Record<(typeof MEASURES)[number], string>>;
+}
 
-// The rows a KPI of `families` reads at a grain: folded rollups plus the contributions not folded yet (alias-free
-// subquery with the columns of COLUMNS). Dimensions outside the grain are null in folded rows; filters use only the grain's.
-export function kpiRows(grain: Grain, families: readonly number[]): string {
+const FACT = { pipeline_id: 'f.pipeline_id', owner_id: 'f.owner_id', industry: 'f.industry', lead_source: 'f.lead_source' };
+const STAY = { pipeline_id: 's.pipeline_id', owner_id: 's.owner_id', industry: 's.industry', lead_source: 's.lead_source' };
+const WON = `f.status = 'WON'`;
+const SPECS: Record<Family, FamilySpec> = {
+  [FAMILY.open]: {
+    from: ({ facts }) => `${facts} f`,
+    where: `f.status = 'OPEN'`,
+    dimensions: { ...FACT, day: day('f.stage_entered_at') },
+    keys: { stage: 'f.stage', position: 'f.stage_position', currency: 'f.currency' },
+    measures: { n: 'f.sign', amount: 'f.sign * coalesce(f.amount, 0)', weighted: 'f.sign * coalesce(f.weighted, 0)' },
+  },
+  [FAMILY.closed]: {
+    from: ({ facts }) => `${facts} f`,
+    where: `f.status IN ('WON', 'LOST')`,
+    dimensions: { ...FACT, day: day('f.closed_at') },
+    keys: { currency: 'f.currency', flag: WON },
+    measures: {
+      n: 'f.sign',
+      n2: `CASE WHEN ${WON} AND f.amount IS NOT NULL THEN f.sign ELSE 0 END`,
+      amount: `CASE WHEN ${WON} THEN f.sign * coalesce(f.amount, 0) ELSE 0 END`,
+      weighted: `CASE WHEN ${WON} AND f.closed_at IS NOT NULL THEN f.sign ELSE 0 END`,
+      seconds: `CASE WHEN ${WON} AND f.closed_at IS NOT NULL THEN f.sign * extract(epoch FROM f.closed_at - f.created_at) ELSE 0 END`,
+    },
+  },
+  [FAMILY.cycle]: {
+    from: ({ facts }) => `${facts} f`,
+    where: `${WON} AND f.closed_at IS NOT NULL`,
+    dimensions: { ...FACT, day: day('f.closed_at') },
+    keys: { k: bucketSql(days('f.closed_at - f.created_at')) },
+    measures: { n: 'f.sign' },
+  },
+  [FAMILY.stay]: {
+    from: ({ stays }) => `${stays} s CROSS JOIN LATERAL (VALUES (1, ${day('s.entered_at')}), (-1, ${day('s.left_at')})) AS e(sign, day)`,
+    where: `s.category = 'OPEN' AND (e.sign = 1 OR s.left_at IS NOT NULL)`,
+    dimensions: { ...STAY, day: 'e.day' },
+    keys: { stage: 's.stage', position: 's.position', currency: 's.currency' },
+    measures: { n: 'e.sign * s.sign', amount: 'e.sign * s.sign * coalesce(s.amount, 0)', weighted: 'e.sign * s.sign * coalesce(s.weighted, 0)' },
+  },
+  [FAMILY.conversion]: {
+    from: ({ stays }) => `${stays} s`,
+    where: `s.category = 'OPEN'`,
+    dimensions: { ...STAY, day: day('s.entered_at') },
+    keys: { stay_pipeline_id: 's.stay_pipeline_id', stage: 's.stage', position: 's.position', k: 's.later_position', prev_day: day('s.previous_entry_at'), flag: 's.previous_entry_at IS NULL' },
+    measures: { n: 's.sign' },
+  },
+  [FAMILY.presence]: {
+    from: ({ stays }) => `${stays} s`,
+    where: `s.category <> 'LOST' AND s.position IS NOT NULL`,
+    dimensions: { ...STAY, day: null },
+    keys: { stay_pipeline_id: 's.stay_pipeline_id', stage: 's.stage', position: 's.position' },
+    measures: { n: 's.sign' },
+  },
+  [FAMILY.dwell]: {
+    from: ({ stays }) => `${stays} s`,
+    where: `s.category = 'OPEN' AND s.left_at IS NOT NULL`,
+    dimensions: { ...STAY, day: null },
+    keys: { stage: 's.stage', position: 's.position', k: bucketSql(days('s.left_at - s.entered_at')) },
+    measures: { n: 's.sign' },
+  },
+  [FAMILY.lead]: {
+    from: ({ leads }) => `${leads} l`,
+    where: 'true',
+    dimensions: { pipeline_id: 'NULL::uuid', owner_id: 'l.owner_id', industry: 'l.industry', lead_source: 'l.lead_source', day: day('l.created_at') },
+    keys: {},
+    measures: { n: 'l.sign', n2: 'CASE WHEN l.converted THEN l.sign ELSE 0 END' },
+  },
+};
+
+const DELTA_TABLES: Sources = { facts: 'kpi_fact_delta', stays: 'kpi_stay_delta', leads: 'kpi_lead_delta' };
+
+// The signed contributions of the recorded rows at the finest grain (every dimension filled), for the families asked.
+export function contributionsSql(families: readonly Family[], sources: Sources = DELTA_TABLES): string {
+  return families
+    .map((family) => {
+      const spec = SPECS[family];
+      const dimensions = spec.dimensions;
+      const columns = [
+        String(family),
+        dimensions.pipeline_id,
+        dimensions.owner_id,
+        dimensions.industry,
+        dimensions.lead_source,
+        dimensions.day ?? NULLS.day,
+        ...KEYS.map((key) => spec.keys[key] ?? NULLS[key]),
+        ...MEASURES.map((measure) => (spec.measures[measure] ? `(${spec.measures[measure]})::${measure.startsWith('n') ? 'bigint' : 'numeric'}` : ZERO[measure])),
+      ];
+      return `SELECT ${columns.join(', ')} FROM ${spec.from(sources)} WHERE ${spec.where}`;
+    })
+    .join('\n UNION ALL ');
+}
+
+const inGrain = (grain: Grain, family: Family) => grain === 0 || (family !== FAMILY.stay && (grain === 1 || (family !== FAMILY.cycle && family !== FAMILY.dwell)));
+
+// One family summed at one grain: only its own keys and the grain's dimensions are grouped.
+function grainSql(grain: Grain, family: Family, sources: Sources): string {
+  const spec = SPECS[family];
+  const dimensions = spec.dimensions;
+  const grouped: string[] = [];
+  const column = (expression: string | null | undefined, nullType: string, keep: boolean) => {
+    if (!keep || !expression) return nullType;
+    grouped.push(expression);
+    return expression;
+  };
+  const columns = [
+    String(grain),
+    String(family),
+    column(dimensions.pipeline_id === 'NULL::uuid' ? null : dimensions.pipeline_id, NULLS.pipeline_id, true),
+    column(dimensions.owner_id, NULLS.owner_id, grain >= 1),
+    column(dimensions.industry, NULLS.industry, grain === 2),
+    column(dimensions.lead_source, NULLS.lead_source, grain === 2 || family === FAMILY.lead),
+    column(dimensions.day, NULLS.day, grain === 0),
+    ...KEYS.map((key) => column(spec.keys[key], NULLS[key], key !== 'prev_day' || grain === 0)),
+    ...MEASURES.map((measure) => (spec.measures[measure] ? `sum(${spec.measures[measure]})` : ZERO[measure])),
+  ];
+  return `SELECT ${columns.join(', ')} FROM ${spec.from(sources)} WHERE ${spec.where} GROUP BY ${grouped.join(', ')}`;
+}
+
+// The rows a KPI of `families` reads at a grain: folded rollups plus the contributions not folded yet (a subquery with
+// the columns of COLUMNS). Dimensions outside the grain are null in folded rows; filters use only the grain's.
+export function kpiRows(grain: Grain, families: readonly Family[]): string {
   const wanted = families.filter((family) => inGrain(grain, family));
   return `(SELECT ${COLUMNS} FROM kpi_rollup WHERE grain = ${grain} AND family IN (${wanted.join(', ')})
     UNION ALL SELECT * FROM (${contributionsSql(wanted)}) AS pending(${COLUMNS}))`;
@@ -86,24 +189,13 @@ export const PROJECTION_LOCK = 7_401_190_003;
 // time (an advisory lock); rows recorded by transactions not committed yet stay for the next fold.
 export async function foldKpiContributions(manager: EntityManager): Promise<number> {
   await manager.query('SELECT pg_advisory_xact_lock($1)', [FOLD_LOCK]);
-  const grainOf = (grain: Grain) => `SELECT ${grain} AS grain, c.* FROM contributions c WHERE c.family IN (${Object.values(FAMILY).filter((family) => inGrain(grain, family)).join(', ')})`;
+  const sources: Sources = { facts: 'facts', stays: 'stays', leads: 'leads' };
+  const parts = ([0, 1, 2] as Grain[]).flatMap((grain) => (Object.values(FAMILY) as Family[]).filter((family) => inGrain(grain, family)).map((family) => grainSql(grain, family, sources)));
   const [{ folded }]: Array<{ folded: number }> = await manager.query(
-    `WITH facts AS (DELETE FROM kpi_fact_delta RETURNING *), stays AS (DELETE FROM kpi_stay_delta RETURNING *), leads AS (DELETE FROM kpi_lead_delta RETURNING *),
-       contributions (${COLUMNS}) AS (${contributionsSql(Object.values(FAMILY), { facts: 'facts', stays: 'stays', leads: 'leads' })}),
-       projected AS (
-         SELECT p.grain, p.family, p.pipeline_id,
-                CASE WHEN p.grain >= 1 THEN p.owner_id END AS owner_id,
-                CASE WHEN p.grain = 2 THEN p.industry END AS industry,
-                CASE WHEN p.grain = 2 OR p.family = ${FAMILY.lead} THEN p.lead_source END AS lead_source,
-                CASE WHEN p.grain = 0 AND p.family IN (${[...TIME_KEYED].join(', ')}) THEN p.day END AS day,
-                p.stay_pipeline_id, p.stage, p.position, p.currency, p.k,
-                CASE WHEN p.grain = 0 THEN p.prev_day END AS prev_day, p.flag, p.n, p.n2, p.amount, p.weighted, p.seconds
-           FROM (${grainOf(0)} UNION ALL ${grainOf(1)} UNION ALL ${grainOf(2)}) AS p(grain, ${COLUMNS})),
+    `WITH facts AS MATERIALIZED (DELETE FROM kpi_fact_delta RETURNING *), stays AS MATERIALIZED (DELETE FROM kpi_stay_delta RETURNING *), leads AS MATERIALIZED (DELETE FROM kpi_lead_delta RETURNING *),
        upserted AS (
          INSERT INTO kpi_rollup (grain, ${COLUMNS})
-         SELECT grain, family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag,
-                sum(n), sum(n2), sum(amount), sum(weighted), sum(seconds)
-           FROM projected GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+         SELECT * FROM (${parts.join('\n UNION ALL ')}) AS summed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
          ON CONFLICT (grain, family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag) DO UPDATE SET
            n = kpi_rollup.n + EXCLUDED.n, n2 = kpi_rollup.n2 + EXCLUDED.n2, amount = kpi_rollup.amount + EXCLUDED.amount,
            weighted = kpi_rollup.weighted + EXCLUDED.weighted, seconds = kpi_rollup.seconds + EXCLUDED.seconds
@@ -121,7 +213,7 @@ export async function recordOpportunityContributions(manager: EntityManager, opp
          INSERT INTO kpi_fact_delta (sign, pipeline_id, owner_id, industry, lead_source, status, stage, stage_position, currency, amount, weighted, created_at, stage_entered_at, closed_at)
          SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.status, f.stage, f.stage_position, f.currency, f.amount, f.amount * f.probability::numeric,
                 f.created_at, f.stage_entered_at, f.closed_at
-           FROM opportunity_fact f WHERE f.opportunity_id = ANY($1::uuid[]) RETURNING 1)
+           FROM unnest($1::uuid[]) AS t(id) JOIN opportunity_fact f ON f.opportunity_id = t.id RETURNING 1)
        SELECT count(*)::int AS count FROM inserted`,
     [opportunityIds, sign],
   );
@@ -130,7 +222,7 @@ export async function recordOpportunityContributions(manager: EntityManager, opp
          INSERT INTO kpi_stay_delta (sign, pipeline_id, owner_id, industry, lead_source, currency, amount, weighted, stay_pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
          SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.currency, f.amount, f.amount * f.probability::numeric,
                 i.pipeline_id, i.stage, i.category, i.position, i.entered_at, i.left_at, i.later_position, i.previous_entry_at
-           FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id WHERE i.opportunity_id = ANY($1::uuid[]) RETURNING 1)
+           FROM unnest($1::uuid[]) AS t(id) JOIN opportunity_fact f ON f.opportunity_id = t.id JOIN stage_interval i ON i.opportunity_id = t.id RETURNING 1)
        SELECT count(*)::int AS count FROM inserted`,
     [opportunityIds, sign],
   );
@@ -142,25 +234,25 @@ export async function recordLeadContributions(manager: EntityManager, leadIds: s
   const [{ count }]: Array<{ count: number }> = await manager.query(
     `WITH inserted AS (
        INSERT INTO kpi_lead_delta (sign, owner_id, industry, lead_source, created_at, converted)
-       SELECT $2, l.owner_id, lower(l.industry), l.source, l.created_at, l.converted_at IS NOT NULL FROM lead_fact l WHERE l.lead_id = ANY($1::uuid[]) RETURNING 1)
+       SELECT $2, l.owner_id, lower(l.industry), l.source, l.created_at, l.converted_at IS NOT NULL FROM unnest($1::uuid[]) AS t(id) JOIN lead_fact l ON l.lead_id = t.id RETURNING 1)
      SELECT count(*)::int AS count FROM inserted`,
     [leadIds, sign],
   );
   return count;
 }
 
-// Contributions not folded yet, as this process counted them; a fold of a large backlog is cheaper per event than many
-// small ones (groups repeat across chunks), a small change is folded at once so the rollup tables stay small to read.
+// Contributions not folded yet, as this process counted them. A small change (the steady state: a few events per chunk)
+// is folded in its own transaction, so the rollup tables stay all there is to read; a backlog's large chunks leave
+// theirs to the background folder (foldPendingContributions), which then works beside ingestion instead of inside it.
+// Queries add what is not folded yet, so results are exact either way.
 let pending = 0;
-export const FOLD_EVERY = 400_000;
-const SMALL_CHANGE = 500;
+let lastProjection = 0;
+const SMALL_CHANGE = 200;
+// Bounds what queries expand on the fly should the folder fall behind.
+const FOLD_AT_MOST = 2_000_000;
 
 // Runs a projection between the two records of the contributions it changes, then folds when due.
-export async function withKpiContributions(
-  manager: EntityManager,
-  touched: { opportunityIds?: string[]; leadIds?: string[] },
-  apply: () => Promise<void>,
-): Promise<void> {
+export async function withKpiContributions(manager: EntityManager, touched: { opportunityIds?: string[]; leadIds?: string[] }, apply: () => Promise<void>): Promise<void> {
   const opportunityIds = [...new Set(touched.opportunityIds ?? [])];
   const leadIds = [...new Set(touched.leadIds ?? [])];
   await manager.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_LOCK]);
@@ -168,20 +260,22 @@ export async function withKpiContributions(
   await apply();
   recorded += (await recordOpportunityContributions(manager, opportunityIds, 1)) + (await recordLeadContributions(manager, leadIds, 1));
   pending += recorded;
-  if (pending >= FOLD_EVERY || opportunityIds.length + leadIds.length <= SMALL_CHANGE) {
+  lastProjection = Date.now();
+  if (pending >= FOLD_AT_MOST || opportunityIds.length + leadIds.length <= SMALL_CHANGE) {
     await foldKpiContributions(manager);
     pending = 0;
   }
 }
 
-// The backstop for a backlog that ended with a large chunk: fold what is left (the weekly-job runner calls it often).
+// The background folder: folds what large chunks recorded, in its own transactions, while ingestion goes on.
 export async function foldPendingContributions(manager: EntityManager): Promise<void> {
   const [{ any }]: Array<{ any: boolean }> = await manager.query(
     'SELECT EXISTS (SELECT 1 FROM kpi_fact_delta) OR EXISTS (SELECT 1 FROM kpi_stay_delta) OR EXISTS (SELECT 1 FROM kpi_lead_delta) AS any',
   );
   if (!any) return;
   await manager.transaction(async (transaction) => {
+    await transaction.query(`SET LOCAL work_mem = '64MB'`);
     await foldKpiContributions(transaction);
   });
-  pending = 0;
+  if (Date.now() - lastProjection > 1_000) pending = 0;
 }
