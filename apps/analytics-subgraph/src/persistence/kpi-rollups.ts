@@ -40,7 +40,7 @@ const MEASURES = ['n', 'n2', 'amount', 'weighted', 'seconds'] as const;
 const NULLS: Record<string, string> = { pipeline_id: 'NULL::uuid', owner_id: 'NULL::uuid', industry: 'NULL::text', lead_source: 'NULL::text', day: 'NULL::date', stay_pipeline_id: 'NULL::uuid', stage: 'NULL::text', position: 'NULL::integer', currency: 'NULL::char(3)', k: 'NULL::integer', prev_day: 'NULL::date', flag: 'NULL::boolean' };
 const ZERO: Record<string, string> = { n: '0::bigint', n2: '0::bigint', amount: '0::numeric', weighted: '0::numeric', seconds: '0::numeric' };
 
-interface Sources {
+export interface Sources {
   facts: string;
   stays: string;
   leads: string;
@@ -180,6 +180,13 @@ export function kpiRows(grain: Grain, families: readonly Family[]): string {
     UNION ALL SELECT * FROM (${contributionsSql(wanted)}) AS pending(${COLUMNS}))`;
 }
 
+// Every family summed at every grain over rows shaped like the delta tables (the fold's input; tests compare with it).
+export function grainSumsSql(sources: Sources): string {
+  return ([0, 1, 2] as Grain[])
+    .flatMap((grain) => (Object.values(FAMILY) as Family[]).filter((family) => inGrain(grain, family)).map((family) => grainSql(grain, family, sources)))
+    .join('\n UNION ALL ');
+}
+
 export const FOLD_LOCK = 7_401_190_002;
 // Reading a state and writing its difference are two statements: transactions that project (on any replica, for any
 // partition) take turns, so no two record the same opportunity's "before".
@@ -189,13 +196,11 @@ export const PROJECTION_LOCK = 7_401_190_003;
 // time (an advisory lock); rows recorded by transactions not committed yet stay for the next fold.
 export async function foldKpiContributions(manager: EntityManager): Promise<number> {
   await manager.query('SELECT pg_advisory_xact_lock($1)', [FOLD_LOCK]);
-  const sources: Sources = { facts: 'facts', stays: 'stays', leads: 'leads' };
-  const parts = ([0, 1, 2] as Grain[]).flatMap((grain) => (Object.values(FAMILY) as Family[]).filter((family) => inGrain(grain, family)).map((family) => grainSql(grain, family, sources)));
   const [{ folded }]: Array<{ folded: number }> = await manager.query(
     `WITH facts AS MATERIALIZED (DELETE FROM kpi_fact_delta RETURNING *), stays AS MATERIALIZED (DELETE FROM kpi_stay_delta RETURNING *), leads AS MATERIALIZED (DELETE FROM kpi_lead_delta RETURNING *),
        upserted AS (
          INSERT INTO kpi_rollup (grain, ${COLUMNS})
-         SELECT * FROM (${parts.join('\n UNION ALL ')}) AS summed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+         SELECT * FROM (${grainSumsSql({ facts: 'facts', stays: 'stays', leads: 'leads' })}) AS summed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
          ON CONFLICT (grain, family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag) DO UPDATE SET
            n = kpi_rollup.n + EXCLUDED.n, n2 = kpi_rollup.n2 + EXCLUDED.n2, amount = kpi_rollup.amount + EXCLUDED.amount,
            weighted = kpi_rollup.weighted + EXCLUDED.weighted, seconds = kpi_rollup.seconds + EXCLUDED.seconds
@@ -204,6 +209,16 @@ export async function foldKpiContributions(manager: EntityManager): Promise<numb
   );
   return folded;
 }
+
+// Rows shaped like the delta tables for the current state of every opportunity and lead (sign +1), as subqueries.
+export const CURRENT_STATE: Sources = {
+  facts: `(SELECT 1 AS sign, f.pipeline_id, f.owner_id, lower(f.industry) AS industry, f.lead_source, f.status, f.stage, f.stage_position, f.currency, f.amount,
+           f.amount * f.probability::numeric AS weighted, f.created_at, f.stage_entered_at, f.closed_at FROM opportunity_fact f)`,
+  stays: `(SELECT 1 AS sign, f.pipeline_id, f.owner_id, lower(f.industry) AS industry, f.lead_source, f.currency, f.amount, f.amount * f.probability::numeric AS weighted,
+           i.pipeline_id AS stay_pipeline_id, i.stage, i.category, i.position, i.entered_at, i.left_at, i.later_position, i.previous_entry_at
+           FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id)`,
+  leads: `(SELECT 1 AS sign, l.owner_id, lower(l.industry) AS industry, l.source AS lead_source, l.created_at, l.converted_at IS NOT NULL AS converted FROM lead_fact l)`,
+};
 
 // The contributions of opportunities in their current state, with a sign: -1 before a projection changes them, +1 after.
 export async function recordOpportunityContributions(manager: EntityManager, opportunityIds: string[], sign: 1 | -1): Promise<number> {
