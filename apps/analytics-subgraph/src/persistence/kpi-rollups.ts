@@ -224,21 +224,21 @@ export const CURRENT_STATE: Sources = {
 export async function recordOpportunityContributions(manager: EntityManager, opportunityIds: string[], sign: 1 | -1): Promise<number> {
   if (opportunityIds.length === 0) return 0;
   const [facts]: Array<{ count: number }> = await manager.query(
-      `WITH inserted AS (
-         INSERT INTO kpi_fact_delta (sign, pipeline_id, owner_id, industry, lead_source, status, stage, stage_position, currency, amount, weighted, created_at, stage_entered_at, closed_at)
-         SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.status, f.stage, f.stage_position, f.currency, f.amount, f.amount * f.probability::numeric,
-                f.created_at, f.stage_entered_at, f.closed_at
-           FROM unnest($1::uuid[]) AS t(id) JOIN opportunity_fact f ON f.opportunity_id = t.id RETURNING 1)
-       SELECT count(*)::int AS count FROM inserted`,
+    `WITH inserted AS (
+       INSERT INTO kpi_fact_delta (sign, pipeline_id, owner_id, industry, lead_source, status, stage, stage_position, currency, amount, weighted, created_at, stage_entered_at, closed_at)
+       SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.status, f.stage, f.stage_position, f.currency, f.amount, f.amount * f.probability::numeric,
+              f.created_at, f.stage_entered_at, f.closed_at
+         FROM unnest($1::uuid[]) AS t(id) JOIN opportunity_fact f ON f.opportunity_id = t.id RETURNING 1)
+     SELECT count(*)::int AS count FROM inserted`,
     [opportunityIds, sign],
   );
   const [stays]: Array<{ count: number }> = await manager.query(
     `WITH inserted AS (
-         INSERT INTO kpi_stay_delta (sign, pipeline_id, owner_id, industry, lead_source, currency, amount, weighted, stay_pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
-         SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.currency, f.amount, f.amount * f.probability::numeric,
-                i.pipeline_id, i.stage, i.category, i.position, i.entered_at, i.left_at, i.later_position, i.previous_entry_at
-           FROM unnest($1::uuid[]) AS t(id) JOIN opportunity_fact f ON f.opportunity_id = t.id JOIN stage_interval i ON i.opportunity_id = t.id RETURNING 1)
-       SELECT count(*)::int AS count FROM inserted`,
+       INSERT INTO kpi_stay_delta (sign, pipeline_id, owner_id, industry, lead_source, currency, amount, weighted, stay_pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
+       SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.currency, f.amount, f.amount * f.probability::numeric,
+              i.pipeline_id, i.stage, i.category, i.position, i.entered_at, i.left_at, i.later_position, i.previous_entry_at
+         FROM unnest($1::uuid[]) AS t(id) JOIN opportunity_fact f ON f.opportunity_id = t.id JOIN stage_interval i ON i.opportunity_id = t.id RETURNING 1)
+     SELECT count(*)::int AS count FROM inserted`,
     [opportunityIds, sign],
   );
   return facts.count + stays.count;
