@@ -66,7 +66,7 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
     // KPI queries sort and hash whole read-model tables (percentiles, group by stage): 4 MB, the default, spills to disk at 100k opportunities.
     sessionSettings: { work_mem: '32MB' },
     // Set-based projections: a backlog (a rebuild, a restart) is applied thousands of events per transaction.
-    consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS, chunkSize: 5_000, maxBytesPerPartition: 6_291_456 }],
+    consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS, chunkSize: 3_000, maxBytesPerPartition: 4_194_304 }],
     server: (dataSource, runtime) =>
       createSubgraphServer({
         serviceName: SERVICE_NAME,

@@ -57,6 +57,12 @@ describe('pipelineMetrics from the event stream', () => {
       const reference = expectNoErrors(await subject.as(admin)<any>(METRICS, {})).pipelineMetrics;
       expect(expectNoErrors(await scrambled.as(admin)<any>(METRICS, {})).pipelineMetrics).toEqual(reference);
       expect(expectNoErrors(await replay.as(admin)<any>(METRICS, {})).pipelineMetrics).toEqual(reference);
+      // the rebuild from offset 0 reproduces every grain: an owner's view and a monthly series too
+      const owner = { filter: { ownerIds: [history.reps[2].id] } };
+      const series = { filter: { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' }, bucket: 'MONTH' };
+      const SERIES = `query($filter: MetricsFilter, $bucket: TimeBucket!) { pipelineMetricsSeries(filter: $filter, bucket: $bucket) { periodStart metrics { ${METRICS_FIELDS} } } }`;
+      expect(expectNoErrors(await replay.as(admin)<any>(METRICS, owner))).toEqual(expectNoErrors(await subject.as(admin)<any>(METRICS, owner)));
+      expect(expectNoErrors(await replay.as(admin)<any>(SERIES, series))).toEqual(expectNoErrors(await subject.as(admin)<any>(SERIES, series)));
       const [{ count }] = await scrambled.service.dataSource.query('SELECT count(*)::int AS count FROM stage_event');
       expect(count).toBe(history.stageEventCount);
     } finally {
