@@ -256,17 +256,14 @@ export async function recordLeadContributions(manager: EntityManager, leadIds: s
   return count;
 }
 
-// Contributions not folded yet, as this process counted them. A small change (the steady state: a few events per chunk)
-// is folded in its own transaction, so the rollup tables stay all there is to read; a backlog's large chunks leave
-// theirs to the background folder (foldPendingContributions), which then works beside ingestion instead of inside it.
-// Queries add what is not folded yet, so results are exact either way.
+// Contributions not folded yet, as this process counted them. The projection's transaction records them and queries
+// count them from then on; the background folder (foldPendingContributions) sums them into kpi_rollup a few times a
+// second, so a change of a few events pays no fold and a backlog's large chunks are folded beside their ingestion.
 let pending = 0;
-let lastProjection = 0;
-const SMALL_CHANGE = 200;
-// Bounds what queries expand on the fly should the folder fall behind.
-const FOLD_AT_MOST = 2_000_000;
+// Bounds what queries expand on the fly should the folder fall behind: then the projection folds itself.
+const FOLD_AT_MOST = 1_000_000;
 
-// Runs a projection between the two records of the contributions it changes, then folds when due.
+// Runs a projection between the two records of the contributions it changes.
 export async function withKpiContributions(manager: EntityManager, touched: { opportunityIds?: string[]; leadIds?: string[] }, apply: () => Promise<void>): Promise<void> {
   const opportunityIds = [...new Set(touched.opportunityIds ?? [])];
   const leadIds = [...new Set(touched.leadIds ?? [])];
@@ -275,8 +272,7 @@ export async function withKpiContributions(manager: EntityManager, touched: { op
   await apply();
   recorded += (await recordOpportunityContributions(manager, opportunityIds, 1)) + (await recordLeadContributions(manager, leadIds, 1));
   pending += recorded;
-  lastProjection = Date.now();
-  if (pending >= FOLD_AT_MOST || opportunityIds.length + leadIds.length <= SMALL_CHANGE) {
+  if (pending >= FOLD_AT_MOST) {
     await foldKpiContributions(manager);
     pending = 0;
   }
@@ -292,5 +288,5 @@ export async function foldPendingContributions(manager: EntityManager): Promise<
     await transaction.query(`SET LOCAL work_mem = '64MB'`);
     await foldKpiContributions(transaction);
   });
-  if (Date.now() - lastProjection > 1_000) pending = 0;
+  pending = 0;
 }
