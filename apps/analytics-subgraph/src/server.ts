@@ -63,8 +63,9 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
     serviceName: SERVICE_NAME,
     entities: [],
     migrations: [CreateMessagingTables1764150000000, CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002],
-    // KPI queries sort and hash whole read-model tables (percentiles, group by stage): 4 MB, the default, spills to disk at 100k opportunities.
-    sessionSettings: { work_mem: '32MB' },
+    // Raw KPI paths sort and hash read-model tables: 4 MB, the default, spills to disk at 100k opportunities. JIT off: it
+    // compiled projection statements whose estimates are inflated on fresh tables, for hundreds of ms each (profiled).
+    sessionSettings: { work_mem: '32MB', jit: 'off' },
     // Set-based projections: a backlog (a rebuild, a restart) is applied thousands of events per transaction.
     consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS, chunkSize: 3_000, maxBytesPerPartition: 4_194_304 }],
     server: (dataSource, runtime) =>

@@ -47,12 +47,16 @@ export async function insertStageEvents(manager: EntityManager, events: StageEve
 export async function rebuildOpportunities(manager: EntityManager, opportunityIds: string[]): Promise<void> {
   const ids = [...new Set(opportunityIds)];
   if (ids.length === 0) return;
-  // Joins driven by the ids: index lookups whatever the planner believes of tables it has no statistics for yet.
-  await manager.query('DELETE FROM stage_interval i USING unnest($1::uuid[]) AS t(id) WHERE i.opportunity_id = t.id', [ids]);
+  // Lookups per id (LATERAL, fenced by OFFSET 0 so they stay per id): index scans whatever the planner believes of tables
+  // it has no statistics for yet, where a join may pick a full scan and sort of the whole table for every chunk.
+  await manager.query(
+    'DELETE FROM stage_interval WHERE ctid = ANY(ARRAY(SELECT i.ctid FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT ctid FROM stage_interval WHERE opportunity_id = t.id OFFSET 0) i))',
+    [ids],
+  );
   await manager.query(
     `WITH events AS (
        SELECT DISTINCT ON (opportunity_id, version) opportunity_id, version, pipeline_id, to_stage, to_category, to_position, changed_at
-         FROM unnest($1::uuid[]) AS t(id) JOIN stage_event ON opportunity_id = t.id ORDER BY opportunity_id, version, changed_at)
+         FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM stage_event WHERE opportunity_id = t.id OFFSET 0) e ORDER BY opportunity_id, version, changed_at)
      INSERT INTO stage_interval (opportunity_id, seq, pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
      SELECT opportunity_id, row_number() OVER (PARTITION BY opportunity_id ORDER BY version), pipeline_id, to_stage, to_category, to_position, changed_at,
             lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY version),
@@ -69,7 +73,7 @@ export async function rebuildOpportunities(manager: EntityManager, opportunityId
             (e.snapshot->>'probability')::double precision, (e.snapshot->>'ownerId')::uuid, e.snapshot->>'industry', e.snapshot->>'region',
             (e.snapshot->>'leadId')::uuid, e.snapshot->>'leadSource', (e.snapshot->>'expectedCloseDate')::date, (e.snapshot->>'createdAt')::timestamptz,
             e.changed_at, CASE WHEN e.to_category = 'OPEN' THEN NULL ELSE e.changed_at END
-       FROM (SELECT DISTINCT ON (opportunity_id) stage_event.* FROM unnest($1::uuid[]) AS t(id) JOIN stage_event ON opportunity_id = t.id ORDER BY opportunity_id, version DESC, changed_at DESC) e
+       FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM stage_event WHERE opportunity_id = t.id ORDER BY version DESC, changed_at DESC LIMIT 1) e
      ON CONFLICT (opportunity_id) DO UPDATE SET
        pipeline_id = EXCLUDED.pipeline_id, stage = EXCLUDED.stage, stage_category = EXCLUDED.stage_category, stage_position = EXCLUDED.stage_position,
        status = EXCLUDED.status, stage_entered_at = EXCLUDED.stage_entered_at, closed_at = EXCLUDED.closed_at,
