@@ -249,7 +249,7 @@ export async function benchAnalyticsIngestion(stack: BenchStack, opportunities =
     weeks52: await latencies(stack.admin, SERIES, { filter: seriesFilter, bucket: 'WEEK' }, runs),
     weeks52ByTeam: await latencies(stack.admin, SERIES, { filter: { ...seriesFilter, teamId: owner.teamId }, bucket: 'WEEK' }, Math.min(runs, 5)),
   };
-  console.error(`KPI p95 (ms): ${JSON.stringify(kpi)}; series ${JSON.stringify(series)}`);
+  console.error(`KPI p95 (ms): ${JSON.stringify(kpi)}; series ${JSON.stringify(series)}; trivial ${JSON.stringify(trivial)}`);
 
   // Freshness: stage moves at a fixed rate through the gateway; probes time each of their own moves until pipelineMetrics shows it.
   const freshness = await benchFreshness(stack, options.freshnessSeconds ?? 120, options.movesPerSecond ?? 100);
