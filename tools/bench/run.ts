@@ -8,10 +8,21 @@ import { benchStageMoves } from './stage-moves.bench';
 import { benchWebBoard } from './web-board.bench';
 import { buildWebApp, WEB_DIST_DIR } from '../stack/web-build';
 
-// `npm run bench -- [lead-import] [stage-moves] [load] [analytics-ingestion] [web-board]` (all by default; --seconds for load). Figures are reported with a
-// baseline measured in the same run, so the ratios compare across machines; results land in tools/bench/results/.
+// `npm run bench -- [lead-import] [stage-moves] [load] [analytics-ingestion] [web-board]` (all by default; --seconds for
+// load; --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
+// from their production bundles. Figures are reported with a baseline measured in the same run, so the ratios compare
+// across machines; results land in tools/bench/results/.
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { opportunities: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '180' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      opportunities: { type: 'string', default: '1000000' },
+      seconds: { type: 'string', default: '180' },
+      'freshness-seconds': { type: 'string', default: '120' },
+      'moves-per-second': { type: 'string', default: '100' },
+      'kpi-runs': { type: 'string', default: '40' },
+    },
+  });
   const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'load', 'analytics-ingestion'];
   if (selected.includes('web-board')) await buildWebApp((message) => console.error(message));
   // The gateway serves the production bundle of the web app, as `npm start` does.
@@ -37,7 +48,7 @@ async function main(): Promise<void> {
     }
     if (selected.includes('analytics-ingestion')) {
       await quiet();
-      results.push(...(await benchAnalyticsIngestion(stack, Number(values.opportunities))));
+      results.push(...(await benchAnalyticsIngestion(stack, Number(values.opportunities), { freshnessSeconds: Number(values['freshness-seconds']), movesPerSecond: Number(values['moves-per-second']), kpiRuns: Number(values['kpi-runs']) })));
     }
     if (selected.includes('web-board')) {
       await quiet();

@@ -10,7 +10,9 @@ import { projectOpportunityOnOpportunityEvent } from './consumers/project-opport
 import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
 import { CreateAnalyticsTables1764190000000 } from './persistence/migrations/1764190000000-create-analytics-tables';
+import { foldPendingContributions } from './persistence/kpi-rollups';
 import { AddStayDerivedColumns1764190000001 } from './persistence/migrations/1764190000001-add-stay-derived-columns';
+import { AddKpiRollups1764190000002 } from './persistence/migrations/1764190000002-add-kpi-rollups';
 import { resolvers } from './resolvers';
 import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
 import type { AnalyticsDeps } from './use-cases/deps';
@@ -25,10 +27,17 @@ export interface AnalyticsServiceOptions {
   // A rebuild replays the topics into fresh tables under a new consumer group.
   consumerGroup?: string;
   weeklyJobIntervalMs?: number;
+  foldIntervalMs?: number;
   now?: () => Date;
+  // Percentiles are computed exactly from the facts when at most this many values are in scope, else from histograms.
+  exactPercentileLimit?: number;
 }
 
-export const analyticsDeps = (dataSource: DataSource, options: AnalyticsServiceOptions): AnalyticsDeps => ({ dataSource, now: options.now ?? (() => new Date()) });
+export const analyticsDeps = (dataSource: DataSource, options: AnalyticsServiceOptions): AnalyticsDeps => ({
+  dataSource,
+  now: options.now ?? (() => new Date()),
+  exactPercentileLimit: options.exactPercentileLimit ?? 5_000,
+});
 
 // Read models from every topic; analytics never calls another service.
 export const ANALYTICS_HANDLERS: EventHandlers = {
@@ -53,10 +62,12 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
   return {
     serviceName: SERVICE_NAME,
     entities: [],
-    migrations: [...MESSAGING_MIGRATIONS, CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001],
-    // KPI queries sort and hash whole read-model tables (percentiles, group by stage): 4 MB, the default, spills to disk at 100k opportunities.
-    sessionSettings: { work_mem: '32MB' },
-    consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS }],
+    migrations: [...MESSAGING_MIGRATIONS, CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002],
+    // Raw KPI paths sort and hash read-model tables: 4 MB, the default, spills to disk at 100k opportunities. JIT off: it
+    // compiled projection statements whose estimates are inflated on fresh tables, for hundreds of ms each (profiled).
+    sessionSettings: { work_mem: '32MB', jit: 'off' },
+    // Set-based projections: a backlog (a rebuild, a restart) is applied thousands of events per transaction.
+    consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS, chunkSize: 3_000, maxBytesPerPartition: 4_194_304 }],
     server: (dataSource, runtime) =>
       createSubgraphServer({
         serviceName: SERVICE_NAME,
@@ -88,7 +99,11 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
           });
         },
       }),
-    jobs: (dataSource, logger) => [new IntervalJob('weekly-summary', options.weeklyJobIntervalMs ?? 60 * 60_000, () => ensureWeeklySummary(analyticsDeps(dataSource, options)), logger)],
+    jobs: (dataSource, logger) => [
+      new IntervalJob('weekly-summary', options.weeklyJobIntervalMs ?? 60 * 60_000, () => ensureWeeklySummary(analyticsDeps(dataSource, options)), logger),
+      // Contributions of a backlog's large chunks are folded beside ingestion (queries count them until then).
+      new IntervalJob('kpi-fold', options.foldIntervalMs ?? 250, () => foldPendingContributions(dataSource.manager), logger),
+    ],
   };
 }
 

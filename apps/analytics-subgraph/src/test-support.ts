@@ -10,11 +10,25 @@ import { analyticsService } from './server';
 export const NOW = new Date('2027-01-01T00:00:00Z');
 export const PIPELINE_ID = '00000000-0000-4000-8000-000000000001';
 
-export const startAnalytics = (label: string, options: { topicPrefix?: string; consumerGroup?: string; sqlLogger?: TypeOrmLogger } = {}): Promise<TestService> =>
-  startTestService(label, analyticsService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, now: () => NOW, consumerGroup: options.consumerGroup, weeklyJobIntervalMs: 0 }), {
-    topicPrefix: options.topicPrefix,
-    sqlLogger: options.sqlLogger,
-  });
+export const startAnalytics = (
+  label: string,
+  options: { topicPrefix?: string; consumerGroup?: string; sqlLogger?: TypeOrmLogger; exactPercentileLimit?: number; foldIntervalMs?: number } = {},
+): Promise<TestService> =>
+  startTestService(
+    label,
+    analyticsService({
+      config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false },
+      now: () => NOW,
+      consumerGroup: options.consumerGroup,
+      weeklyJobIntervalMs: 0,
+      exactPercentileLimit: options.exactPercentileLimit,
+      foldIntervalMs: options.foldIntervalMs,
+    }),
+    {
+      topicPrefix: options.topicPrefix,
+      sqlLogger: options.sqlLogger,
+    },
+  );
 
 const STAGES = [
   { key: 'QUALIFICATION', position: 1, category: 'OPEN' as const, probability: 0.1 },

@@ -113,7 +113,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   return { gatewayUrl: services.gateway.url, services, env: commonEnv, stop };
 }
 
-// One service as its own process, from source: start waits for /health/ready, kill waits for the exit.
+// From source through tsx, or with PIPELINE_SERVICES_FROM=bundles as the images run it: `node main.js` of the bundle `nx build` wrote.
+export function serviceCommand(spec: ServiceSpec, env: NodeJS.ProcessEnv): string[] {
+  const root = workspaceRoot();
+  if (env.PIPELINE_SERVICES_FROM !== 'bundles') return ['--import', 'tsx', path.join(root, 'apps', spec.app, 'src', 'main.ts')];
+  const bundle = path.join(root, 'dist', 'apps', spec.app, 'main.js');
+  if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npx nx build ${spec.app}\` first`);
+  return [bundle];
+}
+
+// One service as its own process (from source unless bundles are asked for): start waits for /health/ready, kill waits for the exit.
 export function createServiceProcess(spec: ServiceSpec, port: number, env: NodeJS.ProcessEnv, output: StackOptions['output'], log: (message: string) => void = () => undefined): ServiceProcess {
   const root = workspaceRoot();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -124,7 +133,7 @@ export function createServiceProcess(spec: ServiceSpec, port: number, env: NodeJ
     url: `${baseUrl}/graphql`,
     child: null,
     async start() {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', spec.app, 'src', 'main.ts')], {
+      const child = spawn(process.execPath, serviceCommand(spec, env), {
         cwd: root,
         env: { ...env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,3 +16,14 @@ export const ALL_TOPICS: TopicName[] = Object.values(TOPICS);
 export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
+
+// Retention of the contract topics and their dead-letter topics: every event is kept for good. No time- or size-based
+// deletion (a rebuild or a new analyst's consumer reads from offset 0 and must see everything), and no compaction:
+// compaction keeps only the newest message per key, which would erase an opportunity's earlier stage changes, the
+// history that conversions, dwell times and replays are computed from. Events are facts, not a table's latest row.
+export const KEEP_EVERY_EVENT: Readonly<Record<string, string>> = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1' };
+
+// The configuration a topic must have, whatever prefix a namespace gives it; null for topics outside the contract.
+export function contractTopicConfig(topic: string): Readonly<Record<string, string>> | null {
+  return ALL_TOPICS.some((name) => topic.endsWith(name) || topic.endsWith(deadLetterTopic(name))) ? KEEP_EVERY_EVENT : null;
+}

@@ -50,6 +50,8 @@ export interface EventConsumerOptions {
   fromBeginning?: boolean;
   // Events applied per database transaction.
   chunkSize?: number;
+  // Bytes fetched per partition in one request (kafkajs's default is 1 MB); larger ones let a chunk fill up.
+  maxBytesPerPartition?: number;
 }
 
 interface WorkItem {
@@ -100,7 +102,16 @@ export class EventConsumer {
     await producer.connect();
     if (!this.running) return abandon();
     // Group ids share the topic prefix, so isolated stacks on one broker never join each other's groups.
-    const member = kafka.consumer({ groupId: prefixedTopic(settings, groupId), sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 1_000, retry: { retries: 10 } });
+    const { maxBytesPerPartition = 1_048_576 } = this.options;
+    const member = kafka.consumer({
+      groupId: prefixedTopic(settings, groupId),
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 1_000,
+      maxBytesPerPartition,
+      maxBytes: Math.max(10_485_760, 2 * maxBytesPerPartition),
+      retry: { retries: 10 },
+    });
     consumer = member;
     this.consumer = member;
     member.on(member.events.GROUP_JOIN, () => {

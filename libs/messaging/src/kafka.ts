@@ -1,4 +1,5 @@
-import { Kafka, logLevel, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Producer } from 'kafkajs';
+import { contractTopicConfig } from '@pipeline/events';
 
 // kafkajs is unmaintained: it stays behind this module so a successor can replace it in one place.
 export interface KafkaSettings {
@@ -57,10 +58,15 @@ export interface TopicSpec {
   topic: string;
   numPartitions?: number;
   replicationFactor?: number;
+  // Topic-level settings; by default the contract's for contract topics (see contractTopicConfig), none for others.
+  config?: Readonly<Record<string, string>>;
 }
 
-// Creates missing topics and waits until every partition has a leader: on a freshly started broker, metadata for a
-// new topic lags its creation, and producing or subscribing before then fails.
+const configOf = (spec: TopicSpec) => spec.config ?? contractTopicConfig(spec.topic) ?? {};
+
+// Creates missing topics with their configuration, corrects the configuration of existing ones, and waits until every
+// partition has a leader: on a freshly started broker, metadata for a new topic lags its creation, and producing or
+// subscribing before then fails.
 export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -70,9 +76,18 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs 
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: false,
-        topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions ?? 3, replicationFactor: spec.replicationFactor ?? -1 })),
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.numPartitions ?? 3,
+          replicationFactor: spec.replicationFactor ?? -1,
+          configEntries: Object.entries(configOf(spec)).map(([name, value]) => ({ name, value })),
+        })),
       });
     }
+    await correctTopicConfigs(
+      admin,
+      topics.filter((spec) => existing.has(spec.topic) && Object.keys(configOf(spec)).length > 0),
+    );
     const names = topics.map((spec) => spec.topic);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -87,6 +102,21 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs 
   } finally {
     await admin.disconnect();
   }
+}
+
+// A topic created before its configuration was code (or changed by hand) gets it now. AlterConfigs replaces a topic's
+// whole set of overrides, so the overrides the topic already has are sent along and only the contract's are changed.
+async function correctTopicConfigs(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  if (specs.length === 0) return;
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: specs.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.topic })) });
+  const resources = specs.flatMap((spec) => {
+    const entries = described.resources.find((resource) => resource.resourceName === spec.topic)?.configEntries ?? [];
+    const wanted = configOf(spec);
+    if (Object.entries(wanted).every(([name, value]) => entries.some((entry) => entry.configName === name && entry.configValue === value))) return [];
+    const overrides = Object.fromEntries(entries.filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG && !entry.isSensitive).map((entry) => [entry.configName, entry.configValue]));
+    return [{ type: ConfigResourceTypes.TOPIC, name: spec.topic, configEntries: Object.entries({ ...overrides, ...wanted }).map(([name, value]) => ({ name, value })) }];
+  });
+  if (resources.length > 0) await admin.alterConfigs({ validateOnly: false, resources });
 }
 
 export type { Kafka, Producer } from 'kafkajs';

@@ -12,6 +12,9 @@ export interface ConsumerDefinition {
   groupId: string;
   topics: string[];
   handlers: EventHandlers;
+  // Events per transaction and bytes fetched per partition, for consumers whose handlers work set-based on large chunks.
+  chunkSize?: number;
+  maxBytesPerPartition?: number;
 }
 
 export interface ServiceConfig {
@@ -88,6 +91,8 @@ export async function startService(definition: ServiceDefinition, config: Servic
         dataSource,
         handlers: consumer.handlers,
         logger: consumerLogger(logger),
+        chunkSize: consumer.chunkSize,
+        maxBytesPerPartition: consumer.maxBytesPerPartition,
       }),
   );
   // Consumers connect in the background: a Kafka outage must not keep the API from serving.

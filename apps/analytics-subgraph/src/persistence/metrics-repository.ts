@@ -91,7 +91,7 @@ function perPeriod<Row extends { bucket: number }, T>(periods: MetricsPeriod[], 
   return periods.map((_period, index) => build(rows.filter((row) => row.bucket === index + 1)));
 }
 
-interface SizeRow {
+export interface SizeRow {
   stage: string;
   position: number | null;
   currency: string | null;
@@ -100,7 +100,7 @@ interface SizeRow {
   weighted: string | null;
 }
 
-function assembleSize(rows: SizeRow[]): PipelineSize {
+export function assembleSize(rows: SizeRow[]): PipelineSize {
   const stages = new Map<string, { position: number; bucket: StageBucket }>();
   for (const row of rows) {
     const entry = stages.get(row.stage) ?? { position: row.position ?? Number.MAX_SAFE_INTEGER, bucket: { stage: row.stage, count: 0, amount: [], weightedAmount: [] } };

@@ -1,37 +1,45 @@
 import type { EntityManager } from 'typeorm';
 import type { OpportunitySnapshot, StageChangedData } from '@pipeline/events';
 import { newestPerKey } from '@pipeline/persistence';
+import { copyRows } from './copy-rows';
 
 export interface StageEventRow {
   eventId: string;
   data: StageChangedData;
 }
 
-// Keeps the raw events of a chunk in one statement; a redelivered event id is skipped.
+// Keeps the raw events of a chunk: COPY into a session's staging table (no statement parameters to build or parse),
+// then one INSERT; a redelivered event id is skipped.
 export async function insertStageEvents(manager: EntityManager, events: StageEventRow[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map(({ eventId, data }) => ({
-    event_id: eventId,
-    opportunity_id: data.opportunityId,
-    pipeline_id: data.pipelineId,
-    version: data.version,
-    from_stage: data.fromStage,
-    to_stage: data.toStage,
-    to_category: data.toStageCategory,
-    to_position: data.toStagePosition ?? null,
-    changed_at: data.changedAt,
-    changed_by: data.changedBy,
-    reason: data.reason,
-    snapshot: data.opportunity,
-  }));
+  await manager.query(
+    `CREATE TEMP TABLE IF NOT EXISTS stage_event_staging (LIKE stage_event INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
+  );
+  await copyRows(
+    manager,
+    'stage_event_staging (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)',
+    events.map(({ eventId, data }) => [
+      eventId,
+      data.opportunityId,
+      data.pipelineId,
+      data.version,
+      data.fromStage,
+      data.toStage,
+      data.toStageCategory,
+      data.toStagePosition ?? null,
+      data.changedAt,
+      data.changedBy,
+      data.reason,
+      JSON.stringify(data.opportunity),
+    ]),
+  );
   await manager.query(
     `INSERT INTO stage_event (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)
-     SELECT r.event_id, r.opportunity_id, r.pipeline_id, r.version, r.from_stage, r.to_stage, r.to_category, r.to_position, r.changed_at, r.changed_by, r.reason, r.snapshot
-       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, opportunity_id uuid, pipeline_id uuid, version integer, from_stage text, to_stage text, to_category text,
-            to_position integer, changed_at timestamptz, changed_by text, reason text, snapshot jsonb)
+     SELECT DISTINCT ON (event_id) event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot
+       FROM stage_event_staging ORDER BY event_id
      ON CONFLICT (event_id) DO NOTHING`,
-    [JSON.stringify(rows)],
   );
+  await manager.query('TRUNCATE stage_event_staging');
 }
 
 // Order-tolerant: timelines and current stages are recomputed from every stage event of the opportunities, sorted by
@@ -39,11 +47,16 @@ export async function insertStageEvents(manager: EntityManager, events: StageEve
 export async function rebuildOpportunities(manager: EntityManager, opportunityIds: string[]): Promise<void> {
   const ids = [...new Set(opportunityIds)];
   if (ids.length === 0) return;
-  await manager.query('DELETE FROM stage_interval WHERE opportunity_id = ANY($1::uuid[])', [ids]);
+  // Lookups per id (LATERAL, fenced by OFFSET 0 so they stay per id): index scans whatever the planner believes of tables
+  // it has no statistics for yet, where a join may pick a full scan and sort of the whole table for every chunk.
+  await manager.query(
+    'DELETE FROM stage_interval WHERE ctid = ANY(ARRAY(SELECT i.ctid FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT ctid FROM stage_interval WHERE opportunity_id = t.id OFFSET 0) i))',
+    [ids],
+  );
   await manager.query(
     `WITH events AS (
        SELECT DISTINCT ON (opportunity_id, version) opportunity_id, version, pipeline_id, to_stage, to_category, to_position, changed_at
-         FROM stage_event WHERE opportunity_id = ANY($1::uuid[]) ORDER BY opportunity_id, version, changed_at)
+         FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM stage_event WHERE opportunity_id = t.id OFFSET 0) e ORDER BY opportunity_id, version, changed_at)
      INSERT INTO stage_interval (opportunity_id, seq, pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
      SELECT opportunity_id, row_number() OVER (PARTITION BY opportunity_id ORDER BY version), pipeline_id, to_stage, to_category, to_position, changed_at,
             lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY version),
@@ -60,7 +73,7 @@ export async function rebuildOpportunities(manager: EntityManager, opportunityId
             (e.snapshot->>'probability')::double precision, (e.snapshot->>'ownerId')::uuid, e.snapshot->>'industry', e.snapshot->>'region',
             (e.snapshot->>'leadId')::uuid, e.snapshot->>'leadSource', (e.snapshot->>'expectedCloseDate')::date, (e.snapshot->>'createdAt')::timestamptz,
             e.changed_at, CASE WHEN e.to_category = 'OPEN' THEN NULL ELSE e.changed_at END
-       FROM (SELECT DISTINCT ON (opportunity_id) * FROM stage_event WHERE opportunity_id = ANY($1::uuid[]) ORDER BY opportunity_id, version DESC, changed_at DESC) e
+       FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM stage_event WHERE opportunity_id = t.id ORDER BY version DESC, changed_at DESC LIMIT 1) e
      ON CONFLICT (opportunity_id) DO UPDATE SET
        pipeline_id = EXCLUDED.pipeline_id, stage = EXCLUDED.stage, stage_category = EXCLUDED.stage_category, stage_position = EXCLUDED.stage_position,
        status = EXCLUDED.status, stage_entered_at = EXCLUDED.stage_entered_at, closed_at = EXCLUDED.closed_at,

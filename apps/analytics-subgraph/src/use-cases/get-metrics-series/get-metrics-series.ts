@@ -16,6 +16,6 @@ export async function getMetricsSeries(
   const scope = metricsScope(actor, args.filter);
   const now = deps.now();
   const buckets = periods(scope.from, scope.to ?? now, args.bucket as TimeBucket);
-  const metrics = await computeMetricsSeries(deps.dataSource.manager, scope, buckets, now);
+  const metrics = await computeMetricsSeries(deps.dataSource.manager, scope, buckets, now, deps.exactPercentileLimit);
   return buckets.map((period, index) => ({ periodStart: period.start, periodEnd: period.end, metrics: metrics[index] }));
 }

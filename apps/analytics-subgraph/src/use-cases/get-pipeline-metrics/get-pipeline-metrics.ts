@@ -18,6 +18,7 @@ import {
   type StageBottleneck,
   type StageConversion,
 } from '../../persistence/metrics-repository';
+import { rollupBottlenecks, rollupClosed, rollupConversions, rollupGrain, rollupLeadConversion, rollupPipelineSize, rollupSizesAsOf } from '../../persistence/rollup-metrics';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
 
@@ -34,8 +35,20 @@ export interface PipelineMetrics {
 }
 
 // The KPIs of the process (step 5): pipeline size, win rate, average deal value, cycle length, conversions, bottlenecks.
-export async function computeMetrics(manager: EntityManager, scope: MetricsScope, now: Date): Promise<PipelineMetrics> {
+// From the rollups when one covers the scope and period (whole days), else from the facts.
+export async function computeMetrics(manager: EntityManager, scope: MetricsScope, now: Date, exactPercentileLimit = Number.POSITIVE_INFINITY): Promise<PipelineMetrics> {
   const periods = wholePeriod(scope);
+  const grain = rollupGrain(scope, periods);
+  if (grain !== null) {
+    const [size, closed, [conversions], [stalls], [leads]] = await Promise.all([
+      rollupPipelineSize(manager, scope, grain),
+      rollupClosed(manager, scope, grain, periods, exactPercentileLimit),
+      rollupConversions(manager, scope, grain, periods),
+      rollupBottlenecks(manager, scope, grain, [now], exactPercentileLimit),
+      rollupLeadConversion(manager, scope, grain, periods),
+    ]);
+    return assemble(size, closed.closed[0], closed.averages[0], closed.cycles[0], conversions, stalls, leads);
+  }
   const [size, [closed], [average], [cycle], [conversions], [stalls], [leads]] = await Promise.all([
     pipelineSize(manager, scope),
     closedCounts(manager, scope, periods),
@@ -48,11 +61,21 @@ export async function computeMetrics(manager: EntityManager, scope: MetricsScope
   return assemble(size, closed, average, cycle, conversions, stalls, leads);
 }
 
-// The same KPIs for consecutive periods with one statement per KPI, whatever their number; each period's pipeline and
-// stalls are taken at its end (or now, for a period not over yet).
-export async function computeMetricsSeries(manager: EntityManager, scope: MetricsScope, periods: Period[], now: Date): Promise<PipelineMetrics[]> {
+// The same KPIs for consecutive periods with a fixed number of statements, whatever their number; each period's
+// pipeline and stalls are taken at its end (or now, for a period not over yet).
+export async function computeMetricsSeries(manager: EntityManager, scope: MetricsScope, periods: Period[], now: Date, exactPercentileLimit = Number.POSITIVE_INFINITY): Promise<PipelineMetrics[]> {
   if (periods.length === 0) return [];
   const ends = periods.map((period) => (period.end < now ? period.end : now));
+  if (rollupGrain(scope, periods) === 0) {
+    const [sizes, closed, conversions, stalls, leads] = await Promise.all([
+      rollupSizesAsOf(manager, scope, ends),
+      rollupClosed(manager, scope, 0, periods, exactPercentileLimit),
+      rollupConversions(manager, scope, 0, periods),
+      rollupBottlenecks(manager, scope, 0, ends, exactPercentileLimit),
+      rollupLeadConversion(manager, scope, 0, periods),
+    ]);
+    return periods.map((_period, index) => assemble(sizes[index], closed.closed[index], closed.averages[index], closed.cycles[index], conversions[index], stalls[index], leads[index]));
+  }
   const [sizes, closed, averages, cycles, conversions, stalls, leads] = await Promise.all([
     pipelineSizesAsOf(manager, scope, ends),
     closedCounts(manager, scope, periods),
@@ -88,5 +111,5 @@ function assemble(
 }
 
 export async function getPipelineMetrics(deps: AnalyticsDeps, actor: Actor, filter: RawMetricsFilter | null | undefined): Promise<PipelineMetrics> {
-  return computeMetrics(deps.dataSource.manager, metricsScope(actor, filter), deps.now());
+  return computeMetrics(deps.dataSource.manager, metricsScope(actor, filter), deps.now(), deps.exactPercentileLimit);
 }

@@ -1,0 +1,40 @@
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { deadLetterTopic, TOPICS } from '@pipeline/events';
+import { testKafkaBrokers, testTopicPrefix, waitFor, type TestService } from '@pipeline/testing';
+import { ANALYTICS_TOPICS } from './server';
+import { startAnalytics } from './test-support';
+
+const KEYS = ['cleanup.policy', 'retention.ms', 'retention.bytes'];
+
+// A rebuild replays from offset 0: the topics it reads must keep every event, whoever created them first.
+describe('the topics analytics reads', () => {
+  const kafka = new Kafka({ clientId: 'retention-test', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+  let subject: TestService | undefined;
+  afterAll(async () => subject?.stop());
+
+  it('keep every event once the service has started, even a stage stream created with a week of retention', async () => {
+    // Arrange: the stage stream as a broker with default settings would have created it
+    const prefix = testTopicPrefix('retention');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: `${prefix}${TOPICS.stageChanged}`, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '604800000' }] }] });
+
+    try {
+      // Act
+      subject = await startAnalytics('retention', { topicPrefix: prefix });
+
+      // Assert: as the broker reports it, once the consumer (which starts in the background) has made its dead-letter topics
+      const topics = ANALYTICS_TOPICS.flatMap((topic) => [`${prefix}${topic}`, deadLetterTopic(`${prefix}${topic}`)]);
+      const read = async () => {
+        const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+        return Object.fromEntries(
+          resources.map((resource) => [resource.resourceName, Object.fromEntries(resource.configEntries.filter((entry) => KEYS.includes(entry.configName)).map((entry) => [entry.configName, entry.configValue]))]),
+        );
+      };
+      await waitFor(async () => (await admin.listTopics()).filter((topic) => topics.includes(topic)).length === topics.length, { timeoutMs: 30_000, what: 'the service to create its topics' });
+      expect(await read()).toEqual(Object.fromEntries(topics.map((topic) => [topic, { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1' }])));
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
