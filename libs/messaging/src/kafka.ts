@@ -84,9 +84,11 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs 
         })),
       });
     }
+    // Every contract topic, the ones just created included: a topic another client created between the listing and
+    // the creation is not created here (createTopics skips it) and may carry any settings.
     await correctTopicConfigs(
       admin,
-      topics.filter((spec) => existing.has(spec.topic) && Object.keys(configOf(spec)).length > 0),
+      topics.filter((spec) => Object.keys(configOf(spec)).length > 0),
     );
     const names = topics.map((spec) => spec.topic);
     const deadline = Date.now() + timeoutMs;

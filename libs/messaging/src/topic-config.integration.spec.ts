@@ -1,6 +1,6 @@
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS, deadLetterTopic, TOPICS } from '@pipeline/events';
-import { testKafkaBrokers, testTopicPrefix } from '@pipeline/test-infra';
+import { testKafkaBrokers, testTopicPrefix, waitFor } from '@pipeline/test-infra';
 import { ensureTopics } from './kafka';
 
 // What the broker itself says about a topic's settings (describeConfigs), not what the code meant to send.
@@ -46,7 +46,8 @@ describe('topic configuration as code', () => {
     // Act
     await ensureTopics(kafka, [{ topic }]);
 
-    // Assert
+    // Assert: the broker applies a change through its metadata log, so a read right after may still show the old one
+    await waitFor(async () => (await brokerConfig(kafka, topic))['retention.ms'] === '-1', { what: 'the corrected settings to show' });
     expect(await brokerConfig(kafka, topic)).toMatchObject({ ...keepsEveryEvent, 'max.message.bytes': '2097152' });
   });
 
