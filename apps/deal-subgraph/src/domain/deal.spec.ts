@@ -1,4 +1,4 @@
-import { assertCanWin, closeEffect, DEFAULT_DEAL_SETTINGS, needsApproval, type Deal, type DiscountApproval } from './deal';
+import { assertCanWin, closeEffect, DEFAULT_DEAL_SETTINGS, needsApproval, planClose, planTerms, type Deal, type DiscountApproval } from './deal';
 
 const deal = (overrides: Partial<Deal> = {}): Deal => ({
   id: 'd',
@@ -67,5 +67,48 @@ describe('deal rules', () => {
       expect.objectContaining({ details: { field: 'deferredUntil' } }),
     );
     expect(() => closeEffect(deal(), { outcome: 'LOST', lostReason: null, deferredUntil: null }, '2026-11-26')).toThrow(expect.objectContaining({ details: { field: 'lostReason' } }));
+  });
+});
+
+describe('deal plans', () => {
+  const now = new Date('2026-11-30T10:00:00Z');
+  const won = { outcome: 'WON' as const, lostReason: null, deferredUntil: null, note: 'Signed', competitor: null };
+  const amount = { amount: '1000.00', currency: 'EUR' };
+  const rules = (approvals: DiscountApproval[] = []) => ({ approvals, commitments: [], settings: DEFAULT_DEAL_SETTINGS });
+
+  it('closes WON with who and when, bumping the version, once the win rules are met', () => {
+    // Act
+    const next = planClose(deal(), won, { opportunityStatus: 'OPEN', amount, winRules: rules() }, 'rep-1', now);
+
+    // Assert
+    expect(next).toMatchObject({ outcome: 'WON', closedAt: now, closedBy: 'rep-1', closeNote: 'Signed', version: 2, updatedAt: now });
+  });
+
+  it('refuses a WON close without an amount, with a pending approval, or on a closed opportunity; repeats are no-ops', () => {
+    expect(() => planClose(deal(), won, { opportunityStatus: 'OPEN', amount: null, winRules: rules() }, 'rep-1', now)).toThrow(expect.objectContaining({ code: 'STAGE_GATE_FAILED' }));
+    expect(() => planClose(deal(), won, { opportunityStatus: 'OPEN', amount, winRules: rules([approval('PENDING', '2026-11-01')]) }, 'rep-1', now)).toThrow(expect.objectContaining({ code: 'APPROVAL_REQUIRED' }));
+    expect(() => planClose(deal(), won, { opportunityStatus: 'LOST', amount, winRules: rules() }, 'rep-1', now)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(planClose(deal({ outcome: 'WON' }), won, { opportunityStatus: 'WON', amount }, 'rep-1', now)).toBeNull();
+  });
+
+  it('defers without closing: no close time, the date kept', () => {
+    const next = planClose(deal(), { outcome: 'DEFERRED', lostReason: null, deferredUntil: '2027-01-15', note: null, competitor: null }, { opportunityStatus: 'OPEN', amount: null }, 'rep-1', now);
+    expect(next).toMatchObject({ outcome: 'DEFERRED', closedAt: null, deferredUntil: '2027-01-15' });
+  });
+
+  it('puts terms in force within the threshold, and above it keeps the old terms and asks for an approval', () => {
+    // Arrange
+    const current = deal({ terms: { discountPercent: 5, paymentTermsDays: 30, contractLengthMonths: 12 } });
+    const modest = { discountPercent: 10, paymentTermsDays: 45, contractLengthMonths: 24 };
+    const deep = { discountPercent: 25, paymentTermsDays: 45, contractLengthMonths: 24 };
+
+    // Act
+    const inForce = planTerms(current, modest, DEFAULT_DEAL_SETTINGS, 'rep-1', now, 'a-1');
+    const waiting = planTerms(current, deep, DEFAULT_DEAL_SETTINGS, 'rep-1', now, 'a-2');
+
+    // Assert
+    expect(inForce).toEqual({ deal: { ...current, terms: modest, version: 2, updatedAt: now }, approval: null });
+    expect(waiting.deal.terms).toEqual(current.terms);
+    expect(waiting.approval).toMatchObject({ id: 'a-2', dealId: 'd', requestedPercent: 25, status: 'PENDING', requestedBy: 'rep-1', requestedAt: now });
   });
 });

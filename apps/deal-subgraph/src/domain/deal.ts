@@ -1,4 +1,4 @@
-import { approvalRequired, badInput, conflict, stageGateFailed, type ApprovalStatus, type CommitmentType, type DealOutcome, type LostReason } from '@pipeline/domain';
+import { approvalRequired, badInput, conflict, stageGateFailed, toIsoDate, type ApprovalStatus, type CommitmentType, type DealOutcome, type LostReason, type Money } from '@pipeline/domain';
 
 export interface DealTerms {
   discountPercent: number;
@@ -88,4 +88,50 @@ export function closeEffect(deal: Deal | null, request: CloseRequest, today: str
   }
   if (deal.outcome === request.outcome && (request.outcome !== 'LOST' || deal.lostReason === request.lostReason)) return 'ALREADY_DONE';
   throw conflict(`The deal is already closed ${deal.outcome}${deal.lostReason ? ` (${deal.lostReason})` : ''}; a manager can reopen it`, { outcome: deal.outcome });
+}
+
+export interface CloseDetails extends CloseRequest {
+  note: string | null;
+  competitor: string | null;
+}
+
+// What a close needs to know besides the deal; approvals, commitments and settings matter only for WON.
+export interface CloseContext {
+  opportunityStatus: string;
+  amount: Money | null;
+  winRules?: { approvals: DiscountApproval[]; commitments: Commitment[]; settings: DealSettings };
+}
+
+// The deal after a close (WON, LOST or DEFERRED), or null when it was already closed that way: the gates in one place,
+// whoever closes it.
+export function planClose(deal: Deal, details: CloseDetails, context: CloseContext, by: string, now: Date): Deal | null {
+  if (closeEffect(deal, details, toIsoDate(now)) === 'ALREADY_DONE') return null;
+  if (context.opportunityStatus !== 'OPEN') throw conflict(`Opportunity ${deal.opportunityId} is already ${context.opportunityStatus}`, { status: context.opportunityStatus });
+  if (details.outcome === 'WON') {
+    if (!context.winRules) throw new Error('Winning a deal needs its approvals, commitments and settings');
+    assertCanWin(context.winRules.approvals, context.winRules.commitments, context.winRules.settings);
+    if (!context.amount) throw stageGateFailed('A won deal needs the opportunity amount set', ['AMOUNT_SET']);
+  }
+  return {
+    ...deal,
+    outcome: details.outcome,
+    lostReason: details.lostReason,
+    closeNote: details.note,
+    closedAt: details.outcome === 'DEFERRED' ? null : now,
+    closedBy: by,
+    deferredUntil: details.deferredUntil,
+    competitor: details.competitor,
+    version: deal.version + 1,
+    updatedAt: now,
+  };
+}
+
+// New terms take effect at once within the threshold; above it they wait for a manager as a PENDING approval, and the
+// terms in force stay.
+export function planTerms(deal: Deal, terms: DealTerms, settings: DealSettings, by: string, now: Date, approvalId: string): { deal: Deal; approval: DiscountApproval | null } {
+  const pending = needsApproval(terms.discountPercent, settings);
+  const approval: DiscountApproval | null = pending
+    ? { id: approvalId, dealId: deal.id, requestedPercent: terms.discountPercent, ...terms, status: 'PENDING', requestedBy: by, requestedAt: now, decidedBy: null, decidedAt: null, note: null }
+    : null;
+  return { deal: { ...deal, terms: pending ? deal.terms : terms, version: deal.version + 1, updatedAt: now }, approval };
 }

@@ -13,6 +13,20 @@ export interface Qualification {
   criteriaVersion: number;
 }
 
+// What a person or a CSV row says about a new lead, validated.
+export interface LeadFields {
+  name: string;
+  company: string;
+  email: string | null;
+  phone: string | null;
+  industry: string | null;
+  region: string | null;
+  source: LeadSource;
+  sourceDetail: string | null;
+  estimatedValue: Money | null;
+  externalId: string | null;
+}
+
 export interface Lead {
   id: string;
   externalId: string | null;

@@ -1,6 +1,6 @@
-import { badInput, conflict, DEAL_OUTCOMES, isOneOf, LOST_REASONS, parseDate, parseText, stageGateFailed, toIsoDate, type Actor } from '@pipeline/domain';
+import { badInput, DEAL_OUTCOMES, isOneOf, LOST_REASONS, parseDate, parseText, toIsoDate, type Actor } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
-import { assertCanWin, closeEffect, type Deal } from '../../domain/deal';
+import { closeEffect, planClose, type Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { approvalsByDealIds, commitmentsByDealIds, updateDeal } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
@@ -26,34 +26,18 @@ export async function closeDeal(deps: DealDeps, actor: Actor, input: CloseDealCo
   const note = parseText(input.note, 'note', { maxLength: 2_000 });
   const competitor = parseText(input.competitor, 'competitor', { maxLength: 200 });
   const now = deps.now();
-  const request = { outcome, lostReason, deferredUntil };
-  closeEffect(null, request, toIsoDate(now));
+  const details = { outcome, lostReason, deferredUntil, note, competitor };
+  // Refuses a malformed request before waiting for anything.
+  closeEffect(null, details, toIsoDate(now));
   const opportunityId = await awaitOpportunitySnapshot(deps, input.opportunityId);
   return deps.dataSource.transaction(async (manager) => {
     const opportunity = await loadWorkableOpportunity(manager, actor, opportunityId);
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
-    if (closeEffect(deal, request, toIsoDate(now)) === 'ALREADY_DONE') return deal;
-    if (opportunity.status !== 'OPEN') throw conflict(`Opportunity ${opportunity.id} is already ${opportunity.status}`, { status: opportunity.status });
-    if (outcome === 'WON') {
-      // One after another: a transaction has one connection, and pg refuses overlapping queries on it from v9.
-      const approvals = await approvalsByDealIds(manager, [deal.id]);
-      const commitments = await commitmentsByDealIds(manager, [deal.id]);
-      const settings = await loadDealSettings(manager);
-      assertCanWin(approvals, commitments, settings);
-      if (!opportunity.amount) throw stageGateFailed('A won deal needs the opportunity amount set', ['AMOUNT_SET']);
-    }
-    const next: Deal = {
-      ...deal,
-      outcome,
-      lostReason,
-      closeNote: note,
-      closedAt: outcome === 'DEFERRED' ? null : now,
-      closedBy: actor.userId,
-      deferredUntil,
-      competitor,
-      version: deal.version + 1,
-      updatedAt: now,
-    };
+    // One after another: a transaction has one connection, and pg refuses overlapping queries on it from v9.
+    const winRules =
+      outcome === 'WON' ? { approvals: await approvalsByDealIds(manager, [deal.id]), commitments: await commitmentsByDealIds(manager, [deal.id]), settings: await loadDealSettings(manager) } : undefined;
+    const next = planClose(deal, details, { opportunityStatus: opportunity.status, amount: opportunity.amount, winRules }, actor.userId, now);
+    if (!next) return deal;
     await updateDeal(manager, next, deal.version);
     await appendToOutbox(manager, [
       dealEvent('sales.deal.closed.v1', next, actor.userId, now, {

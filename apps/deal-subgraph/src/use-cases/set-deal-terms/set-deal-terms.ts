@@ -1,6 +1,6 @@
 import { newId, parseInteger, percentToDecimal, type Actor } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
-import { needsApproval, type Deal, type DealTerms } from '../../domain/deal';
+import { planTerms, type Deal, type DealTerms } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { saveApproval, updateDeal, withdrawPendingApprovals } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
@@ -28,27 +28,14 @@ export async function setDealTerms(deps: DealDeps, actor: Actor, input: SetDealT
     const now = deps.now();
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
     assertDealNotClosed(deal);
-    const settings = await loadDealSettings(manager);
+    const { deal: next, approval } = planTerms(deal, terms, await loadDealSettings(manager), actor.userId, now, newId());
     await withdrawPendingApprovals(manager, deal.id, actor.userId, now);
-    const pending = needsApproval(terms.discountPercent, settings);
-    if (pending) {
+    if (approval) {
       await assertRoomFor(manager, 'discount_approval', deal.id);
-      await saveApproval(manager, {
-        id: newId(),
-        dealId: deal.id,
-        requestedPercent: terms.discountPercent,
-        ...terms,
-        status: 'PENDING',
-        requestedBy: actor.userId,
-        requestedAt: now,
-        decidedBy: null,
-        decidedAt: null,
-        note: null,
-      });
+      await saveApproval(manager, approval);
     }
-    const next: Deal = { ...deal, terms: pending ? deal.terms : terms, version: deal.version + 1, updatedAt: now };
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [dealEvent('sales.deal.terms_set.v1', next, actor.userId, now, { ...terms, approvalStatus: pending ? 'PENDING' : null, effective: !pending })]);
+    await appendToOutbox(manager, [dealEvent('sales.deal.terms_set.v1', next, actor.userId, now, { ...terms, approvalStatus: approval ? 'PENDING' : null, effective: !approval })]);
     return next;
   });
 }

@@ -1,16 +1,15 @@
 import { assertCanWriteAnything, canRead, conflict, hasRole, isUuid, newId, parseId, type Actor } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
-import type { Lead } from '../../domain/lead';
-import { normalizeForMatch } from '../../domain/lead';
-import { scoreLead } from '../../domain/scoring';
+import { normalizeForMatch, type Lead } from '../../domain/lead';
+import { planNewLead } from '../../domain/new-lead';
 import { leadEvent } from '../../events/lead-events';
 import { findLeadByExternalIds, findOpenDuplicate, insertLeads, lockDuplicateKeys } from '../../persistence/lead-repository';
 import { findRepsByIds, touchAssigned } from '../../persistence/rep-repository';
 import type { LeadDeps } from '../deps';
 import { authorizeOwner, decideByRules } from '../shared/assignment';
 import { parseLeadFields, type RawLeadFields } from '../shared/lead-input';
-import { loadActiveModel, scoringInputOf } from '../shared/scoring-model';
+import { loadActiveModel } from '../shared/scoring-model';
 
 export interface CreateLeadCommand extends RawLeadFields {
   ownerId?: unknown;
@@ -57,29 +56,7 @@ export async function createLead(deps: LeadDeps, actor: Actor, input: CreateLead
 
     const now = deps.now();
     const [owner] = ownerId ? await findRepsByIds(manager, [ownerId]) : [];
-    const draft: Lead = {
-      id: newId(),
-      ...fields,
-      status: 'NEW',
-      computedScore: 0,
-      scoreFactors: [],
-      scoreMethod: 'RULES',
-      scoreModelVersion: null,
-      scoreOverride: null,
-      scoreOverrideReason: null,
-      ownerId,
-      ownerTeamId: owner?.teamId ?? null,
-      assignmentReason: reason,
-      assignedAt: ownerId ? now : null,
-      qualification: null,
-      opportunityId: null,
-      version: 1,
-      lastActivityAt: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const scored = scoreLead(scoringInputOf(draft, 0), await loadActiveModel(manager), now);
-    const lead: Lead = { ...draft, computedScore: scored.score, scoreFactors: scored.factors, scoreMethod: scored.method, scoreModelVersion: scored.modelVersion };
+    const lead = planNewLead({ id: newId(), fields, owner: owner ? { id: owner.id, teamId: owner.teamId } : null, assignmentReason: reason, model: await loadActiveModel(manager), now });
 
     // A concurrent creation can take the externalId after the check above: insertLeads answers that with CONFLICT too.
     await insertLeads(manager, [lead], actor.userId);

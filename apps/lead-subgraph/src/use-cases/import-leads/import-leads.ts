@@ -7,14 +7,14 @@ import { chooseOwner, type RepLoad } from '../../domain/assignment';
 import type { Lead } from '../../domain/lead';
 import { normalizeForMatch, OPEN_LEAD_STATUSES } from '../../domain/lead';
 import { canOwnLeads } from '../../domain/sales-rep';
-import { scoreLead } from '../../domain/scoring';
+import { planNewLead } from '../../domain/new-lead';
 import { leadEvent } from '../../events/lead-events';
 import { findLeadByExternalIds, insertLeadsUnlessExternalIdTaken } from '../../persistence/lead-repository';
 import { touchAssigned } from '../../persistence/rep-repository';
 import type { LeadDeps } from '../deps';
 import { lockAssignment, repLoads } from '../shared/assignment';
 import { parseLeadFields, type LeadFields } from '../shared/lead-input';
-import { loadActiveModel, scoringInputOf } from '../shared/scoring-model';
+import { loadActiveModel } from '../shared/scoring-model';
 
 export type ImportMode = 'ALL_OR_NOTHING' | 'PER_ROW';
 
@@ -110,31 +110,9 @@ export async function importLeads(deps: LeadDeps, actor: Actor, input: { csv: un
     const now = deps.now();
     const model = await loadActiveModel(manager);
     const teamOf = new Map(loads.map((load) => [load.rep.id, load.rep.teamId]));
-    const leads: Lead[] = owned.map(({ candidate, ownerId, reason }) => {
-      const draft: Lead = {
-        id: newId(),
-        ...candidate.fields,
-        status: 'NEW',
-        computedScore: 0,
-        scoreFactors: [],
-        scoreMethod: 'RULES',
-        scoreModelVersion: null,
-        scoreOverride: null,
-        scoreOverrideReason: null,
-        ownerId,
-        ownerTeamId: ownerId ? (teamOf.get(ownerId) ?? null) : null,
-        assignmentReason: reason,
-        assignedAt: ownerId ? now : null,
-        qualification: null,
-        opportunityId: null,
-        version: 1,
-        lastActivityAt: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const scored = scoreLead(scoringInputOf(draft, 0), model, now);
-      return { ...draft, computedScore: scored.score, scoreFactors: scored.factors, scoreMethod: scored.method, scoreModelVersion: scored.modelVersion };
-    });
+    const leads: Lead[] = owned.map(({ candidate, ownerId, reason }) =>
+      planNewLead({ id: newId(), fields: candidate.fields, owner: ownerId ? { id: ownerId, teamId: teamOf.get(ownerId) ?? null } : null, assignmentReason: reason, model, now }),
+    );
     // A concurrent createLead can take an externalId after the check above: such rows count as skipped, like earlier imports.
     const inserted = await insertLeadsUnlessExternalIdTaken(manager, leads, actor.userId);
     const created = leads.flatMap((lead, index) => (inserted.has(lead.id) ? [{ lead, reason: owned[index].reason }] : []));

@@ -1,17 +1,7 @@
-import { isOneOf, LEAD_SOURCES, parseEmail, parseMoney, parseText, requireText, badInput, type LeadSource, type Money } from '@pipeline/domain';
+import { isOneOf, LEAD_SOURCES, parseEmail, parseMoney, parseText, requireText, badInput } from '@pipeline/domain';
+import type { LeadFields } from '../../domain/lead';
 
-export interface LeadFields {
-  name: string;
-  company: string;
-  email: string | null;
-  phone: string | null;
-  industry: string | null;
-  region: string | null;
-  source: LeadSource;
-  sourceDetail: string | null;
-  estimatedValue: Money | null;
-  externalId: string | null;
-}
+export type { LeadFields } from '../../domain/lead';
 
 export interface RawLeadFields {
   name?: unknown;

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { ActiveModel, NaiveBayesModel, ScoringInput } from '../../domain/scoring';
+import type { ActiveModel, NaiveBayesModel } from '../../domain/scoring';
+import { scoringInputOf } from '../../domain/new-lead';
 import { scoreLead } from '../../domain/scoring';
 import type { Lead } from '../../domain/lead';
 import { ScoringModelEntity, type ScoringModelRow } from '../../persistence/entities';
@@ -15,17 +16,7 @@ export async function loadActiveModel(manager: EntityManager): Promise<ActiveMod
   return row ? { version: row.version, model: row.parameters as NaiveBayesModel } : null;
 }
 
-export const scoringInputOf = (lead: Lead, activities: number): ScoringInput => ({
-  source: lead.source,
-  industry: lead.industry,
-  region: lead.region,
-  email: lead.email,
-  phone: lead.phone,
-  estimatedValue: lead.estimatedValue,
-  status: lead.status,
-  activityCount: activities,
-  lastActivityAt: lead.lastActivityAt,
-});
+export { scoringInputOf } from '../../domain/new-lead';
 
 // Recomputes a lead's score from its current data and activity; the manual override stays untouched.
 export async function rescore(manager: EntityManager, lead: Lead, now: Date, model?: ActiveModel | null): Promise<Lead> {
