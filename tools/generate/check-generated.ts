@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-// CI fails when a committed generated file (resolver types, composed supergraph, event schemas, the web client's typed
-// operations and trusted-document manifest) is stale.
+// CI fails when a committed generated file (resolver types, composed supergraph, event schemas, migration lists, the web
+// client's typed operations and trusted-document manifest) is stale.
 const root = path.resolve(__dirname, '..', '..');
 const checks = [
   ['tools/generate/codegen.ts', '--check'],
   ['tools/generate/supergraph.ts', '--check'],
   ['tools/generate/event-schemas.ts', '--check'],
+  ['tools/generate/migrations-index.ts', '--check'],
 ];
 let failed = false;
 for (const [script, flag] of checks) {

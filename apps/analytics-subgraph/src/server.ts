@@ -9,10 +9,8 @@ import { projectLeadOnLeadEvent } from './consumers/project-lead-on-lead-event';
 import { projectOpportunityOnOpportunityEvent } from './consumers/project-opportunity-on-opportunity-event';
 import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
-import { CreateAnalyticsTables1764190000000 } from './persistence/migrations/1764190000000-create-analytics-tables';
+import { MIGRATIONS } from './persistence/migrations';
 import { foldPendingContributions } from './persistence/kpi-rollups';
-import { AddStayDerivedColumns1764190000001 } from './persistence/migrations/1764190000001-add-stay-derived-columns';
-import { AddKpiRollups1764190000002 } from './persistence/migrations/1764190000002-add-kpi-rollups';
 import { resolvers } from './resolvers';
 import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
 import type { AnalyticsDeps } from './use-cases/deps';
@@ -62,7 +60,7 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
   return {
     serviceName: SERVICE_NAME,
     entities: [],
-    migrations: [...MESSAGING_MIGRATIONS, CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002],
+    migrations: [...MESSAGING_MIGRATIONS, ...MIGRATIONS],
     // Raw KPI paths sort and hash read-model tables: 4 MB, the default, spills to disk at 100k opportunities. JIT off: it
     // compiled projection statements whose estimates are inflated on fresh tables, for hundreds of ms each (profiled).
     sessionSettings: { work_mem: '32MB', jit: 'off' },

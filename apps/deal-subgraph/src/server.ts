@@ -5,7 +5,7 @@ import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { createDealContext } from './context';
 import { DEAL_ENTITIES } from './persistence/entities';
-import { CreateDealTables1764180000000 } from './persistence/migrations/1764180000000-create-deal-tables';
+import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
 import type { DealDeps } from './use-cases/deps';
 import { updateLeadNeedOnLeadEvent } from './use-cases/sync-snapshots/update-lead-need-on-lead-event';
@@ -33,7 +33,7 @@ export function dealService(options: DealServiceOptions): ServiceDefinition {
   return {
     serviceName: SERVICE_NAME,
     entities: DEAL_ENTITIES,
-    migrations: [...MESSAGING_MIGRATIONS, CreateDealTables1764180000000],
+    migrations: [...MESSAGING_MIGRATIONS, ...MIGRATIONS],
     consumers: () => [
       {
         groupId: 'deal-subgraph.opportunities',

@@ -6,7 +6,7 @@ import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { createLeadContext } from './context';
 import { LEAD_ENTITIES } from './persistence/entities';
-import { CreateLeadTables1764160000000 } from './persistence/migrations/1764160000000-create-lead-tables';
+import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
 import { DEFAULT_LEAD_SETTINGS, type LeadDeps, type LeadSettings } from './use-cases/deps';
 import { markLeadConvertedOnOpportunityCreated } from './use-cases/mark-lead-converted/mark-lead-converted-on-opportunity-created';
@@ -33,7 +33,7 @@ export function leadService(options: LeadServiceOptions): ServiceDefinition {
   return {
     serviceName: SERVICE_NAME,
     entities: LEAD_ENTITIES,
-    migrations: [...MESSAGING_MIGRATIONS, CreateLeadTables1764160000000],
+    migrations: [...MESSAGING_MIGRATIONS, ...MIGRATIONS],
     consumers: () => [
       {
         groupId: 'lead-subgraph.opportunity-events',

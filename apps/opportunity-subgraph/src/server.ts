@@ -5,8 +5,7 @@ import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { createOpportunityContext } from './context';
 import { OPPORTUNITY_ENTITIES } from './persistence/entities';
-import { CreateOpportunityTables1764170000000 } from './persistence/migrations/1764170000000-create-opportunity-tables';
-import { SeedDefaultPipeline1764170000001 } from './persistence/migrations/1764170000001-seed-default-pipeline';
+import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
 import { closeOpportunityOnDealClosed } from './use-cases/apply-deal-facts/close-opportunity-on-deal-closed';
 import { moveToNegotiationOnDealTermsSet } from './use-cases/apply-deal-facts/move-to-negotiation-on-deal-terms-set';
@@ -36,7 +35,7 @@ export function opportunityService(options: OpportunityServiceOptions): ServiceD
   return {
     serviceName: SERVICE_NAME,
     entities: OPPORTUNITY_ENTITIES,
-    migrations: [...MESSAGING_MIGRATIONS, CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001],
+    migrations: [...MESSAGING_MIGRATIONS, ...MIGRATIONS],
     consumers: () => [
       {
         groupId: 'opportunity-subgraph.lead-events',

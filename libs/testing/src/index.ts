@@ -6,3 +6,4 @@ export * from './e2e-stack';
 // The tools need it too (analytics:rebuild), so it lives with the local infrastructure.
 export { waitForQuiet } from '@pipeline/dev-infra';
 export * from './fact-publisher';
+export * from './schema-drift';
