@@ -47,6 +47,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 const TIMED_OUT = /The (\S+) service did not answer within \d+ ms/;
+const UNREACHABLE = /The (\S+) service is unreachable/;
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 
 // Undici's keep-alive fetch with a deadline per subgraph request; a subgraph that hangs fails its own fields.
@@ -56,7 +57,9 @@ function timedFetcher(service: string, timeoutMs: number): Fetcher {
       return (await fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(timeoutMs) })) as unknown as Awaited<ReturnType<Fetcher>>;
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw new Error(`The ${service} service did not answer within ${timeoutMs} ms`);
-      throw error;
+      // Native fetch says only "fetch failed"; the service name must survive to the client's error.
+      const cause = ((error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+      throw new Error(`The ${service} service is unreachable (${cause})`);
     }
   };
 }
@@ -72,8 +75,8 @@ function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
     if (timedOut) {
       return { message: `${timedOut[0]}; a change it was making may or may not have been saved: reload before retrying`, path: formatted.path, extensions: { code: 'TIMEOUT', serviceName: timedOut[1] } };
     }
-    if (/ECONNREFUSED|fetch failed|socket hang up|ECONNRESET|other side closed/i.test(formatted.message)) {
-      const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : (serviceOf(formatted.message) ?? 'a subgraph');
+    if (/ECONNREFUSED|fetch failed|socket hang up|ECONNRESET|other side closed|service is unreachable/i.test(formatted.message)) {
+      const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : (UNREACHABLE.exec(formatted.message)?.[1] ?? serviceOf(formatted.message) ?? 'a subgraph');
       return { message: `The ${service} service is unavailable; fields it provides are missing`, path: formatted.path, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } };
     }
     if (code === 'INTERNAL_SERVER_ERROR' && !extensions.serviceName) {
