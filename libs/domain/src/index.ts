@@ -7,3 +7,4 @@ export * from './pipeline';
 export * from './stats';
 export * from './text';
 export * from './limits';
+export * from './input';

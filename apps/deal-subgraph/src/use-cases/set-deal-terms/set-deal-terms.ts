@@ -1,18 +1,14 @@
-import { newId, parseInteger, percentToDecimal, type Actor } from '@pipeline/domain';
+import { newId, parseInteger, percentToDecimal, type Actor, type Unparsed } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
 import { planTerms, type Deal, type DealTerms } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { saveApproval, updateDeal, withdrawPendingApprovals } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
+import type { SetDealTermsInput } from '../../generated/graphql';
 import type { DealDeps } from '../deps';
 import { assertDealNotClosed, assertOpen, assertRoomFor, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
-export interface SetDealTermsCommand {
-  opportunityId: unknown;
-  discountPercent: unknown;
-  paymentTermsDays: unknown;
-  contractLengthMonths: unknown;
-}
+export type SetDealTermsCommand = Unparsed<SetDealTermsInput>;
 
 // Terms within the threshold take effect at once; a larger discount waits for a manager, and the terms in force stay.
 export async function setDealTerms(deps: DealDeps, actor: Actor, input: SetDealTermsCommand): Promise<Deal> {
@@ -20,7 +16,7 @@ export async function setDealTerms(deps: DealDeps, actor: Actor, input: SetDealT
     discountPercent: percentToDecimal(input.discountPercent as number, 'discountPercent', 2).toNumber(),
     paymentTermsDays: parseInteger(input.paymentTermsDays, 'paymentTermsDays', 0, 365),
     contractLengthMonths: parseInteger(input.contractLengthMonths, 'contractLengthMonths', 1, 120),
-  };
+  } satisfies Record<keyof Omit<SetDealTermsInput, 'opportunityId'>, unknown>;
   const opportunityId = await awaitOpportunitySnapshot(deps, input.opportunityId);
   return deps.dataSource.transaction(async (manager) => {
     const opportunity = await loadWorkableOpportunity(manager, actor, opportunityId);

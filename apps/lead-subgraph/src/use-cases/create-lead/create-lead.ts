@@ -1,4 +1,4 @@
-import { assertCanWriteAnything, canRead, conflict, hasRole, isUuid, newId, parseId, type Actor } from '@pipeline/domain';
+import { assertCanWriteAnything, canRead, conflict, hasRole, isUuid, newId, parseId, type Actor, type Unparsed } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
 import { normalizeForMatch, type Lead } from '../../domain/lead';
@@ -6,15 +6,13 @@ import { planNewLead } from '../../domain/new-lead';
 import { leadEvent } from '../../events/lead-events';
 import { findLeadByExternalIds, findOpenDuplicate, insertLeads, lockDuplicateKeys } from '../../persistence/lead-repository';
 import { findRepsByIds, touchAssigned } from '../../persistence/rep-repository';
+import type { CreateLeadInput } from '../../generated/graphql';
 import type { LeadDeps } from '../deps';
 import { authorizeOwner, decideByRules } from '../shared/assignment';
 import { parseLeadFields, type RawLeadFields } from '../shared/lead-input';
 import { loadActiveModel } from '../shared/scoring-model';
 
-export interface CreateLeadCommand extends RawLeadFields {
-  ownerId?: unknown;
-  allowDuplicate?: boolean | null;
-}
+export type CreateLeadCommand = RawLeadFields & Unparsed<Pick<CreateLeadInput, 'ownerId' | 'allowDuplicate'>>;
 
 export async function createLead(deps: LeadDeps, actor: Actor, input: CreateLeadCommand): Promise<Lead> {
   assertCanWriteAnything(actor);

@@ -1,27 +1,18 @@
-import { isOneOf, LEAD_SOURCES, parseEmail, parseMoney, parseText, requireText, badInput } from '@pipeline/domain';
+import { isOneOf, LEAD_SOURCES, parseEmail, parseMoney, parseText, requireText, badInput, type Unparsed } from '@pipeline/domain';
 import type { LeadFields } from '../../domain/lead';
+import type { CreateLeadInput } from '../../generated/graphql';
 
 export type { LeadFields } from '../../domain/lead';
 
-export interface RawLeadFields {
-  name?: unknown;
-  company?: unknown;
-  email?: unknown;
-  phone?: unknown;
-  industry?: unknown;
-  region?: unknown;
-  source?: unknown;
-  sourceDetail?: unknown;
-  estimatedValue?: { amount: unknown; currency: unknown } | null;
-  externalId?: unknown;
-}
+// The lead's own fields of the API input (the CSV import supplies the same ones).
+export type RawLeadFields = Unparsed<Omit<CreateLeadInput, 'ownerId' | 'allowDuplicate'>>;
 
 const PHONE = /^\+?[0-9 ()./-]{5,32}$/;
 
 // One validation for the API and the CSV import, so both refuse the same things with the same words.
 export function parseLeadFields(raw: RawLeadFields): LeadFields {
   if (!isOneOf(LEAD_SOURCES, raw.source)) throw badInput('source', `source must be one of ${LEAD_SOURCES.join(', ')}`);
-  return {
+  const fields = {
     name: requireText(raw.name, 'name', { maxLength: 200 }),
     company: requireText(raw.company, 'company', { maxLength: 200 }),
     email: parseEmail(raw.email, 'email'),
@@ -32,5 +23,6 @@ export function parseLeadFields(raw: RawLeadFields): LeadFields {
     sourceDetail: parseText(raw.sourceDetail, 'sourceDetail', { maxLength: 500 }),
     estimatedValue: raw.estimatedValue ? parseMoney(raw.estimatedValue, 'estimatedValue') : null,
     externalId: parseText(raw.externalId, 'externalId', { maxLength: 200 }),
-  };
+  } satisfies Record<keyof Required<RawLeadFields>, unknown>;
+  return fields;
 }
