@@ -7,7 +7,7 @@ import { createDealContext } from './context';
 import { DEAL_ENTITIES } from './persistence/entities';
 import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
-import type { DealDeps } from './use-cases/deps';
+import { DEFAULT_DEAL_SETTINGS, type DealDeps, type DealSettings } from './use-cases/deps';
 import { updateLeadNeedOnLeadEvent } from './use-cases/sync-snapshots/update-lead-need-on-lead-event';
 import { updateOpportunitySnapshotOnOpportunityEvent } from './use-cases/sync-snapshots/update-opportunity-snapshot-on-opportunity-event';
 import { updateOpportunitySnapshotOnStageChanged } from './use-cases/sync-snapshots/update-opportunity-snapshot-on-stage-changed';
@@ -18,14 +18,14 @@ export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
 
 export interface DealServiceOptions {
   config: Pick<ServiceConfig, 'internalSecret' | 'production'>;
-  snapshotWaitMs?: number;
+  settings?: Partial<DealSettings>;
   now?: () => Date;
 }
 
 export const dealDeps = (dataSource: DataSource, options: DealServiceOptions): DealDeps => ({
   dataSource,
   now: options.now ?? (() => new Date()),
-  snapshotWaitMs: options.snapshotWaitMs ?? 3_000,
+  settings: { ...DEFAULT_DEAL_SETTINGS, ...options.settings },
 });
 
 // Proposals, terms and approvals, commitments and outcomes; asks the opportunity service for stage moves by publishing facts.

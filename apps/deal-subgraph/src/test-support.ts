@@ -6,7 +6,7 @@ import { dealDeps, dealService } from './server';
 import type { DealDeps } from './use-cases/deps';
 
 // Shared arrangements for the deal subgraph's integration tests (real PostgreSQL and Kafka).
-const TEST_OPTIONS = { config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, snapshotWaitMs: 5_000 };
+const TEST_OPTIONS = { config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { snapshotWaitMs: 5_000 } };
 
 export const startDealService = (label: string): Promise<TestService> => startTestService(label, dealService(TEST_OPTIONS));
 

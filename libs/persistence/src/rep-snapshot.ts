@@ -19,6 +19,8 @@ export const RepSnapshotEntity = new EntitySchema<RepSnapshotRow>({
     active: { type: 'boolean' },
     version: { type: 'integer' },
   },
+  // Manager scopes resolve a team to its reps.
+  indices: [{ name: 'rep_snapshot_team_idx', columns: ['teamId'] }],
 });
 
 export interface RepSnapshotChange {

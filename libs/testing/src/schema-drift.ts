@@ -4,14 +4,20 @@ import type { ServiceDefinition } from '@pipeline/server-kit';
 import { createTestDatabase } from '@pipeline/test-infra';
 
 // What the ORM mapping says about each table, against what the migrations built: a column the mapping names that
-// the database lacks, or has with another type or nullability, is drift that only shows at run time otherwise.
+// the database lacks, or has with another type or nullability, or a named index it lacks, is drift that only shows at
+// run time otherwise.
 export async function entitySchemaDrift(dataSource: DataSource): Promise<string[]> {
   const rows: Array<{ table_name: string; column_name: string; data_type: string; is_nullable: 'YES' | 'NO' }> = await dataSource.query(
     `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = current_schema()`,
   );
   const actual = new Map(rows.map((row) => [`${row.table_name}.${row.column_name}`, row]));
+  const indexes: Array<{ tablename: string; indexname: string }> = await dataSource.query(`SELECT tablename, indexname FROM pg_indexes WHERE schemaname = current_schema()`);
+  const builtIndexes = new Set(indexes.map((row) => `${row.tablename}.${row.indexname}`));
   const drift: string[] = [];
   for (const entity of dataSource.entityMetadatas) {
+    for (const index of entity.indices) {
+      if (index.givenName && !builtIndexes.has(`${entity.tableName}.${index.givenName}`)) drift.push(`${entity.tableName}.${index.givenName}: index mapped but not built by the migrations`);
+    }
     for (const column of entity.columns) {
       const name = `${entity.tableName}.${column.databaseName}`;
       const found = actual.get(name);

@@ -1,55 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { conflict, formatAmount } from '@pipeline/domain';
+import { conflict } from '@pipeline/domain';
 import type { Commitment, Deal, DiscountApproval } from '../domain/deal';
 import type { Proposal } from '../domain/proposal';
-import { CommitmentEntity, DealEntity, DiscountApprovalEntity, ProposalEntity, type DealRow, type DiscountApprovalRow, type ProposalRow } from './entities';
-
-const toDeal = (row: DealRow): Deal => ({
-  id: row.id,
-  opportunityId: row.opportunityId,
-  terms:
-    row.discountPercent !== null && row.paymentTermsDays !== null && row.contractLengthMonths !== null
-      ? { discountPercent: Number(row.discountPercent), paymentTermsDays: row.paymentTermsDays, contractLengthMonths: row.contractLengthMonths }
-      : null,
-  outcome: row.outcome,
-  lostReason: row.lostReason,
-  closeNote: row.closeNote,
-  closedAt: row.closedAt,
-  closedBy: row.closedBy,
-  deferredUntil: row.deferredUntil,
-  competitor: row.competitor,
-  version: row.version,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-});
-
-const fromDeal = (deal: Deal): DealRow => {
-  const { terms, ...rest } = deal;
-  return {
-    ...rest,
-    discountPercent: terms ? String(terms.discountPercent) : null,
-    paymentTermsDays: terms?.paymentTermsDays ?? null,
-    contractLengthMonths: terms?.contractLengthMonths ?? null,
-  };
-};
-
-const toProposal = (row: ProposalRow): Proposal => {
-  const currency = row.currency.trim();
-  return {
-    ...row,
-    currency,
-    subtotal: { amount: formatAmount(row.subtotal, currency), currency },
-    total: { amount: formatAmount(row.total, currency), currency },
-  };
-};
-
-const fromProposal = (proposal: Proposal): ProposalRow => ({ ...proposal, subtotal: proposal.subtotal.amount, total: proposal.total.amount });
-
-const toApproval = (row: DiscountApprovalRow): DiscountApproval => ({
-  ...row,
-  requestedPercent: Number(row.requestedPercent),
-  discountPercent: Number(row.requestedPercent),
-});
+import { CommitmentEntity, DealEntity, DiscountApprovalEntity, ProposalEntity } from './entities';
+import { fromDeal, fromProposal, toApproval, toDeal, toProposal } from './mappers';
 
 export async function findDealsByOpportunityIds(manager: EntityManager, ids: readonly string[]): Promise<Deal[]> {
   if (ids.length === 0) return [];

@@ -10,7 +10,7 @@ const SNAPSHOT_POLL_MS = 50;
 // Runs before the transaction opens: a just-created opportunity may still be on its way by event, and waiting here holds no connection or row lock.
 export async function awaitOpportunitySnapshot(deps: DealDeps, rawId: unknown, field = 'opportunityId'): Promise<string> {
   const id = parseId(rawId, field);
-  const deadline = Date.now() + deps.snapshotWaitMs;
+  const deadline = Date.now() + deps.settings.snapshotWaitMs;
   while (!(await opportunitySnapshotExists(deps.dataSource.manager, id)) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_POLL_MS));
   }
