@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { money, sumByCurrency, type LeadSource, type Money } from '@pipeline/domain';
 import type { MetricsScope } from '../domain/metrics-filter';
-import { opportunityConditions, SqlParameters } from './scope-sql';
+import { opportunityConditions, SqlParameters, visibleTo } from './scope-sql';
 
 export interface StageBucket {
   stage: string;
@@ -293,11 +293,7 @@ export async function leadConversion(manager: EntityManager, scope: MetricsScope
   if (scope.industry) conditions.push(`lower(l.industry) = lower(${parameters.add(scope.industry)})`);
   if (scope.ownerIds?.length) conditions.push(`l.owner_id = ANY(${parameters.add(scope.ownerIds)}::uuid[])`);
   if (scope.teamId) conditions.push(`l.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.teamId)})`);
-  if (scope.visibility.kind === 'own') conditions.push(`l.owner_id = ${parameters.add(scope.visibility.userId)}::uuid`);
-  if (scope.visibility.kind === 'team') {
-    const team = scope.visibility.teamId ? `OR l.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.visibility.teamId)})` : '';
-    conditions.push(`(l.owner_id IS NULL OR l.owner_id = ${parameters.add(scope.visibility.userId)}::uuid ${team})`);
-  }
+  conditions.push(visibleTo(scope, parameters, 'l.owner_id'));
   const created = bucketing('l.created_at', periods, parameters);
   conditions.push(created.within);
   const rows: Array<{ bucket: number; source: LeadSource; leads: number; converted: number }> = await manager.query(

@@ -5,7 +5,7 @@ import { histogramPercentile, type BucketCount } from '../domain/histogram';
 import type { MetricsScope } from '../domain/metrics-filter';
 import { FAMILY, kpiRows, type Grain } from './kpi-rollups';
 import { assembleSize, cycleStats, type CycleStats, type LeadSourceConversion, type MetricsPeriod, type PipelineSize, type SizeRow, type StageBottleneck, type StageConversion } from './metrics-repository';
-import { opportunityConditions, SqlParameters } from './scope-sql';
+import { opportunityConditions, SqlParameters, visibleTo } from './scope-sql';
 
 // The KPIs of metrics-repository.ts read from the rollups (kpi-rollups.ts) instead of the facts: the same results, from
 // O(groups) rows. Exact percentiles come from the facts when few values are in scope; beyond that, from histograms.
@@ -302,11 +302,7 @@ export async function rollupLeadConversion(manager: EntityManager, scope: Metric
   if (scope.industry) conditions.push(`r.industry = lower(${parameters.add(scope.industry)})`);
   if (scope.ownerIds?.length) conditions.push(`r.owner_id = ANY(${parameters.add(scope.ownerIds)}::uuid[])`);
   if (scope.teamId) conditions.push(`r.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.teamId)})`);
-  if (scope.visibility.kind === 'own') conditions.push(`r.owner_id = ${parameters.add(scope.visibility.userId)}::uuid`);
-  if (scope.visibility.kind === 'team') {
-    const team = scope.visibility.teamId ? `OR r.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.visibility.teamId)})` : '';
-    conditions.push(`(r.owner_id IS NULL OR r.owner_id = ${parameters.add(scope.visibility.userId)}::uuid ${team})`);
-  }
+  conditions.push(visibleTo(scope, parameters, 'r.owner_id'));
   const created = grain === 0 ? dayBucketing(periods, parameters) : { bucket: '1', within: 'true' };
   const rows: Array<{ bucket: number; source: LeadSource; leads: number; converted: number }> = await manager.query(
     `SELECT ${created.bucket} AS bucket, r.lead_source AS source, sum(r.n)::int AS leads, sum(r.n2)::int AS converted

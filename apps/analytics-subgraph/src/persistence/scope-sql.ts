@@ -1,4 +1,7 @@
+import { visibilityCondition } from '@pipeline/persistence';
 import type { MetricsScope } from '../domain/metrics-filter';
+
+const REP_FACT_TEAM = (team: string) => `SELECT rep_id FROM rep_fact WHERE team_id = ${team}`;
 
 // Builds the WHERE clause on opportunity_fact (alias f) for a scope, with positional parameters.
 export class SqlParameters {
@@ -16,15 +19,13 @@ export function opportunityConditions(scope: MetricsScope, parameters: SqlParame
   if (scope.teamId) conditions.push(`${alias}.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.teamId)})`);
   if (scope.industry) conditions.push(`lower(${alias}.industry) = lower(${parameters.add(scope.industry)})`);
   if (scope.source) conditions.push(`${alias}.lead_source = ${parameters.add(scope.source)}`);
-  const visibility = scope.visibility;
-  if (visibility.kind === 'own') conditions.push(`${alias}.owner_id = ${parameters.add(visibility.userId)}::uuid`);
-  if (visibility.kind === 'team') {
-    const user = parameters.add(visibility.userId);
-    const team = visibility.teamId ? `OR ${alias}.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(visibility.teamId)})` : '';
-    conditions.push(`(${alias}.owner_id IS NULL OR ${alias}.owner_id = ${user}::uuid ${team})`);
-  }
+  conditions.push(visibleTo(scope, parameters, `${alias}.owner_id`));
   return conditions.join(' AND ');
 }
+
+// The same row-level rule as every service (a rep their own, a manager their team's and unowned), on a fact's owner.
+export const visibleTo = (scope: MetricsScope, parameters: SqlParameters, ownerColumn: string): string =>
+  visibilityCondition(scope.visibility, { owner: ownerColumn, teamMembers: REP_FACT_TEAM }, (value) => parameters.add(value));
 
 export function periodCondition(column: string, scope: MetricsScope, parameters: SqlParameters): string {
   const conditions: string[] = [];
