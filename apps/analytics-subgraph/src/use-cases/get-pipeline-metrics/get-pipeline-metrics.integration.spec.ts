@@ -37,20 +37,6 @@ describe('pipelineMetrics from the event stream', () => {
     expect(asManager.wonCount).toBe(expected(history, { ownerIds: north }).wonCount);
   });
 
-  it('gives a rep or manager whose identity is not a SalesRep id only unowned work, never a uuid cast error', async () => {
-    // Arrange: subjects from an external identity provider own nothing here
-    const rep = repActor('auth0|5f1d7c', 'north');
-    const manager = { ...managerActor('north'), userId: 'okta-00u1' };
-    // Act
-    const asRep = await subject.as(rep)<any>(METRICS, {});
-    const asManager = await subject.as(manager)<any>(METRICS, {});
-    const inPeriod = await subject.as(rep)<any>(METRICS, { filter: { from: '2026-04-01T00:00:00Z', to: '2026-07-01T00:00:00Z' } });
-    // Assert
-    expect(expectNoErrors(asRep).pipelineMetrics.pipelineSize.openCount).toBe(0);
-    expect(expectNoErrors(asManager).pipelineMetrics.wonCount).toBe(expected(history, { ownerIds: history.reps.filter((candidate) => candidate.teamId === 'north').map((candidate) => candidate.id) }).wonCount);
-    expect(expectNoErrors(inPeriod).pipelineMetrics.leadConversion.every((row: { leads: number }) => row.leads === 0)).toBe(true);
-  });
-
   it('ends in the same state from shuffled, duplicated delivery, and from a replay into fresh tables', async () => {
     // Arrange: the same history, every event twice, in a shuffled order (per-key order lost too)
     const prefix = testTopicPrefix('metrics_shuffled');
