@@ -18,7 +18,7 @@ describe('the topics analytics reads', () => {
     const prefix = testTopicPrefix('retention');
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: `${prefix}${TOPICS.stageChanged}`, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '604800000' }] }] });
+    await admin.createTopics({ waitForLeaders: false, topics: [{ topic: `${prefix}${TOPICS.stageChanged}`, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '604800000' }] }] });
 
     try {
       // Act

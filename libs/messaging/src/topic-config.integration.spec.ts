@@ -37,8 +37,9 @@ describe('topic configuration as code', () => {
     const topic = `${testTopicPrefix('topic_config_old')}${TOPICS.stageChanged}`;
     const admin = kafka.admin();
     await admin.connect();
+    // No wait for leaders here: kafkajs' wait can fail on a broker still publishing the topic, and ensureTopics waits itself.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '604800000' }, { name: 'cleanup.policy', value: 'compact' }, { name: 'max.message.bytes', value: '2097152' }] }],
     });
     await admin.disconnect();

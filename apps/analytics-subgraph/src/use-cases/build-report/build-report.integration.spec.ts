@@ -21,6 +21,8 @@ describe('reports, series, forecasts and coaching', () => {
     });
     const lostDeals = history.events.filter(({ event }) => event.type === 'sales.deal.closed.v1').length;
     await waitFor(async () => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM deal_fact'))[0].count === lostDeals, { what: 'deal facts' });
+    // Team reports group by the reps' teams, which arrive on their own topic.
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM rep_fact WHERE team_id IS NOT NULL'))[0].count === history.reps.filter((rep) => rep.teamId).length, { what: 'rep facts' });
   });
   afterAll(async () => subject?.stop());
 
