@@ -3,6 +3,7 @@ import path from 'node:path';
 import { envInt, envSecret, envString, isProduction, LOCAL_INTERNAL_SECRET, LOCAL_JWT_SECRET } from '@pipeline/server-kit';
 import type { AuthConfig } from './auth';
 import { readinessSettingsFromEnv, type ReadinessSettings } from './readiness';
+import type { SupergraphWatchSettings } from './supergraph-watch';
 import { webEdgeConfigFromEnv, type WebEdgeConfig } from './web-edge-config';
 
 export interface Limits {
@@ -24,6 +25,8 @@ export interface GatewayConfig {
   port: number;
   production: boolean;
   supergraphSdl: string;
+  // The file the supergraph came from, polled for a new one (off with GATEWAY_SUPERGRAPH_WATCH=off).
+  supergraphWatch?: SupergraphWatchSettings;
   subgraphUrls: Record<string, string>;
   auth: AuthConfig;
   internalSecret: string;
@@ -53,6 +56,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
     port: envInt('PORT', 4000, env),
     production: isProduction(env),
     supergraphSdl: fs.readFileSync(supergraphPath, 'utf8'),
+    supergraphWatch: env.GATEWAY_SUPERGRAPH_WATCH === 'off' ? undefined : { path: supergraphPath, pollMs: envInt('SUPERGRAPH_POLL_MS', 5_000, env) },
     subgraphUrls,
     readiness: readinessSettingsFromEnv(Object.keys(subgraphUrls), env),
     auth: jwksUrl

@@ -18,6 +18,7 @@ import { AuthenticationError, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import { mountWebEdge } from './web-edge';
 import { apolloReportingPlugins, mountReadiness } from './readiness';
+import { supergraphSource } from './supergraph-watch';
 
 interface GatewayContext extends BaseContext {
   actor: Actor;
@@ -112,7 +113,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   const webEdge = mountWebEdge(app, config, verify, logger);
 
   const gateway = new ApolloGateway({
-    supergraphSdl: config.supergraphSdl,
+    supergraphSdl: supergraphSource(config, logger),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         url: config.subgraphUrls[name] ?? url,

@@ -1,0 +1,34 @@
+import type { GraphQLCall, GraphQLResponse } from '@pipeline/testing';
+
+export interface LoadOutcome {
+  response?: GraphQLResponse;
+  // A request that never got an HTTP answer (connection reset, refused).
+  failure?: string;
+}
+
+export interface Load {
+  outcomes: LoadOutcome[];
+  stop(): Promise<LoadOutcome[]>;
+}
+
+// Clients calling back to back until stopped; every answer (or failure) is kept for the assertions.
+export function startLoad(call: GraphQLCall, operation: () => [string, Record<string, unknown>?], clients = 4): Load {
+  const outcomes: LoadOutcome[] = [];
+  let running = true;
+  const loops = Array.from({ length: clients }, async () => {
+    while (running) {
+      const [query, variables] = operation();
+      outcomes.push(await call(query, variables).then((response) => ({ response }), (error: Error) => ({ failure: (error.cause as { code?: string } | undefined)?.code ?? error.message })));
+    }
+  });
+  return {
+    outcomes,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return outcomes;
+    },
+  };
+}
+
+export const failed = (outcomes: LoadOutcome[]): LoadOutcome[] => outcomes.filter((outcome) => outcome.failure || outcome.response?.status !== 200 || (outcome.response.errors?.length ?? 0) > 0);
