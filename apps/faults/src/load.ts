@@ -1,6 +1,7 @@
 import type { GraphQLCall, GraphQLResponse } from '@pipeline/testing';
 
 export interface LoadOutcome {
+  variables?: Record<string, unknown>;
   response?: GraphQLResponse;
   // A request that never got an HTTP answer (connection reset, refused).
   failure?: string;
@@ -18,7 +19,7 @@ export function startLoad(call: GraphQLCall, operation: () => [string, Record<st
   const loops = Array.from({ length: clients }, async () => {
     while (running) {
       const [query, variables] = operation();
-      outcomes.push(await call(query, variables).then((response) => ({ response }), (error: Error) => ({ failure: (error.cause as { code?: string } | undefined)?.code ?? error.message })));
+      outcomes.push(await call(query, variables).then((response) => ({ variables, response }), (error: Error) => ({ variables, failure: (error.cause as { code?: string } | undefined)?.code ?? error.message })));
     }
   });
   return {
