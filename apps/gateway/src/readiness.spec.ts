@@ -11,14 +11,16 @@ const logger = createLogger('gateway-test', 'silent');
 interface FakeSubgraph {
   url: string;
   status: number;
+  checks: Record<string, boolean>;
   close(): void;
 }
 
+// Answers as server-kit does: 503 when any check fails, with the checks.
 async function fakeSubgraph(): Promise<FakeSubgraph> {
-  const state = { status: 200 };
+  const state = { status: 200, checks: { database: true, consumers: true, serving: true } as Record<string, boolean> };
   const server = http.createServer((request, response) => {
     if (request.url !== '/health/ready') return void response.writeHead(404).end();
-    response.writeHead(state.status, { 'content-type': 'application/json' }).end(JSON.stringify({ status: state.status === 200 ? 'ready' : 'not-ready' }));
+    response.writeHead(state.status, { 'content-type': 'application/json' }).end(JSON.stringify({ status: state.status === 200 ? 'ready' : 'not-ready', checks: state.checks }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -28,6 +30,12 @@ async function fakeSubgraph(): Promise<FakeSubgraph> {
     },
     set status(value: number) {
       state.status = value;
+    },
+    get checks() {
+      return state.checks;
+    },
+    set checks(value: Record<string, boolean>) {
+      state.checks = value;
     },
     close: () => server.close(),
   };
@@ -46,7 +54,10 @@ describe('gateway readiness', () => {
   });
 
   afterEach(() => {
-    for (const subgraph of Object.values(subgraphs)) subgraph.status = 200;
+    for (const subgraph of Object.values(subgraphs)) {
+      subgraph.status = 200;
+      subgraph.checks = { database: true, consumers: true, serving: true };
+    }
   });
 
   afterAll(async () => {
@@ -72,6 +83,7 @@ describe('gateway readiness', () => {
   it('answers 503 naming the required subgraph that is not ready', async () => {
     // Arrange
     subgraphs.deal.status = 503;
+    subgraphs.deal.checks = { database: false, consumers: true, serving: true };
 
     // Act
     const answer = await ready();
@@ -79,7 +91,7 @@ describe('gateway readiness', () => {
     // Assert
     expect(answer.status).toBe(503);
     expect(answer.body.status).toBe('not-ready');
-    expect(answer.body.subgraphs.deal).toEqual({ ready: false, status: 503, error: 'answered 503' });
+    expect(answer.body.subgraphs.deal).toEqual({ ready: false, status: 503, error: 'answered 503 (database)' });
     expect(answer.body.subgraphs.lead).toEqual({ ready: true, status: 200 });
   });
 
@@ -97,6 +109,32 @@ describe('gateway readiness', () => {
     // Assert
     expect(response.status).toBe(503);
     expect(body.subgraphs.lead).toEqual({ ready: false, error: expect.stringMatching(/^unreachable/) });
+  });
+
+  it('answers 503 while a required subgraph drains before stopping', async () => {
+    // Arrange
+    subgraphs.lead.status = 503;
+    subgraphs.lead.checks = { database: true, consumers: true, serving: false };
+
+    // Act
+    const answer = await ready();
+
+    // Assert
+    expect(answer.status).toBe(503);
+    expect(answer.body.subgraphs.lead).toEqual({ ready: false, status: 503, error: 'answered 503 (serving)' });
+  });
+
+  it('stays ready when a subgraph still serves but its Kafka consumers are down, and says so', async () => {
+    // Arrange
+    subgraphs.opportunity.status = 503;
+    subgraphs.opportunity.checks = { database: true, consumers: false, serving: true };
+
+    // Act
+    const answer = await ready();
+
+    // Assert
+    expect(answer.status).toBe(200);
+    expect(answer.body.subgraphs.opportunity).toEqual({ ready: true, status: 503, degraded: ['consumers'] });
   });
 
   it('stays ready when only a subgraph it does not require is down, and shows it', async () => {

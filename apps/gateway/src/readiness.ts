@@ -13,6 +13,8 @@ export interface SubgraphReadiness {
   ready: boolean;
   status?: number;
   error?: string;
+  // Failing background checks of a subgraph that still serves (e.g. its Kafka consumers).
+  degraded?: string[];
 }
 
 export interface GatewayReadiness {
@@ -30,11 +32,18 @@ export function readinessSettingsFromEnv(subgraphs: string[], env: NodeJS.Proces
 // A subgraph's readiness endpoint sits beside its GraphQL endpoint (server-kit's /health/ready).
 const readinessUrlOf = (graphqlUrl: string) => new URL('/health/ready', graphqlUrl).toString();
 
+// Checks of a subgraph's background work: failing, they delay events but the subgraph still answers the graph, so a
+// Kafka outage does not take every gateway out of the load balancer.
+const BACKGROUND_CHECKS = new Set(['consumers']);
+
 async function probe(graphqlUrl: string, timeoutMs: number): Promise<SubgraphReadiness> {
   try {
     const response = await fetch(readinessUrlOf(graphqlUrl), { signal: AbortSignal.timeout(timeoutMs) });
-    await response.arrayBuffer();
-    return response.ok ? { ready: true, status: response.status } : { ready: false, status: response.status, error: `answered ${response.status}` };
+    const body = (await response.json().catch(() => ({}))) as { checks?: Record<string, boolean> };
+    if (response.ok) return { ready: true, status: response.status };
+    const failing = Object.entries(body.checks ?? {}).filter(([, passed]) => !passed).map(([name]) => name);
+    if (failing.length > 0 && failing.every((name) => BACKGROUND_CHECKS.has(name))) return { ready: true, status: response.status, degraded: failing };
+    return { ready: false, status: response.status, error: `answered ${response.status}${failing.length > 0 ? ` (${failing.join(', ')})` : ''}` };
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
     return { ready: false, error: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `unreachable (${cause ?? (error as Error).message})` };
