@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createDataSource, initializeDataSource } from './data-source';
+import { createDataSource, initializeDataSource, MIGRATION_LOCK } from './data-source';
 import { dropDatabase, ensureDatabase, withDatabase } from './database-admin';
 
 // Counts its own runs; the pause keeps it running while the other replica reaches the migrations.
@@ -52,7 +52,7 @@ describe('migrations with several replicas', () => {
       expect((await client.query('SELECT name FROM migration_run ORDER BY at, name')).rows.map((row) => row.name)).toEqual(['create-run-log', 'add-widget']);
       expect((await client.query('SELECT name FROM schema_migrations ORDER BY id')).rows.map((row) => row.name)).toEqual(['CreateRunLog1700000000001', 'AddWidget1700000000002']);
       // The lock is given back: nothing is left holding it once both are up.
-      expect((await client.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = 7420000`)).rows[0].held).toBe(0);
+      expect((await client.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, [MIGRATION_LOCK])).rows[0].held).toBe(0);
     } finally {
       await client.end();
       await Promise.all([first.destroy(), second.destroy()]);
