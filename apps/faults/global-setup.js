@@ -10,7 +10,8 @@ module.exports = async function globalSetup() {
   const broker = await ensureKafkaBroker({ ...FAULTS_BROKER, log: (message) => process.stderr.write(`${message}\n`) });
   process.env.KAFKA_BROKERS = broker.brokers;
   const { startE2EStack } = api.require('../../libs/testing/src/e2e-stack.ts', __filename);
-  const stack = await startE2EStack('faults', { LEAD_SNAPSHOT_WAIT_MS: '10000', SNAPSHOT_WAIT_MS: '10000' });
+  // A short readiness drain on SIGTERM, as in production (longer there), for the rolling-restart spec.
+  const stack = await startE2EStack('faults', { LEAD_SNAPSHOT_WAIT_MS: '10000', SNAPSHOT_WAIT_MS: '10000', SHUTDOWN_DRAIN_MS: '1500' });
   globalThis.__FAULTS__ = { stack, broker };
   process.env.E2E_GATEWAY_URL = stack.gatewayUrl;
   process.env.E2E_TOPIC_PREFIX = stack.topicPrefix;

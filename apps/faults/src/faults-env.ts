@@ -29,10 +29,19 @@ export function serviceProcess(name: string, extraEnv: NodeJS.ProcessEnv = {}, p
 
 // Finds the process listening on a service's port (started by global setup, in another process) and signals it.
 export async function killByPort(name: string, signal: NodeJS.Signals): Promise<void> {
+  await exitOf(await signalByPort(name, signal), name);
+}
+
+// Signals the process without waiting for it to exit (a SIGTERM whose drain the test watches).
+export async function signalByPort(name: string, signal: NodeJS.Signals): Promise<string[]> {
   const ports: Record<string, number> = JSON.parse(process.env.E2E_SERVICE_PORTS as string);
   const { execSync } = await import('node:child_process');
   const pids = execSync(`ss -Htlnp 'sport = :${ports[name]}' | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u`).toString().trim().split('\n').filter(Boolean);
   for (const pid of pids) process.kill(Number(pid), signal);
+  return pids;
+}
+
+export async function exitOf(pids: string[], name: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (pids.some((pid) => isAlive(Number(pid)))) {
     if (Date.now() > deadline) throw new Error(`${name} did not stop`);

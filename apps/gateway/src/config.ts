@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { envInt, envSecret, envString, isProduction, LOCAL_INTERNAL_SECRET, LOCAL_JWT_SECRET } from '@pipeline/server-kit';
 import type { AuthConfig } from './auth';
+import { readinessSettingsFromEnv, type ReadinessSettings } from './readiness';
+import type { SupergraphWatchSettings } from './supergraph-watch';
 import { webEdgeConfigFromEnv, type WebEdgeConfig } from './web-edge-config';
 
 export interface Limits {
@@ -23,10 +25,14 @@ export interface GatewayConfig {
   port: number;
   production: boolean;
   supergraphSdl: string;
+  // The file the supergraph came from, polled for a new one (off with GATEWAY_SUPERGRAPH_WATCH=off).
+  supergraphWatch?: SupergraphWatchSettings;
   subgraphUrls: Record<string, string>;
   auth: AuthConfig;
   internalSecret: string;
   limits: Limits;
+  // Which subgraphs' readiness decides the gateway's (default: all of them).
+  readiness?: ReadinessSettings;
   // Browser-facing extras (web app, sign-in, CORS, trusted documents, live updates); left out, they are off.
   web?: WebEdgeConfig;
 }
@@ -40,16 +46,19 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
   const jwksUrl = env.AUTH_JWKS_URL;
   // An identity provider signs tokens for many apps: without both checks, any of them would be accepted here.
   if (jwksUrl && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) throw new Error('AUTH_ISSUER and AUTH_AUDIENCE must be set with AUTH_JWKS_URL');
+  const subgraphUrls = {
+    lead: envString('LEAD_SUBGRAPH_URL', 'http://127.0.0.1:4001/graphql', env),
+    opportunity: envString('OPPORTUNITY_SUBGRAPH_URL', 'http://127.0.0.1:4002/graphql', env),
+    deal: envString('DEAL_SUBGRAPH_URL', 'http://127.0.0.1:4003/graphql', env),
+    analytics: envString('ANALYTICS_SUBGRAPH_URL', 'http://127.0.0.1:4004/graphql', env),
+  };
   return {
     port: envInt('PORT', 4000, env),
     production: isProduction(env),
     supergraphSdl: fs.readFileSync(supergraphPath, 'utf8'),
-    subgraphUrls: {
-      lead: envString('LEAD_SUBGRAPH_URL', 'http://127.0.0.1:4001/graphql', env),
-      opportunity: envString('OPPORTUNITY_SUBGRAPH_URL', 'http://127.0.0.1:4002/graphql', env),
-      deal: envString('DEAL_SUBGRAPH_URL', 'http://127.0.0.1:4003/graphql', env),
-      analytics: envString('ANALYTICS_SUBGRAPH_URL', 'http://127.0.0.1:4004/graphql', env),
-    },
+    supergraphWatch: env.GATEWAY_SUPERGRAPH_WATCH === 'off' ? undefined : { path: supergraphPath, pollMs: envInt('SUPERGRAPH_POLL_MS', 5_000, env) },
+    subgraphUrls,
+    readiness: readinessSettingsFromEnv(Object.keys(subgraphUrls), env),
     auth: jwksUrl
       ? { mode: 'jwks', jwksUrl, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE }
       : { mode: 'hs256', secret: envSecret('AUTH_JWT_SECRET', LOCAL_JWT_SECRET, env), issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE },

@@ -17,6 +17,8 @@ import { checkArgumentLimits, newRequestBudget, type ArgumentLimitSettings, type
 import { AuthenticationError, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
 import { mountWebEdge } from './web-edge';
+import { apolloReportingPlugins, mountReadiness } from './readiness';
+import { supergraphSource } from './supergraph-watch';
 
 interface GatewayContext extends BaseContext {
   actor: Actor;
@@ -111,7 +113,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   const webEdge = mountWebEdge(app, config, verify, logger);
 
   const gateway = new ApolloGateway({
-    supergraphSdl: config.supergraphSdl,
+    supergraphSdl: supergraphSource(config, logger),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         url: config.subgraphUrls[name] ?? url,
@@ -146,6 +148,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       metricsPlugin(metrics),
+      ...apolloReportingPlugins(),
     ],
   });
   await apollo.start();
@@ -153,9 +156,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   app.get('/health/live', (_request, response) => {
     response.json({ status: 'ok', service: 'gateway' });
   });
-  app.get('/health/ready', (_request, response) => {
-    response.json({ status: 'ready', service: 'gateway' });
-  });
+  mountReadiness(app, config.subgraphUrls, config.readiness);
   app.get('/metrics', async (_request, response) => {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -42,6 +42,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
   });
 }
 
+// Replicas of a service starting together against a fresh database take turns: the first runs the migrations, the
+// others wait on this lock (scoped to the database) and then find nothing pending.
+export const MIGRATION_LOCK = 7_420_000;
+
 export async function initializeDataSource(dataSource: DataSource, runMigrations = true): Promise<DataSource> {
   if (!dataSource.isInitialized) await dataSource.initialize();
   if (runMigrations) {
@@ -49,10 +53,12 @@ export async function initializeDataSource(dataSource: DataSource, runMigrations
     const runner = dataSource.createQueryRunner();
     try {
       await runner.query('SET statement_timeout = 0');
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'each';
       await executor.executePendingMigrations();
     } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
       await runner.query('RESET statement_timeout').catch(() => undefined);
       await runner.release();
     }

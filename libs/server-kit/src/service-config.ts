@@ -12,5 +12,7 @@ export function serviceConfigFromEnv(service: string, defaultPort: number, env: 
     internalSecret: envSecret('INTERNAL_AUTH_SECRET', LOCAL_INTERNAL_SECRET, env),
     production: isProduction(env),
     statementTimeoutMs: envInt('DATABASE_STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS, env),
+    // Long enough for Kubernetes to see the failing readiness probe (period 5 s) and take the pod out of the Service.
+    shutdownDrainMs: envInt('SHUTDOWN_DRAIN_MS', isProduction(env) ? 10_000 : 0, env),
   };
 }

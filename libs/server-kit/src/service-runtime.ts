@@ -25,6 +25,8 @@ export interface ServiceConfig {
   production: boolean;
   // PostgreSQL cancels a statement running longer (default 15 s); the request gets TIMEOUT and writes nothing.
   statementTimeoutMs?: number;
+  // On stop, readiness answers 503 this long while requests are still served, so load balancers stop sending first.
+  shutdownDrainMs?: number;
 }
 
 export interface ServiceDefinition {
@@ -97,6 +99,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
   );
   // Consumers connect in the background: a Kafka outage must not keep the API from serving.
   let stopping = false;
+  let draining = false;
   for (const consumer of consumers) {
     void startWithRetry(consumer, logger, () => stopping);
   }
@@ -106,7 +109,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
       .query('SELECT 1')
       .then(() => true)
       .catch(() => false);
-    return { database, consumers: consumers.every((consumer) => consumer.ready) };
+    return { database, consumers: consumers.every((consumer) => consumer.ready), serving: !draining };
   };
   const outboxCounts = async () => ({ pending: await relay.pendingCount(), parked: await relay.parkedCount() });
   const details = async () => ({ outbox: await outboxCounts() });
@@ -134,6 +137,11 @@ export async function startService(definition: ServiceDefinition, config: Servic
     relay,
     consumers,
     async stop() {
+      draining = true;
+      if (config.shutdownDrainMs) {
+        logger.info({ drainMs: config.shutdownDrainMs }, 'readiness drained; still serving until the load balancer has noticed');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+      }
       stopping = true;
       for (const job of jobs) await job.stop();
       await running.stop();

@@ -71,6 +71,8 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
     formatError: createErrorFormatter(logger),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // The process's own SIGTERM handler stops it, after draining readiness; Apollo's would close the server at once.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
