@@ -54,6 +54,16 @@ const SUBGRAPHS: SubgraphCodegen[] = [
     },
   },
   {
+    app: 'engagement-subgraph',
+    contextType: '../context#EngagementContext',
+    mappers: {
+      Task: '../domain/task#Task',
+      Notification: '../domain/notification#Notification',
+      Lead: '../resolvers/references#EntityStub',
+      Opportunity: '../resolvers/references#EntityStub',
+    },
+  },
+  {
     app: 'analytics-subgraph',
     contextType: '../context#AnalyticsContext',
     mappers: {},
