@@ -32,7 +32,7 @@ export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}):
   const topicPrefix = `e2e.${label}.${suffix}.`;
   const server = testDatabaseServer();
   const databaseUrl = (service: string) => withDatabase(server, `${databasePrefix}_${service}`);
-  const dropDatabases = () => Promise.all(['lead', 'opportunity', 'deal', 'analytics'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
+  const dropDatabases = () => Promise.all(['lead', 'opportunity', 'deal', 'analytics', 'engagement'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
   const stack = await startStack({
     databaseUrl: server,
     kafkaBrokers: testKafkaBrokers(),
