@@ -59,6 +59,8 @@ const SUBGRAPHS: SubgraphCodegen[] = [
     mappers: {
       Task: '../domain/task#Task',
       Notification: '../domain/notification#Notification',
+      TeamWebhook: '../persistence/webhook-repository#TeamWebhook',
+      WebhookDelivery: '../persistence/webhook-repository#WebhookDelivery',
       Lead: '../resolvers/references#EntityStub',
       Opportunity: '../resolvers/references#EntityStub',
     },

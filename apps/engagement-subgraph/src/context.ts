@@ -15,6 +15,8 @@ export interface EngagementContext {
   actor: Actor;
   deps: EngagementDeps;
   loaders: EngagementLoaders;
+  // Production sends webhooks over https only.
+  production: boolean;
 }
 
 // One statement per entity batch: a board of opportunities asking for nextActivityAt reads the tasks once.
@@ -27,4 +29,4 @@ export function createLoaders(dataSource: DataSource): EngagementLoaders {
   };
 }
 
-export const createEngagementContext = (actor: Actor, deps: EngagementDeps): EngagementContext => ({ actor, deps, loaders: createLoaders(deps.dataSource) });
+export const createEngagementContext = (actor: Actor, deps: EngagementDeps, production: boolean): EngagementContext => ({ actor, deps, loaders: createLoaders(deps.dataSource), production });

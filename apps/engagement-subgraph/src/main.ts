@@ -8,5 +8,7 @@ runService('engagement', 4005, (config) =>
     sweepIntervalMs: envInt('ENGAGEMENT_SWEEP_INTERVAL_MS', 60_000),
     dueSoonMs: envInt('ENGAGEMENT_DUE_SOON_MS', 60 * 60_000),
     stalledAfterDays: envInt('ENGAGEMENT_STALLED_AFTER_DAYS', 14),
+    webhookIntervalMs: envInt('ENGAGEMENT_WEBHOOK_INTERVAL_MS', 1_000),
+    webhookRetry: { maxAttempts: envInt('ENGAGEMENT_WEBHOOK_MAX_ATTEMPTS', 8), baseBackoffMs: envInt('ENGAGEMENT_WEBHOOK_BACKOFF_MS', 5_000) },
   }),
 );

@@ -15,6 +15,8 @@ import { resolvers } from './resolvers';
 import type { EngagementDeps } from './use-cases/deps';
 import { notifyDueTasks } from './use-cases/notify-due-tasks/notify-due-tasks';
 import { notifyStalledDeals } from './use-cases/notify-stalled-deals/notify-stalled-deals';
+import { DEFAULT_DELIVERY_OPTIONS, deliverWebhooks } from './use-cases/deliver-webhooks/deliver-webhooks';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/webhook';
 
 export const SERVICE_NAME = 'engagement-subgraph';
 export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
@@ -29,6 +31,9 @@ export interface EngagementServiceOptions {
   dueSoonMs?: number;
   // An open opportunity is stalled after this many days in one stage (stage thresholds are not on the fact topics).
   stalledAfterDays?: number;
+  // How often due webhook deliveries are sent (0: never), and how failures are retried before dead-lettering.
+  webhookIntervalMs?: number;
+  webhookRetry?: Partial<RetryPolicy>;
 }
 
 export const engagementDeps = (dataSource: DataSource, options: EngagementServiceOptions): EngagementDeps => ({
@@ -73,13 +78,14 @@ export function engagementService(options: EngagementServiceOptions): ServiceDef
         logger: runtime.logger,
         readiness: runtime.ready,
         healthDetails: runtime.details,
-        createContext: (actor) => createEngagementContext(actor, engagementDeps(dataSource, options)),
+        createContext: (actor) => createEngagementContext(actor, engagementDeps(dataSource, options), options.config.production),
       }),
     jobs: (dataSource, logger) => {
       const now = options.now ?? (() => new Date());
       return [
         new IntervalJob('notify-due-tasks', sweepMs, () => notifyDueTasks(dataSource, now(), options.dueSoonMs ?? 60 * 60_000), logger),
         new IntervalJob('notify-stalled-deals', sweepMs, () => notifyStalledDeals(dataSource, now(), options.stalledAfterDays ?? 14), logger),
+        new IntervalJob('deliver-webhooks', options.webhookIntervalMs ?? 1_000, () => deliverWebhooks(dataSource, new Date(), { ...DEFAULT_DELIVERY_OPTIONS, policy: { ...DEFAULT_RETRY_POLICY, ...options.webhookRetry } }), logger),
       ];
     },
   };

@@ -7,7 +7,7 @@ import { engagementService, type EngagementServiceOptions } from './server';
 // Shared arrangements for the engagement subgraph's integration tests (real PostgreSQL and Kafka). Sweeps are run by
 // hand (interval 0), so a test decides when "now" is looked at.
 export const startEngagementService = (label: string, options: Partial<EngagementServiceOptions> = {}): Promise<TestService> =>
-  startTestService(label, engagementService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, snapshotWaitMs: 5_000, sweepIntervalMs: 0, ...options }));
+  startTestService(label, engagementService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, snapshotWaitMs: 5_000, sweepIntervalMs: 0, webhookIntervalMs: 0, ...options }));
 
 export async function publish(service: TestService, facts: Fact[]): Promise<string[]> {
   return publishFacts(service.topicPrefix, facts);

@@ -4,6 +4,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Task as TaskModel } from '../domain/task';
 import type { Notification as NotificationModel } from '../domain/notification';
+import type { TeamWebhook as TeamWebhookModel, WebhookDelivery as WebhookDeliveryModel } from '../persistence/webhook-repository';
 import type { EntityStub as EntityStubModel } from '../resolvers/references';
 import type { EngagementContext } from '../context';
 export type Maybe<T> = T | null;
@@ -48,6 +49,15 @@ export type CreateTaskPayload = {
   task: Task;
 };
 
+export type DisableTeamWebhookInput = {
+  webhookId: Scalars['ID']['input'];
+};
+
+export type DisableTeamWebhookPayload = {
+  __typename?: 'DisableTeamWebhookPayload';
+  webhook: TeamWebhook;
+};
+
 export type Lead = {
   __typename?: 'Lead';
   id: Scalars['ID']['output'];
@@ -79,7 +89,9 @@ export type Mutation = {
   cancelTask: TaskPayload;
   completeTask: TaskPayload;
   createTask: CreateTaskPayload;
+  disableTeamWebhook: DisableTeamWebhookPayload;
   markNotificationsRead: MarkNotificationsReadPayload;
+  registerTeamWebhook: RegisterTeamWebhookPayload;
   rescheduleTask: TaskPayload;
 };
 
@@ -99,8 +111,18 @@ export type MutationCreateTaskArgs = {
 };
 
 
+export type MutationDisableTeamWebhookArgs = {
+  input: DisableTeamWebhookInput;
+};
+
+
 export type MutationMarkNotificationsReadArgs = {
   input: MarkNotificationsReadInput;
+};
+
+
+export type MutationRegisterTeamWebhookArgs = {
+  input: RegisterTeamWebhookInput;
 };
 
 
@@ -172,6 +194,8 @@ export type Query = {
   notifications: NotificationConnection;
   /** Tasks the caller may see, by due time: a rep's own, a manager's team's, everyone's for analysts and admins. */
   tasks: TaskConnection;
+  /** A team's webhooks (the caller's team by default; analysts and admins any, or all with no teamId). */
+  teamWebhooks: Array<TeamWebhook>;
   unreadNotificationCount: Scalars['Int']['output'];
 };
 
@@ -187,6 +211,24 @@ export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTeamWebhooksArgs = {
+  teamId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RegisterTeamWebhookInput = {
+  /** Defaults to the caller's team. */
+  teamId?: InputMaybe<Scalars['String']['input']>;
+  url: Scalars['String']['input'];
+};
+
+export type RegisterTeamWebhookPayload = {
+  __typename?: 'RegisterTeamWebhookPayload';
+  /** The signing secret (whsec_…), shown only here. */
+  secret: Scalars['String']['output'];
+  webhook: TeamWebhook;
 };
 
 export type RescheduleTaskInput = {
@@ -249,6 +291,46 @@ export type TaskStatus =
   | 'CANCELLED'
   | 'DONE'
   | 'OPEN';
+
+/** An endpoint that receives the team's notifications, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature). */
+export type TeamWebhook = {
+  __typename?: 'TeamWebhook';
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  /** Newest first. */
+  deliveries: Array<WebhookDelivery>;
+  id: Scalars['ID']['output'];
+  teamId: Scalars['String']['output'];
+  url: Scalars['String']['output'];
+};
+
+
+/** An endpoint that receives the team's notifications, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature). */
+export type TeamWebhookDeliveriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+};
+
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Sent as webhook-id, the same on every retry. */
+  id: Scalars['ID']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastStatus?: Maybe<Scalars['Int']['output']>;
+  nextAttemptAt: Scalars['DateTime']['output'];
+  notificationId: Scalars['ID']['output'];
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryStatus =
+  /** Dead-lettered: every attempt failed; kept for an operator. */
+  | 'DEAD'
+  | 'DELIVERED'
+  | 'PENDING';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -357,6 +439,8 @@ export type ResolversTypes = ResolversObject<{
   CreateTaskInput: CreateTaskInput;
   CreateTaskPayload: ResolverTypeWrapper<Omit<CreateTaskPayload, 'task'> & { task: ResolversTypes['Task'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DisableTeamWebhookInput: DisableTeamWebhookInput;
+  DisableTeamWebhookPayload: ResolverTypeWrapper<Omit<DisableTeamWebhookPayload, 'webhook'> & { webhook: ResolversTypes['TeamWebhook'] }>;
   Lead: ResolverTypeWrapper<EntityStubModel>;
   MarkNotificationsReadInput: MarkNotificationsReadInput;
   MarkNotificationsReadPayload: ResolverTypeWrapper<MarkNotificationsReadPayload>;
@@ -369,6 +453,8 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RegisterTeamWebhookInput: RegisterTeamWebhookInput;
+  RegisterTeamWebhookPayload: ResolverTypeWrapper<Omit<RegisterTeamWebhookPayload, 'webhook'> & { webhook: ResolversTypes['TeamWebhook'] }>;
   RescheduleTaskInput: RescheduleTaskInput;
   Task: ResolverTypeWrapper<TaskModel>;
   TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges'> & { edges: Array<ResolversTypes['TaskEdge']> }>;
@@ -376,6 +462,9 @@ export type ResolversTypes = ResolversObject<{
   TaskFilter: TaskFilter;
   TaskPayload: ResolverTypeWrapper<Omit<TaskPayload, 'task'> & { task: ResolversTypes['Task'] }>;
   TaskStatus: TaskStatus;
+  TeamWebhook: ResolverTypeWrapper<TeamWebhookModel>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryModel>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -388,6 +477,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreateTaskInput: CreateTaskInput;
   CreateTaskPayload: Omit<CreateTaskPayload, 'task'> & { task: ResolversParentTypes['Task'] };
   DateTime: Scalars['DateTime']['output'];
+  DisableTeamWebhookInput: DisableTeamWebhookInput;
+  DisableTeamWebhookPayload: Omit<DisableTeamWebhookPayload, 'webhook'> & { webhook: ResolversParentTypes['TeamWebhook'] };
   Lead: EntityStubModel;
   MarkNotificationsReadInput: MarkNotificationsReadInput;
   MarkNotificationsReadPayload: MarkNotificationsReadPayload;
@@ -399,12 +490,16 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
+  RegisterTeamWebhookInput: RegisterTeamWebhookInput;
+  RegisterTeamWebhookPayload: Omit<RegisterTeamWebhookPayload, 'webhook'> & { webhook: ResolversParentTypes['TeamWebhook'] };
   RescheduleTaskInput: RescheduleTaskInput;
   Task: TaskModel;
   TaskConnection: Omit<TaskConnection, 'edges'> & { edges: Array<ResolversParentTypes['TaskEdge']> };
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: TaskFilter;
   TaskPayload: Omit<TaskPayload, 'task'> & { task: ResolversParentTypes['Task'] };
+  TeamWebhook: TeamWebhookModel;
+  WebhookDelivery: WebhookDeliveryModel;
 }>;
 
 export type CreateTaskPayloadResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['CreateTaskPayload'] = ResolversParentTypes['CreateTaskPayload']> = ResolversObject<{
@@ -414,6 +509,10 @@ export type CreateTaskPayloadResolvers<ContextType = EngagementContext, ParentTy
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DisableTeamWebhookPayloadResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['DisableTeamWebhookPayload'] = ResolversParentTypes['DisableTeamWebhookPayload']> = ResolversObject<{
+  webhook?: Resolver<ResolversTypes['TeamWebhook'], ParentType, ContextType>;
+}>;
 
 export type LeadResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['Lead'] = ResolversParentTypes['Lead'], FederationReferenceType extends FederationReferenceTypes['Lead'] = FederationReferenceTypes['Lead']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Lead']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -432,7 +531,9 @@ export type MutationResolvers<ContextType = EngagementContext, ParentType extend
   cancelTask?: Resolver<ResolversTypes['TaskPayload'], ParentType, ContextType, RequireFields<MutationCancelTaskArgs, 'input'>>;
   completeTask?: Resolver<ResolversTypes['TaskPayload'], ParentType, ContextType, RequireFields<MutationCompleteTaskArgs, 'input'>>;
   createTask?: Resolver<ResolversTypes['CreateTaskPayload'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
+  disableTeamWebhook?: Resolver<ResolversTypes['DisableTeamWebhookPayload'], ParentType, ContextType, RequireFields<MutationDisableTeamWebhookArgs, 'input'>>;
   markNotificationsRead?: Resolver<ResolversTypes['MarkNotificationsReadPayload'], ParentType, ContextType, RequireFields<MutationMarkNotificationsReadArgs, 'input'>>;
+  registerTeamWebhook?: Resolver<ResolversTypes['RegisterTeamWebhookPayload'], ParentType, ContextType, RequireFields<MutationRegisterTeamWebhookArgs, 'input'>>;
   rescheduleTask?: Resolver<ResolversTypes['TaskPayload'], ParentType, ContextType, RequireFields<MutationRescheduleTaskArgs, 'input'>>;
 }>;
 
@@ -475,7 +576,13 @@ export type PageInfoResolvers<ContextType = EngagementContext, ParentType extend
 export type QueryResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, Partial<QueryNotificationsArgs>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<QueryTasksArgs>>;
+  teamWebhooks?: Resolver<Array<ResolversTypes['TeamWebhook']>, ParentType, ContextType, Partial<QueryTeamWebhooksArgs>>;
   unreadNotificationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RegisterTeamWebhookPayloadResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['RegisterTeamWebhookPayload'] = ResolversParentTypes['RegisterTeamWebhookPayload']> = ResolversObject<{
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhook?: Resolver<ResolversTypes['TeamWebhook'], ParentType, ContextType>;
 }>;
 
 export type TaskResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = ResolversObject<{
@@ -510,9 +617,32 @@ export type TaskPayloadResolvers<ContextType = EngagementContext, ParentType ext
   task?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
 }>;
 
+export type TeamWebhookResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['TeamWebhook'] = ResolversParentTypes['TeamWebhook']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, Partial<TeamWebhookDeliveriesArgs>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  teamId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  notificationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = EngagementContext> = ResolversObject<{
   CreateTaskPayload?: CreateTaskPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DisableTeamWebhookPayload?: DisableTeamWebhookPayloadResolvers<ContextType>;
   Lead?: LeadResolvers<ContextType>;
   MarkNotificationsReadPayload?: MarkNotificationsReadPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -522,9 +652,12 @@ export type Resolvers<ContextType = EngagementContext> = ResolversObject<{
   Opportunity?: OpportunityResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RegisterTeamWebhookPayload?: RegisterTeamWebhookPayloadResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
   TaskPayload?: TaskPayloadResolvers<ContextType>;
+  TeamWebhook?: TeamWebhookResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
 }>;
 

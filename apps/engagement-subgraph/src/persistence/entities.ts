@@ -147,4 +147,61 @@ export const OpportunitySnapshotEntity = new EntitySchema<OpportunitySnapshotRow
   },
 });
 
-export const ENGAGEMENT_ENTITIES = [TaskEntity, NotificationEntity, RepEntity, LeadSnapshotEntity, OpportunitySnapshotEntity];
+
+export interface WebhookEndpointRow {
+  id: string;
+  teamId: string;
+  url: string;
+  secret: string;
+  active: boolean;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export const WebhookEndpointEntity = new EntitySchema<WebhookEndpointRow>({
+  name: 'WebhookEndpoint',
+  tableName: 'webhook_endpoint',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    teamId: { type: 'text', name: 'team_id' },
+    url: { type: 'text' },
+    secret: { type: 'text' },
+    active: { type: 'boolean' },
+    createdBy: { type: 'text', name: 'created_by' },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+  },
+});
+
+export interface WebhookDeliveryRow {
+  id: string;
+  endpointId: string;
+  notificationId: string;
+  payload: unknown;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+export const WebhookDeliveryEntity = new EntitySchema<WebhookDeliveryRow>({
+  name: 'WebhookDelivery',
+  tableName: 'webhook_delivery',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    endpointId: { type: 'uuid', name: 'endpoint_id' },
+    notificationId: { type: 'uuid', name: 'notification_id' },
+    payload: { type: 'jsonb' },
+    status: { type: 'text' },
+    attempts: { type: 'integer' },
+    nextAttemptAt: { type: 'timestamptz', name: 'next_attempt_at' },
+    lastStatus: { type: 'integer', name: 'last_status', nullable: true },
+    lastError: { type: 'text', name: 'last_error', nullable: true },
+    deliveredAt: { type: 'timestamptz', name: 'delivered_at', nullable: true },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+  },
+});
+
+export const ENGAGEMENT_ENTITIES = [TaskEntity, NotificationEntity, RepEntity, LeadSnapshotEntity, OpportunitySnapshotEntity, WebhookEndpointEntity, WebhookDeliveryEntity];

@@ -11,6 +11,10 @@ import { createTask } from '../use-cases/create-task/create-task';
 import { listVisibleTasks } from '../use-cases/list-tasks/list-tasks';
 import { markNotificationsRead } from '../use-cases/mark-notifications-read/mark-notifications-read';
 import { rescheduleTask } from '../use-cases/reschedule-task/reschedule-task';
+import { disableTeamWebhook } from '../use-cases/disable-team-webhook/disable-team-webhook';
+import { listTeamWebhooks } from '../use-cases/list-team-webhooks/list-team-webhooks';
+import { registerTeamWebhook } from '../use-cases/register-team-webhook/register-team-webhook';
+import { deliveriesOf } from '../persistence/webhook-repository';
 
 // A record's tasks as the caller may see them (visibility follows the assignee).
 const visibleTasks = (actor: Actor, tasks: Task[], status?: string | null): Task[] => tasks.filter((task) => canRead(actor, taskOwnership(task)) && (!status || task.status === status));
@@ -33,6 +37,7 @@ export const resolvers: Resolvers = {
     notifications: async (_parent, { first, after, unreadOnly }, { actor, deps }) =>
       toConnection(await listNotifications(deps.dataSource.manager, actor.userId, unreadOnly === true, pageSize(first), after), notificationCursor),
     unreadNotificationCount: (_parent, _args, { actor, deps }) => unreadCount(deps.dataSource.manager, actor.userId),
+    teamWebhooks: (_parent, { teamId }, { actor, deps }) => listTeamWebhooks(deps, actor, teamId),
   },
   Mutation: {
     createTask: async (_parent, { input }, { actor, deps }) => ({ task: await createTask(deps, actor, input) }),
@@ -40,6 +45,11 @@ export const resolvers: Resolvers = {
     rescheduleTask: async (_parent, { input }, { actor, deps }) => ({ task: await rescheduleTask(deps, actor, input) }),
     cancelTask: async (_parent, { input }, { actor, deps }) => ({ task: await cancelTask(deps, actor, input) }),
     markNotificationsRead: (_parent, { input }, { actor, deps }) => markNotificationsRead(deps, actor, input),
+    registerTeamWebhook: (_parent, { input }, { actor, deps, production }) => registerTeamWebhook(deps, actor, input, production),
+    disableTeamWebhook: async (_parent, { input }, { actor, deps }) => ({ webhook: await disableTeamWebhook(deps, actor, input) }),
+  },
+  TeamWebhook: {
+    deliveries: (webhook, { status, first }, { deps }) => deliveriesOf(deps.dataSource.manager, webhook.id, status ?? null, pageSize(first)),
   },
   Lead: subjectFields('tasksByLead'),
   Opportunity: subjectFields('tasksByOpportunity'),
