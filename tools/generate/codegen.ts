@@ -61,6 +61,7 @@ const SUBGRAPHS: SubgraphCodegen[] = [
       Notification: '../domain/notification#Notification',
       TeamWebhook: '../persistence/webhook-repository#TeamWebhook',
       WebhookDelivery: '../persistence/webhook-repository#WebhookDelivery',
+      DailyDigest: '../use-cases/compose-daily-digests/compose-daily-digests#DailyDigest',
       Lead: '../resolvers/references#EntityStub',
       Opportunity: '../resolvers/references#EntityStub',
     },

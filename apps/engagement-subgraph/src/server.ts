@@ -15,6 +15,7 @@ import { resolvers } from './resolvers';
 import type { EngagementDeps } from './use-cases/deps';
 import { notifyDueTasks } from './use-cases/notify-due-tasks/notify-due-tasks';
 import { notifyStalledDeals } from './use-cases/notify-stalled-deals/notify-stalled-deals';
+import { composeDailyDigests } from './use-cases/compose-daily-digests/compose-daily-digests';
 import { DEFAULT_DELIVERY_OPTIONS, deliverWebhooks } from './use-cases/deliver-webhooks/deliver-webhooks';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/webhook';
 
@@ -85,6 +86,8 @@ export function engagementService(options: EngagementServiceOptions): ServiceDef
       return [
         new IntervalJob('notify-due-tasks', sweepMs, () => notifyDueTasks(dataSource, now(), options.dueSoonMs ?? 60 * 60_000), logger),
         new IntervalJob('notify-stalled-deals', sweepMs, () => notifyStalledDeals(dataSource, now(), options.stalledAfterDays ?? 14), logger),
+        // Runs with the sweeps; the first run of a UTC day writes its digests, later runs find them written.
+        new IntervalJob('compose-daily-digests', sweepMs, () => composeDailyDigests(dataSource, now()), logger),
         new IntervalJob('deliver-webhooks', options.webhookIntervalMs ?? 1_000, () => deliverWebhooks(dataSource, new Date(), { ...DEFAULT_DELIVERY_OPTIONS, policy: { ...DEFAULT_RETRY_POLICY, ...options.webhookRetry } }), logger),
       ];
     },

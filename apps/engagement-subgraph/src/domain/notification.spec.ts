@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { approversFor, dueStateOf, isStalled, notificationsForLeadAssignment, type LeadAssignment } from './notification';
+import { approversFor, digestFor, dueStateOf, isStalled, notificationsForLeadAssignment, type LeadAssignment } from './notification';
 
 const assignment = (overrides: Partial<LeadAssignment> = {}): LeadAssignment => ({
   eventId: randomUUID(),
@@ -61,5 +61,16 @@ describe('stalled and due', () => {
     expect(dueStateOf(new Date('2026-12-01T00:30:00Z'), now, 3_600_000)).toBe('DUE');
     expect(dueStateOf(new Date('2026-12-01T02:00:00Z'), now, 3_600_000)).toBe('NOT_YET');
     expect(dueStateOf(new Date('2026-11-30T23:59:00Z'), now, 3_600_000)).toBe('OVERDUE');
+  });
+});
+
+describe('the daily digest', () => {
+  it('sums up what waits, once per day, and is skipped when nothing does', () => {
+    expect(digestFor({ recipientId: 'r', date: '2026-12-01', overdue: 1, dueToday: 2, unread: 0 })).toMatchObject({
+      kind: 'DAILY_DIGEST',
+      body: '1 overdue task, 2 due today, 0 unread notifications',
+      sourceKey: 'digest:2026-12-01',
+    });
+    expect(digestFor({ recipientId: 'r', date: '2026-12-01', overdue: 0, dueToday: 0, unread: 0 })).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ export const NOTIFICATION_KINDS = [
   'DEAL_STALLED',
   'TASK_DUE',
   'TASK_OVERDUE',
+  'DAILY_DIGEST',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -89,4 +90,28 @@ export type DueState = 'NOT_YET' | 'DUE' | 'OVERDUE';
 export function dueStateOf(dueAt: Date, now: Date, leadMs: number): DueState {
   if (dueAt.getTime() <= now.getTime()) return 'OVERDUE';
   return dueAt.getTime() - now.getTime() <= leadMs ? 'DUE' : 'NOT_YET';
+}
+
+export interface DigestFigures {
+  recipientId: string;
+  date: string;
+  overdue: number;
+  dueToday: number;
+  unread: number;
+}
+
+// One digest per person and UTC day, only when something waits for them.
+export function digestFor(figures: DigestFigures): NotificationDraft | null {
+  if (figures.overdue + figures.dueToday + figures.unread === 0) return null;
+  const parts = [`${figures.overdue} overdue task${figures.overdue === 1 ? '' : 's'}`, `${figures.dueToday} due today`, `${figures.unread} unread notification${figures.unread === 1 ? '' : 's'}`];
+  return {
+    recipientId: figures.recipientId,
+    kind: 'DAILY_DIGEST',
+    title: `Your day, ${figures.date}`,
+    body: parts.join(', '),
+    leadId: null,
+    opportunityId: null,
+    taskId: null,
+    sourceKey: `digest:${figures.date}`,
+  };
 }

@@ -5,6 +5,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Task as TaskModel } from '../domain/task';
 import type { Notification as NotificationModel } from '../domain/notification';
 import type { TeamWebhook as TeamWebhookModel, WebhookDelivery as WebhookDeliveryModel } from '../persistence/webhook-repository';
+import type { DailyDigest as DailyDigestModel } from '../use-cases/compose-daily-digests/compose-daily-digests';
 import type { EntityStub as EntityStubModel } from '../resolvers/references';
 import type { EngagementContext } from '../context';
 export type Maybe<T> = T | null;
@@ -18,6 +19,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  Date: { input: string; output: string; }
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -47,6 +49,17 @@ export type CreateTaskInput = {
 export type CreateTaskPayload = {
   __typename?: 'CreateTaskPayload';
   task: Task;
+};
+
+/** The caller's day: what is overdue, what is due, what is unread. */
+export type DailyDigest = {
+  __typename?: 'DailyDigest';
+  date: Scalars['Date']['output'];
+  dueTodayCount: Scalars['Int']['output'];
+  overdueTaskCount: Scalars['Int']['output'];
+  /** Overdue and due-today open tasks, by due time (at most 100). */
+  tasks: Array<Task>;
+  unreadNotificationCount: Scalars['Int']['output'];
 };
 
 export type DisableTeamWebhookInput = {
@@ -158,6 +171,7 @@ export type NotificationEdge = {
 };
 
 export type NotificationKind =
+  | 'DAILY_DIGEST'
   | 'DEAL_STALLED'
   | 'DISCOUNT_APPROVAL_DECIDED'
   | 'DISCOUNT_APPROVAL_REQUESTED'
@@ -190,6 +204,8 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The caller's digest for a UTC day (today by default); the same figures reach the inbox each morning as a DAILY_DIGEST notification. */
+  dailyDigest: DailyDigest;
   /** The caller's inbox, newest first. */
   notifications: NotificationConnection;
   /** Tasks the caller may see, by due time: a rep's own, a manager's team's, everyone's for analysts and admins. */
@@ -197,6 +213,11 @@ export type Query = {
   /** A team's webhooks (the caller's team by default; analysts and admins any, or all with no teamId). */
   teamWebhooks: Array<TeamWebhook>;
   unreadNotificationCount: Scalars['Int']['output'];
+};
+
+
+export type QueryDailyDigestArgs = {
+  date?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -438,6 +459,8 @@ export type ResolversTypes = ResolversObject<{
   CompleteTaskInput: CompleteTaskInput;
   CreateTaskInput: CreateTaskInput;
   CreateTaskPayload: ResolverTypeWrapper<Omit<CreateTaskPayload, 'task'> & { task: ResolversTypes['Task'] }>;
+  DailyDigest: ResolverTypeWrapper<DailyDigestModel>;
+  Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DisableTeamWebhookInput: DisableTeamWebhookInput;
   DisableTeamWebhookPayload: ResolverTypeWrapper<Omit<DisableTeamWebhookPayload, 'webhook'> & { webhook: ResolversTypes['TeamWebhook'] }>;
@@ -476,6 +499,8 @@ export type ResolversParentTypes = ResolversObject<{
   CompleteTaskInput: CompleteTaskInput;
   CreateTaskInput: CreateTaskInput;
   CreateTaskPayload: Omit<CreateTaskPayload, 'task'> & { task: ResolversParentTypes['Task'] };
+  DailyDigest: DailyDigestModel;
+  Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DisableTeamWebhookInput: DisableTeamWebhookInput;
   DisableTeamWebhookPayload: Omit<DisableTeamWebhookPayload, 'webhook'> & { webhook: ResolversParentTypes['TeamWebhook'] };
@@ -505,6 +530,18 @@ export type ResolversParentTypes = ResolversObject<{
 export type CreateTaskPayloadResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['CreateTaskPayload'] = ResolversParentTypes['CreateTaskPayload']> = ResolversObject<{
   task?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
 }>;
+
+export type DailyDigestResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['DailyDigest'] = ResolversParentTypes['DailyDigest']> = ResolversObject<{
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  dueTodayCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdueTaskCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
+  unreadNotificationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
+  name: 'Date';
+}
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -574,6 +611,7 @@ export type PageInfoResolvers<ContextType = EngagementContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = EngagementContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  dailyDigest?: Resolver<ResolversTypes['DailyDigest'], ParentType, ContextType, Partial<QueryDailyDigestArgs>>;
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, Partial<QueryNotificationsArgs>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<QueryTasksArgs>>;
   teamWebhooks?: Resolver<Array<ResolversTypes['TeamWebhook']>, ParentType, ContextType, Partial<QueryTeamWebhooksArgs>>;
@@ -641,6 +679,8 @@ export type WebhookDeliveryResolvers<ContextType = EngagementContext, ParentType
 
 export type Resolvers<ContextType = EngagementContext> = ResolversObject<{
   CreateTaskPayload?: CreateTaskPayloadResolvers<ContextType>;
+  DailyDigest?: DailyDigestResolvers<ContextType>;
+  Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DisableTeamWebhookPayload?: DisableTeamWebhookPayloadResolvers<ContextType>;
   Lead?: LeadResolvers<ContextType>;

@@ -73,6 +73,7 @@ export interface TaskListFilter {
   assigneeId: string | null;
   leadId: string | null;
   opportunityId: string | null;
+  dueBefore?: Date;
 }
 
 // Due time first (what is most urgent), id to break ties; keyset paging.
@@ -88,6 +89,7 @@ export async function listTasks(manager: EntityManager, visibility: Visibility, 
   if (filter.assigneeId) where.push(`t.assignee_id = ${add(filter.assigneeId)}::uuid`);
   if (filter.leadId) where.push(`t.lead_id = ${add(filter.leadId)}::uuid`);
   if (filter.opportunityId) where.push(`t.opportunity_id = ${add(filter.opportunityId)}::uuid`);
+  if (filter.dueBefore) where.push(`t.due_at < ${add(filter.dueBefore)}`);
   const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM task t WHERE ${where.join(' AND ')}`, values);
   const cursor = decodeCursor(after, ['timestamptz', 'uuid']);
   if (cursor) where.push(`(t.due_at, t.id) > (${add(cursor[0])}::timestamptz, ${add(cursor[1])}::uuid)`);

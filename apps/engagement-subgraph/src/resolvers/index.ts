@@ -15,6 +15,7 @@ import { disableTeamWebhook } from '../use-cases/disable-team-webhook/disable-te
 import { listTeamWebhooks } from '../use-cases/list-team-webhooks/list-team-webhooks';
 import { registerTeamWebhook } from '../use-cases/register-team-webhook/register-team-webhook';
 import { deliveriesOf } from '../persistence/webhook-repository';
+import { readDailyDigest } from '../use-cases/compose-daily-digests/compose-daily-digests';
 
 // A record's tasks as the caller may see them (visibility follows the assignee).
 const visibleTasks = (actor: Actor, tasks: Task[], status?: string | null): Task[] => tasks.filter((task) => canRead(actor, taskOwnership(task)) && (!status || task.status === status));
@@ -38,6 +39,7 @@ export const resolvers: Resolvers = {
       toConnection(await listNotifications(deps.dataSource.manager, actor.userId, unreadOnly === true, pageSize(first), after), notificationCursor),
     unreadNotificationCount: (_parent, _args, { actor, deps }) => unreadCount(deps.dataSource.manager, actor.userId),
     teamWebhooks: (_parent, { teamId }, { actor, deps }) => listTeamWebhooks(deps, actor, teamId),
+    dailyDigest: (_parent, { date }, { actor, deps }) => readDailyDigest(deps, actor, date),
   },
   Mutation: {
     createTask: async (_parent, { input }, { actor, deps }) => ({ task: await createTask(deps, actor, input) }),

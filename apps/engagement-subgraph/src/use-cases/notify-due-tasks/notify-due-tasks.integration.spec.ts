@@ -1,5 +1,6 @@
 import { expectNoErrors, repActor, type TestService } from '@pipeline/testing';
 import { arrangeOpportunity, arrangeRep, startEngagementService } from '../../test-support';
+import { composeDailyDigests } from '../compose-daily-digests/compose-daily-digests';
 import { notifyStalledDeals } from '../notify-stalled-deals/notify-stalled-deals';
 import { notifyDueTasks } from './notify-due-tasks';
 
@@ -53,5 +54,28 @@ describe('the due, overdue and stalled sweeps', () => {
     // Assert
     expect([before, stalled, again]).toEqual([0, 1, 0]);
     expect(await kinds(opportunityId)).toEqual(['DEAL_STALLED']);
+  });
+
+  it('writes one daily digest per person and day with something waiting, and serves the same figures as a query', async () => {
+    // Arrange
+    const busy = await arrangeRep(subject, 'east');
+    const idle = await arrangeRep(subject, 'east');
+    const opportunityId = await arrangeOpportunity(subject, busy);
+    const day = '2030-06-15';
+    for (const dueAt of ['2030-06-14T09:00:00Z', '2030-06-15T09:00:00Z', '2030-06-15T17:00:00Z', '2030-06-16T09:00:00Z']) {
+      expectNoErrors(await subject.as(repActor(busy, 'east'))(CREATE, { input: { title: `Due ${dueAt}`, dueAt, opportunityId } }));
+    }
+    const morning = new Date(`${day}T06:00:00Z`);
+
+    // Act
+    await composeDailyDigests(subject.service.dataSource, morning);
+    await composeDailyDigests(subject.service.dataSource, new Date(`${day}T07:00:00Z`));
+    const digest = expectNoErrors<any>(await subject.as(repActor(busy, 'east'))(`query { dailyDigest(date: "${day}") { date overdueTaskCount dueTodayCount unreadNotificationCount tasks { title } } }`)).dailyDigest;
+
+    // Assert
+    const written = await subject.service.dataSource.query(`SELECT recipient_id, body FROM notification WHERE kind = 'DAILY_DIGEST' AND source_key = $1 AND recipient_id = ANY($2)`, [`digest:${day}`, [busy, idle]]);
+    expect(written).toEqual([{ recipient_id: busy, body: '1 overdue task, 2 due today, 0 unread notifications' }]);
+    expect(digest).toMatchObject({ date: day, overdueTaskCount: 1, dueTodayCount: 2 });
+    expect(digest.tasks.map((task: any) => task.title)).toEqual(['Due 2030-06-14T09:00:00Z', 'Due 2030-06-15T09:00:00Z', 'Due 2030-06-15T17:00:00Z']);
   });
 });
