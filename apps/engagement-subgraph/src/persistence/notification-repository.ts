@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { newId } from '@pipeline/domain';
 import { decodeCursor, encodeCursor, type Page } from '@pipeline/persistence';
 import type { Notification, NotificationDraft, NotificationKind } from '../domain/notification';
+import { updatedRows } from './update-result';
 
 interface NotificationRecord {
   id: string;
@@ -84,10 +85,10 @@ export async function unreadCount(manager: EntityManager, recipientId: string): 
 
 // Only the recipient's own rows are touched: someone else's ids change nothing.
 export async function markRead(manager: EntityManager, recipientId: string, ids: readonly string[] | null, now: Date): Promise<number> {
-  const rows: unknown[] = ids === null
+  const result: unknown = ids === null
     ? await manager.query('UPDATE notification SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL RETURNING id', [recipientId, now])
     : await manager.query('UPDATE notification SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL AND id = ANY($3::uuid[]) RETURNING id', [recipientId, now, ids]);
-  return rows.length;
+  return updatedRows(result).length;
 }
 
 export async function notificationsFor(manager: EntityManager, recipientId: string): Promise<Notification[]> {

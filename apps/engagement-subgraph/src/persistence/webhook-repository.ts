@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { DeliveryStatus } from '../domain/webhook';
+import { updatedRows } from './update-result';
 
 export interface TeamWebhook {
   id: string;
@@ -118,7 +119,7 @@ export interface DueDelivery {
 // Claims due deliveries for a lease (SKIP LOCKED, committed at once), so no transaction stays open across HTTP calls and
 // a sender that dies mid-flight only delays them until the lease runs out.
 export async function claimDueDeliveries(manager: EntityManager, now: Date, leaseMs: number, limit: number): Promise<DueDelivery[]> {
-  const rows: Array<{ id: string; payload: unknown; attempts: number; url: string; secret: string }> = await manager.query(
+  const result: unknown = await manager.query(
     `WITH due AS (
        SELECT d.id FROM webhook_delivery d WHERE d.status = 'PENDING' AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
      )
@@ -127,7 +128,7 @@ export async function claimDueDeliveries(manager: EntityManager, now: Date, leas
      RETURNING d.id, d.payload, d.attempts, e.url, e.secret`,
     [now, new Date(now.getTime() + leaseMs), limit],
   );
-  return rows;
+  return updatedRows<DueDelivery>(result);
 }
 
 export async function recordAttempt(
