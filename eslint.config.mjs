@@ -22,6 +22,7 @@ const depConstraints = [
   { sourceTag: 'scope:opportunity', onlyDependOnLibsWithTags: ['scope:opportunity', 'scope:shared'] },
   { sourceTag: 'scope:deal', onlyDependOnLibsWithTags: ['scope:deal', 'scope:shared'] },
   { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
+  { sourceTag: 'scope:engagement', onlyDependOnLibsWithTags: ['scope:engagement', 'scope:shared'] },
   { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
   { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web'] },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:shared', 'scope:platform'] },

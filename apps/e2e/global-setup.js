@@ -1,6 +1,6 @@
 const path = require('node:path');
 
-// Starts PostgreSQL and Kafka if needed, then the whole stack (five processes) once for every end-to-end test file.
+// Starts PostgreSQL and Kafka if needed, then the whole stack (six processes) once for every end-to-end test file.
 module.exports = async function globalSetup() {
   await require('../../libs/test-infra/jest-global-setup.js')();
   process.env.TSX_TSCONFIG_PATH = path.join(__dirname, '..', '..', 'tsconfig.base.json');

@@ -54,6 +54,19 @@ const SUBGRAPHS: SubgraphCodegen[] = [
     },
   },
   {
+    app: 'engagement-subgraph',
+    contextType: '../context#EngagementContext',
+    mappers: {
+      Task: '../domain/task#Task',
+      Notification: '../domain/notification#Notification',
+      TeamWebhook: '../persistence/webhook-repository#TeamWebhook',
+      WebhookDelivery: '../persistence/webhook-repository#WebhookDelivery',
+      DailyDigest: '../use-cases/compose-daily-digests/compose-daily-digests#DailyDigest',
+      Lead: '../resolvers/references#EntityStub',
+      Opportunity: '../resolvers/references#EntityStub',
+    },
+  },
+  {
     app: 'analytics-subgraph',
     contextType: '../context#AnalyticsContext',
     mappers: {},

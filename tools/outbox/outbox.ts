@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, discardParkedOutboxRow, listParkedOutboxRows, retryParkedOutboxRows } from '@pipeline/persistence';
 import { serviceDatabaseUrl } from '@pipeline/server-kit';
 
-const SERVICES = ['lead', 'opportunity', 'deal', 'analytics'];
+const SERVICES = ['lead', 'opportunity', 'deal', 'analytics', 'engagement'];
 const USAGE = `usage: npm run outbox -- --service <${SERVICES.join('|')}> list
        npm run outbox -- --service <name> retry <event id>... | --all
        npm run outbox -- --service <name> drop <event id> --reason "<why>"`;

@@ -51,6 +51,7 @@ export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Gate
     opportunity: envString('OPPORTUNITY_SUBGRAPH_URL', 'http://127.0.0.1:4002/graphql', env),
     deal: envString('DEAL_SUBGRAPH_URL', 'http://127.0.0.1:4003/graphql', env),
     analytics: envString('ANALYTICS_SUBGRAPH_URL', 'http://127.0.0.1:4004/graphql', env),
+    engagement: envString('ENGAGEMENT_SUBGRAPH_URL', 'http://127.0.0.1:4005/graphql', env),
   };
   return {
     port: envInt('PORT', 4000, env),

@@ -15,6 +15,7 @@ export const SUBGRAPHS: ServiceSpec[] = [
   { name: 'opportunity', app: 'opportunity-subgraph', port: 4002 },
   { name: 'deal', app: 'deal-subgraph', port: 4003 },
   { name: 'analytics', app: 'analytics-subgraph', port: 4004 },
+  { name: 'engagement', app: 'engagement-subgraph', port: 4005 },
 ];
 export const GATEWAY: ServiceSpec = { name: 'gateway', app: 'gateway', port: 4000 };
 

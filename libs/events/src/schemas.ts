@@ -162,12 +162,37 @@ export const DealClosedSchema = dealEvent({
 });
 export const DealReopenedSchema = dealEvent({ previousOutcome: Enum(DEAL_OUTCOMES), reason: Type.String() });
 
+// ---------------------------------------------------------------- tasks (added topic)
+
+export const TASK_STATUSES = ['OPEN', 'DONE', 'CANCELLED'] as const;
+
+// Every task fact carries the task's state after the change, so a reader of this topic alone can keep a copy.
+const taskEvent = <T extends Record<string, TSchema>>(fields: T) =>
+  Type.Object({
+    taskId: Id,
+    version: Type.Integer({ minimum: 1 }),
+    leadId: Nullable(Id),
+    opportunityId: Nullable(Id),
+    assigneeId: Id,
+    title: Type.String(),
+    dueAt: DateTime,
+    status: Enum(TASK_STATUSES),
+    occurredAt: DateTime,
+    actorId: Nullable(Type.String()),
+    ...fields,
+  });
+
+export const TaskCreatedSchema = taskEvent({});
+export const TaskCompletedSchema = taskEvent({ completedAt: DateTime });
+export const TaskRescheduledSchema = taskEvent({ previousDueAt: DateTime });
+export const TaskCancelledSchema = taskEvent({ reason: Nullable(Type.String()) });
+
 // ---------------------------------------------------------------- the catalogue
 
 export interface EventDefinition {
   type: string;
   topic: TopicName;
-  aggregate: 'opportunity' | 'lead' | 'rep';
+  aggregate: 'opportunity' | 'lead' | 'rep' | 'task';
   description: string;
   data: TSchema;
 }
@@ -201,6 +226,10 @@ export const EVENT_TYPES = {
   commitmentRecorded: 'sales.deal.commitment_recorded.v1',
   dealClosed: 'sales.deal.closed.v1',
   dealReopened: 'sales.deal.reopened.v1',
+  taskCreated: 'sales.task.created.v1',
+  taskCompleted: 'sales.task.completed.v1',
+  taskRescheduled: 'sales.task.rescheduled.v1',
+  taskCancelled: 'sales.task.cancelled.v1',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -226,6 +255,10 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.commitmentRecorded, TOPICS.dealEvents, 'opportunity', 'The prospect committed verbally or in writing.', CommitmentRecordedSchema),
   define(EVENT_TYPES.dealClosed, TOPICS.dealEvents, 'opportunity', 'A deal was closed won, lost or deferred.', DealClosedSchema),
   define(EVENT_TYPES.dealReopened, TOPICS.dealEvents, 'opportunity', 'A manager reopened a closed deal.', DealReopenedSchema),
+  define(EVENT_TYPES.taskCreated, TOPICS.taskEvents, 'task', 'A follow-up task was planned on a lead or an opportunity, due at a time, for a rep.', TaskCreatedSchema),
+  define(EVENT_TYPES.taskCompleted, TOPICS.taskEvents, 'task', 'A task was done.', TaskCompletedSchema),
+  define(EVENT_TYPES.taskRescheduled, TOPICS.taskEvents, 'task', 'A task got a new due time.', TaskRescheduledSchema),
+  define(EVENT_TYPES.taskCancelled, TOPICS.taskEvents, 'task', 'A task was cancelled without being done.', TaskCancelledSchema),
 ];
 
 export const eventDefinition = (type: string): EventDefinition | undefined => EVENT_CATALOGUE.find((definition) => definition.type === type);
@@ -252,6 +285,10 @@ export type CommitmentRecordedData = Static<typeof CommitmentRecordedSchema>;
 export type DealClosedData = Static<typeof DealClosedSchema>;
 export type DealReopenedData = Static<typeof DealReopenedSchema>;
 export type MoneyData = Static<typeof MoneySchema>;
+export type TaskCreatedData = Static<typeof TaskCreatedSchema>;
+export type TaskCompletedData = Static<typeof TaskCompletedSchema>;
+export type TaskRescheduledData = Static<typeof TaskRescheduledSchema>;
+export type TaskCancelledData = Static<typeof TaskCancelledSchema>;
 
 // Which payload type goes with which event type, for typed handlers.
 export interface EventDataMap {
@@ -275,4 +312,8 @@ export interface EventDataMap {
   'sales.deal.commitment_recorded.v1': CommitmentRecordedData;
   'sales.deal.closed.v1': DealClosedData;
   'sales.deal.reopened.v1': DealReopenedData;
+  'sales.task.created.v1': TaskCreatedData;
+  'sales.task.completed.v1': TaskCompletedData;
+  'sales.task.rescheduled.v1': TaskRescheduledData;
+  'sales.task.cancelled.v1': TaskCancelledData;
 }

@@ -6,6 +6,8 @@ export const TOPICS = {
   dealEvents: 'sales.deal-events.v1',
   // Added to the contract: sales reps and their teams, so every service can apply team visibility.
   repEvents: 'sales.rep-events.v1',
+  // Added to the contract: follow-up tasks on leads and opportunities (engagement service).
+  taskEvents: 'sales.task-events.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -5,14 +5,14 @@ import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { TEST_JWT_SECRET } from './graphql-client';
 import { deleteTopicsWithPrefix, testDatabaseServer, testKafkaBrokers, uniqueSuffix } from '@pipeline/test-infra';
 
-// Five free ports in a row (gateway + four subgraphs), so an end-to-end stack can run beside a developer's own.
+// Six free ports in a row (gateway + five subgraphs), so an end-to-end stack can run beside a developer's own.
 export async function freePortOffset(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     const offset = 1000 + Math.floor(Math.random() * 400) * 10;
-    const checks = await Promise.all([0, 1, 2, 3, 4].map((index) => canListen(4000 + offset + index)));
+    const checks = await Promise.all([0, 1, 2, 3, 4, 5].map((index) => canListen(4000 + offset + index)));
     if (checks.every(Boolean)) return offset;
   }
-  throw new Error('No five free ports in a row for the end-to-end stack');
+  throw new Error('No six free ports in a row for the end-to-end stack');
 }
 
 export interface E2EStack {
@@ -25,14 +25,14 @@ export interface E2EStack {
   stop(): Promise<void>;
 }
 
-// The whole system as production runs it: five processes, their own databases, a real broker, through the gateway.
+// The whole system as production runs it: six processes, their own databases, a real broker, through the gateway.
 export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}): Promise<E2EStack> {
   const suffix = uniqueSuffix();
   const databasePrefix = `e2e_${label}_${suffix}`;
   const topicPrefix = `e2e.${label}.${suffix}.`;
   const server = testDatabaseServer();
   const databaseUrl = (service: string) => withDatabase(server, `${databasePrefix}_${service}`);
-  const dropDatabases = () => Promise.all(['lead', 'opportunity', 'deal', 'analytics'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
+  const dropDatabases = () => Promise.all(['lead', 'opportunity', 'deal', 'analytics', 'engagement'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
   const stack = await startStack({
     databaseUrl: server,
     kafkaBrokers: testKafkaBrokers(),
@@ -55,7 +55,7 @@ export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}):
     topicPrefix,
     databaseUrl,
     waitForQuiet: (timeoutMs) =>
-      waitForQuiet({ databaseUrls: ['lead', 'opportunity', 'deal'].map(databaseUrl), brokers: testKafkaBrokers(), topicPrefix, timeoutMs }),
+      waitForQuiet({ databaseUrls: ['lead', 'opportunity', 'deal', 'engagement'].map(databaseUrl), brokers: testKafkaBrokers(), topicPrefix, timeoutMs }),
     async stop() {
       await stack.stop();
       await dropDatabases();

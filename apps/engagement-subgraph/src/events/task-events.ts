@@ -1,0 +1,26 @@
+import { createCloudEvent, TOPICS, type EventDataMap } from '@pipeline/events';
+import type { OutboxEntry } from '@pipeline/persistence';
+import type { Task } from '../domain/task';
+
+export const SOURCE = '/sales/engagement-subgraph';
+
+type TaskEventType = 'sales.task.created.v1' | 'sales.task.completed.v1' | 'sales.task.rescheduled.v1' | 'sales.task.cancelled.v1';
+type TaskState = 'taskId' | 'version' | 'leadId' | 'opportunityId' | 'assigneeId' | 'title' | 'dueAt' | 'status' | 'occurredAt' | 'actorId';
+
+// Keyed by task id, so one task's changes stay in order; each fact carries the task's state after the change.
+export function taskEvent<T extends TaskEventType>(type: T, task: Task, actorId: string | null, at: Date, data: Omit<EventDataMap[T], TaskState>): OutboxEntry {
+  const payload = {
+    taskId: task.id,
+    version: task.version,
+    leadId: task.leadId,
+    opportunityId: task.opportunityId,
+    assigneeId: task.assigneeId,
+    title: task.title,
+    dueAt: task.dueAt.toISOString(),
+    status: task.status,
+    occurredAt: at.toISOString(),
+    actorId,
+    ...data,
+  } as EventDataMap[T];
+  return { topic: TOPICS.taskEvents, aggregateType: 'task', event: createCloudEvent({ type, source: SOURCE, subject: task.id, time: at, data: payload }) };
+}

@@ -1,0 +1,10 @@
+import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
+import { schemaDriftOf } from '@pipeline/testing';
+import { engagementService } from '../server';
+
+// Adding a field means a migration and a mapping: this fails when one of them is missing or they disagree.
+describe('the engagement mapping and its migrations', () => {
+  it('map exactly the columns the migrations build, with their types and nullability', async () => {
+    expect(await schemaDriftOf(engagementService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false } }))).toEqual([]);
+  });
+});

@@ -1,0 +1,5 @@
+// An entity owned by another subgraph, referenced by key only.
+export interface EntityStub {
+  __typename?: string;
+  id: string;
+}

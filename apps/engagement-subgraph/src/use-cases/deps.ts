@@ -1,0 +1,8 @@
+import type { DataSource } from 'typeorm';
+
+export interface EngagementDeps {
+  dataSource: DataSource;
+  now: () => Date;
+  // How long a write waits for a just-created lead or opportunity (or a just-registered rep) to arrive by event.
+  snapshotWaitMs: number;
+}
