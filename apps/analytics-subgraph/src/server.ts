@@ -14,6 +14,7 @@ import { foldPendingContributions } from './persistence/kpi-rollups';
 import { resolvers } from './resolvers';
 import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
 import type { AnalyticsDeps } from './use-cases/deps';
+import { snapshotForecasts } from './use-cases/snapshot-forecasts/snapshot-forecasts';
 import { ensureWeeklySummary } from './use-cases/summarize-week/summarize-week';
 import type { EventHandlers } from '@pipeline/messaging';
 
@@ -99,6 +100,8 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
       }),
     jobs: (dataSource, logger) => [
       new IntervalJob('weekly-summary', options.weeklyJobIntervalMs ?? 60 * 60_000, () => ensureWeeklySummary(analyticsDeps(dataSource, options)), logger),
+      // The schema's promise: this week's forecast (company, teams, reps) is stored once a week without anyone asking.
+      new IntervalJob('weekly-forecast-snapshot', options.weeklyJobIntervalMs ?? 60 * 60_000, () => snapshotForecasts(analyticsDeps(dataSource, options)), logger),
       // Contributions of a backlog's large chunks are folded beside ingestion (queries count them until then).
       new IntervalJob('kpi-fold', options.foldIntervalMs ?? 250, () => foldPendingContributions(dataSource.manager), logger),
     ],

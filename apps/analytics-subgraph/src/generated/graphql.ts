@@ -38,6 +38,30 @@ export type Forecast = {
   weighted: Array<ForecastMonth>;
 };
 
+export type ForecastAccuracy = {
+  __typename?: 'ForecastAccuracy';
+  /** Sum of (p50 - actual) / sum of actual: above 0 the forecast promised more than was won; null when nothing was won. */
+  bias?: Maybe<Scalars['Float']['output']>;
+  currency: Scalars['String']['output'];
+  /** Team id or rep id; null for the company. */
+  key?: Maybe<Scalars['String']['output']>;
+  level: ForecastLevel;
+  /** Mean of |actual - p50| per month. */
+  meanAbsoluteError: Scalars['Decimal']['output'];
+  outcomes: Array<ForecastPeriodOutcome>;
+  /** Closed months judged. */
+  periods: Scalars['Int']['output'];
+  /** Sum of |actual - p50| / sum of actual; null when nothing was won. */
+  weightedAbsolutePercentageError?: Maybe<Scalars['Float']['output']>;
+  /** Share of months whose actual fell within P10-P90 (a calibrated range: about 0.8). */
+  withinRangeRate?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ForecastLevel =
+  | 'COMPANY'
+  | 'REP'
+  | 'TEAM';
+
 export type ForecastMonth = {
   __typename?: 'ForecastMonth';
   count: Scalars['Int']['output'];
@@ -45,6 +69,21 @@ export type ForecastMonth = {
   month: Scalars['Date']['output'];
   /** Sum of amount x probability, one entry per currency. */
   weightedAmount: Array<Money>;
+};
+
+export type ForecastPeriodOutcome = {
+  __typename?: 'ForecastPeriodOutcome';
+  /** Won revenue that closed in the month. */
+  actual: Scalars['Decimal']['output'];
+  /** The closed month (expected close dates) the forecast was for. */
+  month: Scalars['Date']['output'];
+  p10: Scalars['Decimal']['output'];
+  p50: Scalars['Decimal']['output'];
+  p90: Scalars['Decimal']['output'];
+  /** When the judged forecast was taken: the last weekly snapshot before the month began. */
+  takenAt: Scalars['DateTime']['output'];
+  /** p10 <= actual <= p90. */
+  withinRange: Scalars['Boolean']['output'];
 };
 
 export type ForecastRange = {
@@ -166,6 +205,8 @@ export type Query = {
   __typename?: 'Query';
   coachingInsights: Array<RepCoaching>;
   forecast: Forecast;
+  /** Accuracy of the weekly forecasts per company, team or rep once their months closed (same visibility as the other analytics). */
+  forecastAccuracy: Array<ForecastAccuracy>;
   forecastSnapshots: Array<ForecastSnapshot>;
   lostReasons: Array<LostReasonCount>;
   pipelineMetrics: PipelineMetrics;
@@ -186,6 +227,12 @@ export type QueryCoachingInsightsArgs = {
 export type QueryForecastArgs = {
   filter?: InputMaybe<MetricsFilter>;
   simulations?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryForecastAccuracyArgs = {
+  key?: InputMaybe<Scalars['String']['input']>;
+  level: ForecastLevel;
 };
 
 
@@ -421,9 +468,13 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Forecast: ResolverTypeWrapper<Forecast>;
-  ForecastMonth: ResolverTypeWrapper<ForecastMonth>;
-  ForecastRange: ResolverTypeWrapper<ForecastRange>;
+  ForecastAccuracy: ResolverTypeWrapper<ForecastAccuracy>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ForecastLevel: ForecastLevel;
+  ForecastMonth: ResolverTypeWrapper<ForecastMonth>;
+  ForecastPeriodOutcome: ResolverTypeWrapper<ForecastPeriodOutcome>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ForecastRange: ResolverTypeWrapper<ForecastRange>;
   ForecastSnapshot: ResolverTypeWrapper<ForecastSnapshot>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   LeadSource: LeadSource;
@@ -435,7 +486,6 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PipelineMetrics: ResolverTypeWrapper<PipelineMetrics>;
   PipelineSize: ResolverTypeWrapper<PipelineSize>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -462,9 +512,12 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Forecast: Forecast;
-  ForecastMonth: ForecastMonth;
-  ForecastRange: ForecastRange;
+  ForecastAccuracy: ForecastAccuracy;
   String: Scalars['String']['output'];
+  ForecastMonth: ForecastMonth;
+  ForecastPeriodOutcome: ForecastPeriodOutcome;
+  Boolean: Scalars['Boolean']['output'];
+  ForecastRange: ForecastRange;
   ForecastSnapshot: ForecastSnapshot;
   ID: Scalars['ID']['output'];
   LeadSourceConversion: LeadSourceConversion;
@@ -474,7 +527,6 @@ export type ResolversParentTypes = ResolversObject<{
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   PipelineMetrics: PipelineMetrics;
   PipelineSize: PipelineSize;
   Query: Record<PropertyKey, never>;
@@ -517,10 +569,32 @@ export type ForecastResolvers<ContextType = AnalyticsContext, ParentType extends
   weighted?: Resolver<Array<ResolversTypes['ForecastMonth']>, ParentType, ContextType>;
 }>;
 
+export type ForecastAccuracyResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ForecastAccuracy'] = ResolversParentTypes['ForecastAccuracy']> = ResolversObject<{
+  bias?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['ForecastLevel'], ParentType, ContextType>;
+  meanAbsoluteError?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  outcomes?: Resolver<Array<ResolversTypes['ForecastPeriodOutcome']>, ParentType, ContextType>;
+  periods?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  weightedAbsolutePercentageError?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  withinRangeRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export type ForecastMonthResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ForecastMonth'] = ResolversParentTypes['ForecastMonth']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   month?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   weightedAmount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+}>;
+
+export type ForecastPeriodOutcomeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ForecastPeriodOutcome'] = ResolversParentTypes['ForecastPeriodOutcome']> = ResolversObject<{
+  actual?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  p10?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  p50?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  p90?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  takenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  withinRange?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type ForecastRangeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ForecastRange'] = ResolversParentTypes['ForecastRange']> = ResolversObject<{
@@ -598,6 +672,7 @@ export type PipelineSizeResolvers<ContextType = AnalyticsContext, ParentType ext
 export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   coachingInsights?: Resolver<Array<ResolversTypes['RepCoaching']>, ParentType, ContextType, Partial<QueryCoachingInsightsArgs>>;
   forecast?: Resolver<ResolversTypes['Forecast'], ParentType, ContextType, Partial<QueryForecastArgs>>;
+  forecastAccuracy?: Resolver<Array<ResolversTypes['ForecastAccuracy']>, ParentType, ContextType, RequireFields<QueryForecastAccuracyArgs, 'level'>>;
   forecastSnapshots?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType, Partial<QueryForecastSnapshotsArgs>>;
   lostReasons?: Resolver<Array<ResolversTypes['LostReasonCount']>, ParentType, ContextType, RequireFields<QueryLostReasonsArgs, 'by'>>;
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
@@ -698,7 +773,9 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   Forecast?: ForecastResolvers<ContextType>;
+  ForecastAccuracy?: ForecastAccuracyResolvers<ContextType>;
   ForecastMonth?: ForecastMonthResolvers<ContextType>;
+  ForecastPeriodOutcome?: ForecastPeriodOutcomeResolvers<ContextType>;
   ForecastRange?: ForecastRangeResolvers<ContextType>;
   ForecastSnapshot?: ForecastSnapshotResolvers<ContextType>;
   LeadSourceConversion?: LeadSourceConversionResolvers<ContextType>;

@@ -6,6 +6,7 @@ import { countLostReasons } from '../use-cases/count-lost-reasons/count-lost-rea
 import { forecastRevenue, listForecastSnapshots, takeForecastSnapshot } from '../use-cases/forecast-revenue/forecast-revenue';
 import { getMetricsSeries } from '../use-cases/get-metrics-series/get-metrics-series';
 import { getPipelineMetrics } from '../use-cases/get-pipeline-metrics/get-pipeline-metrics';
+import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
 import { listWeeklySummaries, summarizeWeek } from '../use-cases/summarize-week/summarize-week';
 
@@ -21,6 +22,7 @@ export const resolvers: Resolvers = {
     coachingInsights: (_parent, args, { actor, deps }) => coachReps(deps, actor, args),
     lostReasons: (_parent, args, { actor, deps }) => countLostReasons(deps, actor, args),
     weeklySummaries: (_parent, { first }, { actor, deps }) => listWeeklySummaries(deps, actor, first),
+    forecastAccuracy: (_parent, args, { actor, deps }) => measureAccuracy(deps, actor, args),
   },
   Mutation: {
     takeForecastSnapshot: (_parent, _args, { actor, deps }) => takeForecastSnapshot(deps, actor),
