@@ -133,6 +133,19 @@ export const ActivityLoggedSchema = Type.Object({
   occurredAt: DateTime,
   ownerId: Nullable(Type.String()),
 });
+// A stage move the gates refused: the caller got STAGE_GATE_FAILED and nothing moved; this records the friction.
+export const StageMoveRefusedSchema = Type.Object({
+  opportunityId: Id,
+  pipelineId: Id,
+  fromStage: Type.String(),
+  toStage: Type.String(),
+  unmetCriteria: Type.Array(Type.String()),
+  refusedAt: DateTime,
+  refusedBy: Nullable(Type.String()),
+  ownerId: Nullable(Type.String()),
+  // The opportunity's version when refused (unchanged by the refusal).
+  version: Type.Integer({ minimum: 1 }),
+});
 
 // ---------------------------------------------------------------- deals
 
@@ -193,6 +206,7 @@ export const EVENT_TYPES = {
   opportunityCreated: 'sales.opportunity.created.v1',
   opportunityUpdated: 'sales.opportunity.updated.v1',
   activityLogged: 'sales.opportunity.activity_logged.v1',
+  stageMoveRefused: 'sales.opportunity.stage_move_refused.v1',
   proposalCreated: 'sales.proposal.created.v1',
   proposalSent: 'sales.proposal.sent.v1',
   proposalDecided: 'sales.proposal.decided.v1',
@@ -218,6 +232,7 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.opportunityCreated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity was created, directly or from a lead.', OpportunityCreatedSchema),
   define(EVENT_TYPES.opportunityUpdated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity changed.', OpportunityUpdatedSchema),
   define(EVENT_TYPES.activityLogged, TOPICS.opportunityEvents, 'opportunity', 'A call, email, meeting, task or note was logged on an opportunity.', ActivityLoggedSchema),
+  define(EVENT_TYPES.stageMoveRefused, TOPICS.opportunityEvents, 'opportunity', 'A stage move was refused by the stage gates (the unmet criteria are listed); nothing moved.', StageMoveRefusedSchema),
   define(EVENT_TYPES.proposalCreated, TOPICS.dealEvents, 'opportunity', 'A proposal version was drafted.', ProposalCreatedSchema),
   define(EVENT_TYPES.proposalSent, TOPICS.dealEvents, 'opportunity', 'A proposal was sent to the prospect.', ProposalSentSchema),
   define(EVENT_TYPES.proposalDecided, TOPICS.dealEvents, 'opportunity', 'The prospect accepted or rejected a sent proposal.', ProposalDecidedSchema),
@@ -243,6 +258,7 @@ export type RepData = Static<typeof RepSchema>;
 export type OpportunityCreatedData = Static<typeof OpportunityCreatedSchema>;
 export type OpportunityUpdatedData = Static<typeof OpportunityUpdatedSchema>;
 export type ActivityLoggedData = Static<typeof ActivityLoggedSchema>;
+export type StageMoveRefusedData = Static<typeof StageMoveRefusedSchema>;
 export type ProposalCreatedData = Static<typeof ProposalCreatedSchema>;
 export type ProposalSentData = Static<typeof ProposalSentSchema>;
 export type ProposalDecidedData = Static<typeof ProposalDecidedSchema>;
@@ -267,6 +283,7 @@ export interface EventDataMap {
   'sales.opportunity.created.v1': OpportunityCreatedData;
   'sales.opportunity.updated.v1': OpportunityUpdatedData;
   'sales.opportunity.activity_logged.v1': ActivityLoggedData;
+  'sales.opportunity.stage_move_refused.v1': StageMoveRefusedData;
   'sales.proposal.created.v1': ProposalCreatedData;
   'sales.proposal.sent.v1': ProposalSentData;
   'sales.proposal.decided.v1': ProposalDecidedData;
