@@ -8,6 +8,7 @@ import { projectDealOnDealEvent } from './consumers/project-deal-on-deal-event';
 import { projectLeadOnLeadEvent } from './consumers/project-lead-on-lead-event';
 import { projectOpportunityOnOpportunityEvent } from './consumers/project-opportunity-on-opportunity-event';
 import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
+import { recordRefusalOnStageMoveRefused } from './consumers/record-refusal-on-stage-move-refused';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
 import { MIGRATIONS } from './persistence/migrations';
 import { foldPendingContributions } from './persistence/kpi-rollups';
@@ -53,6 +54,7 @@ export const ANALYTICS_HANDLERS: EventHandlers = {
   'sales.deal.reopened.v1': projectDealOnDealEvent,
   'sales.rep.registered.v1': projectRepOnRepEvent,
   'sales.rep.updated.v1': projectRepOnRepEvent,
+  'sales.opportunity.stage_move_refused.v1': recordRefusalOnStageMoveRefused,
 };
 
 export const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];

@@ -10,46 +10,76 @@ export function repRegistered(repId: string, teamId: string | null, index: numbe
 }
 
 export interface HandMadeOpportunity {
+  id?: string;
   ownerId: string;
   amount: string;
   currency: string;
   createdAt: string;
-  // Won at this instant; open when absent.
+  // Won at this instant; open when absent (a shorthand for a last move to CLOSED_WON).
   wonAt?: string;
+  // Moves after creation, oldest first.
+  moves?: Array<{ toStage: StageKey; at: string; reason?: string }>;
   expectedCloseDate?: string;
 }
 
-// Creation in QUALIFICATION and, when won, the move to CLOSED_WON: the stage events analytics builds its facts from.
+type StageKey = 'QUALIFICATION' | 'PROPOSAL' | 'NEGOTIATION' | 'CLOSED_WON' | 'CLOSED_LOST';
+const STAGES: Record<StageKey, { position: number; category: 'OPEN' | 'WON' | 'LOST'; probability: number }> = {
+  QUALIFICATION: { position: 1, category: 'OPEN', probability: 0.1 },
+  PROPOSAL: { position: 2, category: 'OPEN', probability: 0.4 },
+  NEGOTIATION: { position: 3, category: 'OPEN', probability: 0.6 },
+  CLOSED_WON: { position: 4, category: 'WON', probability: 1 },
+  CLOSED_LOST: { position: 5, category: 'LOST', probability: 0 },
+};
+
+// Creation in QUALIFICATION and each later move: the stage events analytics builds its facts from.
 export function opportunityEvents(opportunity: HandMadeOpportunity): Published[] {
-  const id = randomUUID();
-  const snapshot = (status: 'OPEN' | 'WON', probability: number) => ({
+  const id = opportunity.id ?? randomUUID();
+  const snapshot = (stage: StageKey) => ({
     name: `Opportunity ${id.slice(0, 8)}`,
     accountName: 'Account',
     industry: 'Software',
     amount: { amount: opportunity.amount, currency: opportunity.currency },
-    probability,
+    probability: STAGES[stage].probability,
     ownerId: opportunity.ownerId,
     leadId: null,
     leadSource: 'REFERRAL' as const,
     expectedCloseDate: opportunity.expectedCloseDate ?? null,
     createdAt: opportunity.createdAt,
-    status,
+    status: STAGES[stage].category,
   });
-  const event = (data: object, time: string): Published => ({
-    topic: TOPICS.stageChanged,
-    key: id,
-    event: createCloudEvent({ type: 'sales.opportunity.stage_changed.v1', source: '/test/hand-made', subject: id, data: data as never, time: new Date(time) }) as Published['event'],
+  const moves = [{ toStage: 'QUALIFICATION' as StageKey, at: opportunity.createdAt, reason: undefined as string | undefined }, ...(opportunity.moves ?? [])];
+  if (opportunity.wonAt) moves.push({ toStage: 'CLOSED_WON', at: opportunity.wonAt, reason: undefined });
+  return moves.map((move, index) => {
+    const previous = index === 0 ? null : moves[index - 1];
+    const data = {
+      opportunityId: id,
+      pipelineId: PIPELINE_ID,
+      fromStage: previous?.toStage ?? null,
+      toStage: move.toStage,
+      toStageCategory: STAGES[move.toStage].category,
+      changedAt: move.at,
+      changedBy: opportunity.ownerId,
+      reason: move.reason ?? null,
+      version: index + 1,
+      previousStageEnteredAt: previous?.at ?? null,
+      opportunity: snapshot(move.toStage),
+      toStagePosition: STAGES[move.toStage].position,
+      ...(previous ? { fromStagePosition: STAGES[previous.toStage].position } : {}),
+      stageSequence: index + 1,
+    };
+    return {
+      topic: TOPICS.stageChanged,
+      key: id,
+      event: createCloudEvent({ type: 'sales.opportunity.stage_changed.v1', source: '/test/hand-made', subject: id, data, time: new Date(move.at) }) as Published['event'],
+    };
   });
-  const created = event(
-    { opportunityId: id, pipelineId: PIPELINE_ID, fromStage: null, toStage: 'QUALIFICATION', toStageCategory: 'OPEN', changedAt: opportunity.createdAt, changedBy: opportunity.ownerId,
-      reason: null, version: 1, previousStageEnteredAt: null, opportunity: snapshot('OPEN', 0.1), toStagePosition: 1, stageSequence: 1 },
-    opportunity.createdAt,
-  );
-  if (!opportunity.wonAt) return [created];
-  const won = event(
-    { opportunityId: id, pipelineId: PIPELINE_ID, fromStage: 'QUALIFICATION', toStage: 'CLOSED_WON', toStageCategory: 'WON', changedAt: opportunity.wonAt, changedBy: opportunity.ownerId,
-      reason: null, version: 2, previousStageEnteredAt: opportunity.createdAt, opportunity: snapshot('WON', 1), toStagePosition: 4, fromStagePosition: 1, stageSequence: 2 },
-    opportunity.wonAt,
-  );
-  return [created, won];
+}
+
+export function stageMoveRefused(opportunityId: string, ownerId: string, fromStage: string, toStage: string, unmetCriteria: string[], refusedAt: string, version: number): Published {
+  const data = { opportunityId, pipelineId: PIPELINE_ID, fromStage, toStage, unmetCriteria, refusedAt, refusedBy: ownerId, ownerId, version };
+  return {
+    topic: TOPICS.opportunityEvents,
+    key: opportunityId,
+    event: createCloudEvent({ type: 'sales.opportunity.stage_move_refused.v1', source: '/test/hand-made', subject: opportunityId, data, time: new Date(refusedAt) }) as Published['event'],
+  };
 }

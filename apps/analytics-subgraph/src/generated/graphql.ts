@@ -19,6 +19,20 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type CriterionFriction = {
+  __typename?: 'CriterionFriction';
+  /** A stage criterion key (AMOUNT_SET, PROPOSAL_SENT, ...; REASON_REQUIRED for backward moves without a reason). */
+  criterion: Scalars['String']['output'];
+  /** Days from the first refusal to the next forward move or close, over the opportunities that got past it. */
+  medianDaysBlocked?: Maybe<Scalars['Float']['output']>;
+  /** Opportunities it blocked at least once. */
+  opportunities: Scalars['Int']['output'];
+  /** Refused moves that named this criterion. */
+  refusals: Scalars['Int']['output'];
+  /** Of those, how many have not moved forward or closed since their first refusal. */
+  stillBlocked: Scalars['Int']['output'];
+};
+
 export type CycleStats = {
   __typename?: 'CycleStats';
   count: Scalars['Int']['output'];
@@ -107,6 +121,16 @@ export type ForecastSnapshot = {
   p50: Scalars['Decimal']['output'];
   takenAt: Scalars['DateTime']['output'];
   weighted: Scalars['Decimal']['output'];
+};
+
+export type GateFriction = {
+  __typename?: 'GateFriction';
+  /** Win rate of closed opportunities that had a move refused before closing. */
+  blockedWinRate: RateEstimate;
+  /** Most refusals first. */
+  criteria: Array<CriterionFriction>;
+  /** Win rate of closed opportunities that never had a move refused. */
+  unblockedWinRate: RateEstimate;
 };
 
 export type LeadSource =
@@ -208,6 +232,8 @@ export type Query = {
   /** Accuracy of the weekly forecasts per company, team or rep once their months closed (same visibility as the other analytics). */
   forecastAccuracy: Array<ForecastAccuracy>;
   forecastSnapshots: Array<ForecastSnapshot>;
+  /** Which stage gate criteria block deals most and for how long, and how blocked deals fare (same visibility as pipelineMetrics). */
+  gateFriction: GateFriction;
   lostReasons: Array<LostReasonCount>;
   pipelineMetrics: PipelineMetrics;
   /** The same KPIs per week, month or quarter over the filter's period (default: the last 12 buckets). */
@@ -238,6 +264,11 @@ export type QueryForecastAccuracyArgs = {
 
 export type QueryForecastSnapshotsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryGateFrictionArgs = {
+  filter?: InputMaybe<MetricsFilter>;
 };
 
 
@@ -273,6 +304,17 @@ export type QueryStageChangeEventsArgs = {
 
 export type QueryWeeklySummariesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A rate with its sample and 95% Wilson score interval. */
+export type RateEstimate = {
+  __typename?: 'RateEstimate';
+  high?: Maybe<Scalars['Float']['output']>;
+  low?: Maybe<Scalars['Float']['output']>;
+  /** successes / sample; null without a sample. */
+  rate?: Maybe<Scalars['Float']['output']>;
+  sample: Scalars['Int']['output'];
+  successes: Scalars['Int']['output'];
 };
 
 export type RepCoaching = {
@@ -461,15 +503,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CycleStats: ResolverTypeWrapper<CycleStats>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CriterionFriction: ResolverTypeWrapper<CriterionFriction>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CycleStats: ResolverTypeWrapper<CycleStats>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Forecast: ResolverTypeWrapper<Forecast>;
   ForecastAccuracy: ResolverTypeWrapper<ForecastAccuracy>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ForecastLevel: ForecastLevel;
   ForecastMonth: ResolverTypeWrapper<ForecastMonth>;
   ForecastPeriodOutcome: ResolverTypeWrapper<ForecastPeriodOutcome>;
@@ -477,6 +520,7 @@ export type ResolversTypes = ResolversObject<{
   ForecastRange: ResolverTypeWrapper<ForecastRange>;
   ForecastSnapshot: ResolverTypeWrapper<ForecastSnapshot>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  GateFriction: ResolverTypeWrapper<GateFriction>;
   LeadSource: LeadSource;
   LeadSourceConversion: ResolverTypeWrapper<LeadSourceConversion>;
   LostReasonCount: ResolverTypeWrapper<LostReasonCount>;
@@ -489,6 +533,7 @@ export type ResolversTypes = ResolversObject<{
   PipelineMetrics: ResolverTypeWrapper<PipelineMetrics>;
   PipelineSize: ResolverTypeWrapper<PipelineSize>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateEstimate: ResolverTypeWrapper<RateEstimate>;
   RepCoaching: ResolverTypeWrapper<RepCoaching>;
   ReportDimension: ReportDimension;
   ReportRow: ResolverTypeWrapper<ReportRow>;
@@ -505,21 +550,23 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CycleStats: CycleStats;
-  Int: Scalars['Int']['output'];
+  CriterionFriction: CriterionFriction;
+  String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
+  Int: Scalars['Int']['output'];
+  CycleStats: CycleStats;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Forecast: Forecast;
   ForecastAccuracy: ForecastAccuracy;
-  String: Scalars['String']['output'];
   ForecastMonth: ForecastMonth;
   ForecastPeriodOutcome: ForecastPeriodOutcome;
   Boolean: Scalars['Boolean']['output'];
   ForecastRange: ForecastRange;
   ForecastSnapshot: ForecastSnapshot;
   ID: Scalars['ID']['output'];
+  GateFriction: GateFriction;
   LeadSourceConversion: LeadSourceConversion;
   LostReasonCount: LostReasonCount;
   MetricsFilter: MetricsFilter;
@@ -530,6 +577,7 @@ export type ResolversParentTypes = ResolversObject<{
   PipelineMetrics: PipelineMetrics;
   PipelineSize: PipelineSize;
   Query: Record<PropertyKey, never>;
+  RateEstimate: RateEstimate;
   RepCoaching: RepCoaching;
   ReportRow: ReportRow;
   StageBottleneck: StageBottleneck;
@@ -540,6 +588,14 @@ export type ResolversParentTypes = ResolversObject<{
   StageConversion: StageConversion;
   StageWinRate: StageWinRate;
   WeeklySummary: WeeklySummary;
+}>;
+
+export type CriterionFrictionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['CriterionFriction'] = ResolversParentTypes['CriterionFriction']> = ResolversObject<{
+  criterion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  medianDaysBlocked?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  opportunities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refusals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stillBlocked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CycleStatsResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['CycleStats'] = ResolversParentTypes['CycleStats']> = ResolversObject<{
@@ -616,6 +672,12 @@ export type ForecastSnapshotResolvers<ContextType = AnalyticsContext, ParentType
   weighted?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
 }>;
 
+export type GateFrictionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['GateFriction'] = ResolversParentTypes['GateFriction']> = ResolversObject<{
+  blockedWinRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+  criteria?: Resolver<Array<ResolversTypes['CriterionFriction']>, ParentType, ContextType>;
+  unblockedWinRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+}>;
+
 export type LeadSourceConversionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['LeadSourceConversion'] = ResolversParentTypes['LeadSourceConversion']> = ResolversObject<{
   converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   leads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -674,12 +736,21 @@ export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends Re
   forecast?: Resolver<ResolversTypes['Forecast'], ParentType, ContextType, Partial<QueryForecastArgs>>;
   forecastAccuracy?: Resolver<Array<ResolversTypes['ForecastAccuracy']>, ParentType, ContextType, RequireFields<QueryForecastAccuracyArgs, 'level'>>;
   forecastSnapshots?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType, Partial<QueryForecastSnapshotsArgs>>;
+  gateFriction?: Resolver<ResolversTypes['GateFriction'], ParentType, ContextType, Partial<QueryGateFrictionArgs>>;
   lostReasons?: Resolver<Array<ResolversTypes['LostReasonCount']>, ParentType, ContextType, RequireFields<QueryLostReasonsArgs, 'by'>>;
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
   pipelineMetricsSeries?: Resolver<Array<ResolversTypes['MetricsPeriod']>, ParentType, ContextType, RequireFields<QueryPipelineMetricsSeriesArgs, 'bucket'>>;
   report?: Resolver<Array<ResolversTypes['ReportRow']>, ParentType, ContextType, RequireFields<QueryReportArgs, 'dimension'>>;
   stageChangeEvents?: Resolver<ResolversTypes['StageChangeEventConnection'], ParentType, ContextType, Partial<QueryStageChangeEventsArgs>>;
   weeklySummaries?: Resolver<Array<ResolversTypes['WeeklySummary']>, ParentType, ContextType, Partial<QueryWeeklySummariesArgs>>;
+}>;
+
+export type RateEstimateResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['RateEstimate'] = ResolversParentTypes['RateEstimate']> = ResolversObject<{
+  high?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  low?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  successes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type RepCoachingResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['RepCoaching'] = ResolversParentTypes['RepCoaching']> = ResolversObject<{
@@ -768,6 +839,7 @@ export type WeeklySummaryResolvers<ContextType = AnalyticsContext, ParentType ex
 }>;
 
 export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
+  CriterionFriction?: CriterionFrictionResolvers<ContextType>;
   CycleStats?: CycleStatsResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -778,6 +850,7 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   ForecastPeriodOutcome?: ForecastPeriodOutcomeResolvers<ContextType>;
   ForecastRange?: ForecastRangeResolvers<ContextType>;
   ForecastSnapshot?: ForecastSnapshotResolvers<ContextType>;
+  GateFriction?: GateFrictionResolvers<ContextType>;
   LeadSourceConversion?: LeadSourceConversionResolvers<ContextType>;
   LostReasonCount?: LostReasonCountResolvers<ContextType>;
   MetricsPeriod?: MetricsPeriodResolvers<ContextType>;
@@ -787,6 +860,7 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   PipelineMetrics?: PipelineMetricsResolvers<ContextType>;
   PipelineSize?: PipelineSizeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateEstimate?: RateEstimateResolvers<ContextType>;
   RepCoaching?: RepCoachingResolvers<ContextType>;
   ReportRow?: ReportRowResolvers<ContextType>;
   StageBottleneck?: StageBottleneckResolvers<ContextType>;

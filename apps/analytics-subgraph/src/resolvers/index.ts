@@ -6,6 +6,7 @@ import { countLostReasons } from '../use-cases/count-lost-reasons/count-lost-rea
 import { forecastRevenue, listForecastSnapshots, takeForecastSnapshot } from '../use-cases/forecast-revenue/forecast-revenue';
 import { getMetricsSeries } from '../use-cases/get-metrics-series/get-metrics-series';
 import { getPipelineMetrics } from '../use-cases/get-pipeline-metrics/get-pipeline-metrics';
+import { measureGateFriction } from '../use-cases/measure-gate-friction/measure-gate-friction';
 import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
 import { listWeeklySummaries, summarizeWeek } from '../use-cases/summarize-week/summarize-week';
@@ -23,6 +24,7 @@ export const resolvers: Resolvers = {
     lostReasons: (_parent, args, { actor, deps }) => countLostReasons(deps, actor, args),
     weeklySummaries: (_parent, { first }, { actor, deps }) => listWeeklySummaries(deps, actor, first),
     forecastAccuracy: (_parent, args, { actor, deps }) => measureAccuracy(deps, actor, args),
+    gateFriction: (_parent, args, { actor, deps }) => measureGateFriction(deps, actor, args),
   },
   Mutation: {
     takeForecastSnapshot: (_parent, _args, { actor, deps }) => takeForecastSnapshot(deps, actor),
