@@ -8,6 +8,7 @@ import { projectDealOnDealEvent } from './consumers/project-deal-on-deal-event';
 import { projectLeadOnLeadEvent } from './consumers/project-lead-on-lead-event';
 import { projectOpportunityOnOpportunityEvent } from './consumers/project-opportunity-on-opportunity-event';
 import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
+import { recordActivityOnActivityLogged } from './consumers/record-activity-on-activity-logged';
 import { recordRefusalOnStageMoveRefused } from './consumers/record-refusal-on-stage-move-refused';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
 import { MIGRATIONS } from './persistence/migrations';
@@ -55,6 +56,7 @@ export const ANALYTICS_HANDLERS: EventHandlers = {
   'sales.rep.registered.v1': projectRepOnRepEvent,
   'sales.rep.updated.v1': projectRepOnRepEvent,
   'sales.opportunity.stage_move_refused.v1': recordRefusalOnStageMoveRefused,
+  'sales.opportunity.activity_logged.v1': recordActivityOnActivityLogged,
 };
 
 export const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];

@@ -20,6 +20,7 @@ export interface HandMadeOpportunity {
   // Moves after creation, oldest first.
   moves?: Array<{ toStage: StageKey; at: string; reason?: string }>;
   expectedCloseDate?: string;
+  industry?: string;
 }
 
 type StageKey = 'QUALIFICATION' | 'PROPOSAL' | 'NEGOTIATION' | 'CLOSED_WON' | 'CLOSED_LOST';
@@ -37,7 +38,7 @@ export function opportunityEvents(opportunity: HandMadeOpportunity): Published[]
   const snapshot = (stage: StageKey) => ({
     name: `Opportunity ${id.slice(0, 8)}`,
     accountName: 'Account',
-    industry: 'Software',
+    industry: opportunity.industry ?? 'Software',
     amount: { amount: opportunity.amount, currency: opportunity.currency },
     probability: STAGES[stage].probability,
     ownerId: opportunity.ownerId,
@@ -81,5 +82,15 @@ export function stageMoveRefused(opportunityId: string, ownerId: string, fromSta
     topic: TOPICS.opportunityEvents,
     key: opportunityId,
     event: createCloudEvent({ type: 'sales.opportunity.stage_move_refused.v1', source: '/test/hand-made', subject: opportunityId, data, time: new Date(refusedAt) }) as Published['event'],
+  };
+}
+
+export function activityLogged(opportunityId: string, ownerId: string, type: 'CALL' | 'EMAIL' | 'MEETING' | 'TASK' | 'NOTE', occurredAt: string): Published {
+  const activityId = randomUUID();
+  const data = { opportunityId, activityId, type, subject: `${type.toLowerCase()} ${activityId.slice(0, 8)}`, occurredAt, ownerId };
+  return {
+    topic: TOPICS.opportunityEvents,
+    key: opportunityId,
+    event: createCloudEvent({ type: 'sales.opportunity.activity_logged.v1', source: '/test/hand-made', subject: opportunityId, data, time: new Date(occurredAt) }) as Published['event'],
   };
 }

@@ -19,6 +19,25 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type ActivityGrouping =
+  | 'REP'
+  | 'TEAM';
+
+export type ActivityRate = {
+  __typename?: 'ActivityRate';
+  activities: Scalars['Int']['output'];
+  /** Rep id (who logged the activities) or team id; null for activities without one. */
+  key?: Maybe<Scalars['String']['output']>;
+  perWeek: Scalars['Float']['output'];
+};
+
+export type ActivityRates = {
+  __typename?: 'ActivityRates';
+  from: Scalars['DateTime']['output'];
+  rows: Array<ActivityRate>;
+  to: Scalars['DateTime']['output'];
+};
+
 export type CriterionFriction = {
   __typename?: 'CriterionFriction';
   /** A stage criterion key (AMOUNT_SET, PROPOSAL_SENT, ...; REASON_REQUIRED for backward moves without a reason). */
@@ -40,6 +59,25 @@ export type CycleStats = {
   medianDays?: Maybe<Scalars['Float']['output']>;
   p90Days?: Maybe<Scalars['Float']['output']>;
 };
+
+export type EngagementPattern = {
+  __typename?: 'EngagementPattern';
+  /** The opportunity's industry ('(none)' when unknown). */
+  segment: Scalars['String']['output'];
+  volume: EngagementVolume;
+  /** Won among the closed opportunities with this engagement, with the sample and a Wilson interval. */
+  winRate: RateEstimate;
+};
+
+export type EngagementVolume =
+  /** 6 or more. */
+  | 'HEAVY'
+  /** 1-2 activities. */
+  | 'LIGHT'
+  /** No activity in the window before the close. */
+  | 'NO_TOUCH'
+  /** 3-5 activities. */
+  | 'STEADY';
 
 export type Forecast = {
   __typename?: 'Forecast';
@@ -193,6 +231,17 @@ export type Mutation = {
   takeForecastSnapshot: Array<ForecastSnapshot>;
 };
 
+export type OpportunityTouch = {
+  __typename?: 'OpportunityTouch';
+  daysSinceLastTouch: Scalars['Float']['output'];
+  lastTouchAt?: Maybe<Scalars['DateTime']['output']>;
+  /** No activity was ever logged: days are counted from creation. */
+  neverTouched: Scalars['Boolean']['output'];
+  opportunityId: Scalars['ID']['output'];
+  ownerId?: Maybe<Scalars['ID']['output']>;
+  stage: Scalars['String']['output'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -227,7 +276,11 @@ export type PipelineSize = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Activities per week per rep or team over the filter's period (default: the last 12 weeks); same visibility as pipelineMetrics. */
+  activityRates: ActivityRates;
   coachingInsights: Array<RepCoaching>;
+  /** Win rates by the engagement logged in the windowDays (default 30) before closing, per segment; the period is over close dates. */
+  engagementPatterns: Array<EngagementPattern>;
   forecast: Forecast;
   /** Accuracy of the weekly forecasts per company, team or rep once their months closed (same visibility as the other analytics). */
   forecastAccuracy: Array<ForecastAccuracy>;
@@ -235,6 +288,8 @@ export type Query = {
   /** Which stage gate criteria block deals most and for how long, and how blocked deals fare (same visibility as pipelineMetrics). */
   gateFriction: GateFriction;
   lostReasons: Array<LostReasonCount>;
+  /** Open opportunities, the longest untouched first. */
+  opportunityTouches: Array<OpportunityTouch>;
   pipelineMetrics: PipelineMetrics;
   /** The same KPIs per week, month or quarter over the filter's period (default: the last 12 buckets). */
   pipelineMetricsSeries: Array<MetricsPeriod>;
@@ -244,9 +299,21 @@ export type Query = {
 };
 
 
+export type QueryActivityRatesArgs = {
+  by: ActivityGrouping;
+  filter?: InputMaybe<MetricsFilter>;
+};
+
+
 export type QueryCoachingInsightsArgs = {
   filter?: InputMaybe<MetricsFilter>;
   teamId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryEngagementPatternsArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+  windowDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -275,6 +342,12 @@ export type QueryGateFrictionArgs = {
 export type QueryLostReasonsArgs = {
   by: LostReasonDimension;
   filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryOpportunityTouchesArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -503,14 +576,19 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CriterionFriction: ResolverTypeWrapper<CriterionFriction>;
+  ActivityGrouping: ActivityGrouping;
+  ActivityRate: ResolverTypeWrapper<ActivityRate>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ActivityRates: ResolverTypeWrapper<ActivityRates>;
+  CriterionFriction: ResolverTypeWrapper<CriterionFriction>;
   CycleStats: ResolverTypeWrapper<CycleStats>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  EngagementPattern: ResolverTypeWrapper<EngagementPattern>;
+  EngagementVolume: EngagementVolume;
   Forecast: ResolverTypeWrapper<Forecast>;
   ForecastAccuracy: ResolverTypeWrapper<ForecastAccuracy>;
   ForecastLevel: ForecastLevel;
@@ -529,6 +607,7 @@ export type ResolversTypes = ResolversObject<{
   MetricsPeriod: ResolverTypeWrapper<MetricsPeriod>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OpportunityTouch: ResolverTypeWrapper<OpportunityTouch>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PipelineMetrics: ResolverTypeWrapper<PipelineMetrics>;
   PipelineSize: ResolverTypeWrapper<PipelineSize>;
@@ -550,14 +629,17 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CriterionFriction: CriterionFriction;
+  ActivityRate: ActivityRate;
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
-  Int: Scalars['Int']['output'];
+  ActivityRates: ActivityRates;
+  CriterionFriction: CriterionFriction;
   CycleStats: CycleStats;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  EngagementPattern: EngagementPattern;
   Forecast: Forecast;
   ForecastAccuracy: ForecastAccuracy;
   ForecastMonth: ForecastMonth;
@@ -573,6 +655,7 @@ export type ResolversParentTypes = ResolversObject<{
   MetricsPeriod: MetricsPeriod;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  OpportunityTouch: OpportunityTouch;
   PageInfo: PageInfo;
   PipelineMetrics: PipelineMetrics;
   PipelineSize: PipelineSize;
@@ -588,6 +671,18 @@ export type ResolversParentTypes = ResolversObject<{
   StageConversion: StageConversion;
   StageWinRate: StageWinRate;
   WeeklySummary: WeeklySummary;
+}>;
+
+export type ActivityRateResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ActivityRate'] = ResolversParentTypes['ActivityRate']> = ResolversObject<{
+  activities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  perWeek?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ActivityRatesResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ActivityRates'] = ResolversParentTypes['ActivityRates']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['ActivityRate']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type CriterionFrictionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['CriterionFriction'] = ResolversParentTypes['CriterionFriction']> = ResolversObject<{
@@ -616,6 +711,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
+
+export type EngagementPatternResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['EngagementPattern'] = ResolversParentTypes['EngagementPattern']> = ResolversObject<{
+  segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  volume?: Resolver<ResolversTypes['EngagementVolume'], ParentType, ContextType>;
+  winRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+}>;
 
 export type ForecastResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Forecast'] = ResolversParentTypes['Forecast']> = ResolversObject<{
   generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -707,6 +808,15 @@ export type MutationResolvers<ContextType = AnalyticsContext, ParentType extends
   takeForecastSnapshot?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType>;
 }>;
 
+export type OpportunityTouchResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityTouch'] = ResolversParentTypes['OpportunityTouch']> = ResolversObject<{
+  daysSinceLastTouch?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lastTouchAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  neverTouched?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  opportunityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ownerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -732,12 +842,15 @@ export type PipelineSizeResolvers<ContextType = AnalyticsContext, ParentType ext
 }>;
 
 export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  activityRates?: Resolver<ResolversTypes['ActivityRates'], ParentType, ContextType, RequireFields<QueryActivityRatesArgs, 'by'>>;
   coachingInsights?: Resolver<Array<ResolversTypes['RepCoaching']>, ParentType, ContextType, Partial<QueryCoachingInsightsArgs>>;
+  engagementPatterns?: Resolver<Array<ResolversTypes['EngagementPattern']>, ParentType, ContextType, Partial<QueryEngagementPatternsArgs>>;
   forecast?: Resolver<ResolversTypes['Forecast'], ParentType, ContextType, Partial<QueryForecastArgs>>;
   forecastAccuracy?: Resolver<Array<ResolversTypes['ForecastAccuracy']>, ParentType, ContextType, RequireFields<QueryForecastAccuracyArgs, 'level'>>;
   forecastSnapshots?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType, Partial<QueryForecastSnapshotsArgs>>;
   gateFriction?: Resolver<ResolversTypes['GateFriction'], ParentType, ContextType, Partial<QueryGateFrictionArgs>>;
   lostReasons?: Resolver<Array<ResolversTypes['LostReasonCount']>, ParentType, ContextType, RequireFields<QueryLostReasonsArgs, 'by'>>;
+  opportunityTouches?: Resolver<Array<ResolversTypes['OpportunityTouch']>, ParentType, ContextType, Partial<QueryOpportunityTouchesArgs>>;
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
   pipelineMetricsSeries?: Resolver<Array<ResolversTypes['MetricsPeriod']>, ParentType, ContextType, RequireFields<QueryPipelineMetricsSeriesArgs, 'bucket'>>;
   report?: Resolver<Array<ResolversTypes['ReportRow']>, ParentType, ContextType, RequireFields<QueryReportArgs, 'dimension'>>;
@@ -839,11 +952,14 @@ export type WeeklySummaryResolvers<ContextType = AnalyticsContext, ParentType ex
 }>;
 
 export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
+  ActivityRate?: ActivityRateResolvers<ContextType>;
+  ActivityRates?: ActivityRatesResolvers<ContextType>;
   CriterionFriction?: CriterionFrictionResolvers<ContextType>;
   CycleStats?: CycleStatsResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  EngagementPattern?: EngagementPatternResolvers<ContextType>;
   Forecast?: ForecastResolvers<ContextType>;
   ForecastAccuracy?: ForecastAccuracyResolvers<ContextType>;
   ForecastMonth?: ForecastMonthResolvers<ContextType>;
@@ -856,6 +972,7 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   MetricsPeriod?: MetricsPeriodResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OpportunityTouch?: OpportunityTouchResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PipelineMetrics?: PipelineMetricsResolvers<ContextType>;
   PipelineSize?: PipelineSizeResolvers<ContextType>;

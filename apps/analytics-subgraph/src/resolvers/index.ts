@@ -6,6 +6,7 @@ import { countLostReasons } from '../use-cases/count-lost-reasons/count-lost-rea
 import { forecastRevenue, listForecastSnapshots, takeForecastSnapshot } from '../use-cases/forecast-revenue/forecast-revenue';
 import { getMetricsSeries } from '../use-cases/get-metrics-series/get-metrics-series';
 import { getPipelineMetrics } from '../use-cases/get-pipeline-metrics/get-pipeline-metrics';
+import { findEngagementPatterns, listOpportunityTouches, measureActivityRates } from '../use-cases/measure-engagement/measure-engagement';
 import { measureGateFriction } from '../use-cases/measure-gate-friction/measure-gate-friction';
 import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
@@ -25,6 +26,9 @@ export const resolvers: Resolvers = {
     weeklySummaries: (_parent, { first }, { actor, deps }) => listWeeklySummaries(deps, actor, first),
     forecastAccuracy: (_parent, args, { actor, deps }) => measureAccuracy(deps, actor, args),
     gateFriction: (_parent, args, { actor, deps }) => measureGateFriction(deps, actor, args),
+    activityRates: (_parent, args, { actor, deps }) => measureActivityRates(deps, actor, args),
+    opportunityTouches: (_parent, args, { actor, deps }) => listOpportunityTouches(deps, actor, args),
+    engagementPatterns: (_parent, args, { actor, deps }) => findEngagementPatterns(deps, actor, args),
   },
   Mutation: {
     takeForecastSnapshot: (_parent, _args, { actor, deps }) => takeForecastSnapshot(deps, actor),
