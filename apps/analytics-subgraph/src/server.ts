@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isDomainError } from '@pipeline/domain';
-import { TOPICS } from '@pipeline/events';
+import { TOPICS, type TypedCloudEvent } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { projectDealOnDealEvent } from './consumers/project-deal-on-deal-event';
@@ -9,6 +9,7 @@ import { projectLeadOnLeadEvent } from './consumers/project-lead-on-lead-event';
 import { projectOpportunityOnOpportunityEvent } from './consumers/project-opportunity-on-opportunity-event';
 import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
 import { recordActivityOnActivityLogged } from './consumers/record-activity-on-activity-logged';
+import { recordRevisionOnOpportunityEvent } from './consumers/record-revision-on-opportunity-event';
 import { recordRefusalOnStageMoveRefused } from './consumers/record-refusal-on-stage-move-refused';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
 import { MIGRATIONS } from './persistence/migrations';
@@ -18,7 +19,7 @@ import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from 
 import type { AnalyticsDeps } from './use-cases/deps';
 import { snapshotForecasts } from './use-cases/snapshot-forecasts/snapshot-forecasts';
 import { ensureWeeklySummary } from './use-cases/summarize-week/summarize-week';
-import type { EventHandlers } from '@pipeline/messaging';
+import type { ChunkContext, EventHandlers } from '@pipeline/messaging';
 
 export const SERVICE_NAME = 'analytics-subgraph';
 export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
@@ -40,11 +41,21 @@ export const analyticsDeps = (dataSource: DataSource, options: AnalyticsServiceO
   exactPercentileLimit: options.exactPercentileLimit ?? 5_000,
 });
 
+// The latest state and, for time travel, the revision history, in the same transaction.
+async function projectOpportunityAndRevision(
+  event: TypedCloudEvent<'sales.opportunity.created.v1'> | TypedCloudEvent<'sales.opportunity.updated.v1'>,
+  manager: EntityManager,
+  chunk: ChunkContext,
+): Promise<void> {
+  await projectOpportunityOnOpportunityEvent(event, manager, chunk);
+  await recordRevisionOnOpportunityEvent(event, manager, chunk);
+}
+
 // Read models from every topic; analytics never calls another service.
 export const ANALYTICS_HANDLERS: EventHandlers = {
   'sales.opportunity.stage_changed.v1': projectStageChangeOnStageChanged,
-  'sales.opportunity.created.v1': projectOpportunityOnOpportunityEvent,
-  'sales.opportunity.updated.v1': projectOpportunityOnOpportunityEvent,
+  'sales.opportunity.created.v1': projectOpportunityAndRevision,
+  'sales.opportunity.updated.v1': projectOpportunityAndRevision,
   'sales.lead.created.v1': projectLeadOnLeadEvent,
   'sales.lead.assigned.v1': projectLeadOnLeadEvent,
   'sales.lead.qualified.v1': projectLeadOnLeadEvent,

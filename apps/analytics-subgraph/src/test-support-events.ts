@@ -18,7 +18,8 @@ export interface HandMadeOpportunity {
   // Won at this instant; open when absent (a shorthand for a last move to CLOSED_WON).
   wonAt?: string;
   // Moves after creation, oldest first.
-  moves?: Array<{ toStage: StageKey; at: string; reason?: string }>;
+  // Moves after creation, oldest first; version defaults to the move's place (updates in between take versions too).
+  moves?: Array<{ toStage: StageKey; at: string; reason?: string; version?: number; amount?: string }>;
   expectedCloseDate?: string;
   industry?: string;
 }
@@ -35,11 +36,11 @@ const STAGES: Record<StageKey, { position: number; category: 'OPEN' | 'WON' | 'L
 // Creation in QUALIFICATION and each later move: the stage events analytics builds its facts from.
 export function opportunityEvents(opportunity: HandMadeOpportunity): Published[] {
   const id = opportunity.id ?? randomUUID();
-  const snapshot = (stage: StageKey) => ({
+  const snapshot = (stage: StageKey, amount = opportunity.amount) => ({
     name: `Opportunity ${id.slice(0, 8)}`,
     accountName: 'Account',
     industry: opportunity.industry ?? 'Software',
-    amount: { amount: opportunity.amount, currency: opportunity.currency },
+    amount: { amount, currency: opportunity.currency },
     probability: STAGES[stage].probability,
     ownerId: opportunity.ownerId,
     leadId: null,
@@ -48,8 +49,8 @@ export function opportunityEvents(opportunity: HandMadeOpportunity): Published[]
     createdAt: opportunity.createdAt,
     status: STAGES[stage].category,
   });
-  const moves = [{ toStage: 'QUALIFICATION' as StageKey, at: opportunity.createdAt, reason: undefined as string | undefined }, ...(opportunity.moves ?? [])];
-  if (opportunity.wonAt) moves.push({ toStage: 'CLOSED_WON', at: opportunity.wonAt, reason: undefined });
+  const moves = [{ toStage: 'QUALIFICATION' as StageKey, at: opportunity.createdAt, reason: undefined as string | undefined, version: undefined as number | undefined, amount: undefined as string | undefined }, ...(opportunity.moves ?? [])];
+  if (opportunity.wonAt) moves.push({ toStage: 'CLOSED_WON', at: opportunity.wonAt, reason: undefined, version: undefined, amount: undefined });
   return moves.map((move, index) => {
     const previous = index === 0 ? null : moves[index - 1];
     const data = {
@@ -61,9 +62,9 @@ export function opportunityEvents(opportunity: HandMadeOpportunity): Published[]
       changedAt: move.at,
       changedBy: opportunity.ownerId,
       reason: move.reason ?? null,
-      version: index + 1,
+      version: move.version ?? index + 1,
       previousStageEnteredAt: previous?.at ?? null,
-      opportunity: snapshot(move.toStage),
+      opportunity: snapshot(move.toStage, move.amount),
       toStagePosition: STAGES[move.toStage].position,
       ...(previous ? { fromStagePosition: STAGES[previous.toStage].position } : {}),
       stageSequence: index + 1,
@@ -92,5 +93,26 @@ export function activityLogged(opportunityId: string, ownerId: string, type: 'CA
     topic: TOPICS.opportunityEvents,
     key: opportunityId,
     event: createCloudEvent({ type: 'sales.opportunity.activity_logged.v1', source: '/test/hand-made', subject: opportunityId, data, time: new Date(occurredAt) }) as Published['event'],
+  };
+}
+
+// An update of amount (and optionally close date) with no stage change, as the opportunity service publishes it.
+export function opportunityUpdated(opportunityId: string, ownerId: string, version: number, stage: StageKey, amount: { amount: string; currency: string }, at: string, createdAt: string): Published {
+  const data = {
+    opportunityId,
+    version,
+    pipelineId: PIPELINE_ID,
+    stage,
+    stageCategory: STAGES[stage].category,
+    opportunity: {
+      name: `Opportunity ${opportunityId.slice(0, 8)}`, accountName: 'Account', industry: 'Software', amount, probability: STAGES[stage].probability, ownerId,
+      leadId: null, leadSource: 'REFERRAL' as const, expectedCloseDate: null, createdAt, status: STAGES[stage].category,
+    },
+    changes: ['amount'],
+  };
+  return {
+    topic: TOPICS.opportunityEvents,
+    key: opportunityId,
+    event: createCloudEvent({ type: 'sales.opportunity.updated.v1', source: '/test/hand-made', subject: opportunityId, data, time: new Date(at) }) as Published['event'],
   };
 }

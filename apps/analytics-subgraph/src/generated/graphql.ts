@@ -248,6 +248,22 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PastPipeline = {
+  __typename?: 'PastPipeline';
+  asOf: Scalars['DateTime']['output'];
+  byStage: Array<PastStageBucket>;
+  /** One entry per currency. */
+  openAmount: Array<Money>;
+  openCount: Scalars['Int']['output'];
+};
+
+export type PastStageBucket = {
+  __typename?: 'PastStageBucket';
+  amount: Array<Money>;
+  count: Scalars['Int']['output'];
+  stage: Scalars['String']['output'];
+};
+
 export type PipelineMetrics = {
   __typename?: 'PipelineMetrics';
   /** Mean amount of won opportunities, one entry per currency. */
@@ -274,6 +290,15 @@ export type PipelineSize = {
   weightedAmount: Array<Money>;
 };
 
+export type PipelineWaterfall = {
+  __typename?: 'PipelineWaterfall';
+  endOpen: Array<Money>;
+  from: Scalars['DateTime']['output'];
+  startOpen: Array<Money>;
+  steps: Array<WaterfallStep>;
+  to: Scalars['DateTime']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Activities per week per rep or team over the filter's period (default: the last 12 weeks); same visibility as pipelineMetrics. */
@@ -290,9 +315,13 @@ export type Query = {
   lostReasons: Array<LostReasonCount>;
   /** Open opportunities, the longest untouched first. */
   opportunityTouches: Array<OpportunityTouch>;
+  /** The open pipeline as it stood at a past instant, from the event history (same visibility as pipelineMetrics). */
+  pipelineAsOf: PastPipeline;
   pipelineMetrics: PipelineMetrics;
   /** The same KPIs per week, month or quarter over the filter's period (default: the last 12 buckets). */
   pipelineMetricsSeries: Array<MetricsPeriod>;
+  /** What changed in the open pipeline between two past instants. */
+  pipelineWaterfall: PipelineWaterfall;
   report: Array<ReportRow>;
   stageChangeEvents: StageChangeEventConnection;
   weeklySummaries: Array<WeeklySummary>;
@@ -351,6 +380,12 @@ export type QueryOpportunityTouchesArgs = {
 };
 
 
+export type QueryPipelineAsOfArgs = {
+  at: Scalars['DateTime']['input'];
+  filter?: InputMaybe<MetricsFilter>;
+};
+
+
 export type QueryPipelineMetricsArgs = {
   filter?: InputMaybe<MetricsFilter>;
 };
@@ -359,6 +394,13 @@ export type QueryPipelineMetricsArgs = {
 export type QueryPipelineMetricsSeriesArgs = {
   bucket: TimeBucket;
   filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryPipelineWaterfallArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -490,6 +532,30 @@ export type TimeBucket =
   | 'QUARTER'
   | 'WEEK';
 
+export type WaterfallKind =
+  /** Open at both instants, in a later stage at the end. */
+  | 'ADVANCED'
+  | 'AMOUNT_DOWN'
+  | 'AMOUNT_UP'
+  /** Open at the start, lost by the end (at its amount at the start). */
+  | 'LOST'
+  /** Created in between (an opportunity created and closed in between also counts as WON or LOST). */
+  | 'NEW'
+  /** Closed at the start, open again at the end. */
+  | 'REOPENED'
+  /** Open at both instants, in an earlier stage or with a later expected close date at the end. */
+  | 'SLIPPED'
+  /** Open at the start, won by the end (at its amount at the start). */
+  | 'WON';
+
+export type WaterfallStep = {
+  __typename?: 'WaterfallStep';
+  /** Amounts moved: start + NEW + REOPENED + AMOUNT_UP - AMOUNT_DOWN - WON - LOST = end; ADVANCED and SLIPPED show the amounts concerned. */
+  amount: Array<Money>;
+  count: Scalars['Int']['output'];
+  kind: WaterfallKind;
+};
+
 export type WeeklySummary = {
   __typename?: 'WeeklySummary';
   generatedAt: Scalars['DateTime']['output'];
@@ -609,8 +675,11 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OpportunityTouch: ResolverTypeWrapper<OpportunityTouch>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PastPipeline: ResolverTypeWrapper<PastPipeline>;
+  PastStageBucket: ResolverTypeWrapper<PastStageBucket>;
   PipelineMetrics: ResolverTypeWrapper<PipelineMetrics>;
   PipelineSize: ResolverTypeWrapper<PipelineSize>;
+  PipelineWaterfall: ResolverTypeWrapper<PipelineWaterfall>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RateEstimate: ResolverTypeWrapper<RateEstimate>;
   RepCoaching: ResolverTypeWrapper<RepCoaching>;
@@ -624,6 +693,8 @@ export type ResolversTypes = ResolversObject<{
   StageConversion: ResolverTypeWrapper<StageConversion>;
   StageWinRate: ResolverTypeWrapper<StageWinRate>;
   TimeBucket: TimeBucket;
+  WaterfallKind: WaterfallKind;
+  WaterfallStep: ResolverTypeWrapper<WaterfallStep>;
   WeeklySummary: ResolverTypeWrapper<WeeklySummary>;
 }>;
 
@@ -657,8 +728,11 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   OpportunityTouch: OpportunityTouch;
   PageInfo: PageInfo;
+  PastPipeline: PastPipeline;
+  PastStageBucket: PastStageBucket;
   PipelineMetrics: PipelineMetrics;
   PipelineSize: PipelineSize;
+  PipelineWaterfall: PipelineWaterfall;
   Query: Record<PropertyKey, never>;
   RateEstimate: RateEstimate;
   RepCoaching: RepCoaching;
@@ -670,6 +744,7 @@ export type ResolversParentTypes = ResolversObject<{
   StageChangeEventEdge: StageChangeEventEdge;
   StageConversion: StageConversion;
   StageWinRate: StageWinRate;
+  WaterfallStep: WaterfallStep;
   WeeklySummary: WeeklySummary;
 }>;
 
@@ -822,6 +897,19 @@ export type PageInfoResolvers<ContextType = AnalyticsContext, ParentType extends
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PastPipelineResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PastPipeline'] = ResolversParentTypes['PastPipeline']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  byStage?: Resolver<Array<ResolversTypes['PastStageBucket']>, ParentType, ContextType>;
+  openAmount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  openCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PastStageBucketResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PastStageBucket'] = ResolversParentTypes['PastStageBucket']> = ResolversObject<{
+  amount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PipelineMetricsResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PipelineMetrics'] = ResolversParentTypes['PipelineMetrics']> = ResolversObject<{
   averageDealValue?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
   bottlenecks?: Resolver<Array<ResolversTypes['StageBottleneck']>, ParentType, ContextType>;
@@ -841,6 +929,14 @@ export type PipelineSizeResolvers<ContextType = AnalyticsContext, ParentType ext
   weightedAmount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
+export type PipelineWaterfallResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PipelineWaterfall'] = ResolversParentTypes['PipelineWaterfall']> = ResolversObject<{
+  endOpen?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startOpen?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['WaterfallStep']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   activityRates?: Resolver<ResolversTypes['ActivityRates'], ParentType, ContextType, RequireFields<QueryActivityRatesArgs, 'by'>>;
   coachingInsights?: Resolver<Array<ResolversTypes['RepCoaching']>, ParentType, ContextType, Partial<QueryCoachingInsightsArgs>>;
@@ -851,8 +947,10 @@ export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends Re
   gateFriction?: Resolver<ResolversTypes['GateFriction'], ParentType, ContextType, Partial<QueryGateFrictionArgs>>;
   lostReasons?: Resolver<Array<ResolversTypes['LostReasonCount']>, ParentType, ContextType, RequireFields<QueryLostReasonsArgs, 'by'>>;
   opportunityTouches?: Resolver<Array<ResolversTypes['OpportunityTouch']>, ParentType, ContextType, Partial<QueryOpportunityTouchesArgs>>;
+  pipelineAsOf?: Resolver<ResolversTypes['PastPipeline'], ParentType, ContextType, RequireFields<QueryPipelineAsOfArgs, 'at'>>;
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
   pipelineMetricsSeries?: Resolver<Array<ResolversTypes['MetricsPeriod']>, ParentType, ContextType, RequireFields<QueryPipelineMetricsSeriesArgs, 'bucket'>>;
+  pipelineWaterfall?: Resolver<ResolversTypes['PipelineWaterfall'], ParentType, ContextType, RequireFields<QueryPipelineWaterfallArgs, 'from' | 'to'>>;
   report?: Resolver<Array<ResolversTypes['ReportRow']>, ParentType, ContextType, RequireFields<QueryReportArgs, 'dimension'>>;
   stageChangeEvents?: Resolver<ResolversTypes['StageChangeEventConnection'], ParentType, ContextType, Partial<QueryStageChangeEventsArgs>>;
   weeklySummaries?: Resolver<Array<ResolversTypes['WeeklySummary']>, ParentType, ContextType, Partial<QueryWeeklySummariesArgs>>;
@@ -940,6 +1038,12 @@ export type StageWinRateResolvers<ContextType = AnalyticsContext, ParentType ext
   winProbability?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
+export type WaterfallStepResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['WaterfallStep'] = ResolversParentTypes['WaterfallStep']> = ResolversObject<{
+  amount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['WaterfallKind'], ParentType, ContextType>;
+}>;
+
 export type WeeklySummaryResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['WeeklySummary'] = ResolversParentTypes['WeeklySummary']> = ResolversObject<{
   generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   lostCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -974,8 +1078,11 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   OpportunityTouch?: OpportunityTouchResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PastPipeline?: PastPipelineResolvers<ContextType>;
+  PastStageBucket?: PastStageBucketResolvers<ContextType>;
   PipelineMetrics?: PipelineMetricsResolvers<ContextType>;
   PipelineSize?: PipelineSizeResolvers<ContextType>;
+  PipelineWaterfall?: PipelineWaterfallResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RateEstimate?: RateEstimateResolvers<ContextType>;
   RepCoaching?: RepCoachingResolvers<ContextType>;
@@ -987,6 +1094,7 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   StageChangeEventEdge?: StageChangeEventEdgeResolvers<ContextType>;
   StageConversion?: StageConversionResolvers<ContextType>;
   StageWinRate?: StageWinRateResolvers<ContextType>;
+  WaterfallStep?: WaterfallStepResolvers<ContextType>;
   WeeklySummary?: WeeklySummaryResolvers<ContextType>;
 }>;
 

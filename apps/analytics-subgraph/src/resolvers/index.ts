@@ -7,6 +7,7 @@ import { forecastRevenue, listForecastSnapshots, takeForecastSnapshot } from '..
 import { getMetricsSeries } from '../use-cases/get-metrics-series/get-metrics-series';
 import { getPipelineMetrics } from '../use-cases/get-pipeline-metrics/get-pipeline-metrics';
 import { findEngagementPatterns, listOpportunityTouches, measureActivityRates } from '../use-cases/measure-engagement/measure-engagement';
+import { pipelineAsOf, waterfallBetween } from '../use-cases/travel-pipeline/travel-pipeline';
 import { measureGateFriction } from '../use-cases/measure-gate-friction/measure-gate-friction';
 import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
@@ -29,6 +30,8 @@ export const resolvers: Resolvers = {
     activityRates: (_parent, args, { actor, deps }) => measureActivityRates(deps, actor, args),
     opportunityTouches: (_parent, args, { actor, deps }) => listOpportunityTouches(deps, actor, args),
     engagementPatterns: (_parent, args, { actor, deps }) => findEngagementPatterns(deps, actor, args),
+    pipelineAsOf: (_parent, args, { actor, deps }) => pipelineAsOf(deps, actor, args),
+    pipelineWaterfall: (_parent, args, { actor, deps }) => waterfallBetween(deps, actor, args),
   },
   Mutation: {
     takeForecastSnapshot: (_parent, _args, { actor, deps }) => takeForecastSnapshot(deps, actor),

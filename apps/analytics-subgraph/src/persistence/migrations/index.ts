@@ -5,6 +5,7 @@ import { AddKpiRollups1764190000002 } from './1764190000002-add-kpi-rollups';
 import { AddForecastScopeSnapshots1764200000000 } from './1764200000000-add-forecast-scope-snapshots';
 import { AddGateRefusals1764200000001 } from './1764200000001-add-gate-refusals';
 import { AddActivityFacts1764200000002 } from './1764200000002-add-activity-facts';
+import { AddOpportunityRevisions1764200000003 } from './1764200000003-add-opportunity-revisions';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddForecastScopeSnapshots1764200000000, AddGateRefusals1764200000001, AddActivityFacts1764200000002];
+export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddForecastScopeSnapshots1764200000000, AddGateRefusals1764200000001, AddActivityFacts1764200000002, AddOpportunityRevisions1764200000003];

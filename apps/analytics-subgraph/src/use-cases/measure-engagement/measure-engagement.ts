@@ -30,10 +30,10 @@ export async function measureActivityRates(deps: AnalyticsDeps, actor: Actor, ar
   const from = scope.from ?? new Date(to.getTime() - DEFAULT_WEEKS * 7 * DAY_MS);
   const parameters = new SqlParameters();
   const where = opportunityConditions(scope, parameters);
-  const key = args.by === 'REP' ? 'a.owner_id::text' : 'r.team_id';
+  const key = args.by === 'REP' ? 'a.owner_id' : 'r.team_id';
   const counted: Array<{ key: string | null; activities: number }> = await deps.dataSource.query(
     `SELECT ${key} AS key, count(*)::int AS activities
-       FROM activity_fact a JOIN opportunity_fact f ON f.opportunity_id = a.opportunity_id LEFT JOIN rep_fact r ON r.rep_id = a.owner_id
+       FROM activity_fact a JOIN opportunity_fact f ON f.opportunity_id = a.opportunity_id LEFT JOIN rep_fact r ON r.rep_id::text = a.owner_id
       WHERE ${where} AND a.occurred_at >= ${parameters.add(from.toISOString())}::timestamptz AND a.occurred_at < ${parameters.add(to.toISOString())}::timestamptz
       GROUP BY 1`,
     parameters.values,
