@@ -147,6 +147,43 @@ export const StageMoveRefusedSchema = Type.Object({
   version: Type.Integer({ minimum: 1 }),
 });
 
+// ---------------------------------------------------------------- process changes (so their effect can be measured)
+
+export const PipelineRevisedSchema = Type.Object({
+  pipelineId: Id,
+  name: Type.String(),
+  version: Type.Integer({ minimum: 1 }),
+  revisedAt: DateTime,
+  revisedBy: Nullable(Type.String()),
+  stages: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      position: Type.Integer(),
+      category: Enum(STAGE_CATEGORIES),
+      probability: Type.Number({ minimum: 0, maximum: 1 }),
+      entryCriteria: Type.Array(Type.String()),
+      exitCriteria: Type.Array(Type.String()),
+      active: Type.Boolean(),
+    }),
+  ),
+});
+export const QualificationCriteriaChangedSchema = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  changedAt: DateTime,
+  changedBy: Nullable(Type.String()),
+  minimumBudget: Nullable(MoneySchema),
+  maxPurchaseHorizonDays: Type.Integer(),
+  requireDecisionMaker: Type.Boolean(),
+  requireConfirmedNeed: Type.Boolean(),
+});
+export const ScoringModelActivatedSchema = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  activatedAt: DateTime,
+  activatedBy: Nullable(Type.String()),
+  trainingSize: Type.Integer(),
+  brierScore: Nullable(Type.Number()),
+});
+
 // ---------------------------------------------------------------- deals
 
 const dealEvent = <T extends Record<string, TSchema>>(fields: T) =>
@@ -180,7 +217,7 @@ export const DealReopenedSchema = dealEvent({ previousOutcome: Enum(DEAL_OUTCOME
 export interface EventDefinition {
   type: string;
   topic: TopicName;
-  aggregate: 'opportunity' | 'lead' | 'rep';
+  aggregate: 'opportunity' | 'lead' | 'rep' | 'process';
   description: string;
   data: TSchema;
 }
@@ -215,6 +252,9 @@ export const EVENT_TYPES = {
   commitmentRecorded: 'sales.deal.commitment_recorded.v1',
   dealClosed: 'sales.deal.closed.v1',
   dealReopened: 'sales.deal.reopened.v1',
+  pipelineRevised: 'sales.pipeline.revised.v1',
+  qualificationCriteriaChanged: 'sales.qualification.criteria_changed.v1',
+  scoringModelActivated: 'sales.scoring.model_activated.v1',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -241,6 +281,9 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.commitmentRecorded, TOPICS.dealEvents, 'opportunity', 'The prospect committed verbally or in writing.', CommitmentRecordedSchema),
   define(EVENT_TYPES.dealClosed, TOPICS.dealEvents, 'opportunity', 'A deal was closed won, lost or deferred.', DealClosedSchema),
   define(EVENT_TYPES.dealReopened, TOPICS.dealEvents, 'opportunity', 'A manager reopened a closed deal.', DealReopenedSchema),
+  define(EVENT_TYPES.pipelineRevised, TOPICS.opportunityEvents, 'process', 'A pipeline was created or its stages changed (a new version; keyed by pipeline id).', PipelineRevisedSchema),
+  define(EVENT_TYPES.qualificationCriteriaChanged, TOPICS.leadEvents, 'process', 'A new version of the qualification criteria took effect (keyed "qualification-criteria").', QualificationCriteriaChangedSchema),
+  define(EVENT_TYPES.scoringModelActivated, TOPICS.leadEvents, 'process', 'A newly trained lead scoring model became the active one (keyed "scoring-model").', ScoringModelActivatedSchema),
 ];
 
 export const eventDefinition = (type: string): EventDefinition | undefined => EVENT_CATALOGUE.find((definition) => definition.type === type);
@@ -268,6 +311,9 @@ export type CommitmentRecordedData = Static<typeof CommitmentRecordedSchema>;
 export type DealClosedData = Static<typeof DealClosedSchema>;
 export type DealReopenedData = Static<typeof DealReopenedSchema>;
 export type MoneyData = Static<typeof MoneySchema>;
+export type PipelineRevisedData = Static<typeof PipelineRevisedSchema>;
+export type QualificationCriteriaChangedData = Static<typeof QualificationCriteriaChangedSchema>;
+export type ScoringModelActivatedData = Static<typeof ScoringModelActivatedSchema>;
 
 // Which payload type goes with which event type, for typed handlers.
 export interface EventDataMap {
@@ -292,4 +338,7 @@ export interface EventDataMap {
   'sales.deal.commitment_recorded.v1': CommitmentRecordedData;
   'sales.deal.closed.v1': DealClosedData;
   'sales.deal.reopened.v1': DealReopenedData;
+  'sales.pipeline.revised.v1': PipelineRevisedData;
+  'sales.qualification.criteria_changed.v1': QualificationCriteriaChangedData;
+  'sales.scoring.model_activated.v1': ScoringModelActivatedData;
 }
