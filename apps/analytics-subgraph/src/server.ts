@@ -10,6 +10,7 @@ import { projectOpportunityOnOpportunityEvent } from './consumers/project-opport
 import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
 import { recordActivityOnActivityLogged } from './consumers/record-activity-on-activity-logged';
 import { recordRevisionOnOpportunityEvent } from './consumers/record-revision-on-opportunity-event';
+import { recordChangeOnProcessEvent } from './consumers/record-change-on-process-event';
 import { recordRefusalOnStageMoveRefused } from './consumers/record-refusal-on-stage-move-refused';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
 import { MIGRATIONS } from './persistence/migrations';
@@ -68,6 +69,9 @@ export const ANALYTICS_HANDLERS: EventHandlers = {
   'sales.rep.updated.v1': projectRepOnRepEvent,
   'sales.opportunity.stage_move_refused.v1': recordRefusalOnStageMoveRefused,
   'sales.opportunity.activity_logged.v1': recordActivityOnActivityLogged,
+  'sales.pipeline.revised.v1': recordChangeOnProcessEvent,
+  'sales.qualification.criteria_changed.v1': recordChangeOnProcessEvent,
+  'sales.scoring.model_activated.v1': recordChangeOnProcessEvent,
 };
 
 export const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];

@@ -116,3 +116,40 @@ export function opportunityUpdated(opportunityId: string, ownerId: string, versi
     event: createCloudEvent({ type: 'sales.opportunity.updated.v1', source: '/test/hand-made', subject: opportunityId, data, time: new Date(at) }) as Published['event'],
   };
 }
+
+// A lead created at an instant and, if asked, converted a day later.
+export function leadEvents(ownerId: string, createdAt: string, converted: boolean): Published[] {
+  const leadId = randomUUID();
+  const lead = (status: 'NEW' | 'CONVERTED') => ({
+    name: `Lead ${leadId.slice(0, 8)}`, company: 'Co', email: null, industry: null, region: null, source: 'REFERRAL' as const, sourceDetail: null, status, score: 50,
+    ownerId, ownerTeamId: null, estimatedValue: null, need: null, opportunityId: null, createdAt,
+  });
+  const at = new Date(createdAt);
+  const created: Published = {
+    topic: TOPICS.leadEvents,
+    key: leadId,
+    event: createCloudEvent({ type: 'sales.lead.created.v1', source: '/test/hand-made', subject: leadId, data: { leadId, version: 1, lead: lead('NEW') }, time: at }) as Published['event'],
+  };
+  if (!converted) return [created];
+  const convertedAt = new Date(at.getTime() + 86_400_000).toISOString();
+  const data = { leadId, version: 2, lead: lead('CONVERTED'), opportunityId: randomUUID(), convertedAt };
+  return [created, { topic: TOPICS.leadEvents, key: leadId, event: createCloudEvent({ type: 'sales.lead.converted.v1', source: '/test/hand-made', subject: leadId, data, time: new Date(convertedAt) }) as Published['event'] }];
+}
+
+export function criteriaChanged(version: number, changedAt: string): Published {
+  const data = { version, changedAt, changedBy: null, minimumBudget: null, maxPurchaseHorizonDays: 90, requireDecisionMaker: true, requireConfirmedNeed: true };
+  return {
+    topic: TOPICS.leadEvents,
+    key: 'qualification-criteria',
+    event: createCloudEvent({ type: 'sales.qualification.criteria_changed.v1', source: '/test/hand-made', subject: 'qualification-criteria', data, time: new Date(changedAt) }) as Published['event'],
+  };
+}
+
+export function pipelineRevised(pipelineId: string, version: number, revisedAt: string): Published {
+  const data = { pipelineId, name: 'Sales', version, revisedAt, revisedBy: null, stages: [{ key: 'QUALIFICATION', position: 1, category: 'OPEN' as const, probability: 0.1, entryCriteria: [], exitCriteria: [], active: true }] };
+  return {
+    topic: TOPICS.opportunityEvents,
+    key: pipelineId,
+    event: createCloudEvent({ type: 'sales.pipeline.revised.v1', source: '/test/hand-made', subject: pipelineId, data, time: new Date(revisedAt) }) as Published['event'],
+  };
+}

@@ -38,6 +38,27 @@ export type ActivityRates = {
   to: Scalars['DateTime']['output'];
 };
 
+export type Cohort = {
+  __typename?: 'Cohort';
+  cycleSample: Scalars['Int']['output'];
+  from: Scalars['DateTime']['output'];
+  /** Leads created in the window that became opportunities. */
+  leadConversion: RateEstimate;
+  /** Days from creation to a win, over the cohort's wins. */
+  medianCycleDays?: Maybe<Scalars['Float']['output']>;
+  to: Scalars['DateTime']['output'];
+  /** Opportunities created in the window and closed since: won / closed. */
+  winRate: RateEstimate;
+};
+
+export type CohortVerdict =
+  /** The 95% intervals do not overlap, after above before. */
+  | 'HIGHER'
+  | 'LOWER'
+  | 'NO_CLEAR_DIFFERENCE'
+  /** Fewer than minimumSample in a cohort: too small to tell. */
+  | 'SAMPLE_TOO_SMALL';
+
 export type CriterionFriction = {
   __typename?: 'CriterionFriction';
   /** A stage criterion key (AMOUNT_SET, PROPOSAL_SENT, ...; REASON_REQUIRED for backward moves without a reason). */
@@ -59,6 +80,10 @@ export type CycleStats = {
   medianDays?: Maybe<Scalars['Float']['output']>;
   p90Days?: Maybe<Scalars['Float']['output']>;
 };
+
+export type CycleVerdict =
+  | 'MEASURED'
+  | 'SAMPLE_TOO_SMALL';
 
 export type EngagementPattern = {
   __typename?: 'EngagementPattern';
@@ -299,11 +324,40 @@ export type PipelineWaterfall = {
   to: Scalars['DateTime']['output'];
 };
 
+export type ProcessChange = {
+  __typename?: 'ProcessChange';
+  changedAt: Scalars['DateTime']['output'];
+  changedBy?: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  kind: ProcessChangeKind;
+  /** The pipeline id of a pipeline revision; null otherwise. */
+  subject?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type ProcessChangeComparison = {
+  __typename?: 'ProcessChangeComparison';
+  after: Cohort;
+  before: Cohort;
+  change: ProcessChange;
+  cycleVerdict: CycleVerdict;
+  leadConversionVerdict: CohortVerdict;
+  minimumSample: Scalars['Int']['output'];
+  winRateVerdict: CohortVerdict;
+};
+
+export type ProcessChangeKind =
+  | 'PIPELINE_REVISION'
+  | 'QUALIFICATION_CRITERIA'
+  | 'SCORING_MODEL';
+
 export type Query = {
   __typename?: 'Query';
   /** Activities per week per rep or team over the filter's period (default: the last 12 weeks); same visibility as pipelineMetrics. */
   activityRates: ActivityRates;
   coachingInsights: Array<RepCoaching>;
+  /** The cohorts created windowDays (default 90) before and after a change, compared (same visibility as pipelineMetrics). */
+  compareProcessChange: ProcessChangeComparison;
   /** Win rates by the engagement logged in the windowDays (default 30) before closing, per segment; the period is over close dates. */
   engagementPatterns: Array<EngagementPattern>;
   forecast: Forecast;
@@ -322,6 +376,8 @@ export type Query = {
   pipelineMetricsSeries: Array<MetricsPeriod>;
   /** What changed in the open pipeline between two past instants. */
   pipelineWaterfall: PipelineWaterfall;
+  /** Pipeline revisions, qualification criteria versions and scoring model activations, newest first. */
+  processChanges: Array<ProcessChange>;
   report: Array<ReportRow>;
   stageChangeEvents: StageChangeEventConnection;
   weeklySummaries: Array<WeeklySummary>;
@@ -337,6 +393,15 @@ export type QueryActivityRatesArgs = {
 export type QueryCoachingInsightsArgs = {
   filter?: InputMaybe<MetricsFilter>;
   teamId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryCompareProcessChangeArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+  kind: ProcessChangeKind;
+  pipelineId?: InputMaybe<Scalars['ID']['input']>;
+  version: Scalars['Int']['input'];
+  windowDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -401,6 +466,12 @@ export type QueryPipelineWaterfallArgs = {
   filter?: InputMaybe<MetricsFilter>;
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryProcessChangesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<ProcessChangeKind>;
 };
 
 
@@ -648,8 +719,11 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ActivityRates: ResolverTypeWrapper<ActivityRates>;
+  Cohort: ResolverTypeWrapper<Cohort>;
+  CohortVerdict: CohortVerdict;
   CriterionFriction: ResolverTypeWrapper<CriterionFriction>;
   CycleStats: ResolverTypeWrapper<CycleStats>;
+  CycleVerdict: CycleVerdict;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -680,6 +754,9 @@ export type ResolversTypes = ResolversObject<{
   PipelineMetrics: ResolverTypeWrapper<PipelineMetrics>;
   PipelineSize: ResolverTypeWrapper<PipelineSize>;
   PipelineWaterfall: ResolverTypeWrapper<PipelineWaterfall>;
+  ProcessChange: ResolverTypeWrapper<ProcessChange>;
+  ProcessChangeComparison: ResolverTypeWrapper<ProcessChangeComparison>;
+  ProcessChangeKind: ProcessChangeKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RateEstimate: ResolverTypeWrapper<RateEstimate>;
   RepCoaching: ResolverTypeWrapper<RepCoaching>;
@@ -705,6 +782,7 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
   ActivityRates: ActivityRates;
+  Cohort: Cohort;
   CriterionFriction: CriterionFriction;
   CycleStats: CycleStats;
   Date: Scalars['Date']['output'];
@@ -733,6 +811,8 @@ export type ResolversParentTypes = ResolversObject<{
   PipelineMetrics: PipelineMetrics;
   PipelineSize: PipelineSize;
   PipelineWaterfall: PipelineWaterfall;
+  ProcessChange: ProcessChange;
+  ProcessChangeComparison: ProcessChangeComparison;
   Query: Record<PropertyKey, never>;
   RateEstimate: RateEstimate;
   RepCoaching: RepCoaching;
@@ -758,6 +838,15 @@ export type ActivityRatesResolvers<ContextType = AnalyticsContext, ParentType ex
   from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   rows?: Resolver<Array<ResolversTypes['ActivityRate']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CohortResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort']> = ResolversObject<{
+  cycleSample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  leadConversion?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+  medianCycleDays?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  winRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
 }>;
 
 export type CriterionFrictionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['CriterionFriction'] = ResolversParentTypes['CriterionFriction']> = ResolversObject<{
@@ -937,9 +1026,29 @@ export type PipelineWaterfallResolvers<ContextType = AnalyticsContext, ParentTyp
   to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type ProcessChangeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ProcessChange'] = ResolversParentTypes['ProcessChange']> = ResolversObject<{
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ProcessChangeKind'], ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ProcessChangeComparisonResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ProcessChangeComparison'] = ResolversParentTypes['ProcessChangeComparison']> = ResolversObject<{
+  after?: Resolver<ResolversTypes['Cohort'], ParentType, ContextType>;
+  before?: Resolver<ResolversTypes['Cohort'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['ProcessChange'], ParentType, ContextType>;
+  cycleVerdict?: Resolver<ResolversTypes['CycleVerdict'], ParentType, ContextType>;
+  leadConversionVerdict?: Resolver<ResolversTypes['CohortVerdict'], ParentType, ContextType>;
+  minimumSample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  winRateVerdict?: Resolver<ResolversTypes['CohortVerdict'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   activityRates?: Resolver<ResolversTypes['ActivityRates'], ParentType, ContextType, RequireFields<QueryActivityRatesArgs, 'by'>>;
   coachingInsights?: Resolver<Array<ResolversTypes['RepCoaching']>, ParentType, ContextType, Partial<QueryCoachingInsightsArgs>>;
+  compareProcessChange?: Resolver<ResolversTypes['ProcessChangeComparison'], ParentType, ContextType, RequireFields<QueryCompareProcessChangeArgs, 'kind' | 'version'>>;
   engagementPatterns?: Resolver<Array<ResolversTypes['EngagementPattern']>, ParentType, ContextType, Partial<QueryEngagementPatternsArgs>>;
   forecast?: Resolver<ResolversTypes['Forecast'], ParentType, ContextType, Partial<QueryForecastArgs>>;
   forecastAccuracy?: Resolver<Array<ResolversTypes['ForecastAccuracy']>, ParentType, ContextType, RequireFields<QueryForecastAccuracyArgs, 'level'>>;
@@ -951,6 +1060,7 @@ export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends Re
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
   pipelineMetricsSeries?: Resolver<Array<ResolversTypes['MetricsPeriod']>, ParentType, ContextType, RequireFields<QueryPipelineMetricsSeriesArgs, 'bucket'>>;
   pipelineWaterfall?: Resolver<ResolversTypes['PipelineWaterfall'], ParentType, ContextType, RequireFields<QueryPipelineWaterfallArgs, 'from' | 'to'>>;
+  processChanges?: Resolver<Array<ResolversTypes['ProcessChange']>, ParentType, ContextType, Partial<QueryProcessChangesArgs>>;
   report?: Resolver<Array<ResolversTypes['ReportRow']>, ParentType, ContextType, RequireFields<QueryReportArgs, 'dimension'>>;
   stageChangeEvents?: Resolver<ResolversTypes['StageChangeEventConnection'], ParentType, ContextType, Partial<QueryStageChangeEventsArgs>>;
   weeklySummaries?: Resolver<Array<ResolversTypes['WeeklySummary']>, ParentType, ContextType, Partial<QueryWeeklySummariesArgs>>;
@@ -1058,6 +1168,7 @@ export type WeeklySummaryResolvers<ContextType = AnalyticsContext, ParentType ex
 export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   ActivityRate?: ActivityRateResolvers<ContextType>;
   ActivityRates?: ActivityRatesResolvers<ContextType>;
+  Cohort?: CohortResolvers<ContextType>;
   CriterionFriction?: CriterionFrictionResolvers<ContextType>;
   CycleStats?: CycleStatsResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -1083,6 +1194,8 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   PipelineMetrics?: PipelineMetricsResolvers<ContextType>;
   PipelineSize?: PipelineSizeResolvers<ContextType>;
   PipelineWaterfall?: PipelineWaterfallResolvers<ContextType>;
+  ProcessChange?: ProcessChangeResolvers<ContextType>;
+  ProcessChangeComparison?: ProcessChangeComparisonResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RateEstimate?: RateEstimateResolvers<ContextType>;
   RepCoaching?: RepCoachingResolvers<ContextType>;

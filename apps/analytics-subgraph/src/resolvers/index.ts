@@ -8,6 +8,7 @@ import { getMetricsSeries } from '../use-cases/get-metrics-series/get-metrics-se
 import { getPipelineMetrics } from '../use-cases/get-pipeline-metrics/get-pipeline-metrics';
 import { findEngagementPatterns, listOpportunityTouches, measureActivityRates } from '../use-cases/measure-engagement/measure-engagement';
 import { pipelineAsOf, waterfallBetween } from '../use-cases/travel-pipeline/travel-pipeline';
+import { compareProcessChange, listProcessChanges } from '../use-cases/compare-process-change/compare-process-change';
 import { measureGateFriction } from '../use-cases/measure-gate-friction/measure-gate-friction';
 import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
@@ -32,6 +33,8 @@ export const resolvers: Resolvers = {
     engagementPatterns: (_parent, args, { actor, deps }) => findEngagementPatterns(deps, actor, args),
     pipelineAsOf: (_parent, args, { actor, deps }) => pipelineAsOf(deps, actor, args),
     pipelineWaterfall: (_parent, args, { actor, deps }) => waterfallBetween(deps, actor, args),
+    processChanges: (_parent, args, { actor, deps }) => listProcessChanges(deps, actor, args),
+    compareProcessChange: (_parent, args, { actor, deps }) => compareProcessChange(deps, actor, args),
   },
   Mutation: {
     takeForecastSnapshot: (_parent, _args, { actor, deps }) => takeForecastSnapshot(deps, actor),
