@@ -10,6 +10,7 @@ import {
   ROLES,
   STAGE_CATEGORIES,
   APPROVAL_STATUSES,
+  OBJECTION_CATEGORIES,
 } from '@pipeline/domain';
 import { TOPICS, type TopicName } from './topics';
 
@@ -210,6 +211,7 @@ export const DealClosedSchema = dealEvent({
   amount: Type.Optional(Nullable(MoneySchema)),
   competitor: Type.Optional(Nullable(Type.String())),
 });
+export const ObjectionRecordedSchema = dealEvent({ objectionId: Id, category: Enum(OBJECTION_CATEGORIES) });
 export const DealReopenedSchema = dealEvent({ previousOutcome: Enum(DEAL_OUTCOMES), reason: Type.String() });
 
 // ---------------------------------------------------------------- the catalogue
@@ -252,6 +254,7 @@ export const EVENT_TYPES = {
   commitmentRecorded: 'sales.deal.commitment_recorded.v1',
   dealClosed: 'sales.deal.closed.v1',
   dealReopened: 'sales.deal.reopened.v1',
+  objectionRecorded: 'sales.deal.objection_recorded.v1',
   pipelineRevised: 'sales.pipeline.revised.v1',
   qualificationCriteriaChanged: 'sales.qualification.criteria_changed.v1',
   scoringModelActivated: 'sales.scoring.model_activated.v1',
@@ -281,6 +284,7 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.commitmentRecorded, TOPICS.dealEvents, 'opportunity', 'The prospect committed verbally or in writing.', CommitmentRecordedSchema),
   define(EVENT_TYPES.dealClosed, TOPICS.dealEvents, 'opportunity', 'A deal was closed won, lost or deferred.', DealClosedSchema),
   define(EVENT_TYPES.dealReopened, TOPICS.dealEvents, 'opportunity', 'A manager reopened a closed deal.', DealReopenedSchema),
+  define(EVENT_TYPES.objectionRecorded, TOPICS.dealEvents, 'opportunity', 'The prospect raised an objection, recorded by category on the deal.', ObjectionRecordedSchema),
   define(EVENT_TYPES.pipelineRevised, TOPICS.opportunityEvents, 'process', 'A pipeline was created or its stages changed (a new version; keyed by pipeline id).', PipelineRevisedSchema),
   define(EVENT_TYPES.qualificationCriteriaChanged, TOPICS.leadEvents, 'process', 'A new version of the qualification criteria took effect (keyed "qualification-criteria").', QualificationCriteriaChangedSchema),
   define(EVENT_TYPES.scoringModelActivated, TOPICS.leadEvents, 'process', 'A newly trained lead scoring model became the active one (keyed "scoring-model").', ScoringModelActivatedSchema),
@@ -311,6 +315,7 @@ export type CommitmentRecordedData = Static<typeof CommitmentRecordedSchema>;
 export type DealClosedData = Static<typeof DealClosedSchema>;
 export type DealReopenedData = Static<typeof DealReopenedSchema>;
 export type MoneyData = Static<typeof MoneySchema>;
+export type ObjectionRecordedData = Static<typeof ObjectionRecordedSchema>;
 export type PipelineRevisedData = Static<typeof PipelineRevisedSchema>;
 export type QualificationCriteriaChangedData = Static<typeof QualificationCriteriaChangedSchema>;
 export type ScoringModelActivatedData = Static<typeof ScoringModelActivatedSchema>;
@@ -338,6 +343,7 @@ export interface EventDataMap {
   'sales.deal.commitment_recorded.v1': CommitmentRecordedData;
   'sales.deal.closed.v1': DealClosedData;
   'sales.deal.reopened.v1': DealReopenedData;
+  'sales.deal.objection_recorded.v1': ObjectionRecordedData;
   'sales.pipeline.revised.v1': PipelineRevisedData;
   'sales.qualification.criteria_changed.v1': QualificationCriteriaChangedData;
   'sales.scoring.model_activated.v1': ScoringModelActivatedData;
