@@ -11,6 +11,7 @@ import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
 import { recordActivityOnActivityLogged } from './consumers/record-activity-on-activity-logged';
 import { recordRevisionOnOpportunityEvent } from './consumers/record-revision-on-opportunity-event';
 import { recordChangeOnProcessEvent } from './consumers/record-change-on-process-event';
+import { recordObjectionOnObjectionRecorded } from './consumers/record-objection-on-objection-recorded';
 import { recordRefusalOnStageMoveRefused } from './consumers/record-refusal-on-stage-move-refused';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
 import { MIGRATIONS } from './persistence/migrations';
@@ -72,6 +73,7 @@ export const ANALYTICS_HANDLERS: EventHandlers = {
   'sales.pipeline.revised.v1': recordChangeOnProcessEvent,
   'sales.qualification.criteria_changed.v1': recordChangeOnProcessEvent,
   'sales.scoring.model_activated.v1': recordChangeOnProcessEvent,
+  'sales.deal.objection_recorded.v1': recordObjectionOnObjectionRecorded,
 };
 
 export const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];

@@ -153,3 +153,21 @@ export function pipelineRevised(pipelineId: string, version: number, revisedAt: 
     event: createCloudEvent({ type: 'sales.pipeline.revised.v1', source: '/test/hand-made', subject: pipelineId, data, time: new Date(revisedAt) }) as Published['event'],
   };
 }
+
+export function objectionRecorded(opportunityId: string, category: string, at: string): Published {
+  const data = { opportunityId, dealId: randomUUID(), occurredAt: at, actorId: null, objectionId: randomUUID(), category };
+  return {
+    topic: TOPICS.dealEvents,
+    key: opportunityId,
+    event: createCloudEvent({ type: 'sales.deal.objection_recorded.v1', source: '/test/hand-made', subject: opportunityId, data: data as never, time: new Date(at) }) as Published['event'],
+  };
+}
+
+export function dealLost(opportunityId: string, lostReason: 'PRICE' | 'COMPETITOR' | 'NO_DECISION' | 'TIMING' | 'PRODUCT_FIT' | 'OTHER', at: string): Published {
+  const data = { opportunityId, dealId: randomUUID(), occurredAt: at, actorId: null, outcome: 'LOST' as const, lostReason, closeNote: null, closedAt: at, deferredUntil: null };
+  return {
+    topic: TOPICS.dealEvents,
+    key: opportunityId,
+    event: createCloudEvent({ type: 'sales.deal.closed.v1', source: '/test/hand-made', subject: opportunityId, data, time: new Date(at) }) as Published['event'],
+  };
+}

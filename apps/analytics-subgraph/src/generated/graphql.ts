@@ -224,6 +224,12 @@ export type LostReasonDimension =
   | 'SEGMENT'
   | 'STAGE';
 
+export type LostReasonShare = {
+  __typename?: 'LostReasonShare';
+  count: Scalars['Int']['output'];
+  reason: Scalars['String']['output'];
+};
+
 export type MetricsFilter = {
   /** Period over close dates (win rate, deal value, cycle) and stage entry dates (conversions). */
   from?: InputMaybe<Scalars['DateTime']['input']>;
@@ -254,6 +260,18 @@ export type Mutation = {
   generateWeeklySummary: WeeklySummary;
   /** Stores this week's forecast so its accuracy can be measured later (also runs weekly on its own). */
   takeForecastSnapshot: Array<ForecastSnapshot>;
+};
+
+export type ObjectionOutcome = {
+  __typename?: 'ObjectionOutcome';
+  /** An objection category (PRICE, BUDGET, TIMING, AUTHORITY, NEED, COMPETITOR, TRUST, OTHER). */
+  category: Scalars['String']['output'];
+  /** Lost reasons of those lost, most frequent first. */
+  lostReasons: Array<LostReasonShare>;
+  /** Opportunities on which it was raised. */
+  opportunities: Scalars['Int']['output'];
+  /** Won among those closed, with the sample and a Wilson interval. */
+  winRate: RateEstimate;
 };
 
 export type OpportunityTouch = {
@@ -367,6 +385,8 @@ export type Query = {
   /** Which stage gate criteria block deals most and for how long, and how blocked deals fare (same visibility as pipelineMetrics). */
   gateFriction: GateFriction;
   lostReasons: Array<LostReasonCount>;
+  /** Objections raised on deals linked to outcomes and lost reasons (period over when they were raised; same visibility as pipelineMetrics). */
+  objectionOutcomes: Array<ObjectionOutcome>;
   /** Open opportunities, the longest untouched first. */
   opportunityTouches: Array<OpportunityTouch>;
   /** The open pipeline as it stood at a past instant, from the event history (same visibility as pipelineMetrics). */
@@ -435,6 +455,11 @@ export type QueryGateFrictionArgs = {
 
 export type QueryLostReasonsArgs = {
   by: LostReasonDimension;
+  filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryObjectionOutcomesArgs = {
   filter?: InputMaybe<MetricsFilter>;
 };
 
@@ -743,10 +768,12 @@ export type ResolversTypes = ResolversObject<{
   LeadSourceConversion: ResolverTypeWrapper<LeadSourceConversion>;
   LostReasonCount: ResolverTypeWrapper<LostReasonCount>;
   LostReasonDimension: LostReasonDimension;
+  LostReasonShare: ResolverTypeWrapper<LostReasonShare>;
   MetricsFilter: MetricsFilter;
   MetricsPeriod: ResolverTypeWrapper<MetricsPeriod>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ObjectionOutcome: ResolverTypeWrapper<ObjectionOutcome>;
   OpportunityTouch: ResolverTypeWrapper<OpportunityTouch>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PastPipeline: ResolverTypeWrapper<PastPipeline>;
@@ -800,10 +827,12 @@ export type ResolversParentTypes = ResolversObject<{
   GateFriction: GateFriction;
   LeadSourceConversion: LeadSourceConversion;
   LostReasonCount: LostReasonCount;
+  LostReasonShare: LostReasonShare;
   MetricsFilter: MetricsFilter;
   MetricsPeriod: MetricsPeriod;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  ObjectionOutcome: ObjectionOutcome;
   OpportunityTouch: OpportunityTouch;
   PageInfo: PageInfo;
   PastPipeline: PastPipeline;
@@ -956,6 +985,11 @@ export type LostReasonCountResolvers<ContextType = AnalyticsContext, ParentType 
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type LostReasonShareResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['LostReasonShare'] = ResolversParentTypes['LostReasonShare']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MetricsPeriodResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['MetricsPeriod'] = ResolversParentTypes['MetricsPeriod']> = ResolversObject<{
   metrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType>;
   periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -970,6 +1004,13 @@ export type MoneyResolvers<ContextType = AnalyticsContext, ParentType extends Re
 export type MutationResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   generateWeeklySummary?: Resolver<ResolversTypes['WeeklySummary'], ParentType, ContextType>;
   takeForecastSnapshot?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType>;
+}>;
+
+export type ObjectionOutcomeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ObjectionOutcome'] = ResolversParentTypes['ObjectionOutcome']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lostReasons?: Resolver<Array<ResolversTypes['LostReasonShare']>, ParentType, ContextType>;
+  opportunities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  winRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
 }>;
 
 export type OpportunityTouchResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityTouch'] = ResolversParentTypes['OpportunityTouch']> = ResolversObject<{
@@ -1055,6 +1096,7 @@ export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends Re
   forecastSnapshots?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType, Partial<QueryForecastSnapshotsArgs>>;
   gateFriction?: Resolver<ResolversTypes['GateFriction'], ParentType, ContextType, Partial<QueryGateFrictionArgs>>;
   lostReasons?: Resolver<Array<ResolversTypes['LostReasonCount']>, ParentType, ContextType, RequireFields<QueryLostReasonsArgs, 'by'>>;
+  objectionOutcomes?: Resolver<Array<ResolversTypes['ObjectionOutcome']>, ParentType, ContextType, Partial<QueryObjectionOutcomesArgs>>;
   opportunityTouches?: Resolver<Array<ResolversTypes['OpportunityTouch']>, ParentType, ContextType, Partial<QueryOpportunityTouchesArgs>>;
   pipelineAsOf?: Resolver<ResolversTypes['PastPipeline'], ParentType, ContextType, RequireFields<QueryPipelineAsOfArgs, 'at'>>;
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
@@ -1184,9 +1226,11 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   GateFriction?: GateFrictionResolvers<ContextType>;
   LeadSourceConversion?: LeadSourceConversionResolvers<ContextType>;
   LostReasonCount?: LostReasonCountResolvers<ContextType>;
+  LostReasonShare?: LostReasonShareResolvers<ContextType>;
   MetricsPeriod?: MetricsPeriodResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ObjectionOutcome?: ObjectionOutcomeResolvers<ContextType>;
   OpportunityTouch?: OpportunityTouchResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PastPipeline?: PastPipelineResolvers<ContextType>;

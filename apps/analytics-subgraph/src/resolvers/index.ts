@@ -9,6 +9,7 @@ import { getPipelineMetrics } from '../use-cases/get-pipeline-metrics/get-pipeli
 import { findEngagementPatterns, listOpportunityTouches, measureActivityRates } from '../use-cases/measure-engagement/measure-engagement';
 import { pipelineAsOf, waterfallBetween } from '../use-cases/travel-pipeline/travel-pipeline';
 import { compareProcessChange, listProcessChanges } from '../use-cases/compare-process-change/compare-process-change';
+import { linkObjections } from '../use-cases/link-objections/link-objections';
 import { measureGateFriction } from '../use-cases/measure-gate-friction/measure-gate-friction';
 import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
@@ -35,6 +36,7 @@ export const resolvers: Resolvers = {
     pipelineWaterfall: (_parent, args, { actor, deps }) => waterfallBetween(deps, actor, args),
     processChanges: (_parent, args, { actor, deps }) => listProcessChanges(deps, actor, args),
     compareProcessChange: (_parent, args, { actor, deps }) => compareProcessChange(deps, actor, args),
+    objectionOutcomes: (_parent, args, { actor, deps }) => linkObjections(deps, actor, args),
   },
   Mutation: {
     takeForecastSnapshot: (_parent, _args, { actor, deps }) => takeForecastSnapshot(deps, actor),
