@@ -4,7 +4,7 @@ import { callAs } from './e2e-env';
 import { convertLead, createLead, createRep, move, qualifyLead } from './scenario';
 
 describe('continuous improvement analytics, end to end through the gateway', () => {
-  it('a refused move and a logged call reach gate friction, engagement and time travel; each rep sees only their own', async () => {
+  it('a refused move, a logged call and an objection reach gate friction, engagement, objections and time travel; each rep sees only their own', async () => {
     // Arrange: a rep of a fresh team owns a converted opportunity (amount and close date set, no proposal yet)
     const started = new Date(Date.now() - 1_000).toISOString();
     const admin = await callAs(adminActor());
@@ -41,6 +41,16 @@ describe('continuous improvement analytics, end to end through the gateway', () 
       { timeoutMs: 30_000, what: 'the call to reach engagement' },
     );
     expect(touches).toEqual([{ opportunityId: opportunity.id, neverTouched: false }]);
+    // an objection recorded on the deal reaches the objection analytics
+    expectNoErrors(await rep(`mutation($input: RecordObjectionInput!) { recordObjection(input: $input) { objection { id } } }`, { input: { opportunityId: opportunity.id, category: 'PRICE' } }));
+    const objections = await waitFor(
+      async () => {
+        const rows = expectNoErrors(await rep<any>(`{ objectionOutcomes { category opportunities } }`)).objectionOutcomes;
+        return rows.length > 0 ? rows : null;
+      },
+      { timeoutMs: 30_000, what: 'the objection to reach analytics' },
+    );
+    expect(objections).toEqual([{ category: 'PRICE', opportunities: 1 }]);
     const rates = expectNoErrors(await rep<any>(`{ activityRates(by: REP) { rows { key activities } } }`)).activityRates.rows;
     expect(rates).toEqual([{ key: repId, activities: 1 }]);
     // time travel: the opportunity is new since the test started and open now
