@@ -1,21 +1,27 @@
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isDomainError } from '@pipeline/domain';
-import { TOPICS } from '@pipeline/events';
+import { TOPICS, type TypedCloudEvent } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import { projectDealOnDealEvent } from './consumers/project-deal-on-deal-event';
 import { projectLeadOnLeadEvent } from './consumers/project-lead-on-lead-event';
 import { projectOpportunityOnOpportunityEvent } from './consumers/project-opportunity-on-opportunity-event';
 import { projectRepOnRepEvent } from './consumers/project-rep-on-rep-event';
+import { recordActivityOnActivityLogged } from './consumers/record-activity-on-activity-logged';
+import { recordRevisionOnOpportunityEvent } from './consumers/record-revision-on-opportunity-event';
+import { recordChangeOnProcessEvent } from './consumers/record-change-on-process-event';
+import { recordObjectionOnObjectionRecorded } from './consumers/record-objection-on-objection-recorded';
+import { recordRefusalOnStageMoveRefused } from './consumers/record-refusal-on-stage-move-refused';
 import { projectStageChangeOnStageChanged } from './consumers/project-stage-change-on-stage-changed';
 import { MIGRATIONS } from './persistence/migrations';
 import { foldPendingContributions } from './persistence/kpi-rollups';
 import { resolvers } from './resolvers';
 import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
 import type { AnalyticsDeps } from './use-cases/deps';
+import { snapshotForecasts } from './use-cases/snapshot-forecasts/snapshot-forecasts';
 import { ensureWeeklySummary } from './use-cases/summarize-week/summarize-week';
-import type { EventHandlers } from '@pipeline/messaging';
+import type { ChunkContext, EventHandlers } from '@pipeline/messaging';
 
 export const SERVICE_NAME = 'analytics-subgraph';
 export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
@@ -37,11 +43,21 @@ export const analyticsDeps = (dataSource: DataSource, options: AnalyticsServiceO
   exactPercentileLimit: options.exactPercentileLimit ?? 5_000,
 });
 
+// The latest state and, for time travel, the revision history, in the same transaction.
+async function projectOpportunityAndRevision(
+  event: TypedCloudEvent<'sales.opportunity.created.v1'> | TypedCloudEvent<'sales.opportunity.updated.v1'>,
+  manager: EntityManager,
+  chunk: ChunkContext,
+): Promise<void> {
+  await projectOpportunityOnOpportunityEvent(event, manager, chunk);
+  await recordRevisionOnOpportunityEvent(event, manager, chunk);
+}
+
 // Read models from every topic; analytics never calls another service.
 export const ANALYTICS_HANDLERS: EventHandlers = {
   'sales.opportunity.stage_changed.v1': projectStageChangeOnStageChanged,
-  'sales.opportunity.created.v1': projectOpportunityOnOpportunityEvent,
-  'sales.opportunity.updated.v1': projectOpportunityOnOpportunityEvent,
+  'sales.opportunity.created.v1': projectOpportunityAndRevision,
+  'sales.opportunity.updated.v1': projectOpportunityAndRevision,
   'sales.lead.created.v1': projectLeadOnLeadEvent,
   'sales.lead.assigned.v1': projectLeadOnLeadEvent,
   'sales.lead.qualified.v1': projectLeadOnLeadEvent,
@@ -52,6 +68,12 @@ export const ANALYTICS_HANDLERS: EventHandlers = {
   'sales.deal.reopened.v1': projectDealOnDealEvent,
   'sales.rep.registered.v1': projectRepOnRepEvent,
   'sales.rep.updated.v1': projectRepOnRepEvent,
+  'sales.opportunity.stage_move_refused.v1': recordRefusalOnStageMoveRefused,
+  'sales.opportunity.activity_logged.v1': recordActivityOnActivityLogged,
+  'sales.pipeline.revised.v1': recordChangeOnProcessEvent,
+  'sales.qualification.criteria_changed.v1': recordChangeOnProcessEvent,
+  'sales.scoring.model_activated.v1': recordChangeOnProcessEvent,
+  'sales.deal.objection_recorded.v1': recordObjectionOnObjectionRecorded,
 };
 
 export const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];
@@ -99,6 +121,8 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
       }),
     jobs: (dataSource, logger) => [
       new IntervalJob('weekly-summary', options.weeklyJobIntervalMs ?? 60 * 60_000, () => ensureWeeklySummary(analyticsDeps(dataSource, options)), logger),
+      // The schema's promise: this week's forecast (company, teams, reps) is stored once a week without anyone asking.
+      new IntervalJob('weekly-forecast-snapshot', options.weeklyJobIntervalMs ?? 60 * 60_000, () => snapshotForecasts(analyticsDeps(dataSource, options)), logger),
       // Contributions of a backlog's large chunks are folded beside ingestion (queries count them until then).
       new IntervalJob('kpi-fold', options.foldIntervalMs ?? 250, () => foldPendingContributions(dataSource.manager), logger),
     ],

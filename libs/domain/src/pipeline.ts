@@ -14,6 +14,10 @@ export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
 export const ACTIVITY_TYPES = ['CALL', 'EMAIL', 'MEETING', 'TASK', 'NOTE'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
+// What a prospect pushes back with; playbooks answer them per stage and analytics links them to lost reasons.
+export const OBJECTION_CATEGORIES = ['PRICE', 'BUDGET', 'TIMING', 'AUTHORITY', 'NEED', 'COMPETITOR', 'TRUST', 'OTHER'] as const;
+export type ObjectionCategory = (typeof OBJECTION_CATEGORIES)[number];
+
 export const DEAL_OUTCOMES = ['WON', 'LOST', 'DEFERRED'] as const;
 export type DealOutcome = (typeof DEAL_OUTCOMES)[number];
 

@@ -10,6 +10,7 @@ import {
   ROLES,
   STAGE_CATEGORIES,
   APPROVAL_STATUSES,
+  OBJECTION_CATEGORIES,
 } from '@pipeline/domain';
 import { TOPICS, type TopicName } from './topics';
 
@@ -133,6 +134,56 @@ export const ActivityLoggedSchema = Type.Object({
   occurredAt: DateTime,
   ownerId: Nullable(Type.String()),
 });
+// A stage move the gates refused: the caller got STAGE_GATE_FAILED and nothing moved; this records the friction.
+export const StageMoveRefusedSchema = Type.Object({
+  opportunityId: Id,
+  pipelineId: Id,
+  fromStage: Type.String(),
+  toStage: Type.String(),
+  unmetCriteria: Type.Array(Type.String()),
+  refusedAt: DateTime,
+  refusedBy: Nullable(Type.String()),
+  ownerId: Nullable(Type.String()),
+  // The opportunity's version when refused (unchanged by the refusal).
+  version: Type.Integer({ minimum: 1 }),
+});
+
+// ---------------------------------------------------------------- process changes (so their effect can be measured)
+
+export const PipelineRevisedSchema = Type.Object({
+  pipelineId: Id,
+  name: Type.String(),
+  version: Type.Integer({ minimum: 1 }),
+  revisedAt: DateTime,
+  revisedBy: Nullable(Type.String()),
+  stages: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      position: Type.Integer(),
+      category: Enum(STAGE_CATEGORIES),
+      probability: Type.Number({ minimum: 0, maximum: 1 }),
+      entryCriteria: Type.Array(Type.String()),
+      exitCriteria: Type.Array(Type.String()),
+      active: Type.Boolean(),
+    }),
+  ),
+});
+export const QualificationCriteriaChangedSchema = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  changedAt: DateTime,
+  changedBy: Nullable(Type.String()),
+  minimumBudget: Nullable(MoneySchema),
+  maxPurchaseHorizonDays: Type.Integer(),
+  requireDecisionMaker: Type.Boolean(),
+  requireConfirmedNeed: Type.Boolean(),
+});
+export const ScoringModelActivatedSchema = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  activatedAt: DateTime,
+  activatedBy: Nullable(Type.String()),
+  trainingSize: Type.Integer(),
+  brierScore: Nullable(Type.Number()),
+});
 
 // ---------------------------------------------------------------- deals
 
@@ -160,6 +211,7 @@ export const DealClosedSchema = dealEvent({
   amount: Type.Optional(Nullable(MoneySchema)),
   competitor: Type.Optional(Nullable(Type.String())),
 });
+export const ObjectionRecordedSchema = dealEvent({ objectionId: Id, category: Enum(OBJECTION_CATEGORIES) });
 export const DealReopenedSchema = dealEvent({ previousOutcome: Enum(DEAL_OUTCOMES), reason: Type.String() });
 
 // ---------------------------------------------------------------- tasks (added topic)
@@ -192,7 +244,7 @@ export const TaskCancelledSchema = taskEvent({ reason: Nullable(Type.String()) }
 export interface EventDefinition {
   type: string;
   topic: TopicName;
-  aggregate: 'opportunity' | 'lead' | 'rep' | 'task';
+  aggregate: 'opportunity' | 'lead' | 'rep' | 'task' | 'process';
   description: string;
   data: TSchema;
 }
@@ -218,6 +270,7 @@ export const EVENT_TYPES = {
   opportunityCreated: 'sales.opportunity.created.v1',
   opportunityUpdated: 'sales.opportunity.updated.v1',
   activityLogged: 'sales.opportunity.activity_logged.v1',
+  stageMoveRefused: 'sales.opportunity.stage_move_refused.v1',
   proposalCreated: 'sales.proposal.created.v1',
   proposalSent: 'sales.proposal.sent.v1',
   proposalDecided: 'sales.proposal.decided.v1',
@@ -230,6 +283,10 @@ export const EVENT_TYPES = {
   taskCompleted: 'sales.task.completed.v1',
   taskRescheduled: 'sales.task.rescheduled.v1',
   taskCancelled: 'sales.task.cancelled.v1',
+  objectionRecorded: 'sales.deal.objection_recorded.v1',
+  pipelineRevised: 'sales.pipeline.revised.v1',
+  qualificationCriteriaChanged: 'sales.qualification.criteria_changed.v1',
+  scoringModelActivated: 'sales.scoring.model_activated.v1',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -247,6 +304,7 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.opportunityCreated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity was created, directly or from a lead.', OpportunityCreatedSchema),
   define(EVENT_TYPES.opportunityUpdated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity changed.', OpportunityUpdatedSchema),
   define(EVENT_TYPES.activityLogged, TOPICS.opportunityEvents, 'opportunity', 'A call, email, meeting, task or note was logged on an opportunity.', ActivityLoggedSchema),
+  define(EVENT_TYPES.stageMoveRefused, TOPICS.opportunityEvents, 'opportunity', 'A stage move was refused by the stage gates (the unmet criteria are listed); nothing moved.', StageMoveRefusedSchema),
   define(EVENT_TYPES.proposalCreated, TOPICS.dealEvents, 'opportunity', 'A proposal version was drafted.', ProposalCreatedSchema),
   define(EVENT_TYPES.proposalSent, TOPICS.dealEvents, 'opportunity', 'A proposal was sent to the prospect.', ProposalSentSchema),
   define(EVENT_TYPES.proposalDecided, TOPICS.dealEvents, 'opportunity', 'The prospect accepted or rejected a sent proposal.', ProposalDecidedSchema),
@@ -259,6 +317,10 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.taskCompleted, TOPICS.taskEvents, 'task', 'A task was done.', TaskCompletedSchema),
   define(EVENT_TYPES.taskRescheduled, TOPICS.taskEvents, 'task', 'A task got a new due time.', TaskRescheduledSchema),
   define(EVENT_TYPES.taskCancelled, TOPICS.taskEvents, 'task', 'A task was cancelled without being done.', TaskCancelledSchema),
+  define(EVENT_TYPES.objectionRecorded, TOPICS.dealEvents, 'opportunity', 'The prospect raised an objection, recorded by category on the deal.', ObjectionRecordedSchema),
+  define(EVENT_TYPES.pipelineRevised, TOPICS.opportunityEvents, 'process', 'A pipeline was created or its stages changed (a new version; keyed by pipeline id).', PipelineRevisedSchema),
+  define(EVENT_TYPES.qualificationCriteriaChanged, TOPICS.leadEvents, 'process', 'A new version of the qualification criteria took effect (keyed "qualification-criteria").', QualificationCriteriaChangedSchema),
+  define(EVENT_TYPES.scoringModelActivated, TOPICS.leadEvents, 'process', 'A newly trained lead scoring model became the active one (keyed "scoring-model").', ScoringModelActivatedSchema),
 ];
 
 export const eventDefinition = (type: string): EventDefinition | undefined => EVENT_CATALOGUE.find((definition) => definition.type === type);
@@ -276,6 +338,7 @@ export type RepData = Static<typeof RepSchema>;
 export type OpportunityCreatedData = Static<typeof OpportunityCreatedSchema>;
 export type OpportunityUpdatedData = Static<typeof OpportunityUpdatedSchema>;
 export type ActivityLoggedData = Static<typeof ActivityLoggedSchema>;
+export type StageMoveRefusedData = Static<typeof StageMoveRefusedSchema>;
 export type ProposalCreatedData = Static<typeof ProposalCreatedSchema>;
 export type ProposalSentData = Static<typeof ProposalSentSchema>;
 export type ProposalDecidedData = Static<typeof ProposalDecidedSchema>;
@@ -289,6 +352,10 @@ export type TaskCreatedData = Static<typeof TaskCreatedSchema>;
 export type TaskCompletedData = Static<typeof TaskCompletedSchema>;
 export type TaskRescheduledData = Static<typeof TaskRescheduledSchema>;
 export type TaskCancelledData = Static<typeof TaskCancelledSchema>;
+export type ObjectionRecordedData = Static<typeof ObjectionRecordedSchema>;
+export type PipelineRevisedData = Static<typeof PipelineRevisedSchema>;
+export type QualificationCriteriaChangedData = Static<typeof QualificationCriteriaChangedSchema>;
+export type ScoringModelActivatedData = Static<typeof ScoringModelActivatedSchema>;
 
 // Which payload type goes with which event type, for typed handlers.
 export interface EventDataMap {
@@ -304,6 +371,7 @@ export interface EventDataMap {
   'sales.opportunity.created.v1': OpportunityCreatedData;
   'sales.opportunity.updated.v1': OpportunityUpdatedData;
   'sales.opportunity.activity_logged.v1': ActivityLoggedData;
+  'sales.opportunity.stage_move_refused.v1': StageMoveRefusedData;
   'sales.proposal.created.v1': ProposalCreatedData;
   'sales.proposal.sent.v1': ProposalSentData;
   'sales.proposal.decided.v1': ProposalDecidedData;
@@ -316,4 +384,8 @@ export interface EventDataMap {
   'sales.task.completed.v1': TaskCompletedData;
   'sales.task.rescheduled.v1': TaskRescheduledData;
   'sales.task.cancelled.v1': TaskCancelledData;
+  'sales.deal.objection_recorded.v1': ObjectionRecordedData;
+  'sales.pipeline.revised.v1': PipelineRevisedData;
+  'sales.qualification.criteria_changed.v1': QualificationCriteriaChangedData;
+  'sales.scoring.model_activated.v1': ScoringModelActivatedData;
 }

@@ -19,6 +19,60 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type ActivityGrouping =
+  | 'REP'
+  | 'TEAM';
+
+export type ActivityRate = {
+  __typename?: 'ActivityRate';
+  activities: Scalars['Int']['output'];
+  /** Rep id (who logged the activities) or team id; null for activities without one. */
+  key?: Maybe<Scalars['String']['output']>;
+  perWeek: Scalars['Float']['output'];
+};
+
+export type ActivityRates = {
+  __typename?: 'ActivityRates';
+  from: Scalars['DateTime']['output'];
+  rows: Array<ActivityRate>;
+  to: Scalars['DateTime']['output'];
+};
+
+export type Cohort = {
+  __typename?: 'Cohort';
+  cycleSample: Scalars['Int']['output'];
+  from: Scalars['DateTime']['output'];
+  /** Leads created in the window that became opportunities. */
+  leadConversion: RateEstimate;
+  /** Days from creation to a win, over the cohort's wins. */
+  medianCycleDays?: Maybe<Scalars['Float']['output']>;
+  to: Scalars['DateTime']['output'];
+  /** Opportunities created in the window and closed since: won / closed. */
+  winRate: RateEstimate;
+};
+
+export type CohortVerdict =
+  /** The 95% intervals do not overlap, after above before. */
+  | 'HIGHER'
+  | 'LOWER'
+  | 'NO_CLEAR_DIFFERENCE'
+  /** Fewer than minimumSample in a cohort: too small to tell. */
+  | 'SAMPLE_TOO_SMALL';
+
+export type CriterionFriction = {
+  __typename?: 'CriterionFriction';
+  /** A stage criterion key (AMOUNT_SET, PROPOSAL_SENT, ...; REASON_REQUIRED for backward moves without a reason). */
+  criterion: Scalars['String']['output'];
+  /** Days from the first refusal to the next forward move or close, over the opportunities that got past it. */
+  medianDaysBlocked?: Maybe<Scalars['Float']['output']>;
+  /** Opportunities it blocked at least once. */
+  opportunities: Scalars['Int']['output'];
+  /** Refused moves that named this criterion. */
+  refusals: Scalars['Int']['output'];
+  /** Of those, how many have not moved forward or closed since their first refusal. */
+  stillBlocked: Scalars['Int']['output'];
+};
+
 export type CycleStats = {
   __typename?: 'CycleStats';
   count: Scalars['Int']['output'];
@@ -26,6 +80,29 @@ export type CycleStats = {
   medianDays?: Maybe<Scalars['Float']['output']>;
   p90Days?: Maybe<Scalars['Float']['output']>;
 };
+
+export type CycleVerdict =
+  | 'MEASURED'
+  | 'SAMPLE_TOO_SMALL';
+
+export type EngagementPattern = {
+  __typename?: 'EngagementPattern';
+  /** The opportunity's industry ('(none)' when unknown). */
+  segment: Scalars['String']['output'];
+  volume: EngagementVolume;
+  /** Won among the closed opportunities with this engagement, with the sample and a Wilson interval. */
+  winRate: RateEstimate;
+};
+
+export type EngagementVolume =
+  /** 6 or more. */
+  | 'HEAVY'
+  /** 1-2 activities. */
+  | 'LIGHT'
+  /** No activity in the window before the close. */
+  | 'NO_TOUCH'
+  /** 3-5 activities. */
+  | 'STEADY';
 
 export type Forecast = {
   __typename?: 'Forecast';
@@ -38,6 +115,30 @@ export type Forecast = {
   weighted: Array<ForecastMonth>;
 };
 
+export type ForecastAccuracy = {
+  __typename?: 'ForecastAccuracy';
+  /** Sum of (p50 - actual) / sum of actual: above 0 the forecast promised more than was won; null when nothing was won. */
+  bias?: Maybe<Scalars['Float']['output']>;
+  currency: Scalars['String']['output'];
+  /** Team id or rep id; null for the company. */
+  key?: Maybe<Scalars['String']['output']>;
+  level: ForecastLevel;
+  /** Mean of |actual - p50| per month. */
+  meanAbsoluteError: Scalars['Decimal']['output'];
+  outcomes: Array<ForecastPeriodOutcome>;
+  /** Closed months judged. */
+  periods: Scalars['Int']['output'];
+  /** Sum of |actual - p50| / sum of actual; null when nothing was won. */
+  weightedAbsolutePercentageError?: Maybe<Scalars['Float']['output']>;
+  /** Share of months whose actual fell within P10-P90 (a calibrated range: about 0.8). */
+  withinRangeRate?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ForecastLevel =
+  | 'COMPANY'
+  | 'REP'
+  | 'TEAM';
+
 export type ForecastMonth = {
   __typename?: 'ForecastMonth';
   count: Scalars['Int']['output'];
@@ -45,6 +146,21 @@ export type ForecastMonth = {
   month: Scalars['Date']['output'];
   /** Sum of amount x probability, one entry per currency. */
   weightedAmount: Array<Money>;
+};
+
+export type ForecastPeriodOutcome = {
+  __typename?: 'ForecastPeriodOutcome';
+  /** Won revenue that closed in the month. */
+  actual: Scalars['Decimal']['output'];
+  /** The closed month (expected close dates) the forecast was for. */
+  month: Scalars['Date']['output'];
+  p10: Scalars['Decimal']['output'];
+  p50: Scalars['Decimal']['output'];
+  p90: Scalars['Decimal']['output'];
+  /** When the judged forecast was taken: the last weekly snapshot before the month began. */
+  takenAt: Scalars['DateTime']['output'];
+  /** p10 <= actual <= p90. */
+  withinRange: Scalars['Boolean']['output'];
 };
 
 export type ForecastRange = {
@@ -68,6 +184,16 @@ export type ForecastSnapshot = {
   p50: Scalars['Decimal']['output'];
   takenAt: Scalars['DateTime']['output'];
   weighted: Scalars['Decimal']['output'];
+};
+
+export type GateFriction = {
+  __typename?: 'GateFriction';
+  /** Win rate of closed opportunities that had a move refused before closing. */
+  blockedWinRate: RateEstimate;
+  /** Most refusals first. */
+  criteria: Array<CriterionFriction>;
+  /** Win rate of closed opportunities that never had a move refused. */
+  unblockedWinRate: RateEstimate;
 };
 
 export type LeadSource =
@@ -97,6 +223,12 @@ export type LostReasonDimension =
   | 'COMPETITOR'
   | 'SEGMENT'
   | 'STAGE';
+
+export type LostReasonShare = {
+  __typename?: 'LostReasonShare';
+  count: Scalars['Int']['output'];
+  reason: Scalars['String']['output'];
+};
 
 export type MetricsFilter = {
   /** Period over close dates (win rate, deal value, cycle) and stage entry dates (conversions). */
@@ -130,10 +262,49 @@ export type Mutation = {
   takeForecastSnapshot: Array<ForecastSnapshot>;
 };
 
+export type ObjectionOutcome = {
+  __typename?: 'ObjectionOutcome';
+  /** An objection category (PRICE, BUDGET, TIMING, AUTHORITY, NEED, COMPETITOR, TRUST, OTHER). */
+  category: Scalars['String']['output'];
+  /** Lost reasons of those lost, most frequent first. */
+  lostReasons: Array<LostReasonShare>;
+  /** Opportunities on which it was raised. */
+  opportunities: Scalars['Int']['output'];
+  /** Won among those closed, with the sample and a Wilson interval. */
+  winRate: RateEstimate;
+};
+
+export type OpportunityTouch = {
+  __typename?: 'OpportunityTouch';
+  daysSinceLastTouch: Scalars['Float']['output'];
+  lastTouchAt?: Maybe<Scalars['DateTime']['output']>;
+  /** No activity was ever logged: days are counted from creation. */
+  neverTouched: Scalars['Boolean']['output'];
+  opportunityId: Scalars['ID']['output'];
+  ownerId?: Maybe<Scalars['ID']['output']>;
+  stage: Scalars['String']['output'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PastPipeline = {
+  __typename?: 'PastPipeline';
+  asOf: Scalars['DateTime']['output'];
+  byStage: Array<PastStageBucket>;
+  /** One entry per currency. */
+  openAmount: Array<Money>;
+  openCount: Scalars['Int']['output'];
+};
+
+export type PastStageBucket = {
+  __typename?: 'PastStageBucket';
+  amount: Array<Money>;
+  count: Scalars['Int']['output'];
+  stage: Scalars['String']['output'];
 };
 
 export type PipelineMetrics = {
@@ -162,18 +333,80 @@ export type PipelineSize = {
   weightedAmount: Array<Money>;
 };
 
+export type PipelineWaterfall = {
+  __typename?: 'PipelineWaterfall';
+  endOpen: Array<Money>;
+  from: Scalars['DateTime']['output'];
+  startOpen: Array<Money>;
+  steps: Array<WaterfallStep>;
+  to: Scalars['DateTime']['output'];
+};
+
+export type ProcessChange = {
+  __typename?: 'ProcessChange';
+  changedAt: Scalars['DateTime']['output'];
+  changedBy?: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  kind: ProcessChangeKind;
+  /** The pipeline id of a pipeline revision; null otherwise. */
+  subject?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type ProcessChangeComparison = {
+  __typename?: 'ProcessChangeComparison';
+  after: Cohort;
+  before: Cohort;
+  change: ProcessChange;
+  cycleVerdict: CycleVerdict;
+  leadConversionVerdict: CohortVerdict;
+  minimumSample: Scalars['Int']['output'];
+  winRateVerdict: CohortVerdict;
+};
+
+export type ProcessChangeKind =
+  | 'PIPELINE_REVISION'
+  | 'QUALIFICATION_CRITERIA'
+  | 'SCORING_MODEL';
+
 export type Query = {
   __typename?: 'Query';
+  /** Activities per week per rep or team over the filter's period (default: the last 12 weeks); same visibility as pipelineMetrics. */
+  activityRates: ActivityRates;
   coachingInsights: Array<RepCoaching>;
+  /** The cohorts created windowDays (default 90) before and after a change, compared (same visibility as pipelineMetrics). */
+  compareProcessChange: ProcessChangeComparison;
+  /** Win rates by the engagement logged in the windowDays (default 30) before closing, per segment; the period is over close dates. */
+  engagementPatterns: Array<EngagementPattern>;
   forecast: Forecast;
+  /** Accuracy of the weekly forecasts per company, team or rep once their months closed (same visibility as the other analytics). */
+  forecastAccuracy: Array<ForecastAccuracy>;
   forecastSnapshots: Array<ForecastSnapshot>;
+  /** Which stage gate criteria block deals most and for how long, and how blocked deals fare (same visibility as pipelineMetrics). */
+  gateFriction: GateFriction;
   lostReasons: Array<LostReasonCount>;
+  /** Objections raised on deals linked to outcomes and lost reasons (period over when they were raised; same visibility as pipelineMetrics). */
+  objectionOutcomes: Array<ObjectionOutcome>;
+  /** Open opportunities, the longest untouched first. */
+  opportunityTouches: Array<OpportunityTouch>;
+  /** The open pipeline as it stood at a past instant, from the event history (same visibility as pipelineMetrics). */
+  pipelineAsOf: PastPipeline;
   pipelineMetrics: PipelineMetrics;
   /** The same KPIs per week, month or quarter over the filter's period (default: the last 12 buckets). */
   pipelineMetricsSeries: Array<MetricsPeriod>;
+  /** What changed in the open pipeline between two past instants. */
+  pipelineWaterfall: PipelineWaterfall;
+  /** Pipeline revisions, qualification criteria versions and scoring model activations, newest first. */
+  processChanges: Array<ProcessChange>;
   report: Array<ReportRow>;
   stageChangeEvents: StageChangeEventConnection;
   weeklySummaries: Array<WeeklySummary>;
+};
+
+
+export type QueryActivityRatesArgs = {
+  by: ActivityGrouping;
+  filter?: InputMaybe<MetricsFilter>;
 };
 
 
@@ -183,9 +416,30 @@ export type QueryCoachingInsightsArgs = {
 };
 
 
+export type QueryCompareProcessChangeArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+  kind: ProcessChangeKind;
+  pipelineId?: InputMaybe<Scalars['ID']['input']>;
+  version: Scalars['Int']['input'];
+  windowDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryEngagementPatternsArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+  windowDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryForecastArgs = {
   filter?: InputMaybe<MetricsFilter>;
   simulations?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryForecastAccuracyArgs = {
+  key?: InputMaybe<Scalars['String']['input']>;
+  level: ForecastLevel;
 };
 
 
@@ -194,8 +448,30 @@ export type QueryForecastSnapshotsArgs = {
 };
 
 
+export type QueryGateFrictionArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+};
+
+
 export type QueryLostReasonsArgs = {
   by: LostReasonDimension;
+  filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryObjectionOutcomesArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryOpportunityTouchesArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPipelineAsOfArgs = {
+  at: Scalars['DateTime']['input'];
   filter?: InputMaybe<MetricsFilter>;
 };
 
@@ -208,6 +484,19 @@ export type QueryPipelineMetricsArgs = {
 export type QueryPipelineMetricsSeriesArgs = {
   bucket: TimeBucket;
   filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryPipelineWaterfallArgs = {
+  filter?: InputMaybe<MetricsFilter>;
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryProcessChangesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<ProcessChangeKind>;
 };
 
 
@@ -226,6 +515,17 @@ export type QueryStageChangeEventsArgs = {
 
 export type QueryWeeklySummariesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A rate with its sample and 95% Wilson score interval. */
+export type RateEstimate = {
+  __typename?: 'RateEstimate';
+  high?: Maybe<Scalars['Float']['output']>;
+  low?: Maybe<Scalars['Float']['output']>;
+  /** successes / sample; null without a sample. */
+  rate?: Maybe<Scalars['Float']['output']>;
+  sample: Scalars['Int']['output'];
+  successes: Scalars['Int']['output'];
 };
 
 export type RepCoaching = {
@@ -328,6 +628,30 @@ export type TimeBucket =
   | 'QUARTER'
   | 'WEEK';
 
+export type WaterfallKind =
+  /** Open at both instants, in a later stage at the end. */
+  | 'ADVANCED'
+  | 'AMOUNT_DOWN'
+  | 'AMOUNT_UP'
+  /** Open at the start, lost by the end (at its amount at the start). */
+  | 'LOST'
+  /** Created in between (an opportunity created and closed in between also counts as WON or LOST). */
+  | 'NEW'
+  /** Closed at the start, open again at the end. */
+  | 'REOPENED'
+  /** Open at both instants, in an earlier stage or with a later expected close date at the end. */
+  | 'SLIPPED'
+  /** Open at the start, won by the end (at its amount at the start). */
+  | 'WON';
+
+export type WaterfallStep = {
+  __typename?: 'WaterfallStep';
+  /** Amounts moved: start + NEW + REOPENED + AMOUNT_UP - AMOUNT_DOWN - WON - LOST = end; ADVANCED and SLIPPED show the amounts concerned. */
+  amount: Array<Money>;
+  count: Scalars['Int']['output'];
+  kind: WaterfallKind;
+};
+
 export type WeeklySummary = {
   __typename?: 'WeeklySummary';
   generatedAt: Scalars['DateTime']['output'];
@@ -414,31 +738,54 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CycleStats: ResolverTypeWrapper<CycleStats>;
+  ActivityGrouping: ActivityGrouping;
+  ActivityRate: ResolverTypeWrapper<ActivityRate>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ActivityRates: ResolverTypeWrapper<ActivityRates>;
+  Cohort: ResolverTypeWrapper<Cohort>;
+  CohortVerdict: CohortVerdict;
+  CriterionFriction: ResolverTypeWrapper<CriterionFriction>;
+  CycleStats: ResolverTypeWrapper<CycleStats>;
+  CycleVerdict: CycleVerdict;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  EngagementPattern: ResolverTypeWrapper<EngagementPattern>;
+  EngagementVolume: EngagementVolume;
   Forecast: ResolverTypeWrapper<Forecast>;
+  ForecastAccuracy: ResolverTypeWrapper<ForecastAccuracy>;
+  ForecastLevel: ForecastLevel;
   ForecastMonth: ResolverTypeWrapper<ForecastMonth>;
+  ForecastPeriodOutcome: ResolverTypeWrapper<ForecastPeriodOutcome>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ForecastRange: ResolverTypeWrapper<ForecastRange>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ForecastSnapshot: ResolverTypeWrapper<ForecastSnapshot>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  GateFriction: ResolverTypeWrapper<GateFriction>;
   LeadSource: LeadSource;
   LeadSourceConversion: ResolverTypeWrapper<LeadSourceConversion>;
   LostReasonCount: ResolverTypeWrapper<LostReasonCount>;
   LostReasonDimension: LostReasonDimension;
+  LostReasonShare: ResolverTypeWrapper<LostReasonShare>;
   MetricsFilter: MetricsFilter;
   MetricsPeriod: ResolverTypeWrapper<MetricsPeriod>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ObjectionOutcome: ResolverTypeWrapper<ObjectionOutcome>;
+  OpportunityTouch: ResolverTypeWrapper<OpportunityTouch>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PastPipeline: ResolverTypeWrapper<PastPipeline>;
+  PastStageBucket: ResolverTypeWrapper<PastStageBucket>;
   PipelineMetrics: ResolverTypeWrapper<PipelineMetrics>;
   PipelineSize: ResolverTypeWrapper<PipelineSize>;
+  PipelineWaterfall: ResolverTypeWrapper<PipelineWaterfall>;
+  ProcessChange: ResolverTypeWrapper<ProcessChange>;
+  ProcessChangeComparison: ResolverTypeWrapper<ProcessChangeComparison>;
+  ProcessChangeKind: ProcessChangeKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateEstimate: ResolverTypeWrapper<RateEstimate>;
   RepCoaching: ResolverTypeWrapper<RepCoaching>;
   ReportDimension: ReportDimension;
   ReportRow: ResolverTypeWrapper<ReportRow>;
@@ -450,34 +797,53 @@ export type ResolversTypes = ResolversObject<{
   StageConversion: ResolverTypeWrapper<StageConversion>;
   StageWinRate: ResolverTypeWrapper<StageWinRate>;
   TimeBucket: TimeBucket;
+  WaterfallKind: WaterfallKind;
+  WaterfallStep: ResolverTypeWrapper<WaterfallStep>;
   WeeklySummary: ResolverTypeWrapper<WeeklySummary>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CycleStats: CycleStats;
+  ActivityRate: ActivityRate;
   Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
+  ActivityRates: ActivityRates;
+  Cohort: Cohort;
+  CriterionFriction: CriterionFriction;
+  CycleStats: CycleStats;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  EngagementPattern: EngagementPattern;
   Forecast: Forecast;
+  ForecastAccuracy: ForecastAccuracy;
   ForecastMonth: ForecastMonth;
+  ForecastPeriodOutcome: ForecastPeriodOutcome;
+  Boolean: Scalars['Boolean']['output'];
   ForecastRange: ForecastRange;
-  String: Scalars['String']['output'];
   ForecastSnapshot: ForecastSnapshot;
   ID: Scalars['ID']['output'];
+  GateFriction: GateFriction;
   LeadSourceConversion: LeadSourceConversion;
   LostReasonCount: LostReasonCount;
+  LostReasonShare: LostReasonShare;
   MetricsFilter: MetricsFilter;
   MetricsPeriod: MetricsPeriod;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  ObjectionOutcome: ObjectionOutcome;
+  OpportunityTouch: OpportunityTouch;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
+  PastPipeline: PastPipeline;
+  PastStageBucket: PastStageBucket;
   PipelineMetrics: PipelineMetrics;
   PipelineSize: PipelineSize;
+  PipelineWaterfall: PipelineWaterfall;
+  ProcessChange: ProcessChange;
+  ProcessChangeComparison: ProcessChangeComparison;
   Query: Record<PropertyKey, never>;
+  RateEstimate: RateEstimate;
   RepCoaching: RepCoaching;
   ReportRow: ReportRow;
   StageBottleneck: StageBottleneck;
@@ -487,7 +853,37 @@ export type ResolversParentTypes = ResolversObject<{
   StageChangeEventEdge: StageChangeEventEdge;
   StageConversion: StageConversion;
   StageWinRate: StageWinRate;
+  WaterfallStep: WaterfallStep;
   WeeklySummary: WeeklySummary;
+}>;
+
+export type ActivityRateResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ActivityRate'] = ResolversParentTypes['ActivityRate']> = ResolversObject<{
+  activities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  perWeek?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ActivityRatesResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ActivityRates'] = ResolversParentTypes['ActivityRates']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['ActivityRate']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CohortResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort']> = ResolversObject<{
+  cycleSample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  leadConversion?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+  medianCycleDays?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  winRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+}>;
+
+export type CriterionFrictionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['CriterionFriction'] = ResolversParentTypes['CriterionFriction']> = ResolversObject<{
+  criterion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  medianDaysBlocked?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  opportunities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refusals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stillBlocked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CycleStatsResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['CycleStats'] = ResolversParentTypes['CycleStats']> = ResolversObject<{
@@ -509,6 +905,12 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
+export type EngagementPatternResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['EngagementPattern'] = ResolversParentTypes['EngagementPattern']> = ResolversObject<{
+  segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  volume?: Resolver<ResolversTypes['EngagementVolume'], ParentType, ContextType>;
+  winRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+}>;
+
 export type ForecastResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Forecast'] = ResolversParentTypes['Forecast']> = ResolversObject<{
   generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   ranges?: Resolver<Array<ResolversTypes['ForecastRange']>, ParentType, ContextType>;
@@ -517,10 +919,32 @@ export type ForecastResolvers<ContextType = AnalyticsContext, ParentType extends
   weighted?: Resolver<Array<ResolversTypes['ForecastMonth']>, ParentType, ContextType>;
 }>;
 
+export type ForecastAccuracyResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ForecastAccuracy'] = ResolversParentTypes['ForecastAccuracy']> = ResolversObject<{
+  bias?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['ForecastLevel'], ParentType, ContextType>;
+  meanAbsoluteError?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  outcomes?: Resolver<Array<ResolversTypes['ForecastPeriodOutcome']>, ParentType, ContextType>;
+  periods?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  weightedAbsolutePercentageError?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  withinRangeRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export type ForecastMonthResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ForecastMonth'] = ResolversParentTypes['ForecastMonth']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   month?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   weightedAmount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+}>;
+
+export type ForecastPeriodOutcomeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ForecastPeriodOutcome'] = ResolversParentTypes['ForecastPeriodOutcome']> = ResolversObject<{
+  actual?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  p10?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  p50?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  p90?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  takenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  withinRange?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type ForecastRangeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ForecastRange'] = ResolversParentTypes['ForecastRange']> = ResolversObject<{
@@ -542,6 +966,12 @@ export type ForecastSnapshotResolvers<ContextType = AnalyticsContext, ParentType
   weighted?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
 }>;
 
+export type GateFrictionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['GateFriction'] = ResolversParentTypes['GateFriction']> = ResolversObject<{
+  blockedWinRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+  criteria?: Resolver<Array<ResolversTypes['CriterionFriction']>, ParentType, ContextType>;
+  unblockedWinRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+}>;
+
 export type LeadSourceConversionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['LeadSourceConversion'] = ResolversParentTypes['LeadSourceConversion']> = ResolversObject<{
   converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   leads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -552,6 +982,11 @@ export type LeadSourceConversionResolvers<ContextType = AnalyticsContext, Parent
 export type LostReasonCountResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['LostReasonCount'] = ResolversParentTypes['LostReasonCount']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type LostReasonShareResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['LostReasonShare'] = ResolversParentTypes['LostReasonShare']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
@@ -571,9 +1006,38 @@ export type MutationResolvers<ContextType = AnalyticsContext, ParentType extends
   takeForecastSnapshot?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType>;
 }>;
 
+export type ObjectionOutcomeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ObjectionOutcome'] = ResolversParentTypes['ObjectionOutcome']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lostReasons?: Resolver<Array<ResolversTypes['LostReasonShare']>, ParentType, ContextType>;
+  opportunities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  winRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
+}>;
+
+export type OpportunityTouchResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityTouch'] = ResolversParentTypes['OpportunityTouch']> = ResolversObject<{
+  daysSinceLastTouch?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lastTouchAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  neverTouched?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  opportunityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ownerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PastPipelineResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PastPipeline'] = ResolversParentTypes['PastPipeline']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  byStage?: Resolver<Array<ResolversTypes['PastStageBucket']>, ParentType, ContextType>;
+  openAmount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  openCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PastStageBucketResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PastStageBucket'] = ResolversParentTypes['PastStageBucket']> = ResolversObject<{
+  amount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type PipelineMetricsResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PipelineMetrics'] = ResolversParentTypes['PipelineMetrics']> = ResolversObject<{
@@ -595,16 +1059,61 @@ export type PipelineSizeResolvers<ContextType = AnalyticsContext, ParentType ext
   weightedAmount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
+export type PipelineWaterfallResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PipelineWaterfall'] = ResolversParentTypes['PipelineWaterfall']> = ResolversObject<{
+  endOpen?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startOpen?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['WaterfallStep']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type ProcessChangeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ProcessChange'] = ResolversParentTypes['ProcessChange']> = ResolversObject<{
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ProcessChangeKind'], ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ProcessChangeComparisonResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['ProcessChangeComparison'] = ResolversParentTypes['ProcessChangeComparison']> = ResolversObject<{
+  after?: Resolver<ResolversTypes['Cohort'], ParentType, ContextType>;
+  before?: Resolver<ResolversTypes['Cohort'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['ProcessChange'], ParentType, ContextType>;
+  cycleVerdict?: Resolver<ResolversTypes['CycleVerdict'], ParentType, ContextType>;
+  leadConversionVerdict?: Resolver<ResolversTypes['CohortVerdict'], ParentType, ContextType>;
+  minimumSample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  winRateVerdict?: Resolver<ResolversTypes['CohortVerdict'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  activityRates?: Resolver<ResolversTypes['ActivityRates'], ParentType, ContextType, RequireFields<QueryActivityRatesArgs, 'by'>>;
   coachingInsights?: Resolver<Array<ResolversTypes['RepCoaching']>, ParentType, ContextType, Partial<QueryCoachingInsightsArgs>>;
+  compareProcessChange?: Resolver<ResolversTypes['ProcessChangeComparison'], ParentType, ContextType, RequireFields<QueryCompareProcessChangeArgs, 'kind' | 'version'>>;
+  engagementPatterns?: Resolver<Array<ResolversTypes['EngagementPattern']>, ParentType, ContextType, Partial<QueryEngagementPatternsArgs>>;
   forecast?: Resolver<ResolversTypes['Forecast'], ParentType, ContextType, Partial<QueryForecastArgs>>;
+  forecastAccuracy?: Resolver<Array<ResolversTypes['ForecastAccuracy']>, ParentType, ContextType, RequireFields<QueryForecastAccuracyArgs, 'level'>>;
   forecastSnapshots?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType, Partial<QueryForecastSnapshotsArgs>>;
+  gateFriction?: Resolver<ResolversTypes['GateFriction'], ParentType, ContextType, Partial<QueryGateFrictionArgs>>;
   lostReasons?: Resolver<Array<ResolversTypes['LostReasonCount']>, ParentType, ContextType, RequireFields<QueryLostReasonsArgs, 'by'>>;
+  objectionOutcomes?: Resolver<Array<ResolversTypes['ObjectionOutcome']>, ParentType, ContextType, Partial<QueryObjectionOutcomesArgs>>;
+  opportunityTouches?: Resolver<Array<ResolversTypes['OpportunityTouch']>, ParentType, ContextType, Partial<QueryOpportunityTouchesArgs>>;
+  pipelineAsOf?: Resolver<ResolversTypes['PastPipeline'], ParentType, ContextType, RequireFields<QueryPipelineAsOfArgs, 'at'>>;
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
   pipelineMetricsSeries?: Resolver<Array<ResolversTypes['MetricsPeriod']>, ParentType, ContextType, RequireFields<QueryPipelineMetricsSeriesArgs, 'bucket'>>;
+  pipelineWaterfall?: Resolver<ResolversTypes['PipelineWaterfall'], ParentType, ContextType, RequireFields<QueryPipelineWaterfallArgs, 'from' | 'to'>>;
+  processChanges?: Resolver<Array<ResolversTypes['ProcessChange']>, ParentType, ContextType, Partial<QueryProcessChangesArgs>>;
   report?: Resolver<Array<ResolversTypes['ReportRow']>, ParentType, ContextType, RequireFields<QueryReportArgs, 'dimension'>>;
   stageChangeEvents?: Resolver<ResolversTypes['StageChangeEventConnection'], ParentType, ContextType, Partial<QueryStageChangeEventsArgs>>;
   weeklySummaries?: Resolver<Array<ResolversTypes['WeeklySummary']>, ParentType, ContextType, Partial<QueryWeeklySummariesArgs>>;
+}>;
+
+export type RateEstimateResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['RateEstimate'] = ResolversParentTypes['RateEstimate']> = ResolversObject<{
+  high?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  low?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  successes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type RepCoachingResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['RepCoaching'] = ResolversParentTypes['RepCoaching']> = ResolversObject<{
@@ -681,6 +1190,12 @@ export type StageWinRateResolvers<ContextType = AnalyticsContext, ParentType ext
   winProbability?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
+export type WaterfallStepResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['WaterfallStep'] = ResolversParentTypes['WaterfallStep']> = ResolversObject<{
+  amount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['WaterfallKind'], ParentType, ContextType>;
+}>;
+
 export type WeeklySummaryResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['WeeklySummary'] = ResolversParentTypes['WeeklySummary']> = ResolversObject<{
   generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   lostCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -693,23 +1208,40 @@ export type WeeklySummaryResolvers<ContextType = AnalyticsContext, ParentType ex
 }>;
 
 export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
+  ActivityRate?: ActivityRateResolvers<ContextType>;
+  ActivityRates?: ActivityRatesResolvers<ContextType>;
+  Cohort?: CohortResolvers<ContextType>;
+  CriterionFriction?: CriterionFrictionResolvers<ContextType>;
   CycleStats?: CycleStatsResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  EngagementPattern?: EngagementPatternResolvers<ContextType>;
   Forecast?: ForecastResolvers<ContextType>;
+  ForecastAccuracy?: ForecastAccuracyResolvers<ContextType>;
   ForecastMonth?: ForecastMonthResolvers<ContextType>;
+  ForecastPeriodOutcome?: ForecastPeriodOutcomeResolvers<ContextType>;
   ForecastRange?: ForecastRangeResolvers<ContextType>;
   ForecastSnapshot?: ForecastSnapshotResolvers<ContextType>;
+  GateFriction?: GateFrictionResolvers<ContextType>;
   LeadSourceConversion?: LeadSourceConversionResolvers<ContextType>;
   LostReasonCount?: LostReasonCountResolvers<ContextType>;
+  LostReasonShare?: LostReasonShareResolvers<ContextType>;
   MetricsPeriod?: MetricsPeriodResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ObjectionOutcome?: ObjectionOutcomeResolvers<ContextType>;
+  OpportunityTouch?: OpportunityTouchResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PastPipeline?: PastPipelineResolvers<ContextType>;
+  PastStageBucket?: PastStageBucketResolvers<ContextType>;
   PipelineMetrics?: PipelineMetricsResolvers<ContextType>;
   PipelineSize?: PipelineSizeResolvers<ContextType>;
+  PipelineWaterfall?: PipelineWaterfallResolvers<ContextType>;
+  ProcessChange?: ProcessChangeResolvers<ContextType>;
+  ProcessChangeComparison?: ProcessChangeComparisonResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateEstimate?: RateEstimateResolvers<ContextType>;
   RepCoaching?: RepCoachingResolvers<ContextType>;
   ReportRow?: ReportRowResolvers<ContextType>;
   StageBottleneck?: StageBottleneckResolvers<ContextType>;
@@ -719,6 +1251,7 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   StageChangeEventEdge?: StageChangeEventEdgeResolvers<ContextType>;
   StageConversion?: StageConversionResolvers<ContextType>;
   StageWinRate?: StageWinRateResolvers<ContextType>;
+  WaterfallStep?: WaterfallStepResolvers<ContextType>;
   WeeklySummary?: WeeklySummaryResolvers<ContextType>;
 }>;
 

@@ -33,3 +33,19 @@ export function periodCondition(column: string, scope: MetricsScope, parameters:
   if (scope.to) conditions.push(`${column} < ${parameters.add(scope.to.toISOString())}::timestamptz`);
   return conditions.length > 0 ? conditions.join(' AND ') : 'true';
 }
+
+// The same scope on lead_fact (alias l): leads are filtered and seen by their owner, as opportunities are.
+export function leadConditions(scope: MetricsScope, parameters: SqlParameters, alias = 'l'): string {
+  const conditions: string[] = ['true'];
+  if (scope.source) conditions.push(`${alias}.source = ${parameters.add(scope.source)}`);
+  if (scope.industry) conditions.push(`lower(${alias}.industry) = lower(${parameters.add(scope.industry)})`);
+  if (scope.ownerIds?.length) conditions.push(`${alias}.owner_id = ANY(${parameters.add(scope.ownerIds)}::uuid[])`);
+  if (scope.teamId) conditions.push(`${alias}.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.teamId)})`);
+  const visibility = scope.visibility;
+  if (visibility.kind === 'own') conditions.push(`${alias}.owner_id = ${parameters.add(visibility.userId)}::uuid`);
+  if (visibility.kind === 'team') {
+    const team = visibility.teamId ? `OR ${alias}.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(visibility.teamId)})` : '';
+    conditions.push(`(${alias}.owner_id IS NULL OR ${alias}.owner_id = ${parameters.add(visibility.userId)}::uuid ${team})`);
+  }
+  return conditions.join(' AND ');
+}

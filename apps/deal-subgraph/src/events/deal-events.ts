@@ -12,7 +12,8 @@ type DealEventType =
   | 'sales.deal.discount_decided.v1'
   | 'sales.deal.commitment_recorded.v1'
   | 'sales.deal.closed.v1'
-  | 'sales.deal.reopened.v1';
+  | 'sales.deal.reopened.v1'
+  | 'sales.deal.objection_recorded.v1';
 
 // Deal events are keyed by opportunity id (contract/events.md), so one opportunity's deal history stays in order.
 export function dealEvent<T extends DealEventType>(

@@ -190,6 +190,8 @@ export type Mutation = {
   decideDiscountApproval: DecideDiscountApprovalPayload;
   decideProposal: DecideProposalPayload;
   recordCommitment: RecordCommitmentPayload;
+  /** Records an objection the prospect raised, by category (at most 100 per deal). */
+  recordObjection: RecordObjectionPayload;
   reopenDeal: ReopenDealPayload;
   sendProposal: SendProposalPayload;
   setDealTerms: SetDealTermsPayload;
@@ -222,6 +224,11 @@ export type MutationRecordCommitmentArgs = {
 };
 
 
+export type MutationRecordObjectionArgs = {
+  input: RecordObjectionInput;
+};
+
+
 export type MutationReopenDealArgs = {
   input: ReopenDealInput;
 };
@@ -240,6 +247,25 @@ export type MutationSetDealTermsArgs = {
 export type MutationUpdateDealSettingsArgs = {
   input: UpdateDealSettingsInput;
 };
+
+export type Objection = {
+  __typename?: 'Objection';
+  category: ObjectionCategory;
+  id: Scalars['ID']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  recordedAt: Scalars['DateTime']['output'];
+  recordedBy?: Maybe<Scalars['ID']['output']>;
+};
+
+export type ObjectionCategory =
+  | 'AUTHORITY'
+  | 'BUDGET'
+  | 'COMPETITOR'
+  | 'NEED'
+  | 'OTHER'
+  | 'PRICE'
+  | 'TIMING'
+  | 'TRUST';
 
 export type Opportunity = {
   __typename?: 'Opportunity';
@@ -295,6 +321,19 @@ export type RecordCommitmentInput = {
 export type RecordCommitmentPayload = {
   __typename?: 'RecordCommitmentPayload';
   deal: Deal;
+};
+
+export type RecordObjectionInput = {
+  category: ObjectionCategory;
+  /** What the prospect said; stays in the deal service (the published fact carries the category only). */
+  note?: InputMaybe<Scalars['String']['input']>;
+  opportunityId: Scalars['ID']['input'];
+};
+
+export type RecordObjectionPayload = {
+  __typename?: 'RecordObjectionPayload';
+  deal: Deal;
+  objection: Objection;
 };
 
 export type ReopenDealInput = {
@@ -464,12 +503,16 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Objection: ResolverTypeWrapper<Objection>;
+  ObjectionCategory: ObjectionCategory;
   Opportunity: ResolverTypeWrapper<EntityStubModel>;
   Proposal: ResolverTypeWrapper<ProposalModel>;
   ProposalStatus: ProposalStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordCommitmentInput: RecordCommitmentInput;
   RecordCommitmentPayload: ResolverTypeWrapper<Omit<RecordCommitmentPayload, 'deal'> & { deal: ResolversTypes['Deal'] }>;
+  RecordObjectionInput: RecordObjectionInput;
+  RecordObjectionPayload: ResolverTypeWrapper<Omit<RecordObjectionPayload, 'deal'> & { deal: ResolversTypes['Deal'] }>;
   ReopenDealInput: ReopenDealInput;
   ReopenDealPayload: ResolverTypeWrapper<Omit<ReopenDealPayload, 'deal'> & { deal: ResolversTypes['Deal'] }>;
   SendProposalInput: SendProposalInput;
@@ -508,11 +551,14 @@ export type ResolversParentTypes = ResolversObject<{
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
+  Objection: Objection;
   Opportunity: EntityStubModel;
   Proposal: ProposalModel;
   Query: Record<PropertyKey, never>;
   RecordCommitmentInput: RecordCommitmentInput;
   RecordCommitmentPayload: Omit<RecordCommitmentPayload, 'deal'> & { deal: ResolversParentTypes['Deal'] };
+  RecordObjectionInput: RecordObjectionInput;
+  RecordObjectionPayload: Omit<RecordObjectionPayload, 'deal'> & { deal: ResolversParentTypes['Deal'] };
   ReopenDealInput: ReopenDealInput;
   ReopenDealPayload: Omit<ReopenDealPayload, 'deal'> & { deal: ResolversParentTypes['Deal'] };
   SendProposalInput: SendProposalInput;
@@ -621,10 +667,19 @@ export type MutationResolvers<ContextType = DealContext, ParentType extends Reso
   decideDiscountApproval?: Resolver<ResolversTypes['DecideDiscountApprovalPayload'], ParentType, ContextType, RequireFields<MutationDecideDiscountApprovalArgs, 'input'>>;
   decideProposal?: Resolver<ResolversTypes['DecideProposalPayload'], ParentType, ContextType, RequireFields<MutationDecideProposalArgs, 'input'>>;
   recordCommitment?: Resolver<ResolversTypes['RecordCommitmentPayload'], ParentType, ContextType, RequireFields<MutationRecordCommitmentArgs, 'input'>>;
+  recordObjection?: Resolver<ResolversTypes['RecordObjectionPayload'], ParentType, ContextType, RequireFields<MutationRecordObjectionArgs, 'input'>>;
   reopenDeal?: Resolver<ResolversTypes['ReopenDealPayload'], ParentType, ContextType, RequireFields<MutationReopenDealArgs, 'input'>>;
   sendProposal?: Resolver<ResolversTypes['SendProposalPayload'], ParentType, ContextType, RequireFields<MutationSendProposalArgs, 'input'>>;
   setDealTerms?: Resolver<ResolversTypes['SetDealTermsPayload'], ParentType, ContextType, RequireFields<MutationSetDealTermsArgs, 'input'>>;
   updateDealSettings?: Resolver<ResolversTypes['UpdateDealSettingsPayload'], ParentType, ContextType, RequireFields<MutationUpdateDealSettingsArgs, 'input'>>;
+}>;
+
+export type ObjectionResolvers<ContextType = DealContext, ParentType extends ResolversParentTypes['Objection'] = ResolversParentTypes['Objection']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['ObjectionCategory'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type OpportunityResolvers<ContextType = DealContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = ResolversObject<{
@@ -655,6 +710,11 @@ export type QueryResolvers<ContextType = DealContext, ParentType extends Resolve
 
 export type RecordCommitmentPayloadResolvers<ContextType = DealContext, ParentType extends ResolversParentTypes['RecordCommitmentPayload'] = ResolversParentTypes['RecordCommitmentPayload']> = ResolversObject<{
   deal?: Resolver<ResolversTypes['Deal'], ParentType, ContextType>;
+}>;
+
+export type RecordObjectionPayloadResolvers<ContextType = DealContext, ParentType extends ResolversParentTypes['RecordObjectionPayload'] = ResolversParentTypes['RecordObjectionPayload']> = ResolversObject<{
+  deal?: Resolver<ResolversTypes['Deal'], ParentType, ContextType>;
+  objection?: Resolver<ResolversTypes['Objection'], ParentType, ContextType>;
 }>;
 
 export type ReopenDealPayloadResolvers<ContextType = DealContext, ParentType extends ResolversParentTypes['ReopenDealPayload'] = ResolversParentTypes['ReopenDealPayload']> = ResolversObject<{
@@ -689,10 +749,12 @@ export type Resolvers<ContextType = DealContext> = ResolversObject<{
   LineItem?: LineItemResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Objection?: ObjectionResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
   Proposal?: ProposalResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordCommitmentPayload?: RecordCommitmentPayloadResolvers<ContextType>;
+  RecordObjectionPayload?: RecordObjectionPayloadResolvers<ContextType>;
   ReopenDealPayload?: ReopenDealPayloadResolvers<ContextType>;
   SendProposalPayload?: SendProposalPayloadResolvers<ContextType>;
   SetDealTermsPayload?: SetDealTermsPayloadResolvers<ContextType>;

@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { RepSnapshotEntity } from '@pipeline/persistence';
-import type { ApprovalStatus, CommitmentType, DealOutcome, LostReason, ProposalStatus } from '@pipeline/domain';
+import type { ApprovalStatus, CommitmentType, DealOutcome, LostReason, ObjectionCategory, ProposalStatus } from '@pipeline/domain';
 import type { LineItem } from '../domain/proposal';
 
 // Table rows; mappers in deal-repository.ts turn them into domain values.
@@ -61,6 +61,15 @@ export interface CommitmentRow {
   committedAt: Date;
   contactName: string;
   notes: string | null;
+  recordedBy: string | null;
+}
+
+export interface ObjectionRow {
+  id: string;
+  dealId: string;
+  category: ObjectionCategory;
+  note: string | null;
+  recordedAt: Date;
   recordedBy: string | null;
 }
 
@@ -178,4 +187,17 @@ export const CommitmentEntity = new EntitySchema<CommitmentRow>({
   },
 });
 
-export const DEAL_ENTITIES = [RepSnapshotEntity, OpportunitySnapshotEntity, DealEntity, ProposalEntity, DiscountApprovalEntity, CommitmentEntity];
+export const ObjectionEntity = new EntitySchema<ObjectionRow>({
+  name: 'Objection',
+  tableName: 'deal_objection',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    dealId: { type: 'uuid', name: 'deal_id' },
+    category: { type: 'text' },
+    note: { type: 'text', nullable: true },
+    recordedAt: { type: 'timestamptz', name: 'recorded_at' },
+    recordedBy: { type: 'text', name: 'recorded_by', nullable: true },
+  },
+});
+
+export const DEAL_ENTITIES = [RepSnapshotEntity, OpportunitySnapshotEntity, DealEntity, ProposalEntity, DiscountApprovalEntity, CommitmentEntity, ObjectionEntity];

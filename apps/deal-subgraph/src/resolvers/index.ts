@@ -10,6 +10,7 @@ import { createProposal } from '../use-cases/create-proposal/create-proposal';
 import { decideDiscountApproval } from '../use-cases/decide-discount-approval/decide-discount-approval';
 import { decideProposal } from '../use-cases/decide-proposal/decide-proposal';
 import { recordCommitment } from '../use-cases/record-commitment/record-commitment';
+import { recordObjection } from '../use-cases/record-objection/record-objection';
 import { reopenDeal } from '../use-cases/reopen-deal/reopen-deal';
 import { sendProposal } from '../use-cases/send-proposal/send-proposal';
 import { setDealTerms } from '../use-cases/set-deal-terms/set-deal-terms';
@@ -34,6 +35,7 @@ export const resolvers: Resolvers = {
     setDealTerms: async (_parent, { input }, { actor, deps }) => ({ deal: await setDealTerms(deps, actor, input) }),
     decideDiscountApproval: async (_parent, { input }, { actor, deps }) => ({ deal: await decideDiscountApproval(deps, actor, input) }),
     recordCommitment: async (_parent, { input }, { actor, deps }) => ({ deal: await recordCommitment(deps, actor, input) }),
+    recordObjection: (_parent, { input }, { actor, deps }) => recordObjection(deps, actor, input),
     closeDeal: async (_parent, { input }, { actor, deps }) => ({ deal: await closeDeal(deps, actor, input) }),
     reopenDeal: async (_parent, { input }, { actor, deps }) => ({ deal: await reopenDeal(deps, actor, input) }),
     updateDealSettings: async (_parent, { input }, { actor, deps }) => ({ settings: await updateDealSettings(deps, actor, input) }),

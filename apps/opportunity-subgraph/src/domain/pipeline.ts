@@ -1,4 +1,4 @@
-import { badInput, isOneOf, LIST_LIMITS, STAGE_CATEGORIES, type StageCategory } from '@pipeline/domain';
+import { badInput, isOneOf, LIST_LIMITS, OBJECTION_CATEGORIES, parseText, STAGE_CATEGORIES, type ObjectionCategory, type StageCategory } from '@pipeline/domain';
 import { criterionKeys } from './criteria';
 
 export type AutomationTrigger = 'PROPOSAL_SENT' | 'NEGOTIATION_STARTED';
@@ -15,6 +15,14 @@ export interface Stage {
   stalledAfterDays: number | null;
   automationTrigger: AutomationTrigger | null;
   active: boolean;
+  // The playbook: how to work a deal in this stage, and how to answer each kind of objection here.
+  guidance: string | null;
+  objectionNotes: ObjectionNote[];
+}
+
+export interface ObjectionNote {
+  category: ObjectionCategory;
+  note: string;
 }
 
 export interface Pipeline {
@@ -40,11 +48,11 @@ export const stageWithTrigger = (pipeline: Pipeline, trigger: AutomationTrigger)
 
 // The process's stages (the lead stage lives in the lead service, before conversion).
 export const DEFAULT_PIPELINE_STAGES: Stage[] = [
-  { key: 'QUALIFICATION', name: 'Qualification', position: 1, probability: 0.1, category: 'OPEN', entryCriteria: [], exitCriteria: [], stalledAfterDays: 14, automationTrigger: null, active: true },
-  { key: 'PROPOSAL', name: 'Proposal', position: 2, probability: 0.4, category: 'OPEN', entryCriteria: ['AMOUNT_SET', 'CLOSE_DATE_SET'], exitCriteria: [], stalledAfterDays: 21, automationTrigger: 'PROPOSAL_SENT', active: true },
-  { key: 'NEGOTIATION', name: 'Negotiation', position: 3, probability: 0.6, category: 'OPEN', entryCriteria: ['PROPOSAL_SENT'], exitCriteria: [], stalledAfterDays: 30, automationTrigger: 'NEGOTIATION_STARTED', active: true },
-  { key: 'CLOSED_WON', name: 'Closed won', position: 4, probability: 1, category: 'WON', entryCriteria: ['AMOUNT_SET', 'DEAL_WON'], exitCriteria: [], stalledAfterDays: null, automationTrigger: null, active: true },
-  { key: 'CLOSED_LOST', name: 'Closed lost', position: 5, probability: 0, category: 'LOST', entryCriteria: ['LOST_REASON_SET'], exitCriteria: [], stalledAfterDays: null, automationTrigger: null, active: true },
+  { key: 'QUALIFICATION', name: 'Qualification', position: 1, probability: 0.1, category: 'OPEN', entryCriteria: [], exitCriteria: [], stalledAfterDays: 14, automationTrigger: null, active: true, guidance: null, objectionNotes: [] },
+  { key: 'PROPOSAL', name: 'Proposal', position: 2, probability: 0.4, category: 'OPEN', entryCriteria: ['AMOUNT_SET', 'CLOSE_DATE_SET'], exitCriteria: [], stalledAfterDays: 21, automationTrigger: 'PROPOSAL_SENT', active: true, guidance: null, objectionNotes: [] },
+  { key: 'NEGOTIATION', name: 'Negotiation', position: 3, probability: 0.6, category: 'OPEN', entryCriteria: ['PROPOSAL_SENT'], exitCriteria: [], stalledAfterDays: 30, automationTrigger: 'NEGOTIATION_STARTED', active: true, guidance: null, objectionNotes: [] },
+  { key: 'CLOSED_WON', name: 'Closed won', position: 4, probability: 1, category: 'WON', entryCriteria: ['AMOUNT_SET', 'DEAL_WON'], exitCriteria: [], stalledAfterDays: null, automationTrigger: null, active: true, guidance: null, objectionNotes: [] },
+  { key: 'CLOSED_LOST', name: 'Closed lost', position: 5, probability: 0, category: 'LOST', entryCriteria: ['LOST_REASON_SET'], exitCriteria: [], stalledAfterDays: null, automationTrigger: null, active: true, guidance: null, objectionNotes: [] },
 ];
 
 export interface StageDraft {
@@ -56,6 +64,8 @@ export interface StageDraft {
   exitCriteria?: unknown;
   stalledAfterDays?: unknown;
   automationTrigger?: unknown;
+  guidance?: unknown;
+  objectionNotes?: ReadonlyArray<{ category?: unknown; note?: unknown }> | null;
 }
 
 const KEY_PATTERN = /^[A-Z][A-Z0-9_]{0,39}$/;
@@ -99,6 +109,8 @@ export function parseStages(drafts: StageDraft[], field = 'stages'): Stage[] {
       stalledAfterDays: (stalled as number | null | undefined) ?? null,
       automationTrigger: trigger as AutomationTrigger | null,
       active: true,
+      guidance: parseText(draft.guidance, `${at}.guidance`, { maxLength: 4_000 }),
+      objectionNotes: parseObjectionNotes(draft.objectionNotes, `${at}.objectionNotes`),
     };
   });
   const keys = stages.map((stage) => stage.key);
@@ -113,4 +125,18 @@ export function parseStages(drafts: StageDraft[], field = 'stages'): Stage[] {
     if (stages.filter((stage) => stage.automationTrigger === trigger).length > 1) throw badInput(field, `only one stage may have automationTrigger ${trigger}`);
   }
   return stages;
+}
+
+// One note per objection category at most: the answer a rep reads when that objection comes up in this stage.
+function parseObjectionNotes(value: StageDraft['objectionNotes'], field: string): ObjectionNote[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value) || value.length > OBJECTION_CATEGORIES.length) throw badInput(field, `at most one note per objection category (${OBJECTION_CATEGORIES.length})`);
+  const notes = value.map((entry, index): ObjectionNote => {
+    if (!isOneOf(OBJECTION_CATEGORIES, entry.category)) throw badInput(`${field}[${index}].category`, `category must be one of ${OBJECTION_CATEGORIES.join(', ')}`);
+    return { category: entry.category, note: parseText(entry.note, `${field}[${index}].note`, { required: true, maxLength: 4_000 }) as string };
+  });
+  const categories = notes.map((note) => note.category);
+  const repeated = categories.find((category, index) => categories.indexOf(category) !== index);
+  if (repeated) throw badInput(field, `objection category ${repeated} appears twice`);
+  return notes;
 }

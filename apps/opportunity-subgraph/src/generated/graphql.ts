@@ -264,6 +264,27 @@ export type MutationUpdatePipelineStagesArgs = {
   input: UpdatePipelineStagesInput;
 };
 
+export type ObjectionCategory =
+  | 'AUTHORITY'
+  | 'BUDGET'
+  | 'COMPETITOR'
+  | 'NEED'
+  | 'OTHER'
+  | 'PRICE'
+  | 'TIMING'
+  | 'TRUST';
+
+export type ObjectionNote = {
+  __typename?: 'ObjectionNote';
+  category: ObjectionCategory;
+  note: Scalars['String']['output'];
+};
+
+export type ObjectionNoteInput = {
+  category: ObjectionCategory;
+  note: Scalars['String']['input'];
+};
+
 export type Opportunity = {
   __typename?: 'Opportunity';
   accountName: Scalars['String']['output'];
@@ -480,9 +501,13 @@ export type Stage = {
   entryCriteria: Array<StageCriterion>;
   /** Checked when an opportunity moves forward out of this stage. */
   exitCriteria: Array<StageCriterion>;
+  /** Playbook: how to work a deal in this stage. */
+  guidance?: Maybe<Scalars['String']['output']>;
   /** Stable key within its pipeline, e.g. QUALIFICATION. */
   key: Scalars['String']['output'];
   name: Scalars['String']['output'];
+  /** Playbook: how to answer each kind of objection in this stage. */
+  objectionNotes: Array<ObjectionNote>;
   position: Scalars['Int']['output'];
   /** Default win probability, 0 to 1. */
   probability: Scalars['Float']['output'];
@@ -507,8 +532,11 @@ export type StageInput = {
   category: StageCategory;
   entryCriteria?: InputMaybe<Array<Scalars['String']['input']>>;
   exitCriteria?: InputMaybe<Array<Scalars['String']['input']>>;
+  guidance?: InputMaybe<Scalars['String']['input']>;
   key: Scalars['String']['input'];
   name: Scalars['String']['input'];
+  /** At most one note per category. */
+  objectionNotes?: InputMaybe<Array<ObjectionNoteInput>>;
   probability: Scalars['Float']['input'];
   stalledAfterDays?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -688,6 +716,9 @@ export type ResolversTypes = ResolversObject<{
   MoveOpportunityStageInput: MoveOpportunityStageInput;
   MoveOpportunityStagePayload: ResolverTypeWrapper<Omit<MoveOpportunityStagePayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ObjectionCategory: ObjectionCategory;
+  ObjectionNote: ResolverTypeWrapper<ObjectionNote>;
+  ObjectionNoteInput: ObjectionNoteInput;
   Opportunity: ResolverTypeWrapper<OpportunityModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   OpportunityConnection: ResolverTypeWrapper<Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversTypes['OpportunityEdge']> }>;
@@ -750,6 +781,8 @@ export type ResolversParentTypes = ResolversObject<{
   MoveOpportunityStageInput: MoveOpportunityStageInput;
   MoveOpportunityStagePayload: Omit<MoveOpportunityStagePayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   Mutation: Record<PropertyKey, never>;
+  ObjectionNote: ObjectionNote;
+  ObjectionNoteInput: ObjectionNoteInput;
   Opportunity: OpportunityModel;
   Float: Scalars['Float']['output'];
   OpportunityConnection: Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversParentTypes['OpportunityEdge']> };
@@ -868,6 +901,11 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   updatePipelineStages?: Resolver<ResolversTypes['UpdatePipelineStagesPayload'], ParentType, ContextType, RequireFields<MutationUpdatePipelineStagesArgs, 'input'>>;
 }>;
 
+export type ObjectionNoteResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['ObjectionNote'] = ResolversParentTypes['ObjectionNote']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['ObjectionCategory'], ParentType, ContextType>;
+  note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type OpportunityResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -963,8 +1001,10 @@ export type StageResolvers<ContextType = OpportunityContext, ParentType extends 
   category?: Resolver<ResolversTypes['StageCategory'], ParentType, ContextType>;
   entryCriteria?: Resolver<Array<ResolversTypes['StageCriterion']>, ParentType, ContextType>;
   exitCriteria?: Resolver<Array<ResolversTypes['StageCriterion']>, ParentType, ContextType>;
+  guidance?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  objectionNotes?: Resolver<Array<ResolversTypes['ObjectionNote']>, ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   stalledAfterDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1011,6 +1051,7 @@ export type Resolvers<ContextType = OpportunityContext> = ResolversObject<{
   Money?: MoneyResolvers<ContextType>;
   MoveOpportunityStagePayload?: MoveOpportunityStagePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ObjectionNote?: ObjectionNoteResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
   OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;

@@ -24,6 +24,8 @@ export interface PipelineStageRow {
   stalledAfterDays: number | null;
   automationTrigger: string | null;
   active: boolean;
+  guidance: string | null;
+  objectionNotes: Array<{ category: string; note: string }>;
 }
 
 export interface OpportunityRow {
@@ -130,6 +132,8 @@ export const PipelineStageEntity = new EntitySchema<PipelineStageRow>({
     stalledAfterDays: { type: 'integer', name: 'stalled_after_days', nullable: true },
     automationTrigger: { type: 'text', name: 'automation_trigger', nullable: true },
     active: { type: 'boolean' },
+    guidance: { type: 'text', nullable: true },
+    objectionNotes: { type: 'jsonb', name: 'objection_notes' },
   },
 });
 

@@ -14,6 +14,8 @@ export const toStage = (row: PipelineStageRow): Stage => ({
   stalledAfterDays: row.stalledAfterDays,
   automationTrigger: row.automationTrigger as AutomationTrigger | null,
   active: row.active,
+  guidance: row.guidance,
+  objectionNotes: (row.objectionNotes ?? []) as Stage['objectionNotes'],
 });
 
 export const fromStage = (pipelineId: string, stage: Stage): PipelineStageRow => ({ ...stage, pipelineId, probability: String(stage.probability) });

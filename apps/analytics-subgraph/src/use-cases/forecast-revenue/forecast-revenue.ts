@@ -107,20 +107,23 @@ export async function takeForecastSnapshot(deps: AnalyticsDeps, actor: Actor): P
   assertRole(actor, ['ADMIN'], 'take forecast snapshots');
   const now = deps.now();
   const forecast = await buildForecast(deps.dataSource.manager, metricsScope(SYSTEM_ACTOR, null), now, 2_000);
-  const rows = forecast.ranges.map((range) => {
-    const weighted = forecast.weighted.find((entry) => entry.month === range.month)?.weightedAmount.find((amount) => amount.currency === range.currency)?.amount ?? '0';
-    return { id: newId(), month: range.month, currency: range.currency, weighted, p50: range.p50 };
-  });
-  // Every month and currency in one statement and one transaction: a snapshot is stored whole or not at all.
-  return deps.dataSource.transaction(async (manager) => {
-    await manager.query(
-      `INSERT INTO forecast_snapshot (id, taken_at, month, currency, weighted, p50)
-       SELECT s.id, $1::timestamptz, s.month, s.currency, s.weighted, s.p50
-         FROM unnest($2::uuid[], $3::date[], $4::text[], $5::numeric[], $6::numeric[]) AS s(id, month, currency, weighted, p50)`,
-      [now.toISOString(), rows.map((row) => row.id), rows.map((row) => row.month), rows.map((row) => row.currency), rows.map((row) => row.weighted), rows.map((row) => row.p50)],
-    );
-    return readSnapshots(manager, now, { ids: rows.map((row) => row.id) });
-  });
+  return deps.dataSource.transaction(async (manager) => readSnapshots(manager, now, { ids: await storeCompanySnapshot(manager, now, forecast) }));
+}
+
+// The weighted amount of a forecast's month and currency ('0' when no open deal there has a close date).
+export const weightedFor = (forecast: Forecast, month: string, currency: string): string =>
+  forecast.weighted.find((entry) => entry.month === month)?.weightedAmount.find((amount) => amount.currency === currency)?.amount ?? '0';
+
+// Every month and currency in one statement: a snapshot is stored whole or not at all (the weekly job calls it too).
+export async function storeCompanySnapshot(manager: EntityManager, now: Date, forecast: Forecast): Promise<string[]> {
+  const rows = forecast.ranges.map((range) => ({ id: newId(), month: range.month, currency: range.currency, weighted: weightedFor(forecast, range.month, range.currency), p50: range.p50 }));
+  await manager.query(
+    `INSERT INTO forecast_snapshot (id, taken_at, month, currency, weighted, p50)
+     SELECT s.id, $1::timestamptz, s.month, s.currency, s.weighted, s.p50
+       FROM unnest($2::uuid[], $3::date[], $4::text[], $5::numeric[], $6::numeric[]) AS s(id, month, currency, weighted, p50)`,
+    [now.toISOString(), rows.map((row) => row.id), rows.map((row) => row.month), rows.map((row) => row.currency), rows.map((row) => row.weighted), rows.map((row) => row.p50)],
+  );
+  return rows.map((row) => row.id);
 }
 
 export async function listForecastSnapshots(deps: AnalyticsDeps, actor: Actor, args: { first?: number | null }): Promise<ForecastSnapshotView[]> {

@@ -38,6 +38,7 @@ const BOUNDED_PARTS = {
   proposal: { limit: LIST_LIMITS.proposalsPerDeal, what: 'proposals' },
   discount_approval: { limit: LIST_LIMITS.approvalsPerDeal, what: 'discount approval requests' },
   commitment: { limit: LIST_LIMITS.commitmentsPerDeal, what: 'commitments' },
+  deal_objection: { limit: 100, what: 'objections' },
 } as const;
 
 // A deal's lists are bounded, so reading a deal is bounded work (the gateway counts them at these sizes). Called

@@ -8,6 +8,7 @@ import { leadEvent } from '../../events/lead-events';
 import { LeadEntity, ScoringModelEntity, type ScoringModelRow } from '../../persistence/entities';
 import { lockOpenLeads, updatedRowCount } from '../../persistence/lead-repository';
 import { toLead } from '../../persistence/mappers';
+import { scoringModelActivatedEvent } from '../../events/process-events';
 import type { LeadDeps } from '../deps';
 import { scoringInputOf } from '../shared/scoring-model';
 
@@ -90,7 +91,10 @@ export async function trainScoringModel(deps: LeadDeps, actor: Actor): Promise<{
     if ((await saveScores(manager, rescored, now)) !== rescored.length) throw conflict('Leads changed while being rescored; train again');
     // Consumers (analytics, the opportunity's lead snapshot) see only the effective score: publish where that moved.
     const moved = rescored.filter(({ before, after }) => effectiveScore(before) !== effectiveScore(after));
-    await appendToOutbox(manager, moved.map(({ after }) => leadEvent(EVENT_TYPES.leadUpdated, after, { changes: ['score'] }, now)));
+    await appendToOutbox(manager, [
+      ...moved.map(({ after }) => leadEvent(EVENT_TYPES.leadUpdated, after, { changes: ['score'] }, now)),
+      scoringModelActivatedEvent({ version: saved.version, trainingSize: trained.evaluation.trainingSize, brierScore: trained.evaluation.brierScore ?? null }, actor.userId, now),
+    ]);
     const row = await manager.getRepository(ScoringModelEntity).findOneByOrFail({ version: saved.version });
     return {
       model: toModelSummary(row),

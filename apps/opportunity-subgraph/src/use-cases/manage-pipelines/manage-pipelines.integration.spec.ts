@@ -1,4 +1,5 @@
-import { adminActor, errorCodes, expectNoErrors, repActor, type TestService } from '@pipeline/testing';
+import { TOPICS, validateCloudEvent } from '@pipeline/events';
+import { adminActor, errorCodes, expectNoErrors, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
 import { createOpportunity, moveStage, readOpportunity, startOpportunityService } from '../../test-support';
 
 const UPDATE = `mutation($input: UpdatePipelineStagesInput!) { updatePipelineStages(input: $input) { pipeline { version stages { key position } removedStages { key } } } }`;
@@ -69,5 +70,29 @@ describe('pipelines and stages as data', () => {
     expect(history).toEqual(['RENEWAL_DUE', 'REVIEW', 'RENEWAL_DUE']);
     const gated = await moveStage(subject.as(admin), opportunity.id, 'QUOTE');
     expect(gated.errors?.[0].extensions?.unmetCriteria).toEqual(['AMOUNT_SET']);
+  });
+
+  it('keeps playbooks on stages and publishes each pipeline version as a fact', async () => {
+    // Arrange
+    const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.opportunityEvents}`]);
+    await reader.start();
+    const stages = renewals();
+    stages[0] = { ...stages[0], guidance: 'Confirm usage before the renewal call', objectionNotes: [{ category: 'BUDGET', note: 'Offer a two-year price lock' }] };
+
+    // Act
+    const created = expectNoErrors(
+      await subject.as(admin)<any>(`mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id stages { key guidance objectionNotes { category note } } } } }`, {
+        input: { name: `Playbook ${Math.random()}`, stages },
+      }),
+    ).createPipeline.pipeline;
+    const read = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { pipeline(id: $id) { stages { key guidance objectionNotes { category note } } } }`, { id: created.id })).pipeline;
+
+    // Assert
+    expect(read.stages[0]).toEqual({ key: 'RENEWAL_DUE', guidance: 'Confirm usage before the renewal call', objectionNotes: [{ category: 'BUDGET', note: 'Offer a two-year price lock' }] });
+    expect(read.stages[1]).toEqual({ key: 'RENEWED', guidance: null, objectionNotes: [] });
+    const revised = await waitFor(() => reader.parsed<any>().find(({ event }) => event.type === 'sales.pipeline.revised.v1' && event.data.pipelineId === created.id)?.event, { what: 'the pipeline revision fact' });
+    await reader.stop();
+    expect(validateCloudEvent(revised)).toEqual([]);
+    expect(revised.data).toMatchObject({ version: 1, revisedBy: admin.userId, stages: [{ key: 'RENEWAL_DUE', position: 1 }, { key: 'RENEWED' }, { key: 'CHURNED' }] });
   });
 });

@@ -1,7 +1,8 @@
 import { assertRole, conflict, newId, notFound, parseId, requireText, type Actor } from '@pipeline/domain';
-import { isUniqueViolation } from '@pipeline/persistence';
+import { appendToOutbox, isUniqueViolation } from '@pipeline/persistence';
 import { parseStages, type Pipeline, type StageDraft } from '../../domain/pipeline';
 import { loadPipeline, openCountsByStage, savePipeline } from '../../persistence/pipeline-repository';
+import { pipelineRevisedEvent } from '../../events/process-events';
 import type { OpportunityDeps } from '../deps';
 import { parseExpectedVersion } from '../shared/opportunity-input';
 
@@ -15,7 +16,10 @@ export async function createPipeline(deps: OpportunityDeps, actor: Actor, input:
   const name = requireText(input.name, 'name', { maxLength: 100 });
   const pipeline: Pipeline = { id: newId(), name, isDefault: false, version: 1, stages: parseStages(input.stages) };
   try {
-    await deps.dataSource.transaction((manager) => savePipeline(manager, pipeline, actor.userId, true));
+    await deps.dataSource.transaction(async (manager) => {
+      await savePipeline(manager, pipeline, actor.userId, true);
+      await appendToOutbox(manager, [pipelineRevisedEvent(pipeline, actor.userId, deps.now())]);
+    });
   } catch (error) {
     nameTaken(error, name);
     throw error;
@@ -63,6 +67,7 @@ export async function updatePipelineStages(
         stages: [...stages, ...current.stages.filter((stage) => !keys.has(stage.key)).map((stage) => ({ ...stage, active: false, position: stage.position + 1000 }))],
       };
       await savePipeline(manager, next, actor.userId, false);
+      await appendToOutbox(manager, [pipelineRevisedEvent(next, actor.userId, deps.now())]);
       return next;
     });
   } catch (error) {

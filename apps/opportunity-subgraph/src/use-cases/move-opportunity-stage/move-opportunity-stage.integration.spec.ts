@@ -151,4 +151,33 @@ describe('moveOpportunityStage through the stage gates', () => {
     ]);
     expect(events[3].data).toMatchObject({ toStageCategory: 'LOST', reason: 'Went dark', opportunity: { status: 'LOST', probability: 0 } });
   });
+
+  it('still refuses a gated move with its error, and publishes the refusal with its unmet criteria as a fact', async () => {
+    // Arrange
+    const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.opportunityEvents}`]);
+    await reader.start();
+    const opportunity = await createOpportunity(subject.as(admin));
+
+    // Act
+    const response = await moveStage(subject.as(admin), opportunity.id, 'PROPOSAL');
+
+    // Assert: the caller's error is unchanged, nothing moved, and one refusal fact arrives
+    expect(errorCodes(response)).toEqual(['STAGE_GATE_FAILED']);
+    expect(response.errors?.[0].extensions?.unmetCriteria).toEqual(['AMOUNT_SET', 'CLOSE_DATE_SET']);
+    expect(await readOpportunity(subject.as(admin), opportunity.id)).toMatchObject({ version: 1, stage: { key: 'QUALIFICATION' } });
+    const refusals = await waitFor(() => {
+      const mine = reader.parsed<any>().filter(({ message, event }) => message.key === opportunity.id && event.type === 'sales.opportunity.stage_move_refused.v1');
+      return mine.length === 1 ? mine.map(({ event }) => event) : null;
+    }, { what: 'the refusal fact' });
+    await reader.stop();
+    expect(validateCloudEvent(refusals[0])).toEqual([]);
+    expect(refusals[0].data).toMatchObject({
+      opportunityId: opportunity.id,
+      fromStage: 'QUALIFICATION',
+      toStage: 'PROPOSAL',
+      unmetCriteria: ['AMOUNT_SET', 'CLOSE_DATE_SET'],
+      refusedBy: admin.userId,
+      version: 1,
+    });
+  });
 });

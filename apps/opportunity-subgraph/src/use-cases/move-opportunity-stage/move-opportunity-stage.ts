@@ -1,5 +1,8 @@
-import { parseText, type Actor } from '@pipeline/domain';
+import { isDomainError, parseText, type Actor } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
+import { planGateRefusal, type GateRefusal } from '../../domain/gate-refusal';
 import type { Opportunity } from '../../domain/opportunity';
+import { stageMoveRefusedEvent } from '../../events/gate-refusal-event';
 import type { OpportunityDeps } from '../deps';
 import { moveStage } from '../shared/move-stage';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
@@ -17,8 +20,25 @@ export async function moveOpportunityStage(deps: OpportunityDeps, actor: Actor, 
   const toStage = parseStageKey(input.toStage);
   const expectedVersion = parseExpectedVersion(input.expectedVersion);
   const reason = parseText(input.reason, 'reason', { maxLength: 1_000 });
-  return deps.dataSource.transaction(async (manager) => {
-    const { opportunity, pipeline } = await loadWritableOpportunity(manager, actor, input.opportunityId, expectedVersion);
-    return moveStage(manager, opportunity, pipeline, { toStage, changedBy: actor.userId, reason, at: deps.now() });
-  });
+  let refusal: GateRefusal | null = null;
+  try {
+    return await deps.dataSource.transaction(async (manager) => {
+      const { opportunity, pipeline } = await loadWritableOpportunity(manager, actor, input.opportunityId, expectedVersion);
+      const at = deps.now();
+      try {
+        return await moveStage(manager, opportunity, pipeline, { toStage, changedBy: actor.userId, reason, at });
+      } catch (error) {
+        if (isDomainError(error) && error.code === 'STAGE_GATE_FAILED') refusal = planGateRefusal(opportunity, toStage, error.details.unmetCriteria ?? [], actor.userId, at);
+        throw error;
+      }
+    });
+  } catch (error) {
+    // The refused move is still refused with its error; the refusal itself becomes a fact, in its own small transaction.
+    if (refusal) await recordGateRefusal(deps, refusal);
+    throw error;
+  }
+}
+
+async function recordGateRefusal(deps: OpportunityDeps, refusal: GateRefusal): Promise<void> {
+  await deps.dataSource.transaction((manager) => appendToOutbox(manager, [stageMoveRefusedEvent(refusal)]));
 }
