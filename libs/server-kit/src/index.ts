@@ -12,3 +12,4 @@ export * from './schema-files';
 export * from './service-config';
 export * from './run-service';
 export * from './csv';
+export * from './tracing';

@@ -1,9 +1,10 @@
 import pino, { type Logger } from 'pino';
+import { traceIds } from './tracing';
 
 export type { Logger } from 'pino';
 
 export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name: service, level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ name: service, level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime, mixin: traceIds });
 }
 
 // Adapts pino to the small logger interface the messaging kit expects.

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { serviceConfigFromEnv } from './service-config';
 import { startService, type ServiceConfig, type ServiceDefinition } from './service-runtime';
+import { startTracing } from './tracing';
 
 // A process's main: start, then stop cleanly on SIGTERM (Kubernetes) or Ctrl-C; a failed start exits non-zero.
 export function runUntilSignalled(start: () => Promise<{ stop(): Promise<void> }>, logger: Logger): void {
@@ -23,6 +24,7 @@ export function runUntilSignalled(start: () => Promise<{ stop(): Promise<void> }
 
 // A subgraph's main: configuration from the environment, then the shared runtime.
 export function runService(service: string, defaultPort: number, define: (config: ServiceConfig) => ServiceDefinition): void {
+  startTracing(`${service}-subgraph`);
   const logger = createLogger(`${service}-subgraph`);
   const config = serviceConfigFromEnv(service, defaultPort);
   runUntilSignalled(() => startService(define(config), config, logger), logger);
