@@ -10,7 +10,7 @@ import { benchWebBoard } from './web-board.bench';
 import { buildWebApp, WEB_DIST_DIR } from '../stack/web-build';
 
 // `npm run bench -- [lead-import] [stage-moves] [load] [peers] [analytics-ingestion] [web-board]` (all by default; --seconds for
-// load; --peer-seconds, --rounds and --load-seconds for peers (our gateway against Hive Gateway and the subgraph direct); --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
+// load; --peer-seconds, --rounds and --load-seconds for peers; --profile <dir> for CPU profiles of the services (our gateway against Hive Gateway and the subgraph direct); --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
 // from their production bundles. Figures are reported with a baseline measured in the same run, so the ratios compare
 // across machines; results land in tools/bench/results/.
 async function main(): Promise<void> {
@@ -25,12 +25,14 @@ async function main(): Promise<void> {
       'peer-seconds': { type: 'string', default: '8' },
       rounds: { type: 'string', default: '3' },
       'load-seconds': { type: 'string', default: '30' },
+      // Writes a V8 CPU profile per service (node --cpu-prof) into this folder when the stack stops.
+      profile: { type: 'string' },
     },
   });
   const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'load', 'peers', 'analytics-ingestion'];
   if (selected.includes('web-board')) await buildWebApp((message) => console.error(message));
   // The gateway serves the production bundle of the web app, as `npm start` does.
-  const stack = await startBenchStack('bench', { WEB_DIST_DIR });
+  const stack = await startBenchStack('bench', { WEB_DIST_DIR, ...(values.profile ? { PIPELINE_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${values.profile}` } : {}) });
   const results: BenchResult[] = [];
   try {
     const quiet = async () => {
