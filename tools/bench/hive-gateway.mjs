@@ -21,4 +21,12 @@ const gateway = createGatewayRuntime({
   landingPage: false,
 });
 
-http.createServer(gateway).listen(port, '127.0.0.1', () => console.log(`hive gateway (${planner} planner) on ${port}`));
+const server = http.createServer(gateway).listen(port, '127.0.0.1', () => console.log(`hive gateway (${planner} planner) on ${port}`));
+// The runtime's own signal handlers dispose it but leave the process running: the bench's SIGTERM must end it.
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2_000).unref();
+  });
+}

@@ -93,6 +93,16 @@ async function startHive(planner: 'js' | 'rust', supergraphPath: string, port: n
   }
 }
 
+// SIGTERM, then SIGKILL if it is still there after 10 s; resolves when the process has exited.
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 // 60 opportunities converted from leads, each with an owner, its lead and a deal (a proposal): the page of 50 needs all four fetches.
 async function seed(stack: BenchStack): Promise<void> {
   const stamp = Date.now().toString(36);
@@ -315,6 +325,6 @@ export async function benchPeers(stack: BenchStack, options: { seconds?: number;
     ];
   } finally {
     await Promise.all(Object.values(pools).map((pool) => pool.end()));
-    for (const child of [hiveRust, hiveJs]) child.kill('SIGTERM');
+    await Promise.all([hiveRust, hiveJs].map((child) => stopChild(child)));
   }
 }
