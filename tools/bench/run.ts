@@ -4,12 +4,13 @@ import { print, save, type BenchResult } from './bench-kit';
 import { startBenchStack } from './bench-stack';
 import { benchLeadImport } from './lead-import.bench';
 import { benchLoad } from './load.bench';
+import { benchPeers } from './peers.bench';
 import { benchStageMoves } from './stage-moves.bench';
 import { benchWebBoard } from './web-board.bench';
 import { buildWebApp, WEB_DIST_DIR } from '../stack/web-build';
 
-// `npm run bench -- [lead-import] [stage-moves] [load] [analytics-ingestion] [web-board]` (all by default; --seconds for
-// load; --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
+// `npm run bench -- [lead-import] [stage-moves] [load] [peers] [analytics-ingestion] [web-board]` (all by default; --seconds for
+// load; --peer-seconds, --rounds and --load-seconds for peers; --profile <dir> for CPU profiles of the services (our gateway against Hive Gateway and the subgraph direct); --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
 // from their production bundles. Figures are reported with a baseline measured in the same run, so the ratios compare
 // across machines; results land in tools/bench/results/.
 async function main(): Promise<void> {
@@ -21,12 +22,17 @@ async function main(): Promise<void> {
       'freshness-seconds': { type: 'string', default: '120' },
       'moves-per-second': { type: 'string', default: '100' },
       'kpi-runs': { type: 'string', default: '40' },
+      'peer-seconds': { type: 'string', default: '8' },
+      rounds: { type: 'string', default: '3' },
+      'load-seconds': { type: 'string', default: '30' },
+      // Writes a V8 CPU profile per service (node --cpu-prof) into this folder when the stack stops.
+      profile: { type: 'string' },
     },
   });
-  const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'load', 'analytics-ingestion'];
+  const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'load', 'peers', 'analytics-ingestion'];
   if (selected.includes('web-board')) await buildWebApp((message) => console.error(message));
   // The gateway serves the production bundle of the web app, as `npm start` does.
-  const stack = await startBenchStack('bench', { WEB_DIST_DIR });
+  const stack = await startBenchStack('bench', { WEB_DIST_DIR, ...(values.profile ? { PIPELINE_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${values.profile}` } : {}) });
   const results: BenchResult[] = [];
   try {
     const quiet = async () => {
@@ -45,6 +51,10 @@ async function main(): Promise<void> {
     if (selected.includes('load')) {
       await quiet();
       results.push(await benchLoad(stack, Number(values.seconds)));
+    }
+    if (selected.includes('peers')) {
+      await quiet();
+      results.push(...(await benchPeers(stack, { seconds: Number(values['peer-seconds']), rounds: Number(values.rounds), loadSeconds: Number(values['load-seconds']) })));
     }
     if (selected.includes('analytics-ingestion')) {
       await quiet();

@@ -16,6 +16,7 @@ import { createMetrics, IDENTITY_HEADER, metricsPlugin, signIdentityToken, type 
 import { checkArgumentLimits, newRequestBudget, type ArgumentLimitSettings, type RequestBudget } from './argument-limits';
 import { AuthenticationError, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
+import { subgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher';
 import { mountWebEdge } from './web-edge';
 import { apolloReportingPlugins, mountReadiness } from './readiness';
 import { supergraphSource } from './supergraph-watch';
@@ -50,21 +51,6 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 const TIMED_OUT = /The (\S+) service did not answer within \d+ ms/;
 const UNREACHABLE = /The (\S+) service is unreachable/;
-type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
-
-// Undici's keep-alive fetch with a deadline per subgraph request; a subgraph that hangs fails its own fields.
-function timedFetcher(service: string, timeoutMs: number): Fetcher {
-  return async (url, init) => {
-    try {
-      return (await fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(timeoutMs) })) as unknown as Awaited<ReturnType<Fetcher>>;
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new Error(`The ${service} service did not answer within ${timeoutMs} ms`);
-      // Native fetch says only "fetch failed"; the service name must survive to the client's error.
-      const cause = ((error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
-      throw new Error(`The ${service} service is unreachable (${cause})`);
-    }
-  };
-}
 
 // Clients see the subgraphs' own codes; connection failures say which service is down; nothing else leaks.
 function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
@@ -112,17 +98,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   const httpServer = http.createServer(app);
   const webEdge = mountWebEdge(app, config, verify, logger);
 
+  const fetchers: SubgraphFetcher[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSource(config, logger),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
+    buildService: ({ name, url }) => {
+      const fetcher = subgraphFetcher({ service: name, timeoutMs: config.limits.subgraphTimeoutMs });
+      fetchers.push(fetcher);
+      return new SubgraphDataSource({
         url: config.subgraphUrls[name] ?? url,
-        fetcher: timedFetcher(name, config.limits.subgraphTimeoutMs),
+        fetcher: fetcher.fetch,
         willSendRequest({ request, context }) {
           if (context.identityToken) request.http?.headers.set(IDENTITY_HEADER, context.identityToken);
           if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
         },
-      }),
+      });
+    },
   });
 
   const armor = new ApolloArmor({
@@ -245,6 +235,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     stop: async () => {
       await webEdge.close();
       await apollo.stop();
+      for (const fetcher of fetchers) fetcher.close();
       httpServer.closeAllConnections?.();
     },
   };

@@ -120,7 +120,9 @@ export function serviceCommand(spec: ServiceSpec, env: NodeJS.ProcessEnv): strin
   if (env.PIPELINE_SERVICES_FROM !== 'bundles') return ['--import', 'tsx', path.join(root, 'apps', spec.app, 'src', 'main.ts')];
   const bundle = path.join(root, 'dist', 'apps', spec.app, 'main.js');
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npx nx build ${spec.app}\` first`);
-  return [bundle];
+  // Flags Node refuses in NODE_OPTIONS, e.g. --cpu-prof for the benchmarks' profiles.
+  const flags = env.PIPELINE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return [...flags, bundle];
 }
 
 // One service as its own process (from source unless bundles are asked for): start waits for /health/ready, kill waits for the exit.

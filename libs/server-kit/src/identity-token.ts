@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import { isRole, isUuid, type Actor } from '@pipeline/domain';
 
@@ -5,10 +6,11 @@ const ISSUER = 'pipeline-gateway';
 const AUDIENCE = 'pipeline-subgraphs';
 export const IDENTITY_HEADER = 'x-pipeline-identity';
 
-const keys = new Map<string, Uint8Array>();
-const keyOf = (secret: string): Uint8Array => {
+// jose imports a raw secret into WebCrypto on every sign and verify; the imported key is kept per secret instead.
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+export const hmacKeyOf = (secret: string): Promise<webcrypto.CryptoKey> => {
   let key = keys.get(secret);
-  if (!key) keys.set(secret, (key = new TextEncoder().encode(secret)));
+  if (!key) keys.set(secret, (key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])));
   return key;
 };
 
@@ -21,7 +23,7 @@ export async function signIdentityToken(actor: Actor, secret: string, requestId?
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime('2m')
-    .sign(keyOf(secret));
+    .sign(await hmacKeyOf(secret));
 }
 
 // An end-user token as the gateway accepts it locally (HS256 with AUTH_JWT_SECRET): for the token tool, local
@@ -32,13 +34,13 @@ export async function signUserToken(actor: Actor, secret: string, expiresIn = '1
     .setSubject(actor.userId)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
-    .sign(keyOf(secret));
+    .sign(await hmacKeyOf(secret));
 }
 
 export async function verifyIdentityToken(token: string, secret: string): Promise<Actor> {
   // The gateway mints a fresh token per request, so an old or never-expiring one is not the gateway's; a few seconds of
   // tolerance keep a gateway whose clock runs slightly ahead from failing calls at second boundaries.
-  const { payload } = await jwtVerify(token, keyOf(secret), {
+  const { payload } = await jwtVerify(token, await hmacKeyOf(secret), {
     issuer: ISSUER,
     audience: AUDIENCE,
     algorithms: ['HS256'],
