@@ -7,7 +7,8 @@ import { bucketSql } from '../domain/histogram';
 // with sign -1 and after it with sign +1 (kpi_*_delta). Folding sums those signed rows into kpi_rollup per grain:
 //   grain 0: pipeline × UTC day (unfiltered KPIs, any whole-day period, series);
 //   grain 1: pipeline × owner, all time (owner and team filters, a REP's or MANAGER's own view);
-//   grain 2: pipeline × owner × industry × lead source, all time (industry and source filters).
+//   grain 2: pipeline × owner × industry × lead source, all time (industry and source filters);
+//   grain 3: pipeline, all time (unfiltered KPIs over all time: histograms and conversions without a row per day).
 // So a KPI reads O(groups): the folded rows of its grain plus the few contributions not folded yet. Being differences of
 // states, the rollups are order-tolerant and idempotent exactly as the projections they follow are.
 export const FAMILY = {
@@ -29,7 +30,7 @@ export const FAMILY = {
   lead: 8,
 } as const;
 export type Family = (typeof FAMILY)[keyof typeof FAMILY];
-export type Grain = 0 | 1 | 2;
+export type Grain = 0 | 1 | 2 | 3;
 
 const day = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
 const days = (interval: string) => `(extract(epoch FROM ${interval})::float8 / 86400)`;
@@ -146,7 +147,7 @@ export function contributionsSql(families: readonly Family[], sources: Sources =
     .join('\n UNION ALL ');
 }
 
-const inGrain = (grain: Grain, family: Family) => grain === 0 || (family !== FAMILY.stay && (grain === 1 || (family !== FAMILY.cycle && family !== FAMILY.dwell)));
+const inGrain = (grain: Grain, family: Family) => grain === 0 || (family !== FAMILY.stay && (grain !== 2 || (family !== FAMILY.cycle && family !== FAMILY.dwell)));
 
 // One family summed at one grain: only its own keys and the grain's dimensions are grouped.
 function grainSql(grain: Grain, family: Family, sources: Sources): string {
@@ -162,7 +163,7 @@ function grainSql(grain: Grain, family: Family, sources: Sources): string {
     String(grain),
     String(family),
     column(dimensions.pipeline_id === 'NULL::uuid' ? null : dimensions.pipeline_id, NULLS.pipeline_id, true),
-    column(dimensions.owner_id, NULLS.owner_id, grain >= 1),
+    column(dimensions.owner_id, NULLS.owner_id, grain === 1 || grain === 2),
     column(dimensions.industry, NULLS.industry, grain === 2),
     column(dimensions.lead_source, NULLS.lead_source, grain === 2 || family === FAMILY.lead),
     column(dimensions.day, NULLS.day, grain === 0),
@@ -182,7 +183,7 @@ export function kpiRows(grain: Grain, families: readonly Family[]): string {
 
 // Every family summed at every grain over rows shaped like the delta tables (the fold's input; tests compare with it).
 export function grainSumsSql(sources: Sources): string {
-  return ([0, 1, 2] as Grain[])
+  return ([0, 1, 2, 3] as Grain[])
     .flatMap((grain) => (Object.values(FAMILY) as Family[]).filter((family) => inGrain(grain, family)).map((family) => grainSql(grain, family, sources)))
     .join('\n UNION ALL ');
 }

@@ -16,13 +16,13 @@ const dateText = (date: Date) => date.toISOString().slice(0, 10);
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 // Which rollup can answer a scope over these periods, or null when only the facts can: grain 0 has days but no owners,
-// grains 1 and 2 have owners (and industries and sources) but no days; every grain needs whole UTC days.
+// grains 1 and 2 have owners (and industries and sources) but no days, grain 3 neither; every grain needs whole UTC days.
 export function rollupGrain(scope: MetricsScope, periods: MetricsPeriod[]): Grain | null {
   if (!periods.every((period) => isMidnight(period.start) && isMidnight(period.end))) return null;
   const timed = periods.length > 1 || periods.some((period) => period.start !== null || period.end !== null);
   if (scope.industry || scope.source) return timed ? null : 2;
   if (scope.ownerIds?.length || scope.teamId || scope.visibility.kind !== 'all') return timed ? null : 1;
-  return 0;
+  return timed ? 0 : 3;
 }
 
 interface DayBucketing {
@@ -201,8 +201,10 @@ interface StageStats {
 
 // As bottlenecks: dwell percentiles of finished stays per stage, open opportunities now, and at each instant how many of
 // them have been in their stage longer than its usual time (p75).
-export async function rollupBottlenecks(manager: EntityManager, scope: MetricsScope, grain: Grain, instants: Date[], exactLimit: number): Promise<StageBottleneck[][]> {
+export async function rollupBottlenecks(manager: EntityManager, scope: MetricsScope, asked: Grain, instants: Date[], exactLimit: number): Promise<StageBottleneck[][]> {
   if (instants.length === 0) return [];
+  // Stalls count open opportunities by the day they entered their stage: grain 0 has those days (and all-time dwell).
+  const grain = asked === 3 ? 0 : asked;
   const parameters = new SqlParameters();
   const families = grain === 2 ? [FAMILY.open] : [FAMILY.open, FAMILY.dwell];
   const rows: Array<{ family: number; stage: string; position: number | null; k: number | null; day: string | null; n: number }> = await manager.query(
