@@ -188,6 +188,36 @@ export function grainSumsSql(sources: Sources): string {
     .join('\n UNION ALL ');
 }
 
+const FINEST = 'family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag';
+const ALL_FAMILIES = Object.values(FAMILY) as Family[];
+
+// As grainSumsSql, computed once per contribution instead of once per grain and family: the contributions are summed at
+// the finest grain first (a projection's -1 and +1 of an unchanged part cancel there and are dropped), then each grain
+// sums those few rows. Sums are exact, so the result equals grainSumsSql's up to the groups that sum to zero.
+function foldedSumsSql(sources: Sources): string {
+  const grains = ([0, 1, 2, 3] as Grain[]).map((grain) => {
+    const columns = [
+      String(grain),
+      'family',
+      'pipeline_id',
+      grain === 1 || grain === 2 ? 'owner_id' : NULLS.owner_id,
+      grain === 2 ? 'industry' : NULLS.industry,
+      grain === 2 ? 'lead_source' : `CASE WHEN family = ${FAMILY.lead} THEN lead_source END`,
+      grain === 0 ? 'day' : NULLS.day,
+      'stay_pipeline_id, stage, position, currency, k',
+      grain === 0 ? 'prev_day' : NULLS.prev_day,
+      'flag, sum(n)::bigint, sum(n2)::bigint, sum(amount), sum(weighted), sum(seconds)',
+    ];
+    const families = ALL_FAMILIES.filter((family) => inGrain(grain, family));
+    return `SELECT ${columns.join(', ')} FROM finest WHERE family IN (${families.join(', ')}) GROUP BY ${Array.from({ length: 13 }, (_, index) => index + 2).join(', ')}`;
+  });
+  return `WITH finest AS MATERIALIZED (
+      SELECT ${FINEST}, sum(n) AS n, sum(n2) AS n2, sum(amount) AS amount, sum(weighted) AS weighted, sum(seconds) AS seconds
+        FROM (${contributionsSql(ALL_FAMILIES, sources)}) AS c(${COLUMNS}) GROUP BY ${FINEST}
+      HAVING sum(n) <> 0 OR sum(n2) <> 0 OR sum(amount) <> 0 OR sum(weighted) <> 0 OR sum(seconds) <> 0)
+    ${grains.join(' UNION ALL ')}`;
+}
+
 export const FOLD_LOCK = 7_401_190_002;
 // Reading a state and writing its difference are two statements: transactions that project (on any replica, for any
 // partition) take turns, so no two record the same opportunity's "before".
@@ -201,7 +231,7 @@ export async function foldKpiContributions(manager: EntityManager): Promise<numb
     `WITH facts AS MATERIALIZED (DELETE FROM kpi_fact_delta RETURNING *), stays AS MATERIALIZED (DELETE FROM kpi_stay_delta RETURNING *), leads AS MATERIALIZED (DELETE FROM kpi_lead_delta RETURNING *),
        upserted AS (
          INSERT INTO kpi_rollup (grain, ${COLUMNS})
-         SELECT * FROM (${grainSumsSql({ facts: 'facts', stays: 'stays', leads: 'leads' })}) AS summed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+         SELECT * FROM (${foldedSumsSql({ facts: 'facts', stays: 'stays', leads: 'leads' })}) AS summed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
          ON CONFLICT (grain, family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag) DO UPDATE SET
            n = kpi_rollup.n + EXCLUDED.n, n2 = kpi_rollup.n2 + EXCLUDED.n2, amount = kpi_rollup.amount + EXCLUDED.amount,
            weighted = kpi_rollup.weighted + EXCLUDED.weighted, seconds = kpi_rollup.seconds + EXCLUDED.seconds
