@@ -315,9 +315,12 @@ export async function foldPendingContributions(manager: EntityManager): Promise<
     'SELECT EXISTS (SELECT 1 FROM kpi_fact_delta) OR EXISTS (SELECT 1 FROM kpi_stay_delta) OR EXISTS (SELECT 1 FROM kpi_lead_delta) AS any',
   );
   if (!any) return;
-  await manager.transaction(async (transaction) => {
+  const folded = await manager.transaction(async (transaction) => {
     await transaction.query(`SET LOCAL work_mem = '64MB'`);
-    await foldKpiContributions(transaction);
+    return foldKpiContributions(transaction);
   });
   pending = 0;
+  // Every query scans the delta tables for what is not folded yet: emptied by DELETE they keep their pages until vacuumed,
+  // and autovacuum may be off or behind (an empty table of 10,000 dead pages cost ~30 ms per scan at 200,000).
+  if (folded > 0) await manager.query('VACUUM kpi_fact_delta, kpi_stay_delta, kpi_lead_delta');
 }
