@@ -2,12 +2,12 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '@pipeline/domain';
-import { computeMetrics, computeMetricsSeries } from '../../apps/analytics-subgraph/src/use-cases/get-pipeline-metrics/get-pipeline-metrics';
-import { metricsScope, type RawMetricsFilter } from '../../apps/analytics-subgraph/src/use-cases/shared/scope';
-import { periods } from '../../apps/analytics-subgraph/src/domain/periods';
+import { computeMetrics, computeMetricsSeries } from './use-cases/get-pipeline-metrics/get-pipeline-metrics';
+import { metricsScope, type RawMetricsFilter } from './use-cases/shared/scope';
+import { periods } from './domain/periods';
 
 // Profiling aid: runs pipelineMetrics (or the 52-week series) against an analytics database and prints, per statement,
-// its EXPLAIN (ANALYZE, BUFFERS) plan, slowest first. `tsx tools/analytics/explain-metrics.ts --database <url>
+// its EXPLAIN (ANALYZE, BUFFERS) plan, slowest first. `tsx apps/analytics-subgraph/src/explain-metrics.ts --database <url>
 // [--team T] [--owner ID] [--series]`.
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { database: { type: 'string' }, team: { type: 'string' }, owner: { type: 'string' }, series: { type: 'boolean', default: false }, plans: { type: 'string', default: '3' } } });
