@@ -317,6 +317,8 @@ export async function foldPendingContributions(manager: EntityManager): Promise<
   if (!any) return;
   const folded = await manager.transaction(async (transaction) => {
     await transaction.query(`SET LOCAL work_mem = '64MB'`);
+    // A backlog's fold may run past the pool's statement timeout: cancelled, it would be retried ever larger, never done.
+    await transaction.query('SET LOCAL statement_timeout = 0');
     return foldKpiContributions(transaction);
   });
   pending = 0;
