@@ -237,8 +237,9 @@ export async function benchAnalyticsIngestion(stack: BenchStack, opportunities =
     byOwner: await latencies(stack.admin, METRICS, { filter: { ownerIds: [owner.id] } }, runs),
     asRep: await latencies(asRep, METRICS, {}, runs),
     asManager: await latencies(asManager, METRICS, {}, runs),
-    byIndustry: await latencies(stack.admin, METRICS, { filter: { industry: 'Banking' } }, Math.min(runs, 10)),
-    lastQuarter: await latencies(stack.admin, METRICS, { filter: { from: new Date(now - 91 * DAY).toISOString().slice(0, 10) + 'T00:00:00Z' } }, Math.min(runs, 10)),
+    // Outside the goals and computed partly from the facts: a failure (a timeout) is reported rather than ending the run.
+    byIndustry: await latencies(stack.admin, METRICS, { filter: { industry: 'Banking' } }, Math.min(runs, 10)).catch((error: Error) => ({ error: error.message.slice(0, 200) })),
+    lastQuarter: await latencies(stack.admin, METRICS, { filter: { from: new Date(now - 91 * DAY).toISOString().slice(0, 10) + 'T00:00:00Z' } }, Math.min(runs, 10)).catch((error: Error) => ({ error: error.message.slice(0, 200) })),
   };
   const weekStart = new Date(now);
   weekStart.setUTCHours(0, 0, 0, 0);
@@ -261,7 +262,7 @@ export async function benchAnalyticsIngestion(stack: BenchStack, opportunities =
   const rebuildTransport = await plainConsumer(kafka, topics, rebuildTotal);
   const rebuild = await benchRebuild(stack, rebuildTotal);
 
-  const ratioNote = (value: { p95: number }) => round(value.p95 / Math.max(trivial.p50, 0.01), 1);
+  const ratioNote = (value: { p95: number } | { error: string }) => ('p95' in value ? round(value.p95 / Math.max(trivial.p50, 0.01), 1) : null);
   return [
     result('analytics-ingestion', 'events/s', total / ingestion.seconds, 'plain kafkajs consumer reading the same events', transport, {
       opportunities,

@@ -7,7 +7,8 @@ import { bucketSql } from '../domain/histogram';
 // with sign -1 and after it with sign +1 (kpi_*_delta). Folding sums those signed rows into kpi_rollup per grain:
 //   grain 0: pipeline × UTC day (unfiltered KPIs, any whole-day period, series);
 //   grain 1: pipeline × owner, all time (owner and team filters, a REP's or MANAGER's own view);
-//   grain 2: pipeline × owner × industry × lead source, all time (industry and source filters).
+//   grain 2: pipeline × owner × industry × lead source, all time (industry and source filters);
+//   grain 3: pipeline, all time (unfiltered KPIs over all time: histograms and conversions without a row per day).
 // So a KPI reads O(groups): the folded rows of its grain plus the few contributions not folded yet. Being differences of
 // states, the rollups are order-tolerant and idempotent exactly as the projections they follow are.
 export const FAMILY = {
@@ -29,7 +30,7 @@ export const FAMILY = {
   lead: 8,
 } as const;
 export type Family = (typeof FAMILY)[keyof typeof FAMILY];
-export type Grain = 0 | 1 | 2;
+export type Grain = 0 | 1 | 2 | 3;
 
 const day = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
 const days = (interval: string) => `(extract(epoch FROM ${interval})::float8 / 86400)`;
@@ -146,7 +147,7 @@ export function contributionsSql(families: readonly Family[], sources: Sources =
     .join('\n UNION ALL ');
 }
 
-const inGrain = (grain: Grain, family: Family) => grain === 0 || (family !== FAMILY.stay && (grain === 1 || (family !== FAMILY.cycle && family !== FAMILY.dwell)));
+const inGrain = (grain: Grain, family: Family) => grain === 0 || (family !== FAMILY.stay && (grain !== 2 || (family !== FAMILY.cycle && family !== FAMILY.dwell)));
 
 // One family summed at one grain: only its own keys and the grain's dimensions are grouped.
 function grainSql(grain: Grain, family: Family, sources: Sources): string {
@@ -162,7 +163,7 @@ function grainSql(grain: Grain, family: Family, sources: Sources): string {
     String(grain),
     String(family),
     column(dimensions.pipeline_id === 'NULL::uuid' ? null : dimensions.pipeline_id, NULLS.pipeline_id, true),
-    column(dimensions.owner_id, NULLS.owner_id, grain >= 1),
+    column(dimensions.owner_id, NULLS.owner_id, grain === 1 || grain === 2),
     column(dimensions.industry, NULLS.industry, grain === 2),
     column(dimensions.lead_source, NULLS.lead_source, grain === 2 || family === FAMILY.lead),
     column(dimensions.day, NULLS.day, grain === 0),
@@ -182,9 +183,39 @@ export function kpiRows(grain: Grain, families: readonly Family[]): string {
 
 // Every family summed at every grain over rows shaped like the delta tables (the fold's input; tests compare with it).
 export function grainSumsSql(sources: Sources): string {
-  return ([0, 1, 2] as Grain[])
+  return ([0, 1, 2, 3] as Grain[])
     .flatMap((grain) => (Object.values(FAMILY) as Family[]).filter((family) => inGrain(grain, family)).map((family) => grainSql(grain, family, sources)))
     .join('\n UNION ALL ');
+}
+
+const FINEST = 'family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag';
+const ALL_FAMILIES = Object.values(FAMILY) as Family[];
+
+// As grainSumsSql, computed once per contribution instead of once per grain and family: the contributions are summed at
+// the finest grain first (a projection's -1 and +1 of an unchanged part cancel there and are dropped), then each grain
+// sums those few rows. Sums are exact, so the result equals grainSumsSql's up to the groups that sum to zero.
+function foldedSumsSql(sources: Sources): string {
+  const grains = ([0, 1, 2, 3] as Grain[]).map((grain) => {
+    const columns = [
+      String(grain),
+      'family',
+      'pipeline_id',
+      grain === 1 || grain === 2 ? 'owner_id' : NULLS.owner_id,
+      grain === 2 ? 'industry' : NULLS.industry,
+      grain === 2 ? 'lead_source' : `CASE WHEN family = ${FAMILY.lead} THEN lead_source END`,
+      grain === 0 ? 'day' : NULLS.day,
+      'stay_pipeline_id, stage, position, currency, k',
+      grain === 0 ? 'prev_day' : NULLS.prev_day,
+      'flag, sum(n)::bigint, sum(n2)::bigint, sum(amount), sum(weighted), sum(seconds)',
+    ];
+    const families = ALL_FAMILIES.filter((family) => inGrain(grain, family));
+    return `SELECT ${columns.join(', ')} FROM finest WHERE family IN (${families.join(', ')}) GROUP BY ${Array.from({ length: 13 }, (_, index) => index + 2).join(', ')}`;
+  });
+  return `WITH finest AS MATERIALIZED (
+      SELECT ${FINEST}, sum(n) AS n, sum(n2) AS n2, sum(amount) AS amount, sum(weighted) AS weighted, sum(seconds) AS seconds
+        FROM (${contributionsSql(ALL_FAMILIES, sources)}) AS c(${COLUMNS}) GROUP BY ${FINEST}
+      HAVING sum(n) <> 0 OR sum(n2) <> 0 OR sum(amount) <> 0 OR sum(weighted) <> 0 OR sum(seconds) <> 0)
+    ${grains.join(' UNION ALL ')}`;
 }
 
 export const FOLD_LOCK = 7_401_190_002;
@@ -200,7 +231,7 @@ export async function foldKpiContributions(manager: EntityManager): Promise<numb
     `WITH facts AS MATERIALIZED (DELETE FROM kpi_fact_delta RETURNING *), stays AS MATERIALIZED (DELETE FROM kpi_stay_delta RETURNING *), leads AS MATERIALIZED (DELETE FROM kpi_lead_delta RETURNING *),
        upserted AS (
          INSERT INTO kpi_rollup (grain, ${COLUMNS})
-         SELECT * FROM (${grainSumsSql({ facts: 'facts', stays: 'stays', leads: 'leads' })}) AS summed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+         SELECT * FROM (${foldedSumsSql({ facts: 'facts', stays: 'stays', leads: 'leads' })}) AS summed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
          ON CONFLICT (grain, family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag) DO UPDATE SET
            n = kpi_rollup.n + EXCLUDED.n, n2 = kpi_rollup.n2 + EXCLUDED.n2, amount = kpi_rollup.amount + EXCLUDED.amount,
            weighted = kpi_rollup.weighted + EXCLUDED.weighted, seconds = kpi_rollup.seconds + EXCLUDED.seconds
@@ -284,9 +315,14 @@ export async function foldPendingContributions(manager: EntityManager): Promise<
     'SELECT EXISTS (SELECT 1 FROM kpi_fact_delta) OR EXISTS (SELECT 1 FROM kpi_stay_delta) OR EXISTS (SELECT 1 FROM kpi_lead_delta) AS any',
   );
   if (!any) return;
-  await manager.transaction(async (transaction) => {
+  const folded = await manager.transaction(async (transaction) => {
     await transaction.query(`SET LOCAL work_mem = '64MB'`);
-    await foldKpiContributions(transaction);
+    // A backlog's fold may run past the pool's statement timeout: cancelled, it would be retried ever larger, never done.
+    await transaction.query('SET LOCAL statement_timeout = 0');
+    return foldKpiContributions(transaction);
   });
   pending = 0;
+  // Every query scans the delta tables for what is not folded yet: emptied by DELETE they keep their pages until vacuumed,
+  // and autovacuum may be off or behind (an empty table of 10,000 dead pages cost ~30 ms per scan at 200,000).
+  if (folded > 0) await manager.query('VACUUM kpi_fact_delta, kpi_stay_delta, kpi_lead_delta');
 }

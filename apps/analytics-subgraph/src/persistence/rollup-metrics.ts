@@ -16,13 +16,13 @@ const dateText = (date: Date) => date.toISOString().slice(0, 10);
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 // Which rollup can answer a scope over these periods, or null when only the facts can: grain 0 has days but no owners,
-// grains 1 and 2 have owners (and industries and sources) but no days; every grain needs whole UTC days.
+// grains 1 and 2 have owners (and industries and sources) but no days, grain 3 neither; every grain needs whole UTC days.
 export function rollupGrain(scope: MetricsScope, periods: MetricsPeriod[]): Grain | null {
   if (!periods.every((period) => isMidnight(period.start) && isMidnight(period.end))) return null;
   const timed = periods.length > 1 || periods.some((period) => period.start !== null || period.end !== null);
   if (scope.industry || scope.source) return timed ? null : 2;
   if (scope.ownerIds?.length || scope.teamId || scope.visibility.kind !== 'all') return timed ? null : 1;
-  return 0;
+  return timed ? 0 : 3;
 }
 
 interface DayBucketing {
@@ -59,7 +59,8 @@ export async function rollupPipelineSize(manager: EntityManager, scope: MetricsS
 }
 
 // Open pipeline at each instant (non-decreasing): stays entered minus stays left before the instant's day, from the
-// daily rollup, plus those entered or left on that day up to the instant itself, from the stays (an index on entry).
+// daily rollup, plus those entered or left on that day up to the instant itself, from the stays (an index on entry; the
+// lookups are per instant and per stay, fenced by OFFSET 0: a join of the instants let the planner scan every stay).
 export async function rollupSizesAsOf(manager: EntityManager, scope: MetricsScope, instants: Date[]): Promise<PipelineSize[]> {
   if (instants.length === 0) return [];
   const days = instants.map(dateText);
@@ -74,15 +75,16 @@ export async function rollupSizesAsOf(manager: EntityManager, scope: MetricsScop
   const at = `${edge.add(instants.map((instant) => instant.toISOString()))}::timestamptz[]`;
   const edgeRows: Array<SizeRow & { bucket: number }> = await manager.query(
     `WITH at AS (SELECT a.at, a.bucket, date_trunc('day', a.at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start FROM unnest(${at}) WITH ORDINALITY AS a(at, bucket)),
+       entered AS MATERIALIZED (
+         SELECT a.bucket, n.opportunity_id, n.seq, n.stage, n.position, n.category
+           FROM at a CROSS JOIN LATERAL (SELECT * FROM stage_interval WHERE entered_at >= a.day_start AND entered_at <= a.at OFFSET 0) n),
        edges AS (
-         SELECT a.bucket, n.opportunity_id, n.stage, n.position, 1 AS sign
-           FROM at a JOIN stage_interval n ON n.entered_at >= a.day_start AND n.entered_at <= a.at WHERE n.category = 'OPEN'
+         SELECT e.bucket, e.opportunity_id, e.stage, e.position, 1 AS sign FROM entered e WHERE e.category = 'OPEN'
          UNION ALL
-         SELECT a.bucket, p.opportunity_id, p.stage, p.position, -1
-           FROM at a JOIN stage_interval n ON n.entered_at >= a.day_start AND n.entered_at <= a.at
-           JOIN stage_interval p ON p.opportunity_id = n.opportunity_id AND p.seq = n.seq - 1 WHERE p.category = 'OPEN')
+         SELECT e.bucket, p.opportunity_id, p.stage, p.position, -1
+           FROM entered e CROSS JOIN LATERAL (SELECT * FROM stage_interval WHERE opportunity_id = e.opportunity_id AND seq = e.seq - 1 OFFSET 0) p WHERE p.category = 'OPEN')
      SELECT e.bucket::int AS bucket, e.stage, e.position, f.currency, sum(e.sign)::int AS count, sum(e.sign * f.amount) AS amount, sum(e.sign * f.amount * f.probability::numeric) AS weighted
-       FROM edges e JOIN opportunity_fact f ON f.opportunity_id = e.opportunity_id WHERE ${opportunityConditions(scope, edge)}
+       FROM edges e CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = e.opportunity_id OFFSET 0) f WHERE ${opportunityConditions(scope, edge)}
       GROUP BY 1, 2, 3, 4`,
     edge.values,
   );
@@ -201,8 +203,10 @@ interface StageStats {
 
 // As bottlenecks: dwell percentiles of finished stays per stage, open opportunities now, and at each instant how many of
 // them have been in their stage longer than its usual time (p75).
-export async function rollupBottlenecks(manager: EntityManager, scope: MetricsScope, grain: Grain, instants: Date[], exactLimit: number): Promise<StageBottleneck[][]> {
+export async function rollupBottlenecks(manager: EntityManager, scope: MetricsScope, asked: Grain, instants: Date[], exactLimit: number): Promise<StageBottleneck[][]> {
   if (instants.length === 0) return [];
+  // Stalls count open opportunities by the day they entered their stage: grain 0 has those days (and all-time dwell).
+  const grain = asked === 3 ? 0 : asked;
   const parameters = new SqlParameters();
   const families = grain === 2 ? [FAMILY.open] : [FAMILY.open, FAMILY.dwell];
   const rows: Array<{ family: number; stage: string; position: number | null; k: number | null; day: string | null; n: number }> = await manager.query(
