@@ -149,7 +149,8 @@ function planRecord(pipeline: Pipeline, record: ImportedOpportunity, externalId:
   if (stages[0].category !== 'OPEN') throw badInput('stages[0].toStage', 'an opportunity is created in an open stage');
   const fields = {
     name: parseName(record.name, 'name'),
-    accountName: parseName(record.accountName, 'accountName'),
+    // Real exports leave the account blank on early-stage rows; the record imports without one ('' is "no account").
+    accountName: parseOptionalText(record.accountName, 'accountName', 200) ?? '',
     industry: parseOptionalText(record.industry, 'industry'),
     region: null,
     amount: parseOptionalMoney(record.amount, 'amount'),
