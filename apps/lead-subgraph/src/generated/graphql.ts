@@ -35,6 +35,15 @@ export type AssignLeadPayload = {
   lead: Lead;
 };
 
+/** Optional lead fields that updateLead can empty. */
+export type ClearableLeadField =
+  | 'EMAIL'
+  | 'ESTIMATED_VALUE'
+  | 'INDUSTRY'
+  | 'PHONE'
+  | 'REGION'
+  | 'SOURCE_DETAIL';
+
 export type CreateLeadInput = {
   /** Create even when an open lead with the same email or company and name exists. */
   allowDuplicate?: InputMaybe<Scalars['Boolean']['input']>;
@@ -248,6 +257,7 @@ export type Mutation = {
   qualifyLead: QualifyLeadPayload;
   reassignStaleLeads: ReassignStaleLeadsPayload;
   trainScoringModel: TrainScoringModelPayload;
+  updateLead: UpdateLeadPayload;
   updateQualificationCriteria: UpdateQualificationCriteriaPayload;
   updateSalesRep: UpdateSalesRepPayload;
 };
@@ -285,6 +295,11 @@ export type MutationOverrideLeadScoreArgs = {
 
 export type MutationQualifyLeadArgs = {
   input: QualifyLeadInput;
+};
+
+
+export type MutationUpdateLeadArgs = {
+  input: UpdateLeadInput;
 };
 
 
@@ -451,6 +466,30 @@ export type TrainScoringModelPayload = {
   model?: Maybe<ScoringModel>;
 };
 
+/** A correction of a lead's data. A field left out or null stays as it is; list a field in clear to empty it. */
+export type UpdateLeadInput = {
+  /** Change even when the corrected lead matches another open lead's email or company and name. */
+  allowDuplicate?: InputMaybe<Scalars['Boolean']['input']>;
+  clear?: InputMaybe<Array<ClearableLeadField>>;
+  company?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  estimatedValue?: InputMaybe<MoneyInput>;
+  /** The version read; a stale one is refused with CONFLICT. */
+  expectedVersion: Scalars['Int']['input'];
+  industry?: InputMaybe<Scalars['String']['input']>;
+  leadId: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  region?: InputMaybe<Scalars['String']['input']>;
+  source?: InputMaybe<LeadSource>;
+  sourceDetail?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateLeadPayload = {
+  __typename?: 'UpdateLeadPayload';
+  lead: Lead;
+};
+
 export type UpdateQualificationCriteriaInput = {
   maxPurchaseHorizonDays: Scalars['Int']['input'];
   minimumBudget?: InputMaybe<MoneyInput>;
@@ -579,6 +618,7 @@ export type ResolversTypes = ResolversObject<{
   AssignLeadInput: AssignLeadInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AssignLeadPayload: ResolverTypeWrapper<Omit<AssignLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
+  ClearableLeadField: ClearableLeadField;
   CreateLeadInput: CreateLeadInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -623,6 +663,8 @@ export type ResolversTypes = ResolversObject<{
   ScoringModel: ResolverTypeWrapper<ScoringModelSummaryModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   TrainScoringModelPayload: ResolverTypeWrapper<Omit<TrainScoringModelPayload, 'model'> & { model?: Maybe<ResolversTypes['ScoringModel']> }>;
+  UpdateLeadInput: UpdateLeadInput;
+  UpdateLeadPayload: ResolverTypeWrapper<Omit<UpdateLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   UpdateQualificationCriteriaInput: UpdateQualificationCriteriaInput;
   UpdateQualificationCriteriaPayload: ResolverTypeWrapper<Omit<UpdateQualificationCriteriaPayload, 'criteria'> & { criteria: ResolversTypes['QualificationCriteria'] }>;
   UpdateSalesRepInput: UpdateSalesRepInput;
@@ -673,6 +715,8 @@ export type ResolversParentTypes = ResolversObject<{
   ScoringModel: ScoringModelSummaryModel;
   Float: Scalars['Float']['output'];
   TrainScoringModelPayload: Omit<TrainScoringModelPayload, 'model'> & { model?: Maybe<ResolversParentTypes['ScoringModel']> };
+  UpdateLeadInput: UpdateLeadInput;
+  UpdateLeadPayload: Omit<UpdateLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   UpdateQualificationCriteriaInput: UpdateQualificationCriteriaInput;
   UpdateQualificationCriteriaPayload: Omit<UpdateQualificationCriteriaPayload, 'criteria'> & { criteria: ResolversParentTypes['QualificationCriteria'] };
   UpdateSalesRepInput: UpdateSalesRepInput;
@@ -794,6 +838,7 @@ export type MutationResolvers<ContextType = LeadContext, ParentType extends Reso
   qualifyLead?: Resolver<ResolversTypes['QualifyLeadPayload'], ParentType, ContextType, RequireFields<MutationQualifyLeadArgs, 'input'>>;
   reassignStaleLeads?: Resolver<ResolversTypes['ReassignStaleLeadsPayload'], ParentType, ContextType>;
   trainScoringModel?: Resolver<ResolversTypes['TrainScoringModelPayload'], ParentType, ContextType>;
+  updateLead?: Resolver<ResolversTypes['UpdateLeadPayload'], ParentType, ContextType, RequireFields<MutationUpdateLeadArgs, 'input'>>;
   updateQualificationCriteria?: Resolver<ResolversTypes['UpdateQualificationCriteriaPayload'], ParentType, ContextType, RequireFields<MutationUpdateQualificationCriteriaArgs, 'input'>>;
   updateSalesRep?: Resolver<ResolversTypes['UpdateSalesRepPayload'], ParentType, ContextType, RequireFields<MutationUpdateSalesRepArgs, 'input'>>;
 }>;
@@ -886,6 +931,10 @@ export type TrainScoringModelPayloadResolvers<ContextType = LeadContext, ParentT
   model?: Resolver<Maybe<ResolversTypes['ScoringModel']>, ParentType, ContextType>;
 }>;
 
+export type UpdateLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['UpdateLeadPayload'] = ResolversParentTypes['UpdateLeadPayload']> = ResolversObject<{
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+}>;
+
 export type UpdateQualificationCriteriaPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['UpdateQualificationCriteriaPayload'] = ResolversParentTypes['UpdateQualificationCriteriaPayload']> = ResolversObject<{
   criteria?: Resolver<ResolversTypes['QualificationCriteria'], ParentType, ContextType>;
 }>;
@@ -923,6 +972,7 @@ export type Resolvers<ContextType = LeadContext> = ResolversObject<{
   ScoreFactor?: ScoreFactorResolvers<ContextType>;
   ScoringModel?: ScoringModelResolvers<ContextType>;
   TrainScoringModelPayload?: TrainScoringModelPayloadResolvers<ContextType>;
+  UpdateLeadPayload?: UpdateLeadPayloadResolvers<ContextType>;
   UpdateQualificationCriteriaPayload?: UpdateQualificationCriteriaPayloadResolvers<ContextType>;
   UpdateSalesRepPayload?: UpdateSalesRepPayloadResolvers<ContextType>;
 }>;

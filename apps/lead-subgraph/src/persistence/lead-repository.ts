@@ -140,7 +140,7 @@ export async function updateLead(manager: EntityManager, lead: Lead, expectedVer
 }
 
 // A duplicate the caller cannot see is still a duplicate: the use case discloses only its id.
-export async function findOpenDuplicate(manager: EntityManager, email: string | null, company: string, name: string): Promise<Lead | null> {
+export async function findOpenDuplicate(manager: EntityManager, email: string | null, company: string, name: string, exceptId?: string): Promise<Lead | null> {
   const query = baseQuery(manager)
     .where('lead.status IN (:...open)', { open: [...OPEN_LEAD_STATUSES] })
     .andWhere(
@@ -149,6 +149,7 @@ export async function findOpenDuplicate(manager: EntityManager, email: string | 
         if (email) where.orWhere('lower(lead.email) = :email', { email: email.toLowerCase() });
       }),
     );
+  if (exceptId) query.andWhere('lead.id <> :exceptId', { exceptId });
   const row = await query.orderBy('lead.created_at', 'ASC').getOne();
   return row ? toLead(row) : null;
 }

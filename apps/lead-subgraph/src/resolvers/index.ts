@@ -11,6 +11,7 @@ import { overrideLeadScore } from '../use-cases/override-lead-score/override-lea
 import { qualifyLead } from '../use-cases/qualify-lead/qualify-lead';
 import { reassignStaleLeads } from '../use-cases/reassign-stale-leads/reassign-stale-leads';
 import { toModelSummary, trainScoringModel } from '../use-cases/train-scoring-model/train-scoring-model';
+import { updateLead } from '../use-cases/update-lead/update-lead';
 import { updateQualificationCriteria } from '../use-cases/update-qualification-criteria/update-qualification-criteria';
 import { updateSalesRep } from '../use-cases/update-sales-rep/update-sales-rep';
 import { currentCriteria } from '../use-cases/shared/criteria';
@@ -37,6 +38,7 @@ export const resolvers: Resolvers = {
     createSalesRep: async (_parent, { input }, { actor, deps }) => ({ salesRep: await createSalesRep(deps, actor, input) }),
     updateSalesRep: async (_parent, { input }, { actor, deps }) => ({ salesRep: await updateSalesRep(deps, actor, input) }),
     createLead: async (_parent, { input }, { actor, deps }) => ({ lead: await createLead(deps, actor, input) }),
+    updateLead: async (_parent, { input }, { actor, deps }) => ({ lead: await updateLead(deps, actor, input) }),
     qualifyLead: async (_parent, { input }, { actor, deps }) => ({ lead: await qualifyLead(deps, actor, input) }),
     assignLead: async (_parent, { input }, { actor, deps }) => ({ lead: await assignLead(deps, actor, input) }),
     importLeads: (_parent, { input }, { actor, deps }) => importLeads(deps, actor, input),

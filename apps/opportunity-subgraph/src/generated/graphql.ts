@@ -138,6 +138,7 @@ export type ImportOpportunityError = {
 };
 
 export type ImportOpportunityInput = {
+  /** Blank when the export names no account: the opportunity is imported without one. */
   accountName: Scalars['String']['input'];
   amount?: InputMaybe<MoneyInput>;
   createdAt: Scalars['DateTime']['input'];
@@ -266,6 +267,7 @@ export type MutationUpdatePipelineStagesArgs = {
 
 export type Opportunity = {
   __typename?: 'Opportunity';
+  /** Empty when the opportunity has no account (imported from an export that named none). */
   accountName: Scalars['String']['output'];
   /** Newest first. */
   activities: Array<Activity>;
