@@ -124,7 +124,20 @@ export const OpportunityStateSchema = Type.Object({
   opportunity: OpportunitySnapshotSchema,
 });
 export const OpportunityCreatedSchema = OpportunityStateSchema;
-export const OpportunityUpdatedSchema = Type.Composite([OpportunityStateSchema, Type.Object({ changes: Type.Array(Type.String()) })]);
+// Added: the value each changed snapshot field had before this change (only those that changed), so a reader of the
+// topic sees slips (a close date pushed out, an amount cut, an owner swapped) without keeping every earlier snapshot.
+export const OpportunityPreviousValuesSchema = Type.Partial(
+  Type.Pick(OpportunitySnapshotSchema, ['name', 'accountName', 'industry', 'region', 'amount', 'probability', 'ownerId', 'ownerTeamId', 'expectedCloseDate', 'status']),
+  { additionalProperties: false },
+);
+export const OpportunityUpdatedSchema = Type.Composite([
+  OpportunityStateSchema,
+  Type.Object({
+    changes: Type.Array(Type.String()),
+    previous: Type.Optional(OpportunityPreviousValuesSchema),
+    changedBy: Type.Optional(Nullable(Type.String())),
+  }),
+]);
 export const ActivityLoggedSchema = Type.Object({
   opportunityId: Id,
   activityId: Id,

@@ -130,6 +130,50 @@ export type Mutation = {
   takeForecastSnapshot: Array<ForecastSnapshot>;
 };
 
+/** One field of one opportunity changed: its value before and after (from sales.opportunity.updated.v1). */
+export type OpportunityFieldChange = {
+  __typename?: 'OpportunityFieldChange';
+  changedAt: Scalars['DateTime']['output'];
+  changedBy?: Maybe<Scalars['ID']['output']>;
+  /** For EXPECTED_CLOSE_DATE: days the close date moved (positive is a slip later). */
+  daysSlipped?: Maybe<Scalars['Int']['output']>;
+  eventId: Scalars['ID']['output'];
+  field: OpportunityHistoryField;
+  newAmount?: Maybe<Money>;
+  newValue?: Maybe<Scalars['String']['output']>;
+  opportunityId: Scalars['ID']['output'];
+  previousAmount?: Maybe<Money>;
+  /** Text of the earlier value (a Decimal for probability, ISO dates, ids); null when it was empty. Money is in previousAmount. */
+  previousValue?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type OpportunityFieldChangeConnection = {
+  __typename?: 'OpportunityFieldChangeConnection';
+  edges: Array<OpportunityFieldChangeEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type OpportunityFieldChangeEdge = {
+  __typename?: 'OpportunityFieldChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: OpportunityFieldChange;
+};
+
+/** Fields whose history opportunity.updated carries. */
+export type OpportunityHistoryField =
+  | 'ACCOUNT_NAME'
+  | 'AMOUNT'
+  | 'EXPECTED_CLOSE_DATE'
+  | 'INDUSTRY'
+  | 'NAME'
+  | 'OWNER_ID'
+  | 'OWNER_TEAM_ID'
+  | 'PROBABILITY'
+  | 'REGION'
+  | 'STATUS';
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -168,6 +212,8 @@ export type Query = {
   forecast: Forecast;
   forecastSnapshots: Array<ForecastSnapshot>;
   lostReasons: Array<LostReasonCount>;
+  /** Field history, oldest first, of the opportunities the caller may see; field EXPECTED_CLOSE_DATE lists slips. */
+  opportunityFieldChanges: OpportunityFieldChangeConnection;
   pipelineMetrics: PipelineMetrics;
   /** The same KPIs per week, month or quarter over the filter's period (default: the last 12 buckets). */
   pipelineMetricsSeries: Array<MetricsPeriod>;
@@ -197,6 +243,14 @@ export type QueryForecastSnapshotsArgs = {
 export type QueryLostReasonsArgs = {
   by: LostReasonDimension;
   filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryOpportunityFieldChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  field?: InputMaybe<OpportunityHistoryField>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  opportunityId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -434,6 +488,10 @@ export type ResolversTypes = ResolversObject<{
   MetricsPeriod: ResolverTypeWrapper<MetricsPeriod>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OpportunityFieldChange: ResolverTypeWrapper<OpportunityFieldChange>;
+  OpportunityFieldChangeConnection: ResolverTypeWrapper<OpportunityFieldChangeConnection>;
+  OpportunityFieldChangeEdge: ResolverTypeWrapper<OpportunityFieldChangeEdge>;
+  OpportunityHistoryField: OpportunityHistoryField;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PipelineMetrics: ResolverTypeWrapper<PipelineMetrics>;
@@ -473,6 +531,9 @@ export type ResolversParentTypes = ResolversObject<{
   MetricsPeriod: MetricsPeriod;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  OpportunityFieldChange: OpportunityFieldChange;
+  OpportunityFieldChangeConnection: OpportunityFieldChangeConnection;
+  OpportunityFieldChangeEdge: OpportunityFieldChangeEdge;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   PipelineMetrics: PipelineMetrics;
@@ -571,6 +632,31 @@ export type MutationResolvers<ContextType = AnalyticsContext, ParentType extends
   takeForecastSnapshot?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType>;
 }>;
 
+export type OpportunityFieldChangeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityFieldChange'] = ResolversParentTypes['OpportunityFieldChange']> = ResolversObject<{
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  daysSlipped?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['OpportunityHistoryField'], ParentType, ContextType>;
+  newAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  newValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  opportunityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  previousAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  previousValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type OpportunityFieldChangeConnectionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityFieldChangeConnection'] = ResolversParentTypes['OpportunityFieldChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['OpportunityFieldChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type OpportunityFieldChangeEdgeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityFieldChangeEdge'] = ResolversParentTypes['OpportunityFieldChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OpportunityFieldChange'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -600,6 +686,7 @@ export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends Re
   forecast?: Resolver<ResolversTypes['Forecast'], ParentType, ContextType, Partial<QueryForecastArgs>>;
   forecastSnapshots?: Resolver<Array<ResolversTypes['ForecastSnapshot']>, ParentType, ContextType, Partial<QueryForecastSnapshotsArgs>>;
   lostReasons?: Resolver<Array<ResolversTypes['LostReasonCount']>, ParentType, ContextType, RequireFields<QueryLostReasonsArgs, 'by'>>;
+  opportunityFieldChanges?: Resolver<ResolversTypes['OpportunityFieldChangeConnection'], ParentType, ContextType, Partial<QueryOpportunityFieldChangesArgs>>;
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
   pipelineMetricsSeries?: Resolver<Array<ResolversTypes['MetricsPeriod']>, ParentType, ContextType, RequireFields<QueryPipelineMetricsSeriesArgs, 'bucket'>>;
   report?: Resolver<Array<ResolversTypes['ReportRow']>, ParentType, ContextType, RequireFields<QueryReportArgs, 'dimension'>>;
@@ -706,6 +793,9 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   MetricsPeriod?: MetricsPeriodResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OpportunityFieldChange?: OpportunityFieldChangeResolvers<ContextType>;
+  OpportunityFieldChangeConnection?: OpportunityFieldChangeConnectionResolvers<ContextType>;
+  OpportunityFieldChangeEdge?: OpportunityFieldChangeEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PipelineMetrics?: PipelineMetricsResolvers<ContextType>;
   PipelineSize?: PipelineSizeResolvers<ContextType>;

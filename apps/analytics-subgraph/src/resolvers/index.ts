@@ -6,6 +6,7 @@ import { countLostReasons } from '../use-cases/count-lost-reasons/count-lost-rea
 import { forecastRevenue, listForecastSnapshots, takeForecastSnapshot } from '../use-cases/forecast-revenue/forecast-revenue';
 import { getMetricsSeries } from '../use-cases/get-metrics-series/get-metrics-series';
 import { getPipelineMetrics } from '../use-cases/get-pipeline-metrics/get-pipeline-metrics';
+import { listOpportunityFieldChanges } from '../use-cases/list-opportunity-field-changes/list-opportunity-field-changes';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
 import { listWeeklySummaries, summarizeWeek } from '../use-cases/summarize-week/summarize-week';
 
@@ -14,6 +15,7 @@ export const resolvers: Resolvers = {
   Query: {
     pipelineMetrics: (_parent, { filter }, { actor, deps }) => getPipelineMetrics(deps, actor, filter),
     stageChangeEvents: (_parent, args, { actor, deps }) => listStageChangeEvents(deps, actor, args),
+    opportunityFieldChanges: (_parent, args, { actor, deps }) => listOpportunityFieldChanges(deps, actor, args),
     pipelineMetricsSeries: (_parent, args, { actor, deps }) => getMetricsSeries(deps, actor, args),
     forecast: (_parent, args, { actor, deps }) => forecastRevenue(deps, actor, args),
     forecastSnapshots: (_parent, { first }, { actor, deps }) => listForecastSnapshots(deps, actor, { first }),

@@ -2,6 +2,7 @@
 import { CreateAnalyticsTables1764190000000 } from './1764190000000-create-analytics-tables';
 import { AddStayDerivedColumns1764190000001 } from './1764190000001-add-stay-derived-columns';
 import { AddKpiRollups1764190000002 } from './1764190000002-add-kpi-rollups';
+import { AddOpportunityFieldChanges1764194000000 } from './1764194000000-add-opportunity-field-changes';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002];
+export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddOpportunityFieldChanges1764194000000];

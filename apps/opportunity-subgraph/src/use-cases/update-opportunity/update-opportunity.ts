@@ -53,7 +53,7 @@ export async function updateOpportunity(deps: OpportunityDeps, actor: Actor, inp
     const now = deps.now();
     const next: Opportunity = { ...opportunity, ...changes, version: opportunity.version + 1, updatedAt: now };
     await saveOpportunity(manager, next, opportunity.version);
-    await appendToOutbox(manager, [opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, pipeline, changed.filter((key) => key !== 'ownerTeamId'), now)]);
+    await appendToOutbox(manager, [opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, pipeline, changed.filter((key) => key !== 'ownerTeamId'), now, { before: opportunity, changedBy: actor.userId })]);
     return next;
   });
 }
