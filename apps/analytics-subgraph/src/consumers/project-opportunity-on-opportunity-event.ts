@@ -9,7 +9,11 @@ const applyWithContributions = (manager: EntityManager, states: OpportunityState
   withKpiContributions(manager, { opportunityIds: states.map((state) => state.opportunityId) }, () => applyOpportunityStates(manager, states));
 
 export async function projectOpportunityOnOpportunityEvent(
-  event: TypedCloudEvent<'sales.opportunity.created.v1'> | TypedCloudEvent<'sales.opportunity.updated.v1'>,
+  event:
+    | TypedCloudEvent<'sales.opportunity.created.v1'>
+    | TypedCloudEvent<'sales.opportunity.updated.v1'>
+    | TypedCloudEvent<'sales.opportunity.archived.v1'>
+    | TypedCloudEvent<'sales.opportunity.restored.v1'>,
   _manager: EntityManager,
   chunk: ChunkContext,
 ): Promise<void> {

@@ -55,6 +55,9 @@ export interface Lead {
   opportunityId: string | null;
   version: number;
   lastActivityAt: Date | null;
+  // Set while the lead is archived: out of lists and counts, every field kept, restorable.
+  archivedAt: Date | null;
+  archivedReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

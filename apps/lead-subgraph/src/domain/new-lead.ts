@@ -43,6 +43,8 @@ export function planNewLead({ id, fields, owner, assignmentReason, model, now }:
     opportunityId: null,
     version: 1,
     lastActivityAt: null,
+    archivedAt: null,
+    archivedReason: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -25,6 +25,17 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type ArchiveLeadInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  leadId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ArchiveLeadPayload = {
+  __typename?: 'ArchiveLeadPayload';
+  lead: Lead;
+};
+
 export type AssignLeadInput = {
   leadId: Scalars['ID']['input'];
   ownerId: Scalars['ID']['input'];
@@ -115,6 +126,9 @@ export type Lead = {
   __typename?: 'Lead';
   /** Newest first; at most first (default 50, at most 500). */
   activities: Array<LeadActivity>;
+  /** Set while the lead is archived: it is out of lists, duplicate checks and KPIs until restoreLead. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  archivedReason?: Maybe<Scalars['String']['output']>;
   /** Why the lead went to its owner, in words a person can check. */
   assignmentReason?: Maybe<Scalars['String']['output']>;
   company: Scalars['String']['output'];
@@ -181,6 +195,8 @@ export type LeadEdge = {
 };
 
 export type LeadFilter = {
+  /** true lists archived leads only; by default they are left out. */
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
   industry?: InputMaybe<Scalars['String']['input']>;
   minScore?: InputMaybe<Scalars['Int']['input']>;
   ownerId?: InputMaybe<Scalars['ID']['input']>;
@@ -248,6 +264,7 @@ export type MoneyInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  archiveLead: ArchiveLeadPayload;
   assignLead: AssignLeadPayload;
   createLead: CreateLeadPayload;
   createSalesRep: CreateSalesRepPayload;
@@ -256,10 +273,16 @@ export type Mutation = {
   overrideLeadScore: OverrideLeadScorePayload;
   qualifyLead: QualifyLeadPayload;
   reassignStaleLeads: ReassignStaleLeadsPayload;
+  restoreLead: RestoreLeadPayload;
   trainScoringModel: TrainScoringModelPayload;
   updateLead: UpdateLeadPayload;
   updateQualificationCriteria: UpdateQualificationCriteriaPayload;
   updateSalesRep: UpdateSalesRepPayload;
+};
+
+
+export type MutationArchiveLeadArgs = {
+  input: ArchiveLeadInput;
 };
 
 
@@ -295,6 +318,11 @@ export type MutationOverrideLeadScoreArgs = {
 
 export type MutationQualifyLeadArgs = {
   input: QualifyLeadInput;
+};
+
+
+export type MutationRestoreLeadArgs = {
+  input: RestoreLeadInput;
 };
 
 
@@ -412,6 +440,16 @@ export type ReassignStaleLeadsPayload = {
   __typename?: 'ReassignStaleLeadsPayload';
   leads: Array<Lead>;
   reassigned: Scalars['Int']['output'];
+};
+
+export type RestoreLeadInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  leadId: Scalars['ID']['input'];
+};
+
+export type RestoreLeadPayload = {
+  __typename?: 'RestoreLeadPayload';
+  lead: Lead;
 };
 
 export type Role =
@@ -615,16 +653,18 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AssignLeadInput: AssignLeadInput;
+  ArchiveLeadInput: ArchiveLeadInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ArchiveLeadPayload: ResolverTypeWrapper<Omit<ArchiveLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
+  AssignLeadInput: AssignLeadInput;
   AssignLeadPayload: ResolverTypeWrapper<Omit<AssignLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   ClearableLeadField: ClearableLeadField;
   CreateLeadInput: CreateLeadInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CreateLeadPayload: ResolverTypeWrapper<Omit<CreateLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   CreateSalesRepInput: CreateSalesRepInput;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreateSalesRepPayload: ResolverTypeWrapper<Omit<CreateSalesRepPayload, 'salesRep'> & { salesRep: ResolversTypes['SalesRep'] }>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -657,6 +697,8 @@ export type ResolversTypes = ResolversObject<{
   QualifyLeadPayload: ResolverTypeWrapper<Omit<QualifyLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReassignStaleLeadsPayload: ResolverTypeWrapper<Omit<ReassignStaleLeadsPayload, 'leads'> & { leads: Array<ResolversTypes['Lead']> }>;
+  RestoreLeadInput: RestoreLeadInput;
+  RestoreLeadPayload: ResolverTypeWrapper<Omit<RestoreLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   Role: Role;
   SalesRep: ResolverTypeWrapper<SalesRepModel>;
   ScoreFactor: ResolverTypeWrapper<ScoreFactorModel>;
@@ -673,15 +715,17 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AssignLeadInput: AssignLeadInput;
+  ArchiveLeadInput: ArchiveLeadInput;
+  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  ArchiveLeadPayload: Omit<ArchiveLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
+  AssignLeadInput: AssignLeadInput;
   AssignLeadPayload: Omit<AssignLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   CreateLeadInput: CreateLeadInput;
   Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
   CreateLeadPayload: Omit<CreateLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   CreateSalesRepInput: CreateSalesRepInput;
-  Int: Scalars['Int']['output'];
   CreateSalesRepPayload: Omit<CreateSalesRepPayload, 'salesRep'> & { salesRep: ResolversParentTypes['SalesRep'] };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -710,6 +754,8 @@ export type ResolversParentTypes = ResolversObject<{
   QualifyLeadPayload: Omit<QualifyLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   Query: Record<PropertyKey, never>;
   ReassignStaleLeadsPayload: Omit<ReassignStaleLeadsPayload, 'leads'> & { leads: Array<ResolversParentTypes['Lead']> };
+  RestoreLeadInput: RestoreLeadInput;
+  RestoreLeadPayload: Omit<RestoreLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   SalesRep: SalesRepModel;
   ScoreFactor: ScoreFactorModel;
   ScoringModel: ScoringModelSummaryModel;
@@ -721,6 +767,10 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateQualificationCriteriaPayload: Omit<UpdateQualificationCriteriaPayload, 'criteria'> & { criteria: ResolversParentTypes['QualificationCriteria'] };
   UpdateSalesRepInput: UpdateSalesRepInput;
   UpdateSalesRepPayload: Omit<UpdateSalesRepPayload, 'salesRep'> & { salesRep: ResolversParentTypes['SalesRep'] };
+}>;
+
+export type ArchiveLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['ArchiveLeadPayload'] = ResolversParentTypes['ArchiveLeadPayload']> = ResolversObject<{
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
 }>;
 
 export type AssignLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['AssignLeadPayload'] = ResolversParentTypes['AssignLeadPayload']> = ResolversObject<{
@@ -764,6 +814,8 @@ export type ImportRowErrorResolvers<ContextType = LeadContext, ParentType extend
 export type LeadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['Lead'] = ResolversParentTypes['Lead'], FederationReferenceType extends FederationReferenceTypes['Lead'] = FederationReferenceTypes['Lead']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Lead']> | FederationReferenceType, FederationReferenceType, ContextType>;
   activities?: Resolver<Array<ResolversTypes['LeadActivity']>, ParentType, ContextType, Partial<LeadActivitiesArgs>>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  archivedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   assignmentReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   company?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -829,6 +881,7 @@ export type MoneyResolvers<ContextType = LeadContext, ParentType extends Resolve
 }>;
 
 export type MutationResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archiveLead?: Resolver<ResolversTypes['ArchiveLeadPayload'], ParentType, ContextType, RequireFields<MutationArchiveLeadArgs, 'input'>>;
   assignLead?: Resolver<ResolversTypes['AssignLeadPayload'], ParentType, ContextType, RequireFields<MutationAssignLeadArgs, 'input'>>;
   createLead?: Resolver<ResolversTypes['CreateLeadPayload'], ParentType, ContextType, RequireFields<MutationCreateLeadArgs, 'input'>>;
   createSalesRep?: Resolver<ResolversTypes['CreateSalesRepPayload'], ParentType, ContextType, RequireFields<MutationCreateSalesRepArgs, 'input'>>;
@@ -837,6 +890,7 @@ export type MutationResolvers<ContextType = LeadContext, ParentType extends Reso
   overrideLeadScore?: Resolver<ResolversTypes['OverrideLeadScorePayload'], ParentType, ContextType, RequireFields<MutationOverrideLeadScoreArgs, 'input'>>;
   qualifyLead?: Resolver<ResolversTypes['QualifyLeadPayload'], ParentType, ContextType, RequireFields<MutationQualifyLeadArgs, 'input'>>;
   reassignStaleLeads?: Resolver<ResolversTypes['ReassignStaleLeadsPayload'], ParentType, ContextType>;
+  restoreLead?: Resolver<ResolversTypes['RestoreLeadPayload'], ParentType, ContextType, RequireFields<MutationRestoreLeadArgs, 'input'>>;
   trainScoringModel?: Resolver<ResolversTypes['TrainScoringModelPayload'], ParentType, ContextType>;
   updateLead?: Resolver<ResolversTypes['UpdateLeadPayload'], ParentType, ContextType, RequireFields<MutationUpdateLeadArgs, 'input'>>;
   updateQualificationCriteria?: Resolver<ResolversTypes['UpdateQualificationCriteriaPayload'], ParentType, ContextType, RequireFields<MutationUpdateQualificationCriteriaArgs, 'input'>>;
@@ -896,6 +950,10 @@ export type ReassignStaleLeadsPayloadResolvers<ContextType = LeadContext, Parent
   reassigned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type RestoreLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['RestoreLeadPayload'] = ResolversParentTypes['RestoreLeadPayload']> = ResolversObject<{
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+}>;
+
 export type SalesRepResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['SalesRep'] = ResolversParentTypes['SalesRep'], FederationReferenceType extends FederationReferenceTypes['SalesRep'] = FederationReferenceTypes['SalesRep']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SalesRep']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -944,6 +1002,7 @@ export type UpdateSalesRepPayloadResolvers<ContextType = LeadContext, ParentType
 }>;
 
 export type Resolvers<ContextType = LeadContext> = ResolversObject<{
+  ArchiveLeadPayload?: ArchiveLeadPayloadResolvers<ContextType>;
   AssignLeadPayload?: AssignLeadPayloadResolvers<ContextType>;
   CreateLeadPayload?: CreateLeadPayloadResolvers<ContextType>;
   CreateSalesRepPayload?: CreateSalesRepPayloadResolvers<ContextType>;
@@ -968,6 +1027,7 @@ export type Resolvers<ContextType = LeadContext> = ResolversObject<{
   QualifyLeadPayload?: QualifyLeadPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReassignStaleLeadsPayload?: ReassignStaleLeadsPayloadResolvers<ContextType>;
+  RestoreLeadPayload?: RestoreLeadPayloadResolvers<ContextType>;
   SalesRep?: SalesRepResolvers<ContextType>;
   ScoreFactor?: ScoreFactorResolvers<ContextType>;
   ScoringModel?: ScoringModelResolvers<ContextType>;

@@ -15,6 +15,7 @@ export interface LeadListFilter {
   minScore?: number | null;
   search?: string | null;
   unassigned?: boolean | null;
+  archived?: boolean | null;
 }
 
 const leads = (manager: EntityManager) => manager.getRepository(LeadEntity);
@@ -56,6 +57,8 @@ export async function findLeadByExternalIds(manager: EntityManager, externalIds:
 
 export async function listLeads(manager: EntityManager, filter: LeadListFilter, visibility: Visibility, first: number, after: string | null): Promise<Page<Lead>> {
   const query = applyVisibility(baseQuery(manager), visibility);
+  // Archived leads leave the lists; filter.archived lists them alone.
+  query.andWhere(filter.archived ? 'lead.archived_at IS NOT NULL' : 'lead.archived_at IS NULL');
   if (filter.status?.length) query.andWhere('lead.status IN (:...statuses)', { statuses: filter.status });
   if (filter.source?.length) query.andWhere('lead.source IN (:...sources)', { sources: filter.source });
   if (filter.ownerId) query.andWhere('lead.owner_id = :ownerId', { ownerId: filter.ownerId });
@@ -143,6 +146,7 @@ export async function updateLead(manager: EntityManager, lead: Lead, expectedVer
 export async function findOpenDuplicate(manager: EntityManager, email: string | null, company: string, name: string, exceptId?: string): Promise<Lead | null> {
   const query = baseQuery(manager)
     .where('lead.status IN (:...open)', { open: [...OPEN_LEAD_STATUSES] })
+    .andWhere('lead.archived_at IS NULL')
     .andWhere(
       new Brackets((where) => {
         where.where('lower(lead.company) = :company AND lower(lead.name) = :name', { company: company.toLowerCase(), name: name.toLowerCase() });
@@ -157,7 +161,7 @@ export async function findOpenDuplicate(manager: EntityManager, email: string | 
 export async function openLeadCounts(manager: EntityManager, repIds?: readonly string[]): Promise<Map<string, number>> {
   const rows: Array<{ owner_id: string; count: number }> = await manager.query(
     `SELECT owner_id, count(*)::int AS count FROM lead
-      WHERE owner_id IS NOT NULL AND status = ANY($1::text[]) ${repIds ? 'AND owner_id = ANY($2::uuid[])' : ''}
+      WHERE owner_id IS NOT NULL AND archived_at IS NULL AND status = ANY($1::text[]) ${repIds ? 'AND owner_id = ANY($2::uuid[])' : ''}
       GROUP BY owner_id`,
     repIds ? [OPEN_LEAD_STATUSES, repIds] : [OPEN_LEAD_STATUSES],
   );

@@ -12,6 +12,8 @@ import { qualifyLead } from '../use-cases/qualify-lead/qualify-lead';
 import { reassignStaleLeads } from '../use-cases/reassign-stale-leads/reassign-stale-leads';
 import { toModelSummary, trainScoringModel } from '../use-cases/train-scoring-model/train-scoring-model';
 import { updateLead } from '../use-cases/update-lead/update-lead';
+import { archiveLead } from '../use-cases/archive-lead/archive-lead';
+import { restoreLead } from '../use-cases/restore-lead/restore-lead';
 import { updateQualificationCriteria } from '../use-cases/update-qualification-criteria/update-qualification-criteria';
 import { updateSalesRep } from '../use-cases/update-sales-rep/update-sales-rep';
 import { currentCriteria } from '../use-cases/shared/criteria';
@@ -39,6 +41,8 @@ export const resolvers: Resolvers = {
     updateSalesRep: async (_parent, { input }, { actor, deps }) => ({ salesRep: await updateSalesRep(deps, actor, input) }),
     createLead: async (_parent, { input }, { actor, deps }) => ({ lead: await createLead(deps, actor, input) }),
     updateLead: async (_parent, { input }, { actor, deps }) => ({ lead: await updateLead(deps, actor, input) }),
+    archiveLead: async (_parent, { input }, { actor, deps }) => ({ lead: await archiveLead(deps, actor, input) }),
+    restoreLead: async (_parent, { input }, { actor, deps }) => ({ lead: await restoreLead(deps, actor, input) }),
     qualifyLead: async (_parent, { input }, { actor, deps }) => ({ lead: await qualifyLead(deps, actor, input) }),
     assignLead: async (_parent, { input }, { actor, deps }) => ({ lead: await assignLead(deps, actor, input) }),
     importLeads: (_parent, { input }, { actor, deps }) => importLeads(deps, actor, input),

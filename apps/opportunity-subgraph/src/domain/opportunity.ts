@@ -21,6 +21,9 @@ export interface Opportunity {
   leadSource: LeadSource | null;
   externalId: string | null;
   deferredUntil: string | null;
+  // Set while archived: out of lists, the board and KPIs, every field kept, restorable.
+  archivedAt: Date | null;
+  archivedReason: string | null;
   lostReason: string | null;
   version: number;
   // Counts stage changes only, so a reader of the stage stream can tell a gap.

@@ -21,6 +21,7 @@ export function opportunitySnapshot(opportunity: Opportunity, stage: Stage): Opp
     status: opportunity.status,
     ownerTeamId: opportunity.ownerTeamId,
     region: opportunity.region,
+    archived: opportunity.archivedAt !== null,
   };
 }
 
@@ -134,4 +135,20 @@ export function activityLoggedEvent(activity: Activity, time: Date): OutboxEntry
       },
     }),
   };
+}
+
+function stateOf(opportunity: Opportunity, pipeline: Pipeline) {
+  const stage = stageOf(pipeline, opportunity.stageKey);
+  if (!stage) throw new Error(`Stage ${opportunity.stageKey} is not in pipeline ${pipeline.id}`);
+  return { opportunityId: opportunity.id, version: opportunity.version, pipelineId: opportunity.pipelineId, stage: stage.key, stageCategory: stage.category, opportunity: opportunitySnapshot(opportunity, stage) };
+}
+
+export function archivedEvent(opportunity: Opportunity, pipeline: Pipeline, archivedBy: string, time: Date): OutboxEntry {
+  const data = { ...stateOf(opportunity, pipeline), reason: opportunity.archivedReason, archivedBy, archivedAt: time.toISOString() };
+  return { topic: TOPICS.opportunityEvents, aggregateType: 'opportunity', event: createCloudEvent({ type: EVENT_TYPES.opportunityArchived, source: SOURCE, subject: opportunity.id, time, data }) };
+}
+
+export function restoredEvent(opportunity: Opportunity, pipeline: Pipeline, restoredBy: string, time: Date): OutboxEntry {
+  const data = { ...stateOf(opportunity, pipeline), restoredBy };
+  return { topic: TOPICS.opportunityEvents, aggregateType: 'opportunity', event: createCloudEvent({ type: EVENT_TYPES.opportunityRestored, source: SOURCE, subject: opportunity.id, time, data }) };
 }

@@ -41,6 +41,17 @@ export type ActivityType =
   | 'NOTE'
   | 'TASK';
 
+export type ArchiveOpportunityInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  opportunityId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ArchiveOpportunityPayload = {
+  __typename?: 'ArchiveOpportunityPayload';
+  opportunity: Opportunity;
+};
+
 export type BoardColumn = {
   __typename?: 'BoardColumn';
   /** One entry per currency. */
@@ -208,6 +219,7 @@ export type MoveOpportunityStagePayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  archiveOpportunity: ArchiveOpportunityPayload;
   convertLead: ConvertLeadPayload;
   createOpportunity: CreateOpportunityPayload;
   createPipeline: CreatePipelinePayload;
@@ -215,9 +227,15 @@ export type Mutation = {
   importOpportunities: ImportOpportunitiesPayload;
   logActivity: LogActivityPayload;
   moveOpportunityStage: MoveOpportunityStagePayload;
+  restoreOpportunity: RestoreOpportunityPayload;
   setDealSizeBands: SetDealSizeBandsPayload;
   updateOpportunity: UpdateOpportunityPayload;
   updatePipelineStages: UpdatePipelineStagesPayload;
+};
+
+
+export type MutationArchiveOpportunityArgs = {
+  input: ArchiveOpportunityInput;
 };
 
 
@@ -251,6 +269,11 @@ export type MutationMoveOpportunityStageArgs = {
 };
 
 
+export type MutationRestoreOpportunityArgs = {
+  input: RestoreOpportunityInput;
+};
+
+
 export type MutationSetDealSizeBandsArgs = {
   input: SetDealSizeBandsInput;
 };
@@ -272,6 +295,9 @@ export type Opportunity = {
   /** Newest first. */
   activities: Array<Activity>;
   amount?: Maybe<Money>;
+  /** Set while archived: out of lists, the board, segments and KPIs until restoreOpportunity. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  archivedReason?: Maybe<Scalars['String']['output']>;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
   daysInStage: Scalars['Float']['output'];
@@ -330,6 +356,8 @@ export type OpportunityEdge = {
 };
 
 export type OpportunityFilter = {
+  /** true lists archived opportunities only; by default they are left out (of the board and segments too). */
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
   expectedCloseFrom?: InputMaybe<Scalars['Date']['input']>;
   expectedCloseTo?: InputMaybe<Scalars['Date']['input']>;
   /** Include deferred opportunities (default true); false shows only the active pipeline. */
@@ -437,6 +465,16 @@ export type QueryPipelineBoardArgs = {
   filter?: InputMaybe<OpportunityFilter>;
   orderBy?: InputMaybe<OpportunitySort>;
   pipelineId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type RestoreOpportunityInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  opportunityId: Scalars['ID']['input'];
+};
+
+export type RestoreOpportunityPayload = {
+  __typename?: 'RestoreOpportunityPayload';
+  opportunity: Opportunity;
 };
 
 export type SalesRep = {
@@ -661,8 +699,10 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ActivityType: ActivityType;
-  BoardColumn: ResolverTypeWrapper<Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversTypes['Opportunity']>, stage: ResolversTypes['Stage'] }>;
+  ArchiveOpportunityInput: ArchiveOpportunityInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ArchiveOpportunityPayload: ResolverTypeWrapper<Omit<ArchiveOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
+  BoardColumn: ResolverTypeWrapper<Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversTypes['Opportunity']>, stage: ResolversTypes['Stage'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ConvertLeadInput: ConvertLeadInput;
   ConvertLeadPayload: ResolverTypeWrapper<Omit<ConvertLeadPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
@@ -702,6 +742,8 @@ export type ResolversTypes = ResolversObject<{
   Pipeline: ResolverTypeWrapper<PipelineModel>;
   PipelineBoard: ResolverTypeWrapper<Omit<PipelineBoard, 'columns' | 'pipeline'> & { columns: Array<ResolversTypes['BoardColumn']>, pipeline: ResolversTypes['Pipeline'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RestoreOpportunityInput: RestoreOpportunityInput;
+  RestoreOpportunityPayload: ResolverTypeWrapper<Omit<RestoreOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   SalesRep: ResolverTypeWrapper<EntityStubModel>;
   Segment: ResolverTypeWrapper<Segment>;
   SegmentDimension: SegmentDimension;
@@ -724,8 +766,10 @@ export type ResolversParentTypes = ResolversObject<{
   Activity: ActivityModel;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
-  BoardColumn: Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversParentTypes['Opportunity']>, stage: ResolversParentTypes['Stage'] };
+  ArchiveOpportunityInput: ArchiveOpportunityInput;
   Int: Scalars['Int']['output'];
+  ArchiveOpportunityPayload: Omit<ArchiveOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
+  BoardColumn: Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversParentTypes['Opportunity']>, stage: ResolversParentTypes['Stage'] };
   Boolean: Scalars['Boolean']['output'];
   ConvertLeadInput: ConvertLeadInput;
   ConvertLeadPayload: Omit<ConvertLeadPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
@@ -762,6 +806,8 @@ export type ResolversParentTypes = ResolversObject<{
   Pipeline: PipelineModel;
   PipelineBoard: Omit<PipelineBoard, 'columns' | 'pipeline'> & { columns: Array<ResolversParentTypes['BoardColumn']>, pipeline: ResolversParentTypes['Pipeline'] };
   Query: Record<PropertyKey, never>;
+  RestoreOpportunityInput: RestoreOpportunityInput;
+  RestoreOpportunityPayload: Omit<RestoreOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   SalesRep: EntityStubModel;
   Segment: Segment;
   SetDealSizeBandsInput: SetDealSizeBandsInput;
@@ -783,6 +829,10 @@ export type ActivityResolvers<ContextType = OpportunityContext, ParentType exten
   ownerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ActivityType'], ParentType, ContextType>;
+}>;
+
+export type ArchiveOpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['ArchiveOpportunityPayload'] = ResolversParentTypes['ArchiveOpportunityPayload']> = ResolversObject<{
+  opportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
 }>;
 
 export type BoardColumnResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BoardColumn'] = ResolversParentTypes['BoardColumn']> = ResolversObject<{
@@ -859,12 +909,14 @@ export type MoveOpportunityStagePayloadResolvers<ContextType = OpportunityContex
 }>;
 
 export type MutationResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archiveOpportunity?: Resolver<ResolversTypes['ArchiveOpportunityPayload'], ParentType, ContextType, RequireFields<MutationArchiveOpportunityArgs, 'input'>>;
   convertLead?: Resolver<ResolversTypes['ConvertLeadPayload'], ParentType, ContextType, RequireFields<MutationConvertLeadArgs, 'input'>>;
   createOpportunity?: Resolver<ResolversTypes['CreateOpportunityPayload'], ParentType, ContextType, RequireFields<MutationCreateOpportunityArgs, 'input'>>;
   createPipeline?: Resolver<ResolversTypes['CreatePipelinePayload'], ParentType, ContextType, RequireFields<MutationCreatePipelineArgs, 'input'>>;
   importOpportunities?: Resolver<ResolversTypes['ImportOpportunitiesPayload'], ParentType, ContextType, RequireFields<MutationImportOpportunitiesArgs, 'input'>>;
   logActivity?: Resolver<ResolversTypes['LogActivityPayload'], ParentType, ContextType, RequireFields<MutationLogActivityArgs, 'input'>>;
   moveOpportunityStage?: Resolver<ResolversTypes['MoveOpportunityStagePayload'], ParentType, ContextType, RequireFields<MutationMoveOpportunityStageArgs, 'input'>>;
+  restoreOpportunity?: Resolver<ResolversTypes['RestoreOpportunityPayload'], ParentType, ContextType, RequireFields<MutationRestoreOpportunityArgs, 'input'>>;
   setDealSizeBands?: Resolver<ResolversTypes['SetDealSizeBandsPayload'], ParentType, ContextType, RequireFields<MutationSetDealSizeBandsArgs, 'input'>>;
   updateOpportunity?: Resolver<ResolversTypes['UpdateOpportunityPayload'], ParentType, ContextType, RequireFields<MutationUpdateOpportunityArgs, 'input'>>;
   updatePipelineStages?: Resolver<ResolversTypes['UpdatePipelineStagesPayload'], ParentType, ContextType, RequireFields<MutationUpdatePipelineStagesArgs, 'input'>>;
@@ -875,6 +927,8 @@ export type OpportunityResolvers<ContextType = OpportunityContext, ParentType ex
   accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   activities?: Resolver<Array<ResolversTypes['Activity']>, ParentType, ContextType, Partial<OpportunityActivitiesArgs>>;
   amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  archivedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   daysInStage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -944,6 +998,10 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   stageCriteria?: Resolver<Array<ResolversTypes['CriterionDefinition']>, ParentType, ContextType>;
 }>;
 
+export type RestoreOpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RestoreOpportunityPayload'] = ResolversParentTypes['RestoreOpportunityPayload']> = ResolversObject<{
+  opportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
+}>;
+
 export type SalesRepResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['SalesRep'] = ResolversParentTypes['SalesRep']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -997,6 +1055,7 @@ export type UpdatePipelineStagesPayloadResolvers<ContextType = OpportunityContex
 
 export type Resolvers<ContextType = OpportunityContext> = ResolversObject<{
   Activity?: ActivityResolvers<ContextType>;
+  ArchiveOpportunityPayload?: ArchiveOpportunityPayloadResolvers<ContextType>;
   BoardColumn?: BoardColumnResolvers<ContextType>;
   ConvertLeadPayload?: ConvertLeadPayloadResolvers<ContextType>;
   CreateOpportunityPayload?: CreateOpportunityPayloadResolvers<ContextType>;
@@ -1020,6 +1079,7 @@ export type Resolvers<ContextType = OpportunityContext> = ResolversObject<{
   Pipeline?: PipelineResolvers<ContextType>;
   PipelineBoard?: PipelineBoardResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RestoreOpportunityPayload?: RestoreOpportunityPayloadResolvers<ContextType>;
   SalesRep?: SalesRepResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
   SetDealSizeBandsPayload?: SetDealSizeBandsPayloadResolvers<ContextType>;

@@ -45,6 +45,8 @@ export interface OpportunityRow {
   leadSource: LeadSource | null;
   externalId: string | null;
   deferredUntil: string | null;
+  archivedAt: Date | null;
+  archivedReason: string | null;
   lostReason: string | null;
   version: number;
   stageSequence: number;
@@ -155,6 +157,8 @@ export const OpportunityEntity = new EntitySchema<OpportunityRow>({
     leadSource: { type: 'text', name: 'lead_source', nullable: true },
     externalId: { type: 'text', name: 'external_id', nullable: true },
     deferredUntil: { type: 'date', name: 'deferred_until', nullable: true },
+    archivedAt: { type: 'timestamptz', name: 'archived_at', nullable: true },
+    archivedReason: { type: 'text', name: 'archived_reason', nullable: true },
     lostReason: { type: 'text', name: 'lost_reason', nullable: true },
     version: { type: 'integer' },
     stageSequence: { type: 'integer', name: 'stage_sequence' },

@@ -22,6 +22,7 @@ export interface OpportunityListFilter {
   stalled?: boolean | null;
   leadSource?: LeadSource[] | null;
   includeDeferred?: boolean | null;
+  archived?: boolean | null;
 }
 
 export type SortField = 'CREATED_AT' | 'AMOUNT' | 'EXPECTED_CLOSE_DATE' | 'LAST_ACTIVITY' | 'TIME_IN_STAGE';
@@ -56,6 +57,8 @@ export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, 
 }
 
 export function applyFilter<T extends object>(query: SelectQueryBuilder<T>, filter: OpportunityListFilter, bands: DealSizeBand[], now: Date): SelectQueryBuilder<T> {
+  // Archived opportunities leave lists, the board and segments; filter.archived lists them alone.
+  query.andWhere(filter.archived ? 'o.archived_at IS NOT NULL' : 'o.archived_at IS NULL');
   if (filter.pipelineId) query.andWhere('o.pipeline_id = :pipelineId', { pipelineId: filter.pipelineId });
   if (filter.stage?.length) query.andWhere('o.stage_key IN (:...stages)', { stages: filter.stage });
   if (filter.status?.length) query.andWhere('o.status IN (:...statuses)', { statuses: filter.status });

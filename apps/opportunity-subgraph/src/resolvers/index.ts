@@ -19,6 +19,8 @@ import { pipelineBoard } from '../use-cases/pipeline-board/pipeline-board';
 import { segmentOpportunities } from '../use-cases/segment-opportunities/segment-opportunities';
 import { setDealSizeBands } from '../use-cases/set-deal-size-bands/set-deal-size-bands';
 import { updateOpportunity } from '../use-cases/update-opportunity/update-opportunity';
+import { archiveOpportunity } from '../use-cases/archive-opportunity/archive-opportunity';
+import { restoreOpportunity } from '../use-cases/restore-opportunity/restore-opportunity';
 import { loadSizeBands } from '../persistence/snapshot-repository';
 
 async function stageFor(opportunity: Opportunity, { loaders }: OpportunityContext): Promise<Stage> {
@@ -45,6 +47,8 @@ export const resolvers: Resolvers = {
     convertLead: async (_parent, { input }, { actor, deps }) => ({ opportunity: await convertLead(deps, actor, input) }),
     moveOpportunityStage: async (_parent, { input }, { actor, deps }) => ({ opportunity: await moveOpportunityStage(deps, actor, input) }),
     updateOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await updateOpportunity(deps, actor, input) }),
+    archiveOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await archiveOpportunity(deps, actor, input) }),
+    restoreOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await restoreOpportunity(deps, actor, input) }),
     logActivity: async (_parent, { input }, { actor, deps }) => ({ activity: await logActivity(deps, actor, input) }),
     createPipeline: async (_parent, { input }, { actor, deps }) => ({ pipeline: await createPipeline(deps, actor, input) }),
     updatePipelineStages: async (_parent, { input }, { actor, deps }) => ({ pipeline: await updatePipelineStages(deps, actor, input) }),

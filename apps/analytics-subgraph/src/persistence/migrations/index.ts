@@ -3,6 +3,7 @@ import { CreateAnalyticsTables1764190000000 } from './1764190000000-create-analy
 import { AddStayDerivedColumns1764190000001 } from './1764190000001-add-stay-derived-columns';
 import { AddKpiRollups1764190000002 } from './1764190000002-add-kpi-rollups';
 import { AddOpportunityFieldChanges1764194000000 } from './1764194000000-add-opportunity-field-changes';
+import { AddArchivedFlags1764194000001 } from './1764194000001-add-archived-flags';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddOpportunityFieldChanges1764194000000];
+export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddOpportunityFieldChanges1764194000000, AddArchivedFlags1764194000001];

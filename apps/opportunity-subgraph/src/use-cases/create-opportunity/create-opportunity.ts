@@ -62,6 +62,8 @@ export function planNewOpportunity(pipeline: Pipeline, fields: NewOpportunity, c
     status: 'OPEN',
     probabilityOverride: null,
     deferredUntil: null,
+    archivedAt: null,
+    archivedReason: null,
     lostReason: null,
     version: 1,
     stageSequence: 1,

@@ -23,6 +23,7 @@ export interface RawOpportunityFilter {
   stalled?: boolean | null;
   leadSource?: readonly unknown[] | null;
   includeDeferred?: boolean | null;
+  archived?: boolean | null;
 }
 
 const SORT_FIELDS: SortField[] = ['CREATED_AT', 'AMOUNT', 'EXPECTED_CLOSE_DATE', 'LAST_ACTIVITY', 'TIME_IN_STAGE'];
@@ -66,6 +67,7 @@ export function parseOpportunityFilter(raw: RawOpportunityFilter | null | undefi
     stalled: raw.stalled ?? null,
     leadSource: parseList(raw.leadSource, LEAD_SOURCES, 'filter.leadSource'),
     includeDeferred: raw.includeDeferred ?? null,
+    archived: raw.archived ?? null,
   };
   return filter;
 }
