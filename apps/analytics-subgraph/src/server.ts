@@ -46,6 +46,7 @@ export const ANALYTICS_HANDLERS: EventHandlers = {
   'sales.opportunity.restored.v1': projectOpportunityOnOpportunityEvent,
   'sales.lead.archived.v1': projectLeadOnLeadEvent,
   'sales.lead.restored.v1': projectLeadOnLeadEvent,
+  'sales.lead.merged.v1': projectLeadOnLeadEvent,
   'sales.lead.created.v1': projectLeadOnLeadEvent,
   'sales.lead.assigned.v1': projectLeadOnLeadEvent,
   'sales.lead.qualified.v1': projectLeadOnLeadEvent,

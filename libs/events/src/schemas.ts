@@ -106,6 +106,7 @@ export const LeadConvertedSchema = leadEvent({ opportunityId: Id, convertedAt: D
 export const LeadUpdatedSchema = leadEvent({ changes: Type.Array(Type.String()) });
 export const LeadArchivedSchema = leadEvent({ reason: Nullable(Type.String()), archivedBy: Nullable(Type.String()), archivedAt: DateTime });
 export const LeadRestoredSchema = leadEvent({ restoredBy: Nullable(Type.String()) });
+export const LeadMergedSchema = leadEvent({ mergedIntoLeadId: Id, movedActivityCount: Type.Integer({ minimum: 0 }), mergedBy: Nullable(Type.String()) });
 
 // ---------------------------------------------------------------- reps (added topic)
 
@@ -214,6 +215,7 @@ export const EVENT_TYPES = {
   leadUpdated: 'sales.lead.updated.v1',
   leadArchived: 'sales.lead.archived.v1',
   leadRestored: 'sales.lead.restored.v1',
+  leadMerged: 'sales.lead.merged.v1',
   repRegistered: 'sales.rep.registered.v1',
   repUpdated: 'sales.rep.updated.v1',
   opportunityCreated: 'sales.opportunity.created.v1',
@@ -243,6 +245,7 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.leadUpdated, TOPICS.leadEvents, 'lead', 'A lead changed (data, score or status) outside the events above.', LeadUpdatedSchema),
   define(EVENT_TYPES.leadArchived, TOPICS.leadEvents, 'lead', 'A lead was archived: out of lists and KPIs, every field kept, restorable.', LeadArchivedSchema),
   define(EVENT_TYPES.leadRestored, TOPICS.leadEvents, 'lead', 'An archived lead was restored.', LeadRestoredSchema),
+  define(EVENT_TYPES.leadMerged, TOPICS.leadEvents, 'lead', 'A duplicate lead was merged into another: its activities moved there, it is archived for good and points to the winner.', LeadMergedSchema),
   define(EVENT_TYPES.repRegistered, TOPICS.repEvents, 'rep', 'A sales rep was registered.', RepSchema),
   define(EVENT_TYPES.repUpdated, TOPICS.repEvents, 'rep', 'A sales rep changed team, role or activity.', RepSchema),
   define(EVENT_TYPES.opportunityCreated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity was created, directly or from a lead.', OpportunityCreatedSchema),
@@ -273,6 +276,7 @@ export type LeadConvertedData = Static<typeof LeadConvertedSchema>;
 export type LeadUpdatedData = Static<typeof LeadUpdatedSchema>;
 export type LeadArchivedData = Static<typeof LeadArchivedSchema>;
 export type LeadRestoredData = Static<typeof LeadRestoredSchema>;
+export type LeadMergedData = Static<typeof LeadMergedSchema>;
 export type OpportunityArchivedData = Static<typeof OpportunityArchivedSchema>;
 export type OpportunityRestoredData = Static<typeof OpportunityRestoredSchema>;
 export type RepData = Static<typeof RepSchema>;
@@ -300,6 +304,7 @@ export interface EventDataMap {
   'sales.lead.updated.v1': LeadUpdatedData;
   'sales.lead.archived.v1': LeadArchivedData;
   'sales.lead.restored.v1': LeadRestoredData;
+  'sales.lead.merged.v1': LeadMergedData;
   'sales.rep.registered.v1': RepData;
   'sales.rep.updated.v1': RepData;
   'sales.opportunity.created.v1': OpportunityCreatedData;

@@ -45,6 +45,8 @@ export function planNewLead({ id, fields, owner, assignmentReason, model, now }:
     lastActivityAt: null,
     archivedAt: null,
     archivedReason: null,
+    mergedIntoLeadId: null,
+    mergedAt: null,
     createdAt: now,
     updatedAt: now,
   };

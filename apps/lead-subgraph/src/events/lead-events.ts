@@ -35,7 +35,8 @@ type LeadEventType =
   | typeof EVENT_TYPES.leadConverted
   | typeof EVENT_TYPES.leadUpdated
   | typeof EVENT_TYPES.leadArchived
-  | typeof EVENT_TYPES.leadRestored;
+  | typeof EVENT_TYPES.leadRestored
+  | typeof EVENT_TYPES.leadMerged;
 
 // Every lead event carries the lead's snapshot after the change, so consumers need no lookups.
 export function leadEvent<T extends LeadEventType>(type: T, lead: Lead, extra: Omit<EventDataMap[T], 'leadId' | 'version' | 'lead'>, time: Date): OutboxEntry {

@@ -140,6 +140,9 @@ export type Lead = {
   id: Scalars['ID']['output'];
   industry?: Maybe<Scalars['String']['output']>;
   lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
+  mergedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The lead this duplicate was merged into (it is archived for good). */
+  mergedInto?: Maybe<Lead>;
   name: Scalars['String']['output'];
   /** Set once the lead is converted. */
   opportunity?: Maybe<Opportunity>;
@@ -251,6 +254,21 @@ export type LogLeadActivityPayload = {
   lead: Lead;
 };
 
+/** Merge duplicateLeadId into leadId: its activities move over, leadId fills its empty fields from it, and the duplicate stays archived, pointing to leadId. */
+export type MergeLeadsInput = {
+  duplicateLeadId: Scalars['ID']['input'];
+  expectedDuplicateVersion?: InputMaybe<Scalars['Int']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  leadId: Scalars['ID']['input'];
+};
+
+export type MergeLeadsPayload = {
+  __typename?: 'MergeLeadsPayload';
+  duplicate: Lead;
+  lead: Lead;
+  movedActivityCount: Scalars['Int']['output'];
+};
+
 export type Money = {
   __typename?: 'Money';
   amount: Scalars['Decimal']['output'];
@@ -270,6 +288,7 @@ export type Mutation = {
   createSalesRep: CreateSalesRepPayload;
   importLeads: ImportLeadsPayload;
   logLeadActivity: LogLeadActivityPayload;
+  mergeLeads: MergeLeadsPayload;
   overrideLeadScore: OverrideLeadScorePayload;
   qualifyLead: QualifyLeadPayload;
   reassignStaleLeads: ReassignStaleLeadsPayload;
@@ -308,6 +327,11 @@ export type MutationImportLeadsArgs = {
 
 export type MutationLogLeadActivityArgs = {
   input: LogLeadActivityInput;
+};
+
+
+export type MutationMergeLeadsArgs = {
+  input: MergeLeadsInput;
 };
 
 
@@ -684,6 +708,8 @@ export type ResolversTypes = ResolversObject<{
   LeadStatus: LeadStatus;
   LogLeadActivityInput: LogLeadActivityInput;
   LogLeadActivityPayload: ResolverTypeWrapper<Omit<LogLeadActivityPayload, 'activity' | 'lead'> & { activity: ResolversTypes['LeadActivity'], lead: ResolversTypes['Lead'] }>;
+  MergeLeadsInput: MergeLeadsInput;
+  MergeLeadsPayload: ResolverTypeWrapper<Omit<MergeLeadsPayload, 'duplicate' | 'lead'> & { duplicate: ResolversTypes['Lead'], lead: ResolversTypes['Lead'] }>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -741,6 +767,8 @@ export type ResolversParentTypes = ResolversObject<{
   LeadScore: LeadScoreModel;
   LogLeadActivityInput: LogLeadActivityInput;
   LogLeadActivityPayload: Omit<LogLeadActivityPayload, 'activity' | 'lead'> & { activity: ResolversParentTypes['LeadActivity'], lead: ResolversParentTypes['Lead'] };
+  MergeLeadsInput: MergeLeadsInput;
+  MergeLeadsPayload: Omit<MergeLeadsPayload, 'duplicate' | 'lead'> & { duplicate: ResolversParentTypes['Lead'], lead: ResolversParentTypes['Lead'] };
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -825,6 +853,8 @@ export type LeadResolvers<ContextType = LeadContext, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  mergedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  mergedInto?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
   owner?: Resolver<Maybe<ResolversTypes['SalesRep']>, ParentType, ContextType>;
@@ -875,6 +905,12 @@ export type LogLeadActivityPayloadResolvers<ContextType = LeadContext, ParentTyp
   lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
 }>;
 
+export type MergeLeadsPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['MergeLeadsPayload'] = ResolversParentTypes['MergeLeadsPayload']> = ResolversObject<{
+  duplicate?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+  movedActivityCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -887,6 +923,7 @@ export type MutationResolvers<ContextType = LeadContext, ParentType extends Reso
   createSalesRep?: Resolver<ResolversTypes['CreateSalesRepPayload'], ParentType, ContextType, RequireFields<MutationCreateSalesRepArgs, 'input'>>;
   importLeads?: Resolver<ResolversTypes['ImportLeadsPayload'], ParentType, ContextType, RequireFields<MutationImportLeadsArgs, 'input'>>;
   logLeadActivity?: Resolver<ResolversTypes['LogLeadActivityPayload'], ParentType, ContextType, RequireFields<MutationLogLeadActivityArgs, 'input'>>;
+  mergeLeads?: Resolver<ResolversTypes['MergeLeadsPayload'], ParentType, ContextType, RequireFields<MutationMergeLeadsArgs, 'input'>>;
   overrideLeadScore?: Resolver<ResolversTypes['OverrideLeadScorePayload'], ParentType, ContextType, RequireFields<MutationOverrideLeadScoreArgs, 'input'>>;
   qualifyLead?: Resolver<ResolversTypes['QualifyLeadPayload'], ParentType, ContextType, RequireFields<MutationQualifyLeadArgs, 'input'>>;
   reassignStaleLeads?: Resolver<ResolversTypes['ReassignStaleLeadsPayload'], ParentType, ContextType>;
@@ -1017,6 +1054,7 @@ export type Resolvers<ContextType = LeadContext> = ResolversObject<{
   LeadEdge?: LeadEdgeResolvers<ContextType>;
   LeadScore?: LeadScoreResolvers<ContextType>;
   LogLeadActivityPayload?: LogLeadActivityPayloadResolvers<ContextType>;
+  MergeLeadsPayload?: MergeLeadsPayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;

@@ -62,6 +62,8 @@ export interface LeadRow {
   lastActivityAt: Date | null;
   archivedAt: Date | null;
   archivedReason: string | null;
+  mergedIntoLeadId: string | null;
+  mergedAt: Date | null;
   createdBy: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -155,6 +157,8 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     lastActivityAt: { type: 'timestamptz', name: 'last_activity_at', nullable: true },
     archivedAt: { type: 'timestamptz', name: 'archived_at', nullable: true },
     archivedReason: { type: 'text', name: 'archived_reason', nullable: true },
+    mergedIntoLeadId: { type: 'uuid', name: 'merged_into_lead_id', nullable: true },
+    mergedAt: { type: 'timestamptz', name: 'merged_at', nullable: true },
     createdBy: { type: 'text', name: 'created_by', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at' },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },

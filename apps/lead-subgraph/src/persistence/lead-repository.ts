@@ -196,3 +196,9 @@ export async function lockDuplicateKeys(manager: EntityManager, email: string | 
   if (email) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('lead-email:' || $1))`, [email.toLowerCase()]);
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('lead-name:' || $1))`, [`${company.toLowerCase()}|${name.toLowerCase()}`]);
 }
+
+// A merge moves the duplicate's activities to the lead that absorbed it; their times and authors are kept.
+export async function moveActivities(manager: EntityManager, fromLeadId: string, toLeadId: string): Promise<number> {
+  const result = await manager.query('UPDATE lead_activity SET lead_id = $2 WHERE lead_id = $1', [fromLeadId, toLeadId]);
+  return updatedRowCount(result);
+}

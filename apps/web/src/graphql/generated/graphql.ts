@@ -70,6 +70,8 @@ export type DecideProposalInput = {
 };
 
 export type LeadFilter = {
+  /** true lists archived leads only; by default they are left out. */
+  archived?: boolean | null | undefined;
   industry?: string | null | undefined;
   minScore?: number | null | undefined;
   ownerId?: string | number | null | undefined;
@@ -144,6 +146,8 @@ export type MoveOpportunityStageInput = {
 };
 
 export type OpportunityFilter = {
+  /** true lists archived opportunities only; by default they are left out (of the board and segments too). */
+  archived?: boolean | null | undefined;
   expectedCloseFrom?: string | null | undefined;
   expectedCloseTo?: string | null | undefined;
   /** Include deferred opportunities (default true); false shows only the active pipeline. */
