@@ -47,6 +47,8 @@ export const OpportunitySnapshotSchema = Type.Object({
   region: Type.Optional(Nullable(Type.String())),
   // Added: true while the opportunity is archived (out of lists, the board and KPIs until restored).
   archived: Type.Optional(Type.Boolean()),
+  // Added: the account entity, when the opportunity has one.
+  accountId: Type.Optional(Nullable(Type.String())),
 });
 
 export const StageChangedSchema = Type.Object({

@@ -7,6 +7,7 @@ const opportunity: Opportunity = {
   id: 'o-1',
   name: 'Expansion',
   accountName: 'Initech',
+  accountId: null,
   industry: 'Software',
   region: null,
   amount: { amount: '12000.00', currency: 'EUR' },

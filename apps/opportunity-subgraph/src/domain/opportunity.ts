@@ -4,7 +4,9 @@ import type { Stage } from './pipeline';
 export interface Opportunity {
   id: string;
   name: string;
+  // Mirrors the account's name ('' when there is no account), as the contract's accountName.
   accountName: string;
+  accountId: string | null;
   industry: string | null;
   region: string | null;
   amount: Money | null;

@@ -22,6 +22,7 @@ export function opportunitySnapshot(opportunity: Opportunity, stage: Stage): Opp
     ownerTeamId: opportunity.ownerTeamId,
     region: opportunity.region,
     archived: opportunity.archivedAt !== null,
+    accountId: opportunity.accountId,
   };
 }
 

@@ -5,6 +5,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Opportunity as OpportunityModel, StageTransition as StageTransitionModel, Activity as ActivityModel } from '../domain/opportunity';
 import type { Pipeline as PipelineModel, Stage as StageModel } from '../domain/pipeline';
 import type { StageCriterion as StageCriterionModel } from '../domain/criteria';
+import type { Account as AccountModel, Contact as ContactModel, LinkedContact as LinkedContactModel } from '../domain/account';
 import type { EntityStub as EntityStubModel } from '../resolvers/references';
 import type { OpportunityContext } from '../context';
 export type Maybe<T> = T | null;
@@ -22,6 +23,18 @@ export type Scalars = {
   DateTime: { input: Date | string; output: Date | string; }
   Decimal: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A company opportunities are with; one per name (case and spacing aside). */
+export type Account = {
+  __typename?: 'Account';
+  /** People at this account. */
+  contacts: Array<Contact>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  industry?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  region?: Maybe<Scalars['String']['output']>;
 };
 
 export type Activity = {
@@ -64,8 +77,35 @@ export type BoardColumn = {
   weightedAmount: Array<Money>;
 };
 
+/** A person at a prospect. */
+export type Contact = {
+  __typename?: 'Contact';
+  account?: Maybe<Account>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Contacts from converted leads keep their email and phone on the lead (see lead). */
+  email?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The lead this person was converted from. */
+  lead?: Maybe<Lead>;
+  name: Scalars['String']['output'];
+  phone?: Maybe<Scalars['String']['output']>;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+export type ContactRole =
+  | 'BLOCKER'
+  | 'CHAMPION'
+  | 'DECISION_MAKER'
+  | 'ECONOMIC_BUYER'
+  | 'INFLUENCER'
+  | 'OTHER'
+  | 'TECHNICAL_BUYER'
+  | 'USER';
+
 export type ConvertLeadInput = {
   amount?: InputMaybe<MoneyInput>;
+  /** Role of the lead's person, who becomes a contact on the new opportunity (default OTHER). */
+  contactRole?: InputMaybe<ContactRole>;
   expectedCloseDate?: InputMaybe<Scalars['Date']['input']>;
   leadId: Scalars['ID']['input'];
   /** Defaults to the lead's company. */
@@ -77,6 +117,19 @@ export type ConvertLeadPayload = {
   __typename?: 'ConvertLeadPayload';
   /** Readable with all its fields as soon as this payload returns. */
   opportunity: Opportunity;
+};
+
+export type CreateContactInput = {
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateContactPayload = {
+  __typename?: 'CreateContactPayload';
+  contact: Contact;
 };
 
 export type CreateOpportunityInput = {
@@ -181,6 +234,12 @@ export type LeadSource =
   | 'REFERRAL'
   | 'SOCIAL_MEDIA';
 
+export type LinkOpportunityContactInput = {
+  contactId: Scalars['ID']['input'];
+  opportunityId: Scalars['ID']['input'];
+  role: ContactRole;
+};
+
 export type LogActivityInput = {
   notes?: InputMaybe<Scalars['String']['input']>;
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -221,14 +280,18 @@ export type Mutation = {
   __typename?: 'Mutation';
   archiveOpportunity: ArchiveOpportunityPayload;
   convertLead: ConvertLeadPayload;
+  createContact: CreateContactPayload;
   createOpportunity: CreateOpportunityPayload;
   createPipeline: CreatePipelinePayload;
   /** Historical opportunities with their stage history and original timestamps (admins; through the same gates' categories). */
   importOpportunities: ImportOpportunitiesPayload;
+  /** Names a contact on an opportunity with a role; naming them again changes the role. */
+  linkOpportunityContact: OpportunityContactsPayload;
   logActivity: LogActivityPayload;
   moveOpportunityStage: MoveOpportunityStagePayload;
   restoreOpportunity: RestoreOpportunityPayload;
   setDealSizeBands: SetDealSizeBandsPayload;
+  unlinkOpportunityContact: OpportunityContactsPayload;
   updateOpportunity: UpdateOpportunityPayload;
   updatePipelineStages: UpdatePipelineStagesPayload;
 };
@@ -244,6 +307,11 @@ export type MutationConvertLeadArgs = {
 };
 
 
+export type MutationCreateContactArgs = {
+  input: CreateContactInput;
+};
+
+
 export type MutationCreateOpportunityArgs = {
   input: CreateOpportunityInput;
 };
@@ -256,6 +324,11 @@ export type MutationCreatePipelineArgs = {
 
 export type MutationImportOpportunitiesArgs = {
   input: ImportOpportunitiesInput;
+};
+
+
+export type MutationLinkOpportunityContactArgs = {
+  input: LinkOpportunityContactInput;
 };
 
 
@@ -279,6 +352,11 @@ export type MutationSetDealSizeBandsArgs = {
 };
 
 
+export type MutationUnlinkOpportunityContactArgs = {
+  input: UnlinkOpportunityContactInput;
+};
+
+
 export type MutationUpdateOpportunityArgs = {
   input: UpdateOpportunityInput;
 };
@@ -290,6 +368,8 @@ export type MutationUpdatePipelineStagesArgs = {
 
 export type Opportunity = {
   __typename?: 'Opportunity';
+  /** The account (company) it is with; null when it has none (accountName is then empty). */
+  account?: Maybe<Account>;
   /** Empty when the opportunity has no account (imported from an export that named none). */
   accountName: Scalars['String']['output'];
   /** Newest first. */
@@ -299,6 +379,8 @@ export type Opportunity = {
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
   archivedReason?: Maybe<Scalars['String']['output']>;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** People at the prospect named on this opportunity, with their roles. */
+  contacts: Array<OpportunityContact>;
   createdAt: Scalars['DateTime']['output'];
   daysInStage: Scalars['Float']['output'];
   /** Set while a deal is deferred: the opportunity stays open and returns to the active pipeline on this date. */
@@ -349,6 +431,17 @@ export type OpportunityConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type OpportunityContact = {
+  __typename?: 'OpportunityContact';
+  contact: Contact;
+  role: ContactRole;
+};
+
+export type OpportunityContactsPayload = {
+  __typename?: 'OpportunityContactsPayload';
+  opportunity: Opportunity;
+};
+
 export type OpportunityEdge = {
   __typename?: 'OpportunityEdge';
   cursor: Scalars['String']['output'];
@@ -356,6 +449,8 @@ export type OpportunityEdge = {
 };
 
 export type OpportunityFilter = {
+  /** Only the opportunities of this account (the board of one account). */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
   /** true lists archived opportunities only; by default they are left out (of the board and segments too). */
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   expectedCloseFrom?: InputMaybe<Scalars['Date']['input']>;
@@ -423,6 +518,9 @@ export type PipelineBoard = {
 
 export type Query = {
   __typename?: 'Query';
+  account?: Maybe<Account>;
+  /** Accounts by name (case-insensitive match on search), at most first (default 50, at most 500). */
+  accounts: Array<Account>;
   dealSizeBands: Array<DealSizeBand>;
   opportunities: OpportunityConnection;
   opportunity?: Maybe<Opportunity>;
@@ -433,6 +531,17 @@ export type Query = {
   pipelines: Array<Pipeline>;
   /** The criteria stages can require. */
   stageCriteria: Array<CriterionDefinition>;
+};
+
+
+export type QueryAccountArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAccountsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -491,6 +600,8 @@ export type Segment = {
 };
 
 export type SegmentDimension =
+  /** By account id (null: no account); account names come from account(id) or accounts. */
+  | 'ACCOUNT'
   | 'INDUSTRY'
   | 'LEAD_SOURCE'
   | 'OWNER'
@@ -564,6 +675,11 @@ export type StageTransition = {
   toStage: Scalars['String']['output'];
   /** The opportunity's version after this move. */
   version: Scalars['Int']['output'];
+};
+
+export type UnlinkOpportunityContactInput = {
+  contactId: Scalars['ID']['input'];
+  opportunityId: Scalars['ID']['input'];
 };
 
 export type UpdateOpportunityInput = {
@@ -681,11 +797,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Account: Account;
   Opportunity: Opportunity;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Account:
+    ( { __typename: 'Account' }
+    & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
   Opportunity:
     ( { __typename: 'Opportunity' }
     & GraphQLRecursivePick<FederationTypes['Opportunity'], {"id":true}> );
@@ -695,17 +815,22 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Activity: ResolverTypeWrapper<ActivityModel>;
+  Account: ResolverTypeWrapper<AccountModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Activity: ResolverTypeWrapper<ActivityModel>;
   ActivityType: ActivityType;
   ArchiveOpportunityInput: ArchiveOpportunityInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ArchiveOpportunityPayload: ResolverTypeWrapper<Omit<ArchiveOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   BoardColumn: ResolverTypeWrapper<Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversTypes['Opportunity']>, stage: ResolversTypes['Stage'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Contact: ResolverTypeWrapper<ContactModel>;
+  ContactRole: ContactRole;
   ConvertLeadInput: ConvertLeadInput;
   ConvertLeadPayload: ResolverTypeWrapper<Omit<ConvertLeadPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
+  CreateContactInput: CreateContactInput;
+  CreateContactPayload: ResolverTypeWrapper<Omit<CreateContactPayload, 'contact'> & { contact: ResolversTypes['Contact'] }>;
   CreateOpportunityInput: CreateOpportunityInput;
   CreateOpportunityPayload: ResolverTypeWrapper<Omit<CreateOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   CreatePipelineInput: CreatePipelineInput;
@@ -723,6 +848,7 @@ export type ResolversTypes = ResolversObject<{
   ImportedStageChange: ImportedStageChange;
   Lead: ResolverTypeWrapper<EntityStubModel>;
   LeadSource: LeadSource;
+  LinkOpportunityContactInput: LinkOpportunityContactInput;
   LogActivityInput: LogActivityInput;
   LogActivityPayload: ResolverTypeWrapper<Omit<LogActivityPayload, 'activity'> & { activity: ResolversTypes['Activity'] }>;
   Money: ResolverTypeWrapper<Money>;
@@ -733,6 +859,8 @@ export type ResolversTypes = ResolversObject<{
   Opportunity: ResolverTypeWrapper<OpportunityModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   OpportunityConnection: ResolverTypeWrapper<Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversTypes['OpportunityEdge']> }>;
+  OpportunityContact: ResolverTypeWrapper<LinkedContactModel>;
+  OpportunityContactsPayload: ResolverTypeWrapper<Omit<OpportunityContactsPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   OpportunityEdge: ResolverTypeWrapper<Omit<OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   OpportunityFilter: OpportunityFilter;
   OpportunitySort: OpportunitySort;
@@ -755,6 +883,7 @@ export type ResolversTypes = ResolversObject<{
   StageCriterion: ResolverTypeWrapper<StageCriterionModel>;
   StageInput: StageInput;
   StageTransition: ResolverTypeWrapper<StageTransitionModel>;
+  UnlinkOpportunityContactInput: UnlinkOpportunityContactInput;
   UpdateOpportunityInput: UpdateOpportunityInput;
   UpdateOpportunityPayload: ResolverTypeWrapper<Omit<UpdateOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   UpdatePipelineStagesInput: UpdatePipelineStagesInput;
@@ -763,16 +892,20 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Activity: ActivityModel;
+  Account: AccountModel;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
+  Activity: ActivityModel;
   ArchiveOpportunityInput: ArchiveOpportunityInput;
   Int: Scalars['Int']['output'];
   ArchiveOpportunityPayload: Omit<ArchiveOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   BoardColumn: Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversParentTypes['Opportunity']>, stage: ResolversParentTypes['Stage'] };
   Boolean: Scalars['Boolean']['output'];
+  Contact: ContactModel;
   ConvertLeadInput: ConvertLeadInput;
   ConvertLeadPayload: Omit<ConvertLeadPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
+  CreateContactInput: CreateContactInput;
+  CreateContactPayload: Omit<CreateContactPayload, 'contact'> & { contact: ResolversParentTypes['Contact'] };
   CreateOpportunityInput: CreateOpportunityInput;
   CreateOpportunityPayload: Omit<CreateOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   CreatePipelineInput: CreatePipelineInput;
@@ -789,6 +922,7 @@ export type ResolversParentTypes = ResolversObject<{
   ImportOpportunityInput: ImportOpportunityInput;
   ImportedStageChange: ImportedStageChange;
   Lead: EntityStubModel;
+  LinkOpportunityContactInput: LinkOpportunityContactInput;
   LogActivityInput: LogActivityInput;
   LogActivityPayload: Omit<LogActivityPayload, 'activity'> & { activity: ResolversParentTypes['Activity'] };
   Money: Money;
@@ -799,6 +933,8 @@ export type ResolversParentTypes = ResolversObject<{
   Opportunity: OpportunityModel;
   Float: Scalars['Float']['output'];
   OpportunityConnection: Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversParentTypes['OpportunityEdge']> };
+  OpportunityContact: LinkedContactModel;
+  OpportunityContactsPayload: Omit<OpportunityContactsPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   OpportunityEdge: Omit<OpportunityEdge, 'node'> & { node: ResolversParentTypes['Opportunity'] };
   OpportunityFilter: OpportunityFilter;
   OpportunitySort: OpportunitySort;
@@ -816,10 +952,21 @@ export type ResolversParentTypes = ResolversObject<{
   StageCriterion: StageCriterionModel;
   StageInput: StageInput;
   StageTransition: StageTransitionModel;
+  UnlinkOpportunityContactInput: UnlinkOpportunityContactInput;
   UpdateOpportunityInput: UpdateOpportunityInput;
   UpdateOpportunityPayload: Omit<UpdateOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   UpdatePipelineStagesInput: UpdatePipelineStagesInput;
   UpdatePipelineStagesPayload: Omit<UpdatePipelineStagesPayload, 'pipeline'> & { pipeline: ResolversParentTypes['Pipeline'] };
+}>;
+
+export type AccountResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  contacts?: Resolver<Array<ResolversTypes['Contact']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ActivityResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Activity'] = ResolversParentTypes['Activity']> = ResolversObject<{
@@ -844,8 +991,23 @@ export type BoardColumnResolvers<ContextType = OpportunityContext, ParentType ex
   weightedAmount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
+export type ContactResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type ConvertLeadPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['ConvertLeadPayload'] = ResolversParentTypes['ConvertLeadPayload']> = ResolversObject<{
   opportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
+}>;
+
+export type CreateContactPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['CreateContactPayload'] = ResolversParentTypes['CreateContactPayload']> = ResolversObject<{
+  contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
 }>;
 
 export type CreateOpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['CreateOpportunityPayload'] = ResolversParentTypes['CreateOpportunityPayload']> = ResolversObject<{
@@ -911,25 +1073,30 @@ export type MoveOpportunityStagePayloadResolvers<ContextType = OpportunityContex
 export type MutationResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   archiveOpportunity?: Resolver<ResolversTypes['ArchiveOpportunityPayload'], ParentType, ContextType, RequireFields<MutationArchiveOpportunityArgs, 'input'>>;
   convertLead?: Resolver<ResolversTypes['ConvertLeadPayload'], ParentType, ContextType, RequireFields<MutationConvertLeadArgs, 'input'>>;
+  createContact?: Resolver<ResolversTypes['CreateContactPayload'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'input'>>;
   createOpportunity?: Resolver<ResolversTypes['CreateOpportunityPayload'], ParentType, ContextType, RequireFields<MutationCreateOpportunityArgs, 'input'>>;
   createPipeline?: Resolver<ResolversTypes['CreatePipelinePayload'], ParentType, ContextType, RequireFields<MutationCreatePipelineArgs, 'input'>>;
   importOpportunities?: Resolver<ResolversTypes['ImportOpportunitiesPayload'], ParentType, ContextType, RequireFields<MutationImportOpportunitiesArgs, 'input'>>;
+  linkOpportunityContact?: Resolver<ResolversTypes['OpportunityContactsPayload'], ParentType, ContextType, RequireFields<MutationLinkOpportunityContactArgs, 'input'>>;
   logActivity?: Resolver<ResolversTypes['LogActivityPayload'], ParentType, ContextType, RequireFields<MutationLogActivityArgs, 'input'>>;
   moveOpportunityStage?: Resolver<ResolversTypes['MoveOpportunityStagePayload'], ParentType, ContextType, RequireFields<MutationMoveOpportunityStageArgs, 'input'>>;
   restoreOpportunity?: Resolver<ResolversTypes['RestoreOpportunityPayload'], ParentType, ContextType, RequireFields<MutationRestoreOpportunityArgs, 'input'>>;
   setDealSizeBands?: Resolver<ResolversTypes['SetDealSizeBandsPayload'], ParentType, ContextType, RequireFields<MutationSetDealSizeBandsArgs, 'input'>>;
+  unlinkOpportunityContact?: Resolver<ResolversTypes['OpportunityContactsPayload'], ParentType, ContextType, RequireFields<MutationUnlinkOpportunityContactArgs, 'input'>>;
   updateOpportunity?: Resolver<ResolversTypes['UpdateOpportunityPayload'], ParentType, ContextType, RequireFields<MutationUpdateOpportunityArgs, 'input'>>;
   updatePipelineStages?: Resolver<ResolversTypes['UpdatePipelineStagesPayload'], ParentType, ContextType, RequireFields<MutationUpdatePipelineStagesArgs, 'input'>>;
 }>;
 
 export type OpportunityResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   activities?: Resolver<Array<ResolversTypes['Activity']>, ParentType, ContextType, Partial<OpportunityActivitiesArgs>>;
   amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   archivedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  contacts?: Resolver<Array<ResolversTypes['OpportunityContact']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   daysInStage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   deferredUntil?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -962,6 +1129,15 @@ export type OpportunityConnectionResolvers<ContextType = OpportunityContext, Par
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type OpportunityContactResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityContact'] = ResolversParentTypes['OpportunityContact']> = ResolversObject<{
+  contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['ContactRole'], ParentType, ContextType>;
+}>;
+
+export type OpportunityContactsPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityContactsPayload'] = ResolversParentTypes['OpportunityContactsPayload']> = ResolversObject<{
+  opportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
+}>;
+
 export type OpportunityEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityEdge'] = ResolversParentTypes['OpportunityEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
@@ -988,6 +1164,8 @@ export type PipelineBoardResolvers<ContextType = OpportunityContext, ParentType 
 }>;
 
 export type QueryResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
+  accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, Partial<QueryAccountsArgs>>;
   dealSizeBands?: Resolver<Array<ResolversTypes['DealSizeBand']>, ParentType, ContextType>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<QueryOpportunitiesArgs>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
@@ -1054,10 +1232,13 @@ export type UpdatePipelineStagesPayloadResolvers<ContextType = OpportunityContex
 }>;
 
 export type Resolvers<ContextType = OpportunityContext> = ResolversObject<{
+  Account?: AccountResolvers<ContextType>;
   Activity?: ActivityResolvers<ContextType>;
   ArchiveOpportunityPayload?: ArchiveOpportunityPayloadResolvers<ContextType>;
   BoardColumn?: BoardColumnResolvers<ContextType>;
+  Contact?: ContactResolvers<ContextType>;
   ConvertLeadPayload?: ConvertLeadPayloadResolvers<ContextType>;
+  CreateContactPayload?: CreateContactPayloadResolvers<ContextType>;
   CreateOpportunityPayload?: CreateOpportunityPayloadResolvers<ContextType>;
   CreatePipelinePayload?: CreatePipelinePayloadResolvers<ContextType>;
   CriterionDefinition?: CriterionDefinitionResolvers<ContextType>;
@@ -1074,6 +1255,8 @@ export type Resolvers<ContextType = OpportunityContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
   OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;
+  OpportunityContact?: OpportunityContactResolvers<ContextType>;
+  OpportunityContactsPayload?: OpportunityContactsPayloadResolvers<ContextType>;
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Pipeline?: PipelineResolvers<ContextType>;

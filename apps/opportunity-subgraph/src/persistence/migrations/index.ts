@@ -2,6 +2,7 @@
 import { CreateOpportunityTables1764170000000 } from './1764170000000-create-opportunity-tables';
 import { SeedDefaultPipeline1764170000001 } from './1764170000001-seed-default-pipeline';
 import { AddOpportunityArchive1764170000002 } from './1764170000002-add-opportunity-archive';
+import { AddAccountsAndContacts1764170000003 } from './1764170000003-add-accounts-and-contacts';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001, AddOpportunityArchive1764170000002];
+export const MIGRATIONS = [CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001, AddOpportunityArchive1764170000002, AddAccountsAndContacts1764170000003];

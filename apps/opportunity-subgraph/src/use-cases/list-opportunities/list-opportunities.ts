@@ -5,7 +5,7 @@ import { DEFAULT_SORT, listOpportunities, opportunityCursor, type OpportunityLis
 import { loadSizeBands } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
 import type { OpportunityLoaders } from '../../context';
-import { parseOptionalDate, parseStageKey } from '../shared/opportunity-input';
+import { parseOptionalDate, parseOptionalId, parseStageKey } from '../shared/opportunity-input';
 
 export interface RawOpportunityFilter {
   pipelineId?: unknown;
@@ -24,6 +24,7 @@ export interface RawOpportunityFilter {
   leadSource?: readonly unknown[] | null;
   includeDeferred?: boolean | null;
   archived?: boolean | null;
+  accountId?: unknown;
 }
 
 const SORT_FIELDS: SortField[] = ['CREATED_AT', 'AMOUNT', 'EXPECTED_CLOSE_DATE', 'LAST_ACTIVITY', 'TIME_IN_STAGE'];
@@ -68,6 +69,7 @@ export function parseOpportunityFilter(raw: RawOpportunityFilter | null | undefi
     leadSource: parseList(raw.leadSource, LEAD_SOURCES, 'filter.leadSource'),
     includeDeferred: raw.includeDeferred ?? null,
     archived: raw.archived ?? null,
+    accountId: parseOptionalId(raw.accountId, 'filter.accountId'),
   };
   return filter;
 }

@@ -37,8 +37,20 @@ export type CommitmentType =
   | 'VERBAL'
   | 'WRITTEN';
 
+export type ContactRole =
+  | 'BLOCKER'
+  | 'CHAMPION'
+  | 'DECISION_MAKER'
+  | 'ECONOMIC_BUYER'
+  | 'INFLUENCER'
+  | 'OTHER'
+  | 'TECHNICAL_BUYER'
+  | 'USER';
+
 export type ConvertLeadInput = {
   amount?: MoneyInput | null | undefined;
+  /** Role of the lead's person, who becomes a contact on the new opportunity (default OTHER). */
+  contactRole?: ContactRole | null | undefined;
   expectedCloseDate?: string | null | undefined;
   leadId: string | number;
   /** Defaults to the lead's company. */
@@ -146,6 +158,8 @@ export type MoveOpportunityStageInput = {
 };
 
 export type OpportunityFilter = {
+  /** Only the opportunities of this account (the board of one account). */
+  accountId?: string | number | null | undefined;
   /** true lists archived opportunities only; by default they are left out (of the board and segments too). */
   archived?: boolean | null | undefined;
   expectedCloseFrom?: string | null | undefined;
