@@ -43,7 +43,7 @@ describe('mergeLeads', () => {
     const events = await waitFor(
       () => {
         const merged = reader.parsed<any>().find(({ event }) => event.type === 'sales.lead.merged.v1' && event.subject === duplicate.id);
-        const updated = reader.parsed<any>().find(({ event }) => event.type === 'sales.lead.updated.v1' && event.subject === winner.id);
+        const updated = reader.parsed<any>().find(({ event }) => event.type === 'sales.lead.updated.v1' && event.subject === winner.id && event.data.version === result.lead.version);
         return merged && updated ? { merged, updated } : null;
       },
       { what: 'lead.merged and lead.updated' },

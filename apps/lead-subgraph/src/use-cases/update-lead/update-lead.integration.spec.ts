@@ -79,9 +79,9 @@ describe('updateLead', () => {
 
     // Act
     const refused = await subject.as(admin)(UPDATE, { input: { leadId: other.id, expectedVersion: other.version, email: email.toUpperCase() } });
-    const allowed = await subject.as(admin)<any>(UPDATE, { input: { leadId: other.id, expectedVersion: other.version, email, allowDuplicate: true } });
     // A lead's own identity is not a duplicate of itself.
     const own = await subject.as(admin)<any>(UPDATE, { input: { leadId: existing.id, expectedVersion: existing.version, email, company: `Renamed ${randomUUID()}` } });
+    const allowed = await subject.as(admin)<any>(UPDATE, { input: { leadId: other.id, expectedVersion: other.version, email, allowDuplicate: true } });
 
     // Assert
     expect(errorCodes(refused)).toEqual(['CONFLICT']);
