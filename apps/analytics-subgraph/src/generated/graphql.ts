@@ -295,6 +295,8 @@ export type RepCoaching = {
 };
 
 export type ReportDimension =
+  /** By account name; null gathers the opportunities without an account. */
+  | 'ACCOUNT'
   | 'INDUSTRY'
   | 'REP'
   | 'SOURCE'

@@ -217,6 +217,8 @@ export type ReopenDealInput = {
 };
 
 export type ReportDimension =
+  /** By account name; null gathers the opportunities without an account. */
+  | 'ACCOUNT'
   | 'INDUSTRY'
   | 'REP'
   | 'SOURCE'
