@@ -48,8 +48,9 @@ export function toImportRecord(row: OpportunityRow, ownerId: string | null, opti
   if (stage === 'lost') stages.push({ toStage: 'CLOSED_LOST', changedAt: at(row.close_date) });
   return {
     externalId: row.opportunity_id,
-    name: `${row.account} – ${row.product}`,
-    accountName: row.account,
+    // Early-stage rows of real exports name no account: the opportunity is then named after the product alone.
+    name: row.account ? `${row.account} – ${row.product}` : row.product,
+    accountName: row.account ?? '',
     amount: value ? { amount: value, currency: options.currency } : null,
     ownerId,
     expectedCloseDate: row.close_date || null,

@@ -21,6 +21,8 @@ describe('importing historical opportunities (tools/import/import-opportunities.
   it('imports the sample through the opportunity subgraph, and analytics answers the KPIs computed from the file', async () => {
     // Arrange: the KPIs, from the CSV alone
     const rows: Array<Record<string, string>> = parse(fs.readFileSync(SAMPLE, 'utf8'), { columns: true });
+    // Like the public export it samples, some open rows name no account; they import and count like the others.
+    expect(rows.filter((row) => row.account === '').length).toBeGreaterThan(0);
     const won = rows.filter((row) => row.deal_stage === 'Won');
     const lost = rows.filter((row) => row.deal_stage === 'Lost');
     const cycles = won.map((row) => (Date.parse(row.close_date) - Date.parse(row.engage_date)) / 86_400_000);
@@ -35,7 +37,7 @@ describe('importing historical opportunities (tools/import/import-opportunities.
 
     // Assert: the import
     expect(JSON.parse(stdout)).toMatchObject({ rows: rows.length, created: rows.length, errors: 0 });
-    expect(stderr).toMatch(/imported 80\/80 rows \(100%\)/);
+    expect(stderr).toMatch(`imported ${rows.length}/${rows.length} rows (100%)`);
 
     // Assert: analytics, restricted to the imported reps
     const admin = await callAs(adminActor());

@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@pipeline/domain';
 import { DataLoader, groupedLoader, keyedLoader } from '@pipeline/server-kit';
+import type { Account, Contact, OpportunityContact } from './domain/account';
 import type { Activity, Opportunity, StageTransition } from './domain/opportunity';
+import { contactsOfAccounts, contactsOfOpportunities, findAccountsByIds } from './persistence/account-repository';
 import type { Pipeline } from './domain/pipeline';
 import type { DealSizeBand } from './domain/size-bands';
 import { activitiesByOpportunityIds, findOpportunitiesByIds, transitionsByOpportunityIds } from './persistence/opportunity-repository';
@@ -16,6 +18,9 @@ export interface OpportunityLoaders {
   history: (first: number) => DataLoader<string, StageTransition[]>;
   activities: (first: number) => DataLoader<string, Activity[]>;
   sizeBands: () => Promise<DealSizeBand[]>;
+  account: DataLoader<string, Account | null>;
+  opportunityContacts: DataLoader<string, Array<OpportunityContact & { contact: Contact }>>;
+  accountContacts: DataLoader<string, Contact[]>;
 }
 
 export interface OpportunityContext {
@@ -43,6 +48,9 @@ export function createLoaders(dataSource: DataSource): OpportunityLoaders {
     history: perLimit((first) => groupedLoader((ids) => transitionsByOpportunityIds(manager, ids, first), (transition) => transition.opportunityId)),
     activities: perLimit((first) => groupedLoader((ids) => activitiesByOpportunityIds(manager, ids, first), (activity) => activity.opportunityId)),
     sizeBands: () => (bands ??= loadSizeBands(manager)),
+    account: keyedLoader((ids) => findAccountsByIds(manager, ids), (account) => account.id),
+    opportunityContacts: groupedLoader((ids) => contactsOfOpportunities(manager, ids), (link) => link.opportunityId),
+    accountContacts: groupedLoader((ids) => contactsOfAccounts(manager, ids), (contact) => contact.accountId as string),
   };
 }
 

@@ -46,6 +46,10 @@ export const OpportunitySnapshotSchema = Type.Object({
   status: Type.Optional(Enum(OPPORTUNITY_STATUSES)),
   ownerTeamId: Type.Optional(Nullable(Type.String())),
   region: Type.Optional(Nullable(Type.String())),
+  // Added: true while the opportunity is archived (out of lists, the board and KPIs until restored).
+  archived: Type.Optional(Type.Boolean()),
+  // Added: the account entity, when the opportunity has one.
+  accountId: Type.Optional(Nullable(Type.String())),
 });
 
 export const StageChangedSchema = Type.Object({
@@ -85,6 +89,8 @@ export const LeadSnapshotSchema = Type.Object({
   need: Nullable(Type.String()),
   opportunityId: Nullable(Type.String()),
   createdAt: DateTime,
+  // Added: true while the lead is archived (out of lists and KPIs until restored).
+  archived: Type.Optional(Type.Boolean()),
 });
 
 const leadEvent = <T extends Record<string, TSchema>>(fields: T) =>
@@ -101,6 +107,9 @@ export const LeadQualifiedSchema = leadEvent({ criteriaVersion: Type.Integer(), 
 export const LeadDisqualifiedSchema = leadEvent({ criteriaVersion: Type.Integer(), unmetCriteria: Type.Array(Type.String()), qualifiedAt: DateTime });
 export const LeadConvertedSchema = leadEvent({ opportunityId: Id, convertedAt: DateTime });
 export const LeadUpdatedSchema = leadEvent({ changes: Type.Array(Type.String()) });
+export const LeadArchivedSchema = leadEvent({ reason: Nullable(Type.String()), archivedBy: Nullable(Type.String()), archivedAt: DateTime });
+export const LeadRestoredSchema = leadEvent({ restoredBy: Nullable(Type.String()) });
+export const LeadMergedSchema = leadEvent({ mergedIntoLeadId: Id, movedActivityCount: Type.Integer({ minimum: 0 }), mergedBy: Nullable(Type.String()) });
 
 // ---------------------------------------------------------------- reps (added topic)
 
@@ -125,7 +134,25 @@ export const OpportunityStateSchema = Type.Object({
   opportunity: OpportunitySnapshotSchema,
 });
 export const OpportunityCreatedSchema = OpportunityStateSchema;
-export const OpportunityUpdatedSchema = Type.Composite([OpportunityStateSchema, Type.Object({ changes: Type.Array(Type.String()) })]);
+// Added: the value each changed snapshot field had before this change (only those that changed), so a reader of the
+// topic sees slips (a close date pushed out, an amount cut, an owner swapped) without keeping every earlier snapshot.
+export const OpportunityPreviousValuesSchema = Type.Partial(
+  Type.Pick(OpportunitySnapshotSchema, ['name', 'accountName', 'industry', 'region', 'amount', 'probability', 'ownerId', 'ownerTeamId', 'expectedCloseDate', 'status']),
+  { additionalProperties: false },
+);
+export const OpportunityUpdatedSchema = Type.Composite([
+  OpportunityStateSchema,
+  Type.Object({
+    changes: Type.Array(Type.String()),
+    previous: Type.Optional(OpportunityPreviousValuesSchema),
+    changedBy: Type.Optional(Nullable(Type.String())),
+  }),
+]);
+export const OpportunityArchivedSchema = Type.Composite([
+  OpportunityStateSchema,
+  Type.Object({ reason: Nullable(Type.String()), archivedBy: Nullable(Type.String()), archivedAt: DateTime }),
+]);
+export const OpportunityRestoredSchema = Type.Composite([OpportunityStateSchema, Type.Object({ restoredBy: Nullable(Type.String()) })]);
 export const ActivityLoggedSchema = Type.Object({
   opportunityId: Id,
   activityId: Id,
@@ -265,10 +292,15 @@ export const EVENT_TYPES = {
   leadDisqualified: 'sales.lead.disqualified.v1',
   leadConverted: 'sales.lead.converted.v1',
   leadUpdated: 'sales.lead.updated.v1',
+  leadArchived: 'sales.lead.archived.v1',
+  leadRestored: 'sales.lead.restored.v1',
+  leadMerged: 'sales.lead.merged.v1',
   repRegistered: 'sales.rep.registered.v1',
   repUpdated: 'sales.rep.updated.v1',
   opportunityCreated: 'sales.opportunity.created.v1',
   opportunityUpdated: 'sales.opportunity.updated.v1',
+  opportunityArchived: 'sales.opportunity.archived.v1',
+  opportunityRestored: 'sales.opportunity.restored.v1',
   activityLogged: 'sales.opportunity.activity_logged.v1',
   stageMoveRefused: 'sales.opportunity.stage_move_refused.v1',
   proposalCreated: 'sales.proposal.created.v1',
@@ -299,10 +331,15 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.leadDisqualified, TOPICS.leadEvents, 'lead', 'A lead failed at least one qualification criterion.', LeadDisqualifiedSchema),
   define(EVENT_TYPES.leadConverted, TOPICS.leadEvents, 'lead', 'A lead became an opportunity.', LeadConvertedSchema),
   define(EVENT_TYPES.leadUpdated, TOPICS.leadEvents, 'lead', 'A lead changed (data, score or status) outside the events above.', LeadUpdatedSchema),
+  define(EVENT_TYPES.leadArchived, TOPICS.leadEvents, 'lead', 'A lead was archived: out of lists and KPIs, every field kept, restorable.', LeadArchivedSchema),
+  define(EVENT_TYPES.leadRestored, TOPICS.leadEvents, 'lead', 'An archived lead was restored.', LeadRestoredSchema),
+  define(EVENT_TYPES.leadMerged, TOPICS.leadEvents, 'lead', 'A duplicate lead was merged into another: its activities moved there, it is archived for good and points to the winner.', LeadMergedSchema),
   define(EVENT_TYPES.repRegistered, TOPICS.repEvents, 'rep', 'A sales rep was registered.', RepSchema),
   define(EVENT_TYPES.repUpdated, TOPICS.repEvents, 'rep', 'A sales rep changed team, role or activity.', RepSchema),
   define(EVENT_TYPES.opportunityCreated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity was created, directly or from a lead.', OpportunityCreatedSchema),
   define(EVENT_TYPES.opportunityUpdated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity changed.', OpportunityUpdatedSchema),
+  define(EVENT_TYPES.opportunityArchived, TOPICS.opportunityEvents, 'opportunity', 'An opportunity was archived: out of lists, the board and KPIs, every field kept, restorable.', OpportunityArchivedSchema),
+  define(EVENT_TYPES.opportunityRestored, TOPICS.opportunityEvents, 'opportunity', 'An archived opportunity was restored.', OpportunityRestoredSchema),
   define(EVENT_TYPES.activityLogged, TOPICS.opportunityEvents, 'opportunity', 'A call, email, meeting, task or note was logged on an opportunity.', ActivityLoggedSchema),
   define(EVENT_TYPES.stageMoveRefused, TOPICS.opportunityEvents, 'opportunity', 'A stage move was refused by the stage gates (the unmet criteria are listed); nothing moved.', StageMoveRefusedSchema),
   define(EVENT_TYPES.proposalCreated, TOPICS.dealEvents, 'opportunity', 'A proposal version was drafted.', ProposalCreatedSchema),
@@ -334,6 +371,11 @@ export type LeadQualifiedData = Static<typeof LeadQualifiedSchema>;
 export type LeadDisqualifiedData = Static<typeof LeadDisqualifiedSchema>;
 export type LeadConvertedData = Static<typeof LeadConvertedSchema>;
 export type LeadUpdatedData = Static<typeof LeadUpdatedSchema>;
+export type LeadArchivedData = Static<typeof LeadArchivedSchema>;
+export type LeadRestoredData = Static<typeof LeadRestoredSchema>;
+export type LeadMergedData = Static<typeof LeadMergedSchema>;
+export type OpportunityArchivedData = Static<typeof OpportunityArchivedSchema>;
+export type OpportunityRestoredData = Static<typeof OpportunityRestoredSchema>;
 export type RepData = Static<typeof RepSchema>;
 export type OpportunityCreatedData = Static<typeof OpportunityCreatedSchema>;
 export type OpportunityUpdatedData = Static<typeof OpportunityUpdatedSchema>;
@@ -366,10 +408,15 @@ export interface EventDataMap {
   'sales.lead.disqualified.v1': LeadDisqualifiedData;
   'sales.lead.converted.v1': LeadConvertedData;
   'sales.lead.updated.v1': LeadUpdatedData;
+  'sales.lead.archived.v1': LeadArchivedData;
+  'sales.lead.restored.v1': LeadRestoredData;
+  'sales.lead.merged.v1': LeadMergedData;
   'sales.rep.registered.v1': RepData;
   'sales.rep.updated.v1': RepData;
   'sales.opportunity.created.v1': OpportunityCreatedData;
   'sales.opportunity.updated.v1': OpportunityUpdatedData;
+  'sales.opportunity.archived.v1': OpportunityArchivedData;
+  'sales.opportunity.restored.v1': OpportunityRestoredData;
   'sales.opportunity.activity_logged.v1': ActivityLoggedData;
   'sales.opportunity.stage_move_refused.v1': StageMoveRefusedData;
   'sales.proposal.created.v1': ProposalCreatedData;

@@ -26,6 +26,7 @@ export async function projectLeadOnLeadEvent(event: LeadEvent, _manager: EntityM
       createdAt: data.lead.createdAt,
       convertedAt,
       opportunityId: data.lead.opportunityId,
+      archived: data.lead.archived ?? false,
     },
     applyWithContributions,
   );

@@ -274,6 +274,50 @@ export type ObjectionOutcome = {
   winRate: RateEstimate;
 };
 
+/** One field of one opportunity changed: its value before and after (from sales.opportunity.updated.v1). */
+export type OpportunityFieldChange = {
+  __typename?: 'OpportunityFieldChange';
+  changedAt: Scalars['DateTime']['output'];
+  changedBy?: Maybe<Scalars['ID']['output']>;
+  /** For EXPECTED_CLOSE_DATE: days the close date moved (positive is a slip later). */
+  daysSlipped?: Maybe<Scalars['Int']['output']>;
+  eventId: Scalars['ID']['output'];
+  field: OpportunityHistoryField;
+  newAmount?: Maybe<Money>;
+  newValue?: Maybe<Scalars['String']['output']>;
+  opportunityId: Scalars['ID']['output'];
+  previousAmount?: Maybe<Money>;
+  /** Text of the earlier value (a Decimal for probability, ISO dates, ids); null when it was empty. Money is in previousAmount. */
+  previousValue?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type OpportunityFieldChangeConnection = {
+  __typename?: 'OpportunityFieldChangeConnection';
+  edges: Array<OpportunityFieldChangeEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type OpportunityFieldChangeEdge = {
+  __typename?: 'OpportunityFieldChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: OpportunityFieldChange;
+};
+
+/** Fields whose history opportunity.updated carries. */
+export type OpportunityHistoryField =
+  | 'ACCOUNT_NAME'
+  | 'AMOUNT'
+  | 'EXPECTED_CLOSE_DATE'
+  | 'INDUSTRY'
+  | 'NAME'
+  | 'OWNER_ID'
+  | 'OWNER_TEAM_ID'
+  | 'PROBABILITY'
+  | 'REGION'
+  | 'STATUS';
+
 export type OpportunityTouch = {
   __typename?: 'OpportunityTouch';
   daysSinceLastTouch: Scalars['Float']['output'];
@@ -387,6 +431,8 @@ export type Query = {
   lostReasons: Array<LostReasonCount>;
   /** Objections raised on deals linked to outcomes and lost reasons (period over when they were raised; same visibility as pipelineMetrics). */
   objectionOutcomes: Array<ObjectionOutcome>;
+  /** Field history, oldest first, of the opportunities the caller may see; field EXPECTED_CLOSE_DATE lists slips. */
+  opportunityFieldChanges: OpportunityFieldChangeConnection;
   /** Open opportunities, the longest untouched first. */
   opportunityTouches: Array<OpportunityTouch>;
   /** The open pipeline as it stood at a past instant, from the event history (same visibility as pipelineMetrics). */
@@ -461,6 +507,14 @@ export type QueryLostReasonsArgs = {
 
 export type QueryObjectionOutcomesArgs = {
   filter?: InputMaybe<MetricsFilter>;
+};
+
+
+export type QueryOpportunityFieldChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  field?: InputMaybe<OpportunityHistoryField>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  opportunityId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -541,6 +595,8 @@ export type RepCoaching = {
 };
 
 export type ReportDimension =
+  /** By account name; null gathers the opportunities without an account. */
+  | 'ACCOUNT'
   | 'INDUSTRY'
   | 'REP'
   | 'SOURCE'
@@ -774,6 +830,10 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ObjectionOutcome: ResolverTypeWrapper<ObjectionOutcome>;
+  OpportunityFieldChange: ResolverTypeWrapper<OpportunityFieldChange>;
+  OpportunityFieldChangeConnection: ResolverTypeWrapper<OpportunityFieldChangeConnection>;
+  OpportunityFieldChangeEdge: ResolverTypeWrapper<OpportunityFieldChangeEdge>;
+  OpportunityHistoryField: OpportunityHistoryField;
   OpportunityTouch: ResolverTypeWrapper<OpportunityTouch>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PastPipeline: ResolverTypeWrapper<PastPipeline>;
@@ -833,6 +893,9 @@ export type ResolversParentTypes = ResolversObject<{
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   ObjectionOutcome: ObjectionOutcome;
+  OpportunityFieldChange: OpportunityFieldChange;
+  OpportunityFieldChangeConnection: OpportunityFieldChangeConnection;
+  OpportunityFieldChangeEdge: OpportunityFieldChangeEdge;
   OpportunityTouch: OpportunityTouch;
   PageInfo: PageInfo;
   PastPipeline: PastPipeline;
@@ -1013,6 +1076,31 @@ export type ObjectionOutcomeResolvers<ContextType = AnalyticsContext, ParentType
   winRate?: Resolver<ResolversTypes['RateEstimate'], ParentType, ContextType>;
 }>;
 
+export type OpportunityFieldChangeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityFieldChange'] = ResolversParentTypes['OpportunityFieldChange']> = ResolversObject<{
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  daysSlipped?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['OpportunityHistoryField'], ParentType, ContextType>;
+  newAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  newValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  opportunityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  previousAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  previousValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type OpportunityFieldChangeConnectionResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityFieldChangeConnection'] = ResolversParentTypes['OpportunityFieldChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['OpportunityFieldChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type OpportunityFieldChangeEdgeResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityFieldChangeEdge'] = ResolversParentTypes['OpportunityFieldChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OpportunityFieldChange'], ParentType, ContextType>;
+}>;
+
 export type OpportunityTouchResolvers<ContextType = AnalyticsContext, ParentType extends ResolversParentTypes['OpportunityTouch'] = ResolversParentTypes['OpportunityTouch']> = ResolversObject<{
   daysSinceLastTouch?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   lastTouchAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1097,6 +1185,7 @@ export type QueryResolvers<ContextType = AnalyticsContext, ParentType extends Re
   gateFriction?: Resolver<ResolversTypes['GateFriction'], ParentType, ContextType, Partial<QueryGateFrictionArgs>>;
   lostReasons?: Resolver<Array<ResolversTypes['LostReasonCount']>, ParentType, ContextType, RequireFields<QueryLostReasonsArgs, 'by'>>;
   objectionOutcomes?: Resolver<Array<ResolversTypes['ObjectionOutcome']>, ParentType, ContextType, Partial<QueryObjectionOutcomesArgs>>;
+  opportunityFieldChanges?: Resolver<ResolversTypes['OpportunityFieldChangeConnection'], ParentType, ContextType, Partial<QueryOpportunityFieldChangesArgs>>;
   opportunityTouches?: Resolver<Array<ResolversTypes['OpportunityTouch']>, ParentType, ContextType, Partial<QueryOpportunityTouchesArgs>>;
   pipelineAsOf?: Resolver<ResolversTypes['PastPipeline'], ParentType, ContextType, RequireFields<QueryPipelineAsOfArgs, 'at'>>;
   pipelineMetrics?: Resolver<ResolversTypes['PipelineMetrics'], ParentType, ContextType, Partial<QueryPipelineMetricsArgs>>;
@@ -1231,6 +1320,9 @@ export type Resolvers<ContextType = AnalyticsContext> = ResolversObject<{
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   ObjectionOutcome?: ObjectionOutcomeResolvers<ContextType>;
+  OpportunityFieldChange?: OpportunityFieldChangeResolvers<ContextType>;
+  OpportunityFieldChangeConnection?: OpportunityFieldChangeConnectionResolvers<ContextType>;
+  OpportunityFieldChangeEdge?: OpportunityFieldChangeEdgeResolvers<ContextType>;
   OpportunityTouch?: OpportunityTouchResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PastPipeline?: PastPipelineResolvers<ContextType>;

@@ -244,11 +244,11 @@ export async function foldKpiContributions(manager: EntityManager): Promise<numb
 // Rows shaped like the delta tables for the current state of every opportunity and lead (sign +1), as subqueries.
 export const CURRENT_STATE: Sources = {
   facts: `(SELECT 1 AS sign, f.pipeline_id, f.owner_id, lower(f.industry) AS industry, f.lead_source, f.status, f.stage, f.stage_position, f.currency, f.amount,
-           f.amount * f.probability::numeric AS weighted, f.created_at, f.stage_entered_at, f.closed_at FROM opportunity_fact f)`,
+           f.amount * f.probability::numeric AS weighted, f.created_at, f.stage_entered_at, f.closed_at FROM opportunity_fact f WHERE NOT f.archived)`,
   stays: `(SELECT 1 AS sign, f.pipeline_id, f.owner_id, lower(f.industry) AS industry, f.lead_source, f.currency, f.amount, f.amount * f.probability::numeric AS weighted,
            i.pipeline_id AS stay_pipeline_id, i.stage, i.category, i.position, i.entered_at, i.left_at, i.later_position, i.previous_entry_at
-           FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id)`,
-  leads: `(SELECT 1 AS sign, l.owner_id, lower(l.industry) AS industry, l.source AS lead_source, l.created_at, l.converted_at IS NOT NULL AS converted FROM lead_fact l)`,
+           FROM stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id WHERE NOT f.archived)`,
+  leads: `(SELECT 1 AS sign, l.owner_id, lower(l.industry) AS industry, l.source AS lead_source, l.created_at, l.converted_at IS NOT NULL AS converted FROM lead_fact l WHERE NOT l.archived)`,
 };
 
 // The contributions of opportunities in their current state, with a sign: -1 before a projection changes them, +1 after.
@@ -259,7 +259,7 @@ export async function recordOpportunityContributions(manager: EntityManager, opp
        INSERT INTO kpi_fact_delta (sign, pipeline_id, owner_id, industry, lead_source, status, stage, stage_position, currency, amount, weighted, created_at, stage_entered_at, closed_at)
        SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.status, f.stage, f.stage_position, f.currency, f.amount, f.amount * f.probability::numeric,
               f.created_at, f.stage_entered_at, f.closed_at
-         FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id OFFSET 0) f RETURNING 1)
+         FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id AND NOT archived OFFSET 0) f RETURNING 1)
      SELECT count(*)::int AS count FROM inserted`,
     [opportunityIds, sign],
   );
@@ -268,7 +268,7 @@ export async function recordOpportunityContributions(manager: EntityManager, opp
        INSERT INTO kpi_stay_delta (sign, pipeline_id, owner_id, industry, lead_source, currency, amount, weighted, stay_pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
        SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.currency, f.amount, f.amount * f.probability::numeric,
               i.pipeline_id, i.stage, i.category, i.position, i.entered_at, i.left_at, i.later_position, i.previous_entry_at
-         FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id OFFSET 0) f CROSS JOIN LATERAL (SELECT * FROM stage_interval WHERE opportunity_id = t.id OFFSET 0) i RETURNING 1)
+         FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id AND NOT archived OFFSET 0) f CROSS JOIN LATERAL (SELECT * FROM stage_interval WHERE opportunity_id = t.id OFFSET 0) i RETURNING 1)
      SELECT count(*)::int AS count FROM inserted`,
     [opportunityIds, sign],
   );
@@ -280,7 +280,7 @@ export async function recordLeadContributions(manager: EntityManager, leadIds: s
   const [{ count }]: Array<{ count: number }> = await manager.query(
     `WITH inserted AS (
        INSERT INTO kpi_lead_delta (sign, owner_id, industry, lead_source, created_at, converted)
-       SELECT $2, l.owner_id, lower(l.industry), l.source, l.created_at, l.converted_at IS NOT NULL FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM lead_fact WHERE lead_id = t.id OFFSET 0) l RETURNING 1)
+       SELECT $2, l.owner_id, lower(l.industry), l.source, l.created_at, l.converted_at IS NOT NULL FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM lead_fact WHERE lead_id = t.id AND NOT archived OFFSET 0) l RETURNING 1)
      SELECT count(*)::int AS count FROM inserted`,
     [leadIds, sign],
   );

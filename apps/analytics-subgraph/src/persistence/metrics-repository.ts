@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { money, sumByCurrency, type LeadSource, type Money } from '@pipeline/domain';
 import type { MetricsScope } from '../domain/metrics-filter';
-import { opportunityConditions, SqlParameters, visibleTo } from './scope-sql';
+import { opportunityConditions, SqlParameters, UNRESTRICTED, UNRESTRICTED_STAYS, visibleTo } from './scope-sql';
 
 export interface StageBucket {
   stage: string;
@@ -199,7 +199,7 @@ export async function cycleStats(manager: EntityManager, scope: MetricsScope, pe
 // Stays of the opportunities in scope. Every stay's opportunity has a fact row (one rebuild writes both), so an
 // unrestricted scope skips the join, the costliest step of these queries at 100k opportunities.
 function staysInScope(where: string, needsFact = false): string {
-  return where === 'true' && !needsFact ? 'stage_interval i' : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
+  return where === UNRESTRICTED && !needsFact ? UNRESTRICTED_STAYS : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
 }
 
 // Of the opportunities that entered a stage in the period (their first entry in it counts), the share that later
@@ -288,7 +288,7 @@ export async function bottlenecks(manager: EntityManager, scope: MetricsScope, i
 
 export async function leadConversion(manager: EntityManager, scope: MetricsScope, periods: MetricsPeriod[]): Promise<LeadSourceConversion[][]> {
   const parameters = new SqlParameters();
-  const conditions = ['true'];
+  const conditions = ['NOT l.archived'];
   if (scope.source) conditions.push(`l.source = ${parameters.add(scope.source)}`);
   if (scope.industry) conditions.push(`lower(l.industry) = lower(${parameters.add(scope.industry)})`);
   if (scope.ownerIds?.length) conditions.push(`l.owner_id = ANY(${parameters.add(scope.ownerIds)}::uuid[])`);

@@ -67,12 +67,12 @@ export async function rebuildOpportunities(manager: EntityManager, opportunityId
   );
   await manager.query(
     `INSERT INTO opportunity_fact (opportunity_id, version, pipeline_id, stage, stage_category, stage_position, status, name, account_name, amount, currency,
-        probability, owner_id, industry, region, lead_id, lead_source, expected_close_date, created_at, stage_entered_at, closed_at)
+        probability, owner_id, industry, region, lead_id, lead_source, expected_close_date, created_at, stage_entered_at, closed_at, archived)
      SELECT e.opportunity_id, e.version, e.pipeline_id, e.to_stage, e.to_category, e.to_position, e.to_category,
             e.snapshot->>'name', e.snapshot->>'accountName', (e.snapshot->'amount'->>'amount')::numeric, e.snapshot->'amount'->>'currency',
             (e.snapshot->>'probability')::double precision, (e.snapshot->>'ownerId')::uuid, e.snapshot->>'industry', e.snapshot->>'region',
             (e.snapshot->>'leadId')::uuid, e.snapshot->>'leadSource', (e.snapshot->>'expectedCloseDate')::date, (e.snapshot->>'createdAt')::timestamptz,
-            e.changed_at, CASE WHEN e.to_category = 'OPEN' THEN NULL ELSE e.changed_at END
+            e.changed_at, CASE WHEN e.to_category = 'OPEN' THEN NULL ELSE e.changed_at END, coalesce((e.snapshot->>'archived')::boolean, false)
        FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM stage_event WHERE opportunity_id = t.id ORDER BY version DESC, changed_at DESC LIMIT 1) e
      ON CONFLICT (opportunity_id) DO UPDATE SET
        pipeline_id = EXCLUDED.pipeline_id, stage = EXCLUDED.stage, stage_category = EXCLUDED.stage_category, stage_position = EXCLUDED.stage_position,
@@ -88,7 +88,8 @@ export async function rebuildOpportunities(manager: EntityManager, opportunityId
        region = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.region ELSE opportunity_fact.region END,
        lead_id = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.lead_id ELSE opportunity_fact.lead_id END,
        lead_source = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.lead_source ELSE opportunity_fact.lead_source END,
-       expected_close_date = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.expected_close_date ELSE opportunity_fact.expected_close_date END`,
+       expected_close_date = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.expected_close_date ELSE opportunity_fact.expected_close_date END,
+       archived = CASE WHEN EXCLUDED.version >= opportunity_fact.version THEN EXCLUDED.archived ELSE opportunity_fact.archived END`,
     [ids],
   );
 }
@@ -132,20 +133,21 @@ export async function applyOpportunityStates(manager: EntityManager, states: Opp
       expected_close_date: snapshot.expectedCloseDate,
       created_at: seed.snapshot.createdAt,
       stage_entered_at: seed.at,
+      archived: snapshot.archived ?? false,
     };
   });
   await manager.query(
     `INSERT INTO opportunity_fact (opportunity_id, version, pipeline_id, stage, stage_category, stage_position, status, name, account_name, amount, currency,
-        probability, owner_id, industry, region, lead_id, lead_source, expected_close_date, created_at, stage_entered_at, closed_at)
+        probability, owner_id, industry, region, lead_id, lead_source, expected_close_date, created_at, stage_entered_at, closed_at, archived)
      SELECT r.opportunity_id, r.version, r.pipeline_id, r.stage, r.stage_category, NULL, r.status, r.name, r.account_name, r.amount, r.currency,
-            r.probability, r.owner_id, r.industry, r.region, r.lead_id, r.lead_source, r.expected_close_date, r.created_at, r.stage_entered_at, NULL
+            r.probability, r.owner_id, r.industry, r.region, r.lead_id, r.lead_source, r.expected_close_date, r.created_at, r.stage_entered_at, NULL, r.archived
        FROM jsonb_to_recordset($1::jsonb) AS r(opportunity_id uuid, version integer, pipeline_id uuid, stage text, stage_category text, status text, name text,
             account_name text, amount numeric, currency text, probability double precision, owner_id uuid, industry text, region text, lead_id uuid,
-            lead_source text, expected_close_date date, created_at timestamptz, stage_entered_at timestamptz)
+            lead_source text, expected_close_date date, created_at timestamptz, stage_entered_at timestamptz, archived boolean)
      ON CONFLICT (opportunity_id) DO UPDATE SET
        version = EXCLUDED.version, name = EXCLUDED.name, account_name = EXCLUDED.account_name, amount = EXCLUDED.amount, currency = EXCLUDED.currency,
        probability = EXCLUDED.probability, owner_id = EXCLUDED.owner_id, industry = EXCLUDED.industry, region = EXCLUDED.region,
-       lead_id = EXCLUDED.lead_id, lead_source = EXCLUDED.lead_source, expected_close_date = EXCLUDED.expected_close_date
+       lead_id = EXCLUDED.lead_id, lead_source = EXCLUDED.lead_source, expected_close_date = EXCLUDED.expected_close_date, archived = EXCLUDED.archived
      WHERE opportunity_fact.version < EXCLUDED.version`,
     [JSON.stringify(rows)],
   );
@@ -163,6 +165,8 @@ export interface LeadState {
   createdAt: string;
   convertedAt: string | null;
   opportunityId: string | null;
+  // Absent in events from before archiving existed: not archived.
+  archived?: boolean;
 }
 
 // Lead funnel facts, as if the chunk's events were applied one by one in arrival order: an event counts only if newer than
@@ -182,11 +186,12 @@ export async function applyLeadStates(manager: EntityManager, leads: LeadState[]
     created_at: lead.createdAt,
     converted_at: lead.convertedAt,
     opportunity_id: lead.opportunityId,
+    archived: lead.archived ?? false,
   }));
   await manager.query(
     `WITH input AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(arrival integer, lead_id uuid, version integer, source text, status text, owner_id uuid, industry text,
-               region text, score integer, created_at timestamptz, converted_at timestamptz, opportunity_id uuid)),
+               region text, score integer, created_at timestamptz, converted_at timestamptz, opportunity_id uuid, archived boolean)),
       ranked AS (
         SELECT i.*, max(i.version) OVER (PARTITION BY i.lead_id ORDER BY i.arrival ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_version FROM input i),
       applied AS (
@@ -197,11 +202,11 @@ export async function applyLeadStates(manager: EntityManager, leads: LeadState[]
                (array_agg(converted_at ORDER BY version) FILTER (WHERE converted_at IS NOT NULL))[1] AS converted_at,
                (array_agg(opportunity_id ORDER BY version DESC) FILTER (WHERE opportunity_id IS NOT NULL))[1] AS opportunity_id
           FROM applied GROUP BY lead_id)
-     INSERT INTO lead_fact (lead_id, version, source, status, owner_id, industry, region, score, created_at, converted_at, opportunity_id)
-     SELECT a.lead_id, a.version, a.source, a.status, a.owner_id, a.industry, a.region, a.score, a.created_at, m.converted_at, m.opportunity_id
+     INSERT INTO lead_fact (lead_id, version, source, status, owner_id, industry, region, score, created_at, converted_at, opportunity_id, archived)
+     SELECT a.lead_id, a.version, a.source, a.status, a.owner_id, a.industry, a.region, a.score, a.created_at, m.converted_at, m.opportunity_id, a.archived
        FROM merged m JOIN applied a ON a.lead_id = m.lead_id AND a.version = m.version
      ON CONFLICT (lead_id) DO UPDATE SET version = EXCLUDED.version, source = EXCLUDED.source, status = EXCLUDED.status, owner_id = EXCLUDED.owner_id,
-       industry = EXCLUDED.industry, region = EXCLUDED.region, score = EXCLUDED.score,
+       industry = EXCLUDED.industry, region = EXCLUDED.region, score = EXCLUDED.score, archived = EXCLUDED.archived,
        converted_at = coalesce(lead_fact.converted_at, EXCLUDED.converted_at), opportunity_id = coalesce(EXCLUDED.opportunity_id, lead_fact.opportunity_id)
      WHERE lead_fact.version < EXCLUDED.version`,
     [JSON.stringify(rows)],

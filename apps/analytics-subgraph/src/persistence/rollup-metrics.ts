@@ -5,7 +5,7 @@ import { histogramPercentile, type BucketCount } from '../domain/histogram';
 import type { MetricsScope } from '../domain/metrics-filter';
 import { FAMILY, kpiRows, type Grain } from './kpi-rollups';
 import { assembleSize, cycleStats, type CycleStats, type LeadSourceConversion, type MetricsPeriod, type PipelineSize, type SizeRow, type StageBottleneck, type StageConversion } from './metrics-repository';
-import { opportunityConditions, SqlParameters, visibleTo } from './scope-sql';
+import { opportunityConditions, SqlParameters, UNRESTRICTED, UNRESTRICTED_STAYS, visibleTo } from './scope-sql';
 
 // The KPIs of metrics-repository.ts read from the rollups (kpi-rollups.ts) instead of the facts: the same results, from
 // O(groups) rows. Exact percentiles come from the facts when few values are in scope; beyond that, from histograms.
@@ -261,7 +261,7 @@ export async function rollupBottlenecks(manager: EntityManager, scope: MetricsSc
 async function exactDwell(manager: EntityManager, scope: MetricsScope): Promise<Array<{ stage: string; position: number | null; percentiles: number[] }>> {
   const parameters = new SqlParameters();
   const where = opportunityConditions(scope, parameters);
-  const stays = where === 'true' ? 'stage_interval i' : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
+  const stays = where === UNRESTRICTED ? UNRESTRICTED_STAYS : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
   return manager.query(
     `SELECT i.stage, max(i.position) AS position,
             percentile_cont(ARRAY[0.5, 0.75, 0.9]::double precision[]) WITHIN GROUP (ORDER BY extract(epoch FROM i.left_at - i.entered_at) / 86400) AS percentiles

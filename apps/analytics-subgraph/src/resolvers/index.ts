@@ -12,6 +12,7 @@ import { compareProcessChange, listProcessChanges } from '../use-cases/compare-p
 import { linkObjections } from '../use-cases/link-objections/link-objections';
 import { measureGateFriction } from '../use-cases/measure-gate-friction/measure-gate-friction';
 import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
+import { listOpportunityFieldChanges } from '../use-cases/list-opportunity-field-changes/list-opportunity-field-changes';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
 import { listWeeklySummaries, summarizeWeek } from '../use-cases/summarize-week/summarize-week';
 
@@ -20,6 +21,7 @@ export const resolvers: Resolvers = {
   Query: {
     pipelineMetrics: (_parent, { filter }, { actor, deps }) => getPipelineMetrics(deps, actor, filter),
     stageChangeEvents: (_parent, args, { actor, deps }) => listStageChangeEvents(deps, actor, args),
+    opportunityFieldChanges: (_parent, args, { actor, deps }) => listOpportunityFieldChanges(deps, actor, args),
     pipelineMetricsSeries: (_parent, args, { actor, deps }) => getMetricsSeries(deps, actor, args),
     forecast: (_parent, args, { actor, deps }) => forecastRevenue(deps, actor, args),
     forecastSnapshots: (_parent, { first }, { actor, deps }) => listForecastSnapshots(deps, actor, { first }),

@@ -55,6 +55,12 @@ export interface Lead {
   opportunityId: string | null;
   version: number;
   lastActivityAt: Date | null;
+  // Set while the lead is archived: out of lists and counts, every field kept, restorable.
+  archivedAt: Date | null;
+  archivedReason: string | null;
+  // Set on a duplicate merged into another lead (it is archived too, for good).
+  mergedIntoLeadId: string | null;
+  mergedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -43,6 +43,10 @@ export function planNewLead({ id, fields, owner, assignmentReason, model, now }:
     opportunityId: null,
     version: 1,
     lastActivityAt: null,
+    archivedAt: null,
+    archivedReason: null,
+    mergedIntoLeadId: null,
+    mergedAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -23,6 +23,7 @@ export function leadSnapshot(lead: Lead): LeadSnapshot {
     need: lead.qualification?.need ?? null,
     opportunityId: lead.opportunityId,
     createdAt: lead.createdAt.toISOString(),
+    archived: lead.archivedAt !== null,
   };
 }
 
@@ -32,7 +33,10 @@ type LeadEventType =
   | typeof EVENT_TYPES.leadQualified
   | typeof EVENT_TYPES.leadDisqualified
   | typeof EVENT_TYPES.leadConverted
-  | typeof EVENT_TYPES.leadUpdated;
+  | typeof EVENT_TYPES.leadUpdated
+  | typeof EVENT_TYPES.leadArchived
+  | typeof EVENT_TYPES.leadRestored
+  | typeof EVENT_TYPES.leadMerged;
 
 // Every lead event carries the lead's snapshot after the change, so consumers need no lookups.
 export function leadEvent<T extends LeadEventType>(type: T, lead: Lead, extra: Omit<EventDataMap[T], 'leadId' | 'version' | 'lead'>, time: Date): OutboxEntry {

@@ -25,6 +25,17 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type ArchiveLeadInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  leadId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ArchiveLeadPayload = {
+  __typename?: 'ArchiveLeadPayload';
+  lead: Lead;
+};
+
 export type AssignLeadInput = {
   leadId: Scalars['ID']['input'];
   ownerId: Scalars['ID']['input'];
@@ -34,6 +45,15 @@ export type AssignLeadPayload = {
   __typename?: 'AssignLeadPayload';
   lead: Lead;
 };
+
+/** Optional lead fields that updateLead can empty. */
+export type ClearableLeadField =
+  | 'EMAIL'
+  | 'ESTIMATED_VALUE'
+  | 'INDUSTRY'
+  | 'PHONE'
+  | 'REGION'
+  | 'SOURCE_DETAIL';
 
 export type CreateLeadInput = {
   /** Create even when an open lead with the same email or company and name exists. */
@@ -106,6 +126,9 @@ export type Lead = {
   __typename?: 'Lead';
   /** Newest first; at most first (default 50, at most 500). */
   activities: Array<LeadActivity>;
+  /** Set while the lead is archived: it is out of lists, duplicate checks and KPIs until restoreLead. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  archivedReason?: Maybe<Scalars['String']['output']>;
   /** Why the lead went to its owner, in words a person can check. */
   assignmentReason?: Maybe<Scalars['String']['output']>;
   company: Scalars['String']['output'];
@@ -117,6 +140,9 @@ export type Lead = {
   id: Scalars['ID']['output'];
   industry?: Maybe<Scalars['String']['output']>;
   lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
+  mergedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The lead this duplicate was merged into (it is archived for good). */
+  mergedInto?: Maybe<Lead>;
   name: Scalars['String']['output'];
   /** Set once the lead is converted. */
   opportunity?: Maybe<Opportunity>;
@@ -172,6 +198,8 @@ export type LeadEdge = {
 };
 
 export type LeadFilter = {
+  /** true lists archived leads only; by default they are left out. */
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
   industry?: InputMaybe<Scalars['String']['input']>;
   minScore?: InputMaybe<Scalars['Int']['input']>;
   ownerId?: InputMaybe<Scalars['ID']['input']>;
@@ -226,6 +254,21 @@ export type LogLeadActivityPayload = {
   lead: Lead;
 };
 
+/** Merge duplicateLeadId into leadId: its activities move over, leadId fills its empty fields from it, and the duplicate stays archived, pointing to leadId. */
+export type MergeLeadsInput = {
+  duplicateLeadId: Scalars['ID']['input'];
+  expectedDuplicateVersion?: InputMaybe<Scalars['Int']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  leadId: Scalars['ID']['input'];
+};
+
+export type MergeLeadsPayload = {
+  __typename?: 'MergeLeadsPayload';
+  duplicate: Lead;
+  lead: Lead;
+  movedActivityCount: Scalars['Int']['output'];
+};
+
 export type Money = {
   __typename?: 'Money';
   amount: Scalars['Decimal']['output'];
@@ -239,17 +282,26 @@ export type MoneyInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  archiveLead: ArchiveLeadPayload;
   assignLead: AssignLeadPayload;
   createLead: CreateLeadPayload;
   createSalesRep: CreateSalesRepPayload;
   importLeads: ImportLeadsPayload;
   logLeadActivity: LogLeadActivityPayload;
+  mergeLeads: MergeLeadsPayload;
   overrideLeadScore: OverrideLeadScorePayload;
   qualifyLead: QualifyLeadPayload;
   reassignStaleLeads: ReassignStaleLeadsPayload;
+  restoreLead: RestoreLeadPayload;
   trainScoringModel: TrainScoringModelPayload;
+  updateLead: UpdateLeadPayload;
   updateQualificationCriteria: UpdateQualificationCriteriaPayload;
   updateSalesRep: UpdateSalesRepPayload;
+};
+
+
+export type MutationArchiveLeadArgs = {
+  input: ArchiveLeadInput;
 };
 
 
@@ -278,6 +330,11 @@ export type MutationLogLeadActivityArgs = {
 };
 
 
+export type MutationMergeLeadsArgs = {
+  input: MergeLeadsInput;
+};
+
+
 export type MutationOverrideLeadScoreArgs = {
   input: OverrideLeadScoreInput;
 };
@@ -285,6 +342,16 @@ export type MutationOverrideLeadScoreArgs = {
 
 export type MutationQualifyLeadArgs = {
   input: QualifyLeadInput;
+};
+
+
+export type MutationRestoreLeadArgs = {
+  input: RestoreLeadInput;
+};
+
+
+export type MutationUpdateLeadArgs = {
+  input: UpdateLeadInput;
 };
 
 
@@ -399,6 +466,16 @@ export type ReassignStaleLeadsPayload = {
   reassigned: Scalars['Int']['output'];
 };
 
+export type RestoreLeadInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  leadId: Scalars['ID']['input'];
+};
+
+export type RestoreLeadPayload = {
+  __typename?: 'RestoreLeadPayload';
+  lead: Lead;
+};
+
 export type Role =
   | 'ADMIN'
   | 'ANALYST'
@@ -449,6 +526,30 @@ export type TrainScoringModelPayload = {
   message: Scalars['String']['output'];
   /** Null when there is not yet enough closed history to learn from. */
   model?: Maybe<ScoringModel>;
+};
+
+/** A correction of a lead's data. A field left out or null stays as it is; list a field in clear to empty it. */
+export type UpdateLeadInput = {
+  /** Change even when the corrected lead matches another open lead's email or company and name. */
+  allowDuplicate?: InputMaybe<Scalars['Boolean']['input']>;
+  clear?: InputMaybe<Array<ClearableLeadField>>;
+  company?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  estimatedValue?: InputMaybe<MoneyInput>;
+  /** The version read; a stale one is refused with CONFLICT. */
+  expectedVersion: Scalars['Int']['input'];
+  industry?: InputMaybe<Scalars['String']['input']>;
+  leadId: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  region?: InputMaybe<Scalars['String']['input']>;
+  source?: InputMaybe<LeadSource>;
+  sourceDetail?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateLeadPayload = {
+  __typename?: 'UpdateLeadPayload';
+  lead: Lead;
 };
 
 export type UpdateQualificationCriteriaInput = {
@@ -576,15 +677,18 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AssignLeadInput: AssignLeadInput;
+  ArchiveLeadInput: ArchiveLeadInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ArchiveLeadPayload: ResolverTypeWrapper<Omit<ArchiveLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
+  AssignLeadInput: AssignLeadInput;
   AssignLeadPayload: ResolverTypeWrapper<Omit<AssignLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
+  ClearableLeadField: ClearableLeadField;
   CreateLeadInput: CreateLeadInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CreateLeadPayload: ResolverTypeWrapper<Omit<CreateLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   CreateSalesRepInput: CreateSalesRepInput;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreateSalesRepPayload: ResolverTypeWrapper<Omit<CreateSalesRepPayload, 'salesRep'> & { salesRep: ResolversTypes['SalesRep'] }>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -604,6 +708,8 @@ export type ResolversTypes = ResolversObject<{
   LeadStatus: LeadStatus;
   LogLeadActivityInput: LogLeadActivityInput;
   LogLeadActivityPayload: ResolverTypeWrapper<Omit<LogLeadActivityPayload, 'activity' | 'lead'> & { activity: ResolversTypes['LeadActivity'], lead: ResolversTypes['Lead'] }>;
+  MergeLeadsInput: MergeLeadsInput;
+  MergeLeadsPayload: ResolverTypeWrapper<Omit<MergeLeadsPayload, 'duplicate' | 'lead'> & { duplicate: ResolversTypes['Lead'], lead: ResolversTypes['Lead'] }>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -617,12 +723,16 @@ export type ResolversTypes = ResolversObject<{
   QualifyLeadPayload: ResolverTypeWrapper<Omit<QualifyLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReassignStaleLeadsPayload: ResolverTypeWrapper<Omit<ReassignStaleLeadsPayload, 'leads'> & { leads: Array<ResolversTypes['Lead']> }>;
+  RestoreLeadInput: RestoreLeadInput;
+  RestoreLeadPayload: ResolverTypeWrapper<Omit<RestoreLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   Role: Role;
   SalesRep: ResolverTypeWrapper<SalesRepModel>;
   ScoreFactor: ResolverTypeWrapper<ScoreFactorModel>;
   ScoringModel: ResolverTypeWrapper<ScoringModelSummaryModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   TrainScoringModelPayload: ResolverTypeWrapper<Omit<TrainScoringModelPayload, 'model'> & { model?: Maybe<ResolversTypes['ScoringModel']> }>;
+  UpdateLeadInput: UpdateLeadInput;
+  UpdateLeadPayload: ResolverTypeWrapper<Omit<UpdateLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   UpdateQualificationCriteriaInput: UpdateQualificationCriteriaInput;
   UpdateQualificationCriteriaPayload: ResolverTypeWrapper<Omit<UpdateQualificationCriteriaPayload, 'criteria'> & { criteria: ResolversTypes['QualificationCriteria'] }>;
   UpdateSalesRepInput: UpdateSalesRepInput;
@@ -631,15 +741,17 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AssignLeadInput: AssignLeadInput;
+  ArchiveLeadInput: ArchiveLeadInput;
+  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  ArchiveLeadPayload: Omit<ArchiveLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
+  AssignLeadInput: AssignLeadInput;
   AssignLeadPayload: Omit<AssignLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   CreateLeadInput: CreateLeadInput;
   Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
   CreateLeadPayload: Omit<CreateLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   CreateSalesRepInput: CreateSalesRepInput;
-  Int: Scalars['Int']['output'];
   CreateSalesRepPayload: Omit<CreateSalesRepPayload, 'salesRep'> & { salesRep: ResolversParentTypes['SalesRep'] };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -655,6 +767,8 @@ export type ResolversParentTypes = ResolversObject<{
   LeadScore: LeadScoreModel;
   LogLeadActivityInput: LogLeadActivityInput;
   LogLeadActivityPayload: Omit<LogLeadActivityPayload, 'activity' | 'lead'> & { activity: ResolversParentTypes['LeadActivity'], lead: ResolversParentTypes['Lead'] };
+  MergeLeadsInput: MergeLeadsInput;
+  MergeLeadsPayload: Omit<MergeLeadsPayload, 'duplicate' | 'lead'> & { duplicate: ResolversParentTypes['Lead'], lead: ResolversParentTypes['Lead'] };
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -668,15 +782,23 @@ export type ResolversParentTypes = ResolversObject<{
   QualifyLeadPayload: Omit<QualifyLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   Query: Record<PropertyKey, never>;
   ReassignStaleLeadsPayload: Omit<ReassignStaleLeadsPayload, 'leads'> & { leads: Array<ResolversParentTypes['Lead']> };
+  RestoreLeadInput: RestoreLeadInput;
+  RestoreLeadPayload: Omit<RestoreLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   SalesRep: SalesRepModel;
   ScoreFactor: ScoreFactorModel;
   ScoringModel: ScoringModelSummaryModel;
   Float: Scalars['Float']['output'];
   TrainScoringModelPayload: Omit<TrainScoringModelPayload, 'model'> & { model?: Maybe<ResolversParentTypes['ScoringModel']> };
+  UpdateLeadInput: UpdateLeadInput;
+  UpdateLeadPayload: Omit<UpdateLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   UpdateQualificationCriteriaInput: UpdateQualificationCriteriaInput;
   UpdateQualificationCriteriaPayload: Omit<UpdateQualificationCriteriaPayload, 'criteria'> & { criteria: ResolversParentTypes['QualificationCriteria'] };
   UpdateSalesRepInput: UpdateSalesRepInput;
   UpdateSalesRepPayload: Omit<UpdateSalesRepPayload, 'salesRep'> & { salesRep: ResolversParentTypes['SalesRep'] };
+}>;
+
+export type ArchiveLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['ArchiveLeadPayload'] = ResolversParentTypes['ArchiveLeadPayload']> = ResolversObject<{
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
 }>;
 
 export type AssignLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['AssignLeadPayload'] = ResolversParentTypes['AssignLeadPayload']> = ResolversObject<{
@@ -720,6 +842,8 @@ export type ImportRowErrorResolvers<ContextType = LeadContext, ParentType extend
 export type LeadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['Lead'] = ResolversParentTypes['Lead'], FederationReferenceType extends FederationReferenceTypes['Lead'] = FederationReferenceTypes['Lead']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Lead']> | FederationReferenceType, FederationReferenceType, ContextType>;
   activities?: Resolver<Array<ResolversTypes['LeadActivity']>, ParentType, ContextType, Partial<LeadActivitiesArgs>>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  archivedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   assignmentReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   company?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -729,6 +853,8 @@ export type LeadResolvers<ContextType = LeadContext, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  mergedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  mergedInto?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
   owner?: Resolver<Maybe<ResolversTypes['SalesRep']>, ParentType, ContextType>;
@@ -779,21 +905,31 @@ export type LogLeadActivityPayloadResolvers<ContextType = LeadContext, ParentTyp
   lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
 }>;
 
+export type MergeLeadsPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['MergeLeadsPayload'] = ResolversParentTypes['MergeLeadsPayload']> = ResolversObject<{
+  duplicate?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+  movedActivityCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archiveLead?: Resolver<ResolversTypes['ArchiveLeadPayload'], ParentType, ContextType, RequireFields<MutationArchiveLeadArgs, 'input'>>;
   assignLead?: Resolver<ResolversTypes['AssignLeadPayload'], ParentType, ContextType, RequireFields<MutationAssignLeadArgs, 'input'>>;
   createLead?: Resolver<ResolversTypes['CreateLeadPayload'], ParentType, ContextType, RequireFields<MutationCreateLeadArgs, 'input'>>;
   createSalesRep?: Resolver<ResolversTypes['CreateSalesRepPayload'], ParentType, ContextType, RequireFields<MutationCreateSalesRepArgs, 'input'>>;
   importLeads?: Resolver<ResolversTypes['ImportLeadsPayload'], ParentType, ContextType, RequireFields<MutationImportLeadsArgs, 'input'>>;
   logLeadActivity?: Resolver<ResolversTypes['LogLeadActivityPayload'], ParentType, ContextType, RequireFields<MutationLogLeadActivityArgs, 'input'>>;
+  mergeLeads?: Resolver<ResolversTypes['MergeLeadsPayload'], ParentType, ContextType, RequireFields<MutationMergeLeadsArgs, 'input'>>;
   overrideLeadScore?: Resolver<ResolversTypes['OverrideLeadScorePayload'], ParentType, ContextType, RequireFields<MutationOverrideLeadScoreArgs, 'input'>>;
   qualifyLead?: Resolver<ResolversTypes['QualifyLeadPayload'], ParentType, ContextType, RequireFields<MutationQualifyLeadArgs, 'input'>>;
   reassignStaleLeads?: Resolver<ResolversTypes['ReassignStaleLeadsPayload'], ParentType, ContextType>;
+  restoreLead?: Resolver<ResolversTypes['RestoreLeadPayload'], ParentType, ContextType, RequireFields<MutationRestoreLeadArgs, 'input'>>;
   trainScoringModel?: Resolver<ResolversTypes['TrainScoringModelPayload'], ParentType, ContextType>;
+  updateLead?: Resolver<ResolversTypes['UpdateLeadPayload'], ParentType, ContextType, RequireFields<MutationUpdateLeadArgs, 'input'>>;
   updateQualificationCriteria?: Resolver<ResolversTypes['UpdateQualificationCriteriaPayload'], ParentType, ContextType, RequireFields<MutationUpdateQualificationCriteriaArgs, 'input'>>;
   updateSalesRep?: Resolver<ResolversTypes['UpdateSalesRepPayload'], ParentType, ContextType, RequireFields<MutationUpdateSalesRepArgs, 'input'>>;
 }>;
@@ -851,6 +987,10 @@ export type ReassignStaleLeadsPayloadResolvers<ContextType = LeadContext, Parent
   reassigned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type RestoreLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['RestoreLeadPayload'] = ResolversParentTypes['RestoreLeadPayload']> = ResolversObject<{
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+}>;
+
 export type SalesRepResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['SalesRep'] = ResolversParentTypes['SalesRep'], FederationReferenceType extends FederationReferenceTypes['SalesRep'] = FederationReferenceTypes['SalesRep']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SalesRep']> | FederationReferenceType, FederationReferenceType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -886,6 +1026,10 @@ export type TrainScoringModelPayloadResolvers<ContextType = LeadContext, ParentT
   model?: Resolver<Maybe<ResolversTypes['ScoringModel']>, ParentType, ContextType>;
 }>;
 
+export type UpdateLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['UpdateLeadPayload'] = ResolversParentTypes['UpdateLeadPayload']> = ResolversObject<{
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+}>;
+
 export type UpdateQualificationCriteriaPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['UpdateQualificationCriteriaPayload'] = ResolversParentTypes['UpdateQualificationCriteriaPayload']> = ResolversObject<{
   criteria?: Resolver<ResolversTypes['QualificationCriteria'], ParentType, ContextType>;
 }>;
@@ -895,6 +1039,7 @@ export type UpdateSalesRepPayloadResolvers<ContextType = LeadContext, ParentType
 }>;
 
 export type Resolvers<ContextType = LeadContext> = ResolversObject<{
+  ArchiveLeadPayload?: ArchiveLeadPayloadResolvers<ContextType>;
   AssignLeadPayload?: AssignLeadPayloadResolvers<ContextType>;
   CreateLeadPayload?: CreateLeadPayloadResolvers<ContextType>;
   CreateSalesRepPayload?: CreateSalesRepPayloadResolvers<ContextType>;
@@ -909,6 +1054,7 @@ export type Resolvers<ContextType = LeadContext> = ResolversObject<{
   LeadEdge?: LeadEdgeResolvers<ContextType>;
   LeadScore?: LeadScoreResolvers<ContextType>;
   LogLeadActivityPayload?: LogLeadActivityPayloadResolvers<ContextType>;
+  MergeLeadsPayload?: MergeLeadsPayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
@@ -919,10 +1065,12 @@ export type Resolvers<ContextType = LeadContext> = ResolversObject<{
   QualifyLeadPayload?: QualifyLeadPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReassignStaleLeadsPayload?: ReassignStaleLeadsPayloadResolvers<ContextType>;
+  RestoreLeadPayload?: RestoreLeadPayloadResolvers<ContextType>;
   SalesRep?: SalesRepResolvers<ContextType>;
   ScoreFactor?: ScoreFactorResolvers<ContextType>;
   ScoringModel?: ScoringModelResolvers<ContextType>;
   TrainScoringModelPayload?: TrainScoringModelPayloadResolvers<ContextType>;
+  UpdateLeadPayload?: UpdateLeadPayloadResolvers<ContextType>;
   UpdateQualificationCriteriaPayload?: UpdateQualificationCriteriaPayloadResolvers<ContextType>;
   UpdateSalesRepPayload?: UpdateSalesRepPayloadResolvers<ContextType>;
 }>;

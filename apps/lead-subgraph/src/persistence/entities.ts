@@ -60,6 +60,10 @@ export interface LeadRow {
   opportunityId: string | null;
   version: number;
   lastActivityAt: Date | null;
+  archivedAt: Date | null;
+  archivedReason: string | null;
+  mergedIntoLeadId: string | null;
+  mergedAt: Date | null;
   createdBy: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -151,6 +155,10 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     opportunityId: { type: 'uuid', name: 'opportunity_id', nullable: true },
     version: { type: 'integer' },
     lastActivityAt: { type: 'timestamptz', name: 'last_activity_at', nullable: true },
+    archivedAt: { type: 'timestamptz', name: 'archived_at', nullable: true },
+    archivedReason: { type: 'text', name: 'archived_reason', nullable: true },
+    mergedIntoLeadId: { type: 'uuid', name: 'merged_into_lead_id', nullable: true },
+    mergedAt: { type: 'timestamptz', name: 'merged_at', nullable: true },
     createdBy: { type: 'text', name: 'created_by', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at' },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },

@@ -15,6 +15,7 @@ export interface LeadListFilter {
   minScore?: number | null;
   search?: string | null;
   unassigned?: boolean | null;
+  archived?: boolean | null;
 }
 
 const leads = (manager: EntityManager) => manager.getRepository(LeadEntity);
@@ -56,6 +57,8 @@ export async function findLeadByExternalIds(manager: EntityManager, externalIds:
 
 export async function listLeads(manager: EntityManager, filter: LeadListFilter, visibility: Visibility, first: number, after: string | null): Promise<Page<Lead>> {
   const query = applyVisibility(baseQuery(manager), visibility);
+  // Archived leads leave the lists; filter.archived lists them alone.
+  query.andWhere(filter.archived ? 'lead.archived_at IS NOT NULL' : 'lead.archived_at IS NULL');
   if (filter.status?.length) query.andWhere('lead.status IN (:...statuses)', { statuses: filter.status });
   if (filter.source?.length) query.andWhere('lead.source IN (:...sources)', { sources: filter.source });
   if (filter.ownerId) query.andWhere('lead.owner_id = :ownerId', { ownerId: filter.ownerId });
@@ -140,15 +143,17 @@ export async function updateLead(manager: EntityManager, lead: Lead, expectedVer
 }
 
 // A duplicate the caller cannot see is still a duplicate: the use case discloses only its id.
-export async function findOpenDuplicate(manager: EntityManager, email: string | null, company: string, name: string): Promise<Lead | null> {
+export async function findOpenDuplicate(manager: EntityManager, email: string | null, company: string, name: string, exceptId?: string): Promise<Lead | null> {
   const query = baseQuery(manager)
     .where('lead.status IN (:...open)', { open: [...OPEN_LEAD_STATUSES] })
+    .andWhere('lead.archived_at IS NULL')
     .andWhere(
       new Brackets((where) => {
         where.where('lower(lead.company) = :company AND lower(lead.name) = :name', { company: company.toLowerCase(), name: name.toLowerCase() });
         if (email) where.orWhere('lower(lead.email) = :email', { email: email.toLowerCase() });
       }),
     );
+  if (exceptId) query.andWhere('lead.id <> :exceptId', { exceptId });
   const row = await query.orderBy('lead.created_at', 'ASC').getOne();
   return row ? toLead(row) : null;
 }
@@ -156,7 +161,7 @@ export async function findOpenDuplicate(manager: EntityManager, email: string | 
 export async function openLeadCounts(manager: EntityManager, repIds?: readonly string[]): Promise<Map<string, number>> {
   const rows: Array<{ owner_id: string; count: number }> = await manager.query(
     `SELECT owner_id, count(*)::int AS count FROM lead
-      WHERE owner_id IS NOT NULL AND status = ANY($1::text[]) ${repIds ? 'AND owner_id = ANY($2::uuid[])' : ''}
+      WHERE owner_id IS NOT NULL AND archived_at IS NULL AND status = ANY($1::text[]) ${repIds ? 'AND owner_id = ANY($2::uuid[])' : ''}
       GROUP BY owner_id`,
     repIds ? [OPEN_LEAD_STATUSES, repIds] : [OPEN_LEAD_STATUSES],
   );
@@ -190,4 +195,10 @@ export async function activityCount(manager: EntityManager, leadId: string): Pro
 export async function lockDuplicateKeys(manager: EntityManager, email: string | null, company: string, name: string): Promise<void> {
   if (email) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('lead-email:' || $1))`, [email.toLowerCase()]);
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('lead-name:' || $1))`, [`${company.toLowerCase()}|${name.toLowerCase()}`]);
+}
+
+// A merge moves the duplicate's activities to the lead that absorbed it; their times and authors are kept.
+export async function moveActivities(manager: EntityManager, fromLeadId: string, toLeadId: string): Promise<number> {
+  const result = await manager.query('UPDATE lead_activity SET lead_id = $2 WHERE lead_id = $1', [fromLeadId, toLeadId]);
+  return updatedRowCount(result);
 }

@@ -11,6 +11,10 @@ import { overrideLeadScore } from '../use-cases/override-lead-score/override-lea
 import { qualifyLead } from '../use-cases/qualify-lead/qualify-lead';
 import { reassignStaleLeads } from '../use-cases/reassign-stale-leads/reassign-stale-leads';
 import { toModelSummary, trainScoringModel } from '../use-cases/train-scoring-model/train-scoring-model';
+import { updateLead } from '../use-cases/update-lead/update-lead';
+import { archiveLead } from '../use-cases/archive-lead/archive-lead';
+import { restoreLead } from '../use-cases/restore-lead/restore-lead';
+import { mergeLeads } from '../use-cases/merge-leads/merge-leads';
 import { updateQualificationCriteria } from '../use-cases/update-qualification-criteria/update-qualification-criteria';
 import { updateSalesRep } from '../use-cases/update-sales-rep/update-sales-rep';
 import { currentCriteria } from '../use-cases/shared/criteria';
@@ -37,6 +41,10 @@ export const resolvers: Resolvers = {
     createSalesRep: async (_parent, { input }, { actor, deps }) => ({ salesRep: await createSalesRep(deps, actor, input) }),
     updateSalesRep: async (_parent, { input }, { actor, deps }) => ({ salesRep: await updateSalesRep(deps, actor, input) }),
     createLead: async (_parent, { input }, { actor, deps }) => ({ lead: await createLead(deps, actor, input) }),
+    updateLead: async (_parent, { input }, { actor, deps }) => ({ lead: await updateLead(deps, actor, input) }),
+    archiveLead: async (_parent, { input }, { actor, deps }) => ({ lead: await archiveLead(deps, actor, input) }),
+    restoreLead: async (_parent, { input }, { actor, deps }) => ({ lead: await restoreLead(deps, actor, input) }),
+    mergeLeads: (_parent, { input }, { actor, deps }) => mergeLeads(deps, actor, input),
     qualifyLead: async (_parent, { input }, { actor, deps }) => ({ lead: await qualifyLead(deps, actor, input) }),
     assignLead: async (_parent, { input }, { actor, deps }) => ({ lead: await assignLead(deps, actor, input) }),
     importLeads: (_parent, { input }, { actor, deps }) => importLeads(deps, actor, input),
@@ -60,6 +68,12 @@ export const resolvers: Resolvers = {
     score: (lead) => effectiveScore(lead),
     owner: (lead, _args, { loaders }) => (lead.ownerId ? loaders.rep.load(lead.ownerId) : null),
     opportunity: (lead) => (lead.opportunityId ? { __typename: 'Opportunity', id: lead.opportunityId } : null),
+    // Visible to whoever may see the winner, as any lead reference.
+    mergedInto: async (lead, _args, { actor, loaders }) => {
+      if (!lead.mergedIntoLeadId) return null;
+      const winner = await loaders.lead.load(lead.mergedIntoLeadId);
+      return winner && canRead(actor, winner) ? winner : null;
+    },
     scoreDetails: (lead) => effectiveScoreOf(lead),
     activities: (lead, { first }, { loaders }) => loaders.activities(pageSize(first)).load(lead.id),
   },

@@ -4,7 +4,9 @@ import type { Stage } from './pipeline';
 export interface Opportunity {
   id: string;
   name: string;
+  // Mirrors the account's name ('' when there is no account), as the contract's accountName.
   accountName: string;
+  accountId: string | null;
   industry: string | null;
   region: string | null;
   amount: Money | null;
@@ -21,6 +23,9 @@ export interface Opportunity {
   leadSource: LeadSource | null;
   externalId: string | null;
   deferredUntil: string | null;
+  // Set while archived: out of lists, the board and KPIs, every field kept, restorable.
+  archivedAt: Date | null;
+  archivedReason: string | null;
   lostReason: string | null;
   version: number;
   // Counts stage changes only, so a reader of the stage stream can tell a gap.

@@ -1,4 +1,4 @@
-import { createCloudEvent, EVENT_TYPES, TOPICS, type OpportunitySnapshot } from '@pipeline/events';
+import { createCloudEvent, EVENT_TYPES, TOPICS, type OpportunitySnapshot, type OpportunityUpdatedData } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
 import type { Activity, Opportunity } from '../domain/opportunity';
 import { probabilityOf } from '../domain/opportunity';
@@ -21,6 +21,8 @@ export function opportunitySnapshot(opportunity: Opportunity, stage: Stage): Opp
     status: opportunity.status,
     ownerTeamId: opportunity.ownerTeamId,
     region: opportunity.region,
+    archived: opportunity.archivedAt !== null,
+    accountId: opportunity.accountId,
   };
 }
 
@@ -69,12 +71,29 @@ export function stageChangedEvent(opportunity: Opportunity, pipeline: Pipeline, 
   };
 }
 
+// Snapshot fields whose earlier value an opportunity.updated event carries.
+const TRACKED_FIELDS = ['name', 'accountName', 'industry', 'region', 'amount', 'probability', 'ownerId', 'ownerTeamId', 'expectedCloseDate', 'status'] as const;
+
+// The earlier value of every tracked snapshot field that differs between the two versions.
+export function previousValues(before: OpportunitySnapshot, after: OpportunitySnapshot): NonNullable<OpportunityUpdatedData['previous']> {
+  const previous: Record<string, unknown> = {};
+  for (const field of TRACKED_FIELDS) if (JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null)) previous[field] = before[field] ?? null;
+  return previous as NonNullable<OpportunityUpdatedData['previous']>;
+}
+
+export interface UpdateContext {
+  // The opportunity as it was before the change (its stage in the same pipeline gives its probability then).
+  before: Opportunity;
+  changedBy: string | null;
+}
+
 export function opportunityStateEvent(
   type: typeof EVENT_TYPES.opportunityCreated | typeof EVENT_TYPES.opportunityUpdated,
   opportunity: Opportunity,
   pipeline: Pipeline,
   changes: string[],
   time: Date,
+  update?: UpdateContext,
 ): OutboxEntry {
   const stage = stageFor(pipeline, opportunity.stageKey);
   const base = {
@@ -85,13 +104,16 @@ export function opportunityStateEvent(
     stageCategory: stage.category,
     opportunity: opportunitySnapshot(opportunity, stage),
   };
+  const history = update
+    ? { previous: previousValues(opportunitySnapshot(update.before, stageOf(pipeline, update.before.stageKey) ?? stage), base.opportunity), changedBy: update.changedBy }
+    : {};
   return {
     topic: TOPICS.opportunityEvents,
     aggregateType: 'opportunity',
     event:
       type === EVENT_TYPES.opportunityCreated
         ? createCloudEvent({ type, source: SOURCE, subject: opportunity.id, time, data: base })
-        : createCloudEvent({ type, source: SOURCE, subject: opportunity.id, time, data: { ...base, changes } }),
+        : createCloudEvent({ type, source: SOURCE, subject: opportunity.id, time, data: { ...base, changes, ...history } }),
   };
 }
 
@@ -114,4 +136,20 @@ export function activityLoggedEvent(activity: Activity, time: Date): OutboxEntry
       },
     }),
   };
+}
+
+function stateOf(opportunity: Opportunity, pipeline: Pipeline) {
+  const stage = stageOf(pipeline, opportunity.stageKey);
+  if (!stage) throw new Error(`Stage ${opportunity.stageKey} is not in pipeline ${pipeline.id}`);
+  return { opportunityId: opportunity.id, version: opportunity.version, pipelineId: opportunity.pipelineId, stage: stage.key, stageCategory: stage.category, opportunity: opportunitySnapshot(opportunity, stage) };
+}
+
+export function archivedEvent(opportunity: Opportunity, pipeline: Pipeline, archivedBy: string, time: Date): OutboxEntry {
+  const data = { ...stateOf(opportunity, pipeline), reason: opportunity.archivedReason, archivedBy, archivedAt: time.toISOString() };
+  return { topic: TOPICS.opportunityEvents, aggregateType: 'opportunity', event: createCloudEvent({ type: EVENT_TYPES.opportunityArchived, source: SOURCE, subject: opportunity.id, time, data }) };
+}
+
+export function restoredEvent(opportunity: Opportunity, pipeline: Pipeline, restoredBy: string, time: Date): OutboxEntry {
+  const data = { ...stateOf(opportunity, pipeline), restoredBy };
+  return { topic: TOPICS.opportunityEvents, aggregateType: 'opportunity', event: createCloudEvent({ type: EVENT_TYPES.opportunityRestored, source: SOURCE, subject: opportunity.id, time, data }) };
 }

@@ -5,6 +5,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Opportunity as OpportunityModel, StageTransition as StageTransitionModel, Activity as ActivityModel } from '../domain/opportunity';
 import type { Pipeline as PipelineModel, Stage as StageModel } from '../domain/pipeline';
 import type { StageCriterion as StageCriterionModel } from '../domain/criteria';
+import type { Account as AccountModel, Contact as ContactModel, LinkedContact as LinkedContactModel } from '../domain/account';
 import type { EntityStub as EntityStubModel } from '../resolvers/references';
 import type { OpportunityContext } from '../context';
 export type Maybe<T> = T | null;
@@ -24,6 +25,18 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A company opportunities are with; one per name (case and spacing aside). */
+export type Account = {
+  __typename?: 'Account';
+  /** People at this account. */
+  contacts: Array<Contact>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  industry?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  region?: Maybe<Scalars['String']['output']>;
+};
+
 export type Activity = {
   __typename?: 'Activity';
   id: Scalars['ID']['output'];
@@ -41,6 +54,17 @@ export type ActivityType =
   | 'NOTE'
   | 'TASK';
 
+export type ArchiveOpportunityInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  opportunityId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ArchiveOpportunityPayload = {
+  __typename?: 'ArchiveOpportunityPayload';
+  opportunity: Opportunity;
+};
+
 export type BoardColumn = {
   __typename?: 'BoardColumn';
   /** One entry per currency. */
@@ -53,8 +77,35 @@ export type BoardColumn = {
   weightedAmount: Array<Money>;
 };
 
+/** A person at a prospect. */
+export type Contact = {
+  __typename?: 'Contact';
+  account?: Maybe<Account>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Contacts from converted leads keep their email and phone on the lead (see lead). */
+  email?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The lead this person was converted from. */
+  lead?: Maybe<Lead>;
+  name: Scalars['String']['output'];
+  phone?: Maybe<Scalars['String']['output']>;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+export type ContactRole =
+  | 'BLOCKER'
+  | 'CHAMPION'
+  | 'DECISION_MAKER'
+  | 'ECONOMIC_BUYER'
+  | 'INFLUENCER'
+  | 'OTHER'
+  | 'TECHNICAL_BUYER'
+  | 'USER';
+
 export type ConvertLeadInput = {
   amount?: InputMaybe<MoneyInput>;
+  /** Role of the lead's person, who becomes a contact on the new opportunity (default OTHER). */
+  contactRole?: InputMaybe<ContactRole>;
   expectedCloseDate?: InputMaybe<Scalars['Date']['input']>;
   leadId: Scalars['ID']['input'];
   /** Defaults to the lead's company. */
@@ -66,6 +117,19 @@ export type ConvertLeadPayload = {
   __typename?: 'ConvertLeadPayload';
   /** Readable with all its fields as soon as this payload returns. */
   opportunity: Opportunity;
+};
+
+export type CreateContactInput = {
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateContactPayload = {
+  __typename?: 'CreateContactPayload';
+  contact: Contact;
 };
 
 export type CreateOpportunityInput = {
@@ -138,6 +202,7 @@ export type ImportOpportunityError = {
 };
 
 export type ImportOpportunityInput = {
+  /** Blank when the export names no account: the opportunity is imported without one. */
   accountName: Scalars['String']['input'];
   amount?: InputMaybe<MoneyInput>;
   createdAt: Scalars['DateTime']['input'];
@@ -168,6 +233,12 @@ export type LeadSource =
   | 'OTHER'
   | 'REFERRAL'
   | 'SOCIAL_MEDIA';
+
+export type LinkOpportunityContactInput = {
+  contactId: Scalars['ID']['input'];
+  opportunityId: Scalars['ID']['input'];
+  role: ContactRole;
+};
 
 export type LogActivityInput = {
   notes?: InputMaybe<Scalars['String']['input']>;
@@ -207,21 +278,37 @@ export type MoveOpportunityStagePayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  archiveOpportunity: ArchiveOpportunityPayload;
   convertLead: ConvertLeadPayload;
+  createContact: CreateContactPayload;
   createOpportunity: CreateOpportunityPayload;
   createPipeline: CreatePipelinePayload;
   /** Historical opportunities with their stage history and original timestamps (admins; through the same gates' categories). */
   importOpportunities: ImportOpportunitiesPayload;
+  /** Names a contact on an opportunity with a role; naming them again changes the role. */
+  linkOpportunityContact: OpportunityContactsPayload;
   logActivity: LogActivityPayload;
   moveOpportunityStage: MoveOpportunityStagePayload;
+  restoreOpportunity: RestoreOpportunityPayload;
   setDealSizeBands: SetDealSizeBandsPayload;
+  unlinkOpportunityContact: OpportunityContactsPayload;
   updateOpportunity: UpdateOpportunityPayload;
   updatePipelineStages: UpdatePipelineStagesPayload;
 };
 
 
+export type MutationArchiveOpportunityArgs = {
+  input: ArchiveOpportunityInput;
+};
+
+
 export type MutationConvertLeadArgs = {
   input: ConvertLeadInput;
+};
+
+
+export type MutationCreateContactArgs = {
+  input: CreateContactInput;
 };
 
 
@@ -240,6 +327,11 @@ export type MutationImportOpportunitiesArgs = {
 };
 
 
+export type MutationLinkOpportunityContactArgs = {
+  input: LinkOpportunityContactInput;
+};
+
+
 export type MutationLogActivityArgs = {
   input: LogActivityInput;
 };
@@ -250,8 +342,18 @@ export type MutationMoveOpportunityStageArgs = {
 };
 
 
+export type MutationRestoreOpportunityArgs = {
+  input: RestoreOpportunityInput;
+};
+
+
 export type MutationSetDealSizeBandsArgs = {
   input: SetDealSizeBandsInput;
+};
+
+
+export type MutationUnlinkOpportunityContactArgs = {
+  input: UnlinkOpportunityContactInput;
 };
 
 
@@ -287,11 +389,19 @@ export type ObjectionNoteInput = {
 
 export type Opportunity = {
   __typename?: 'Opportunity';
+  /** The account (company) it is with; null when it has none (accountName is then empty). */
+  account?: Maybe<Account>;
+  /** Empty when the opportunity has no account (imported from an export that named none). */
   accountName: Scalars['String']['output'];
   /** Newest first. */
   activities: Array<Activity>;
   amount?: Maybe<Money>;
+  /** Set while archived: out of lists, the board, segments and KPIs until restoreOpportunity. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  archivedReason?: Maybe<Scalars['String']['output']>;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** People at the prospect named on this opportunity, with their roles. */
+  contacts: Array<OpportunityContact>;
   createdAt: Scalars['DateTime']['output'];
   daysInStage: Scalars['Float']['output'];
   /** Set while a deal is deferred: the opportunity stays open and returns to the active pipeline on this date. */
@@ -342,6 +452,17 @@ export type OpportunityConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type OpportunityContact = {
+  __typename?: 'OpportunityContact';
+  contact: Contact;
+  role: ContactRole;
+};
+
+export type OpportunityContactsPayload = {
+  __typename?: 'OpportunityContactsPayload';
+  opportunity: Opportunity;
+};
+
 export type OpportunityEdge = {
   __typename?: 'OpportunityEdge';
   cursor: Scalars['String']['output'];
@@ -349,6 +470,10 @@ export type OpportunityEdge = {
 };
 
 export type OpportunityFilter = {
+  /** Only the opportunities of this account (the board of one account). */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** true lists archived opportunities only; by default they are left out (of the board and segments too). */
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
   expectedCloseFrom?: InputMaybe<Scalars['Date']['input']>;
   expectedCloseTo?: InputMaybe<Scalars['Date']['input']>;
   /** Include deferred opportunities (default true); false shows only the active pipeline. */
@@ -414,6 +539,9 @@ export type PipelineBoard = {
 
 export type Query = {
   __typename?: 'Query';
+  account?: Maybe<Account>;
+  /** Accounts by name (case-insensitive match on search), at most first (default 50, at most 500). */
+  accounts: Array<Account>;
   dealSizeBands: Array<DealSizeBand>;
   opportunities: OpportunityConnection;
   opportunity?: Maybe<Opportunity>;
@@ -424,6 +552,17 @@ export type Query = {
   pipelines: Array<Pipeline>;
   /** The criteria stages can require. */
   stageCriteria: Array<CriterionDefinition>;
+};
+
+
+export type QueryAccountArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAccountsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -458,6 +597,16 @@ export type QueryPipelineBoardArgs = {
   pipelineId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type RestoreOpportunityInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  opportunityId: Scalars['ID']['input'];
+};
+
+export type RestoreOpportunityPayload = {
+  __typename?: 'RestoreOpportunityPayload';
+  opportunity: Opportunity;
+};
+
 export type SalesRep = {
   __typename?: 'SalesRep';
   id: Scalars['ID']['output'];
@@ -472,6 +621,8 @@ export type Segment = {
 };
 
 export type SegmentDimension =
+  /** By account id (null: no account); account names come from account(id) or accounts. */
+  | 'ACCOUNT'
   | 'INDUSTRY'
   | 'LEAD_SOURCE'
   | 'OWNER'
@@ -552,6 +703,11 @@ export type StageTransition = {
   toStage: Scalars['String']['output'];
   /** The opportunity's version after this move. */
   version: Scalars['Int']['output'];
+};
+
+export type UnlinkOpportunityContactInput = {
+  contactId: Scalars['ID']['input'];
+  opportunityId: Scalars['ID']['input'];
 };
 
 export type UpdateOpportunityInput = {
@@ -669,11 +825,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Account: Account;
   Opportunity: Opportunity;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Account:
+    ( { __typename: 'Account' }
+    & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
   Opportunity:
     ( { __typename: 'Opportunity' }
     & GraphQLRecursivePick<FederationTypes['Opportunity'], {"id":true}> );
@@ -683,15 +843,22 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Activity: ResolverTypeWrapper<ActivityModel>;
+  Account: ResolverTypeWrapper<AccountModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Activity: ResolverTypeWrapper<ActivityModel>;
   ActivityType: ActivityType;
-  BoardColumn: ResolverTypeWrapper<Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversTypes['Opportunity']>, stage: ResolversTypes['Stage'] }>;
+  ArchiveOpportunityInput: ArchiveOpportunityInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ArchiveOpportunityPayload: ResolverTypeWrapper<Omit<ArchiveOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
+  BoardColumn: ResolverTypeWrapper<Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversTypes['Opportunity']>, stage: ResolversTypes['Stage'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Contact: ResolverTypeWrapper<ContactModel>;
+  ContactRole: ContactRole;
   ConvertLeadInput: ConvertLeadInput;
   ConvertLeadPayload: ResolverTypeWrapper<Omit<ConvertLeadPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
+  CreateContactInput: CreateContactInput;
+  CreateContactPayload: ResolverTypeWrapper<Omit<CreateContactPayload, 'contact'> & { contact: ResolversTypes['Contact'] }>;
   CreateOpportunityInput: CreateOpportunityInput;
   CreateOpportunityPayload: ResolverTypeWrapper<Omit<CreateOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   CreatePipelineInput: CreatePipelineInput;
@@ -709,6 +876,7 @@ export type ResolversTypes = ResolversObject<{
   ImportedStageChange: ImportedStageChange;
   Lead: ResolverTypeWrapper<EntityStubModel>;
   LeadSource: LeadSource;
+  LinkOpportunityContactInput: LinkOpportunityContactInput;
   LogActivityInput: LogActivityInput;
   LogActivityPayload: ResolverTypeWrapper<Omit<LogActivityPayload, 'activity'> & { activity: ResolversTypes['Activity'] }>;
   Money: ResolverTypeWrapper<Money>;
@@ -722,6 +890,8 @@ export type ResolversTypes = ResolversObject<{
   Opportunity: ResolverTypeWrapper<OpportunityModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   OpportunityConnection: ResolverTypeWrapper<Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversTypes['OpportunityEdge']> }>;
+  OpportunityContact: ResolverTypeWrapper<LinkedContactModel>;
+  OpportunityContactsPayload: ResolverTypeWrapper<Omit<OpportunityContactsPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   OpportunityEdge: ResolverTypeWrapper<Omit<OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   OpportunityFilter: OpportunityFilter;
   OpportunitySort: OpportunitySort;
@@ -731,6 +901,8 @@ export type ResolversTypes = ResolversObject<{
   Pipeline: ResolverTypeWrapper<PipelineModel>;
   PipelineBoard: ResolverTypeWrapper<Omit<PipelineBoard, 'columns' | 'pipeline'> & { columns: Array<ResolversTypes['BoardColumn']>, pipeline: ResolversTypes['Pipeline'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RestoreOpportunityInput: RestoreOpportunityInput;
+  RestoreOpportunityPayload: ResolverTypeWrapper<Omit<RestoreOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   SalesRep: ResolverTypeWrapper<EntityStubModel>;
   Segment: ResolverTypeWrapper<Segment>;
   SegmentDimension: SegmentDimension;
@@ -742,6 +914,7 @@ export type ResolversTypes = ResolversObject<{
   StageCriterion: ResolverTypeWrapper<StageCriterionModel>;
   StageInput: StageInput;
   StageTransition: ResolverTypeWrapper<StageTransitionModel>;
+  UnlinkOpportunityContactInput: UnlinkOpportunityContactInput;
   UpdateOpportunityInput: UpdateOpportunityInput;
   UpdateOpportunityPayload: ResolverTypeWrapper<Omit<UpdateOpportunityPayload, 'opportunity'> & { opportunity: ResolversTypes['Opportunity'] }>;
   UpdatePipelineStagesInput: UpdatePipelineStagesInput;
@@ -750,14 +923,20 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Activity: ActivityModel;
+  Account: AccountModel;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
-  BoardColumn: Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversParentTypes['Opportunity']>, stage: ResolversParentTypes['Stage'] };
+  Activity: ActivityModel;
+  ArchiveOpportunityInput: ArchiveOpportunityInput;
   Int: Scalars['Int']['output'];
+  ArchiveOpportunityPayload: Omit<ArchiveOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
+  BoardColumn: Omit<BoardColumn, 'cards' | 'stage'> & { cards: Array<ResolversParentTypes['Opportunity']>, stage: ResolversParentTypes['Stage'] };
   Boolean: Scalars['Boolean']['output'];
+  Contact: ContactModel;
   ConvertLeadInput: ConvertLeadInput;
   ConvertLeadPayload: Omit<ConvertLeadPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
+  CreateContactInput: CreateContactInput;
+  CreateContactPayload: Omit<CreateContactPayload, 'contact'> & { contact: ResolversParentTypes['Contact'] };
   CreateOpportunityInput: CreateOpportunityInput;
   CreateOpportunityPayload: Omit<CreateOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   CreatePipelineInput: CreatePipelineInput;
@@ -774,6 +953,7 @@ export type ResolversParentTypes = ResolversObject<{
   ImportOpportunityInput: ImportOpportunityInput;
   ImportedStageChange: ImportedStageChange;
   Lead: EntityStubModel;
+  LinkOpportunityContactInput: LinkOpportunityContactInput;
   LogActivityInput: LogActivityInput;
   LogActivityPayload: Omit<LogActivityPayload, 'activity'> & { activity: ResolversParentTypes['Activity'] };
   Money: Money;
@@ -786,6 +966,8 @@ export type ResolversParentTypes = ResolversObject<{
   Opportunity: OpportunityModel;
   Float: Scalars['Float']['output'];
   OpportunityConnection: Omit<OpportunityConnection, 'edges'> & { edges: Array<ResolversParentTypes['OpportunityEdge']> };
+  OpportunityContact: LinkedContactModel;
+  OpportunityContactsPayload: Omit<OpportunityContactsPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   OpportunityEdge: Omit<OpportunityEdge, 'node'> & { node: ResolversParentTypes['Opportunity'] };
   OpportunityFilter: OpportunityFilter;
   OpportunitySort: OpportunitySort;
@@ -793,6 +975,8 @@ export type ResolversParentTypes = ResolversObject<{
   Pipeline: PipelineModel;
   PipelineBoard: Omit<PipelineBoard, 'columns' | 'pipeline'> & { columns: Array<ResolversParentTypes['BoardColumn']>, pipeline: ResolversParentTypes['Pipeline'] };
   Query: Record<PropertyKey, never>;
+  RestoreOpportunityInput: RestoreOpportunityInput;
+  RestoreOpportunityPayload: Omit<RestoreOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   SalesRep: EntityStubModel;
   Segment: Segment;
   SetDealSizeBandsInput: SetDealSizeBandsInput;
@@ -801,10 +985,21 @@ export type ResolversParentTypes = ResolversObject<{
   StageCriterion: StageCriterionModel;
   StageInput: StageInput;
   StageTransition: StageTransitionModel;
+  UnlinkOpportunityContactInput: UnlinkOpportunityContactInput;
   UpdateOpportunityInput: UpdateOpportunityInput;
   UpdateOpportunityPayload: Omit<UpdateOpportunityPayload, 'opportunity'> & { opportunity: ResolversParentTypes['Opportunity'] };
   UpdatePipelineStagesInput: UpdatePipelineStagesInput;
   UpdatePipelineStagesPayload: Omit<UpdatePipelineStagesPayload, 'pipeline'> & { pipeline: ResolversParentTypes['Pipeline'] };
+}>;
+
+export type AccountResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  contacts?: Resolver<Array<ResolversTypes['Contact']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ActivityResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Activity'] = ResolversParentTypes['Activity']> = ResolversObject<{
@@ -816,6 +1011,10 @@ export type ActivityResolvers<ContextType = OpportunityContext, ParentType exten
   type?: Resolver<ResolversTypes['ActivityType'], ParentType, ContextType>;
 }>;
 
+export type ArchiveOpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['ArchiveOpportunityPayload'] = ResolversParentTypes['ArchiveOpportunityPayload']> = ResolversObject<{
+  opportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
+}>;
+
 export type BoardColumnResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BoardColumn'] = ResolversParentTypes['BoardColumn']> = ResolversObject<{
   amount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
   cards?: Resolver<Array<ResolversTypes['Opportunity']>, ParentType, ContextType>;
@@ -825,8 +1024,23 @@ export type BoardColumnResolvers<ContextType = OpportunityContext, ParentType ex
   weightedAmount?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
+export type ContactResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type ConvertLeadPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['ConvertLeadPayload'] = ResolversParentTypes['ConvertLeadPayload']> = ResolversObject<{
   opportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
+}>;
+
+export type CreateContactPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['CreateContactPayload'] = ResolversParentTypes['CreateContactPayload']> = ResolversObject<{
+  contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
 }>;
 
 export type CreateOpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['CreateOpportunityPayload'] = ResolversParentTypes['CreateOpportunityPayload']> = ResolversObject<{
@@ -890,13 +1104,18 @@ export type MoveOpportunityStagePayloadResolvers<ContextType = OpportunityContex
 }>;
 
 export type MutationResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archiveOpportunity?: Resolver<ResolversTypes['ArchiveOpportunityPayload'], ParentType, ContextType, RequireFields<MutationArchiveOpportunityArgs, 'input'>>;
   convertLead?: Resolver<ResolversTypes['ConvertLeadPayload'], ParentType, ContextType, RequireFields<MutationConvertLeadArgs, 'input'>>;
+  createContact?: Resolver<ResolversTypes['CreateContactPayload'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'input'>>;
   createOpportunity?: Resolver<ResolversTypes['CreateOpportunityPayload'], ParentType, ContextType, RequireFields<MutationCreateOpportunityArgs, 'input'>>;
   createPipeline?: Resolver<ResolversTypes['CreatePipelinePayload'], ParentType, ContextType, RequireFields<MutationCreatePipelineArgs, 'input'>>;
   importOpportunities?: Resolver<ResolversTypes['ImportOpportunitiesPayload'], ParentType, ContextType, RequireFields<MutationImportOpportunitiesArgs, 'input'>>;
+  linkOpportunityContact?: Resolver<ResolversTypes['OpportunityContactsPayload'], ParentType, ContextType, RequireFields<MutationLinkOpportunityContactArgs, 'input'>>;
   logActivity?: Resolver<ResolversTypes['LogActivityPayload'], ParentType, ContextType, RequireFields<MutationLogActivityArgs, 'input'>>;
   moveOpportunityStage?: Resolver<ResolversTypes['MoveOpportunityStagePayload'], ParentType, ContextType, RequireFields<MutationMoveOpportunityStageArgs, 'input'>>;
+  restoreOpportunity?: Resolver<ResolversTypes['RestoreOpportunityPayload'], ParentType, ContextType, RequireFields<MutationRestoreOpportunityArgs, 'input'>>;
   setDealSizeBands?: Resolver<ResolversTypes['SetDealSizeBandsPayload'], ParentType, ContextType, RequireFields<MutationSetDealSizeBandsArgs, 'input'>>;
+  unlinkOpportunityContact?: Resolver<ResolversTypes['OpportunityContactsPayload'], ParentType, ContextType, RequireFields<MutationUnlinkOpportunityContactArgs, 'input'>>;
   updateOpportunity?: Resolver<ResolversTypes['UpdateOpportunityPayload'], ParentType, ContextType, RequireFields<MutationUpdateOpportunityArgs, 'input'>>;
   updatePipelineStages?: Resolver<ResolversTypes['UpdatePipelineStagesPayload'], ParentType, ContextType, RequireFields<MutationUpdatePipelineStagesArgs, 'input'>>;
 }>;
@@ -908,10 +1127,14 @@ export type ObjectionNoteResolvers<ContextType = OpportunityContext, ParentType 
 
 export type OpportunityResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   activities?: Resolver<Array<ResolversTypes['Activity']>, ParentType, ContextType, Partial<OpportunityActivitiesArgs>>;
   amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  archivedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  contacts?: Resolver<Array<ResolversTypes['OpportunityContact']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   daysInStage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   deferredUntil?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -944,6 +1167,15 @@ export type OpportunityConnectionResolvers<ContextType = OpportunityContext, Par
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type OpportunityContactResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityContact'] = ResolversParentTypes['OpportunityContact']> = ResolversObject<{
+  contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['ContactRole'], ParentType, ContextType>;
+}>;
+
+export type OpportunityContactsPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityContactsPayload'] = ResolversParentTypes['OpportunityContactsPayload']> = ResolversObject<{
+  opportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
+}>;
+
 export type OpportunityEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityEdge'] = ResolversParentTypes['OpportunityEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
@@ -970,6 +1202,8 @@ export type PipelineBoardResolvers<ContextType = OpportunityContext, ParentType 
 }>;
 
 export type QueryResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
+  accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, Partial<QueryAccountsArgs>>;
   dealSizeBands?: Resolver<Array<ResolversTypes['DealSizeBand']>, ParentType, ContextType>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, Partial<QueryOpportunitiesArgs>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
@@ -978,6 +1212,10 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   pipelineBoard?: Resolver<ResolversTypes['PipelineBoard'], ParentType, ContextType, Partial<QueryPipelineBoardArgs>>;
   pipelines?: Resolver<Array<ResolversTypes['Pipeline']>, ParentType, ContextType>;
   stageCriteria?: Resolver<Array<ResolversTypes['CriterionDefinition']>, ParentType, ContextType>;
+}>;
+
+export type RestoreOpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RestoreOpportunityPayload'] = ResolversParentTypes['RestoreOpportunityPayload']> = ResolversObject<{
+  opportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
 }>;
 
 export type SalesRepResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['SalesRep'] = ResolversParentTypes['SalesRep']> = ResolversObject<{
@@ -1034,9 +1272,13 @@ export type UpdatePipelineStagesPayloadResolvers<ContextType = OpportunityContex
 }>;
 
 export type Resolvers<ContextType = OpportunityContext> = ResolversObject<{
+  Account?: AccountResolvers<ContextType>;
   Activity?: ActivityResolvers<ContextType>;
+  ArchiveOpportunityPayload?: ArchiveOpportunityPayloadResolvers<ContextType>;
   BoardColumn?: BoardColumnResolvers<ContextType>;
+  Contact?: ContactResolvers<ContextType>;
   ConvertLeadPayload?: ConvertLeadPayloadResolvers<ContextType>;
+  CreateContactPayload?: CreateContactPayloadResolvers<ContextType>;
   CreateOpportunityPayload?: CreateOpportunityPayloadResolvers<ContextType>;
   CreatePipelinePayload?: CreatePipelinePayloadResolvers<ContextType>;
   CriterionDefinition?: CriterionDefinitionResolvers<ContextType>;
@@ -1054,11 +1296,14 @@ export type Resolvers<ContextType = OpportunityContext> = ResolversObject<{
   ObjectionNote?: ObjectionNoteResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
   OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;
+  OpportunityContact?: OpportunityContactResolvers<ContextType>;
+  OpportunityContactsPayload?: OpportunityContactsPayloadResolvers<ContextType>;
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Pipeline?: PipelineResolvers<ContextType>;
   PipelineBoard?: PipelineBoardResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RestoreOpportunityPayload?: RestoreOpportunityPayloadResolvers<ContextType>;
   SalesRep?: SalesRepResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
   SetDealSizeBandsPayload?: SetDealSizeBandsPayloadResolvers<ContextType>;

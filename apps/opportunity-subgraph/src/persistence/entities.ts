@@ -47,6 +47,9 @@ export interface OpportunityRow {
   leadSource: LeadSource | null;
   externalId: string | null;
   deferredUntil: string | null;
+  accountId: string | null;
+  archivedAt: Date | null;
+  archivedReason: string | null;
   lostReason: string | null;
   version: number;
   stageSequence: number;
@@ -159,6 +162,9 @@ export const OpportunityEntity = new EntitySchema<OpportunityRow>({
     leadSource: { type: 'text', name: 'lead_source', nullable: true },
     externalId: { type: 'text', name: 'external_id', nullable: true },
     deferredUntil: { type: 'date', name: 'deferred_until', nullable: true },
+    accountId: { type: 'uuid', name: 'account_id', nullable: true },
+    archivedAt: { type: 'timestamptz', name: 'archived_at', nullable: true },
+    archivedReason: { type: 'text', name: 'archived_reason', nullable: true },
     lostReason: { type: 'text', name: 'lost_reason', nullable: true },
     version: { type: 'integer' },
     stageSequence: { type: 'integer', name: 'stage_sequence' },
@@ -246,7 +252,80 @@ export const OpportunitySettingEntity = new EntitySchema<{ key: string; value: u
   },
 });
 
+export interface AccountRow {
+  id: string;
+  name: string;
+  normalizedName: string;
+  industry: string | null;
+  region: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+export const AccountEntity = new EntitySchema<AccountRow>({
+  name: 'Account',
+  tableName: 'account',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    name: { type: 'text' },
+    normalizedName: { type: 'text', name: 'normalized_name' },
+    industry: { type: 'text', nullable: true },
+    region: { type: 'text', nullable: true },
+    createdBy: { type: 'text', name: 'created_by', nullable: true },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+  },
+});
+
+export interface ContactRow {
+  id: string;
+  accountId: string | null;
+  leadId: string | null;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+export const ContactEntity = new EntitySchema<ContactRow>({
+  name: 'Contact',
+  tableName: 'contact',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    accountId: { type: 'uuid', name: 'account_id', nullable: true },
+    leadId: { type: 'uuid', name: 'lead_id', nullable: true },
+    name: { type: 'text' },
+    email: { type: 'text', nullable: true },
+    phone: { type: 'text', nullable: true },
+    title: { type: 'text', nullable: true },
+    createdBy: { type: 'text', name: 'created_by', nullable: true },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+  },
+});
+
+export interface OpportunityContactRow {
+  opportunityId: string;
+  contactId: string;
+  role: string;
+  addedAt: Date;
+}
+
+export const OpportunityContactEntity = new EntitySchema<OpportunityContactRow>({
+  name: 'OpportunityContact',
+  tableName: 'opportunity_contact',
+  columns: {
+    opportunityId: { type: 'uuid', name: 'opportunity_id', primary: true },
+    contactId: { type: 'uuid', name: 'contact_id', primary: true },
+    role: { type: 'text' },
+    addedAt: { type: 'timestamptz', name: 'added_at' },
+  },
+});
+
 export const OPPORTUNITY_ENTITIES = [
+  AccountEntity,
+  ContactEntity,
+  OpportunityContactEntity,
   PipelineEntity,
   PipelineStageEntity,
   RepSnapshotEntity,
@@ -257,3 +336,4 @@ export const OPPORTUNITY_ENTITIES = [
   DealFactEntity,
   OpportunitySettingEntity,
 ];
+

@@ -22,6 +22,8 @@ export interface OpportunityListFilter {
   stalled?: boolean | null;
   leadSource?: LeadSource[] | null;
   includeDeferred?: boolean | null;
+  archived?: boolean | null;
+  accountId?: string | null;
 }
 
 export type SortField = 'CREATED_AT' | 'AMOUNT' | 'EXPECTED_CLOSE_DATE' | 'LAST_ACTIVITY' | 'TIME_IN_STAGE';
@@ -56,7 +58,10 @@ export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, 
 }
 
 export function applyFilter<T extends object>(query: SelectQueryBuilder<T>, filter: OpportunityListFilter, bands: DealSizeBand[], now: Date): SelectQueryBuilder<T> {
+  // Archived opportunities leave lists, the board and segments; filter.archived lists them alone.
+  query.andWhere(filter.archived ? 'o.archived_at IS NOT NULL' : 'o.archived_at IS NULL');
   if (filter.pipelineId) query.andWhere('o.pipeline_id = :pipelineId', { pipelineId: filter.pipelineId });
+  if (filter.accountId) query.andWhere('o.account_id = :accountId', { accountId: filter.accountId });
   if (filter.stage?.length) query.andWhere('o.stage_key IN (:...stages)', { stages: filter.stage });
   if (filter.status?.length) query.andWhere('o.status IN (:...statuses)', { statuses: filter.status });
   if (filter.ownerId) query.andWhere('o.owner_id = :ownerId', { ownerId: filter.ownerId });
@@ -275,7 +280,7 @@ function opportunityCursorValue(opportunity: Opportunity, field: SortField): num
   }
 }
 
-export type SegmentDimension = 'SIZE_BAND' | 'STAGE' | 'INDUSTRY' | 'OWNER' | 'LEAD_SOURCE';
+export type SegmentDimension = 'SIZE_BAND' | 'STAGE' | 'INDUSTRY' | 'OWNER' | 'LEAD_SOURCE' | 'ACCOUNT';
 
 export async function segmentRows(
   manager: EntityManager,
@@ -292,7 +297,7 @@ export async function segmentRows(
     })
     .join(' ')} ELSE NULL END`;
   const bandParameters = Object.fromEntries(bands.flatMap((band, index) => [...(band.minAmount !== null ? [[`segMin${index}`, band.minAmount]] : []), ...(band.maxAmount !== null ? [[`segMax${index}`, band.maxAmount]] : [])]));
-  const keyExpression = { SIZE_BAND: bandCase, STAGE: 'o.stage_key', INDUSTRY: 'o.industry', OWNER: 'o.owner_id::text', LEAD_SOURCE: 'o.lead_source' }[dimension];
+  const keyExpression = { SIZE_BAND: bandCase, STAGE: 'o.stage_key', INDUSTRY: 'o.industry', OWNER: 'o.owner_id::text', LEAD_SOURCE: 'o.lead_source', ACCOUNT: 'o.account_id::text' }[dimension];
   const rows: Array<{ segment_key: string | null; currency: string | null; count: number; amount: string | null; weighted: string | null }> = await applyFilter(applyVisibility(baseQuery(manager), visibility), filter, bands, now)
     .select(`${keyExpression}`, 'segment_key')
     .addSelect('o.currency', 'currency')

@@ -1,4 +1,4 @@
-import { canRead, isUuid, LIST_LIMITS, parseId } from '@pipeline/domain';
+import { canRead, isUuid, LIST_LIMITS, parseId, parseText } from '@pipeline/domain';
 import { pageSize } from '@pipeline/persistence';
 import { scalarResolvers } from '@pipeline/server-kit';
 import type { Resolvers } from '../generated/graphql';
@@ -19,6 +19,12 @@ import { pipelineBoard } from '../use-cases/pipeline-board/pipeline-board';
 import { segmentOpportunities } from '../use-cases/segment-opportunities/segment-opportunities';
 import { setDealSizeBands } from '../use-cases/set-deal-size-bands/set-deal-size-bands';
 import { updateOpportunity } from '../use-cases/update-opportunity/update-opportunity';
+import { archiveOpportunity } from '../use-cases/archive-opportunity/archive-opportunity';
+import { restoreOpportunity } from '../use-cases/restore-opportunity/restore-opportunity';
+import { createContact } from '../use-cases/create-contact/create-contact';
+import { linkOpportunityContact } from '../use-cases/link-opportunity-contact/link-opportunity-contact';
+import { unlinkOpportunityContact } from '../use-cases/unlink-opportunity-contact/unlink-opportunity-contact';
+import { searchAccounts } from '../persistence/account-repository';
 import { loadSizeBands } from '../persistence/snapshot-repository';
 
 async function stageFor(opportunity: Opportunity, { loaders }: OpportunityContext): Promise<Stage> {
@@ -39,12 +45,20 @@ export const resolvers: Resolvers = {
     opportunitySegments: (_parent, args, { actor, deps }) => segmentOpportunities(deps, actor, args),
     dealSizeBands: (_parent, _args, { deps }) => loadSizeBands(deps.dataSource.manager),
     stageCriteria: () => CRITERIA.map(({ key, description }) => ({ key, description })),
+    // Accounts are the company directory every role reads; contacts' details stay on the opportunities they are named on.
+    account: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.account.load(id.toLowerCase()) : null),
+    accounts: (_parent, { search, first }, { deps }) => searchAccounts(deps.dataSource.manager, parseText(search, 'search', { maxLength: 200 }), pageSize(first)),
   },
   Mutation: {
     createOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await createOpportunity(deps, actor, input) }),
     convertLead: async (_parent, { input }, { actor, deps }) => ({ opportunity: await convertLead(deps, actor, input) }),
     moveOpportunityStage: async (_parent, { input }, { actor, deps }) => ({ opportunity: await moveOpportunityStage(deps, actor, input) }),
     updateOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await updateOpportunity(deps, actor, input) }),
+    archiveOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await archiveOpportunity(deps, actor, input) }),
+    restoreOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await restoreOpportunity(deps, actor, input) }),
+    createContact: async (_parent, { input }, { actor, deps }) => ({ contact: await createContact(deps, actor, input) }),
+    linkOpportunityContact: async (_parent, { input }, { actor, deps }) => ({ opportunity: await linkOpportunityContact(deps, actor, input) }),
+    unlinkOpportunityContact: async (_parent, { input }, { actor, deps }) => ({ opportunity: await unlinkOpportunityContact(deps, actor, input) }),
     logActivity: async (_parent, { input }, { actor, deps }) => ({ activity: await logActivity(deps, actor, input) }),
     createPipeline: async (_parent, { input }, { actor, deps }) => ({ pipeline: await createPipeline(deps, actor, input) }),
     updatePipelineStages: async (_parent, { input }, { actor, deps }) => ({ pipeline: await updatePipelineStages(deps, actor, input) }),
@@ -73,6 +87,16 @@ export const resolvers: Resolvers = {
     daysInStage: (opportunity, _args, { deps }) => Math.round(daysInStage(opportunity, deps.now()) * 100) / 100,
     stalled: async (opportunity, _args, context) => isStalled(opportunity, await stageFor(opportunity, context), context.deps.now()),
     sizeBand: async (opportunity, _args, { loaders }) => bandOf(await loaders.sizeBands(), opportunity.amount?.amount ?? null),
+    account: (opportunity, _args, { loaders }) => (opportunity.accountId ? loaders.account.load(opportunity.accountId) : null),
+    contacts: (opportunity, _args, { loaders }) => loaders.opportunityContacts.load(opportunity.id),
+  },
+  Account: {
+    __resolveReference: (reference, { loaders }) => (isUuid(reference.id) ? loaders.account.load(reference.id.toLowerCase()) : null),
+    contacts: (account, _args, { loaders }) => loaders.accountContacts.load(account.id),
+  },
+  Contact: {
+    account: (contact, _args, { loaders }) => (contact.accountId ? loaders.account.load(contact.accountId) : null),
+    lead: (contact) => (contact.leadId ? { __typename: 'Lead', id: contact.leadId } : null),
   },
   Pipeline: {
     stages: (pipeline) => activeStages(pipeline),

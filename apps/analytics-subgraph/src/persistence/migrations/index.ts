@@ -3,6 +3,8 @@ import { CreateAnalyticsTables1764190000000 } from './1764190000000-create-analy
 import { AddStayDerivedColumns1764190000001 } from './1764190000001-add-stay-derived-columns';
 import { AddKpiRollups1764190000002 } from './1764190000002-add-kpi-rollups';
 import { AddAllTimeKpiRollup1764190000003 } from './1764190000003-add-all-time-kpi-rollup';
+import { AddOpportunityFieldChanges1764194000000 } from './1764194000000-add-opportunity-field-changes';
+import { AddArchivedFlags1764194000001 } from './1764194000001-add-archived-flags';
 import { AddForecastScopeSnapshots1764200000000 } from './1764200000000-add-forecast-scope-snapshots';
 import { AddGateRefusals1764200000001 } from './1764200000001-add-gate-refusals';
 import { AddActivityFacts1764200000002 } from './1764200000002-add-activity-facts';
@@ -11,4 +13,4 @@ import { AddProcessChanges1764200000004 } from './1764200000004-add-process-chan
 import { AddObjectionFacts1764200000005 } from './1764200000005-add-objection-facts';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddAllTimeKpiRollup1764190000003, AddForecastScopeSnapshots1764200000000, AddGateRefusals1764200000001, AddActivityFacts1764200000002, AddOpportunityRevisions1764200000003, AddProcessChanges1764200000004, AddObjectionFacts1764200000005];
+export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddAllTimeKpiRollup1764190000003, AddOpportunityFieldChanges1764194000000, AddArchivedFlags1764194000001, AddForecastScopeSnapshots1764200000000, AddGateRefusals1764200000001, AddActivityFacts1764200000002, AddOpportunityRevisions1764200000003, AddProcessChanges1764200000004, AddObjectionFacts1764200000005];

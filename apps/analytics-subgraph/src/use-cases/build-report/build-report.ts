@@ -5,7 +5,7 @@ import { opportunityConditions, periodCondition, SqlParameters } from '../../per
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
 
-export const REPORT_DIMENSIONS = ['REP', 'TEAM', 'SOURCE', 'INDUSTRY'] as const;
+export const REPORT_DIMENSIONS = ['REP', 'TEAM', 'SOURCE', 'INDUSTRY', 'ACCOUNT'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
 
 export interface ReportRow {
@@ -19,7 +19,8 @@ export interface ReportRow {
   medianCycleDays: number | null;
 }
 
-const KEYS: Record<ReportDimension, string> = { REP: 'f.owner_id::text', TEAM: 'r.team_id', SOURCE: 'f.lead_source', INDUSTRY: 'f.industry' };
+// ACCOUNT groups by the account's name as the facts carry it; opportunities without an account (blank name) group as null.
+const KEYS: Record<ReportDimension, string> = { REP: 'f.owner_id::text', TEAM: 'r.team_id', SOURCE: 'f.lead_source', INDUSTRY: 'f.industry', ACCOUNT: "nullif(f.account_name, '')" };
 
 // Performance per rep, team, source or industry: open pipeline now, and won/lost/value/cycle in the period.
 export async function reportRows(deps: AnalyticsDeps, scope: MetricsScope, dimension: ReportDimension): Promise<ReportRow[]> {

@@ -139,7 +139,7 @@ async function readSnapshots(manager: EntityManager, now: Date, which: { ids: st
     `SELECT s.id, s.taken_at, to_char(s.month, 'YYYY-MM-DD') AS month, s.currency, s.weighted, s.p50,
             CASE WHEN s.month + interval '1 month' <= $1::timestamptz THEN
               (SELECT coalesce(sum(f.amount), 0) FROM opportunity_fact f
-                WHERE f.status = 'WON' AND f.currency = s.currency AND f.closed_at >= s.month AND f.closed_at < s.month + interval '1 month')
+                WHERE f.status = 'WON' AND NOT f.archived AND f.currency = s.currency AND f.closed_at >= s.month AND f.closed_at < s.month + interval '1 month')
             END AS actual
        FROM forecast_snapshot s WHERE ${condition} ORDER BY s.taken_at DESC, s.month, s.currency ${limit}`,
     [now.toISOString(), value],

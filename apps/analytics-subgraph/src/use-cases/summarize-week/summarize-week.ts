@@ -25,7 +25,7 @@ export async function summarizeWeek(deps: AnalyticsDeps, actor: Actor): Promise<
   const scope = { ...metricsScope(SYSTEM_ACTOR, null), from: start, to: end };
   const metrics = await computeMetrics(deps.dataSource.manager, scope, now);
   const won: Array<{ currency: string; total: string }> = await deps.dataSource.query(
-    `SELECT currency, sum(amount) AS total FROM opportunity_fact WHERE status = 'WON' AND amount IS NOT NULL AND closed_at >= $1 AND closed_at < $2 GROUP BY currency`,
+    `SELECT currency, sum(amount) AS total FROM opportunity_fact WHERE status = 'WON' AND NOT archived AND amount IS NOT NULL AND closed_at >= $1 AND closed_at < $2 GROUP BY currency`,
     [start.toISOString(), end.toISOString()],
   );
   const summary: WeeklySummary = {

@@ -135,7 +135,7 @@ async function rejectDuplicates(manager: EntityManager, actor: Actor, candidates
   const rows: Array<{ id: string; email: string | null; name_key: string; owner_id: string | null; owner_team_id: string | null }> = await manager.query(
     `SELECT lead.id, lower(lead.email) AS email, lower(lead.company) || '|' || lower(lead.name) AS name_key, lead.owner_id, rep.team_id AS owner_team_id
        FROM lead LEFT JOIN sales_rep rep ON rep.id = lead.owner_id
-      WHERE lead.status = ANY($1::text[]) AND (lower(lead.email) = ANY($2::text[]) OR lower(lead.company) || '|' || lower(lead.name) = ANY($3::text[]))`,
+      WHERE lead.status = ANY($1::text[]) AND lead.archived_at IS NULL AND (lower(lead.email) = ANY($2::text[]) OR lower(lead.company) || '|' || lower(lead.name) = ANY($3::text[]))`,
     [OPEN_LEAD_STATUSES, emails, names],
   );
   const label = (row: (typeof rows)[number]) => (canRead(actor, { ownerId: row.owner_id, ownerTeamId: row.owner_team_id }) ? `open lead ${row.id}` : "an open lead you cannot see");

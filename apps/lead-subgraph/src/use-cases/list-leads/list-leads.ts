@@ -14,6 +14,7 @@ export interface RawLeadFilter {
   minScore?: unknown;
   search?: unknown;
   unassigned?: boolean | null;
+  archived?: boolean | null;
 }
 
 function parseFilter(raw: RawLeadFilter | null | undefined): LeadListFilter {
@@ -35,6 +36,7 @@ function parseFilter(raw: RawLeadFilter | null | undefined): LeadListFilter {
     minScore: raw.minScore === null || raw.minScore === undefined ? null : parseInteger(raw.minScore, 'filter.minScore', 0, 100),
     search: parseText(raw.search, 'filter.search', { maxLength: 200 }),
     unassigned: raw.unassigned ?? null,
+    archived: raw.archived ?? null,
   };
 }
 

@@ -18,7 +18,7 @@ async function lockStaleLeadIds(manager: EntityManager, actor: Actor, cutoff: Da
   const teamOnly = hasRole(actor, 'MANAGER') && !hasRole(actor, 'ADMIN');
   const rows: Array<{ id: string }> = await manager.query(
     `SELECT lead.id FROM lead JOIN sales_rep owner ON owner.id = lead.owner_id
-      WHERE lead.status IN ('NEW', 'WORKING')
+      WHERE lead.status IN ('NEW', 'WORKING') AND lead.archived_at IS NULL
         AND coalesce(lead.last_activity_at, lead.assigned_at, lead.created_at) < $1
         AND (NOT $2::boolean OR lead.owner_id = $3::uuid OR ($4::text IS NOT NULL AND owner.team_id = $4::text))
       ORDER BY coalesce(lead.last_activity_at, lead.assigned_at, lead.created_at), lead.id

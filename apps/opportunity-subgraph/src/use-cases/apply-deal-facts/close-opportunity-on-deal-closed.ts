@@ -19,7 +19,7 @@ export async function closeOpportunityOnDealClosed(event: TypedCloudEvent<'sales
   if (outcome === 'DEFERRED') {
     const next = { ...target.opportunity, deferredUntil, version: target.opportunity.version + 1, updatedAt: new Date() };
     await updateOpportunity(manager, next, target.opportunity.version);
-    await appendToOutbox(manager, [opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, target.pipeline, ['deferredUntil'], new Date())]);
+    await appendToOutbox(manager, [opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, target.pipeline, ['deferredUntil'], new Date(), { before: target.opportunity, changedBy: null })]);
     return;
   }
   const stage = stageForCategory(target.pipeline, outcome);

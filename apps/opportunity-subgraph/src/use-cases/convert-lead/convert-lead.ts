@@ -3,6 +3,8 @@ import { isUniqueViolation } from '@pipeline/persistence';
 import type { Opportunity } from '../../domain/opportunity';
 import { findByLeadId } from '../../persistence/opportunity-repository';
 import { findLeadSnapshot, findRepTeam } from '../../persistence/snapshot-repository';
+import { parseContactRole, planNewContact } from '../../domain/account';
+import { accountIdFor, contactForLead, findOrCreateAccounts, linkContact } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { insertNewOpportunity, pipelineOrDefault } from '../create-opportunity/create-opportunity';
 import { parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText } from '../shared/opportunity-input';
@@ -14,6 +16,7 @@ export interface ConvertLeadCommand {
   amount?: { amount: unknown; currency: unknown } | null;
   expectedCloseDate?: unknown;
   pipelineId?: unknown;
+  contactRole?: unknown;
 }
 
 const convertible = (status: string | undefined) => status === 'QUALIFIED' || status === 'CONVERTED';
@@ -26,6 +29,7 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
   const amount = parseOptionalMoney(input.amount, 'amount');
   const expectedCloseDate = parseOptionalDate(input.expectedCloseDate, 'expectedCloseDate');
   const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
+  const contactRole = input.contactRole === null || input.contactRole === undefined ? 'OTHER' : parseContactRole(input.contactRole, 'contactRole');
   const manager = deps.dataSource.manager;
 
   // A lead the caller cannot see waits as long as one that does not exist (yet): the time taken tells nothing.
@@ -48,7 +52,9 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
     return await deps.dataSource.transaction(async (transaction) => {
       const pipeline = await pipelineOrDefault(transaction, pipelineId);
       const currency = lead.estimatedValueCurrency?.trim() ?? null;
-      return insertNewOpportunity(
+      // The lead's company becomes (or is linked to) an account, the person a contact on the new opportunity.
+      const accountId = accountIdFor(await findOrCreateAccounts(transaction, [{ name: lead.company, industry: lead.industry, region: lead.region }], actor.userId), lead.company);
+      const opportunity = await insertNewOpportunity(
         transaction,
         pipeline,
         {
@@ -63,9 +69,13 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
           leadId,
           leadSource: lead.source as LeadSource,
           externalId: null,
+          accountId,
         },
         { createdBy: actor.userId, at: deps.now() },
       );
+      const contactId = await contactForLead(transaction, planNewContact({ accountId, leadId, name: lead.name, email: null, phone: null, title: null }, deps.now()), actor.userId);
+      await linkContact(transaction, { opportunityId: opportunity.id, contactId, role: contactRole });
+      return opportunity;
     });
   } catch (error) {
     if (isUniqueViolation(error, 'opportunity_lead_uq')) {

@@ -7,6 +7,7 @@ import { firstOpenStage, type Pipeline, type Stage } from '../../domain/pipeline
 import { opportunityStateEvent, stageChangedEvent } from '../../events/opportunity-events';
 import { insertOpportunity, insertTransition } from '../../persistence/opportunity-repository';
 import { defaultPipeline, loadPipeline } from '../../persistence/pipeline-repository';
+import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText } from '../shared/opportunity-input';
 import { resolveOwner, waitForRepSnapshot } from '../shared/owner';
@@ -23,6 +24,8 @@ export interface NewOpportunity {
   leadId: string | null;
   leadSource: LeadSource | null;
   externalId: string | null;
+  // The account the name resolved to; none for a blank name.
+  accountId?: string | null;
 }
 
 export async function pipelineOrDefault(manager: EntityManager, pipelineId: string | null): Promise<Pipeline> {
@@ -56,12 +59,15 @@ export function planNewOpportunity(pipeline: Pipeline, fields: NewOpportunity, c
   const opportunity: Opportunity = {
     id: newId(),
     ...fields,
+    accountId: fields.accountId ?? null,
     pipelineId: pipeline.id,
     stageKey: stage.key,
     stageEnteredAt: enteredAt,
     status: 'OPEN',
     probabilityOverride: null,
     deferredUntil: null,
+    archivedAt: null,
+    archivedReason: null,
     lostReason: null,
     version: 1,
     stageSequence: 1,
@@ -115,6 +121,7 @@ export async function createOpportunity(deps: OpportunityDeps, actor: Actor, inp
   return deps.dataSource.transaction(async (manager) => {
     const pipeline = await pipelineOrDefault(manager, pipelineId);
     const owner = await resolveOwner(manager, actor, requestedOwner);
-    return insertNewOpportunity(manager, pipeline, { ...fields, ...owner, leadId: null, leadSource: null, externalId: null }, { createdBy: actor.userId, at: deps.now() });
+    const accountId = accountIdFor(await findOrCreateAccounts(manager, [{ name: fields.accountName, industry: fields.industry, region: fields.region }], actor.userId), fields.accountName);
+    return insertNewOpportunity(manager, pipeline, { ...fields, ...owner, accountId, leadId: null, leadSource: null, externalId: null }, { createdBy: actor.userId, at: deps.now() });
   });
 }

@@ -94,6 +94,29 @@ describe('importing historical opportunities', () => {
     expect(again.errors.map((error: any) => error.index)).toEqual([1]);
   });
 
+  it('imports a record whose export names no account, without one, and still refuses a blank name', async () => {
+    // Arrange: a public CRM export leaves the account blank on early-stage rows
+    const tag = randomUUID();
+    const open = (externalId: string, accountName: string, name = 'GTX Pro') => ({
+      externalId,
+      name,
+      accountName,
+      createdAt: '2025-01-05T09:00:00Z',
+      stages: [{ toStage: 'QUALIFICATION', changedAt: '2025-01-05T09:00:00Z' }],
+    });
+
+    // Act
+    const report = expectNoErrors(
+      await subject.as(admin)<any>(IMPORT, { input: { opportunities: [open(`${tag}-blank`, ''), open(`${tag}-spaces`, '   '), open(`${tag}-noname`, '', ' ')] } }),
+    ).importOpportunities;
+
+    // Assert
+    expect(report.created).toBe(2);
+    expect(report.errors.map((error: any) => [error.index, error.message.split(':')[0]])).toEqual([[2, 'name']]);
+    const stored = await subject.service.dataSource.query(`SELECT external_id, account_name FROM opportunity WHERE external_id = ANY($1::text[]) ORDER BY external_id`, [[`${tag}-blank`, `${tag}-spaces`]]);
+    expect(stored.map((row: any) => row.account_name)).toEqual(['', '']);
+  });
+
   it('counts a record as skipped when a concurrent import commits its externalId after the check', async () => {
     // Arrange: another transaction holds the externalId, uncommitted, so the check passes and the insert waits on it
     const tag = randomUUID();

@@ -5,6 +5,7 @@ import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import { stageOf, type Pipeline, type Stage } from '../../domain/pipeline';
 import { existingExternalIds, insertOpportunitiesUnlessExternalIdTaken, insertTransitions } from '../../persistence/opportunity-repository';
 import { findRepTeams, saveManyDealFacts } from '../../persistence/snapshot-repository';
+import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { pipelineOrDefault, planNewOpportunity, type NewOpportunity } from '../create-opportunity/create-opportunity';
 import { planStageMove } from '../shared/move-stage';
@@ -107,6 +108,9 @@ export async function importOpportunities(deps: OpportunityDeps, actor: Actor, i
       }
     }
     const written = await deps.dataSource.transaction(async (manager) => {
+      // Accounts of the accepted records only (a refused record writes nothing), one lookup for the chunk.
+      const accounts = await findOrCreateAccounts(manager, built.map((record) => ({ name: record.opportunity.accountName, industry: record.opportunity.industry })), actor.userId);
+      for (const record of built) linkAccount(record, accountIdFor(accounts, record.opportunity.accountName));
       const inserted = await insertOpportunitiesUnlessExternalIdTaken(manager, built.map((record) => record.opportunity), actor.userId);
       // Left out: another import committed the same externalId after our check; it is there now, as on a re-run.
       const landed = built.filter((record) => inserted.has(record.opportunity.id));
@@ -149,7 +153,8 @@ function planRecord(pipeline: Pipeline, record: ImportedOpportunity, externalId:
   if (stages[0].category !== 'OPEN') throw badInput('stages[0].toStage', 'an opportunity is created in an open stage');
   const fields = {
     name: parseName(record.name, 'name'),
-    accountName: parseName(record.accountName, 'accountName'),
+    // Real exports leave the account blank on early-stage rows; the record imports without one ('' is "no account").
+    accountName: parseOptionalText(record.accountName, 'accountName', 200) ?? '',
     industry: parseOptionalText(record.industry, 'industry'),
     region: null,
     amount: parseOptionalMoney(record.amount, 'amount'),
@@ -176,6 +181,15 @@ function planRecord(pipeline: Pipeline, record: ImportedOpportunity, externalId:
       lostReason: last.category === 'LOST' ? (lostReason ?? 'OTHER') : null,
     },
   };
+}
+
+// The account is known only inside the write transaction: the record and the snapshots its events carry get it there.
+function linkAccount(record: BuiltRecord, accountId: string | null): void {
+  record.opportunity = { ...record.opportunity, accountId };
+  for (const entry of record.events) {
+    const data = entry.event.data as { opportunity?: { accountId?: string | null } };
+    if (data.opportunity) data.opportunity.accountId = accountId;
+  }
 }
 
 interface BuiltRecord {

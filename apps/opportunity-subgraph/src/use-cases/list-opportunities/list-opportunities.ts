@@ -5,7 +5,7 @@ import { DEFAULT_SORT, listOpportunities, opportunityCursor, type OpportunityLis
 import { loadSizeBands } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
 import type { OpportunityLoaders } from '../../context';
-import { parseOptionalDate, parseStageKey } from '../shared/opportunity-input';
+import { parseOptionalDate, parseOptionalId, parseStageKey } from '../shared/opportunity-input';
 
 export interface RawOpportunityFilter {
   pipelineId?: unknown;
@@ -23,6 +23,8 @@ export interface RawOpportunityFilter {
   stalled?: boolean | null;
   leadSource?: readonly unknown[] | null;
   includeDeferred?: boolean | null;
+  archived?: boolean | null;
+  accountId?: unknown;
 }
 
 const SORT_FIELDS: SortField[] = ['CREATED_AT', 'AMOUNT', 'EXPECTED_CLOSE_DATE', 'LAST_ACTIVITY', 'TIME_IN_STAGE'];
@@ -66,6 +68,8 @@ export function parseOpportunityFilter(raw: RawOpportunityFilter | null | undefi
     stalled: raw.stalled ?? null,
     leadSource: parseList(raw.leadSource, LEAD_SOURCES, 'filter.leadSource'),
     includeDeferred: raw.includeDeferred ?? null,
+    archived: raw.archived ?? null,
+    accountId: parseOptionalId(raw.accountId, 'filter.accountId'),
   };
   return filter;
 }

@@ -4,7 +4,7 @@ import { loadSizeBands } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseOpportunityFilter, type RawOpportunityFilter } from '../list-opportunities/list-opportunities';
 
-const DIMENSIONS: SegmentDimension[] = ['SIZE_BAND', 'STAGE', 'INDUSTRY', 'OWNER', 'LEAD_SOURCE'];
+const DIMENSIONS: SegmentDimension[] = ['SIZE_BAND', 'STAGE', 'INDUSTRY', 'OWNER', 'LEAD_SOURCE', 'ACCOUNT'];
 
 // Groups the visible opportunities by deal size, stage, industry, owner or source to prioritise effort.
 export async function segmentOpportunities(

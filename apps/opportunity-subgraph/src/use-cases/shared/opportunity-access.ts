@@ -5,12 +5,14 @@ import type { Pipeline } from '../../domain/pipeline';
 import { findOpportunity } from '../../persistence/opportunity-repository';
 import { loadPipeline } from '../../persistence/pipeline-repository';
 
-// Locks the opportunity for a change after checking the caller may see and change it, and the version they expect.
+// Locks the opportunity for a change after checking the caller may see and change it, the version they expect, and
+// that it is not archived.
 export async function loadWritableOpportunity(
   manager: EntityManager,
   actor: Actor,
   rawId: unknown,
   expectedVersion?: number | null,
+  options: { archived?: 'refuse' | 'allow' } = {},
 ): Promise<{ opportunity: Opportunity; pipeline: Pipeline }> {
   const id = parseId(rawId, 'opportunityId');
   const opportunity = await findOpportunity(manager, id, true);
@@ -19,6 +21,8 @@ export async function loadWritableOpportunity(
   if (expectedVersion !== null && expectedVersion !== undefined && expectedVersion !== opportunity.version) {
     throw conflict(`Opportunity ${id} is at version ${opportunity.version}, not ${expectedVersion}; reload and retry`, { currentVersion: opportunity.version, field: 'expectedVersion' });
   }
+  // An archived opportunity takes no change but its restore (archive and restore check the state themselves).
+  if (opportunity.archivedAt && options.archived !== 'allow') throw conflict(`Opportunity ${id} is archived; restore it first`, { opportunityId: id });
   const pipeline = await loadPipeline(manager, opportunity.pipelineId);
   if (!pipeline) throw new Error(`Pipeline ${opportunity.pipelineId} of opportunity ${id} is missing`);
   return { opportunity, pipeline };

@@ -4,6 +4,7 @@ import { appendToOutbox } from '@pipeline/persistence';
 import type { Opportunity } from '../../domain/opportunity';
 import { opportunityStateEvent } from '../../events/opportunity-events';
 import { findOpportunity, updateOpportunity as saveOpportunity } from '../../persistence/opportunity-repository';
+import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
 import { parseExpectedVersion, parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText, parseProbability } from '../shared/opportunity-input';
@@ -48,12 +49,16 @@ export async function updateOpportunity(deps: OpportunityDeps, actor: Actor, inp
   return deps.dataSource.transaction(async (manager) => {
     const { opportunity, pipeline } = await loadWritableOpportunity(manager, actor, input.opportunityId, expectedVersion);
     if (requestedOwner && requestedOwner !== opportunity.ownerId) Object.assign(changes, await resolveOwner(manager, actor, requestedOwner));
+    // A new account name names another account (created when missing).
+    if (changes.accountName !== undefined && changes.accountName !== opportunity.accountName) {
+      changes.accountId = accountIdFor(await findOrCreateAccounts(manager, [{ name: changes.accountName, industry: opportunity.industry, region: opportunity.region }], actor.userId), changes.accountName);
+    }
     const changed = Object.keys(changes).filter((key) => JSON.stringify(changes[key as keyof Opportunity]) !== JSON.stringify(opportunity[key as keyof Opportunity]));
     if (changed.length === 0) return opportunity;
     const now = deps.now();
     const next: Opportunity = { ...opportunity, ...changes, version: opportunity.version + 1, updatedAt: now };
     await saveOpportunity(manager, next, opportunity.version);
-    await appendToOutbox(manager, [opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, pipeline, changed.filter((key) => key !== 'ownerTeamId'), now)]);
+    await appendToOutbox(manager, [opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, pipeline, changed.filter((key) => key !== 'ownerTeamId' && key !== 'accountId'), now, { before: opportunity, changedBy: actor.userId })]);
     return next;
   });
 }

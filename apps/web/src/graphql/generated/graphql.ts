@@ -37,8 +37,20 @@ export type CommitmentType =
   | 'VERBAL'
   | 'WRITTEN';
 
+export type ContactRole =
+  | 'BLOCKER'
+  | 'CHAMPION'
+  | 'DECISION_MAKER'
+  | 'ECONOMIC_BUYER'
+  | 'INFLUENCER'
+  | 'OTHER'
+  | 'TECHNICAL_BUYER'
+  | 'USER';
+
 export type ConvertLeadInput = {
   amount?: MoneyInput | null | undefined;
+  /** Role of the lead's person, who becomes a contact on the new opportunity (default OTHER). */
+  contactRole?: ContactRole | null | undefined;
   expectedCloseDate?: string | null | undefined;
   leadId: string | number;
   /** Defaults to the lead's company. */
@@ -70,6 +82,8 @@ export type DecideProposalInput = {
 };
 
 export type LeadFilter = {
+  /** true lists archived leads only; by default they are left out. */
+  archived?: boolean | null | undefined;
   industry?: string | null | undefined;
   minScore?: number | null | undefined;
   ownerId?: string | number | null | undefined;
@@ -144,6 +158,10 @@ export type MoveOpportunityStageInput = {
 };
 
 export type OpportunityFilter = {
+  /** Only the opportunities of this account (the board of one account). */
+  accountId?: string | number | null | undefined;
+  /** true lists archived opportunities only; by default they are left out (of the board and segments too). */
+  archived?: boolean | null | undefined;
   expectedCloseFrom?: string | null | undefined;
   expectedCloseTo?: string | null | undefined;
   /** Include deferred opportunities (default true); false shows only the active pipeline. */
@@ -199,6 +217,8 @@ export type ReopenDealInput = {
 };
 
 export type ReportDimension =
+  /** By account name; null gathers the opportunities without an account. */
+  | 'ACCOUNT'
   | 'INDUSTRY'
   | 'REP'
   | 'SOURCE'

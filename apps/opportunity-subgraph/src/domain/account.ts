@@ -1,0 +1,48 @@
+import { badInput, isOneOf, newId } from '@pipeline/domain';
+
+export const CONTACT_ROLES = ['DECISION_MAKER', 'ECONOMIC_BUYER', 'CHAMPION', 'INFLUENCER', 'TECHNICAL_BUYER', 'USER', 'BLOCKER', 'OTHER'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+
+export interface Account {
+  id: string;
+  name: string;
+  industry: string | null;
+  region: string | null;
+  createdAt: Date;
+}
+
+export interface Contact {
+  id: string;
+  accountId: string | null;
+  // The lead this person came from, when converted: their email and phone stay with the lead service.
+  leadId: string | null;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  createdAt: Date;
+}
+
+export interface OpportunityContact {
+  opportunityId: string;
+  contactId: string;
+  role: ContactRole;
+}
+
+// A contact as named on an opportunity.
+export type LinkedContact = OpportunityContact & { contact: Contact };
+
+// Case and spacing do not make another company: "ACME  Corp" is "Acme Corp".
+export const normalizeAccountName = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
+
+// An opportunity's account name names its account; a blank one (an export that named none) names no account.
+export const accountNameOrNone = (name: string): string | null => (name.trim() === '' ? null : name.trim());
+
+export function parseContactRole(value: unknown, field = 'role'): ContactRole {
+  if (!isOneOf(CONTACT_ROLES, value)) throw badInput(field, `${field} must be one of ${CONTACT_ROLES.join(', ')}`);
+  return value;
+}
+
+export function planNewContact(fields: Omit<Contact, 'id' | 'createdAt'>, now: Date): Contact {
+  return { id: newId(), ...fields, createdAt: now };
+}
