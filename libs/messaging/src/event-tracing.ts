@@ -38,7 +38,10 @@ export async function withConsumerSpan<T>(topic: string, events: Array<{ event: 
   const contexts = events.map(({ event, headers }) => producedContext(event, headers)).filter((found): found is Context => found !== undefined);
   if (contexts.length === 0) return work();
   const [parent, ...others] = contexts;
-  const links: Link[] = others.map((other) => ({ context: trace.getSpanContext(other)! }));
+  const links: Link[] = others.flatMap((other) => {
+    const linked = trace.getSpanContext(other);
+    return linked ? [{ context: linked }] : [];
+  });
   const span = tracer.startSpan(
     `${topic} process`,
     { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.system': 'kafka', 'messaging.source.name': topic, 'messaging.operation.type': 'process', 'messaging.batch.message_count': events.length } },
