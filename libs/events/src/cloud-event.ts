@@ -14,6 +14,9 @@ export interface CloudEvent<TType extends string = string, TData = unknown> {
   time: string;
   datacontenttype: 'application/json';
   data: TData;
+  // CloudEvents distributed-tracing extension: the W3C trace context of the change that produced the event, when traced.
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export type TypedCloudEvent<T extends EventType> = CloudEvent<T, EventDataMap[T]>;
@@ -53,6 +56,8 @@ export function cloudEventSchemaFor(definition: EventDefinition): TSchema {
       time: Type.String({ format: 'date-time' }),
       datacontenttype: Type.Literal('application/json'),
       data: definition.data,
+      traceparent: Type.Optional(Type.String({ description: 'W3C traceparent of the change that produced the event (CloudEvents distributed-tracing extension)' })),
+      tracestate: Type.Optional(Type.String({ description: 'W3C tracestate accompanying traceparent (CloudEvents distributed-tracing extension)' })),
     },
     {
       $id: `https://schemas.pipeline.dev/events/${definition.type}.json`,

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isDomainError } from '@pipeline/domain';
 import { deadLetterTopic, parseCloudEvent, type AnyPipelineEvent, type EventDataMap, type EventType, type TypedCloudEvent } from '@pipeline/events';
 import { claimEvent, claimEvents, isTransientDatabaseError, recordRejectedEvent } from '@pipeline/persistence';
+import { withConsumerSpan } from './event-tracing';
 import { ensureTopics, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
 
 // Lets handlers defer set-based work to the end of the chunk they are applied in (still inside its transaction):
@@ -145,7 +146,7 @@ export class EventConsumer {
       const work = await this.triage(batch.topic, batch.partition, chunk);
       // One transaction for the chunk (one commit instead of one per event); if it fails for any reason, a business
       // refusal included, the chunk is applied again event by event, with retries, recorded refusals and the dead-letter topic.
-      if (!(await this.applyChunk(work))) {
+      if (!(await this.applyChunk(batch.topic, work))) {
         for (const item of work) {
           if (!(await this.applyWithRetries(batch.topic, batch.partition, item, heartbeat))) return;
         }
@@ -177,12 +178,14 @@ export class EventConsumer {
 
   // One transaction and one claim statement for the chunk. Any failure, a business refusal included, rolls the whole
   // chunk back (collected values too) and the caller applies it event by event, where refusals are recorded.
-  private async applyChunk(work: WorkItem[]): Promise<boolean> {
+  // Traced: the chunk's transaction runs in one consumer span, child of its first traced event, linked to the others.
+  private async applyChunk(topic: string, work: WorkItem[]): Promise<boolean> {
     if (work.length === 0) return true;
     const { dataSource, consumerName } = this.options;
     const outcome = { applied: 0, duplicates: 0 };
+    const traced = work.map(({ event, message }) => ({ event, headers: message.headers }));
     try {
-      await dataSource.transaction(async (manager) => {
+      await withConsumerSpan(topic, traced, () => dataSource.transaction(async (manager) => {
         const claimed = await claimEvents(manager, consumerName, work.map(({ event }) => event));
         const chunk = new ChunkCollector();
         for (const { event, handler } of work) {
@@ -195,7 +198,7 @@ export class EventConsumer {
           outcome.applied += 1;
         }
         await chunk.flush(manager);
-      });
+      }));
     } catch (error) {
       const log = isDomainError(error) ? this.options.logger.info : this.options.logger.warn;
       log.call(this.options.logger, 'a chunk of events was not applied as a whole; applying them one by one', { error: (error as Error).message });
@@ -213,7 +216,7 @@ export class EventConsumer {
     let backoff = 200;
     while (this.running) {
       try {
-        await this.apply(event, handler);
+        await withConsumerSpan(topic, [{ event, headers: message.headers }], () => this.apply(event, handler));
         return true;
       } catch (error) {
         if (isDomainError(error)) {

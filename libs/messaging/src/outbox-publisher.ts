@@ -1,6 +1,8 @@
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Producer } from 'kafkajs';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@pipeline/events';
 import type { OutboxRecord } from '@pipeline/persistence';
+import { startProducerSpan } from './event-tracing';
 import { createIdempotentProducer, ensureTopics, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
 
 // Sends outbox rows as CloudEvents (structured mode), keyed by aggregate id; awaited, so the relay marks only what Kafka acknowledged.
@@ -19,13 +21,16 @@ export class OutboxPublisher {
     const producer = await this.connect();
     // One batch request; per partition the messages keep the outbox order.
     const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+    const spans: Span[] = [];
     for (const record of records) {
       const topic = prefixedTopic(this.settings, record.topic);
       const messages = byTopic.get(topic) ?? [];
+      const traced = startProducerSpan(record.payload, topic);
+      if (traced) spans.push(traced.span);
       messages.push({
         key: record.aggregateId,
         value: JSON.stringify(record.payload),
-        headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: record.id, ce_type: record.type },
+        headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ce_id: record.id, ce_type: record.type, ...traced?.headers },
       });
       byTopic.set(topic, messages);
     }
@@ -37,9 +42,12 @@ export class OutboxPublisher {
     try {
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })) });
     } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       // A broken producer is rebuilt on the next attempt rather than reused.
       await this.disconnect();
       throw error;
+    } finally {
+      for (const span of spans) span.end();
     }
   }
 

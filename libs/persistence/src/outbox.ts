@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@pipeline/events';
 
@@ -11,12 +12,21 @@ export interface OutboxEntry {
 // Six bind parameters per event: chunks keep each INSERT far below PostgreSQL's limit of 65,535, in the given order.
 const OUTBOX_CHUNK = 1_000;
 
+// The active trace context as CloudEvents distributed-tracing attributes; empty (and free) when nothing is traced,
+// since the global propagator is a no-op until tracing is started.
+function traceAttributes(): Pick<CloudEvent, 'traceparent' | 'tracestate'> {
+  const carrier: { traceparent?: string; tracestate?: string } = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ? { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}) } : {};
+}
+
 export async function appendToOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
+  const trace = traceAttributes();
   for (let start = 0; start < entries.length; start += OUTBOX_CHUNK) {
     const values: unknown[] = [];
     const rows = entries.slice(start, start + OUTBOX_CHUNK).map((entry, index) => {
       const base = index * 6;
-      values.push(entry.event.id, entry.aggregateType, entry.event.subject, entry.event.type, entry.topic, JSON.stringify(entry.event));
+      values.push(entry.event.id, entry.aggregateType, entry.event.subject, entry.event.type, entry.topic, JSON.stringify({ ...entry.event, ...trace }));
       return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb)`;
     });
     await manager.query(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload) VALUES ${rows.join(', ')}`, values);
