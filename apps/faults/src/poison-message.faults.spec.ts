@@ -27,14 +27,14 @@ describe('a poison message on a consumed topic', () => {
     await producer.disconnect();
     const after = await createOpportunity(admin);
 
-    // Assert: three dead letters per consuming service (deal and analytics read this topic), with reasons
-    const letters = await waitFor(() => (dlq.messages.length >= 6 ? dlq.messages : null), { timeoutMs: 60_000, what: 'dead letters' });
+    // Assert: three dead letters per consuming service (deal, analytics and engagement read this topic), with reasons
+    const letters = await waitFor(() => (dlq.messages.length >= 9 ? dlq.messages : null), { timeoutMs: 60_000, what: 'dead letters' });
     await dlq.stop();
     const reasons = letters.map((message) => `${message.key}: ${message.headers['x-dlq-reason']}`);
-    expect(reasons.filter((reason) => reason.startsWith('poison-1: invalid JSON'))).toHaveLength(2);
-    expect(reasons.filter((reason) => reason.startsWith('poison-2: schema violation'))).toHaveLength(2);
-    expect(reasons.filter((reason) => reason.startsWith('poison-3: unknown event type'))).toHaveLength(2);
-    expect(new Set(letters.map((message) => message.headers['x-dlq-consumer-group']))).toEqual(new Set([`${topicPrefix()}deal-subgraph.opportunities`, `${topicPrefix()}analytics-subgraph`]));
+    expect(reasons.filter((reason) => reason.startsWith('poison-1: invalid JSON'))).toHaveLength(3);
+    expect(reasons.filter((reason) => reason.startsWith('poison-2: schema violation'))).toHaveLength(3);
+    expect(reasons.filter((reason) => reason.startsWith('poison-3: unknown event type'))).toHaveLength(3);
+    expect(new Set(letters.map((message) => message.headers['x-dlq-consumer-group']))).toEqual(new Set([`${topicPrefix()}deal-subgraph.opportunities`, `${topicPrefix()}analytics-subgraph`, `${topicPrefix()}engagement-subgraph`]));
     await waitFor(async () => (await sql('analytics', 'SELECT 1 FROM opportunity_fact WHERE opportunity_id = $1', [after])).length === 1, { timeoutMs: 60_000, what: 'analytics to continue after the poison' });
   });
 });
