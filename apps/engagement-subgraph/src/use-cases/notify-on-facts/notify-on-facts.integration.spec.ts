@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createCloudEvent, TOPICS } from '@pipeline/events';
 import { errorCodes, expectNoErrors, managerActor, publishEvents, repActor, waitFor, type TestService } from '@pipeline/testing';
-import { arrangeOpportunity, arrangeRep, leadAssignedData, publish, startEngagementService } from '../test-support';
+import { arrangeOpportunity, arrangeRep, leadAssignedData, publish, startEngagementService } from '../../test-support';
 
 const INBOX = `query($unreadOnly: Boolean, $first: Int, $after: String) {
   unreadNotificationCount

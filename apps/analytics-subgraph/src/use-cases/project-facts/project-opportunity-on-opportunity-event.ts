@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
-import { insertFieldChanges, type FieldChangeRow } from '../persistence/field-history';
-import { withKpiContributions } from '../persistence/kpi-rollups';
-import { applyOpportunityStates, type OpportunityState } from '../persistence/projections';
+import { insertFieldChanges, type FieldChangeRow } from '../../persistence/field-history';
+import { withKpiContributions } from '../../persistence/kpi-rollups';
+import { applyOpportunityStates, type OpportunityState } from '../../persistence/projections';
 
 const applyWithContributions = (manager: EntityManager, states: OpportunityState[]) =>
   withKpiContributions(manager, { opportunityIds: states.map((state) => state.opportunityId) }, () => applyOpportunityStates(manager, states));

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
-import { approversFor, type NotificationDraft } from '../domain/notification';
-import { findOpportunityOwner, teamMembers, teamOf } from '../persistence/snapshot-repository';
-import { recordNotifications } from '../use-cases/record-notifications/record-notifications';
+import { approversFor, type NotificationDraft } from '../../domain/notification';
+import { findOpportunityOwner, teamMembers, teamOf } from '../../persistence/snapshot-repository';
+import { recordNotifications } from '../../use-cases/record-notifications/record-notifications';
 
 type DiscountFact = Extract<AnyPipelineEvent, { type: 'sales.deal.terms_set.v1' | 'sales.deal.discount_decided.v1' }>;
 

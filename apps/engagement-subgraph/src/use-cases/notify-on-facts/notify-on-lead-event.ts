@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
-import { notificationsForLeadAssignment } from '../domain/notification';
-import { upsertLeads } from '../persistence/snapshot-repository';
-import { recordNotifications } from '../use-cases/record-notifications/record-notifications';
+import { notificationsForLeadAssignment } from '../../domain/notification';
+import { upsertLeads } from '../../persistence/snapshot-repository';
+import { recordNotifications } from '../../use-cases/record-notifications/record-notifications';
 
 type LeadFact = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;
 

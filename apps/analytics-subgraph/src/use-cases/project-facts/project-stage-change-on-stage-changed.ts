@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
-import { withKpiContributions } from '../persistence/kpi-rollups';
-import { insertStageEvents, rebuildOpportunities } from '../persistence/projections';
+import { withKpiContributions } from '../../persistence/kpi-rollups';
+import { insertStageEvents, rebuildOpportunities } from '../../persistence/projections';
 
 // Keeps the raw events, then rebuilds each touched opportunity once per chunk of events (collected first, flushed first),
 // recording how its KPI contributions changed.

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
-import { withKpiContributions } from '../persistence/kpi-rollups';
-import { applyLeadStates, type LeadState } from '../persistence/projections';
+import { withKpiContributions } from '../../persistence/kpi-rollups';
+import { applyLeadStates, type LeadState } from '../../persistence/projections';
 
 type LeadEvent = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;
 
