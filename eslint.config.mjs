@@ -1,13 +1,18 @@
 import nx from '@nx/eslint-plugin';
 import jsxA11y from 'eslint-plugin-jsx-a11y';
 import reactHooks from 'eslint-plugin-react-hooks';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 
 const persistenceAndTransport = ['typeorm', 'pg', 'kafkajs', 'graphql', 'graphql-tag', '@apollo/*', 'express', 'dataloader', 'jose'];
 
 const depConstraints = [
   // Domain code is plain TypeScript: no persistence, transport or API framework.
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: persistenceAndTransport },
-  { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: ['typeorm', 'pg', 'kafkajs', '@apollo/*', 'express'] },
+  {
+    sourceTag: 'type:contract',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:contract'],
+    bannedExternalImports: ['typeorm', 'pg', 'kafkajs', '@apollo/*', 'express'],
+  },
   { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit'] },
   { sourceTag: 'type:dev-infra', onlyDependOnLibsWithTags: ['type:dev-infra'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:kit', 'type:dev-infra', 'type:testing'] },
@@ -39,7 +44,26 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/generated/**', '.local/**', '.nx/**', 'tmp/**', 'coverage/**', '**/jest.config.js', '**/jest.integration.config.js', 'jest.preset.js', '**/*global-setup.js', '**/*global-teardown.js'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/generated/**',
+      '.local/**',
+      '.nx/**',
+      'tmp/**',
+      'coverage/**',
+      '**/jest.config.js',
+      '**/jest.integration.config.js',
+      'jest.preset.js',
+      '**/*global-setup.js',
+      '**/*global-teardown.js',
+    ],
+  },
+  {
+    // One import order everywhere (packages, then @pipeline libraries, then relative), fixed by eslint --fix.
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.mts'],
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: { 'simple-import-sort/imports': 'error', 'simple-import-sort/exports': 'error' },
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.mts'],
@@ -76,7 +100,16 @@ export default [
   },
   {
     // GraphQL responses in tests are loosely typed on purpose: the assertions say what the shape must be.
-    files: ['**/*.spec.ts', '**/test-support.ts', 'apps/e2e/**/*.ts', 'apps/web-e2e/**/*.ts', 'apps/faults/**/*.ts', 'libs/testing/**/*.ts', 'libs/test-infra/**/*.ts', 'tools/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/test-support.ts',
+      'apps/e2e/**/*.ts',
+      'apps/web-e2e/**/*.ts',
+      'apps/faults/**/*.ts',
+      'libs/testing/**/*.ts',
+      'libs/test-infra/**/*.ts',
+      'tools/**/*.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

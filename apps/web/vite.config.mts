@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+
 import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const manifest = path.join(root, 'src/graphql/generated/persisted-documents.json');

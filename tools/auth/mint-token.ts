@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+
 import { isRole } from '@pipeline/domain';
 import { LOCAL_JWT_SECRET, signUserToken } from '@pipeline/server-kit';
 

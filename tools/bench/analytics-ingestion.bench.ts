@@ -1,12 +1,26 @@
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { Client } from 'pg';
+import fs from 'node:fs';
+
 import { createServiceProcess, SUBGRAPHS } from '@pipeline/dev-infra';
 import { createCloudEvent, TOPICS } from '@pipeline/events';
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
-import { adminActor, expectNoErrors, gatewayClient, managerActor, mintUserToken, repActor, subgraphClient, testKafkaBrokers, TEST_JWT_SECRET, waitForQuiet, type GraphQLCall } from '@pipeline/testing';
-import { percentiles, result, round, timed, type BenchResult } from './bench-kit';
+import {
+  adminActor,
+  expectNoErrors,
+  gatewayClient,
+  type GraphQLCall,
+  managerActor,
+  mintUserToken,
+  repActor,
+  subgraphClient,
+  TEST_JWT_SECRET,
+  testKafkaBrokers,
+  waitForQuiet,
+} from '@pipeline/testing';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+
+import { type BenchResult, percentiles, result, round, timed } from './bench-kit';
 import type { BenchStack } from './bench-stack';
 
 const PIPELINE_ID = '00000000-0000-4000-8000-000000000001';
@@ -35,7 +49,7 @@ function makeReps(count = 200, teams = 10): BenchReps {
 // before `now` (creation plus 0 to 3 moves each, about 2.2 events per opportunity), one opportunity after the other.
 function* stageEvents(count: number, { reps }: BenchReps, now: number): Generator<{ key: string; value: string }> {
   let seed = 17;
-  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const start = now - 730 * DAY;
   for (let index = 0; index < count; index += 1) {
     const id = randomUUID();
@@ -64,9 +78,24 @@ function* stageEvents(count: number, { reps }: BenchReps, now: number): Generato
         previousStageEnteredAt: previous ? new Date(at - DAY).toISOString() : null,
         toStagePosition: stage.position,
         stageSequence: version + 1,
-        opportunity: { name: `Opportunity ${index}`, accountName: `Account ${index % 5_000}`, industry, amount, probability: stage.probability, ownerId, leadId: null, leadSource, expectedCloseDate: null, createdAt: new Date(createdAt).toISOString(), status: stage.category },
+        opportunity: {
+          name: `Opportunity ${index}`,
+          accountName: `Account ${index % 5_000}`,
+          industry,
+          amount,
+          probability: stage.probability,
+          ownerId,
+          leadId: null,
+          leadSource,
+          expectedCloseDate: null,
+          createdAt: new Date(createdAt).toISOString(),
+          status: stage.category,
+        },
       };
-      yield { key: id, value: JSON.stringify(createCloudEvent({ type: 'sales.opportunity.stage_changed.v1', source: '/bench', subject: id, data, time: new Date(changedAt) })) };
+      yield {
+        key: id,
+        value: JSON.stringify(createCloudEvent({ type: 'sales.opportunity.stage_changed.v1', source: '/bench', subject: id, data, time: new Date(changedAt) })),
+      };
       previous = stage;
       at += Math.floor(random() * 20 * DAY) + 3_600_000;
     }
@@ -159,7 +188,12 @@ const METRICS_FIELDS = `pipelineSize { openCount openAmount { amount currency } 
 const METRICS = `query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { ${METRICS_FIELDS} } }`;
 const SERIES = `query($filter: MetricsFilter, $bucket: TimeBucket!) { pipelineMetricsSeries(filter: $filter, bucket: $bucket) { periodStart metrics { ${METRICS_FIELDS} } } }`;
 
-async function latencies(call: GraphQLCall, query: string, variables: Record<string, unknown>, runs: number): Promise<{ p50: number; p95: number; p99: number }> {
+async function latencies(
+  call: GraphQLCall,
+  query: string,
+  variables: Record<string, unknown>,
+  runs: number,
+): Promise<{ p50: number; p95: number; p99: number }> {
   for (let warm = 0; warm < (runs >= 20 ? 3 : 1); warm += 1) expectNoErrors(await call(query, variables));
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) samples.push((await timed(async () => expectNoErrors(await call(query, variables)))).seconds * 1000);
@@ -179,7 +213,11 @@ async function analyticsQuery<T>(stack: BenchStack, sql: string, parameters: unk
 // The analytics service at scale, on production bundles: ingestion of `opportunities` generated opportunities against a
 // plain kafkajs consumer of the same events; KPI and series latency; freshness of stage moves through the gateway under
 // load; a rebuild from offset 0 into a fresh database against the plain consumer again, its memory, and its KPIs.
-export async function benchAnalyticsIngestion(stack: BenchStack, opportunities = 1_000_000, options: { freshnessSeconds?: number; movesPerSecond?: number; kpiRuns?: number } = {}): Promise<BenchResult[]> {
+export async function benchAnalyticsIngestion(
+  stack: BenchStack,
+  opportunities = 1_000_000,
+  options: { freshnessSeconds?: number; movesPerSecond?: number; kpiRuns?: number } = {},
+): Promise<BenchResult[]> {
   const prefix = stack.topicPrefix;
   const topics = ANALYTICS_TOPICS.map((topic) => `${prefix}${topic}`);
   const kafka = new Kafka({ clientId: 'bench', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
@@ -197,7 +235,12 @@ export async function benchAnalyticsIngestion(stack: BenchStack, opportunities =
       messages: reps.reps.map((rep, index) => ({
         key: rep.id,
         value: JSON.stringify(
-          createCloudEvent({ type: 'sales.rep.registered.v1', source: '/bench', subject: rep.id, data: { repId: rep.id, name: `Bench rep ${index}`, email: `bench${index}@example.com`, role: 'REP', teamId: rep.teamId, active: true, version: 1 } }),
+          createCloudEvent({
+            type: 'sales.rep.registered.v1',
+            source: '/bench',
+            subject: rep.id,
+            data: { repId: rep.id, name: `Bench rep ${index}`, email: `bench${index}@example.com`, role: 'REP', teamId: rep.teamId, active: true, version: 1 },
+          }),
         ),
       })),
     });
@@ -215,7 +258,13 @@ export async function benchAnalyticsIngestion(stack: BenchStack, opportunities =
   const ingestion = await timed(async () => {
     await analytics.start();
     const memory = memorySampler(analytics.child?.pid);
-    await waitForQuiet({ databaseUrls: [], brokers: testKafkaBrokers(), topicPrefix: prefix, groupPrefix: `${prefix}analytics-subgraph`, timeoutMs: 4 * 3_600_000 });
+    await waitForQuiet({
+      databaseUrls: [],
+      brokers: testKafkaBrokers(),
+      topicPrefix: prefix,
+      groupPrefix: `${prefix}analytics-subgraph`,
+      timeoutMs: 4 * 3_600_000,
+    });
     return memory.stop();
   });
   const [{ facts, stageEventRows }] = await analyticsQuery<{ facts: number; stageEventRows: number }>(
@@ -238,8 +287,15 @@ export async function benchAnalyticsIngestion(stack: BenchStack, opportunities =
     asRep: await latencies(asRep, METRICS, {}, runs),
     asManager: await latencies(asManager, METRICS, {}, runs),
     // Outside the goals and computed partly from the facts: a failure (a timeout) is reported rather than ending the run.
-    byIndustry: await latencies(stack.admin, METRICS, { filter: { industry: 'Banking' } }, Math.min(runs, 10)).catch((error: Error) => ({ error: error.message.slice(0, 200) })),
-    lastQuarter: await latencies(stack.admin, METRICS, { filter: { from: new Date(now - 91 * DAY).toISOString().slice(0, 10) + 'T00:00:00Z' } }, Math.min(runs, 10)).catch((error: Error) => ({ error: error.message.slice(0, 200) })),
+    byIndustry: await latencies(stack.admin, METRICS, { filter: { industry: 'Banking' } }, Math.min(runs, 10)).catch((error: Error) => ({
+      error: error.message.slice(0, 200),
+    })),
+    lastQuarter: await latencies(
+      stack.admin,
+      METRICS,
+      { filter: { from: new Date(now - 91 * DAY).toISOString().slice(0, 10) + 'T00:00:00Z' } },
+      Math.min(runs, 10),
+    ).catch((error: Error) => ({ error: error.message.slice(0, 200) })),
   };
   const weekStart = new Date(now);
   weekStart.setUTCHours(0, 0, 0, 0);
@@ -283,9 +339,22 @@ export async function benchAnalyticsIngestion(stack: BenchStack, opportunities =
       trivialQueryMs: trivial,
       p95OverTrivialP50: Object.fromEntries(Object.entries(kpi).map(([name, value]) => [name, ratioNote(value)])),
     }),
-    result('kpi-series', 'ms p95 (pipelineMetricsSeries, 52 weeks)', series.weeks52.p95, 'trivial query through the gateway, p50 ms', trivial.p50, { buckets: seriesLength, latencyMs: series }),
-    result('analytics-freshness', 'ms p99 commit to visible', freshness.p99, 'stage move latency through the gateway, p99 ms', freshness.moveLatencyMs.p99, freshness),
-    result('analytics-rebuild', 'events/s', rebuild.eventsPerSecond, 'plain kafkajs consumer reading the same events', rebuildTransport, { ...rebuild, transportSeconds: round(rebuildTotal / rebuildTransport, 1) }),
+    result('kpi-series', 'ms p95 (pipelineMetricsSeries, 52 weeks)', series.weeks52.p95, 'trivial query through the gateway, p50 ms', trivial.p50, {
+      buckets: seriesLength,
+      latencyMs: series,
+    }),
+    result(
+      'analytics-freshness',
+      'ms p99 commit to visible',
+      freshness.p99,
+      'stage move latency through the gateway, p99 ms',
+      freshness.moveLatencyMs.p99,
+      freshness,
+    ),
+    result('analytics-rebuild', 'events/s', rebuild.eventsPerSecond, 'plain kafkajs consumer reading the same events', rebuildTransport, {
+      ...rebuild,
+      transportSeconds: round(rebuildTotal / rebuildTransport, 1),
+    }),
   ];
 }
 
@@ -295,7 +364,13 @@ async function benchFreshness(stack: BenchStack, seconds: number, movesPerSecond
   const create = async (name: string, ownerId?: string) =>
     expectNoErrors(
       await stack.admin<any>(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`, {
-        input: { name, accountName: `${name} account`, amount: { amount: '5000', currency: 'EUR' }, expectedCloseDate: '2030-06-30', ...(ownerId ? { ownerId } : {}) },
+        input: {
+          name,
+          accountName: `${name} account`,
+          amount: { amount: '5000', currency: 'EUR' },
+          expectedCloseDate: '2030-06-30',
+          ...(ownerId ? { ownerId } : {}),
+        },
       }),
     ).createOpportunity.opportunity.id as string;
   const tag = randomUUID().slice(0, 8);
@@ -303,7 +378,15 @@ async function benchFreshness(stack: BenchStack, seconds: number, movesPerSecond
   for (let index = 0; index < 3; index += 1) {
     const rep = expectNoErrors(
       await stack.admin<any>(`mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id } } }`, {
-        input: { name: `Probe ${index}`, email: `probe-${tag}-${index}@example.com`, role: 'REP', teamId: 'probes', regions: ['DE'], industries: ['Software'], capacity: 10 },
+        input: {
+          name: `Probe ${index}`,
+          email: `probe-${tag}-${index}@example.com`,
+          role: 'REP',
+          teamId: 'probes',
+          regions: ['DE'],
+          industries: ['Software'],
+          capacity: 10,
+        },
       }),
     ).createSalesRep.salesRep.id as string;
     probes.push({ rep, opportunity: await create(`Probe ${tag} ${index}`, rep), stage: 'QUALIFICATION' });
@@ -312,7 +395,11 @@ async function benchFreshness(stack: BenchStack, seconds: number, movesPerSecond
   for (let index = 0; index < 300; index += 1) load.push(await create(`Load ${tag} ${index}`));
   await stack.waitForQuiet();
   const stageCount = async (probe: (typeof probes)[number]) => {
-    const metrics = expectNoErrors(await stack.admin<any>(`query($f: MetricsFilter) { pipelineMetrics(filter: $f) { pipelineSize { byStage { stage count } } } }`, { f: { ownerIds: [probe.rep] } })).pipelineMetrics;
+    const metrics = expectNoErrors(
+      await stack.admin<any>(`query($f: MetricsFilter) { pipelineMetrics(filter: $f) { pipelineSize { byStage { stage count } } } }`, {
+        f: { ownerIds: [probe.rep] },
+      }),
+    ).pipelineMetrics;
     return metrics.pipelineSize.byStage.find((bucket: { count: number }) => bucket.count > 0)?.stage ?? null;
   };
   for (const probe of probes) {
@@ -422,12 +509,23 @@ async function benchRebuild(stack: BenchStack, total: number) {
   const database = withDatabase(stack.databaseUrl('analytics'), `${stack.databasePrefix}_analytics_rebuild`);
   const group = `analytics-rebuild-${randomUUID().slice(0, 8)}`;
   const port = stack.stack.services.analytics.port + 10;
-  const rebuild = createServiceProcess(spec, port, { ...stack.stack.env, ANALYTICS_DATABASE_URL: database, ANALYTICS_CONSUMER_GROUP: group, LOG_LEVEL: 'warn' }, { logDir: `.local/logs/${stack.databasePrefix}` });
+  const rebuild = createServiceProcess(
+    spec,
+    port,
+    { ...stack.stack.env, ANALYTICS_DATABASE_URL: database, ANALYTICS_CONSUMER_GROUP: group, LOG_LEVEL: 'warn' },
+    { logDir: `.local/logs/${stack.databasePrefix}` },
+  );
   try {
     const replay = await timed(async () => {
       await rebuild.start();
       const memory = memorySampler(rebuild.child?.pid);
-      await waitForQuiet({ databaseUrls: [], brokers: testKafkaBrokers(), topicPrefix: stack.topicPrefix, groupPrefix: `${stack.topicPrefix}${group}`, timeoutMs: 4 * 3_600_000 });
+      await waitForQuiet({
+        databaseUrls: [],
+        brokers: testKafkaBrokers(),
+        topicPrefix: stack.topicPrefix,
+        groupPrefix: `${stack.topicPrefix}${group}`,
+        timeoutMs: 4 * 3_600_000,
+      });
       return memory.stop();
     });
     const rebuiltClient = subgraphClient(rebuild.url, adminActor());

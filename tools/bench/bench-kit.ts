@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { workspaceRoot } from '@pipeline/dev-infra';
 
 export interface BenchResult {
@@ -15,8 +16,24 @@ export interface BenchResult {
   measuredAt: string;
 }
 
-export function result(name: string, metric: string, value: number, baselineName: string, baseline: number, details: Record<string, unknown> = {}): BenchResult {
-  return { name, metric, value: round(value), baselineName, baseline: round(baseline), ratio: round(value / baseline, 4), details, measuredAt: new Date().toISOString() };
+export function result(
+  name: string,
+  metric: string,
+  value: number,
+  baselineName: string,
+  baseline: number,
+  details: Record<string, unknown> = {},
+): BenchResult {
+  return {
+    name,
+    metric,
+    value: round(value),
+    baselineName,
+    baseline: round(baseline),
+    ratio: round(value / baseline, 4),
+    details,
+    measuredAt: new Date().toISOString(),
+  };
 }
 
 export const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;

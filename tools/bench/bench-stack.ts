@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
+
 import { ensureKafkaBroker, ensurePostgres, GATEWAY, SUBGRAPHS, workspaceRoot } from '@pipeline/dev-infra';
-import { adminActor, gatewayClient, mintUserToken, startE2EStack, type E2EStack, type GraphQLCall } from '@pipeline/testing';
+import { adminActor, type E2EStack, gatewayClient, type GraphQLCall, mintUserToken, startE2EStack } from '@pipeline/testing';
 
 export interface BenchStack extends E2EStack {
   admin: GraphQLCall;
@@ -10,7 +11,10 @@ export interface BenchStack extends E2EStack {
 // The whole system as it runs in production (five processes from their production bundles, real PostgreSQL and
 // Kafka), in its own namespace. `nx build` first: its cache makes that a no-op when nothing changed.
 export async function startBenchStack(label: string, env: NodeJS.ProcessEnv = {}): Promise<BenchStack & { release(): Promise<void> }> {
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${[...SUBGRAPHS, GATEWAY].map((spec) => spec.app).join(',')}`], { cwd: workspaceRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${[...SUBGRAPHS, GATEWAY].map((spec) => spec.app).join(',')}`], {
+    cwd: workspaceRoot(),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   process.env.PIPELINE_SERVICES_FROM = 'bundles';
   const postgres = await ensurePostgres();
   process.env.TEST_DATABASE_URL ??= postgres.url;

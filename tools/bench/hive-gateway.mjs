@@ -3,6 +3,7 @@
 // subgraphs, as ours does; the signed identity header the bench sends is passed on to the subgraphs unchanged.
 import fs from 'node:fs';
 import http from 'node:http';
+
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 
 const planner = process.env.HIVE_PLANNER ?? 'js';

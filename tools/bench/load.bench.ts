@@ -1,12 +1,15 @@
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+
+import { expectNoErrors } from '@pipeline/testing';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { expectNoErrors } from '@pipeline/testing';
-import { result, type BenchResult } from './bench-kit';
+
+import { type BenchResult, result } from './bench-kit';
 import type { BenchStack } from './bench-stack';
 
-const BOARD = '{ pipelineBoard(cardsPerStage: 10) { columns { stage { key } count amount { amount currency } cards { id name amount { amount currency } owner { id } } } } }';
+const BOARD =
+  '{ pipelineBoard(cardsPerStage: 10) { columns { stage { key } count amount { amount currency } cards { id name amount { amount currency } owner { id } } } } }';
 const KPIS = '{ pipelineMetrics { pipelineSize { openCount openAmount { amount currency } } wonCount winRate salesCycle { medianDays } } }';
 
 interface Sent {
@@ -35,7 +38,12 @@ export async function benchLoad(stack: BenchStack, seconds = 180, connections = 
     opportunities.push(
       expectNoErrors(
         await stack.admin<any>(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`, {
-          input: { name: `Load ${index}`, accountName: `Load account ${index}`, amount: { amount: String(1_000 * (index + 1)), currency: 'EUR' }, expectedCloseDate: '2027-06-30' },
+          input: {
+            name: `Load ${index}`,
+            accountName: `Load account ${index}`,
+            amount: { amount: String(1_000 * (index + 1)), currency: 'EUR' },
+            expectedCloseDate: '2027-06-30',
+          },
         }),
       ).createOpportunity.opportunity.id,
     );
@@ -76,7 +84,14 @@ export async function benchLoad(stack: BenchStack, seconds = 180, connections = 
               ...request,
               body: JSON.stringify({
                 query: 'mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }',
-                variables: { input: { name: `Load lead ${leadCounter}`, company: `Load ${tag} ${leadCounter}`, email: `load${leadCounter}.${tag}@example.com`, source: 'INBOUND' } },
+                variables: {
+                  input: {
+                    name: `Load lead ${leadCounter}`,
+                    company: `Load ${tag} ${leadCounter}`,
+                    email: `load${leadCounter}.${tag}@example.com`,
+                    source: 'INBOUND',
+                  },
+                },
               }),
             };
           }

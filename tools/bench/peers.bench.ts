@@ -1,14 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { isDeepStrictEqual } from 'node:util';
-import { Pool } from 'pg';
+
 import { canListen, workspaceRoot } from '@pipeline/dev-infra';
 import { IDENTITY_HEADER, LOCAL_INTERNAL_SECRET, signIdentityToken } from '@pipeline/server-kit';
 import { adminActor, expectNoErrors } from '@pipeline/testing';
-import { round, type BenchResult, result } from './bench-kit';
+import autocannon from 'autocannon';
+import { Pool } from 'pg';
+
+import { type BenchResult, result, round } from './bench-kit';
 import type { BenchStack } from './bench-stack';
 import { benchLoad } from './load.bench';
 
@@ -16,8 +18,10 @@ import { benchLoad } from './load.bench';
 const ONE_FIELD = '{ stageCriteria { key } }';
 const LIST = '{ opportunities(first: 50) { edges { node { id name amount { amount currency } owner { id name } lead { id company } deal { id outcome } } } } }';
 const LIST_FIRST_FETCH = '{ opportunities(first: 50) { edges { node { id name amount { amount currency } owner { id } lead { id } } } } }';
-const BOARD = '{ pipelineBoard(cardsPerStage: 10) { columns { stage { key } count amount { amount currency } cards { id name amount { amount currency } owner { id } } } } }';
-const LEAD_ENTITIES = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on SalesRep { id name } ... on Lead { id company } } }';
+const BOARD =
+  '{ pipelineBoard(cardsPerStage: 10) { columns { stage { key } count amount { amount currency } cards { id name amount { amount currency } owner { id } } } } }';
+const LEAD_ENTITIES =
+  'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on SalesRep { id name } ... on Lead { id company } } }';
 const DEAL_ENTITIES = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Opportunity { deal { id outcome } } } }';
 
 type TargetName = 'ours' | 'hiveRust' | 'hiveJs' | 'direct';
@@ -45,14 +49,26 @@ const median = (values: number[]): number => {
 
 async function cannon(url: string, headers: Record<string, string>, body: string, seconds: number, connections: number): Promise<Run> {
   const outcome = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, duration: seconds }, (error, value) => (error ? reject(error) : resolve(value)));
+    autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, duration: seconds }, (error, value) =>
+      error ? reject(error) : resolve(value),
+    );
   });
   // Completed requests over the run's length: the per-second average of autocannon drops seconds without a completion.
-  return { rate: round(outcome.requests.total / outcome.duration), p50: outcome.latency.p50, p99: outcome.latency.p99, non2xx: outcome.non2xx, errors: outcome.errors + outcome.timeouts };
+  return {
+    rate: round(outcome.requests.total / outcome.duration),
+    p50: outcome.latency.p50,
+    p99: outcome.latency.p99,
+    non2xx: outcome.non2xx,
+    errors: outcome.errors + outcome.timeouts,
+  };
 }
 
 async function post(url: string, headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return response.json();
 }
 
@@ -84,7 +100,11 @@ async function startHive(planner: 'js' | 'rust', supergraphPath: string, port: n
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Hive Gateway (${planner}) exited during start-up; see ${logDir}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })
+    const ok = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    })
       .then((response) => response.ok)
       .catch(() => false);
     if (ok) return child;
@@ -111,7 +131,15 @@ async function seed(stack: BenchStack): Promise<void> {
     reps.push(
       expectNoErrors(
         await stack.admin<any>('mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id } } }', {
-          input: { name: `Peer Rep ${index}`, email: `peer.rep${index}.${stamp}@example.com`, role: 'REP', teamId: 'emea', regions: ['DE'], industries: ['Software'], capacity: 100 },
+          input: {
+            name: `Peer Rep ${index}`,
+            email: `peer.rep${index}.${stamp}@example.com`,
+            role: 'REP',
+            teamId: 'emea',
+            regions: ['DE'],
+            industries: ['Software'],
+            capacity: 100,
+          },
         }),
       ).createSalesRep.salesRep.id,
     );
@@ -121,7 +149,13 @@ async function seed(stack: BenchStack): Promise<void> {
   for (let index = 0; index < 60; index += 1) {
     const leadId = expectNoErrors(
       await stack.admin<any>('mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }', {
-        input: { name: `Peer contact ${index}`, company: `Peer company ${stamp} ${index}`, email: `peer${index}.${stamp}@example.com`, source: 'REFERRAL', ownerId: reps[index % reps.length] },
+        input: {
+          name: `Peer contact ${index}`,
+          company: `Peer company ${stamp} ${index}`,
+          email: `peer${index}.${stamp}@example.com`,
+          source: 'REFERRAL',
+          ownerId: reps[index % reps.length],
+        },
       }),
     ).createLead.lead.id;
     expectNoErrors(
@@ -157,7 +191,8 @@ interface HotSql {
 }
 
 function hotStatements(opportunityIds: string[], leadIds: string[], repIds: string[], pipelineId: string): HotSql[] {
-  const joined = 'FROM opportunity o LEFT JOIN rep_snapshot owner ON owner.id = o.owner_id LEFT JOIN pipeline_stage ps ON ps.pipeline_id = o.pipeline_id AND ps.key = o.stage_key';
+  const joined =
+    'FROM opportunity o LEFT JOIN rep_snapshot owner ON owner.id = o.owner_id LEFT JOIN pipeline_stage ps ON ps.pipeline_id = o.pipeline_id AND ps.key = o.stage_key';
   const scoped = `${joined} WHERE o.pipeline_id = $1`;
   return [
     {
@@ -181,16 +216,28 @@ function hotStatements(opportunityIds: string[], leadIds: string[], repIds: stri
       name: 'deal _entities batch (50 opportunities)',
       statements: [
         { sql: 'SELECT * FROM deal WHERE opportunity_id = ANY($1::uuid[])', params: [opportunityIds] },
-        { sql: 'SELECT o.*, owner.* FROM opportunity_snapshot o LEFT JOIN rep_snapshot owner ON owner.id = o.owner_id WHERE o.id = ANY($1::uuid[])', params: [opportunityIds] },
+        {
+          sql: 'SELECT o.*, owner.* FROM opportunity_snapshot o LEFT JOIN rep_snapshot owner ON owner.id = o.owner_id WHERE o.id = ANY($1::uuid[])',
+          params: [opportunityIds],
+        },
       ],
     },
     {
       service: 'opportunity',
       name: 'board (aggregate + ranked cards + cards)',
       statements: [
-        { sql: `SELECT o.stage_key, o.currency, count(*)::int, sum(o.amount), sum(o.amount * coalesce(o.probability_override, ps.probability)) ${scoped} GROUP BY o.stage_key, o.currency`, params: [pipelineId] },
-        { sql: `SELECT id FROM (SELECT o.id, row_number() OVER (PARTITION BY o.stage_key ORDER BY o.created_at DESC, o.id DESC) AS rank ${scoped}) ranked WHERE rank <= 10`, params: [pipelineId] },
-        { sql: 'SELECT o.*, owner.* FROM opportunity o LEFT JOIN rep_snapshot owner ON owner.id = o.owner_id WHERE o.id = ANY($1::uuid[])', params: [opportunityIds.slice(0, 40)] },
+        {
+          sql: `SELECT o.stage_key, o.currency, count(*)::int, sum(o.amount), sum(o.amount * coalesce(o.probability_override, ps.probability)) ${scoped} GROUP BY o.stage_key, o.currency`,
+          params: [pipelineId],
+        },
+        {
+          sql: `SELECT id FROM (SELECT o.id, row_number() OVER (PARTITION BY o.stage_key ORDER BY o.created_at DESC, o.id DESC) AS rank ${scoped}) ranked WHERE rank <= 10`,
+          params: [pipelineId],
+        },
+        {
+          sql: 'SELECT o.*, owner.* FROM opportunity o LEFT JOIN rep_snapshot owner ON owner.id = o.owner_id WHERE o.id = ANY($1::uuid[])',
+          params: [opportunityIds.slice(0, 40)],
+        },
       ],
     },
   ];
@@ -217,21 +264,31 @@ async function sqlAlone(pool: Pool, hot: HotSql, seconds: number, connections: n
 
 // Issue 13's side-by-side, in one run on the production bundles: per query, rounds of 16 connections alternating
 // between the targets; ratios of medians. Then each subgraph's part against its SQL alone, the load mix, and memory.
-export async function benchPeers(stack: BenchStack, options: { seconds?: number; rounds?: number; connections?: number; loadSeconds?: number } = {}): Promise<BenchResult[]> {
+export async function benchPeers(
+  stack: BenchStack,
+  options: { seconds?: number; rounds?: number; connections?: number; loadSeconds?: number } = {},
+): Promise<BenchResult[]> {
   const { seconds = 8, rounds = 3, connections = 16, loadSeconds = 30 } = options;
   await seed(stack);
   const services = stack.stack.services;
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peers-bench-'));
   let supergraph = fs.readFileSync(path.join(workspaceRoot(), 'apps', 'gateway', 'supergraph.graphql'), 'utf8');
-  for (const name of ['lead', 'opportunity', 'deal', 'analytics']) supergraph = supergraph.replace(new RegExp(`(name: "${name}", url: ")[^"]+`), `$1${services[name].url}`);
+  for (const name of ['lead', 'opportunity', 'deal', 'analytics'])
+    supergraph = supergraph.replace(new RegExp(`(name: "${name}", url: ")[^"]+`), `$1${services[name].url}`);
   const supergraphPath = path.join(logDir, 'supergraph.graphql');
   fs.writeFileSync(supergraphPath, supergraph);
   const rustPort = await freePort(services.gateway.port + 20);
   const hiveRust = await startHive('rust', supergraphPath, rustPort, logDir);
   const jsPort = await freePort(rustPort + 1);
   const hiveJs = await startHive('js', supergraphPath, jsPort, logDir);
-  const pids: Record<string, number | undefined> = { ...Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.child?.pid])), hiveRust: hiveRust.pid, hiveJs: hiveJs.pid };
-  const pools = Object.fromEntries(['opportunity', 'lead', 'deal'].map((service) => [service, new Pool({ connectionString: stack.databaseUrl(service), max: 10 })]));
+  const pids: Record<string, number | undefined> = {
+    ...Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.child?.pid])),
+    hiveRust: hiveRust.pid,
+    hiveJs: hiveJs.pid,
+  };
+  const pools = Object.fromEntries(
+    ['opportunity', 'lead', 'deal'].map((service) => [service, new Pool({ connectionString: stack.databaseUrl(service), max: 10 })]),
+  );
   try {
     const actor = adminActor();
     const identity = async () => ({ [IDENTITY_HEADER]: await signIdentityToken(actor, LOCAL_INTERNAL_SECRET) });
@@ -241,15 +298,24 @@ export async function benchPeers(stack: BenchStack, options: { seconds?: number;
       hiveJs: { url: `http://127.0.0.1:${jsPort}/graphql`, headers: identity },
       direct: { url: services.opportunity.url, headers: identity },
     };
-    const queries = { oneField: { gateway: ONE_FIELD, direct: ONE_FIELD }, list: { gateway: LIST, direct: LIST_FIRST_FETCH }, board: { gateway: BOARD, direct: BOARD } };
+    const queries = {
+      oneField: { gateway: ONE_FIELD, direct: ONE_FIELD },
+      list: { gateway: LIST, direct: LIST_FIRST_FETCH },
+      board: { gateway: BOARD, direct: BOARD },
+    };
 
     // Same answers from every gateway, and the page really spans four fetches, before anything is timed.
     const page = await post(targets.ours.url, await targets.ours.headers(), LIST);
-    const nodes: Array<{ id: string; owner: { id: string } | null; lead: { id: string } | null; deal: { id: string } | null }> = page.data?.opportunities.edges.map((edge: { node: unknown }) => edge.node) ?? [];
-    if (page.errors || nodes.length !== 50 || nodes.some((node) => !node.owner || !node.lead || !node.deal)) throw new Error(`the 50-row page is not complete: ${JSON.stringify(page).slice(0, 500)}`);
+    const nodes: Array<{ id: string; owner: { id: string } | null; lead: { id: string } | null; deal: { id: string } | null }> =
+      page.data?.opportunities.edges.map((edge: { node: unknown }) => edge.node) ?? [];
+    if (page.errors || nodes.length !== 50 || nodes.some((node) => !node.owner || !node.lead || !node.deal))
+      throw new Error(`the 50-row page is not complete: ${JSON.stringify(page).slice(0, 500)}`);
     for (const name of ['hiveRust', 'hiveJs'] as const) {
       for (const query of Object.values(queries)) {
-        const [ours, theirs] = [await post(targets.ours.url, await targets.ours.headers(), query.gateway), await post(targets[name].url, await targets[name].headers(), query.gateway)];
+        const [ours, theirs] = [
+          await post(targets.ours.url, await targets.ours.headers(), query.gateway),
+          await post(targets[name].url, await targets[name].headers(), query.gateway),
+        ];
         if (!isDeepStrictEqual(ours, theirs)) throw new Error(`${name} answers ${query.gateway} differently: ${JSON.stringify(theirs).slice(0, 500)}`);
       }
     }
@@ -258,12 +324,27 @@ export async function benchPeers(stack: BenchStack, options: { seconds?: number;
     const runs: Record<string, Record<TargetName, Run[]>> = {};
     for (const [queryName, query] of Object.entries(queries)) {
       runs[queryName] = { ours: [], hiveRust: [], hiveJs: [], direct: [] };
-      for (const target of TARGETS) await cannon(targets[target].url, await targets[target].headers(), JSON.stringify({ query: target === 'direct' ? query.direct : query.gateway }), 2, connections);
+      for (const target of TARGETS)
+        await cannon(
+          targets[target].url,
+          await targets[target].headers(),
+          JSON.stringify({ query: target === 'direct' ? query.direct : query.gateway }),
+          2,
+          connections,
+        );
       for (let roundIndex = 0; roundIndex < rounds; roundIndex += 1) {
         // Alternating, and each round in another order, so drift in the machine's load spreads over all targets.
         const order = roundIndex % 2 === 0 ? TARGETS : [...TARGETS].reverse();
         for (const target of order) {
-          runs[queryName][target].push(await cannon(targets[target].url, await targets[target].headers(), JSON.stringify({ query: target === 'direct' ? query.direct : query.gateway }), seconds, connections));
+          runs[queryName][target].push(
+            await cannon(
+              targets[target].url,
+              await targets[target].headers(),
+              JSON.stringify({ query: target === 'direct' ? query.direct : query.gateway }),
+              seconds,
+              connections,
+            ),
+          );
         }
       }
     }
@@ -273,10 +354,29 @@ export async function benchPeers(stack: BenchStack, options: { seconds?: number;
     const leadIds = nodes.map((node) => node.lead?.id as string);
     const opportunityIds = nodes.map((node) => node.id);
     const pipelineId = (await pools.opportunity.query('SELECT id FROM pipeline WHERE is_default LIMIT 1')).rows[0].id as string;
-    const subgraphParts: Array<{ hot: HotSql; url: string; query: string; variables?: Record<string, unknown> }> = hotStatements(opportunityIds, leadIds, repIds, pipelineId).map((hot, index) => {
+    const subgraphParts: Array<{ hot: HotSql; url: string; query: string; variables?: Record<string, unknown> }> = hotStatements(
+      opportunityIds,
+      leadIds,
+      repIds,
+      pipelineId,
+    ).map((hot, index) => {
       if (index === 0) return { hot, url: services.opportunity.url, query: LIST_FIRST_FETCH };
-      if (index === 1) return { hot, url: services.lead.url, query: LEAD_ENTITIES, variables: { representations: [...nodes.map((node) => ({ __typename: 'SalesRep', id: node.owner?.id })), ...leadIds.map((id) => ({ __typename: 'Lead', id }))] } };
-      if (index === 2) return { hot, url: services.deal.url, query: DEAL_ENTITIES, variables: { representations: opportunityIds.map((id) => ({ __typename: 'Opportunity', id })) } };
+      if (index === 1)
+        return {
+          hot,
+          url: services.lead.url,
+          query: LEAD_ENTITIES,
+          variables: {
+            representations: [...nodes.map((node) => ({ __typename: 'SalesRep', id: node.owner?.id })), ...leadIds.map((id) => ({ __typename: 'Lead', id }))],
+          },
+        };
+      if (index === 2)
+        return {
+          hot,
+          url: services.deal.url,
+          query: DEAL_ENTITIES,
+          variables: { representations: opportunityIds.map((id) => ({ __typename: 'Opportunity', id })) },
+        };
       return { hot, url: services.opportunity.url, query: BOARD };
     });
     const parts = [];
@@ -286,7 +386,14 @@ export async function benchPeers(stack: BenchStack, options: { seconds?: number;
       if (check.errors) throw new Error(`${part.hot.name}: ${JSON.stringify(check.errors)}`);
       const subgraph = await cannon(part.url, await identity(), body, seconds, connections);
       const sql = await sqlAlone(pools[part.hot.service], part.hot, seconds, connections);
-      parts.push({ name: part.hot.name, subgraphRate: subgraph.rate, subgraphP99: subgraph.p99, sqlRate: sql.rate, subgraphOverSql: round(subgraph.rate / sql.rate, 3), plans: sql.plans });
+      parts.push({
+        name: part.hot.name,
+        subgraphRate: subgraph.rate,
+        subgraphP99: subgraph.p99,
+        sqlRate: sql.rate,
+        subgraphOverSql: round(subgraph.rate / sql.rate, 3),
+        plans: sql.plans,
+      });
     }
 
     // The load mix through our gateway while memory is sampled.
@@ -313,15 +420,41 @@ export async function benchPeers(stack: BenchStack, options: { seconds?: number;
         },
       ]),
     );
-    const conditions = { cpus: os.cpus().length, loadAverageAtEnd: os.loadavg().map((value) => round(value)), connections, secondsPerRun: seconds, rounds, note: 'shared machine: other work ran beside the bench' };
+    const conditions = {
+      cpus: os.cpus().length,
+      loadAverageAtEnd: os.loadavg().map((value) => round(value)),
+      connections,
+      secondsPerRun: seconds,
+      rounds,
+      note: 'shared machine: other work ran beside the bench',
+    };
     const memory = { idleRssMb: idle, peakRssMbUnderLoadMix: peak };
-    const failures = Object.values(runs).flatMap((byTarget) => Object.values(byTarget).flat()).reduce((sum, run) => sum + run.non2xx + run.errors, 0);
+    const failures = Object.values(runs)
+      .flatMap((byTarget) => Object.values(byTarget).flat())
+      .reduce((sum, run) => sum + run.non2xx + run.errors, 0);
     return [
-      result('peers-one-field', 'requests/s', rate('oneField', 'ours'), 'Hive Gateway (Rust planner)', rate('oneField', 'hiveRust'), { ...ratios.oneField, runs: runs.oneField, conditions }),
-      result('peers-list-50', 'requests/s', rate('list', 'ours'), 'Hive Gateway (Rust planner)', rate('list', 'hiveRust'), { ...ratios.list, runs: runs.list, conditions }),
-      result('peers-board', 'requests/s', rate('board', 'ours'), 'Hive Gateway (Rust planner)', rate('board', 'hiveRust'), { ...ratios.board, runs: runs.board, conditions }),
+      result('peers-one-field', 'requests/s', rate('oneField', 'ours'), 'Hive Gateway (Rust planner)', rate('oneField', 'hiveRust'), {
+        ...ratios.oneField,
+        runs: runs.oneField,
+        conditions,
+      }),
+      result('peers-list-50', 'requests/s', rate('list', 'ours'), 'Hive Gateway (Rust planner)', rate('list', 'hiveRust'), {
+        ...ratios.list,
+        runs: runs.list,
+        conditions,
+      }),
+      result('peers-board', 'requests/s', rate('board', 'ours'), 'Hive Gateway (Rust planner)', rate('board', 'hiveRust'), {
+        ...ratios.board,
+        runs: runs.board,
+        conditions,
+      }),
       result('peers-subgraph-vs-sql', 'ratio', Math.min(...parts.map((part) => part.subgraphOverSql)), 'SQL alone', 1, { parts, conditions }),
-      result('peers-load-mix', 'requests/s', load.value, 'one-field query through our gateway', rate('oneField', 'ours'), { ...load.details, failedTimedRequests: failures, memory, conditions }),
+      result('peers-load-mix', 'requests/s', load.value, 'one-field query through our gateway', rate('oneField', 'ours'), {
+        ...load.details,
+        failedTimedRequests: failures,
+        memory,
+        conditions,
+      }),
     ];
   } finally {
     await Promise.all(Object.values(pools).map((pool) => pool.end()));

@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
+
+import { buildWebApp, WEB_DIST_DIR } from '../stack/web-build';
 import { benchAnalyticsIngestion } from './analytics-ingestion.bench';
-import { print, save, type BenchResult } from './bench-kit';
+import { type BenchResult, print, save } from './bench-kit';
 import { startBenchStack } from './bench-stack';
 import { benchLeadImport } from './lead-import.bench';
 import { benchLoad } from './load.bench';
 import { benchPeers } from './peers.bench';
 import { benchStageMoves } from './stage-moves.bench';
 import { benchWebBoard } from './web-board.bench';
-import { buildWebApp, WEB_DIST_DIR } from '../stack/web-build';
 
 // `npm run bench -- [lead-import] [stage-moves] [load] [peers] [analytics-ingestion] [web-board]` (all by default; --seconds for
 // load; --peer-seconds, --rounds and --load-seconds for peers; --profile <dir> for CPU profiles of the services (our gateway against Hive Gateway and the subgraph direct); --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
   const selected = positionals.length > 0 ? positionals : ['lead-import', 'stage-moves', 'load', 'peers', 'analytics-ingestion'];
   if (selected.includes('web-board')) await buildWebApp((message) => console.error(message));
   // The gateway serves the production bundle of the web app, as `npm start` does.
-  const stack = await startBenchStack('bench', { WEB_DIST_DIR, ...(values.profile ? { PIPELINE_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${values.profile}` } : {}) });
+  const stack = await startBenchStack('bench', {
+    WEB_DIST_DIR,
+    ...(values.profile ? { PIPELINE_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${values.profile}` } : {}),
+  });
   const results: BenchResult[] = [];
   try {
     const quiet = async () => {
@@ -54,11 +58,19 @@ async function main(): Promise<void> {
     }
     if (selected.includes('peers')) {
       await quiet();
-      results.push(...(await benchPeers(stack, { seconds: Number(values['peer-seconds']), rounds: Number(values.rounds), loadSeconds: Number(values['load-seconds']) })));
+      results.push(
+        ...(await benchPeers(stack, { seconds: Number(values['peer-seconds']), rounds: Number(values.rounds), loadSeconds: Number(values['load-seconds']) })),
+      );
     }
     if (selected.includes('analytics-ingestion')) {
       await quiet();
-      results.push(...(await benchAnalyticsIngestion(stack, Number(values.opportunities), { freshnessSeconds: Number(values['freshness-seconds']), movesPerSecond: Number(values['moves-per-second']), kpiRuns: Number(values['kpi-runs']) })));
+      results.push(
+        ...(await benchAnalyticsIngestion(stack, Number(values.opportunities), {
+          freshnessSeconds: Number(values['freshness-seconds']),
+          movesPerSecond: Number(values['moves-per-second']),
+          kpiRuns: Number(values['kpi-runs']),
+        })),
+      );
     }
     if (selected.includes('web-board')) {
       await quiet();

@@ -1,5 +1,6 @@
 import { expectNoErrors } from '@pipeline/testing';
-import { percentiles, result, type BenchResult } from './bench-kit';
+
+import { type BenchResult, percentiles, result } from './bench-kit';
 import type { BenchStack } from './bench-stack';
 
 interface LoopStats {
@@ -37,7 +38,12 @@ export async function benchStageMoves(stack: BenchStack, workers = 8, seconds = 
     opportunities.push(
       expectNoErrors(
         await stack.admin<any>(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`, {
-          input: { name: `Bench ${index}`, accountName: `Bench account ${index}`, amount: { amount: '10000', currency: 'EUR' }, expectedCloseDate: '2027-06-30' },
+          input: {
+            name: `Bench ${index}`,
+            accountName: `Bench account ${index}`,
+            amount: { amount: '10000', currency: 'EUR' },
+            expectedCloseDate: '2027-06-30',
+          },
         }),
       ).createOpportunity.opportunity.id,
     );

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import YAML from 'yaml';
+
 import { APPS, fromRoot, GATEWAY, SUBGRAPHS, subgraphUrlVariable } from './deploy-facts';
 
 interface LintMessage {
@@ -263,7 +265,13 @@ describe('docker-compose.yml', () => {
     const compose = loadCompose();
 
     // Act
-    const awaited = new Set(Object.values(compose.services).flatMap((service) => Object.entries(dependenciesOf(service)).filter(([, condition]) => condition === 'service_healthy').map(([name]) => name)));
+    const awaited = new Set(
+      Object.values(compose.services).flatMap((service) =>
+        Object.entries(dependenciesOf(service))
+          .filter(([, condition]) => condition === 'service_healthy')
+          .map(([name]) => name),
+      ),
+    );
 
     // Assert
     expect([...awaited].filter((name) => !compose.services[name]?.healthcheck?.test)).toEqual([]);
@@ -346,7 +354,10 @@ describe('docker-compose.yml', () => {
   it('.env.example names every variable compose requires, with no values, and .env stays out of git', () => {
     // Arrange
     const required = new Set([...fs.readFileSync(composeFile(), 'utf8').matchAll(/\$\{([A-Z][A-Z0-9_]*):\?/g)].map((match) => match[1]));
-    const example = fs.readFileSync(fromRoot('.env.example'), 'utf8').split('\n').filter((line) => /^[A-Z]/.test(line));
+    const example = fs
+      .readFileSync(fromRoot('.env.example'), 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z]/.test(line));
 
     // Act
     const listed = new Set(example.map((line) => line.split('=')[0]));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+
 import { GATEWAY as GATEWAY_SERVICE, SUBGRAPHS as SERVICES, workspaceRoot } from '@pipeline/dev-infra';
 
 // What the deployment artefacts must agree on: the five services, their ports and the variables they need.

@@ -74,7 +74,8 @@ export function dockerfileProblems(text: string, facts: AppFacts): string[] {
     return [`unreadable: ${(error as Error).message}`];
   }
   if (stages.length < 2) return [`expected a multi-stage build, found ${stages.length} stage(s)`];
-  for (const stage of stages) if (stage.image !== 'node:20-bookworm-slim') problems.push(`stage ${stage.name ?? stage.image} is FROM ${stage.image}, expected node:20-bookworm-slim`);
+  for (const stage of stages)
+    if (stage.image !== 'node:20-bookworm-slim') problems.push(`stage ${stage.name ?? stage.image} is FROM ${stage.image}, expected node:20-bookworm-slim`);
 
   const build = stages.find((stage) => find(stage, 'RUN').some(({ args }) => new RegExp(`\\bnx build ${escapeRegExp(facts.app)}(?![\\w-])`).test(args)));
   if (!build) problems.push(`no stage runs \`nx build ${facts.app}\``);
@@ -83,7 +84,8 @@ export function dockerfileProblems(text: string, facts: AppFacts): string[] {
     const installIndex = runs.findIndex(({ args }) => /\bnpm ci\b/.test(args) && !/--omit[= ]dev/.test(args));
     const buildIndex = runs.findIndex(({ args }) => new RegExp(`\\bnx build ${escapeRegExp(facts.app)}(?![\\w-])`).test(args));
     if (installIndex === -1 || installIndex > buildIndex) problems.push('the build stage does not run `npm ci` before the Nx build');
-    if (!find(build, 'COPY').some(({ args }) => /^(?:--\S+\s+)*\.\s+\.\/?$/.test(args))) problems.push('the build stage does not copy the repository (COPY . .)');
+    if (!find(build, 'COPY').some(({ args }) => /^(?:--\S+\s+)*\.\s+\.\/?$/.test(args)))
+      problems.push('the build stage does not copy the repository (COPY . .)');
   }
 
   const runtime = stages[stages.length - 1];
@@ -92,9 +94,12 @@ export function dockerfileProblems(text: string, facts: AppFacts): string[] {
     return problems;
   }
   const buildRef = build ? (build.name ?? String(stages.indexOf(build))) : undefined;
-  const copiesBundle = find(runtime, 'COPY').some(({ args }) => buildRef !== undefined && args.includes(`--from=${buildRef}`) && new RegExp(`dist/apps/${escapeRegExp(facts.app)}/?(\\s|$)`).test(args));
+  const copiesBundle = find(runtime, 'COPY').some(
+    ({ args }) => buildRef !== undefined && args.includes(`--from=${buildRef}`) && new RegExp(`dist/apps/${escapeRegExp(facts.app)}/?(\\s|$)`).test(args),
+  );
   if (!copiesBundle) problems.push(`the runtime stage does not copy dist/apps/${facts.app} from the build stage`);
-  if (!find(runtime, 'RUN').some(({ args }) => /\bnpm ci\b/.test(args) && /--omit[= ]dev\b/.test(args))) problems.push('the runtime stage does not run `npm ci --omit=dev`');
+  if (!find(runtime, 'RUN').some(({ args }) => /\bnpm ci\b/.test(args) && /--omit[= ]dev\b/.test(args)))
+    problems.push('the runtime stage does not run `npm ci --omit=dev`');
   if (envOf(runtime).NODE_ENV !== 'production') problems.push('the runtime stage does not set NODE_ENV=production');
 
   const users = find(runtime, 'USER');
@@ -143,7 +148,12 @@ export function dockerignoreProblems(text: string): string[] {
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('!'))
-      .map((line) => line.replace(/^\*\*\//, '').replace(/^\//, '').replace(/\/$/, '')),
+      .map((line) =>
+        line
+          .replace(/^\*\*\//, '')
+          .replace(/^\//, '')
+          .replace(/\/$/, ''),
+      ),
   );
   return REQUIRED_DOCKERIGNORE_ENTRIES.filter((entry) => !patterns.has(entry)).map((entry) => `.dockerignore does not exclude ${entry}`);
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+
 import { APPS, fromRoot, GATEWAY, SUBGRAPHS } from './deploy-facts';
 import { dockerfileProblems, dockerignoreProblems, envOf, parseDockerfile } from './dockerfile';
 
@@ -39,7 +40,9 @@ describe('service Dockerfiles', () => {
     // Assert
     expect(stages[0].instructions.some(({ keyword, args }) => keyword === 'RUN' && new RegExp(`^npx nx build ${app}(\\s|$)`).test(args))).toBe(true);
     expect(runtime.image).toMatch(/^node:20(-|$)/);
-    expect(runtime.instructions).toEqual(expect.arrayContaining([expect.objectContaining({ keyword: 'USER', args: 'node' }), expect.objectContaining({ keyword: 'EXPOSE', args: String(port) })]));
+    expect(runtime.instructions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ keyword: 'USER', args: 'node' }), expect.objectContaining({ keyword: 'EXPOSE', args: String(port) })]),
+    );
     expect(runtimeKeywords).toContain('HEALTHCHECK');
     expect(runtime.instructions.filter(({ keyword }) => keyword === 'CMD').map(({ args }) => JSON.parse(args))).toEqual([['node', 'main.js']]);
     expect(envOf(runtime)).toMatchObject({ NODE_ENV: 'production' });
@@ -96,7 +99,11 @@ describe('service Dockerfiles', () => {
     const needed = ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'apps', 'libs', 'apps/gateway/supergraph.graphql'];
 
     // Act
-    const excluded = needed.filter((file) => patterns.some((pattern) => pattern === file || pattern === `/${file}` || pattern === '*' || pattern === '**' || file.startsWith(`${pattern.replace(/\/$/, '')}/`)));
+    const excluded = needed.filter((file) =>
+      patterns.some(
+        (pattern) => pattern === file || pattern === `/${file}` || pattern === '*' || pattern === '**' || file.startsWith(`${pattern.replace(/\/$/, '')}/`),
+      ),
+    );
 
     // Assert
     expect(excluded).toEqual([]);
@@ -112,9 +119,17 @@ describe('service Dockerfiles', () => {
       ['probes with curl', (text: string) => text.replace(/CMD \["node", "-e".*\]$/m, 'CMD curl -f http://127.0.0.1:4000/health/live'), 'curl'],
       ['uses the shell form of CMD', (text: string) => text.replace('CMD ["node", "main.js"]', 'CMD node main.js'), 'exec form'],
       ['builds another app', (text: string) => text.replace('nx build gateway', 'nx build lead-subgraph'), 'nx build gateway'],
-      ['runs on a different base image', (text: string) => text.replace(/FROM node:20-bookworm-slim AS runtime/, 'FROM node:22-alpine AS runtime'), 'node:22-alpine'],
+      [
+        'runs on a different base image',
+        (text: string) => text.replace(/FROM node:20-bookworm-slim AS runtime/, 'FROM node:22-alpine AS runtime'),
+        'node:22-alpine',
+      ],
       ['installs dev dependencies at runtime', (text: string) => text.replace('npm ci --omit=dev', 'npm ci'), '--omit=dev'],
-      ['bakes a secret into the image', (text: string) => text.replace('ENV NODE_ENV=production', 'ENV NODE_ENV=production INTERNAL_AUTH_SECRET=abc'), 'INTERNAL_AUTH_SECRET'],
+      [
+        'bakes a secret into the image',
+        (text: string) => text.replace('ENV NODE_ENV=production', 'ENV NODE_ENV=production INTERNAL_AUTH_SECRET=abc'),
+        'INTERNAL_AUTH_SECRET',
+      ],
     ])('a gateway Dockerfile that %s is reported', (_label, mutate, expected) => {
       // Arrange
       const broken = mutate(gatewayText());

@@ -2,6 +2,7 @@ import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler, type IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { type IPodDisruptionBudget, PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, type IConfigMap, type IContainer, type INamespace, type IProbe, type IService, Namespace, Service } from 'kubernetes-models/v1';
+
 import type { AppFacts } from './deploy-facts';
 import type { K8sObject } from './kustomize';
 
@@ -68,7 +69,8 @@ export function deploymentProblems(deployment: IDeployment, facts: AppFacts): st
   if (labels[PART_OF_LABEL] !== PART_OF) problems.push(`${id}: label ${PART_OF_LABEL} is ${labels[PART_OF_LABEL]}, expected ${PART_OF}`);
   const podLabels = deployment.spec?.template.metadata?.labels;
   if (!labelsMatch(deployment.spec?.selector.matchLabels, podLabels)) problems.push(`${id}: the selector does not select the pod template's labels`);
-  if (podLabels?.[NAME_LABEL] !== facts.app || podLabels?.[PART_OF_LABEL] !== PART_OF) problems.push(`${id}: pod labels lack ${NAME_LABEL}=${facts.app} and ${PART_OF_LABEL}=${PART_OF}`);
+  if (podLabels?.[NAME_LABEL] !== facts.app || podLabels?.[PART_OF_LABEL] !== PART_OF)
+    problems.push(`${id}: pod labels lack ${NAME_LABEL}=${facts.app} and ${PART_OF_LABEL}=${PART_OF}`);
 
   const containers = deployment.spec?.template.spec?.containers ?? [];
   if (containers.length !== 1) return [...problems, `${id}: expected one container, found ${containers.length}`];
@@ -93,13 +95,15 @@ export function deploymentProblems(deployment: IDeployment, facts: AppFacts): st
   if (own?.allowPrivilegeEscalation !== false) problems.push(`${id}: allowPrivilegeEscalation is not false`);
   if (!own?.capabilities?.drop?.includes('ALL')) problems.push(`${id}: capabilities are not all dropped`);
 
-  if (!container.envFrom?.some((source) => source.configMapRef?.name === CONFIG_MAP)) problems.push(`${id}: does not take its settings from ConfigMap ${CONFIG_MAP}`);
+  if (!container.envFrom?.some((source) => source.configMapRef?.name === CONFIG_MAP))
+    problems.push(`${id}: does not take its settings from ConfigMap ${CONFIG_MAP}`);
   const env = new Map((container.env ?? []).map((variable) => [variable.name, variable]));
   if (env.get('PORT')?.value !== String(facts.port)) problems.push(`${id}: PORT is not ${facts.port}`);
   const required = facts.service ? ['DATABASE_URL', 'INTERNAL_AUTH_SECRET'] : ['INTERNAL_AUTH_SECRET'];
   for (const name of required) {
     const ref = env.get(name)?.valueFrom?.secretKeyRef;
-    if (ref?.name !== SECRET || ref.key !== name || ref.optional === true) problems.push(`${id}: ${name} must come from Secret ${SECRET} (required key ${name})`);
+    if (ref?.name !== SECRET || ref.key !== name || ref.optional === true)
+      problems.push(`${id}: ${name} must come from Secret ${SECRET} (required key ${name})`);
   }
   return problems;
 }
@@ -112,7 +116,11 @@ export function secretReferences(objects: K8sObject[]): Array<{ workload: string
         const ref = variable.valueFrom?.secretKeyRef;
         return ref ? [{ workload: deployment.metadata?.name ?? '?', secret: ref.name ?? '', key: ref.key, optional: ref.optional === true }] : [];
       }),
-      ...(container.envFrom ?? []).flatMap((source) => (source.secretRef ? [{ workload: deployment.metadata?.name ?? '?', secret: source.secretRef.name ?? '', optional: source.secretRef.optional === true }] : [])),
+      ...(container.envFrom ?? []).flatMap((source) =>
+        source.secretRef
+          ? [{ workload: deployment.metadata?.name ?? '?', secret: source.secretRef.name ?? '', optional: source.secretRef.optional === true }]
+          : [],
+      ),
     ]),
   );
 }
@@ -132,7 +140,8 @@ export function committedSecretProblems(documents: Array<{ file: string; documen
     const record = value as Record<string, unknown>;
     if (record.kind === 'Secret') problems.push(`${file}: ${trail || 'document'} is a Secret`);
     if ('secretGenerator' in record) problems.push(`${file}: ${trail || 'document'} has a secretGenerator`);
-    if (typeof record.name === 'string' && SECRET_NAME.test(record.name) && 'value' in record) problems.push(`${file}: ${trail}: ${record.name} has a literal value`);
+    if (typeof record.name === 'string' && SECRET_NAME.test(record.name) && 'value' in record)
+      problems.push(`${file}: ${trail}: ${record.name} has a literal value`);
     if (record.kind === 'ConfigMap' && typeof record.data === 'object' && record.data !== null) {
       for (const key of Object.keys(record.data)) if (SECRET_NAME.test(key)) problems.push(`${file}: ConfigMap key ${key} belongs in a Secret`);
     }
@@ -154,13 +163,15 @@ export function wiringProblems(objects: K8sObject[]): string[] {
       continue;
     }
     for (const port of service.spec?.ports ?? []) {
-      if (resolvePort(containerOf(selected[0]), port.targetPort ?? port.port) === undefined) problems.push(`${id}: targetPort ${port.targetPort} is no container port of Deployment/${selected[0].metadata?.name}`);
+      if (resolvePort(containerOf(selected[0]), port.targetPort ?? port.port) === undefined)
+        problems.push(`${id}: targetPort ${port.targetPort} is no container port of Deployment/${selected[0].metadata?.name}`);
     }
   }
   for (const hpa of ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler')) {
     const id = `HorizontalPodAutoscaler/${hpa.metadata?.name}`;
     const ref = hpa.spec?.scaleTargetRef;
-    if (ref?.kind !== 'Deployment' || ref.apiVersion !== 'apps/v1' || !deployments.some((deployment) => deployment.metadata?.name === ref.name)) problems.push(`${id}: scaleTargetRef ${JSON.stringify(ref)} is no Deployment here`);
+    if (ref?.kind !== 'Deployment' || ref.apiVersion !== 'apps/v1' || !deployments.some((deployment) => deployment.metadata?.name === ref.name))
+      problems.push(`${id}: scaleTargetRef ${JSON.stringify(ref)} is no Deployment here`);
     if ((hpa.spec?.minReplicas ?? 1) > (hpa.spec?.maxReplicas ?? 0)) problems.push(`${id}: minReplicas exceeds maxReplicas`);
     if (!hpa.spec?.metrics?.some((metric) => metric.type === 'Resource' && metric.resource?.name === 'cpu')) problems.push(`${id}: does not scale on CPU`);
   }
@@ -176,7 +187,9 @@ export function wiringProblems(objects: K8sObject[]): string[] {
     const podSpec = deployment.spec?.template.spec;
     const referenced = [
       ...(podSpec?.volumes ?? []).flatMap((volume) => (volume.configMap?.name ? [volume.configMap.name] : [])),
-      ...(podSpec?.containers ?? []).flatMap((container) => (container.envFrom ?? []).flatMap((source) => (source.configMapRef?.name ? [source.configMapRef.name] : []))),
+      ...(podSpec?.containers ?? []).flatMap((container) =>
+        (container.envFrom ?? []).flatMap((source) => (source.configMapRef?.name ? [source.configMapRef.name] : [])),
+      ),
     ];
     for (const name of referenced) if (!configMaps.has(name)) problems.push(`${id}: ConfigMap ${name} does not exist`);
     for (const container of podSpec?.containers ?? []) {

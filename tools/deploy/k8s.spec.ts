@@ -1,11 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { IConfigMap, IService } from 'kubernetes-models/v1';
+
 import { APPS, fromRoot, GATEWAY, SUBGRAPHS, subgraphUrlVariable } from './deploy-facts';
-import { committedSecretProblems, CONFIG_MAP, deploymentProblems, ofKind, PART_OF, PART_OF_LABEL, schemaProblems, SECRET, secretReferences, wiringProblems } from './k8s-checks';
+import {
+  committedSecretProblems,
+  CONFIG_MAP,
+  deploymentProblems,
+  ofKind,
+  PART_OF,
+  PART_OF_LABEL,
+  schemaProblems,
+  SECRET,
+  secretReferences,
+  wiringProblems,
+} from './k8s-checks';
 import { filesUnder, type K8sObject, KUSTOMIZATION_FILE, kustomizationProblems, readKustomization, readYamlDocuments, renderKustomization } from './kustomize';
 
 const k8sDir = (...segments: string[]): string => fromRoot('k8s', ...segments);
@@ -167,7 +180,11 @@ describe('Kubernetes manifests (k8s/)', () => {
       const { objects } = render(target);
 
       // Act
-      const missing = APPS.flatMap(({ app }) => ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].filter((kind) => !objects.some((object) => object.kind === kind && object.metadata.name === app)).map((kind) => `${kind}/${app}`));
+      const missing = APPS.flatMap(({ app }) =>
+        ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']
+          .filter((kind) => !objects.some((object) => object.kind === kind && object.metadata.name === app))
+          .map((kind) => `${kind}/${app}`),
+      );
 
       // Assert
       expect(missing).toEqual([]);
@@ -212,7 +229,9 @@ describe('Kubernetes manifests (k8s/)', () => {
       const { objects } = render(target);
 
       // Act
-      const unlabelled = objects.filter((object) => object.metadata.labels?.[PART_OF_LABEL] !== PART_OF).map((object) => `${object.kind}/${object.metadata.name}`);
+      const unlabelled = objects
+        .filter((object) => object.metadata.labels?.[PART_OF_LABEL] !== PART_OF)
+        .map((object) => `${object.kind}/${object.metadata.name}`);
 
       // Assert
       expect(unlabelled).toEqual([]);
@@ -226,11 +245,19 @@ describe('Kubernetes manifests (k8s/)', () => {
       };
 
       it.each<[string, (deployment: IDeployment) => void, string]>([
-        ['readiness on /health/live', (d) => ((container(d)?.readinessProbe?.httpGet as { path: string }).path = '/health/live'), 'readinessProbe probes /health/live'],
+        [
+          'readiness on /health/live',
+          (d) => ((container(d)?.readinessProbe?.httpGet as { path: string }).path = '/health/live'),
+          'readinessProbe probes /health/live',
+        ],
         ['liveness on another port', (d) => ((container(d)?.livenessProbe?.httpGet as { port: number | string }).port = 8080), 'livenessProbe port 8080'],
         ['no resources', (d) => delete container(d)?.resources, 'resources.requests'],
         ['root allowed', (d) => ((d.spec?.template.spec?.securityContext as { runAsNonRoot: boolean }).runAsNonRoot = false), 'runAsNonRoot'],
-        ['a literal DATABASE_URL', (d) => container(d)?.env?.splice(1, 1, { name: 'DATABASE_URL', value: 'postgres://u:p@h/db' }), 'DATABASE_URL must come from Secret'],
+        [
+          'a literal DATABASE_URL',
+          (d) => container(d)?.env?.splice(1, 1, { name: 'DATABASE_URL', value: 'postgres://u:p@h/db' }),
+          'DATABASE_URL must come from Secret',
+        ],
         ['a selector that misses the pods', (d) => ((d.spec?.selector.matchLabels as Record<string, string>)['app.kubernetes.io/name'] = 'other'), 'selector'],
       ])('a Deployment with %s is reported', (_label, mutate, expected) => {
         // Arrange + Act
@@ -493,7 +520,18 @@ describe('Kubernetes manifests (k8s/)', () => {
       // Arrange
       fs.writeFileSync(
         path.join(scratch, KUSTOMIZATION_FILE),
-        ['resources:', '  - missing.yaml', '  - no-such-folder', 'patches:', '  - path: patches/missing.yaml', 'configMapGenerator:', '  - name: x', '    files:', '      - missing.graphql', ''].join('\n'),
+        [
+          'resources:',
+          '  - missing.yaml',
+          '  - no-such-folder',
+          'patches:',
+          '  - path: patches/missing.yaml',
+          'configMapGenerator:',
+          '  - name: x',
+          '    files:',
+          '      - missing.graphql',
+          '',
+        ].join('\n'),
       );
 
       // Act
@@ -506,8 +544,14 @@ describe('Kubernetes manifests (k8s/)', () => {
     it('refuses a patch that matches no object', () => {
       // Arrange
       fs.writeFileSync(path.join(scratch, KUSTOMIZATION_FILE), ['resources:', '  - service.yaml', 'patches:', '  - path: patch.yaml', ''].join('\n'));
-      fs.writeFileSync(path.join(scratch, 'service.yaml'), ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: gateway', 'spec:', '  ports:', '    - port: 4000', ''].join('\n'));
-      fs.writeFileSync(path.join(scratch, 'patch.yaml'), ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: gatewy', 'spec:', '  type: NodePort', ''].join('\n'));
+      fs.writeFileSync(
+        path.join(scratch, 'service.yaml'),
+        ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: gateway', 'spec:', '  ports:', '    - port: 4000', ''].join('\n'),
+      );
+      fs.writeFileSync(
+        path.join(scratch, 'patch.yaml'),
+        ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: gatewy', 'spec:', '  type: NodePort', ''].join('\n'),
+      );
 
       // Act
       const act = () => renderKustomization(scratch);

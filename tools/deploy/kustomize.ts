@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import YAML from 'yaml';
 
 // A small, strict Kustomize renderer for the tests: enough of Kustomize to render k8s/ offline without the binary
@@ -61,7 +62,15 @@ export interface Kustomization {
 }
 
 const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'patches', 'images', 'configMapGenerator']);
-const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
+const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+]);
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
 export interface RenderResult {
@@ -92,7 +101,13 @@ export function parseYamlDocuments(text: string, origin = 'inline YAML'): unknow
 }
 
 export function isK8sObject(value: unknown): value is K8sObject {
-  return isRecord(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string' && isRecord(value.metadata) && typeof value.metadata.name === 'string';
+  return (
+    isRecord(value) &&
+    typeof value.apiVersion === 'string' &&
+    typeof value.kind === 'string' &&
+    isRecord(value.metadata) &&
+    typeof value.metadata.name === 'string'
+  );
 }
 
 export function readKustomization(dir: string): Kustomization {
@@ -245,7 +260,12 @@ function applyPatch(dir: string, file: string, entry: PatchEntry, objects: K8sOb
   }
 
   if (!isK8sObject(patch)) throw new Error(`${file}: strategic merge patch ${entry.path ?? '(inline)'} needs apiVersion, kind and metadata.name`);
-  const target: PatchTarget = entry.target ?? { kind: patch.kind, name: patch.metadata.name, group: groupOf(patch.apiVersion), version: versionOf(patch.apiVersion) };
+  const target: PatchTarget = entry.target ?? {
+    kind: patch.kind,
+    name: patch.metadata.name,
+    group: groupOf(patch.apiVersion),
+    version: versionOf(patch.apiVersion),
+  };
   const matched = objects.filter((object) => matchesTarget(object, target));
   if (matched.length === 0) throw new Error(`${file}: patch ${entry.path ?? '(inline)'} matches no object`);
   return objects.map((object) => {
@@ -269,7 +289,8 @@ export function strategicMerge(base: unknown, patch: unknown): unknown {
     }
     return merged;
   }
-  const byName = (items: unknown[]): items is Array<Record<string, unknown> & { name: string }> => items.every((item) => isRecord(item) && typeof item.name === 'string');
+  const byName = (items: unknown[]): items is Array<Record<string, unknown> & { name: string }> =>
+    items.every((item) => isRecord(item) && typeof item.name === 'string');
   if (Array.isArray(base) && Array.isArray(patch) && patch.length > 0 && byName(base) && byName(patch)) {
     const merged: unknown[] = base.map((item) => {
       const change = patch.find((candidate) => candidate.name === item.name);
@@ -289,7 +310,10 @@ interface JsonPatchOperation {
 
 const pointer = (jsonPointer: string): string[] => {
   if (!jsonPointer.startsWith('/')) throw new Error(`JSON pointer ${jsonPointer} must start with /`);
-  return jsonPointer.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return jsonPointer
+    .slice(1)
+    .split('/')
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 };
 
 // JSON 6902: add, replace and remove.

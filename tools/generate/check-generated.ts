@@ -18,7 +18,11 @@ for (const [script, flag] of checks) {
   failed ||= result.status !== 0;
 }
 // The web client is generated from the composed supergraph: a schema change that breaks an operation fails here too.
-const web = spawnSync(process.execPath, [path.join(root, 'node_modules', '@graphql-codegen', 'cli', 'cjs', 'bin.js'), '--config', 'apps/web/codegen.ts', '--check', '--silent'], { cwd: root, stdio: 'inherit' });
+const web = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules', '@graphql-codegen', 'cli', 'cjs', 'bin.js'), '--config', 'apps/web/codegen.ts', '--check', '--silent'],
+  { cwd: root, stdio: 'inherit' },
+);
 if (web.status !== 0) console.error('The web client\'s generated operations are stale; run "npx nx run web:codegen"');
 failed ||= web.status !== 0;
 process.exit(failed ? 1 : 0);

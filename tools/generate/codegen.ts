@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { generate } from '@graphql-codegen/cli';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 
@@ -124,7 +125,9 @@ async function main(): Promise<void> {
       (file) => !fs.existsSync(file.filename) || fs.readFileSync(file.filename, 'utf8') !== file.content,
     );
     if (stale.length > 0) {
-      console.error(`Generated resolver types are stale; run "npx nx run-many -t codegen":\n${stale.map((file) => `  ${path.relative(root, file.filename)}`).join('\n')}`);
+      console.error(
+        `Generated resolver types are stale; run "npx nx run-many -t codegen":\n${stale.map((file) => `  ${path.relative(root, file.filename)}`).join('\n')}`,
+      );
       process.exit(1);
     }
     console.log('generated resolver types are up to date');

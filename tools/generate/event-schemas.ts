@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+
 import { asyncApiDocument, jsonSchemaDocuments } from '@pipeline/events';
+import { stringify } from 'yaml';
 
 // Publishes the event contract from its one source (libs/events/src/schemas.ts): a JSON Schema per event type and
 // the AsyncAPI 3 document. --check fails when the committed files differ from what the source generates.
@@ -22,7 +23,9 @@ function main(): void {
     const stale = [...files.entries()].filter(([file, content]) => !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content).map(([file]) => file);
     const orphans = existing.filter((file) => !files.has(file));
     if (stale.length + orphans.length > 0) {
-      console.error(`Event contract files are stale; run "npx nx run events:generate":\n${[...stale, ...orphans].map((file) => `  ${path.relative(root, file)}`).join('\n')}`);
+      console.error(
+        `Event contract files are stale; run "npx nx run events:generate":\n${[...stale, ...orphans].map((file) => `  ${path.relative(root, file)}`).join('\n')}`,
+      );
       process.exit(1);
     }
     console.log('event contract files are up to date');

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SUBGRAPHS } from './supergraph';
+
 import { ANNOUNCEMENTS, RELEASED_SUPERGRAPH } from './schema-check';
+import { SUBGRAPHS } from './supergraph';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -29,7 +30,10 @@ const change = (file: string, from: RegExp, to: string) => {
 };
 
 function runCheck(copy: string) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'schema-check.ts'), '--check', '--root', copy], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'schema-check.ts'), '--check', '--root', copy], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   fs.rmSync(copy, { recursive: true, force: true });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { Supergraph } from '@apollo/federation-internals';
-import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
+import { type Change, CriticalityLevel, diff } from '@graphql-inspector/core';
 import type { GraphQLSchema } from 'graphql';
+
 import { composeSupergraph } from './supergraph';
 
 // Schema check before deploy: the newly composed supergraph's API schema (what clients see) against the last released
@@ -50,7 +52,8 @@ export function readAnnouncements(file: string): Announcement[] {
   if (!Array.isArray(parsed)) throw new Error(`${file} must hold a list of { type, path, reason, announced }`);
   for (const [index, entry] of parsed.entries()) {
     for (const key of ['type', 'path', 'reason', 'announced'] as const) {
-      if (typeof (entry as Record<string, unknown>)?.[key] !== 'string' || !(entry as Record<string, string>)[key].trim()) throw new Error(`${file} entry ${index} needs a non-empty "${key}"`);
+      if (typeof (entry as Record<string, unknown>)?.[key] !== 'string' || !(entry as Record<string, string>)[key].trim())
+        throw new Error(`${file} entry ${index} needs a non-empty "${key}"`);
     }
   }
   return parsed as Announcement[];
@@ -60,7 +63,12 @@ export function report(check: SchemaCheck): string {
   const line = (change: Change) => `  - ${change.type} ${change.path ?? ''}: ${change.message}`;
   return [
     check.dangerous.length > 0 ? `Dangerous changes (clients may behave differently; review):\n${check.dangerous.map(line).join('\n')}` : '',
-    check.breaking.length > check.unannounced.length ? `Announced breaking changes:\n${check.breaking.filter((change) => !check.unannounced.includes(change)).map(line).join('\n')}` : '',
+    check.breaking.length > check.unannounced.length
+      ? `Announced breaking changes:\n${check.breaking
+          .filter((change) => !check.unannounced.includes(change))
+          .map(line)
+          .join('\n')}`
+      : '',
     check.unannounced.length > 0
       ? `Breaking changes that were not announced (add them to ${ANNOUNCEMENTS.join('/')} with a reason and a date, or keep the old schema):\n${check.unannounced.map(line).join('\n')}`
       : '',

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS as SERVICES } from '@pipeline/dev-infra';
 import { loadSchemaFiles } from '@pipeline/server-kit';

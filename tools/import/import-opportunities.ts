@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+
 import { parse } from 'csv-parse/sync';
-import { gatewayOptions, graphql, type GatewayOptions } from '../lib/gateway-client';
+
+import { type GatewayOptions, gatewayOptions, graphql } from '../lib/gateway-client';
 
 // Imports historical opportunities (CSV: opportunity_id, sales_agent, product, account, deal_stage, engage_date,
 // close_date, close_value — the shape of common CRM exports) through the opportunity subgraph's import path, so stage
@@ -36,7 +38,11 @@ interface Options {
   batchSize: number;
 }
 
-const emailOf = (agent: string) => `${agent.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, '')}@import.local`;
+const emailOf = (agent: string) =>
+  `${agent
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '.')
+    .replace(/^\.|\.$/g, '')}@import.local`;
 const at = (date: string) => `${date}T12:00:00Z`;
 
 export function toImportRecord(row: OpportunityRow, ownerId: string | null, options: Options) {
@@ -68,9 +74,21 @@ async function ensureReps(gateway: GatewayOptions, agents: string[], team: strin
     const email = emailOf(agent);
     let id = byEmail.get(email);
     if (!id) {
-      const created = await graphql(gateway, `mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id } } }`, {
-        input: { name: agent, email, role: 'REP', teamId: team, regions: [], industries: [], capacity: 100 },
-      });
+      const created = await graphql(
+        gateway,
+        `
+          mutation ($input: CreateSalesRepInput!) {
+            createSalesRep(input: $input) {
+              salesRep {
+                id
+              }
+            }
+          }
+        `,
+        {
+          input: { name: agent, email, role: 'REP', teamId: team, regions: [], industries: [], capacity: 100 },
+        },
+      );
       id = created.createSalesRep.salesRep.id as string;
     }
     result.set(agent, id);
@@ -85,15 +103,35 @@ export async function importOpportunities(gateway: GatewayOptions, csv: string, 
   for (let start = 0; start < rows.length; start += options.batchSize) {
     const batch = rows.slice(start, start + options.batchSize);
     const result = (
-      await graphql(gateway, `mutation($input: ImportOpportunitiesInput!) { importOpportunities(input: $input) { created skipped errors { index externalId message } } }`, {
-        input: { opportunities: batch.map((row) => toImportRecord(row, owners.get(row.sales_agent) ?? null, options)) },
-      })
+      await graphql(
+        gateway,
+        `
+          mutation ($input: ImportOpportunitiesInput!) {
+            importOpportunities(input: $input) {
+              created
+              skipped
+              errors {
+                index
+                externalId
+                message
+              }
+            }
+          }
+        `,
+        {
+          input: { opportunities: batch.map((row) => toImportRecord(row, owners.get(row.sales_agent) ?? null, options)) },
+        },
+      )
     ).importOpportunities;
     totals.created += result.created;
     totals.skipped += result.skipped;
-    totals.errors.push(...result.errors.map((error: { index: number; externalId: string | null; message: string }) => ({ ...error, index: error.index + start })));
+    totals.errors.push(
+      ...result.errors.map((error: { index: number; externalId: string | null; message: string }) => ({ ...error, index: error.index + start })),
+    );
     const done = Math.min(start + options.batchSize, rows.length);
-    progress(`imported ${done}/${rows.length} rows (${Math.round((done / rows.length) * 100)}%): ${totals.created} created, ${totals.skipped} already there, ${totals.errors.length} refused`);
+    progress(
+      `imported ${done}/${rows.length} rows (${Math.round((done / rows.length) * 100)}%): ${totals.created} created, ${totals.skipped} already there, ${totals.errors.length} refused`,
+    );
   }
   return { rows: rows.length, ...totals };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Actor } from '@pipeline/domain';
 import { IDENTITY_HEADER, LOCAL_INTERNAL_SECRET, LOCAL_JWT_SECRET, signIdentityToken, signUserToken } from '@pipeline/server-kit';
 
@@ -28,7 +29,11 @@ export async function subgraphGraphql<T = any>(url: string, actor: Actor, query:
 }
 
 async function postGraphql<T>(url: string, headers: Record<string, string>, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
   if (body.errors?.length) throw new Error(body.errors.map((error) => `${error.extensions?.code ?? 'ERROR'}: ${error.message}`).join('; '));
   if (!body.data) throw new Error(`No data (HTTP ${response.status})`);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+
 import { createDataSource, initializeDataSource, MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createTestDatabase } from '@pipeline/testing';
+import type { DataSource } from 'typeorm';
+
 import { runOutboxCommand } from './outbox';
 
 describe('npm run outbox', () => {
@@ -10,7 +12,9 @@ describe('npm run outbox', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('outbox_tool');
-    dataSource = await initializeDataSource(createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'outbox-tool-test' }));
+    dataSource = await initializeDataSource(
+      createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'outbox-tool-test' }),
+    );
   });
   afterAll(async () => {
     await dataSource.destroy();

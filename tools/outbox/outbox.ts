@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import type { DataSource } from 'typeorm';
+
 import { createDataSource, discardParkedOutboxRow, listParkedOutboxRows, retryParkedOutboxRows } from '@pipeline/persistence';
 import { serviceDatabaseUrl } from '@pipeline/server-kit';
+import type { DataSource } from 'typeorm';
 
 const SERVICES = ['lead', 'opportunity', 'deal', 'analytics', 'engagement'];
 const USAGE = `usage: npm run outbox -- --service <${SERVICES.join('|')}> list
@@ -11,13 +12,19 @@ const USAGE = `usage: npm run outbox -- --service <${SERVICES.join('|')}> list
 // Outbox rows the broker refused for good are parked (metrics: outbox_parked_rows; /health/ready details): an
 // operator lists them, retries them once the cause is fixed, or drops one so the rows held behind it flow.
 export async function runOutboxCommand(dataSource: DataSource, args: string[], print: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { all: { type: 'boolean', default: false }, reason: { type: 'string' }, service: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { all: { type: 'boolean', default: false }, reason: { type: 'string' }, service: { type: 'string' } },
+  });
   const [command, ...ids] = positionals;
   if (command === 'list') {
     const rows = await listParkedOutboxRows(dataSource);
     if (rows.length === 0) print('no parked outbox rows');
     for (const row of rows) {
-      print(`${row.id}  ${row.type} on ${row.topic}, aggregate ${row.aggregateId}, ${row.payloadBytes} bytes, refused ${row.refusals}x, parked ${new Date(row.parkedAt).toISOString()}, ${row.heldBehind} held behind it`);
+      print(
+        `${row.id}  ${row.type} on ${row.topic}, aggregate ${row.aggregateId}, ${row.payloadBytes} bytes, refused ${row.refusals}x, parked ${new Date(row.parkedAt).toISOString()}, ${row.heldBehind} held behind it`,
+      );
       print(`    ${row.lastError ?? ''}`);
     }
     return 0;

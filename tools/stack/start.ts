@@ -1,10 +1,22 @@
-import { assertPortsFree, claimStackMarker, ensureKafkaBroker, ensurePostgres, GATEWAY, localStateDir, SetupError, startStack, SUBGRAPHS } from '@pipeline/dev-infra';
-import { buildWebApp, WEB_DIST_DIR } from './web-build';
+import {
+  assertPortsFree,
+  claimStackMarker,
+  ensureKafkaBroker,
+  ensurePostgres,
+  GATEWAY,
+  localStateDir,
+  SetupError,
+  startStack,
+  SUBGRAPHS,
+} from '@pipeline/dev-infra';
 import { LOCAL_INTERNAL_SECRET, LOCAL_JWT_SECRET } from '@pipeline/server-kit';
+
+import { buildWebApp, WEB_DIST_DIR } from './web-build';
 
 function portOffset(env: NodeJS.ProcessEnv): number {
   const offset = Number(env.PIPELINE_PORT_OFFSET ?? 0);
-  if (!Number.isInteger(offset) || offset < 0 || offset > 60_000) throw new SetupError(`PIPELINE_PORT_OFFSET must be a whole number of ports (e.g. 100), not "${env.PIPELINE_PORT_OFFSET}"`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 60_000)
+    throw new SetupError(`PIPELINE_PORT_OFFSET must be a whole number of ports (e.g. 100), not "${env.PIPELINE_PORT_OFFSET}"`);
   return offset;
 }
 
@@ -15,9 +27,15 @@ async function main(): Promise<void> {
   const started = Date.now();
   const offset = portOffset(process.env);
   const services = [GATEWAY, ...SUBGRAPHS].map((spec) => ({ name: spec.app, port: spec.port + offset }));
-  const releaseMarker = claimStackMarker(localStateDir(`stack-${offset}.json`), { pid: process.pid, gatewayUrl: `http://127.0.0.1:${GATEWAY.port + offset}/graphql` });
+  const releaseMarker = claimStackMarker(localStateDir(`stack-${offset}.json`), {
+    pid: process.pid,
+    gatewayUrl: `http://127.0.0.1:${GATEWAY.port + offset}/graphql`,
+  });
   process.on('exit', releaseMarker);
-  await assertPortsFree(services, `move the whole stack with PIPELINE_PORT_OFFSET=<n> (it then uses ports ${GATEWAY.port}+n to ${GATEWAY.port + SUBGRAPHS.length}+n)`);
+  await assertPortsFree(
+    services,
+    `move the whole stack with PIPELINE_PORT_OFFSET=<n> (it then uses ports ${GATEWAY.port}+n to ${GATEWAY.port + SUBGRAPHS.length}+n)`,
+  );
 
   // The web app builds (or comes from Nx's cache) while PostgreSQL and Kafka start.
   const webBuilt = buildWebApp(log);

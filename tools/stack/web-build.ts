@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+
 import { workspaceRoot } from '@pipeline/dev-infra';
 
 // Where `nx run web:build` puts the production bundle the gateway serves.

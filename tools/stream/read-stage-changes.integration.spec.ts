@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+
 import { createCloudEvent, TOPICS } from '@pipeline/events';
 import { deleteTopicsWithPrefix, publishEvents, testKafkaBrokers, testTopicPrefix, waitFor } from '@pipeline/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
 import { readStageChanges, type StageChanged } from './read-stage-changes';
 
 const stageChanged = (opportunityId: string, version: number, fromStage: string | null, toStage: string) =>
@@ -20,7 +22,18 @@ const stageChanged = (opportunityId: string, version: number, fromStage: string 
       reason: null,
       version,
       previousStageEnteredAt: null,
-      opportunity: { name: 'Acme renewal', accountName: 'Acme', industry: null, amount: { amount: '1200.50', currency: 'EUR' }, probability: 0.2, ownerId: null, leadId: null, leadSource: null, expectedCloseDate: null, createdAt: new Date().toISOString() },
+      opportunity: {
+        name: 'Acme renewal',
+        accountName: 'Acme',
+        industry: null,
+        amount: { amount: '1200.50', currency: 'EUR' },
+        probability: 0.2,
+        ownerId: null,
+        leadId: null,
+        leadSource: null,
+        expectedCloseDate: null,
+        createdAt: new Date().toISOString(),
+      },
     },
   });
 
@@ -50,7 +63,14 @@ describe('the stage-change reader example', () => {
     const invalid: string[] = [];
 
     // Act
-    const reader = await readStageChanges({ brokers: testKafkaBrokers().split(','), topic, groupId: `analyst-${randomUUID()}`, fromBeginning: true, onEvent: (event) => void received.push(event), onInvalid: (reason) => void invalid.push(reason) });
+    const reader = await readStageChanges({
+      brokers: testKafkaBrokers().split(','),
+      topic,
+      groupId: `analyst-${randomUUID()}`,
+      fromBeginning: true,
+      onEvent: (event) => void received.push(event),
+      onInvalid: (reason) => void invalid.push(reason),
+    });
     try {
       await waitFor(() => received.length >= 2, { timeoutMs: 60_000, what: 'the reader to see both events' });
     } finally {

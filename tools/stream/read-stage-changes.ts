@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+
 import { parseCloudEvent, TOPICS, type TypedCloudEvent } from '@pipeline/events';
+import { Kafka, logLevel } from 'kafkajs';
 
 // An analyst's starting point: reads sales.stage-changed.v1 (every stage change of every opportunity, creation and
 // close included), checks each message against the contract's JSON Schema, and hands typed events to a callback.
@@ -65,7 +66,18 @@ async function main(): Promise<void> {
     fromBeginning: process.argv.includes('--from-beginning'),
     onEvent: (event) => {
       const { opportunityId, fromStage, toStage, toStageCategory, version, opportunity } = event.data;
-      console.log(JSON.stringify({ time: event.time, opportunityId, fromStage, toStage, toStageCategory, version, amount: opportunity.amount, ownerId: opportunity.ownerId }));
+      console.log(
+        JSON.stringify({
+          time: event.time,
+          opportunityId,
+          fromStage,
+          toStage,
+          toStageCategory,
+          version,
+          amount: opportunity.amount,
+          ownerId: opportunity.ownerId,
+        }),
+      );
       if (++seen >= max) void done();
     },
     onInvalid: (reason, offset) => console.error(`offset ${offset} skipped: ${reason}`),

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+
 import { ensureKafkaBroker, ensurePostgres, SetupError, workspaceRoot } from '@pipeline/dev-infra';
 
 // `npm test`: every check a change must pass, in the order that fails fastest, with the infrastructure the
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const nx = ['nx'];
   step('generated code is current', 'npx', ['tsx', 'tools/generate/check-generated.ts']);
+  step('formatting (prettier)', 'npx', ['prettier', '--check', '--log-level=warn', '**/*.{ts,tsx,js,mjs}']);
   step('lint and type checks', 'npx', [...nx, 'run-many', '-t', 'lint', 'typecheck', '--parallel=2', '--outputStyle=stream']);
   // Pure rules first: they need no PostgreSQL or Kafka and fail in seconds.
   step('unit tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults,web-e2e']);
@@ -35,7 +37,12 @@ async function main(): Promise<void> {
     step('browser tests of the web app (Chromium)', 'npx', [...nx, 'run', 'web-e2e:test', '--outputStyle=stream'], env);
     // The fault suite brings its own broker (it stops and restarts it), so it does not get KAFKA_BROKERS.
     const { KAFKA_BROKERS: _shared, ...faultsEnv } = env;
-    step('fault tests (Kafka outage, kills, dropped connections, poison, concurrency)', 'npx', [...nx, 'run', 'faults:test', '--outputStyle=stream'], faultsEnv);
+    step(
+      'fault tests (Kafka outage, kills, dropped connections, poison, concurrency)',
+      'npx',
+      [...nx, 'run', 'faults:test', '--outputStyle=stream'],
+      faultsEnv,
+    );
   } finally {
     if (broker?.startedHere) await broker.stop();
     await postgres.stop();

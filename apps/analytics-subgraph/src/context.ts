@@ -1,4 +1,5 @@
 import type { Actor } from '@pipeline/domain';
+
 import type { AnalyticsDeps } from './use-cases/deps';
 
 export interface AnalyticsContext {

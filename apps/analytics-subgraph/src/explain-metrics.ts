@@ -1,16 +1,26 @@
 import { parseArgs } from 'node:util';
+
+import type { Actor } from '@pipeline/domain';
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '@pipeline/domain';
+
+import { periods } from './domain/periods';
 import { computeMetrics, computeMetricsSeries } from './use-cases/get-pipeline-metrics/get-pipeline-metrics';
 import { metricsScope, type RawMetricsFilter } from './use-cases/shared/scope';
-import { periods } from './domain/periods';
 
 // Profiling aid: runs pipelineMetrics (or the 52-week series) against an analytics database and prints, per statement,
 // its EXPLAIN (ANALYZE, BUFFERS) plan, slowest first. `tsx apps/analytics-subgraph/src/explain-metrics.ts --database <url>
 // [--team T] [--owner ID] [--series]`.
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { database: { type: 'string' }, team: { type: 'string' }, owner: { type: 'string' }, series: { type: 'boolean', default: false }, plans: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: {
+      database: { type: 'string' },
+      team: { type: 'string' },
+      owner: { type: 'string' },
+      series: { type: 'boolean', default: false },
+      plans: { type: 'string', default: '3' },
+    },
+  });
   if (!values.database) throw new Error('--database <postgres url> is required');
   const client = new Client({ connectionString: values.database });
   await client.connect();
@@ -39,7 +49,9 @@ async function main(): Promise<void> {
   }
   const total = performance.now() - started;
   statements.sort((a, b) => b.ms - a.ms);
-  console.log(`${statements.length} statements, sum of execution ${statements.reduce((sum, s) => sum + s.ms, 0).toFixed(1)} ms (wall with EXPLAIN ${total.toFixed(0)} ms)`);
+  console.log(
+    `${statements.length} statements, sum of execution ${statements.reduce((sum, s) => sum + s.ms, 0).toFixed(1)} ms (wall with EXPLAIN ${total.toFixed(0)} ms)`,
+  );
   for (const statement of statements) console.log(`${statement.ms.toFixed(1)} ms  ${statement.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
   for (const statement of statements.slice(0, Number(values.plans))) console.log(`\n===== ${statement.ms.toFixed(1)} ms\n${statement.sql}\n${statement.plan}`);
   await client.end();

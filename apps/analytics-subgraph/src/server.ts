@@ -1,27 +1,29 @@
 import path from 'node:path';
-import type { DataSource, EntityManager } from 'typeorm';
+
 import { isDomainError } from '@pipeline/domain';
 import { TOPICS, type TypedCloudEvent } from '@pipeline/events';
+import type { ChunkContext, EventHandlers } from '@pipeline/messaging';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import { foldPendingContributions } from './persistence/kpi-rollups';
+import { MIGRATIONS } from './persistence/migrations';
+import { resolvers } from './resolvers';
+import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
+import type { AnalyticsDeps } from './use-cases/deps';
 import { projectDealOnDealEvent } from './use-cases/project-facts/project-deal-on-deal-event';
 import { projectLeadOnLeadEvent } from './use-cases/project-facts/project-lead-on-lead-event';
 import { projectOpportunityOnOpportunityEvent } from './use-cases/project-facts/project-opportunity-on-opportunity-event';
 import { projectRepOnRepEvent } from './use-cases/project-facts/project-rep-on-rep-event';
+import { projectStageChangeOnStageChanged } from './use-cases/project-facts/project-stage-change-on-stage-changed';
 import { recordActivityOnActivityLogged } from './use-cases/project-facts/record-activity-on-activity-logged';
-import { recordRevisionOnOpportunityEvent } from './use-cases/project-facts/record-revision-on-opportunity-event';
 import { recordChangeOnProcessEvent } from './use-cases/project-facts/record-change-on-process-event';
 import { recordObjectionOnObjectionRecorded } from './use-cases/project-facts/record-objection-on-objection-recorded';
 import { recordRefusalOnStageMoveRefused } from './use-cases/project-facts/record-refusal-on-stage-move-refused';
-import { projectStageChangeOnStageChanged } from './use-cases/project-facts/project-stage-change-on-stage-changed';
-import { MIGRATIONS } from './persistence/migrations';
-import { foldPendingContributions } from './persistence/kpi-rollups';
-import { resolvers } from './resolvers';
-import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
-import type { AnalyticsDeps } from './use-cases/deps';
+import { recordRevisionOnOpportunityEvent } from './use-cases/project-facts/record-revision-on-opportunity-event';
 import { snapshotForecasts } from './use-cases/snapshot-forecasts/snapshot-forecasts';
 import { ensureWeeklySummary } from './use-cases/summarize-week/summarize-week';
-import type { ChunkContext, EventHandlers } from '@pipeline/messaging';
 
 export const SERVICE_NAME = 'analytics-subgraph';
 export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
@@ -92,7 +94,15 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
     // compiled projection statements whose estimates are inflated on fresh tables, for hundreds of ms each (profiled).
     sessionSettings: { work_mem: '32MB', jit: 'off' },
     // Set-based projections: a backlog (a rebuild, a restart) is applied thousands of events per transaction.
-    consumers: () => [{ groupId: options.consumerGroup ?? 'analytics-subgraph', topics: ANALYTICS_TOPICS, handlers: ANALYTICS_HANDLERS, chunkSize: 3_000, maxBytesPerPartition: 4_194_304 }],
+    consumers: () => [
+      {
+        groupId: options.consumerGroup ?? 'analytics-subgraph',
+        topics: ANALYTICS_TOPICS,
+        handlers: ANALYTICS_HANDLERS,
+        chunkSize: 3_000,
+        maxBytesPerPartition: 4_194_304,
+      },
+    ],
     server: (dataSource, runtime) =>
       createSubgraphServer({
         serviceName: SERVICE_NAME,
@@ -115,11 +125,16 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
                 dimension,
                 filter: { from: query.from, to: query.to, teamId: query.teamId, industry: query.industry, pipelineId: query.pipelineId },
               });
-              response.type('text/csv').attachment(`report-${dimension.toLowerCase()}.csv`).send(reportCsv(dimension as ReportDimension, rows));
+              response
+                .type('text/csv')
+                .attachment(`report-${dimension.toLowerCase()}.csv`)
+                .send(reportCsv(dimension as ReportDimension, rows));
             } catch (error) {
               const code = isDomainError(error) ? error.code : ((error as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
               const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 }[code] ?? 500;
-              response.status(status).json({ error: { code, message: status === 500 ? 'Internal server error' : (error as Error).message, dimensions: REPORT_DIMENSIONS } });
+              response
+                .status(status)
+                .json({ error: { code, message: status === 500 ? 'Internal server error' : (error as Error).message, dimensions: REPORT_DIMENSIONS } });
             }
           });
         },
@@ -127,10 +142,14 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
     jobs: (dataSource, logger) => [
       new IntervalJob('weekly-summary', options.weeklyJobIntervalMs ?? 60 * 60_000, () => ensureWeeklySummary(analyticsDeps(dataSource, options)), logger),
       // The schema's promise: this week's forecast (company, teams, reps) is stored once a week without anyone asking.
-      new IntervalJob('weekly-forecast-snapshot', options.weeklyJobIntervalMs ?? 60 * 60_000, () => snapshotForecasts(analyticsDeps(dataSource, options)), logger),
+      new IntervalJob(
+        'weekly-forecast-snapshot',
+        options.weeklyJobIntervalMs ?? 60 * 60_000,
+        () => snapshotForecasts(analyticsDeps(dataSource, options)),
+        logger,
+      ),
       // Contributions of a backlog's large chunks are folded beside ingestion (queries count them until then).
       new IntervalJob('kpi-fold', options.foldIntervalMs ?? 250, () => foldPendingContributions(dataSource.manager), logger),
     ],
   };
 }
-

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
+import { type AnyPipelineEvent, createCloudEvent, type EventDataMap, type EventType, TOPICS } from '@pipeline/events';
+import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
+import { expectNoErrors, type GraphQLCall, startTestService, testKafkaBrokers, type TestService, waitFor, waitForTopicLeaders } from '@pipeline/testing';
 import Decimal from 'decimal.js';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Logger as TypeOrmLogger } from 'typeorm';
-import { createCloudEvent, TOPICS, type AnyPipelineEvent, type EventType, type EventDataMap } from '@pipeline/events';
-import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { expectNoErrors, startTestService, testKafkaBrokers, waitFor, waitForTopicLeaders, type GraphQLCall, type TestService } from '@pipeline/testing';
+
 import { analyticsService } from './server';
 
 export const NOW = new Date('2027-01-01T00:00:00Z');
@@ -54,7 +56,7 @@ export interface History {
 // lose, in two currencies, plus leads by source of which some converted. Same seed, same history.
 export function syntheticHistory(seed: number, opportunityCount: number): History {
   let state = seed;
-  const random = () => ((state = (state * 48271) % 2147483647) / 2147483647);
+  const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const reps = [
     { id: randomUUID(), teamId: 'north' },
@@ -65,7 +67,13 @@ export function syntheticHistory(seed: number, opportunityCount: number): Histor
   const push = <T extends EventType>(topic: string, type: T, key: string, data: EventDataMap[T], time: Date) =>
     events.push({ topic, key, event: createCloudEvent({ type, source: '/test/history', subject: key, data, time }) as AnyPipelineEvent });
   reps.forEach((rep, index) =>
-    push(TOPICS.repEvents, 'sales.rep.registered.v1', rep.id, { repId: rep.id, name: `Rep ${index}`, email: `rep${index}@example.com`, role: 'REP', teamId: rep.teamId, active: true, version: 1 }, new Date('2026-01-01')),
+    push(
+      TOPICS.repEvents,
+      'sales.rep.registered.v1',
+      rep.id,
+      { repId: rep.id, name: `Rep ${index}`, email: `rep${index}@example.com`, role: 'REP', teamId: rep.teamId, active: true, version: 1 },
+      new Date('2026-01-01'),
+    ),
   );
   let stageEventCount = 0;
   for (let index = 0; index < opportunityCount; index += 1) {
@@ -92,31 +100,86 @@ export function syntheticHistory(seed: number, opportunityCount: number): Histor
     let current = STAGES[0];
     let enteredAt = createdAt;
     let version = 1;
-    push(TOPICS.stageChanged, 'sales.opportunity.stage_changed.v1', id, {
-      opportunityId: id, pipelineId: PIPELINE_ID, fromStage: null, toStage: current.key, toStageCategory: 'OPEN', changedAt: createdAt.toISOString(), changedBy: owner.id,
-      reason: null, version, previousStageEnteredAt: null, opportunity: snapshot(current), toStagePosition: current.position, stageSequence: version,
-    }, createdAt);
+    push(
+      TOPICS.stageChanged,
+      'sales.opportunity.stage_changed.v1',
+      id,
+      {
+        opportunityId: id,
+        pipelineId: PIPELINE_ID,
+        fromStage: null,
+        toStage: current.key,
+        toStageCategory: 'OPEN',
+        changedAt: createdAt.toISOString(),
+        changedBy: owner.id,
+        reason: null,
+        version,
+        previousStageEnteredAt: null,
+        opportunity: snapshot(current),
+        toStagePosition: current.position,
+        stageSequence: version,
+      },
+      createdAt,
+    );
     stageEventCount += 1;
     const steps = Math.floor(random() * 7);
     for (let step = 0; step < steps && current.category === 'OPEN'; step += 1) {
       const roll = random();
       const next =
-        roll < 0.12 ? STAGES[4] : roll < 0.6 && current.position === 3 ? STAGES[3] : roll < 0.3 && current.position > 1 ? STAGES[current.position - 2] : STAGES[Math.min(current.position, 2)];
+        roll < 0.12
+          ? STAGES[4]
+          : roll < 0.6 && current.position === 3
+            ? STAGES[3]
+            : roll < 0.3 && current.position > 1
+              ? STAGES[current.position - 2]
+              : STAGES[Math.min(current.position, 2)];
       if (next.key === current.key) continue;
       const at = new Date(enteredAt.getTime() + Math.floor(random() * 40 * 86_400_000) + 3_600_000);
       if (at >= NOW) break;
       version += 1;
-      push(TOPICS.stageChanged, 'sales.opportunity.stage_changed.v1', id, {
-        opportunityId: id, pipelineId: PIPELINE_ID, fromStage: current.key, toStage: next.key, toStageCategory: next.category, changedAt: at.toISOString(), changedBy: owner.id,
-        reason: next.category === 'LOST' ? 'PRICE' : null, version, previousStageEnteredAt: enteredAt.toISOString(), opportunity: snapshot(next), toStagePosition: next.position,
-        fromStagePosition: current.position, stageSequence: version,
-      }, at);
+      push(
+        TOPICS.stageChanged,
+        'sales.opportunity.stage_changed.v1',
+        id,
+        {
+          opportunityId: id,
+          pipelineId: PIPELINE_ID,
+          fromStage: current.key,
+          toStage: next.key,
+          toStageCategory: next.category,
+          changedAt: at.toISOString(),
+          changedBy: owner.id,
+          reason: next.category === 'LOST' ? 'PRICE' : null,
+          version,
+          previousStageEnteredAt: enteredAt.toISOString(),
+          opportunity: snapshot(next),
+          toStagePosition: next.position,
+          fromStagePosition: current.position,
+          stageSequence: version,
+        },
+        at,
+      );
       stageEventCount += 1;
       if (next.category === 'LOST') {
-        push(TOPICS.dealEvents, 'sales.deal.closed.v1', id, {
-          opportunityId: id, dealId: randomUUID(), occurredAt: at.toISOString(), actorId: owner.id, outcome: 'LOST', lostReason: pick(['PRICE', 'COMPETITOR'] as const),
-          closeNote: null, closedAt: at.toISOString(), deferredUntil: null, amount, competitor: random() < 0.5 ? 'Globex' : null,
-        }, at);
+        push(
+          TOPICS.dealEvents,
+          'sales.deal.closed.v1',
+          id,
+          {
+            opportunityId: id,
+            dealId: randomUUID(),
+            occurredAt: at.toISOString(),
+            actorId: owner.id,
+            outcome: 'LOST',
+            lostReason: pick(['PRICE', 'COMPETITOR'] as const),
+            closeNote: null,
+            closedAt: at.toISOString(),
+            deferredUntil: null,
+            amount,
+            competitor: random() < 0.5 ? 'Globex' : null,
+          },
+          at,
+        );
       }
       current = next;
       enteredAt = at;
@@ -127,12 +190,31 @@ export function syntheticHistory(seed: number, opportunityCount: number): Histor
     const source = pick(['REFERRAL', 'EVENT', 'INBOUND', 'SOCIAL_MEDIA'] as const);
     const createdAt = new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 330) * 86_400_000);
     const lead = (status: 'NEW' | 'CONVERTED') => ({
-      name: `Lead ${index}`, company: `Co ${index}`, email: null, industry: null, region: null, source, sourceDetail: null, status, score: 50,
-      ownerId: pick(reps).id, ownerTeamId: null, estimatedValue: null, need: null, opportunityId: null, createdAt: createdAt.toISOString(),
+      name: `Lead ${index}`,
+      company: `Co ${index}`,
+      email: null,
+      industry: null,
+      region: null,
+      source,
+      sourceDetail: null,
+      status,
+      score: 50,
+      ownerId: pick(reps).id,
+      ownerTeamId: null,
+      estimatedValue: null,
+      need: null,
+      opportunityId: null,
+      createdAt: createdAt.toISOString(),
     });
     push(TOPICS.leadEvents, 'sales.lead.created.v1', leadId, { leadId, version: 1, lead: lead('NEW') }, createdAt);
     if (random() < (source === 'REFERRAL' ? 0.6 : 0.2)) {
-      push(TOPICS.leadEvents, 'sales.lead.converted.v1', leadId, { leadId, version: 2, lead: lead('CONVERTED'), opportunityId: randomUUID(), convertedAt: new Date(createdAt.getTime() + 86_400_000).toISOString() }, createdAt);
+      push(
+        TOPICS.leadEvents,
+        'sales.lead.converted.v1',
+        leadId,
+        { leadId, version: 2, lead: lead('CONVERTED'), opportunityId: randomUUID(), convertedAt: new Date(createdAt.getTime() + 86_400_000).toISOString() },
+        createdAt,
+      );
     }
   }
   return { events, reps, stageEventCount };
@@ -145,7 +227,8 @@ export async function publishAll(prefix: string, events: Published[]): Promise<v
   await producer.connect();
   for (let start = 0; start < events.length; start += 500) {
     const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-    for (const { topic, key, event } of events.slice(start, start + 500)) byTopic.set(`${prefix}${topic}`, [...(byTopic.get(`${prefix}${topic}`) ?? []), { key, value: JSON.stringify(event) }]);
+    for (const { topic, key, event } of events.slice(start, start + 500))
+      byTopic.set(`${prefix}${topic}`, [...(byTopic.get(`${prefix}${topic}`) ?? []), { key, value: JSON.stringify(event) }]);
     await producer.sendBatch({ topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })) });
   }
   await producer.disconnect();
@@ -180,13 +263,19 @@ export function stageHistories(history: History, ownerIds?: string[]): any[][] {
     const data = event.data as any;
     byOpportunity.set(data.opportunityId, [...(byOpportunity.get(data.opportunityId) ?? []), data]);
   }
-  return [...byOpportunity.values()].map((list) => list.sort((a, b) => a.version - b.version)).filter((list) => !ownerIds || ownerIds.includes(list[0].opportunity.ownerId));
+  return [...byOpportunity.values()]
+    .map((list) => list.sort((a, b) => a.version - b.version))
+    .filter((list) => !ownerIds || ownerIds.includes(list[0].opportunity.ownerId));
 }
 
 // Stage-to-next-stage conversion: of the opportunities whose first entry into a stage in the period, the share that later
 // reached the next stage or a later one that is not lost.
 export function expectedConversions(opportunities: any[][], inPeriod: (time: number) => boolean = () => true) {
-  return [['QUALIFICATION', 'PROPOSAL'], ['PROPOSAL', 'NEGOTIATION'], ['NEGOTIATION', 'CLOSED_WON']]
+  return [
+    ['QUALIFICATION', 'PROPOSAL'],
+    ['PROPOSAL', 'NEGOTIATION'],
+    ['NEGOTIATION', 'CLOSED_WON'],
+  ]
     .map(([fromStage, toStage]) => {
       let entered = 0;
       let advanced = 0;
@@ -211,7 +300,9 @@ export function expectedMetrics(history: History, filter: ExpectedFilter) {
   const money = (entries: Array<[string, Decimal]>) => {
     const totals = new Map<string, Decimal>();
     for (const [currency, value] of entries) totals.set(currency, (totals.get(currency) ?? new Decimal(0)).plus(value));
-    return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, total]) => ({ amount: total.toFixed(2, Decimal.ROUND_HALF_UP), currency }));
+    return [...totals.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, total]) => ({ amount: total.toFixed(2, Decimal.ROUND_HALF_UP), currency }));
   };
   const open = opportunities.filter((list) => list[list.length - 1].toStageCategory === 'OPEN').map((list) => list[list.length - 1]);
   // The stage each opportunity was in at asOf (amounts and probabilities are the opportunity's current ones).
@@ -219,11 +310,16 @@ export function expectedMetrics(history: History, filter: ExpectedFilter) {
     asOf === null
       ? open.map((last) => ({ stage: last.toStage, last }))
       : opportunities.flatMap((list) => {
-          const at = list.find((data, index) => Date.parse(data.changedAt) <= asOf && (index + 1 === list.length || Date.parse(list[index + 1].changedAt) > asOf));
+          const at = list.find(
+            (data, index) => Date.parse(data.changedAt) <= asOf && (index + 1 === list.length || Date.parse(list[index + 1].changedAt) > asOf),
+          );
           return at && at.toStageCategory === 'OPEN' ? [{ stage: at.toStage as string, last: list[list.length - 1] }] : [];
         });
   const amountOf = (last: any): [string, Decimal] => [last.opportunity.amount.currency, new Decimal(last.opportunity.amount.amount)];
-  const weightedOf = (last: any): [string, Decimal] => [last.opportunity.amount.currency, new Decimal(last.opportunity.amount.amount).times(last.opportunity.probability)];
+  const weightedOf = (last: any): [string, Decimal] => [
+    last.opportunity.amount.currency,
+    new Decimal(last.opportunity.amount.amount).times(last.opportunity.probability),
+  ];
   const closed = opportunities.map((list) => list[list.length - 1]).filter((last) => last.toStageCategory !== 'OPEN' && inPeriod(Date.parse(last.changedAt)));
   const won = closed.filter((last) => last.toStageCategory === 'WON');
   const lost = closed.filter((last) => last.toStageCategory === 'LOST');
@@ -231,7 +327,11 @@ export function expectedMetrics(history: History, filter: ExpectedFilter) {
   const stages = ['QUALIFICATION', 'PROPOSAL', 'NEGOTIATION'];
 
   const bottlenecks = stages.map((stage) => {
-    const dwell = opportunities.flatMap((list) => list.flatMap((data, index) => (data.toStage === stage && list[index + 1] ? [(Date.parse(list[index + 1].changedAt) - Date.parse(data.changedAt)) / DAY] : [])));
+    const dwell = opportunities.flatMap((list) =>
+      list.flatMap((data, index) =>
+        data.toStage === stage && list[index + 1] ? [(Date.parse(list[index + 1].changedAt) - Date.parse(data.changedAt)) / DAY] : [],
+      ),
+    );
     const usual = quantile(dwell, 0.75);
     const here = open.filter((last) => last.toStage === stage);
     return {
@@ -248,7 +348,12 @@ export function expectedMetrics(history: History, filter: ExpectedFilter) {
   for (const { event } of history.events.filter(({ event }) => event.type.startsWith('sales.lead.'))) {
     const data = event.data as any;
     const previous = leads.get(data.leadId);
-    leads.set(data.leadId, { source: data.lead.source, converted: (previous?.converted ?? false) || data.lead.status === 'CONVERTED', createdAt: Date.parse(data.lead.createdAt), ownerId: data.lead.ownerId });
+    leads.set(data.leadId, {
+      source: data.lead.source,
+      converted: (previous?.converted ?? false) || data.lead.status === 'CONVERTED',
+      createdAt: Date.parse(data.lead.createdAt),
+      ownerId: data.lead.ownerId,
+    });
   }
   const leadRows = [...leads.values()].filter((lead) => inPeriod(lead.createdAt) && (!filter.ownerIds || filter.ownerIds.includes(lead.ownerId)));
   const leadConversion = [...new Set(leadRows.map((lead) => lead.source))].sort().map((source) => {
@@ -265,7 +370,12 @@ export function expectedMetrics(history: History, filter: ExpectedFilter) {
       byStage: stages
         .map((stage) => {
           const here = openAt.filter((entry) => entry.stage === stage);
-          return { stage, count: here.length, amount: money(here.map(({ last }) => amountOf(last))), weightedAmount: money(here.map(({ last }) => weightedOf(last))) };
+          return {
+            stage,
+            count: here.length,
+            amount: money(here.map(({ last }) => amountOf(last))),
+            weightedAmount: money(here.map(({ last }) => weightedOf(last))),
+          };
         })
         .filter((bucket) => bucket.count > 0),
     },
@@ -274,12 +384,27 @@ export function expectedMetrics(history: History, filter: ExpectedFilter) {
     winRate: won.length + lost.length === 0 ? null : won.length / (won.length + lost.length),
     averageDealValue: (() => {
       const byCurrency = new Map<string, Decimal[]>();
-      for (const last of won) byCurrency.set(last.opportunity.amount.currency, [...(byCurrency.get(last.opportunity.amount.currency) ?? []), new Decimal(last.opportunity.amount.amount)]);
+      for (const last of won)
+        byCurrency.set(last.opportunity.amount.currency, [
+          ...(byCurrency.get(last.opportunity.amount.currency) ?? []),
+          new Decimal(last.opportunity.amount.amount),
+        ]);
       return [...byCurrency.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([currency, values]) => ({ amount: values.reduce((sum, value) => sum.plus(value), new Decimal(0)).dividedBy(values.length).toFixed(2, Decimal.ROUND_HALF_UP), currency }));
+        .map(([currency, values]) => ({
+          amount: values
+            .reduce((sum, value) => sum.plus(value), new Decimal(0))
+            .dividedBy(values.length)
+            .toFixed(2, Decimal.ROUND_HALF_UP),
+          currency,
+        }));
     })(),
-    salesCycle: { count: cycles.length, meanDays: cycles.length ? cycles.reduce((a, b) => a + b, 0) / cycles.length : null, medianDays: quantile(cycles, 0.5), p90Days: quantile(cycles, 0.9) },
+    salesCycle: {
+      count: cycles.length,
+      meanDays: cycles.length ? cycles.reduce((a, b) => a + b, 0) / cycles.length : null,
+      medianDays: quantile(cycles, 0.5),
+      p90Days: quantile(cycles, 0.9),
+    },
     stageConversions: expectedConversions(opportunities, inPeriod),
     bottlenecks,
     leadConversion,
@@ -303,13 +428,23 @@ export function rounded(value: unknown): unknown {
 }
 
 export async function caughtUp(call: GraphQLCall, history: History): Promise<void> {
-  await waitFor(async () => expectNoErrors(await call<any>(`{ stageChangeEvents(first: 1) { totalCount } }`)).stageChangeEvents.totalCount === history.stageEventCount, {
-    timeoutMs: 60_000,
-    what: 'analytics to ingest every stage event',
-  });
+  await waitFor(
+    async () => expectNoErrors(await call<any>(`{ stageChangeEvents(first: 1) { totalCount } }`)).stageChangeEvents.totalCount === history.stageEventCount,
+    {
+      timeoutMs: 60_000,
+      what: 'analytics to ingest every stage event',
+    },
+  );
   const leads = history.events.filter(({ event }) => event.type === 'sales.lead.created.v1').length;
-  await waitFor(async () => expectNoErrors(await call<any>(`{ pipelineMetrics { leadConversion { leads } } }`)).pipelineMetrics.leadConversion.reduce((sum: number, row: any) => sum + row.leads, 0) === leads, {
-    timeoutMs: 60_000,
-    what: 'analytics to ingest every lead',
-  });
+  await waitFor(
+    async () =>
+      expectNoErrors(await call<any>(`{ pipelineMetrics { leadConversion { leads } } }`)).pipelineMetrics.leadConversion.reduce(
+        (sum: number, row: any) => sum + row.leads,
+        0,
+      ) === leads,
+    {
+      timeoutMs: 60_000,
+      what: 'analytics to ingest every lead',
+    },
+  );
 }

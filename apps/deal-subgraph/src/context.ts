@@ -1,6 +1,7 @@
-import type { DataSource } from 'typeorm';
 import type { Actor } from '@pipeline/domain';
 import { DataLoader, groupedLoader, keyedLoader } from '@pipeline/server-kit';
+import type { DataSource } from 'typeorm';
+
 import type { Commitment, Deal, DiscountApproval } from './domain/deal';
 import type { Proposal } from './domain/proposal';
 import { approvalsByDealIds, commitmentsByDealIds, findDealsByOpportunityIds, proposalsByDealIds } from './persistence/deal-repository';
@@ -25,12 +26,30 @@ export interface DealContext {
 export function createLoaders(dataSource: DataSource): DealLoaders {
   const manager = dataSource.manager;
   return {
-    dealByOpportunity: keyedLoader((ids) => findDealsByOpportunityIds(manager, ids), (deal) => deal.opportunityId),
-    opportunity: keyedLoader((ids) => findOpportunityViews(manager, ids), (view) => view.id),
-    proposals: groupedLoader((ids) => proposalsByDealIds(manager, ids), (proposal) => proposal.dealId),
-    approvals: groupedLoader((ids) => approvalsByDealIds(manager, ids), (approval) => approval.dealId),
-    commitments: groupedLoader((ids) => commitmentsByDealIds(manager, ids), (commitment) => commitment.dealId),
-    leadNeed: keyedLoader((ids) => findLeadNeeds(manager, ids), (lead) => lead.id),
+    dealByOpportunity: keyedLoader(
+      (ids) => findDealsByOpportunityIds(manager, ids),
+      (deal) => deal.opportunityId,
+    ),
+    opportunity: keyedLoader(
+      (ids) => findOpportunityViews(manager, ids),
+      (view) => view.id,
+    ),
+    proposals: groupedLoader(
+      (ids) => proposalsByDealIds(manager, ids),
+      (proposal) => proposal.dealId,
+    ),
+    approvals: groupedLoader(
+      (ids) => approvalsByDealIds(manager, ids),
+      (approval) => approval.dealId,
+    ),
+    commitments: groupedLoader(
+      (ids) => commitmentsByDealIds(manager, ids),
+      (commitment) => commitment.dealId,
+    ),
+    leadNeed: keyedLoader(
+      (ids) => findLeadNeeds(manager, ids),
+      (lead) => lead.id,
+    ),
   };
 }
 

@@ -1,13 +1,15 @@
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
+
 import { TOPICS } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import type { DataSource } from 'typeorm';
+
 import { createDealContext } from './context';
 import { DEAL_ENTITIES } from './persistence/entities';
 import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
-import { DEFAULT_DEAL_SETTINGS, type DealDeps, type DealSettings } from './use-cases/deps';
+import { type DealDeps, type DealSettings, DEFAULT_DEAL_SETTINGS } from './use-cases/deps';
 import { updateLeadNeedOnLeadEvent } from './use-cases/sync-snapshots/update-lead-need-on-lead-event';
 import { updateOpportunitySnapshotOnOpportunityEvent } from './use-cases/sync-snapshots/update-opportunity-snapshot-on-opportunity-event';
 import { updateOpportunitySnapshotOnStageChanged } from './use-cases/sync-snapshots/update-opportunity-snapshot-on-stage-changed';

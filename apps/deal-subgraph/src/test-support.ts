@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
+
+import { type EventDataMap, type EventType, TOPICS } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { publishFacts, startTestService, waitFor, type Fact, type TestService } from '@pipeline/testing';
+import { type Fact, publishFacts, startTestService, type TestService, waitFor } from '@pipeline/testing';
+
 import { dealDeps, dealService } from './server';
 import type { DealDeps } from './use-cases/deps';
 
@@ -20,8 +22,18 @@ export async function publish<T extends EventType>(service: TestService, topic: 
 
 // Waits until the deal service knows the rep: rep events travel on their own topic, unordered with opportunity events.
 export async function publishRep(service: TestService, repId: string, teamId: string | null): Promise<void> {
-  await publish(service, TOPICS.repEvents, 'sales.rep.registered.v1', repId, { repId, name: 'Rep', email: `${repId}@example.com`, role: 'REP', teamId, active: true, version: 1 });
-  await waitFor(async () => (await service.service.dataSource.query('SELECT 1 FROM rep_snapshot WHERE id = $1', [repId])).length === 1, { what: 'the rep snapshot' });
+  await publish(service, TOPICS.repEvents, 'sales.rep.registered.v1', repId, {
+    repId,
+    name: 'Rep',
+    email: `${repId}@example.com`,
+    role: 'REP',
+    teamId,
+    active: true,
+    version: 1,
+  });
+  await waitFor(async () => (await service.service.dataSource.query('SELECT 1 FROM rep_snapshot WHERE id = $1', [repId])).length === 1, {
+    what: 'the rep snapshot',
+  });
 }
 
 // Holds the deal row's lock in a transaction of its own, to show which locks a use case takes while it waits for it.
@@ -32,7 +44,8 @@ export async function holdDealLock(service: TestService, opportunityId: string):
   await holder.query('SELECT id FROM deal WHERE opportunity_id = $1 FOR UPDATE', [opportunityId]);
   const [{ pid }] = await holder.query('SELECT pg_backend_pid() AS pid');
   return {
-    waiters: async () => (await service.service.dataSource.query('SELECT count(*)::int AS count FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]))[0].count,
+    waiters: async () =>
+      (await service.service.dataSource.query('SELECT count(*)::int AS count FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]))[0].count,
     release: async () => {
       if (holder.isTransactionActive) await holder.rollbackTransaction();
       await holder.release();
@@ -89,14 +102,18 @@ export function stageChangedData(opportunityId: string, options: OpportunityArra
 // The opportunity as the opportunity service announces it on the stage stream; waits until the deal service knows it.
 export async function arrangeOpportunity(service: TestService, options: OpportunityArrangement = {}, opportunityId: string = randomUUID()): Promise<string> {
   await publish(service, TOPICS.stageChanged, 'sales.opportunity.stage_changed.v1', opportunityId, stageChangedData(opportunityId, options));
-  await waitFor(async () => {
-    const rows = await service.service.dataSource.query('SELECT version FROM opportunity_snapshot WHERE id = $1', [opportunityId]);
-    return rows[0]?.version >= (options.version ?? 1);
-  }, { what: 'the opportunity snapshot' });
+  await waitFor(
+    async () => {
+      const rows = await service.service.dataSource.query('SELECT version FROM opportunity_snapshot WHERE id = $1', [opportunityId]);
+      return rows[0]?.version >= (options.version ?? 1);
+    },
+    { what: 'the opportunity snapshot' },
+  );
   return opportunityId;
 }
 
-export const DEAL_FIELDS = 'id outcome lostReason closedAt deferredUntil competitor version terms { discountPercent paymentTermsDays contractLengthMonths } pendingTerms { discountPercent } approvals { id status requestedPercent decidedBy } commitments { type contactName } proposals { version status total { amount currency } }';
+export const DEAL_FIELDS =
+  'id outcome lostReason closedAt deferredUntil competitor version terms { discountPercent paymentTermsDays contractLengthMonths } pendingTerms { discountPercent } approvals { id status requestedPercent decidedBy } commitments { type contactName } proposals { version status total { amount currency } }';
 
 // A lead's qualification as the lead service publishes it; the deal service keeps its name and stated need.
 export function leadQualifiedData(leadId: string, version: number, lead: { name: string; need: string }): EventDataMap['sales.lead.qualified.v1'] {

@@ -1,5 +1,5 @@
-import { gatewayClient, mintUserToken, type GraphQLCall } from '@pipeline/testing';
 import type { Actor } from '@pipeline/domain';
+import { gatewayClient, type GraphQLCall, mintUserToken } from '@pipeline/testing';
 
 // What the global setup started, as the tests see it.
 export const gatewayUrl = (): string => {

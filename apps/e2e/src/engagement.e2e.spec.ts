@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, waitFor, type GraphQLCall } from '@pipeline/testing';
+
+import { adminActor, analystActor, errorCodes, expectNoErrors, type GraphQLCall, managerActor, repActor, waitFor } from '@pipeline/testing';
+
 import { callAs } from './e2e-env';
 import { createLead, createRep, opportunityInNegotiation } from './scenario';
 
 const INBOX = `query { unreadNotificationCount notifications(first: 20) { edges { node { id kind title lead { id name } opportunity { id name } } } } }`;
 
 async function inboxUntil(call: GraphQLCall, kind: string): Promise<any> {
-  return waitFor(async () => {
-    const data = expectNoErrors<any>(await call(INBOX));
-    return data.notifications.edges.some((edge: any) => edge.node.kind === kind) ? data : null;
-  }, { timeoutMs: 20_000, what: `a ${kind} notification` });
+  return waitFor(
+    async () => {
+      const data = expectNoErrors<any>(await call(INBOX));
+      return data.notifications.edges.some((edge: any) => edge.node.kind === kind) ? data : null;
+    },
+    { timeoutMs: 20_000, what: `a ${kind} notification` },
+  );
 }
 
 describe('tasks and the inbox, end to end through the gateway', () => {
@@ -17,7 +22,11 @@ describe('tasks and the inbox, end to end through the gateway', () => {
     // Arrange: a team with a rep and a manager, known to every service through the rep facts
     const admin = await callAs(adminActor());
     const team = `engage-${randomUUID().slice(0, 6)}`;
-    const [repId, otherId, managerId] = await Promise.all([createRep(admin, { teamId: team }), createRep(admin, { teamId: team }), createRep(admin, { teamId: team, role: 'MANAGER' })]);
+    const [repId, otherId, managerId] = await Promise.all([
+      createRep(admin, { teamId: team }),
+      createRep(admin, { teamId: team }),
+      createRep(admin, { teamId: team, role: 'MANAGER' }),
+    ]);
     const rep = await callAs(repActor(repId, team));
     const manager = await callAs(managerActor(team, managerId));
     const leadId = await createLead(admin, otherId);
@@ -27,23 +36,37 @@ describe('tasks and the inbox, end to end through the gateway', () => {
     const repInbox = await inboxUntil(rep, 'LEAD_ASSIGNED');
 
     // Act 2: the rep plans an overdue call and a future meeting on the lead
-    const plan = (title: string, dueAt: string) => rep<any>(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id status } } }`, { input: { title, dueAt, leadId } });
+    const plan = (title: string, dueAt: string) =>
+      rep<any>(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id status } } }`, { input: { title, dueAt, leadId } });
     const overdueTask = expectNoErrors(await plan('Call back', '2020-01-01T09:00:00Z')).createTask.task;
     expectNoErrors(await plan('Discovery meeting', '2099-01-01T09:00:00Z'));
-    const lead = expectNoErrors<any>(await rep(`query($id: ID!) { lead(id: $id) { name nextActivityAt overdueTaskCount tasks { title } } }`, { id: leadId })).lead;
+    const lead = expectNoErrors<any>(
+      await rep(`query($id: ID!) { lead(id: $id) { name nextActivityAt overdueTaskCount tasks { title } } }`, { id: leadId }),
+    ).lead;
     const overdue = expectNoErrors<any>(await rep(`query { tasks(filter: { overdue: true }) { edges { node { id title lead { name } } } } }`)).tasks.edges;
-    const analystWrite = await (await callAs(analystActor()))(`mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`, { input: { taskId: overdueTask.id } });
+    const analystWrite = await (
+      await callAs(analystActor())
+    )(`mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`, { input: { taskId: overdueTask.id } });
 
     // Act 3: the rep asks for a deep discount; the manager's inbox hears of it
     const opportunityId = await opportunityInNegotiation(admin, repId);
-    expectNoErrors(await rep(`mutation($input: SetDealTermsInput!) { setDealTerms(input: $input) { deal { id } } }`, { input: { opportunityId, discountPercent: 25, paymentTermsDays: 30, contractLengthMonths: 24 } }));
+    expectNoErrors(
+      await rep(`mutation($input: SetDealTermsInput!) { setDealTerms(input: $input) { deal { id } } }`, {
+        input: { opportunityId, discountPercent: 25, paymentTermsDays: 30, contractLengthMonths: 24 },
+      }),
+    );
     const managerInbox = await inboxUntil(manager, 'DISCOUNT_APPROVAL_REQUESTED');
     const read = expectNoErrors<any>(await rep(`mutation { markNotificationsRead(input: {}) { markedCount unreadCount } }`)).markNotificationsRead;
 
     // Assert
     expect(repInbox.notifications.edges.find((edge: any) => edge.node.kind === 'LEAD_ASSIGNED').node.lead).toEqual({ id: leadId, name: 'Grace Buyer' });
     expect(overdueTask.status).toBe('OPEN');
-    expect(lead).toEqual({ name: 'Grace Buyer', nextActivityAt: '2020-01-01T09:00:00.000Z', overdueTaskCount: 1, tasks: [{ title: 'Call back' }, { title: 'Discovery meeting' }] });
+    expect(lead).toEqual({
+      name: 'Grace Buyer',
+      nextActivityAt: '2020-01-01T09:00:00.000Z',
+      overdueTaskCount: 1,
+      tasks: [{ title: 'Call back' }, { title: 'Discovery meeting' }],
+    });
     expect(overdue).toEqual([{ node: { id: overdueTask.id, title: 'Call back', lead: { name: 'Grace Buyer' } } }]);
     expect(errorCodes(analystWrite)).toEqual(['FORBIDDEN']);
     const request = managerInbox.notifications.edges.find((edge: any) => edge.node.kind === 'DISCOUNT_APPROVAL_REQUESTED').node;

@@ -2,9 +2,11 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'csv-parse/sync';
+
 import { workspaceRoot } from '@pipeline/dev-infra';
 import { adminActor, expectNoErrors, mintUserToken, waitFor } from '@pipeline/testing';
+import { parse } from 'csv-parse/sync';
+
 import { callAs, gatewayUrl } from './e2e-env';
 
 const run = promisify(execFile);
@@ -31,7 +33,18 @@ describe('importing historical opportunities (tools/import/import-opportunities.
     // Act: the CLI, as an operator runs it
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', path.join(workspaceRoot(), 'tools', 'import', 'import-opportunities.ts'), SAMPLE, '--url', gatewayUrl(), '--token', await mintUserToken(adminActor()), '--batch-size', '25'],
+      [
+        '--import',
+        'tsx',
+        path.join(workspaceRoot(), 'tools', 'import', 'import-opportunities.ts'),
+        SAMPLE,
+        '--url',
+        gatewayUrl(),
+        '--token',
+        await mintUserToken(adminActor()),
+        '--batch-size',
+        '25',
+      ],
       { cwd: workspaceRoot(), env: { ...process.env, TSX_TSCONFIG_PATH: path.join(workspaceRoot(), 'tsconfig.base.json') } },
     );
 
@@ -46,10 +59,14 @@ describe('importing historical opportunities (tools/import/import-opportunities.
     const metrics = await waitFor(
       async () => {
         const data = expectNoErrors(
-          await admin<any>(`query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { pipelineSize { openCount } wonCount lostCount winRate averageDealValue { amount currency } salesCycle { count meanDays medianDays p90Days } } }`, { filter }),
+          await admin<any>(
+            `query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { pipelineSize { openCount } wonCount lostCount winRate averageDealValue { amount currency } salesCycle { count meanDays medianDays p90Days } } }`,
+            { filter },
+          ),
         ).pipelineMetrics;
         // Every creation and every close must have landed: counting opportunities alone could catch a close in flight.
-        const complete = data.pipelineSize.openCount + data.wonCount + data.lostCount === rows.length && data.wonCount + data.lostCount === won.length + lost.length;
+        const complete =
+          data.pipelineSize.openCount + data.wonCount + data.lostCount === rows.length && data.wonCount + data.lostCount === won.length + lost.length;
         return complete ? data : null;
       },
       { timeoutMs: 30_000, what: 'analytics to see every imported opportunity and close' },
@@ -67,7 +84,16 @@ describe('importing historical opportunities (tools/import/import-opportunities.
     // A second run imports nothing twice
     const again = await run(
       process.execPath,
-      ['--import', 'tsx', path.join(workspaceRoot(), 'tools', 'import', 'import-opportunities.ts'), SAMPLE, '--url', gatewayUrl(), '--token', await mintUserToken(adminActor())],
+      [
+        '--import',
+        'tsx',
+        path.join(workspaceRoot(), 'tools', 'import', 'import-opportunities.ts'),
+        SAMPLE,
+        '--url',
+        gatewayUrl(),
+        '--token',
+        await mintUserToken(adminActor()),
+      ],
       { cwd: workspaceRoot(), env: { ...process.env, TSX_TSCONFIG_PATH: path.join(workspaceRoot(), 'tsconfig.base.json') } },
     );
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, skipped: rows.length });

@@ -1,30 +1,48 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import fc from 'fast-check';
-import { Client } from 'pg';
+
 import { Supergraph } from '@apollo/federation-internals';
+import { workspaceRoot } from '@pipeline/dev-infra';
+import { withDatabase } from '@pipeline/persistence';
+import { adminActor, expectNoErrors, type GraphQLCall, type GraphQLResponse, waitForQuiet } from '@pipeline/testing';
+import fc from 'fast-check';
 import {
   buildSchema,
   getNamedType,
+  type GraphQLInputType,
+  type GraphQLNamedType,
   isEnumType,
   isInputObjectType,
   isListType,
   isNonNullType,
   printSchema,
-  type GraphQLInputType,
-  type GraphQLNamedType,
 } from 'graphql';
-import { workspaceRoot } from '@pipeline/dev-infra';
-import { withDatabase } from '@pipeline/persistence';
-import { adminActor, expectNoErrors, waitForQuiet, type GraphQLCall, type GraphQLResponse } from '@pipeline/testing';
+import { Client } from 'pg';
+
 import { callAs, topicPrefix } from './e2e-env';
 
 // Every mutation of the public API, fed invalid values generated from the schema itself: each case must get a clear
 // error with a contract code, no 5xx, no stack trace or SQL in the message, and nothing may be written anywhere.
-const schema = buildSchema(printSchema(Supergraph.build(fs.readFileSync(path.join(workspaceRoot(), 'apps', 'gateway', 'supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema()));
-const CONTRACT_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'STAGE_GATE_FAILED', 'APPROVAL_REQUIRED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
-const LEAKS = /\bat \S+ \(|\bSELECT\b|\bINSERT\b|\bUPDATE\b.*\bSET\b|\bDELETE FROM\b|relation "|syntax error|QueryFailedError|TypeError|ReferenceError|node_modules/;
+const schema = buildSchema(
+  printSchema(
+    Supergraph.build(fs.readFileSync(path.join(workspaceRoot(), 'apps', 'gateway', 'supergraph.graphql'), 'utf8'))
+      .apiSchema()
+      .toGraphQLJSSchema(),
+  ),
+);
+const CONTRACT_CODES = new Set([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'CONFLICT',
+  'STAGE_GATE_FAILED',
+  'APPROVAL_REQUIRED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+]);
+const LEAKS =
+  /\bat \S+ \(|\bSELECT\b|\bINSERT\b|\bUPDATE\b.*\bSET\b|\bDELETE FROM\b|relation "|syntax error|QueryFailedError|TypeError|ReferenceError|node_modules/;
 const MEGABYTE = 'x'.repeat(1024 * 1024);
 
 // Values that are wrong for every field of their type (so a case never succeeds by accident).
@@ -44,10 +62,23 @@ function validValue(type: GraphQLInputType): unknown {
   if (isNonNullType(type)) return validValue(type.ofType);
   if (isListType(type)) return [validValue(type.ofType)];
   if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter((field) => isNonNullType(field.type)).map((field) => [field.name, validValue(field.type)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => [field.name, validValue(field.type)]),
+    );
   }
   if (isEnumType(type)) return type.getValues()[0].value;
-  const samples: Record<string, unknown> = { String: 'Plain value', ID: randomUUID(), Int: 1, Float: 0.5, Boolean: true, Decimal: '10.00', Date: '2030-01-15', DateTime: '2026-11-01T10:00:00Z' };
+  const samples: Record<string, unknown> = {
+    String: 'Plain value',
+    ID: randomUUID(),
+    Int: 1,
+    Float: 0.5,
+    Boolean: true,
+    Decimal: '10.00',
+    Date: '2030-01-15',
+    DateTime: '2026-11-01T10:00:00Z',
+  };
   return samples[(type as GraphQLNamedType).name];
 }
 
@@ -87,7 +118,9 @@ async function tableCounts(database: string): Promise<Record<string, number>> {
   const client = new Client({ connectionString: database });
   await client.connect();
   try {
-    const tables: Array<{ table_name: string }> = (await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`)).rows;
+    const tables: Array<{ table_name: string }> = (
+      await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`)
+    ).rows;
     const counts: Record<string, number> = {};
     for (const { table_name } of tables) counts[table_name] = (await client.query(`SELECT count(*)::int AS count FROM "${table_name}"`)).rows[0].count;
     return counts;
@@ -96,9 +129,13 @@ async function tableCounts(database: string): Promise<Record<string, number>> {
   }
 }
 
-const databases = () => ['lead', 'opportunity', 'deal', 'analytics'].map((service) => withDatabase(process.env.TEST_DATABASE_URL as string, `${process.env.E2E_DATABASE_PREFIX}_${service}`));
+const databases = () =>
+  ['lead', 'opportunity', 'deal', 'analytics'].map((service) =>
+    withDatabase(process.env.TEST_DATABASE_URL as string, `${process.env.E2E_DATABASE_PREFIX}_${service}`),
+  );
 const everything = async () => Object.fromEntries(await Promise.all(databases().map(async (url) => [url, await tableCounts(url)])));
-const settle = () => waitForQuiet({ databaseUrls: databases().slice(0, 3), brokers: process.env.KAFKA_BROKERS as string, topicPrefix: topicPrefix(), timeoutMs: 120_000 });
+const settle = () =>
+  waitForQuiet({ databaseUrls: databases().slice(0, 3), brokers: process.env.KAFKA_BROKERS as string, topicPrefix: topicPrefix(), timeoutMs: 120_000 });
 
 // Imports refuse row by row in their payload (a report), the rest with GraphQL errors.
 const REPORTING = new Set(['importLeads', 'importOpportunities']);
@@ -127,7 +164,9 @@ describe('hostile input to every mutation', () => {
   });
 
   afterAll(() => {
-    console.log(`hostile input: ${tried.length} generated cases over ${new Set(tried.map((entry) => entry.split(' ')[0])).size} mutations, all refused with contract codes`);
+    console.log(
+      `hostile input: ${tried.length} generated cases over ${new Set(tried.map((entry) => entry.split(' ')[0])).size} mutations, all refused with contract codes`,
+    );
   });
 
   it('refuses generated invalid values with contract codes, leaks nothing and writes nothing', async () => {
@@ -135,20 +174,44 @@ describe('hostile input to every mutation', () => {
     await settle();
     const before = await everything();
     const mutations = Object.values(schema.getMutationType()?.getFields() ?? {}).filter((field) => field.args.some((argument) => argument.name === 'input'));
-    expect(mutations.map((field) => field.name)).toEqual(expect.arrayContaining(['createSalesRep', 'createLead', 'qualifyLead', 'assignLead', 'createOpportunity', 'convertLead', 'moveOpportunityStage', 'logActivity', 'createProposal', 'sendProposal', 'setDealTerms', 'decideDiscountApproval', 'recordCommitment', 'closeDeal']));
+    expect(mutations.map((field) => field.name)).toEqual(
+      expect.arrayContaining([
+        'createSalesRep',
+        'createLead',
+        'qualifyLead',
+        'assignLead',
+        'createOpportunity',
+        'convertLead',
+        'moveOpportunityStage',
+        'logActivity',
+        'createProposal',
+        'sendProposal',
+        'setDealTerms',
+        'decideDiscountApproval',
+        'recordCommitment',
+        'closeDeal',
+      ]),
+    );
     const failures: string[] = [];
 
     // Act
     for (const mutation of mutations) {
       const input = mutation.args.find((argument) => argument.name === 'input');
       if (!input) continue;
-      const selection = mutation.name === 'importLeads' ? '{ created rejected }' : mutation.name === 'importOpportunities' ? '{ created errors { message } }' : '{ __typename }';
+      const selection =
+        mutation.name === 'importLeads'
+          ? '{ created rejected }'
+          : mutation.name === 'importOpportunities'
+            ? '{ created errors { message } }'
+            : '{ __typename }';
       const document = `mutation($input: ${String(input.type)}) { ${mutation.name}(input: $input) ${selection} }`;
       const targets = leaves(input.type);
       const base = validValue(input.type);
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom(...targets).chain((leaf) => fc.tuple(fc.constant(leaf), fc.constantFrom(...(HOSTILE[isEnumType(leaf.type) ? 'Enum' : leaf.type.name] ?? HOSTILE.String)))),
+          fc
+            .constantFrom(...targets)
+            .chain((leaf) => fc.tuple(fc.constant(leaf), fc.constantFrom(...(HOSTILE[isEnumType(leaf.type) ? 'Enum' : leaf.type.name] ?? HOSTILE.String)))),
           async ([leaf, value]) => {
             const response = await admin(document, { input: poisoned(base, leaf, value) });
             tried.push(`${mutation.name} ${leaf.path.join('.')}`);
@@ -172,12 +235,23 @@ describe('hostile input to every mutation', () => {
     const tag = randomUUID().slice(0, 8);
     const names = [`${tag} 100% Co`, `${tag} 1000 Co`, `${tag} Under_score`, `${tag} UnderXscore`];
     for (const company of names) {
-      expectNoErrors(await admin(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, { input: { name: 'Probe', company, source: 'OTHER', allowDuplicate: true } }));
-      expectNoErrors(await admin(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`, { input: { name: company, accountName: company } }));
+      expectNoErrors(
+        await admin(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, {
+          input: { name: 'Probe', company, source: 'OTHER', allowDuplicate: true },
+        }),
+      );
+      expectNoErrors(
+        await admin(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`, {
+          input: { name: company, accountName: company },
+        }),
+      );
     }
     const count = async (search: string) => {
       const data = expectNoErrors(
-        await admin<any>(`query($search: String) { leads(filter: { search: $search }) { totalCount } opportunities(filter: { search: $search }) { totalCount } }`, { search }),
+        await admin<any>(
+          `query($search: String) { leads(filter: { search: $search }) { totalCount } opportunities(filter: { search: $search }) { totalCount } }`,
+          { search },
+        ),
       );
       return [data.leads.totalCount, data.opportunities.totalCount];
     };

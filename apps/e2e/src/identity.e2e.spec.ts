@@ -1,5 +1,6 @@
-import { SignJWT } from 'jose';
 import { adminActor, errorCodes, gatewayClient, mintUserToken, subgraphClient, TEST_JWT_SECRET } from '@pipeline/testing';
+import { SignJWT } from 'jose';
+
 import { gatewayUrl, serviceUrls } from './e2e-env';
 
 const QUERY = '{ pipelines { id } }';
@@ -14,9 +15,19 @@ describe('identity at the gateway and the subgraphs', () => {
   it.each([
     ['a wrong signature', async () => mintUserToken(adminActor(), 'not-the-secret-0123456789-not-the-secret')],
     ['an expired token', async () => mintUserToken(adminActor(), TEST_JWT_SECRET, '-1m')],
-    ['no roles claim', async () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode(TEST_JWT_SECRET))],
-    ['no expiry', async () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').sign(new TextEncoder().encode(TEST_JWT_SECRET))],
-    ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', roles: ['ADMIN'], exp: 9_999_999_999 })).toString('base64url')}.`],
+    [
+      'no roles claim',
+      async () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode(TEST_JWT_SECRET)),
+    ],
+    [
+      'no expiry',
+      async () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').sign(new TextEncoder().encode(TEST_JWT_SECRET)),
+    ],
+    [
+      'alg none',
+      async () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', roles: ['ADMIN'], exp: 9_999_999_999 })).toString('base64url')}.`,
+    ],
   ])('rejects a token with %s', async (_label, token) => {
     const response = await gatewayClient(gatewayUrl(), await token())(QUERY);
     expect(response.status).toBe(401);

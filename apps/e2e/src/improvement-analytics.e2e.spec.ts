@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { adminActor, errorCodes, expectNoErrors, repActor, waitFor } from '@pipeline/testing';
+
 import { callAs } from './e2e-env';
 import { convertLead, createLead, createRep, move, qualifyLead } from './scenario';
 
@@ -19,7 +21,11 @@ describe('continuous improvement analytics, end to end through the gateway', () 
 
     // Act: a skip to NEGOTIATION is refused (no proposal sent); the rep logs a call
     const refused = await move(rep, opportunity.id, 'NEGOTIATION');
-    expectNoErrors(await rep(`mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } } }`, { input: { opportunityId: opportunity.id, type: 'CALL', subject: 'Discovery call' } }));
+    expectNoErrors(
+      await rep(`mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } } }`, {
+        input: { opportunityId: opportunity.id, type: 'CALL', subject: 'Discovery call' },
+      }),
+    );
 
     // Assert: the caller got the gate's error, unchanged
     expect(errorCodes(refused)).toEqual(['STAGE_GATE_FAILED']);
@@ -27,7 +33,9 @@ describe('continuous improvement analytics, end to end through the gateway', () 
     // the refusal and the call arrive in analytics as facts
     const friction = await waitFor(
       async () => {
-        const data = expectNoErrors(await rep<any>(`{ gateFriction { criteria { criterion refusals opportunities stillBlocked } unblockedWinRate { sample } } }`)).gateFriction;
+        const data = expectNoErrors(
+          await rep<any>(`{ gateFriction { criteria { criterion refusals opportunities stillBlocked } unblockedWinRate { sample } } }`),
+        ).gateFriction;
         return data.criteria.length > 0 ? data : null;
       },
       { timeoutMs: 30_000, what: 'the refusal to reach gate friction' },
@@ -42,7 +50,11 @@ describe('continuous improvement analytics, end to end through the gateway', () 
     );
     expect(touches).toEqual([{ opportunityId: opportunity.id, neverTouched: false }]);
     // an objection recorded on the deal reaches the objection analytics
-    expectNoErrors(await rep(`mutation($input: RecordObjectionInput!) { recordObjection(input: $input) { objection { id } } }`, { input: { opportunityId: opportunity.id, category: 'PRICE' } }));
+    expectNoErrors(
+      await rep(`mutation($input: RecordObjectionInput!) { recordObjection(input: $input) { objection { id } } }`, {
+        input: { opportunityId: opportunity.id, category: 'PRICE' },
+      }),
+    );
     const objections = await waitFor(
       async () => {
         const rows = expectNoErrors(await rep<any>(`{ objectionOutcomes { category opportunities } }`)).objectionOutcomes;
@@ -56,7 +68,10 @@ describe('continuous improvement analytics, end to end through the gateway', () 
     // time travel: the opportunity is new since the test started and open now
     const now = new Date().toISOString();
     const travel = expectNoErrors(
-      await rep<any>(`query($from: DateTime!, $to: DateTime!) { pipelineAsOf(at: $to) { openCount } pipelineWaterfall(from: $from, to: $to) { steps { kind count } } }`, { from: started, to: now }),
+      await rep<any>(
+        `query($from: DateTime!, $to: DateTime!) { pipelineAsOf(at: $to) { openCount } pipelineWaterfall(from: $from, to: $to) { steps { kind count } } }`,
+        { from: started, to: now },
+      ),
     );
     expect(travel.pipelineAsOf.openCount).toBe(1);
     expect(travel.pipelineWaterfall.steps.find((step: any) => step.kind === 'NEW')).toEqual({ kind: 'NEW', count: 1 });
@@ -64,7 +79,9 @@ describe('continuous improvement analytics, end to end through the gateway', () 
     expect(expectNoErrors(await rep<any>(`{ forecastAccuracy(level: REP) { key } }`)).forecastAccuracy).toEqual([]);
     expect(errorCodes(await rep(`{ forecastAccuracy(level: COMPANY) { key } }`))).toEqual(['FORBIDDEN']);
     // another rep of the same team sees none of it
-    const theirs = expectNoErrors(await other<any>(`{ gateFriction { criteria { criterion } } opportunityTouches { opportunityId } activityRates(by: REP) { rows { key activities } } }`));
+    const theirs = expectNoErrors(
+      await other<any>(`{ gateFriction { criteria { criterion } } opportunityTouches { opportunityId } activityRates(by: REP) { rows { key activities } } }`),
+    );
     expect(theirs).toEqual({ gateFriction: { criteria: [] }, opportunityTouches: [], activityRates: { rows: [{ key: otherId, activities: 0 }] } });
   });
 });

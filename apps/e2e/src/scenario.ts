@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { expectNoErrors, waitFor, type GraphQLCall } from '@pipeline/testing';
+
+import { expectNoErrors, type GraphQLCall, waitFor } from '@pipeline/testing';
 
 // Building blocks of the sales process, as a frontend would call them through the gateway.
 export async function createRep(call: GraphQLCall, overrides: Record<string, unknown> = {}): Promise<string> {
   const data = expectNoErrors(
     await call<any>(`mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id } } }`, {
-      input: { name: 'Ada Rep', email: `rep-${randomUUID()}@example.com`, role: 'REP', teamId: 'team-e2e', regions: ['DE'], industries: ['Software'], capacity: 50, ...overrides },
+      input: {
+        name: 'Ada Rep',
+        email: `rep-${randomUUID()}@example.com`,
+        role: 'REP',
+        teamId: 'team-e2e',
+        regions: ['DE'],
+        industries: ['Software'],
+        capacity: 50,
+        ...overrides,
+      },
     }),
   );
   return data.createSalesRep.salesRep.id;
@@ -14,7 +24,14 @@ export async function createRep(call: GraphQLCall, overrides: Record<string, unk
 export async function createLead(call: GraphQLCall, ownerId: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const data = expectNoErrors(
     await call<any>(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, {
-      input: { name: 'Grace Buyer', company: `Company ${randomUUID()}`, source: 'REFERRAL', ownerId, estimatedValue: { amount: '25000.00', currency: 'EUR' }, ...overrides },
+      input: {
+        name: 'Grace Buyer',
+        company: `Company ${randomUUID()}`,
+        source: 'REFERRAL',
+        ownerId,
+        estimatedValue: { amount: '25000.00', currency: 'EUR' },
+        ...overrides,
+      },
     }),
   );
   return data.createLead.lead.id;
@@ -24,10 +41,17 @@ export const inDays = (days: number): string => new Date(Date.now() + days * 86_
 
 export async function qualifyLead(call: GraphQLCall, leadId: string): Promise<any> {
   return expectNoErrors(
-    await call<any>(
-      `mutation($input: QualifyLeadInput!) { qualifyLead(input: $input) { lead { id status qualification { unmetCriteria } } } }`,
-      { input: { leadId, hasBudget: true, budget: { amount: '30000', currency: 'EUR' }, isDecisionMaker: true, need: 'A CRM that forecasts', needConfirmed: true, expectedPurchaseDate: inDays(60) } },
-    ),
+    await call<any>(`mutation($input: QualifyLeadInput!) { qualifyLead(input: $input) { lead { id status qualification { unmetCriteria } } } }`, {
+      input: {
+        leadId,
+        hasBudget: true,
+        budget: { amount: '30000', currency: 'EUR' },
+        isDecisionMaker: true,
+        need: 'A CRM that forecasts',
+        needConfirmed: true,
+        expectedPurchaseDate: inDays(60),
+      },
+    }),
   ).qualifyLead.lead;
 }
 
@@ -52,7 +76,11 @@ export async function sendProposal(call: GraphQLCall, opportunityId: string): Pr
       input: { opportunityId, lineItems: [{ description: 'Licences', quantity: 5, unitPrice: { amount: '5000', currency: 'EUR' } }] },
     }),
   );
-  expectNoErrors(await call(`mutation($input: SendProposalInput!) { sendProposal(input: $input) { proposal { status } } }`, { input: { proposalId: created.createProposal.proposal.id } }));
+  expectNoErrors(
+    await call(`mutation($input: SendProposalInput!) { sendProposal(input: $input) { proposal { status } } }`, {
+      input: { proposalId: created.createProposal.proposal.id },
+    }),
+  );
 }
 
 export async function opportunityStage(call: GraphQLCall, opportunityId: string): Promise<{ stage: string; version: number; status: string }> {

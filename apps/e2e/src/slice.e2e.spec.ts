@@ -1,6 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS, validateCloudEvent } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, testKafkaBrokers, TopicReader, waitFor, waitForCommittedOffset, type GraphQLCall } from '@pipeline/testing';
+import { adminActor, errorCodes, expectNoErrors, type GraphQLCall, testKafkaBrokers, TopicReader, waitFor, waitForCommittedOffset } from '@pipeline/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
 import { callAs, topicPrefix } from './e2e-env';
 import { convertLead, createLead, createRep, move, opportunityInNegotiation, opportunityStage, qualifyLead } from './scenario';
 
@@ -77,7 +78,9 @@ describe('the walking skeleton, through the gateway with real PostgreSQL and Kaf
     expect(errorCodes(gated)).toEqual(['STAGE_GATE_FAILED']);
     expect(gated.errors?.[0].extensions?.unmetCriteria).toEqual(['PROPOSAL_SENT']);
     expect(await opportunityStage(admin, id)).toMatchObject({ stage: 'PROPOSAL', version: 2 });
-    const history = expectNoErrors(await admin<any>(`query($id: ID!) { opportunity(id: $id) { stageHistory { fromStage toStage changedBy } } }`, { id: negotiationId }));
+    const history = expectNoErrors(
+      await admin<any>(`query($id: ID!) { opportunity(id: $id) { stageHistory { fromStage toStage changedBy } } }`, { id: negotiationId }),
+    );
     expect(history.opportunity.stageHistory.map((entry: any) => [entry.fromStage, entry.toStage])).toEqual([
       [null, 'QUALIFICATION'],
       ['QUALIFICATION', 'PROPOSAL'],
@@ -92,19 +95,28 @@ describe('the walking skeleton, through the gateway with real PostgreSQL and Kaf
     const lostId = await opportunityInNegotiation(admin, ownerId);
 
     // Act
-    const won = expectNoErrors(await admin<any>(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome closedAt } } }`, { input: { opportunityId: wonId, outcome: 'WON' } }));
+    const won = expectNoErrors(
+      await admin<any>(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome closedAt } } }`, {
+        input: { opportunityId: wonId, outcome: 'WON' },
+      }),
+    );
     const lost = expectNoErrors(
-      await admin<any>(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome lostReason } } }`, { input: { opportunityId: lostId, outcome: 'LOST', lostReason: 'COMPETITOR' } }),
+      await admin<any>(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome lostReason } } }`, {
+        input: { opportunityId: lostId, outcome: 'LOST', lostReason: 'COMPETITOR' },
+      }),
     );
     const closedAt = Date.now();
 
     // Assert
     expect(won.closeDeal.deal.outcome).toBe('WON');
     expect(lost.closeDeal.deal).toEqual({ outcome: 'LOST', lostReason: 'COMPETITOR' });
-    await waitFor(async () => (await opportunityStage(admin, wonId)).stage === 'CLOSED_WON' && (await opportunityStage(admin, lostId)).stage === 'CLOSED_LOST', {
-      timeoutMs: 5_000,
-      what: 'both opportunities to close',
-    });
+    await waitFor(
+      async () => (await opportunityStage(admin, wonId)).stage === 'CLOSED_WON' && (await opportunityStage(admin, lostId)).stage === 'CLOSED_LOST',
+      {
+        timeoutMs: 5_000,
+        what: 'both opportunities to close',
+      },
+    );
     expect(Date.now() - closedAt).toBeLessThan(1_000);
     expect(await opportunityStage(admin, wonId)).toMatchObject({ status: 'WON' });
     const viaOpportunity = expectNoErrors(await admin<any>(`query($id: ID!) { opportunity(id: $id) { status deal { outcome lostReason } } }`, { id: lostId }));
@@ -119,7 +131,9 @@ describe('the walking skeleton, through the gateway with real PostgreSQL and Kaf
     const opportunityId = await opportunityInNegotiation(admin, ownerId);
 
     // Act
-    expectNoErrors(await admin(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome } } }`, { input: { opportunityId, outcome: 'WON' } }));
+    expectNoErrors(
+      await admin(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome } } }`, { input: { opportunityId, outcome: 'WON' } }),
+    );
 
     // Assert
     const events = await waitFor(
@@ -133,7 +147,13 @@ describe('the walking skeleton, through the gateway with real PostgreSQL and Kaf
     for (const { message, event } of events) {
       expect(validateCloudEvent(event)).toEqual([]);
       expect(message.headers['content-type']).toBe('application/cloudevents+json; charset=UTF-8');
-      expect(event).toMatchObject({ specversion: '1.0', type: 'sales.opportunity.stage_changed.v1', source: '/sales/opportunity-subgraph', subject: opportunityId, datacontenttype: 'application/json' });
+      expect(event).toMatchObject({
+        specversion: '1.0',
+        type: 'sales.opportunity.stage_changed.v1',
+        source: '/sales/opportunity-subgraph',
+        subject: opportunityId,
+        datacontenttype: 'application/json',
+      });
     }
     const data = events.map(({ event }) => event.data).sort((a, b) => a.version - b.version);
     expect(data.map((entry) => [entry.fromStage, entry.toStage, entry.toStageCategory])).toEqual([
@@ -157,19 +177,27 @@ describe('the walking skeleton, through the gateway with real PostgreSQL and Kaf
     const wonId = await opportunityInNegotiation(admin, ownerId);
     const lostId = await opportunityInNegotiation(admin, ownerId);
     await admin(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome } } }`, { input: { opportunityId: wonId, outcome: 'WON' } });
-    await admin(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome } } }`, { input: { opportunityId: lostId, outcome: 'LOST', lostReason: 'PRICE' } });
+    await admin(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome } } }`, {
+      input: { opportunityId: lostId, outcome: 'LOST', lostReason: 'PRICE' },
+    });
     const metrics = async () =>
-      expectNoErrors(await admin<any>(`query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { pipelineSize { openCount } wonCount lostCount winRate } }`, { filter: { ownerIds: [ownerId] } }))
-        .pipelineMetrics;
+      expectNoErrors(
+        await admin<any>(`query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { pipelineSize { openCount } wonCount lostCount winRate } }`, {
+          filter: { ownerIds: [ownerId] },
+        }),
+      ).pipelineMetrics;
     const expected = { pipelineSize: { openCount: 1 }, wonCount: 1, lostCount: 1, winRate: 0.5 };
     await waitFor(async () => JSON.stringify(await metrics()) === JSON.stringify(expected), { timeoutMs: 10_000, what: 'analytics to count the book' });
 
     // Act: deliver the won opportunity's close event again, and wait until analytics has committed past it
     const reader = new TopicReader([`${topicPrefix()}${TOPICS.stageChanged}`]);
     await reader.start();
-    const closeEvent = await waitFor(() => reader.messages.find((message) => message.key === wonId && JSON.parse(message.value ?? '{}').data?.toStage === 'CLOSED_WON'), {
-      what: 'the close event',
-    });
+    const closeEvent = await waitFor(
+      () => reader.messages.find((message) => message.key === wonId && JSON.parse(message.value ?? '{}').data?.toStage === 'CLOSED_WON'),
+      {
+        what: 'the close event',
+      },
+    );
     await reader.stop();
     const kafka = new Kafka({ clientId: 'e2e-duplicate', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
     const producer = kafka.producer();

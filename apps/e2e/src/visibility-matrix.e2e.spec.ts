@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Actor } from '@pipeline/domain';
 import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, mintUserToken, repActor, waitFor } from '@pipeline/testing';
+
 import { callAs, gatewayUrl } from './e2e-env';
 import { convertLead, createLead, createRep, qualifyLead } from './scenario';
 
@@ -32,9 +34,15 @@ describe('who sees and changes what (role x operation x ownership)', () => {
         input: { opportunityId, lineItems: [{ description: 'x', quantity: 1, unitPrice: { amount: '10.00', currency: 'EUR' } }] },
       }),
     );
-    await waitFor(async () => expectNoErrors(await admin<any>(`query($f: MetricsFilter) { pipelineMetrics(filter: $f) { pipelineSize { openCount } } }`, { f: { ownerIds: [owner] } })).pipelineMetrics.pipelineSize.openCount === 1, {
-      what: 'analytics to see the opportunity',
-    });
+    await waitFor(
+      async () =>
+        expectNoErrors(
+          await admin<any>(`query($f: MetricsFilter) { pipelineMetrics(filter: $f) { pipelineSize { openCount } } }`, { f: { ownerIds: [owner] } }),
+        ).pipelineMetrics.pipelineSize.openCount === 1,
+      {
+        what: 'analytics to see the opportunity',
+      },
+    );
   });
 
   type Row = [label: string, actor: () => Actor, sees: boolean, write: 'OK' | 'NOT_FOUND' | 'FORBIDDEN'];
@@ -73,9 +81,15 @@ describe('who sees and changes what (role x operation x ownership)', () => {
         { lead: leadId, opportunity: opportunityId, company, owners: [owner] },
       ),
     );
-    const csv = await (await fetch(gatewayUrl().replace('/graphql', '/exports/reports/rep.csv'), { headers: { authorization: `Bearer ${await mintUserToken(actor)}` } })).text();
-    const opportunityWrite = await call(`mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } } }`, { input: { opportunityId, type: 'NOTE', subject: 'Matrix check' } });
-    const leadWrite = await call(`mutation($input: LogLeadActivityInput!) { logLeadActivity(input: $input) { activity { id } } }`, { input: { leadId, type: 'NOTE', subject: 'Matrix check' } });
+    const csv = await (
+      await fetch(gatewayUrl().replace('/graphql', '/exports/reports/rep.csv'), { headers: { authorization: `Bearer ${await mintUserToken(actor)}` } })
+    ).text();
+    const opportunityWrite = await call(`mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } } }`, {
+      input: { opportunityId, type: 'NOTE', subject: 'Matrix check' },
+    });
+    const leadWrite = await call(`mutation($input: LogLeadActivityInput!) { logLeadActivity(input: $input) { activity { id } } }`, {
+      input: { leadId, type: 'NOTE', subject: 'Matrix check' },
+    });
 
     // Assert
     expect({

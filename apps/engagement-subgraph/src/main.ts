@@ -1,4 +1,5 @@
 import { envInt, runService } from '@pipeline/server-kit';
+
 import { engagementService } from './server';
 
 runService('engagement', 4005, (config) =>

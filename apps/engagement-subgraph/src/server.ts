@@ -1,23 +1,25 @@
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
+
 import { TOPICS } from '@pipeline/events';
 import type { EventHandlers } from '@pipeline/messaging';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import type { DataSource } from 'typeorm';
+
+import { createEngagementContext } from './context';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/webhook';
+import { ENGAGEMENT_ENTITIES } from './persistence/entities';
+import { MIGRATIONS } from './persistence/migrations';
+import { resolvers } from './resolvers';
+import { composeDailyDigests } from './use-cases/compose-daily-digests/compose-daily-digests';
+import { DEFAULT_DELIVERY_OPTIONS, deliverWebhooks } from './use-cases/deliver-webhooks/deliver-webhooks';
+import type { EngagementDeps } from './use-cases/deps';
+import { notifyDueTasks } from './use-cases/notify-due-tasks/notify-due-tasks';
 import { notifyOnDealEvent } from './use-cases/notify-on-facts/notify-on-deal-event';
 import { notifyOnLeadEvent } from './use-cases/notify-on-facts/notify-on-lead-event';
 import { syncOpportunityOnOpportunityEvent } from './use-cases/notify-on-facts/sync-opportunity-on-opportunity-event';
 import { syncRepOnRepEvent } from './use-cases/notify-on-facts/sync-rep-on-rep-event';
-import { createEngagementContext } from './context';
-import { ENGAGEMENT_ENTITIES } from './persistence/entities';
-import { MIGRATIONS } from './persistence/migrations';
-import { resolvers } from './resolvers';
-import type { EngagementDeps } from './use-cases/deps';
-import { notifyDueTasks } from './use-cases/notify-due-tasks/notify-due-tasks';
 import { notifyStalledDeals } from './use-cases/notify-stalled-deals/notify-stalled-deals';
-import { composeDailyDigests } from './use-cases/compose-daily-digests/compose-daily-digests';
-import { DEFAULT_DELIVERY_OPTIONS, deliverWebhooks } from './use-cases/deliver-webhooks/deliver-webhooks';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/webhook';
 
 export const SERVICE_NAME = 'engagement-subgraph';
 export const typeDefs = loadSchemaFiles(path.join(__dirname, 'schema'));
@@ -88,7 +90,12 @@ export function engagementService(options: EngagementServiceOptions): ServiceDef
         new IntervalJob('notify-stalled-deals', sweepMs, () => notifyStalledDeals(dataSource, now(), options.stalledAfterDays ?? 14), logger),
         // Runs with the sweeps; the first run of a UTC day writes its digests, later runs find them written.
         new IntervalJob('compose-daily-digests', sweepMs, () => composeDailyDigests(dataSource, now()), logger),
-        new IntervalJob('deliver-webhooks', options.webhookIntervalMs ?? 1_000, () => deliverWebhooks(dataSource, new Date(), { ...DEFAULT_DELIVERY_OPTIONS, policy: { ...DEFAULT_RETRY_POLICY, ...options.webhookRetry } }), logger),
+        new IntervalJob(
+          'deliver-webhooks',
+          options.webhookIntervalMs ?? 1_000,
+          () => deliverWebhooks(dataSource, new Date(), { ...DEFAULT_DELIVERY_OPTIONS, policy: { ...DEFAULT_RETRY_POLICY, ...options.webhookRetry } }),
+          logger,
+        ),
       ];
     },
   };

@@ -1,13 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type EventDataMap } from '@pipeline/events';
+
+import { type EventDataMap, TOPICS } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { publishFacts, startTestService, waitFor, type Fact, type TestService } from '@pipeline/testing';
+import { type Fact, publishFacts, startTestService, type TestService, waitFor } from '@pipeline/testing';
+
 import { engagementService, type EngagementServiceOptions } from './server';
 
 // Shared arrangements for the engagement subgraph's integration tests (real PostgreSQL and Kafka). Sweeps are run by
 // hand (interval 0), so a test decides when "now" is looked at.
 export const startEngagementService = (label: string, options: Partial<EngagementServiceOptions> = {}): Promise<TestService> =>
-  startTestService(label, engagementService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, snapshotWaitMs: 5_000, sweepIntervalMs: 0, webhookIntervalMs: 0, ...options }));
+  startTestService(
+    label,
+    engagementService({
+      config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false },
+      snapshotWaitMs: 5_000,
+      sweepIntervalMs: 0,
+      webhookIntervalMs: 0,
+      ...options,
+    }),
+  );
 
 export async function publish(service: TestService, facts: Fact[]): Promise<string[]> {
   return publishFacts(service.topicPrefix, facts);
@@ -17,12 +28,23 @@ const rowExists = async (service: TestService, sql: string, params: unknown[]) =
 
 // A rep as the lead service announces them; waits until this service knows them.
 export async function arrangeRep(service: TestService, teamId: string | null, role: 'REP' | 'MANAGER' = 'REP', repId: string = randomUUID()): Promise<string> {
-  await publish(service, [{ topic: TOPICS.repEvents, type: 'sales.rep.registered.v1', subject: repId, data: { repId, name: `${role} ${repId.slice(0, 4)}`, email: `${repId}@example.com`, role, teamId, active: true, version: 1 } }]);
+  await publish(service, [
+    {
+      topic: TOPICS.repEvents,
+      type: 'sales.rep.registered.v1',
+      subject: repId,
+      data: { repId, name: `${role} ${repId.slice(0, 4)}`, email: `${repId}@example.com`, role, teamId, active: true, version: 1 },
+    },
+  ]);
   await waitFor(() => rowExists(service, 'SELECT 1 FROM rep WHERE id = $1', [repId]), { what: 'the rep' });
   return repId;
 }
 
-export function stageChangedData(opportunityId: string, ownerId: string | null, options: { category?: 'OPEN' | 'WON' | 'LOST'; version?: number; stage?: string; changedAt?: string } = {}): EventDataMap['sales.opportunity.stage_changed.v1'] {
+export function stageChangedData(
+  opportunityId: string,
+  ownerId: string | null,
+  options: { category?: 'OPEN' | 'WON' | 'LOST'; version?: number; stage?: string; changedAt?: string } = {},
+): EventDataMap['sales.opportunity.stage_changed.v1'] {
   const category = options.category ?? 'OPEN';
   return {
     opportunityId,
@@ -52,13 +74,28 @@ export function stageChangedData(opportunityId: string, ownerId: string | null, 
 }
 
 // The opportunity as the opportunity service announces it on the stage stream; waits until this service knows it.
-export async function arrangeOpportunity(service: TestService, ownerId: string | null, options: Parameters<typeof stageChangedData>[2] = {}, opportunityId: string = randomUUID()): Promise<string> {
-  await publish(service, [{ topic: TOPICS.stageChanged, type: 'sales.opportunity.stage_changed.v1', subject: opportunityId, data: stageChangedData(opportunityId, ownerId, options) }]);
-  await waitFor(async () => (await service.service.dataSource.query('SELECT version FROM opportunity_snapshot WHERE id = $1', [opportunityId]))[0]?.version >= (options.version ?? 1), { what: 'the opportunity' });
+export async function arrangeOpportunity(
+  service: TestService,
+  ownerId: string | null,
+  options: Parameters<typeof stageChangedData>[2] = {},
+  opportunityId: string = randomUUID(),
+): Promise<string> {
+  await publish(service, [
+    { topic: TOPICS.stageChanged, type: 'sales.opportunity.stage_changed.v1', subject: opportunityId, data: stageChangedData(opportunityId, ownerId, options) },
+  ]);
+  await waitFor(
+    async () =>
+      (await service.service.dataSource.query('SELECT version FROM opportunity_snapshot WHERE id = $1', [opportunityId]))[0]?.version >= (options.version ?? 1),
+    { what: 'the opportunity' },
+  );
   return opportunityId;
 }
 
-export function leadAssignedData(leadId: string, ownerId: string | null, options: { previousOwnerId?: string | null; assignedBy?: string | null; reason?: string; version?: number } = {}): EventDataMap['sales.lead.assigned.v1'] {
+export function leadAssignedData(
+  leadId: string,
+  ownerId: string | null,
+  options: { previousOwnerId?: string | null; assignedBy?: string | null; reason?: string; version?: number } = {},
+): EventDataMap['sales.lead.assigned.v1'] {
   return {
     leadId,
     version: options.version ?? 2,
@@ -87,7 +124,9 @@ export function leadAssignedData(leadId: string, ownerId: string | null, options
 }
 
 export async function arrangeLead(service: TestService, ownerId: string | null, leadId: string = randomUUID()): Promise<string> {
-  await publish(service, [{ topic: TOPICS.leadEvents, type: 'sales.lead.assigned.v1', subject: leadId, data: leadAssignedData(leadId, ownerId, { assignedBy: ownerId }) }]);
+  await publish(service, [
+    { topic: TOPICS.leadEvents, type: 'sales.lead.assigned.v1', subject: leadId, data: leadAssignedData(leadId, ownerId, { assignedBy: ownerId }) },
+  ]);
   await waitFor(() => rowExists(service, 'SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId]), { what: 'the lead' });
   return leadId;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import { adminActor, expectNoErrors, subgraphClient, waitFor } from '@pipeline/testing';
+
 import { callAs, killByPort, serviceProcess, sql } from './faults-env';
 import { createOpportunity, move } from './scenario';
 
@@ -27,15 +29,23 @@ describe('the analytics subgraph killed mid-stream', () => {
     await waitFor(() => opportunities.length >= 16, { timeoutMs: 60_000, what: 'more events while analytics is down' });
     await analytics.start();
     await work;
-    await waitFor(async () => (await sql('analytics', 'SELECT count(*)::int AS count FROM opportunity_fact WHERE opportunity_id = ANY($1::uuid[])', [opportunities]))[0].count === 30, {
-      timeoutMs: 60_000,
-      what: 'the restarted analytics to catch up',
-    });
+    await waitFor(
+      async () =>
+        (await sql('analytics', 'SELECT count(*)::int AS count FROM opportunity_fact WHERE opportunity_id = ANY($1::uuid[])', [opportunities]))[0].count === 30,
+      {
+        timeoutMs: 60_000,
+        what: 'the restarted analytics to catch up',
+      },
+    );
 
     // Act 2: a second analytics replays the topics from the beginning into a fresh database
     const rebuildDatabase = withDatabase(process.env.TEST_DATABASE_URL as string, `rebuild_${randomUUID().slice(0, 8)}`);
     process.env.FAULTS_EXTRA_PORT = String(4950 + Math.floor(Math.random() * 40));
-    const rebuild = serviceProcess('analytics', { ANALYTICS_DATABASE_URL: rebuildDatabase, ANALYTICS_CONSUMER_GROUP: `rebuild-${randomUUID().slice(0, 8)}` }, Number(process.env.FAULTS_EXTRA_PORT));
+    const rebuild = serviceProcess(
+      'analytics',
+      { ANALYTICS_DATABASE_URL: rebuildDatabase, ANALYTICS_CONSUMER_GROUP: `rebuild-${randomUUID().slice(0, 8)}` },
+      Number(process.env.FAULTS_EXTRA_PORT),
+    );
     await rebuild.start();
     try {
       const live = subgraphClient(analytics.url, adminActor());
@@ -46,7 +56,10 @@ describe('the analytics subgraph killed mid-stream', () => {
 
       // Assert
       expect(expectNoErrors(await replayed<any>(METRICS))).toEqual(expectNoErrors(await live<any>(METRICS)));
-      const duplicates = await sql('analytics', `SELECT count(*)::int AS count FROM (SELECT event_id FROM processed_event GROUP BY consumer, event_id HAVING count(*) > 1) d`);
+      const duplicates = await sql(
+        'analytics',
+        `SELECT count(*)::int AS count FROM (SELECT event_id FROM processed_event GROUP BY consumer, event_id HAVING count(*) > 1) d`,
+      );
       expect(duplicates[0].count).toBe(0);
     } finally {
       await rebuild.kill();

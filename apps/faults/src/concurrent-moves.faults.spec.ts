@@ -1,5 +1,6 @@
 import { TOPICS } from '@pipeline/events';
 import { adminActor, errorCodes, expectNoErrors, TopicReader, waitFor } from '@pipeline/testing';
+
 import { callAs, topicPrefix } from './faults-env';
 import { createOpportunity, move } from './scenario';
 
@@ -25,13 +26,18 @@ describe('50 concurrent stage moves on one opportunity with expectedVersion', ()
     // Assert
     expect(wins).toBe(5);
     expect(new Set(codes)).toEqual(new Set(['CONFLICT']));
-    const opportunity = expectNoErrors(await admin<any>(`query($id: ID!) { opportunity(id: $id) { version stageHistory { version fromStage toStage } } }`, { id })).opportunity;
+    const opportunity = expectNoErrors(
+      await admin<any>(`query($id: ID!) { opportunity(id: $id) { version stageHistory { version fromStage toStage } } }`, { id }),
+    ).opportunity;
     expect(opportunity.version).toBe(6);
     expect(opportunity.stageHistory.map((entry: any) => entry.version)).toEqual([1, 2, 3, 4, 5, 6]);
-    const events = await waitFor(() => {
-      const mine = reader.parsed<any>().filter(({ message }) => message.key === id);
-      return mine.length === 6 ? mine.map(({ event }) => event.data) : null;
-    }, { timeoutMs: 30_000, what: 'six events' });
+    const events = await waitFor(
+      () => {
+        const mine = reader.parsed<any>().filter(({ message }) => message.key === id);
+        return mine.length === 6 ? mine.map(({ event }) => event.data) : null;
+      },
+      { timeoutMs: 30_000, what: 'six events' },
+    );
     await reader.stop();
     expect(events.map((data) => data.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(events.map((data) => [data.fromStage, data.toStage])).toEqual(opportunity.stageHistory.map((entry: any) => [entry.fromStage, entry.toStage]));

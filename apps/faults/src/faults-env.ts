@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { Client } from 'pg';
-import { createServiceProcess, ensureKafkaBroker, GATEWAY, SUBGRAPHS, workspaceRoot, type KafkaBroker, type ServiceProcess } from '@pipeline/dev-infra';
-import { withDatabase } from '@pipeline/persistence';
-import { gatewayClient, mintUserToken, type GraphQLCall } from '@pipeline/testing';
+
+import { createServiceProcess, ensureKafkaBroker, GATEWAY, type KafkaBroker, type ServiceProcess, SUBGRAPHS, workspaceRoot } from '@pipeline/dev-infra';
 import type { Actor } from '@pipeline/domain';
+import { withDatabase } from '@pipeline/persistence';
+import { gatewayClient, type GraphQLCall, mintUserToken } from '@pipeline/testing';
+import { Client } from 'pg';
 
 // The fault suite's own broker: it may be stopped and restarted without touching other suites.
 export const FAULTS_BROKER = { name: 'faults', port: 29192, controllerPort: 29193 };

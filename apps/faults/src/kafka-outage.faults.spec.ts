@@ -1,5 +1,6 @@
 import { TOPICS } from '@pipeline/events';
 import { adminActor, expectNoErrors, TopicReader, waitFor } from '@pipeline/testing';
+
 import { broker, callAs, sql, topicPrefix } from './faults-env';
 import { createOpportunity, move } from './scenario';
 
@@ -45,18 +46,29 @@ describe('Kafka stopped while mutations keep coming, then restarted', () => {
     await reader.stop();
     const eventIds = delivered.map(({ event }) => event.id);
     expect(new Set(eventIds).size).toBe(produced);
-    await waitFor(async () => (await sql('analytics', 'SELECT count(*)::int AS count FROM stage_event WHERE opportunity_id = ANY($1::uuid[])', [[...ids]]))[0].count === produced + 1, {
-      timeoutMs: 120_000,
-      what: 'analytics to ingest every change',
-    });
-    const facts = await sql('analytics', `SELECT stage, count(*)::int AS count FROM opportunity_fact WHERE opportunity_id = ANY($1::uuid[]) GROUP BY stage`, [[...ids]]);
+    await waitFor(
+      async () =>
+        (await sql('analytics', 'SELECT count(*)::int AS count FROM stage_event WHERE opportunity_id = ANY($1::uuid[])', [[...ids]]))[0].count === produced + 1,
+      {
+        timeoutMs: 120_000,
+        what: 'analytics to ingest every change',
+      },
+    );
+    const facts = await sql('analytics', `SELECT stage, count(*)::int AS count FROM opportunity_fact WHERE opportunity_id = ANY($1::uuid[]) GROUP BY stage`, [
+      [...ids],
+    ]);
     expect(facts).toEqual([{ stage: 'PROPOSAL', count: ids.size }]);
     const processed = await sql('analytics', `SELECT count(*)::int AS count FROM processed_event WHERE event_id = ANY($1::text[])`, [eventIds]);
     expect(processed[0].count).toBe(produced);
-    console.log(`Kafka outage: ${produced} stage changes committed while the broker was down; ${new Set(eventIds).size} delivered to the topic, ${processed[0].count} applied by analytics.`);
+    console.log(
+      `Kafka outage: ${produced} stage changes committed while the broker was down; ${new Set(eventIds).size} delivered to the topic, ${processed[0].count} applied by analytics.`,
+    );
 
     // And the system is healthy again: a fresh change flows through at once
     const after = await createOpportunity(admin);
-    await waitFor(async () => (await sql('analytics', 'SELECT 1 FROM opportunity_fact WHERE opportunity_id = $1', [after])).length === 1, { timeoutMs: 30_000, what: 'a new change after recovery' });
+    await waitFor(async () => (await sql('analytics', 'SELECT 1 FROM opportunity_fact WHERE opportunity_id = $1', [after])).length === 1, {
+      timeoutMs: 30_000,
+      what: 'a new change after recovery',
+    });
   });
 });

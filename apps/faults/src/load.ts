@@ -19,7 +19,10 @@ export function startLoad(call: GraphQLCall, operation: () => [string, Record<st
   const loops = Array.from({ length: clients }, async () => {
     while (running) {
       const [query, variables] = operation();
-      const outcome: LoadOutcome = await call(query, variables).then((response) => ({ variables, response }), (error: Error) => ({ variables, failure: (error.cause as { code?: string } | undefined)?.code ?? error.message }));
+      const outcome: LoadOutcome = await call(query, variables).then(
+        (response) => ({ variables, response }),
+        (error: Error) => ({ variables, failure: (error.cause as { code?: string } | undefined)?.code ?? error.message }),
+      );
       outcomes.push(outcome);
       // Paces a client whose calls fail at once (a service down), so it does not starve the restart of CPU.
       if (failed([outcome]).length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -35,4 +38,5 @@ export function startLoad(call: GraphQLCall, operation: () => [string, Record<st
   };
 }
 
-export const failed = (outcomes: LoadOutcome[]): LoadOutcome[] => outcomes.filter((outcome) => outcome.failure || outcome.response?.status !== 200 || (outcome.response.errors?.length ?? 0) > 0);
+export const failed = (outcomes: LoadOutcome[]): LoadOutcome[] =>
+  outcomes.filter((outcome) => outcome.failure || outcome.response?.status !== 200 || (outcome.response.errors?.length ?? 0) > 0);

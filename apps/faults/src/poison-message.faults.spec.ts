@@ -1,6 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { deadLetterTopic, TOPICS } from '@pipeline/events';
 import { adminActor, TopicReader, waitFor } from '@pipeline/testing';
+import { Kafka, logLevel } from 'kafkajs';
+
 import { callAs, sql, topicPrefix } from './faults-env';
 import { createOpportunity } from './scenario';
 
@@ -20,7 +21,19 @@ describe('a poison message on a consumed topic', () => {
       topic,
       messages: [
         { key: 'poison-1', value: 'this is not JSON' },
-        { key: 'poison-2', value: JSON.stringify({ specversion: '1.0', id: 'x', type: 'sales.opportunity.stage_changed.v1', source: '/x', subject: 'y', time: 'now', datacontenttype: 'application/json', data: {} }) },
+        {
+          key: 'poison-2',
+          value: JSON.stringify({
+            specversion: '1.0',
+            id: 'x',
+            type: 'sales.opportunity.stage_changed.v1',
+            source: '/x',
+            subject: 'y',
+            time: 'now',
+            datacontenttype: 'application/json',
+            data: {},
+          }),
+        },
         { key: 'poison-3', value: JSON.stringify({ type: 'sales.opportunity.exploded.v1' }) },
       ],
     });
@@ -34,7 +47,12 @@ describe('a poison message on a consumed topic', () => {
     expect(reasons.filter((reason) => reason.startsWith('poison-1: invalid JSON'))).toHaveLength(3);
     expect(reasons.filter((reason) => reason.startsWith('poison-2: schema violation'))).toHaveLength(3);
     expect(reasons.filter((reason) => reason.startsWith('poison-3: unknown event type'))).toHaveLength(3);
-    expect(new Set(letters.map((message) => message.headers['x-dlq-consumer-group']))).toEqual(new Set([`${topicPrefix()}deal-subgraph.opportunities`, `${topicPrefix()}analytics-subgraph`, `${topicPrefix()}engagement-subgraph`]));
-    await waitFor(async () => (await sql('analytics', 'SELECT 1 FROM opportunity_fact WHERE opportunity_id = $1', [after])).length === 1, { timeoutMs: 60_000, what: 'analytics to continue after the poison' });
+    expect(new Set(letters.map((message) => message.headers['x-dlq-consumer-group']))).toEqual(
+      new Set([`${topicPrefix()}deal-subgraph.opportunities`, `${topicPrefix()}analytics-subgraph`, `${topicPrefix()}engagement-subgraph`]),
+    );
+    await waitFor(async () => (await sql('analytics', 'SELECT 1 FROM opportunity_fact WHERE opportunity_id = $1', [after])).length === 1, {
+      timeoutMs: 60_000,
+      what: 'analytics to continue after the poison',
+    });
   });
 });

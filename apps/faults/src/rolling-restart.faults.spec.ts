@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { adminActor, waitFor } from '@pipeline/testing';
+
 import { callAs, exitOf, serviceProcess, signalByPort, sql } from './faults-env';
 import { startLoad } from './load';
 
@@ -14,16 +16,22 @@ describe('a subgraph restarted (SIGTERM, then start) while writes go through the
     // Arrange
     const admin = await callAs(adminActor());
     const createLead = `mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id name } } }`;
-    const load = startLoad(admin, () => [createLead, { input: { name: `Rolling ${randomUUID()}`, company: 'Rolling Restart Ltd', source: 'OTHER', allowDuplicate: true } }]);
+    const load = startLoad(admin, () => [
+      createLead,
+      { input: { name: `Rolling ${randomUUID()}`, company: 'Rolling Restart Ltd', source: 'OTHER', allowDuplicate: true } },
+    ]);
     const succeeded = () => load.outcomes.filter((outcome) => outcome.response?.data && !outcome.response.errors).length;
     await waitFor(() => succeeded() >= 10, { timeoutMs: 30_000, what: 'writes before the restart' });
 
     // Act
     const pids = await signalByPort('lead', 'SIGTERM');
-    const drained = await waitFor(async () => {
-      const answer = await readiness(ports().lead);
-      return answer?.status === 503 ? answer : null;
-    }, { timeoutMs: 5_000, intervalMs: 20, what: 'the lead subgraph to report not ready' });
+    const drained = await waitFor(
+      async () => {
+        const answer = await readiness(ports().lead);
+        return answer?.status === 503 ? answer : null;
+      },
+      { timeoutMs: 5_000, intervalMs: 20, what: 'the lead subgraph to report not ready' },
+    );
     const gatewayDuringDrain = await readiness(ports().gateway);
     const succeededAtDrain = succeeded();
     await exitOf(pids, 'lead');
@@ -45,6 +53,8 @@ describe('a subgraph restarted (SIGTERM, then start) while writes go through the
     // Every write the service answered is stored; every one it did not take was refused cleanly and wrote nothing.
     expect(answeredOk.filter((outcome) => !stored.has(name(outcome)))).toEqual([]);
     expect(refused.filter((outcome) => stored.has(name(outcome)))).toEqual([]);
-    expect(refused.flatMap((outcome) => outcome.failure ? [outcome.failure] : (outcome.response?.errors ?? []).map((error) => error.extensions?.code))).toEqual(refused.map(() => 'SUBGRAPH_UNAVAILABLE'));
+    expect(
+      refused.flatMap((outcome) => (outcome.failure ? [outcome.failure] : (outcome.response?.errors ?? []).map((error) => error.extensions?.code))),
+    ).toEqual(refused.map(() => 'SUBGRAPH_UNAVAILABLE'));
   });
 });

@@ -1,4 +1,5 @@
 import { adminActor, expectNoErrors, waitFor } from '@pipeline/testing';
+
 import { callAs, serviceProcess } from './faults-env';
 import { createOpportunity } from './scenario';
 
@@ -15,10 +16,13 @@ describe('a subgraph killed while the gateway serves', () => {
     const partial = await admin<any>(query, { id: opportunityId });
     const unaffected = await admin<any>(`{ pipelines { id } }`);
     await deal.start();
-    const healed = await waitFor(async () => {
-      const response = await admin<any>(query, { id: opportunityId });
-      return response.errors ? null : response;
-    }, { timeoutMs: 30_000, what: 'the deal subgraph to serve again' });
+    const healed = await waitFor(
+      async () => {
+        const response = await admin<any>(query, { id: opportunityId });
+        return response.errors ? null : response;
+      },
+      { timeoutMs: 30_000, what: 'the deal subgraph to serve again' },
+    );
 
     // Assert
     expect(partial.data?.opportunity).toEqual({ id: opportunityId, name: expect.any(String), deal: null });

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
 import { workspaceRoot } from '@pipeline/dev-infra';
 import { adminActor, gatewayClient, mintUserToken, waitFor } from '@pipeline/testing';
+
 import { serviceProcess } from './faults-env';
 import { failed, startLoad } from './load';
 
@@ -43,7 +45,10 @@ describe('a new supergraph swapped in while the gateway serves', () => {
       const beforeSwap = load.outcomes.length;
       const before = await description();
       replace(file, next);
-      const after = await waitFor(async () => ((await description()) === 'Swapped in while serving' ? 'swapped' : null), { timeoutMs: 20_000, what: 'the gateway to serve the new supergraph' });
+      const after = await waitFor(async () => ((await description()) === 'Swapped in while serving' ? 'swapped' : null), {
+        timeoutMs: 20_000,
+        what: 'the gateway to serve the new supergraph',
+      });
       const atSwap = load.outcomes.length;
       await waitFor(() => load.outcomes.length >= atSwap + 20, { timeoutMs: 30_000, what: 'load after the swap' });
       const outcomes = await load.stop();

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+
 import type { ServiceProcess } from '@pipeline/dev-infra';
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
-import { adminActor, expectNoErrors, gatewayClient, mintUserToken, waitFor, type GraphQLCall } from '@pipeline/testing';
+import { adminActor, expectNoErrors, gatewayClient, type GraphQLCall, mintUserToken, waitFor } from '@pipeline/testing';
+import { Client } from 'pg';
+
 import { killByPort, serviceProcess } from './faults-env';
 import { createQualifiedLead } from './scenario';
 
@@ -42,7 +44,10 @@ async function otlpReceiver() {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { spans, url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, close: () => {
+  return {
+    spans,
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: () => {
       // Exporters keep their connections alive; without closing them the server would hold Jest open.
       server.closeAllConnections();
       server.close();
@@ -67,9 +72,17 @@ describe('traces with an OTLP endpoint configured', () => {
     lead = serviceProcess('lead', otel, await freePort());
     await killByPort('opportunity', 'SIGTERM');
     opportunity = serviceProcess('opportunity', otel);
-    analytics = serviceProcess('analytics', { ...otel, ANALYTICS_DATABASE_URL: analyticsDatabase, ANALYTICS_CONSUMER_GROUP: `traced-${randomUUID().slice(0, 8)}` }, await freePort());
+    analytics = serviceProcess(
+      'analytics',
+      { ...otel, ANALYTICS_DATABASE_URL: analyticsDatabase, ANALYTICS_CONSUMER_GROUP: `traced-${randomUUID().slice(0, 8)}` },
+      await freePort(),
+    );
     await Promise.all([lead.start(), opportunity.start(), analytics.start()]);
-    gateway = serviceProcess('gateway', { ...otel, LEAD_SUBGRAPH_URL: lead.url, OPPORTUNITY_SUBGRAPH_URL: opportunity.url, GATEWAY_REQUIRED_SUBGRAPHS: 'lead,opportunity' }, await freePort());
+    gateway = serviceProcess(
+      'gateway',
+      { ...otel, LEAD_SUBGRAPH_URL: lead.url, OPPORTUNITY_SUBGRAPH_URL: opportunity.url, GATEWAY_REQUIRED_SUBGRAPHS: 'lead,opportunity' },
+      await freePort(),
+    );
     await gateway.start();
     admin = gatewayClient(gateway.url, await mintUserToken(adminActor()));
   });
@@ -85,7 +98,14 @@ describe('traces with an OTLP endpoint configured', () => {
   it('one trace runs from the gateway through the subgraph fetch to its SQL', async () => {
     // Act
     expectNoErrors(await admin<any>('{ leads(first: 1) { totalCount } }'));
-    const sql = await waitFor(() => receiver.spans.find((span) => span.service === 'lead-subgraph' && /^pg\.query/.test(span.name) && ancestry(receiver.spans, span).some((parent) => parent.service === 'gateway')), { timeoutMs: 20_000, what: 'a traced SQL statement under a gateway span' });
+    const sql = await waitFor(
+      () =>
+        receiver.spans.find(
+          (span) =>
+            span.service === 'lead-subgraph' && /^pg\.query/.test(span.name) && ancestry(receiver.spans, span).some((parent) => parent.service === 'gateway'),
+        ),
+      { timeoutMs: 20_000, what: 'a traced SQL statement under a gateway span' },
+    );
 
     // Assert
     const chain = ancestry(receiver.spans, sql);
@@ -100,9 +120,14 @@ describe('traces with an OTLP endpoint configured', () => {
     const leadId = await createQualifiedLead(admin);
 
     // Act
-    const converted = expectNoErrors(await admin<any>(`mutation($input: ConvertLeadInput!) { convertLead(input: $input) { opportunity { id } } }`, { input: { leadId } }));
+    const converted = expectNoErrors(
+      await admin<any>(`mutation($input: ConvertLeadInput!) { convertLead(input: $input) { opportunity { id } } }`, { input: { leadId } }),
+    );
     const opportunityId: string = converted.convertLead.opportunity.id;
-    await waitFor(async () => (await analyticsRows(analyticsDatabase, opportunityId)) > 0, { timeoutMs: 30_000, what: 'analytics to project the converted opportunity' });
+    await waitFor(async () => (await analyticsRows(analyticsDatabase, opportunityId)) > 0, {
+      timeoutMs: 30_000,
+      what: 'analytics to project the converted opportunity',
+    });
     // The opportunity's own projection: its chain passes the opportunity request and no lead service (the lead's
     // conversion, a reaction to the same request, reaches analytics by a longer chain).
     const projection = await waitFor(
@@ -110,7 +135,11 @@ describe('traces with an OTLP endpoint configured', () => {
         receiver.spans.find((span) => {
           if (span.service !== 'analytics-subgraph' || !/^pg\.query/.test(span.name)) return false;
           const chain = ancestry(receiver.spans, span);
-          return chain.at(-1)?.service === 'gateway' && chain.some((parent) => parent.service === 'opportunity-subgraph' && parent.kind === SERVER) && !chain.some((parent) => parent.service === 'lead-subgraph');
+          return (
+            chain.at(-1)?.service === 'gateway' &&
+            chain.some((parent) => parent.service === 'opportunity-subgraph' && parent.kind === SERVER) &&
+            !chain.some((parent) => parent.service === 'lead-subgraph')
+          );
         }),
       { timeoutMs: 20_000, what: 'analytics projection SQL chained back to the convertLead request at the gateway' },
     );

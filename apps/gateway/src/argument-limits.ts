@@ -1,19 +1,19 @@
+import { LIST_LIMITS } from '@pipeline/domain';
 import {
-  getNamedType,
-  GraphQLError,
-  isInterfaceType,
-  isObjectType,
-  Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
+  getNamedType,
+  GraphQLError,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
+  Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { LIST_LIMITS } from '@pipeline/domain';
 
 export interface ArgumentLimitSettings {
   maxPageSize: number;
@@ -69,7 +69,9 @@ export function checkArgumentLimits(
   budget: RequestBudget,
 ): void {
   const fragments = new Map(
-    document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
   );
   const defaults = new Map((operation.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, definition.defaultValue]));
   const valueOf = (node: ValueNode | undefined): unknown => {
@@ -81,7 +83,12 @@ export function checkArgumentLimits(
     return node?.kind === Kind.INT ? Number(node.value) : undefined;
   };
   // What a list field will return, if it is one this gateway sizes; `cardsPerStage` is the enclosing board's.
-  const sizeOf = (coordinate: string, definition: GraphQLField<unknown, unknown> | undefined, argument: (name: string) => unknown, cardsPerStage: number): number | null => {
+  const sizeOf = (
+    coordinate: string,
+    definition: GraphQLField<unknown, unknown> | undefined,
+    argument: (name: string) => unknown,
+    cardsPerStage: number,
+  ): number | null => {
     const listed = LIST_SIZES[coordinate];
     const asked = argument('first');
     if (listed && 'bounded' in listed) return listed.bounded;
@@ -115,17 +122,27 @@ export function checkArgumentLimits(
       if (size !== null) {
         budget.rows += multiplier * size;
         childMultiplier = multiplier * Math.max(size, 1);
-        if (budget.rows > limits.maxRows) refuse(selection.name.value, `A request may ask for at most ${limits.maxRows} rows in total (list sizes multiply along nested lists and add up over a batch)`);
+        if (budget.rows > limits.maxRows)
+          refuse(
+            selection.name.value,
+            `A request may ask for at most ${limits.maxRows} rows in total (list sizes multiply along nested lists and add up over a batch)`,
+          );
       }
       if (definition && SIMULATING_FIELDS.has(selection.name.value)) {
         const value = argument('simulations');
         budget.simulations += multiplier * (typeof value === 'number' ? Math.max(value, MIN_SIMULATIONS) : DEFAULT_SIMULATIONS);
-        if (budget.simulations > limits.maxSimulations) refuse('simulations', `A request may ask for at most ${limits.maxSimulations} forecast simulations in total`);
+        if (budget.simulations > limits.maxSimulations)
+          refuse('simulations', `A request may ask for at most ${limits.maxSimulations} forecast simulations in total`);
       }
       if (selection.selectionSet) walk(selection.selectionSet, definition ? getNamedType(definition.type) : undefined, childMultiplier, boardCards);
     }
   };
 
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   walk(operation.selectionSet, root, 1, boardCardsPerStage.default);
 }

@@ -1,6 +1,6 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Actor } from '@pipeline/domain';
 import { actorFromClaims, hmacKeyOf } from '@pipeline/server-kit';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 
 export type AuthConfig =
   | { mode: 'hs256'; secret: string; issuer?: string; audience?: string }

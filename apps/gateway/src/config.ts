@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { envInt, envSecret, envString, isProduction, LOCAL_INTERNAL_SECRET, LOCAL_JWT_SECRET } from '@pipeline/server-kit';
+
 import type { AuthConfig } from './auth';
-import { readinessSettingsFromEnv, type ReadinessSettings } from './readiness';
+import { type ReadinessSettings, readinessSettingsFromEnv } from './readiness';
 import type { SupergraphWatchSettings } from './supergraph-watch';
-import { webEdgeConfigFromEnv, type WebEdgeConfig } from './web-edge-config';
+import { type WebEdgeConfig, webEdgeConfigFromEnv } from './web-edge-config';
 
 export interface Limits {
   maxDepth: number;
@@ -37,12 +39,27 @@ export interface GatewayConfig {
   web?: WebEdgeConfig;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5_000, maxDirectives: 50, maxBodyBytes: 4 * 1024 * 1024, maxBatch: 10, maxSimulations: 20_000, maxRows: 50_000, subgraphTimeoutMs: 20_000, exportTimeoutMs: 30_000 };
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxCost: 20_000,
+  maxTokens: 5_000,
+  maxDirectives: 50,
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxBatch: 10,
+  maxSimulations: 20_000,
+  maxRows: 50_000,
+  subgraphTimeoutMs: 20_000,
+  exportTimeoutMs: 30_000,
+};
 
 // The supergraph comes from the committed file (or SUPERGRAPH_PATH, e.g. a ConfigMap); subgraph URLs from the environment.
 export function gatewayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   // Beside the bundle after a build, one folder up when run from source.
-  const supergraphPath = env.SUPERGRAPH_PATH ?? [path.join(__dirname, 'supergraph.graphql'), path.join(__dirname, '..', 'supergraph.graphql')].find((candidate) => fs.existsSync(candidate)) ?? 'supergraph.graphql';
+  const supergraphPath =
+    env.SUPERGRAPH_PATH ??
+    [path.join(__dirname, 'supergraph.graphql'), path.join(__dirname, '..', 'supergraph.graphql')].find((candidate) => fs.existsSync(candidate)) ??
+    'supergraph.graphql';
   const jwksUrl = env.AUTH_JWKS_URL;
   // An identity provider signs tokens for many apps: without both checks, any of them would be accepted here.
   if (jwksUrl && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) throw new Error('AUTH_ISSUER and AUTH_AUDIENCE must be set with AUTH_JWKS_URL');

@@ -1,7 +1,7 @@
+import { type Actor, isRole, isUuid, type Role } from '@pipeline/domain';
+import { IDENTITY_HEADER, signIdentityToken } from '@pipeline/server-kit';
 import express, { type Request, type Response, type Router } from 'express';
 import { SignJWT } from 'jose';
-import { isRole, isUuid, type Actor, type Role } from '@pipeline/domain';
-import { IDENTITY_HEADER, signIdentityToken } from '@pipeline/server-kit';
 
 // Outside production the web app's sign-in page picks a seeded user and gets a token here, signed like `npm run token`.
 // In production this router answers nothing but a refusal: tokens come from the identity provider.
@@ -29,7 +29,8 @@ export const DEV_STAFF: DevUser[] = [
   { id: '00000000-0000-4000-8000-00000000a002', name: 'Adam Admin', role: 'ADMIN', teamId: null },
 ];
 
-const refuse = (response: Response, status: number, code: string, message: string) => response.status(status).json({ errors: [{ message, extensions: { code } }] });
+const refuse = (response: Response, status: number, code: string, message: string) =>
+  response.status(status).json({ errors: [{ message, extensions: { code } }] });
 
 // Reps and managers come from the lead service, read as the gateway itself would forward an admin's request.
 async function salesReps(options: DevSignInOptions): Promise<DevUser[]> {
@@ -41,13 +42,17 @@ async function salesReps(options: DevSignInOptions): Promise<DevUser[]> {
     signal: AbortSignal.timeout(5_000),
   });
   const body = (await response.json()) as { data?: { salesReps: Array<DevUser & { active: boolean }> } };
-  return (body.data?.salesReps ?? []).filter((rep) => rep.active && (rep.role === 'REP' || rep.role === 'MANAGER')).map(({ id, name, role, teamId }) => ({ id, name, role, teamId }));
+  return (body.data?.salesReps ?? [])
+    .filter((rep) => rep.active && (rep.role === 'REP' || rep.role === 'MANAGER'))
+    .map(({ id, name, role, teamId }) => ({ id, name, role, teamId }));
 }
 
 export function devSignIn(options: DevSignInOptions): Router {
   const router = express.Router();
   const enabled = options.enabled && options.jwtSecret !== null;
-  router.use((_request, response, next) => (enabled ? next() : refuse(response, 404, 'NOT_FOUND', 'Developer sign-in is off: sign in with the identity provider')));
+  router.use((_request, response, next) =>
+    enabled ? next() : refuse(response, 404, 'NOT_FOUND', 'Developer sign-in is off: sign in with the identity provider'),
+  );
 
   router.get('/users', async (_request, response) => {
     try {

@@ -1,25 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Actor } from '@pipeline/domain';
-import { createMetrics, IDENTITY_HEADER, metricsPlugin, signIdentityToken, type Logger } from '@pipeline/server-kit';
-import { checkArgumentLimits, newRequestBudget, type ArgumentLimitSettings, type RequestBudget } from './argument-limits';
+import { createMetrics, IDENTITY_HEADER, type Logger, metricsPlugin, signIdentityToken } from '@pipeline/server-kit';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+import { type ArgumentLimitSettings, checkArgumentLimits, newRequestBudget, type RequestBudget } from './argument-limits';
 import { AuthenticationError, createTokenVerifier } from './auth';
 import type { GatewayConfig } from './config';
-import { subgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher';
-import { mountWebEdge } from './web-edge';
 import { apolloReportingPlugins, mountReadiness } from './readiness';
+import { type SubgraphFetcher, subgraphFetcher } from './subgraph-fetcher';
 import { supergraphSource } from './supergraph-watch';
+import { mountWebEdge } from './web-edge';
 
 interface GatewayContext extends BaseContext {
   actor: Actor;
@@ -35,7 +37,8 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const graphQLError = (response: Response, status: number, code: string, message: string) => response.status(status).json({ errors: [{ message, extensions: { code } }] });
+const graphQLError = (response: Response, status: number, code: string, message: string) =>
+  response.status(status).json({ errors: [{ message, extensions: { code } }] });
 
 // A subgraph that refuses a whole request (HTTP 4xx with GraphQL errors) is quoted, not reported as a gateway failure.
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -61,11 +64,22 @@ function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
     const { stacktrace: _stacktrace, exception: _exception, ...rest } = extensions;
     const timedOut = TIMED_OUT.exec(formatted.message);
     if (timedOut) {
-      return { message: `${timedOut[0]}; a change it was making may or may not have been saved: reload before retrying`, path: formatted.path, extensions: { code: 'TIMEOUT', serviceName: timedOut[1] } };
+      return {
+        message: `${timedOut[0]}; a change it was making may or may not have been saved: reload before retrying`,
+        path: formatted.path,
+        extensions: { code: 'TIMEOUT', serviceName: timedOut[1] },
+      };
     }
     if (/ECONNREFUSED|fetch failed|socket hang up|ECONNRESET|other side closed|service is unreachable/i.test(formatted.message)) {
-      const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : (UNREACHABLE.exec(formatted.message)?.[1] ?? serviceOf(formatted.message) ?? 'a subgraph');
-      return { message: `The ${service} service is unavailable; fields it provides are missing`, path: formatted.path, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } };
+      const service =
+        typeof extensions.serviceName === 'string'
+          ? extensions.serviceName
+          : (UNREACHABLE.exec(formatted.message)?.[1] ?? serviceOf(formatted.message) ?? 'a subgraph');
+      return {
+        message: `The ${service} service is unavailable; fields it provides are missing`,
+        path: formatted.path,
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service },
+      };
     }
     if (code === 'INTERNAL_SERVER_ERROR' && !extensions.serviceName) {
       logger.error({ error: formatted }, 'gateway error');
@@ -157,7 +171,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
       // A caller's request id is kept for tracing only if it is short and plain; it ends up in logs and signed tokens.
       const header = request.headers['x-request-id'];
       const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-      response.locals.context = { actor, requestId, identityToken: await signIdentityToken(actor, config.internalSecret, requestId), budget: newRequestBudget() } satisfies GatewayContext;
+      response.locals.context = {
+        actor,
+        requestId,
+        identityToken: await signIdentityToken(actor, config.internalSecret, requestId),
+        budget: newRequestBudget(),
+      } satisfies GatewayContext;
       next();
     } catch (error) {
       if (error instanceof AuthenticationError) return void graphQLError(response, 401, 'UNAUTHENTICATED', error.message);
@@ -186,14 +205,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
       jsonBody(request, response, (error?: unknown) => {
         if (!error) return next();
         const status = (error as { status?: number }).status ?? 400;
-        graphQLError(response, status, 'BAD_REQUEST', status === 413 ? `Request body is larger than ${config.limits.maxBodyBytes} bytes` : 'Request body is not valid JSON');
+        graphQLError(
+          response,
+          status,
+          'BAD_REQUEST',
+          status === 413 ? `Request body is larger than ${config.limits.maxBodyBytes} bytes` : 'Request body is not valid JSON',
+        );
       }),
     limitBatch,
     webEdge.trustedDocuments,
     expressMiddleware(apollo, {
       // Fails closed: an operation that somehow skipped authentication has no identity to forward.
       context: async ({ res }) => {
-        if (!res.locals.context) throw new GraphQLError('Send Authorization: Bearer <token>', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        if (!res.locals.context)
+          throw new GraphQLError('Send Authorization: Bearer <token>', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         return res.locals.context as GatewayContext;
       },
     }),
@@ -206,7 +231,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
     target.pathname = `/reports/${encodeURIComponent(String(request.params.dimension))}.csv`;
     target.search = new URLSearchParams(request.query as Record<string, string>).toString();
     try {
-      const upstream = await fetch(target, { headers: { [IDENTITY_HEADER]: context.identityToken }, signal: AbortSignal.timeout(config.limits.exportTimeoutMs) });
+      const upstream = await fetch(target, {
+        headers: { [IDENTITY_HEADER]: context.identityToken },
+        signal: AbortSignal.timeout(config.limits.exportTimeoutMs),
+      });
       response.status(upstream.status);
       for (const header of ['content-type', 'content-disposition']) {
         const value = upstream.headers.get(header);
@@ -214,7 +242,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
       }
       response.send(Buffer.from(await upstream.arrayBuffer()));
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') return void graphQLError(response, 504, 'TIMEOUT', `The analytics service did not finish the export within ${config.limits.exportTimeoutMs} ms`);
+      if ((error as Error).name === 'TimeoutError')
+        return void graphQLError(response, 504, 'TIMEOUT', `The analytics service did not finish the export within ${config.limits.exportTimeoutMs} ms`);
       logger.warn({ err: (error as Error).message }, 'report export could not reach the analytics service');
       graphQLError(response, 503, 'SUBGRAPH_UNAVAILABLE', 'The analytics service is unavailable');
     }

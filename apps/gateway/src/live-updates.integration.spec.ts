@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
+
 import { createKafka, ensureTopics } from '@pipeline/messaging';
 import { createLogger } from '@pipeline/server-kit';
 import { deleteTopicsWithPrefix, mintUserToken, testKafkaBrokers, testTopicPrefix, waitFor } from '@pipeline/testing';
+
 import { gatewayConfigFromEnv } from './config';
-import { startGateway, type RunningGateway } from './gateway-server';
+import { type RunningGateway, startGateway } from './gateway-server';
 
 // The gateway's live feed for open boards, on the real broker; no subgraph is running.
 const logger = createLogger('gateway-live-test', 'silent');
 const SECRET = 'web-edge-test-secret-0123456789abcdef0123456789';
-const NO_SUBGRAPHS = { LEAD_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql', OPPORTUNITY_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql', DEAL_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql', ANALYTICS_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql' };
+const NO_SUBGRAPHS = {
+  LEAD_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+  OPPORTUNITY_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+  DEAL_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+  ANALYTICS_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+};
 
 const start = (env: Record<string, string>) => startGateway(gatewayConfigFromEnv({ AUTH_JWT_SECRET: SECRET, ...NO_SUBGRAPHS, ...env }), logger, 0);
 const base = (gateway: RunningGateway) => gateway.url.replace(/\/graphql$/, '');
@@ -35,12 +42,17 @@ describe('live opportunity changes over Server-Sent Events', () => {
   const stageChanged = (opportunityId: string, ownerId: string, ownerTeamId: string, version: number) => ({
     // One key: both owners' events share a partition, so they arrive in the order they were sent.
     key: 'ordered',
-    value: JSON.stringify({ type: 'sales.opportunity.stage_changed.v1', data: { opportunityId, pipelineId: 'p1', toStage: 'PROPOSAL', version, opportunity: { ownerId, ownerTeamId } } }),
+    value: JSON.stringify({
+      type: 'sales.opportunity.stage_changed.v1',
+      data: { opportunityId, pipelineId: 'p1', toStage: 'PROPOSAL', version, opportunity: { ownerId, ownerTeamId } },
+    }),
   });
 
-  it("pushes a change to those who may see the opportunity and not to a rep of another team; the stream carries no owner", async () => {
+  it('pushes a change to those who may see the opportunity and not to a rep of another team; the stream carries no owner', async () => {
     // Arrange
-    const response = await fetch(`${base(gateway)}/live/opportunities`, { headers: { authorization: `Bearer ${await mintUserToken({ userId: rita, roles: ['REP'], teamId: 'north' }, SECRET)}` } });
+    const response = await fetch(`${base(gateway)}/live/opportunities`, {
+      headers: { authorization: `Bearer ${await mintUserToken({ userId: rita, roles: ['REP'], teamId: 'north' }, SECRET)}` },
+    });
     const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
     let received = '';
     void (async () => {
@@ -64,7 +76,10 @@ describe('live opportunity changes over Server-Sent Events', () => {
 
     // Act
     const samsOpportunity = randomUUID();
-    await producer.send({ topic: `${prefix}sales.stage-changed.v1`, messages: [stageChanged(samsOpportunity, sam, 'south', 1), stageChanged(ritasOpportunity, rita, 'north', 1000)] });
+    await producer.send({
+      topic: `${prefix}sales.stage-changed.v1`,
+      messages: [stageChanged(samsOpportunity, sam, 'south', 1), stageChanged(ritasOpportunity, rita, 'north', 1000)],
+    });
     await waitFor(() => received.includes('"version":1000'), { what: "Rita's last change" });
     await reader.cancel();
 

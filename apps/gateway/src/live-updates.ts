@@ -1,9 +1,10 @@
+import { type Actor, canRead } from '@pipeline/domain';
+import { TOPICS } from '@pipeline/events';
+import { type KafkaSettings, type LatestSubscription, subscribeToLatest } from '@pipeline/messaging';
+import type { Logger } from '@pipeline/server-kit';
 import express, { type Request, type Response, type Router } from 'express';
 import { decodeJwt } from 'jose';
-import { canRead, type Actor } from '@pipeline/domain';
-import { TOPICS } from '@pipeline/events';
-import { subscribeToLatest, type KafkaSettings, type LatestSubscription } from '@pipeline/messaging';
-import type { Logger } from '@pipeline/server-kit';
+
 import { AuthenticationError } from './auth';
 
 // Live board updates: the gateway reads the opportunity fact streams from Kafka and pushes, over Server-Sent Events,
@@ -31,7 +32,10 @@ export function opportunityChangeOf(value: string): OpportunityChange | null {
     ownerId?: string | null;
     ownerTeamId?: string | null;
   }
-  let event: { type?: string; data?: { opportunityId?: unknown; pipelineId?: unknown; toStage?: unknown; stage?: unknown; version?: unknown; opportunity?: Snapshot } };
+  let event: {
+    type?: string;
+    data?: { opportunityId?: unknown; pipelineId?: unknown; toStage?: unknown; stage?: unknown; version?: unknown; opportunity?: Snapshot };
+  };
   try {
     event = JSON.parse(value);
   } catch {
@@ -40,7 +44,12 @@ export function opportunityChangeOf(value: string): OpportunityChange | null {
   const data = event.data;
   if (!data || typeof data.opportunityId !== 'string' || typeof data.pipelineId !== 'string') return null;
   const { opportunityId, pipelineId } = data;
-  const stage = event.type === 'sales.opportunity.stage_changed.v1' ? data.toStage : event.type === 'sales.opportunity.created.v1' || event.type === 'sales.opportunity.updated.v1' ? data.stage : null;
+  const stage =
+    event.type === 'sales.opportunity.stage_changed.v1'
+      ? data.toStage
+      : event.type === 'sales.opportunity.created.v1' || event.type === 'sales.opportunity.updated.v1'
+        ? data.stage
+        : null;
   if (typeof stage !== 'string') return null;
   return {
     opportunityId,
@@ -60,7 +69,11 @@ export interface LiveUpdates {
   close(): Promise<void>;
 }
 
-export function liveUpdates(options: { kafka: KafkaSettings | null; verify: (authorization: string | undefined) => Promise<Actor>; logger: Logger }): LiveUpdates {
+export function liveUpdates(options: {
+  kafka: KafkaSettings | null;
+  verify: (authorization: string | undefined) => Promise<Actor>;
+  logger: Logger;
+}): LiveUpdates {
   const listeners = new Set<Listener>();
   const publish = (change: OpportunityChange) => {
     const { ownerId, ownerTeamId, ...visible } = change;
@@ -85,10 +98,12 @@ export function liveUpdates(options: { kafka: KafkaSettings | null; verify: (aut
     try {
       actor = await options.verify(request.headers.authorization);
     } catch (error) {
-      if (error instanceof AuthenticationError) return void response.status(401).json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      if (error instanceof AuthenticationError)
+        return void response.status(401).json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
       throw error;
     }
-    if (!subscription) return void response.status(503).json({ errors: [{ message: 'Live updates are off on this gateway', extensions: { code: 'UNAVAILABLE' } }] });
+    if (!subscription)
+      return void response.status(503).json({ errors: [{ message: 'Live updates are off on this gateway', extensions: { code: 'UNAVAILABLE' } }] });
     response.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.flushHeaders();
     response.write('retry: 2000\n: connected\n\n');

@@ -1,4 +1,5 @@
 import { createLogger, runUntilSignalled, startTracing } from '@pipeline/server-kit';
+
 import { gatewayConfigFromEnv } from './config';
 import { startGateway } from './gateway-server';
 

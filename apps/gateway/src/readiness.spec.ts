@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { createLogger } from '@pipeline/server-kit';
+
 import { gatewayConfigFromEnv } from './config';
-import { startGateway, type RunningGateway } from './gateway-server';
+import { type RunningGateway, startGateway } from './gateway-server';
 import { apolloReportingPlugins, readinessSettingsFromEnv } from './readiness';
 
 // Stand-ins for the subgraphs' health endpoints: the gateway's readiness reads only /health/ready.
@@ -20,7 +22,9 @@ async function fakeSubgraph(): Promise<FakeSubgraph> {
   const state = { status: 200, checks: { database: true, consumers: true, serving: true } as Record<string, boolean> };
   const server = http.createServer((request, response) => {
     if (request.url !== '/health/ready') return void response.writeHead(404).end();
-    response.writeHead(state.status, { 'content-type': 'application/json' }).end(JSON.stringify({ status: state.status === 200 ? 'ready' : 'not-ready', checks: state.checks }));
+    response
+      .writeHead(state.status, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: state.status === 200 ? 'ready' : 'not-ready', checks: state.checks }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -98,7 +102,12 @@ describe('gateway readiness', () => {
   it('answers 503 when a required subgraph cannot be reached', async () => {
     // Arrange
     const config = gatewayConfigFromEnv({});
-    const unreachable = { lead: 'http://127.0.0.1:9/graphql', opportunity: subgraphs.opportunity.url, deal: subgraphs.deal.url, analytics: subgraphs.analytics.url };
+    const unreachable = {
+      lead: 'http://127.0.0.1:9/graphql',
+      opportunity: subgraphs.opportunity.url,
+      deal: subgraphs.deal.url,
+      analytics: subgraphs.analytics.url,
+    };
     const other = await startGateway({ ...config, subgraphUrls: unreachable, readiness: { required: ['lead'], timeoutMs: 1000 } }, logger, 0);
 
     // Act

@@ -1,7 +1,7 @@
-import type { Express } from 'express';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { envInt } from '@pipeline/server-kit';
+import type { Express } from 'express';
 
 export interface ReadinessSettings {
   // Subgraphs whose own readiness decides the gateway's; the others are shown without deciding it.
@@ -23,7 +23,9 @@ export interface GatewayReadiness {
 }
 
 export function readinessSettingsFromEnv(subgraphs: string[], env: NodeJS.ProcessEnv = process.env): ReadinessSettings {
-  const listed = env.GATEWAY_REQUIRED_SUBGRAPHS?.split(',').map((name) => name.trim()).filter(Boolean);
+  const listed = env.GATEWAY_REQUIRED_SUBGRAPHS?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = (listed ?? []).filter((name) => !subgraphs.includes(name));
   if (unknown.length > 0) throw new Error(`GATEWAY_REQUIRED_SUBGRAPHS names unknown subgraphs: ${unknown.join(', ')} (known: ${subgraphs.join(', ')})`);
   return { required: listed ?? subgraphs, timeoutMs: envInt('GATEWAY_READINESS_TIMEOUT_MS', 2_000, env) };
@@ -41,12 +43,17 @@ async function probe(graphqlUrl: string, timeoutMs: number): Promise<SubgraphRea
     const response = await fetch(readinessUrlOf(graphqlUrl), { signal: AbortSignal.timeout(timeoutMs) });
     const body = (await response.json().catch(() => ({}))) as { checks?: Record<string, boolean> };
     if (response.ok) return { ready: true, status: response.status };
-    const failing = Object.entries(body.checks ?? {}).filter(([, passed]) => !passed).map(([name]) => name);
+    const failing = Object.entries(body.checks ?? {})
+      .filter(([, passed]) => !passed)
+      .map(([name]) => name);
     if (failing.length > 0 && failing.every((name) => BACKGROUND_CHECKS.has(name))) return { ready: true, status: response.status, degraded: failing };
     return { ready: false, status: response.status, error: `answered ${response.status}${failing.length > 0 ? ` (${failing.join(', ')})` : ''}` };
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
-    return { ready: false, error: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `unreachable (${cause ?? (error as Error).message})` };
+    return {
+      ready: false,
+      error: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `unreachable (${cause ?? (error as Error).message})`,
+    };
   }
 }
 
@@ -58,7 +65,11 @@ export async function checkReadiness(subgraphUrls: Record<string, string>, setti
   return { ready: settings.required.every((name) => subgraphs[name]?.ready === true), subgraphs };
 }
 
-export function mountReadiness(app: Express, subgraphUrls: Record<string, string>, settings: ReadinessSettings = readinessSettingsFromEnv(Object.keys(subgraphUrls), {})): void {
+export function mountReadiness(
+  app: Express,
+  subgraphUrls: Record<string, string>,
+  settings: ReadinessSettings = readinessSettingsFromEnv(Object.keys(subgraphUrls), {}),
+): void {
   app.get('/health/ready', async (_request, response) => {
     const { ready, subgraphs } = await checkReadiness(subgraphUrls, settings);
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', service: 'gateway', required: settings.required, subgraphs });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { subgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher';
+
+import { type SubgraphFetcher, subgraphFetcher } from './subgraph-fetcher';
 
 // A local HTTP server whose handler each test sets; the fetcher under test talks to it over real sockets.
 describe('subgraphFetcher', () => {
@@ -39,7 +40,11 @@ describe('subgraphFetcher', () => {
     fetcher = subgraphFetcher({ service: 'lead', timeoutMs: 2_000 });
 
     // Act
-    const response = await fetcher.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pipeline-identity': 'token' }, body: JSON.stringify({ query: '{ a }' }) });
+    const response = await fetcher.fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-pipeline-identity': 'token' },
+      body: JSON.stringify({ query: '{ a }' }),
+    });
 
     // Assert
     expect(response.ok).toBe(true);

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 
 type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
@@ -66,22 +67,37 @@ class Response implements FetcherResponse {
 // third of the gateway's CPU), a deadline per request, one retry when a reused socket turns out to be closed, and
 // errors that name the service ("did not answer within", "is unreachable") for the gateway's error formatter.
 export function subgraphFetcher({ service, timeoutMs, idleTimeoutMs = 4_000 }: SubgraphFetcherOptions): SubgraphFetcher {
-  const agents = { 'http:': new http.Agent({ keepAlive: true, timeout: idleTimeoutMs, scheduling: 'lifo' }), 'https:': new https.Agent({ keepAlive: true, timeout: idleTimeoutMs, scheduling: 'lifo' }) };
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, timeout: idleTimeoutMs, scheduling: 'lifo' }),
+    'https:': new https.Agent({ keepAlive: true, timeout: idleTimeoutMs, scheduling: 'lifo' }),
+  };
 
   const attempt = (url: URL, init: FetcherRequestInit, deadline: number, retried: boolean): Promise<FetcherResponse> =>
     new Promise((resolve, reject) => {
       const client = url.protocol === 'https:' ? https : http;
       let answered = false;
-      const request = client.request(url, { method: init.method ?? 'GET', headers: init.headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (response) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          clearTimeout(timer);
-          resolve(new Response(url.href, response.statusCode ?? 0, response.statusMessage ?? '', response.headers, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-        });
-        response.on('error', fail);
-      });
+      const request = client.request(
+        url,
+        { method: init.method ?? 'GET', headers: init.headers, agent: agents[url.protocol as 'http:' | 'https:'] },
+        (response) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            clearTimeout(timer);
+            resolve(
+              new Response(
+                url.href,
+                response.statusCode ?? 0,
+                response.statusMessage ?? '',
+                response.headers,
+                chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+              ),
+            );
+          });
+          response.on('error', fail);
+        },
+      );
       const timer = setTimeout(() => request.destroy(new TimedOut()), Math.max(0, deadline - Date.now()));
       function fail(error: Error & { code?: string }) {
         clearTimeout(timer);

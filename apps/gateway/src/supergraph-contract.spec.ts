@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { Supergraph } from '@apollo/federation-internals';
 import {
   buildSchema,
+  type GraphQLNamedType,
+  type GraphQLSchema,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -11,8 +14,6 @@ import {
   isScalarType,
   isUnionType,
   printSchema,
-  type GraphQLNamedType,
-  type GraphQLSchema,
 } from 'graphql';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -46,14 +47,17 @@ function differences(contract: GraphQLSchema, api: GraphQLSchema): string[] {
           problems.push(`missing field ${type.name}.${field.name}`);
           continue;
         }
-        if (String(actualField.type) !== String(field.type)) problems.push(`${type.name}.${field.name} is ${actualField.type}, the contract says ${field.type}`);
+        if (String(actualField.type) !== String(field.type))
+          problems.push(`${type.name}.${field.name} is ${actualField.type}, the contract says ${field.type}`);
         for (const argument of field.args) {
           const actualArgument = actualField.args.find((candidate) => candidate.name === argument.name);
           if (!actualArgument) problems.push(`missing argument ${type.name}.${field.name}(${argument.name})`);
-          else if (String(actualArgument.type) !== String(argument.type)) problems.push(`${type.name}.${field.name}(${argument.name}) is ${actualArgument.type}, the contract says ${argument.type}`);
+          else if (String(actualArgument.type) !== String(argument.type))
+            problems.push(`${type.name}.${field.name}(${argument.name}) is ${actualArgument.type}, the contract says ${argument.type}`);
         }
         for (const extra of actualField.args.filter((candidate) => !field.args.some((argument) => argument.name === candidate.name))) {
-          if (isNonNullType(extra.type) && extra.defaultValue === undefined) problems.push(`added argument ${type.name}.${field.name}(${extra.name}) is required`);
+          if (isNonNullType(extra.type) && extra.defaultValue === undefined)
+            problems.push(`added argument ${type.name}.${field.name}(${extra.name}) is required`);
         }
       }
     }
@@ -61,14 +65,16 @@ function differences(contract: GraphQLSchema, api: GraphQLSchema): string[] {
       const fields = actual.getFields();
       for (const field of Object.values(type.getFields())) {
         if (!fields[field.name]) problems.push(`missing input field ${type.name}.${field.name}`);
-        else if (String(fields[field.name].type) !== String(field.type)) problems.push(`${type.name}.${field.name} is ${fields[field.name].type}, the contract says ${field.type}`);
+        else if (String(fields[field.name].type) !== String(field.type))
+          problems.push(`${type.name}.${field.name} is ${fields[field.name].type}, the contract says ${field.type}`);
       }
       for (const extra of Object.values(fields).filter((field) => !type.getFields()[field.name])) {
         if (isNonNullType(extra.type) && extra.defaultValue === undefined) problems.push(`added input field ${type.name}.${extra.name} is required`);
       }
     }
     if (isUnionType(type) && isUnionType(actual)) {
-      for (const member of type.getTypes()) if (!actual.getTypes().some((candidate) => candidate.name === member.name)) problems.push(`union ${type.name} lacks ${member.name}`);
+      for (const member of type.getTypes())
+        if (!actual.getTypes().some((candidate) => candidate.name === member.name)) problems.push(`union ${type.name} lacks ${member.name}`);
     }
     if (isScalarType(type) && !isScalarType(actual)) problems.push(`${type.name} must be a scalar`);
   }

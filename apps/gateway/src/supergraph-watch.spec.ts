@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
+
 import { LOCAL_JWT_SECRET, signUserToken } from '@pipeline/server-kit';
 import { waitFor } from '@pipeline/testing';
+import pino from 'pino';
+
 import { gatewayConfigFromEnv } from './config';
-import { startGateway, type RunningGateway } from './gateway-server';
+import { type RunningGateway, startGateway } from './gateway-server';
 
 // The gateway alone: introspection answers from the supergraph it serves, so no subgraph is needed to see a swap.
 describe('supergraph file watch', () => {
@@ -23,7 +25,11 @@ describe('supergraph file watch', () => {
   };
   const description = async () => {
     const token = await signUserToken({ userId: 'admin', roles: ['ADMIN'], teamId: null }, LOCAL_JWT_SECRET, '5m');
-    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ __type(name: "Query") { description } }' }) });
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ __type(name: "Query") { description } }' }),
+    });
     return ((await response.json()) as any).data.__type.description as string | null;
   };
 

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
+
 import type { SupergraphManager } from '@apollo/gateway';
 import type { Logger } from '@pipeline/server-kit';
+
 import type { GatewayConfig } from './config';
 
 export interface SupergraphWatchSettings {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+
 import type { NextFunction, Request, Response } from 'express';
 
 // Trusted documents: clients send the hash of an operation their build registered instead of its text. The gateway
@@ -30,7 +31,8 @@ function manifestLoader(files: string[]): () => Manifest {
     const byHash = new Map<string, string>();
     for (const file of files) {
       if (!fs.existsSync(file)) continue;
-      for (const [hash, text] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)) byHash.set(hash.replace(/^sha256:/i, '').toLowerCase(), text);
+      for (const [hash, text] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>))
+        byHash.set(hash.replace(/^sha256:/i, '').toLowerCase(), text);
     }
     manifest = { byHash, texts: new Set(byHash.values()) };
     signature = next;
@@ -87,7 +89,11 @@ export function trustedDocuments(options: TrustedDocumentsOptions) {
       const manifest = load();
       if (request.method === 'GET') {
         if (typeof request.query.query === 'string' || typeof request.query.extensions === 'string') {
-          resolveTrustedDocument({ query: request.query.query, extensions: typeof request.query.extensions === 'string' ? JSON.parse(request.query.extensions) : undefined }, manifest, enforced);
+          resolveTrustedDocument(
+            { query: request.query.query, extensions: typeof request.query.extensions === 'string' ? JSON.parse(request.query.extensions) : undefined },
+            manifest,
+            enforced,
+          );
         }
       } else if (Array.isArray(request.body)) {
         request.body = request.body.map((operation: OperationBody) => resolveTrustedDocument(operation, manifest, enforced));

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+
 import type { OidcSettings } from './web-edge-config';
 
 // The web app is served from the gateway's own origin, so the browser calls /graphql without CORS. Its runtime settings

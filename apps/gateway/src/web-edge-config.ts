@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { kafkaSettingsFromEnv, type KafkaSettings } from '@pipeline/messaging';
+
+import { type KafkaSettings, kafkaSettingsFromEnv } from '@pipeline/messaging';
 
 // What the gateway offers browsers besides /graphql: the web app, its sign-in, CORS, trusted documents, live updates.
 export interface OidcSettings {
@@ -37,7 +38,8 @@ export const TRUSTED_DOCUMENTS_FILE = 'persisted-documents.json';
 export function webEdgeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebEdgeConfig {
   const distDir = env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : null;
   const bundled = distDir ? path.join(distDir, TRUSTED_DOCUMENTS_FILE) : null;
-  const trustedDocumentFiles = env.GATEWAY_TRUSTED_DOCUMENTS !== undefined ? list(env.GATEWAY_TRUSTED_DOCUMENTS) : bundled && fs.existsSync(bundled) ? [bundled] : [];
+  const trustedDocumentFiles =
+    env.GATEWAY_TRUSTED_DOCUMENTS !== undefined ? list(env.GATEWAY_TRUSTED_DOCUMENTS) : bundled && fs.existsSync(bundled) ? [bundled] : [];
   const trustedDocumentsRequiredFor = list(env.GATEWAY_TRUSTED_DOCUMENTS_REQUIRED_FOR);
   // Enforcing without a manifest would refuse every operation of those clients: a deployment mistake, said at start.
   if (trustedDocumentsRequiredFor.length > 0 && trustedDocumentFiles.length === 0) {
@@ -51,7 +53,8 @@ export function webEdgeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WebE
     corsOrigins: list(env.CORS_ALLOWED_ORIGINS),
     trustedDocumentFiles,
     trustedDocumentsRequiredFor,
-    oidc: authority && clientId ? { authority, clientId, scope: env.WEB_OIDC_SCOPE ?? 'openid profile email', audience: env.WEB_OIDC_AUDIENCE || undefined } : null,
+    oidc:
+      authority && clientId ? { authority, clientId, scope: env.WEB_OIDC_SCOPE ?? 'openid profile email', audience: env.WEB_OIDC_AUDIENCE || undefined } : null,
     liveKafka: env.KAFKA_BROKERS && env.GATEWAY_LIVE_UPDATES !== 'off' ? kafkaSettingsFromEnv('gateway', env) : null,
   };
 }

@@ -1,17 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+
 import { createLogger } from '@pipeline/server-kit';
 import { mintUserToken } from '@pipeline/testing';
+
 import { gatewayConfigFromEnv } from './config';
 import { DEV_STAFF } from './dev-sign-in';
-import { startGateway, type RunningGateway } from './gateway-server';
+import { type RunningGateway, startGateway } from './gateway-server';
 
 // The gateway's browser-facing edge, with no subgraph running: what it answers here it answers before any subgraph.
 const logger = createLogger('gateway-web-edge-test', 'silent');
 const SECRET = 'web-edge-test-secret-0123456789abcdef0123456789';
-const NO_SUBGRAPHS = { LEAD_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql', OPPORTUNITY_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql', DEAL_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql', ANALYTICS_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql' };
+const NO_SUBGRAPHS = {
+  LEAD_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+  OPPORTUNITY_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+  DEAL_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+  ANALYTICS_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+};
 
 const start = (env: Record<string, string>) => startGateway(gatewayConfigFromEnv({ AUTH_JWT_SECRET: SECRET, ...NO_SUBGRAPHS, ...env }), logger, 0);
 const base = (gateway: RunningGateway) => gateway.url.replace(/\/graphql$/, '');
@@ -41,7 +48,10 @@ describe('the gateway for browsers outside production', () => {
   it('answers a preflight from an allowed origin without a token, and gives other origins no CORS grant', async () => {
     // Act
     const preflight = (origin: string) =>
-      fetch(gateway.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      fetch(gateway.url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
     const allowed = await preflight('https://crm.example.com');
     const other = await preflight('https://evil.example.net');
 
@@ -109,7 +119,12 @@ describe('the gateway for browsers in production', () => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    gateway = await start({ NODE_ENV: 'production', INTERNAL_AUTH_SECRET: 'production-internal-secret-0123456789-abcdef', WEB_OIDC_AUTHORITY: 'https://id.example.com/realms/sales', WEB_OIDC_CLIENT_ID: 'pipeline-web' });
+    gateway = await start({
+      NODE_ENV: 'production',
+      INTERNAL_AUTH_SECRET: 'production-internal-secret-0123456789-abcdef',
+      WEB_OIDC_AUTHORITY: 'https://id.example.com/realms/sales',
+      WEB_OIDC_CLIENT_ID: 'pipeline-web',
+    });
   });
   afterAll(async () => gateway?.stop());
 

@@ -1,10 +1,11 @@
-import cors from 'cors';
-import type { Express, RequestHandler } from 'express';
 import type { Actor } from '@pipeline/domain';
 import type { Logger } from '@pipeline/server-kit';
+import cors from 'cors';
+import type { Express, RequestHandler } from 'express';
+
 import type { GatewayConfig } from './config';
 import { devSignIn } from './dev-sign-in';
-import { liveUpdates, type LiveUpdates } from './live-updates';
+import { type LiveUpdates, liveUpdates } from './live-updates';
 import { trustedDocuments } from './trusted-documents';
 import { webApp } from './web-app';
 import { webEdgeConfigFromEnv } from './web-edge-config';
@@ -27,7 +28,14 @@ export function mountWebEdge(app: Express, config: GatewayConfig, verify: (autho
     cors({
       origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
       methods: ['GET', 'POST', 'OPTIONS'],
-      allowedHeaders: ['authorization', 'content-type', 'apollographql-client-name', 'apollographql-client-version', 'apollo-require-preflight', 'x-request-id'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'apollographql-client-name',
+        'apollographql-client-version',
+        'apollo-require-preflight',
+        'x-request-id',
+      ],
       exposedHeaders: ['content-disposition'],
       maxAge: 600,
     }),

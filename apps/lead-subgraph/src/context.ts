@@ -1,6 +1,7 @@
-import type { DataSource } from 'typeorm';
 import type { Actor } from '@pipeline/domain';
 import { DataLoader, groupedLoader, keyedLoader } from '@pipeline/server-kit';
+import type { DataSource } from 'typeorm';
+
 import type { Lead, LeadActivity } from './domain/lead';
 import type { SalesRep } from './domain/sales-rep';
 import { activitiesByLeadIds, findLeadsByIds, openLeadCounts } from './persistence/lead-repository';
@@ -26,8 +27,14 @@ export function createLoaders(dataSource: DataSource): LeadLoaders {
   const manager = dataSource.manager;
   const activityLoaders = new Map<number, DataLoader<string, LeadActivity[]>>();
   return {
-    lead: keyedLoader((ids) => findLeadsByIds(manager, ids), (lead) => lead.id),
-    rep: keyedLoader((ids) => findRepsByIds(manager, ids), (rep) => rep.id),
+    lead: keyedLoader(
+      (ids) => findLeadsByIds(manager, ids),
+      (lead) => lead.id,
+    ),
+    rep: keyedLoader(
+      (ids) => findRepsByIds(manager, ids),
+      (rep) => rep.id,
+    ),
     openLeadCount: new DataLoader(async (ids) => {
       const counts = await openLeadCounts(manager, ids);
       return ids.map((id) => counts.get(id) ?? 0);
@@ -35,7 +42,10 @@ export function createLoaders(dataSource: DataSource): LeadLoaders {
     activities: (limit) => {
       const existing = activityLoaders.get(limit);
       if (existing) return existing;
-      const loader = groupedLoader((ids: readonly string[]) => activitiesByLeadIds(manager, ids, limit), (activity) => activity.leadId);
+      const loader = groupedLoader(
+        (ids: readonly string[]) => activitiesByLeadIds(manager, ids, limit),
+        (activity) => activity.leadId,
+      );
       activityLoaders.set(limit, loader);
       return loader;
     },

@@ -1,4 +1,5 @@
 import { envInt, runService } from '@pipeline/server-kit';
+
 import { leadService } from './server';
 
 runService('lead', 4001, (config) =>

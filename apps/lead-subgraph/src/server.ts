@@ -1,9 +1,11 @@
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
+
 import { SYSTEM_ACTOR } from '@pipeline/domain';
 import { TOPICS } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import type { DataSource } from 'typeorm';
+
 import { createLeadContext } from './context';
 import { LEAD_ENTITIES } from './persistence/entities';
 import { MIGRATIONS } from './persistence/migrations';
@@ -54,7 +56,12 @@ export function leadService(options: LeadServiceOptions): ServiceDefinition {
         createContext: (actor) => createLeadContext(actor, leadDeps(dataSource, options)),
       }),
     jobs: (dataSource, logger) => [
-      new IntervalJob('reassign-stale-leads', options.slaCheckIntervalMs ?? 15 * 60_000, () => reassignStaleLeads(leadDeps(dataSource, options), SYSTEM_ACTOR), logger),
+      new IntervalJob(
+        'reassign-stale-leads',
+        options.slaCheckIntervalMs ?? 15 * 60_000,
+        () => reassignStaleLeads(leadDeps(dataSource, options), SYSTEM_ACTOR),
+        logger,
+      ),
     ],
   };
 }

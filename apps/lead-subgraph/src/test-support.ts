@@ -1,20 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+
 import { toIsoDate } from '@pipeline/domain';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { expectNoErrors, startTestService, waitFor, type GraphQLCall, type TestService } from '@pipeline/testing';
+import { expectNoErrors, type GraphQLCall, startTestService, type TestService, waitFor } from '@pipeline/testing';
+import type { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+
 import { leadService } from './server';
 
 // Shared arrangements for the lead subgraph's integration tests (real PostgreSQL and Kafka).
 export const startLeadService = (label: string, options: { sqlLogger?: TypeOrmLogger } = {}): Promise<TestService> =>
-  startTestService(label, leadService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { slaHours: 24 }, slaCheckIntervalMs: 0 }), options);
+  startTestService(
+    label,
+    leadService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { slaHours: 24 }, slaCheckIntervalMs: 0 }),
+    options,
+  );
 
 export const LEAD_FIELDS = 'id status score owner { id } assignmentReason qualification { unmetCriteria criteriaVersion } opportunity { id } version';
 
 export async function createRep(call: GraphQLCall, overrides: Record<string, unknown> = {}): Promise<string> {
   return expectNoErrors(
     await call<any>(`mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id } } }`, {
-      input: { name: `Rep ${randomUUID().slice(0, 6)}`, email: `${randomUUID()}@example.com`, role: 'REP', teamId: 'north', regions: [], industries: [], capacity: 20, ...overrides },
+      input: {
+        name: `Rep ${randomUUID().slice(0, 6)}`,
+        email: `${randomUUID()}@example.com`,
+        role: 'REP',
+        teamId: 'north',
+        regions: [],
+        industries: [],
+        capacity: 20,
+        ...overrides,
+      },
     }),
   ).createSalesRep.salesRep.id;
 }
@@ -40,13 +55,19 @@ export async function holdExternalId(dataSource: DataSource, externalId: string)
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   await runner.startTransaction();
-  await runner.query(`INSERT INTO lead (id, external_id, name, company, source, status, computed_score) VALUES ($1, $2, 'Held', 'Held Co', 'OTHER', 'NEW', 10)`, [randomUUID(), externalId]);
+  await runner.query(
+    `INSERT INTO lead (id, external_id, name, company, source, status, computed_score) VALUES ($1, $2, 'Held', 'Held Co', 'OTHER', 'NEW', 10)`,
+    [randomUUID(), externalId],
+  );
   return {
     // A duplicate key against an uncommitted row waits on that transaction's id.
     waitForBlockedWriter: () =>
-      waitFor(async () => (await dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'`)).length > 0, {
-        what: 'a writer waiting on the held externalId',
-      }),
+      waitFor(
+        async () => (await dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'`)).length > 0,
+        {
+          what: 'a writer waiting on the held externalId',
+        },
+      ),
     // Safe to call again (from a finally block) once committed.
     async commit(): Promise<void> {
       if (runner.isReleased) return;

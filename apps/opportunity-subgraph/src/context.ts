@@ -1,11 +1,12 @@
-import type { DataSource } from 'typeorm';
 import type { Actor } from '@pipeline/domain';
 import { DataLoader, groupedLoader, keyedLoader } from '@pipeline/server-kit';
+import type { DataSource } from 'typeorm';
+
 import type { Account, Contact, OpportunityContact } from './domain/account';
 import type { Activity, Opportunity, StageTransition } from './domain/opportunity';
-import { contactsOfAccounts, contactsOfOpportunities, findAccountsByIds } from './persistence/account-repository';
 import type { Pipeline } from './domain/pipeline';
 import type { DealSizeBand } from './domain/size-bands';
+import { contactsOfAccounts, contactsOfOpportunities, findAccountsByIds } from './persistence/account-repository';
 import { activitiesByOpportunityIds, findOpportunitiesByIds, transitionsByOpportunityIds } from './persistence/opportunity-repository';
 import { loadPipelines } from './persistence/pipeline-repository';
 import { loadSizeBands } from './persistence/snapshot-repository';
@@ -43,14 +44,39 @@ export function createLoaders(dataSource: DataSource): OpportunityLoaders {
   const manager = dataSource.manager;
   let bands: Promise<DealSizeBand[]> | null = null;
   return {
-    opportunity: keyedLoader((ids) => findOpportunitiesByIds(manager, ids), (opportunity) => opportunity.id),
-    pipeline: keyedLoader((ids) => loadPipelines(manager, ids), (pipeline) => pipeline.id),
-    history: perLimit((first) => groupedLoader((ids) => transitionsByOpportunityIds(manager, ids, first), (transition) => transition.opportunityId)),
-    activities: perLimit((first) => groupedLoader((ids) => activitiesByOpportunityIds(manager, ids, first), (activity) => activity.opportunityId)),
+    opportunity: keyedLoader(
+      (ids) => findOpportunitiesByIds(manager, ids),
+      (opportunity) => opportunity.id,
+    ),
+    pipeline: keyedLoader(
+      (ids) => loadPipelines(manager, ids),
+      (pipeline) => pipeline.id,
+    ),
+    history: perLimit((first) =>
+      groupedLoader(
+        (ids) => transitionsByOpportunityIds(manager, ids, first),
+        (transition) => transition.opportunityId,
+      ),
+    ),
+    activities: perLimit((first) =>
+      groupedLoader(
+        (ids) => activitiesByOpportunityIds(manager, ids, first),
+        (activity) => activity.opportunityId,
+      ),
+    ),
     sizeBands: () => (bands ??= loadSizeBands(manager)),
-    account: keyedLoader((ids) => findAccountsByIds(manager, ids), (account) => account.id),
-    opportunityContacts: groupedLoader((ids) => contactsOfOpportunities(manager, ids), (link) => link.opportunityId),
-    accountContacts: groupedLoader((ids) => contactsOfAccounts(manager, ids), (contact) => contact.accountId as string),
+    account: keyedLoader(
+      (ids) => findAccountsByIds(manager, ids),
+      (account) => account.id,
+    ),
+    opportunityContacts: groupedLoader(
+      (ids) => contactsOfOpportunities(manager, ids),
+      (link) => link.opportunityId,
+    ),
+    accountContacts: groupedLoader(
+      (ids) => contactsOfAccounts(manager, ids),
+      (contact) => contact.accountId as string,
+    ),
   };
 }
 

@@ -1,8 +1,10 @@
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
+
 import { TOPICS } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import type { DataSource } from 'typeorm';
+
 import { createOpportunityContext } from './context';
 import { OPPORTUNITY_ENTITIES } from './persistence/entities';
 import { MIGRATIONS } from './persistence/migrations';

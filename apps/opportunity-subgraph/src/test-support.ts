@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type EventDataMap, type EventType } from '@pipeline/events';
-import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { expectNoErrors, publishFacts, startTestService, type Fact, type GraphQLCall, type TestService } from '@pipeline/testing';
+
+import { type EventDataMap, type EventType, TOPICS } from '@pipeline/events';
 import type { QueryCounter } from '@pipeline/persistence';
+import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
+import { expectNoErrors, type Fact, type GraphQLCall, publishFacts, startTestService, type TestService } from '@pipeline/testing';
+
 import { opportunityService } from './server';
 
 // Shared arrangements for the opportunity subgraph's integration tests (real PostgreSQL and Kafka).
 export async function startOpportunityService(label: string, sqlLogger?: QueryCounter): Promise<TestService> {
-  return startTestService(label, opportunityService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { leadSnapshotWaitMs: 5_000 } }), { sqlLogger });
+  return startTestService(
+    label,
+    opportunityService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { leadSnapshotWaitMs: 5_000 } }),
+    { sqlLogger },
+  );
 }
 
-export const OPPORTUNITY_FIELDS = 'id name version status stage { key } amount { amount currency } probability probabilityOverride expectedCloseDate owner { id } stageHistory { fromStage toStage reason version } lostReason';
+export const OPPORTUNITY_FIELDS =
+  'id name version status stage { key } amount { amount currency } probability probabilityOverride expectedCloseDate owner { id } stageHistory { fromStage toStage reason version } lostReason';
 
 export async function createOpportunity(call: GraphQLCall, input: Record<string, unknown> = {}): Promise<any> {
   return expectNoErrors(
@@ -37,12 +44,27 @@ export async function publish<T extends EventType>(service: TestService, topic: 
 }
 
 // Several facts in one produce request, so the consumer receives them together (one batch, in this order).
-export function publishAll<T extends EventType>(service: TestService, topic: string, facts: Array<{ type: T; subject: string; data: EventDataMap[T] }>): Promise<string[]> {
-  return publishFacts(service.topicPrefix, facts.map((fact) => ({ topic, ...fact }) as Fact));
+export function publishAll<T extends EventType>(
+  service: TestService,
+  topic: string,
+  facts: Array<{ type: T; subject: string; data: EventDataMap[T] }>,
+): Promise<string[]> {
+  return publishFacts(
+    service.topicPrefix,
+    facts.map((fact) => ({ topic, ...fact }) as Fact),
+  );
 }
 
 export async function publishRep(service: TestService, repId: string, teamId: string | null): Promise<void> {
-  await publish(service, TOPICS.repEvents, 'sales.rep.registered.v1', repId, { repId, name: 'Rep', email: `${repId}@example.com`, role: 'REP', teamId, active: true, version: 1 });
+  await publish(service, TOPICS.repEvents, 'sales.rep.registered.v1', repId, {
+    repId,
+    name: 'Rep',
+    email: `${repId}@example.com`,
+    role: 'REP',
+    teamId,
+    active: true,
+    version: 1,
+  });
 }
 
 export function dealEventData(opportunityId: string) {

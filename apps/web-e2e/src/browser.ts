@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
 import { CHROMIUM_ARGS, ensureChromium, workspaceRoot } from '@pipeline/dev-infra';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+
 import type { SeededPeople } from './web-stack';
 
 export const origin = (): string => {
@@ -14,7 +16,12 @@ export const people = (): SeededPeople => JSON.parse(process.env.WEB_E2E_PEOPLE 
 
 // playwright's launch() gives every browser a fresh temporary profile (its own --user-data-dir).
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: ensureChromium(), headless: true, args: CHROMIUM_ARGS.filter((flag) => !flag.startsWith('--headless')), timeout: 60_000 });
+  return chromium.launch({
+    executablePath: ensureChromium(),
+    headless: true,
+    args: CHROMIUM_ARGS.filter((flag) => !flag.startsWith('--headless')),
+    timeout: 60_000,
+  });
 }
 
 export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
@@ -32,7 +39,8 @@ export async function signIn(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { name: 'Board', level: 1 }).waitFor();
 }
 
-export const goTo = (page: Page, screen: 'Board' | 'Health' | 'Leads' | 'Manager'): Promise<void> => page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
+export const goTo = (page: Page, screen: 'Board' | 'Health' | 'Leads' | 'Manager'): Promise<void> =>
+  page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
 
 export const column = (page: Page, stage: string): Locator => page.locator(`section.column[data-stage="${stage}"]`);
 export const card = (page: Page, name: string): Locator => page.locator('li.card', { has: page.getByRole('link', { name, exact: true }) });
@@ -72,12 +80,20 @@ export async function seriousAccessibilityViolations(page: Page): Promise<Array<
   });
   return violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) }));
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')),
+    }));
 }
 
 // Screens for the README: .local/screenshots always; WEB_SCREENSHOTS_DIR=docs/screenshots refreshes the committed ones.
 export async function screenshot(page: Page, name: string): Promise<void> {
-  const dirs = [path.join(workspaceRoot(), '.local', 'screenshots'), ...(process.env.WEB_SCREENSHOTS_DIR ? [path.resolve(workspaceRoot(), process.env.WEB_SCREENSHOTS_DIR)] : [])];
+  const dirs = [
+    path.join(workspaceRoot(), '.local', 'screenshots'),
+    ...(process.env.WEB_SCREENSHOTS_DIR ? [path.resolve(workspaceRoot(), process.env.WEB_SCREENSHOTS_DIR)] : []),
+  ];
   const image = await page.screenshot({ fullPage: true });
   for (const dir of dirs) {
     fs.mkdirSync(dir, { recursive: true });

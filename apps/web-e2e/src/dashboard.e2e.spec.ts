@@ -1,6 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
 import { expectNoErrors, gatewayClient, mintUserToken, repActor, waitFor } from '@pipeline/testing';
-import { boardReady, card, column, dragCard, goTo, launchBrowser, newPage, origin, people, screenshot, seriousAccessibilityViolations, signIn } from './browser';
+import type { Browser, Page } from 'playwright-core';
+
+import {
+  boardReady,
+  card,
+  column,
+  dragCard,
+  goTo,
+  launchBrowser,
+  newPage,
+  origin,
+  people,
+  screenshot,
+  seriousAccessibilityViolations,
+  signIn,
+} from './browser';
 
 // The dashboard in Debian's Chromium against the whole stack: five services as processes, PostgreSQL and Kafka, the
 // gateway serving the production bundle and accepting only the web client's trusted documents.
@@ -12,12 +26,19 @@ describe('the pipeline dashboard in a real browser', () => {
   });
   afterAll(async () => browser?.close());
 
-  const inColumn = async (page: Page, name: string, stage: string) => column(page, stage).locator('li.card', { has: page.getByRole('link', { name, exact: true }) }).waitFor();
+  const inColumn = async (page: Page, name: string, stage: string) =>
+    column(page, stage)
+      .locator('li.card', { has: page.getByRole('link', { name, exact: true }) })
+      .waitFor();
 
   // The rep's own numbers as the API computes them, formatted as the tiles show them.
   const ritaMetrics = async () => {
     const call = gatewayClient(process.env.WEB_E2E_GATEWAY_URL as string, await mintUserToken(repActor(people().rita, 'north')));
-    return expectNoErrors(await call<any>(`query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { wonCount lostCount winRate pipelineSize { openCount } } }`, { filter: { from: new Date(Date.now() - 90 * 86_400_000).toISOString() } })).pipelineMetrics;
+    return expectNoErrors(
+      await call<any>(`query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { wonCount lostCount winRate pipelineSize { openCount } } }`, {
+        filter: { from: new Date(Date.now() - 90 * 86_400_000).toISOString() },
+      }),
+    ).pipelineMetrics;
   };
   const winRateTile = (page: Page) => page.getByTestId('kpi-win-rate');
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
+
 import { ensureChromium, workspaceRoot } from '@pipeline/dev-infra';
-import { adminActor, expectNoErrors, gatewayClient, mintUserToken, startE2EStack, type E2EStack, type GraphQLCall } from '@pipeline/testing';
+import { adminActor, type E2EStack, expectNoErrors, gatewayClient, type GraphQLCall, mintUserToken, startE2EStack } from '@pipeline/testing';
 
 export interface SeededPeople {
   rita: string;
@@ -49,16 +50,40 @@ async function seed(call: GraphQLCall): Promise<SeededPeople> {
   ];
   for (const [owner, name, amount, stage] of book) {
     const id = await createOpportunity(call, owner, name, amount, name === 'Orbit Health' ? 'Healthcare' : 'Software');
-    if (stage) expectNoErrors(await call(`mutation($input: MoveOpportunityStageInput!) { moveOpportunityStage(input: $input) { opportunity { id } } }`, { input: { opportunityId: id, toStage: stage } }));
+    if (stage)
+      expectNoErrors(
+        await call(`mutation($input: MoveOpportunityStageInput!) { moveOpportunityStage(input: $input) { opportunity { id } } }`, {
+          input: { opportunityId: id, toStage: stage },
+        }),
+      );
   }
   expectNoErrors(
     await call(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, {
-      input: { name: 'Ada Buyer', company: 'Acme Robotics', email: 'ada@acme.example', source: 'REFERRAL', ownerId: people.rita, industry: 'Software', region: 'DE', estimatedValue: { amount: '48000.00', currency: 'EUR' } },
+      input: {
+        name: 'Ada Buyer',
+        company: 'Acme Robotics',
+        email: 'ada@acme.example',
+        source: 'REFERRAL',
+        ownerId: people.rita,
+        industry: 'Software',
+        region: 'DE',
+        estimatedValue: { amount: '48000.00', currency: 'EUR' },
+      },
     }),
   );
   expectNoErrors(
     await call(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, {
-      input: { name: 'Bea Buyer', company: 'Birch Retail', email: 'bea@birch.example', source: 'EVENT', sourceDetail: 'Web Summit', ownerId: people.otto, industry: 'Retail', region: 'NL', estimatedValue: { amount: '15000.00', currency: 'EUR' } },
+      input: {
+        name: 'Bea Buyer',
+        company: 'Birch Retail',
+        email: 'bea@birch.example',
+        source: 'EVENT',
+        sourceDetail: 'Web Summit',
+        ownerId: people.otto,
+        industry: 'Retail',
+        region: 'NL',
+        estimatedValue: { amount: '15000.00', currency: 'EUR' },
+      },
     }),
   );
   return people;

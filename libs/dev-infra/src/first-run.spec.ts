@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
 import { assertPortsFree, checkBrokerPrerequisites, claimStackMarker, javaMajorVersion, SetupError } from './first-run';
 
 const failure = async (action: () => unknown): Promise<Error | null> => {

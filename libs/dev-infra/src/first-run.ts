@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { canListen } from './ports';
 import { isProcessAlive } from './workspace';
 
@@ -17,11 +18,13 @@ export function checkBrokerPrerequisites(env: NodeJS.ProcessEnv = process.env): 
     'Install them (Debian/Ubuntu: apt-get install openjdk-17-jre-headless maven; macOS: brew install openjdk@17 maven), ' +
     'or use a Kafka broker you already run: KAFKA_BROKERS=host:9092 npm start';
   const java = spawnSync('java', ['-version'], { env, encoding: 'utf8' });
-  if (java.error || java.status !== 0) throw new SetupError(`No Kafka broker is configured and Java is not installed (needed to run Apache Kafka's broker, Java ${MIN_JAVA} or newer). ${advice}`);
+  if (java.error || java.status !== 0)
+    throw new SetupError(`No Kafka broker is configured and Java is not installed (needed to run Apache Kafka's broker, Java ${MIN_JAVA} or newer). ${advice}`);
   const major = javaMajorVersion(`${java.stderr}${java.stdout}`);
   if (major !== null && major < MIN_JAVA) throw new SetupError(`Java ${major} is installed; Apache Kafka's broker needs Java ${MIN_JAVA} or newer. ${advice}`);
   const maven = spawnSync('mvn', ['-v'], { env, encoding: 'utf8' });
-  if (maven.error || maven.status !== 0) throw new SetupError(`No Kafka broker is configured and Maven is not installed (it fetches Apache Kafka's jars from Maven Central once). ${advice}`);
+  if (maven.error || maven.status !== 0)
+    throw new SetupError(`No Kafka broker is configured and Maven is not installed (it fetches Apache Kafka's jars from Maven Central once). ${advice}`);
 }
 
 // `java -version` prints `openjdk version "17.0.15"` or, before Java 9, `java version "1.8.0_392"`.
@@ -43,7 +46,9 @@ export async function assertPortsFree(ports: NamedPort[], howToMove: string): Pr
   for (const entry of ports) if (!(await canListen(entry.port))) taken.push(entry);
   if (taken.length === 0) return;
   const list = taken.map(({ name, port }) => `${port} (${name})`).join(', ');
-  throw new SetupError(`Port${taken.length > 1 ? 's' : ''} ${list} ${taken.length > 1 ? 'are' : 'is'} already in use by another program. Stop it, or ${howToMove}`);
+  throw new SetupError(
+    `Port${taken.length > 1 ? 's' : ''} ${list} ${taken.length > 1 ? 'are' : 'is'} already in use by another program. Stop it, or ${howToMove}`,
+  );
 }
 
 export interface StackMarker {

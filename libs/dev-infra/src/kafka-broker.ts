@@ -2,7 +2,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { Kafka, logLevel } from 'kafkajs';
+
 import { checkBrokerPrerequisites, SetupError } from './first-run';
 import { isPortOpen } from './ports';
 import { isProcessAlive, localStateDir, waitUntil, withFileLock, workspaceRoot } from './workspace';
@@ -39,11 +41,9 @@ export function fetchKafkaJars(log: (message: string) => void = () => undefined)
   if (fs.existsSync(path.join(libs, '.complete'))) return libs;
   log(`fetching Apache Kafka jars with Maven into ${libs}`);
   fs.mkdirSync(libs, { recursive: true });
-  execFileSync(
-    'mvn',
-    ['-q', '-B', '-f', POM(), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  execFileSync('mvn', ['-q', '-B', '-f', POM(), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   fs.writeFileSync(path.join(libs, '.complete'), new Date().toISOString());
   return libs;
 }
@@ -75,7 +75,13 @@ function serverProperties(dataDir: string, port: number, controllerPort: number)
 }
 
 async function brokerAnswers(brokers: string): Promise<boolean> {
-  const admin = new Kafka({ clientId: 'readiness-probe', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1_000 }).admin();
+  const admin = new Kafka({
+    clientId: 'readiness-probe',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1_000,
+  }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -125,10 +131,15 @@ export async function ensureKafkaBroker(options: KafkaBrokerOptions = {}): Promi
     if (pid === undefined) throw new Error('could not start java for the Kafka broker');
     fs.writeFileSync(stateFile, JSON.stringify({ pid, port } satisfies BrokerState));
     log(`starting Kafka broker at ${brokers} (pid ${pid}, log ${path.join(home, 'broker.log')})`);
-    await waitUntil(async () => {
-      if (!isProcessAlive(pid)) throw new Error(`broker exited; see ${path.join(home, 'broker.log')}`);
-      return brokerAnswers(brokers);
-    }, 90_000, `Kafka at ${brokers}`, 250);
+    await waitUntil(
+      async () => {
+        if (!isProcessAlive(pid)) throw new Error(`broker exited; see ${path.join(home, 'broker.log')}`);
+        return brokerAnswers(brokers);
+      },
+      90_000,
+      `Kafka at ${brokers}`,
+      250,
+    );
     return pid;
   };
 
@@ -148,7 +159,9 @@ export async function ensureKafkaBroker(options: KafkaBrokerOptions = {}): Promi
     // Another checkout's broker on the usual port serves just as well (topic prefixes keep test runs apart).
     if (await brokerAnswers(brokers)) return { brokers, startedHere: false, stop, restart: async () => void (await launch()) };
     if (await isPortOpen(port)) {
-      throw new SetupError(`Port ${port} is taken by something that is not a Kafka broker: stop it, choose another port for the local broker with LOCAL_KAFKA_PORT=<port>, or use a broker you run with KAFKA_BROKERS=host:port`);
+      throw new SetupError(
+        `Port ${port} is taken by something that is not a Kafka broker: stop it, choose another port for the local broker with LOCAL_KAFKA_PORT=<port>, or use a broker you run with KAFKA_BROKERS=host:port`,
+      );
     }
     await launch();
     return { brokers, startedHere: true, stop, restart: async () => void (await launch()) };

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { Client } from 'pg';
+
 import { isPortOpen } from './ports';
 import { localStateDir, withFileLock, workspaceRoot } from './workspace';
 
@@ -71,16 +73,22 @@ async function startEmbeddedPostgres(port: number, databaseDir: string, log: (me
   return withFileLock(`${databaseDir}.lock`, async () => {
     if (await answers(url)) return { url, embedded: true, stop: async () => undefined };
     if (await isPortOpen(port)) {
-      throw new Error(`Port ${port} is taken by something that is not this project's embedded PostgreSQL: free it, or choose another port with EMBEDDED_POSTGRES_PORT=<port> (or point DATABASE_URL at a PostgreSQL server)`);
+      throw new Error(
+        `Port ${port} is taken by something that is not this project's embedded PostgreSQL: free it, or choose another port with EMBEDDED_POSTGRES_PORT=<port> (or point DATABASE_URL at a PostgreSQL server)`,
+      );
     }
     // Every folder above the data folder must be traversable by the "postgres" user the server runs as under root.
     fs.mkdirSync(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
     const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
     log(`no PostgreSQL reachable; ${fresh ? 'initialising and ' : ''}starting an embedded one on port ${port} (data in ${databaseDir})`);
-    const runner = spawn(process.execPath, [path.join(__dirname, 'embedded-postgres-runner.mjs'), JSON.stringify({ databaseDir, port, asRoot: process.getuid?.() === 0 })], {
-      cwd: workspaceRoot(),
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
+    const runner = spawn(
+      process.execPath,
+      [path.join(__dirname, 'embedded-postgres-runner.mjs'), JSON.stringify({ databaseDir, port, asRoot: process.getuid?.() === 0 })],
+      {
+        cwd: workspaceRoot(),
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      },
+    );
     const exited = new Promise<void>((resolve) => runner.once('exit', () => resolve()));
     const started = await new Promise<RunnerMessage>((resolve) => {
       const timer = setTimeout(() => resolve({ ready: false, reason: `no answer within ${START_TIMEOUT_MS / 1000} s` }), START_TIMEOUT_MS);
@@ -92,7 +100,9 @@ async function startEmbeddedPostgres(port: number, databaseDir: string, log: (me
     });
     if (!started.ready) {
       runner.kill('SIGKILL');
-      throw new Error(`The embedded PostgreSQL did not start: ${started.reason}${started.recent?.length ? `. Its last messages:\n${started.recent.join('\n')}` : ''}`);
+      throw new Error(
+        `The embedded PostgreSQL did not start: ${started.reason}${started.recent?.length ? `. Its last messages:\n${started.recent.join('\n')}` : ''}`,
+      );
     }
     // The runner must not keep a caller's event loop alive, nor be kept alive past it (it stops on disconnect).
     runner.unref();

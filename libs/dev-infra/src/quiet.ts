@@ -1,12 +1,14 @@
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+
 import { waitUntil } from './workspace';
 
 async function pendingOutbox(url: string): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL AND parked_at IS NULL AND discarded_at IS NULL')).rows[0].count;
+    return (await client.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL AND parked_at IS NULL AND discarded_at IS NULL')).rows[0]
+      .count;
   } finally {
     await client.end();
   }
@@ -45,7 +47,13 @@ async function consumerLag(kafka: Kafka, groupPrefix: string): Promise<number> {
 }
 
 // Until every outbox is published and every consumer group of the namespace has caught up: the system is at rest.
-export async function waitForQuiet(options: { databaseUrls: string[]; brokers: string; topicPrefix: string; groupPrefix?: string; timeoutMs?: number }): Promise<void> {
+export async function waitForQuiet(options: {
+  databaseUrls: string[];
+  brokers: string;
+  topicPrefix: string;
+  groupPrefix?: string;
+  timeoutMs?: number;
+}): Promise<void> {
   const kafka = new Kafka({ clientId: 'quiet-probe', brokers: options.brokers.split(','), logLevel: logLevel.NOTHING });
   await waitUntil(
     async () => {

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+
 import { waitUntil, workspaceRoot } from './workspace';
 
 export interface ServiceSpec {
@@ -126,7 +127,13 @@ export function serviceCommand(spec: ServiceSpec, env: NodeJS.ProcessEnv): strin
 }
 
 // One service as its own process (from source unless bundles are asked for): start waits for /health/ready, kill waits for the exit.
-export function createServiceProcess(spec: ServiceSpec, port: number, env: NodeJS.ProcessEnv, output: StackOptions['output'], log: (message: string) => void = () => undefined): ServiceProcess {
+export function createServiceProcess(
+  spec: ServiceSpec,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  output: StackOptions['output'],
+  log: (message: string) => void = () => undefined,
+): ServiceProcess {
   const root = workspaceRoot();
   const baseUrl = `http://127.0.0.1:${port}`;
   const service: ServiceProcess = {

@@ -1,6 +1,6 @@
 import { addDays, parseDate, parseDateTime } from './dates';
-import { neutralizeFormula, parseEmail, parseStringList, parseText } from './text';
 import { median, percentile } from './stats';
+import { neutralizeFormula, parseEmail, parseStringList, parseText } from './text';
 
 describe('dates', () => {
   it('accepts real calendar dates only', () => {

@@ -1,12 +1,5 @@
 // The public error codes of the API (contract/README.md); they are stable, clients branch on them.
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'STAGE_GATE_FAILED'
-  | 'APPROVAL_REQUIRED';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'STAGE_GATE_FAILED' | 'APPROVAL_REQUIRED';
 
 export interface DomainErrorDetails {
   field?: string;
@@ -34,13 +27,10 @@ export const notFound = (what: string, id: string): DomainError =>
 
 export const forbidden = (message: string): DomainError => new DomainError('FORBIDDEN', message);
 
-export const conflict = (message: string, extra: DomainErrorDetails = {}): DomainError =>
-  new DomainError('CONFLICT', message, extra);
+export const conflict = (message: string, extra: DomainErrorDetails = {}): DomainError => new DomainError('CONFLICT', message, extra);
 
-export const stageGateFailed = (message: string, unmetCriteria: string[]): DomainError =>
-  new DomainError('STAGE_GATE_FAILED', message, { unmetCriteria });
+export const stageGateFailed = (message: string, unmetCriteria: string[]): DomainError => new DomainError('STAGE_GATE_FAILED', message, { unmetCriteria });
 
-export const approvalRequired = (message: string, extra: DomainErrorDetails = {}): DomainError =>
-  new DomainError('APPROVAL_REQUIRED', message, extra);
+export const approvalRequired = (message: string, extra: DomainErrorDetails = {}): DomainError => new DomainError('APPROVAL_REQUIRED', message, extra);
 
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

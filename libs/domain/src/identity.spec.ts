@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { canRead, canWrite, ROLES, visibilityOf, type Actor, type Role } from './identity';
+
+import { type Actor, canRead, canWrite, type Role, ROLES, visibilityOf } from './identity';
 
 const rep: Actor = { userId: 'rep-1', roles: ['REP'], teamId: 'north' };
 const manager: Actor = { userId: 'manager-1', roles: ['MANAGER'], teamId: 'north' };
@@ -20,7 +21,12 @@ describe('row-level visibility', () => {
     ['analyst', analyst, [true, true, true, true], [false, false, false, false]],
     ['admin', admin, [true, true, true, true], [true, true, true, true]],
     ['rep who is also an analyst', { ...rep, roles: ['REP', 'ANALYST'] } as Actor, [true, true, true, true], [true, false, false, false]],
-    ['manager of another team who is also an analyst', { ...otherManager, roles: ['MANAGER', 'ANALYST'] } as Actor, [true, true, true, true], [false, false, true, true]],
+    [
+      'manager of another team who is also an analyst',
+      { ...otherManager, roles: ['MANAGER', 'ANALYST'] } as Actor,
+      [true, true, true, true],
+      [false, false, true, true],
+    ],
   ])('a %s reads and changes exactly what the rules allow (own, teammate, stranger, unassigned)', (_label, actor, reads, writes) => {
     const records = [own, teammate, stranger, unassigned];
     expect(records.map((record) => canRead(actor, record))).toEqual(reads);

@@ -13,10 +13,7 @@ export interface Actor {
 }
 
 // What part of the data an actor may read; repositories turn it into a SQL condition.
-export type Visibility =
-  | { kind: 'all' }
-  | { kind: 'team'; userId: string; teamId: string | null }
-  | { kind: 'own'; userId: string };
+export type Visibility = { kind: 'all' } | { kind: 'team'; userId: string; teamId: string | null } | { kind: 'own'; userId: string };
 
 export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includes(role);
 

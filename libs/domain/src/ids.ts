@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { badInput } from './errors';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;

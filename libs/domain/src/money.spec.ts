@@ -1,5 +1,5 @@
-import { addMoney, money, parseMoney, percentToDecimal, sumByCurrency } from './money';
 import { DomainError } from './errors';
+import { addMoney, money, parseMoney, percentToDecimal, sumByCurrency } from './money';
 
 const fieldOf = (action: () => unknown): string | undefined => {
   try {

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+
 import { badInput } from './errors';
 
 // Money is a decimal string plus an ISO 4217 code; it never passes through a float.
@@ -99,9 +100,7 @@ export function sumByCurrency(items: Iterable<Money>): Money[] {
   for (const item of items) {
     totals.set(item.currency, (totals.get(item.currency) ?? new Dec(0)).plus(item.amount));
   }
-  return [...totals.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, total]) => money(total, currency));
+  return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, total]) => money(total, currency));
 }
 
 // Percentages arrive as GraphQL Floats; reading them through their shortest decimal text keeps 12.5 exact.

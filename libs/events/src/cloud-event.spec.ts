@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { createCloudEvent, parseCloudEvent, validateCloudEvent } from './cloud-event';
 import { EVENT_TYPES } from './schemas';
 
@@ -43,7 +44,14 @@ describe('CloudEvents envelope and schemas', () => {
   it.each([
     ['invalid JSON', '{"type": ', /invalid JSON/],
     ['an unknown type', JSON.stringify({ ...stageChanged(), type: 'sales.unknown.v1' }), /unknown event type/],
-    ['a float amount', JSON.stringify({ ...stageChanged(), data: { ...stageChanged().data, opportunity: { ...stageChanged().data.opportunity, amount: { amount: 12500, currency: 'EUR' } } } }), /schema violation/],
+    [
+      'a float amount',
+      JSON.stringify({
+        ...stageChanged(),
+        data: { ...stageChanged().data, opportunity: { ...stageChanged().data.opportunity, amount: { amount: 12500, currency: 'EUR' } } },
+      }),
+      /schema violation/,
+    ],
     ['a missing version', JSON.stringify({ ...stageChanged(), data: { ...stageChanged().data, version: undefined } }), /schema violation.*version/],
     ['a wrong stage category', JSON.stringify({ ...stageChanged(), data: { ...stageChanged().data, toStageCategory: 'DONE' } }), /schema violation/],
   ])('refuses %s with a reason', (_label, raw, reason) => {

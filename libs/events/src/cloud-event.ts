@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Type, type TSchema } from '@sinclair/typebox';
+
+import { type TSchema, Type } from '@sinclair/typebox';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { EVENT_CATALOGUE, eventDefinition, type EventDataMap, type EventDefinition, type EventType } from './schemas';
+
+import { EVENT_CATALOGUE, type EventDataMap, type EventDefinition, eventDefinition, type EventType } from './schemas';
 
 // CloudEvents 1.0, structured JSON mode (contract/events.md).
 export interface CloudEvent<TType extends string = string, TData = unknown> {
@@ -56,7 +58,9 @@ export function cloudEventSchemaFor(definition: EventDefinition): TSchema {
       time: Type.String({ format: 'date-time' }),
       datacontenttype: Type.Literal('application/json'),
       data: definition.data,
-      traceparent: Type.Optional(Type.String({ description: 'W3C traceparent of the change that produced the event (CloudEvents distributed-tracing extension)' })),
+      traceparent: Type.Optional(
+        Type.String({ description: 'W3C traceparent of the change that produced the event (CloudEvents distributed-tracing extension)' }),
+      ),
       tracestate: Type.Optional(Type.String({ description: 'W3C tracestate accompanying traceparent (CloudEvents distributed-tracing extension)' })),
     },
     {
@@ -68,9 +72,7 @@ export function cloudEventSchemaFor(definition: EventDefinition): TSchema {
 }
 
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
-const validators = new Map<string, ValidateFunction>(
-  EVENT_CATALOGUE.map((definition) => [definition.type, ajv.compile(cloudEventSchemaFor(definition))]),
-);
+const validators = new Map<string, ValidateFunction>(EVENT_CATALOGUE.map((definition) => [definition.type, ajv.compile(cloudEventSchemaFor(definition))]));
 
 export type ParsedEvent = { ok: true; event: AnyPipelineEvent; definition: EventDefinition } | { ok: false; reason: string; type?: string };
 

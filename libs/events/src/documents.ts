@@ -1,5 +1,5 @@
-import { EVENT_CATALOGUE } from './schemas';
 import { cloudEventSchemaFor } from './cloud-event';
+import { EVENT_CATALOGUE } from './schemas';
 import { CLOUDEVENTS_CONTENT_TYPE, KEEP_EVERY_EVENT, TOPICS } from './topics';
 
 // File name of each event type's published JSON Schema (libs/events/schemas/).
@@ -21,12 +21,18 @@ export function asyncApiDocument(): Record<string, unknown> {
     channels[key] = {
       address: topic,
       description: `Key: the ${definitions[0]?.aggregate ?? 'aggregate'} id, so one aggregate's events stay in order.`,
-      messages: Object.fromEntries(definitions.map((definition) => [channelKey(definition.type), { $ref: `#/components/messages/${channelKey(definition.type)}` }])),
+      messages: Object.fromEntries(
+        definitions.map((definition) => [channelKey(definition.type), { $ref: `#/components/messages/${channelKey(definition.type)}` }]),
+      ),
       // Every event is kept: no time- or size-based deletion, no compaction (the services create and correct topics so).
       bindings: {
         kafka: {
           bindingVersion: '0.5.0',
-          topicConfiguration: { 'cleanup.policy': [KEEP_EVERY_EVENT['cleanup.policy']], 'retention.ms': Number(KEEP_EVERY_EVENT['retention.ms']), 'retention.bytes': Number(KEEP_EVERY_EVENT['retention.bytes']) },
+          topicConfiguration: {
+            'cleanup.policy': [KEEP_EVERY_EVENT['cleanup.policy']],
+            'retention.ms': Number(KEEP_EVERY_EVENT['retention.ms']),
+            'retention.bytes': Number(KEEP_EVERY_EVENT['retention.bytes']),
+          },
         },
       },
     };

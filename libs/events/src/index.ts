@@ -1,4 +1,4 @@
-export * from './topics';
-export * from './schemas';
 export * from './cloud-event';
 export * from './documents';
+export * from './schemas';
+export * from './topics';

@@ -1,18 +1,19 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
   ACTIVITY_TYPES,
+  APPROVAL_STATUSES,
   COMMITMENT_TYPES,
   DEAL_OUTCOMES,
   LEAD_SOURCES,
   LEAD_STATUSES,
   LOST_REASONS,
+  OBJECTION_CATEGORIES,
   OPPORTUNITY_STATUSES,
   ROLES,
   STAGE_CATEGORIES,
-  APPROVAL_STATUSES,
-  OBJECTION_CATEGORIES,
 } from '@pipeline/domain';
-import { TOPICS, type TopicName } from './topics';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+import { type TopicName, TOPICS } from './topics';
 
 // One source for the event contract: TypeScript types, JSON Schemas and the AsyncAPI document all derive from here.
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -137,7 +138,18 @@ export const OpportunityCreatedSchema = OpportunityStateSchema;
 // Added: the value each changed snapshot field had before this change (only those that changed), so a reader of the
 // topic sees slips (a close date pushed out, an amount cut, an owner swapped) without keeping every earlier snapshot.
 export const OpportunityPreviousValuesSchema = Type.Partial(
-  Type.Pick(OpportunitySnapshotSchema, ['name', 'accountName', 'industry', 'region', 'amount', 'probability', 'ownerId', 'ownerTeamId', 'expectedCloseDate', 'status']),
+  Type.Pick(OpportunitySnapshotSchema, [
+    'name',
+    'accountName',
+    'industry',
+    'region',
+    'amount',
+    'probability',
+    'ownerId',
+    'ownerTeamId',
+    'expectedCloseDate',
+    'status',
+  ]),
   { additionalProperties: false },
 );
 export const OpportunityUpdatedSchema = Type.Composite([
@@ -324,7 +336,13 @@ export const EVENT_TYPES = {
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
 export const EVENT_CATALOGUE: EventDefinition[] = [
-  define(EVENT_TYPES.stageChanged, TOPICS.stageChanged, 'opportunity', 'An opportunity entered a stage (creation has fromStage null; WON and LOST stages close it).', StageChangedSchema),
+  define(
+    EVENT_TYPES.stageChanged,
+    TOPICS.stageChanged,
+    'opportunity',
+    'An opportunity entered a stage (creation has fromStage null; WON and LOST stages close it).',
+    StageChangedSchema,
+  ),
   define(EVENT_TYPES.leadCreated, TOPICS.leadEvents, 'lead', 'A lead was logged.', LeadCreatedSchema),
   define(EVENT_TYPES.leadAssigned, TOPICS.leadEvents, 'lead', 'A lead got an owner, by rule or by hand.', LeadAssignedSchema),
   define(EVENT_TYPES.leadQualified, TOPICS.leadEvents, 'lead', 'A lead met every qualification criterion.', LeadQualifiedSchema),
@@ -333,31 +351,97 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
   define(EVENT_TYPES.leadUpdated, TOPICS.leadEvents, 'lead', 'A lead changed (data, score or status) outside the events above.', LeadUpdatedSchema),
   define(EVENT_TYPES.leadArchived, TOPICS.leadEvents, 'lead', 'A lead was archived: out of lists and KPIs, every field kept, restorable.', LeadArchivedSchema),
   define(EVENT_TYPES.leadRestored, TOPICS.leadEvents, 'lead', 'An archived lead was restored.', LeadRestoredSchema),
-  define(EVENT_TYPES.leadMerged, TOPICS.leadEvents, 'lead', 'A duplicate lead was merged into another: its activities moved there, it is archived for good and points to the winner.', LeadMergedSchema),
+  define(
+    EVENT_TYPES.leadMerged,
+    TOPICS.leadEvents,
+    'lead',
+    'A duplicate lead was merged into another: its activities moved there, it is archived for good and points to the winner.',
+    LeadMergedSchema,
+  ),
   define(EVENT_TYPES.repRegistered, TOPICS.repEvents, 'rep', 'A sales rep was registered.', RepSchema),
   define(EVENT_TYPES.repUpdated, TOPICS.repEvents, 'rep', 'A sales rep changed team, role or activity.', RepSchema),
-  define(EVENT_TYPES.opportunityCreated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity was created, directly or from a lead.', OpportunityCreatedSchema),
+  define(
+    EVENT_TYPES.opportunityCreated,
+    TOPICS.opportunityEvents,
+    'opportunity',
+    'An opportunity was created, directly or from a lead.',
+    OpportunityCreatedSchema,
+  ),
   define(EVENT_TYPES.opportunityUpdated, TOPICS.opportunityEvents, 'opportunity', 'An opportunity changed.', OpportunityUpdatedSchema),
-  define(EVENT_TYPES.opportunityArchived, TOPICS.opportunityEvents, 'opportunity', 'An opportunity was archived: out of lists, the board and KPIs, every field kept, restorable.', OpportunityArchivedSchema),
+  define(
+    EVENT_TYPES.opportunityArchived,
+    TOPICS.opportunityEvents,
+    'opportunity',
+    'An opportunity was archived: out of lists, the board and KPIs, every field kept, restorable.',
+    OpportunityArchivedSchema,
+  ),
   define(EVENT_TYPES.opportunityRestored, TOPICS.opportunityEvents, 'opportunity', 'An archived opportunity was restored.', OpportunityRestoredSchema),
-  define(EVENT_TYPES.activityLogged, TOPICS.opportunityEvents, 'opportunity', 'A call, email, meeting, task or note was logged on an opportunity.', ActivityLoggedSchema),
-  define(EVENT_TYPES.stageMoveRefused, TOPICS.opportunityEvents, 'opportunity', 'A stage move was refused by the stage gates (the unmet criteria are listed); nothing moved.', StageMoveRefusedSchema),
+  define(
+    EVENT_TYPES.activityLogged,
+    TOPICS.opportunityEvents,
+    'opportunity',
+    'A call, email, meeting, task or note was logged on an opportunity.',
+    ActivityLoggedSchema,
+  ),
+  define(
+    EVENT_TYPES.stageMoveRefused,
+    TOPICS.opportunityEvents,
+    'opportunity',
+    'A stage move was refused by the stage gates (the unmet criteria are listed); nothing moved.',
+    StageMoveRefusedSchema,
+  ),
   define(EVENT_TYPES.proposalCreated, TOPICS.dealEvents, 'opportunity', 'A proposal version was drafted.', ProposalCreatedSchema),
   define(EVENT_TYPES.proposalSent, TOPICS.dealEvents, 'opportunity', 'A proposal was sent to the prospect.', ProposalSentSchema),
   define(EVENT_TYPES.proposalDecided, TOPICS.dealEvents, 'opportunity', 'The prospect accepted or rejected a sent proposal.', ProposalDecidedSchema),
-  define(EVENT_TYPES.dealTermsSet, TOPICS.dealEvents, 'opportunity', 'Negotiated terms were proposed (effective at once or pending a discount approval).', DealTermsSetSchema),
+  define(
+    EVENT_TYPES.dealTermsSet,
+    TOPICS.dealEvents,
+    'opportunity',
+    'Negotiated terms were proposed (effective at once or pending a discount approval).',
+    DealTermsSetSchema,
+  ),
   define(EVENT_TYPES.discountDecided, TOPICS.dealEvents, 'opportunity', 'A manager approved or rejected a discount.', DiscountDecidedSchema),
   define(EVENT_TYPES.commitmentRecorded, TOPICS.dealEvents, 'opportunity', 'The prospect committed verbally or in writing.', CommitmentRecordedSchema),
   define(EVENT_TYPES.dealClosed, TOPICS.dealEvents, 'opportunity', 'A deal was closed won, lost or deferred.', DealClosedSchema),
   define(EVENT_TYPES.dealReopened, TOPICS.dealEvents, 'opportunity', 'A manager reopened a closed deal.', DealReopenedSchema),
-  define(EVENT_TYPES.taskCreated, TOPICS.taskEvents, 'task', 'A follow-up task was planned on a lead or an opportunity, due at a time, for a rep.', TaskCreatedSchema),
+  define(
+    EVENT_TYPES.taskCreated,
+    TOPICS.taskEvents,
+    'task',
+    'A follow-up task was planned on a lead or an opportunity, due at a time, for a rep.',
+    TaskCreatedSchema,
+  ),
   define(EVENT_TYPES.taskCompleted, TOPICS.taskEvents, 'task', 'A task was done.', TaskCompletedSchema),
   define(EVENT_TYPES.taskRescheduled, TOPICS.taskEvents, 'task', 'A task got a new due time.', TaskRescheduledSchema),
   define(EVENT_TYPES.taskCancelled, TOPICS.taskEvents, 'task', 'A task was cancelled without being done.', TaskCancelledSchema),
-  define(EVENT_TYPES.objectionRecorded, TOPICS.dealEvents, 'opportunity', 'The prospect raised an objection, recorded by category on the deal.', ObjectionRecordedSchema),
-  define(EVENT_TYPES.pipelineRevised, TOPICS.opportunityEvents, 'process', 'A pipeline was created or its stages changed (a new version; keyed by pipeline id).', PipelineRevisedSchema),
-  define(EVENT_TYPES.qualificationCriteriaChanged, TOPICS.leadEvents, 'process', 'A new version of the qualification criteria took effect (keyed "qualification-criteria").', QualificationCriteriaChangedSchema),
-  define(EVENT_TYPES.scoringModelActivated, TOPICS.leadEvents, 'process', 'A newly trained lead scoring model became the active one (keyed "scoring-model").', ScoringModelActivatedSchema),
+  define(
+    EVENT_TYPES.objectionRecorded,
+    TOPICS.dealEvents,
+    'opportunity',
+    'The prospect raised an objection, recorded by category on the deal.',
+    ObjectionRecordedSchema,
+  ),
+  define(
+    EVENT_TYPES.pipelineRevised,
+    TOPICS.opportunityEvents,
+    'process',
+    'A pipeline was created or its stages changed (a new version; keyed by pipeline id).',
+    PipelineRevisedSchema,
+  ),
+  define(
+    EVENT_TYPES.qualificationCriteriaChanged,
+    TOPICS.leadEvents,
+    'process',
+    'A new version of the qualification criteria took effect (keyed "qualification-criteria").',
+    QualificationCriteriaChangedSchema,
+  ),
+  define(
+    EVENT_TYPES.scoringModelActivated,
+    TOPICS.leadEvents,
+    'process',
+    'A newly trained lead scoring model became the active one (keyed "scoring-model").',
+    ScoringModelActivatedSchema,
+  ),
 ];
 
 export const eventDefinition = (type: string): EventDefinition | undefined => EVENT_CATALOGUE.find((definition) => definition.type === type);

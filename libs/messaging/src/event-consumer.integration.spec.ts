@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+
 import { conflict } from '@pipeline/domain';
 import { createCloudEvent, deadLetterTopic, TOPICS } from '@pipeline/events';
-import { createDataSource, MESSAGING_MIGRATIONS, initializeDataSource } from '@pipeline/persistence';
+import { createDataSource, initializeDataSource, MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor, waitForTopicLeaders } from '@pipeline/test-infra';
+import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+
 import { EventConsumer } from './event-consumer';
 import { createKafka } from './kafka';
 
@@ -27,7 +29,9 @@ describe('idempotent event consumer', () => {
 
   beforeEach(async () => {
     database = await createTestDatabase('consumer');
-    dataSource = await initializeDataSource(createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'consumer-test' }));
+    dataSource = await initializeDataSource(
+      createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'consumer-test' }),
+    );
     await dataSource.query('CREATE TABLE seen (name text NOT NULL)');
     prefix = testTopicPrefix('consumer');
     consumer = new EventConsumer({

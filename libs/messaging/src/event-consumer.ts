@@ -1,10 +1,11 @@
+import { isDomainError } from '@pipeline/domain';
+import { type AnyPipelineEvent, deadLetterTopic, type EventDataMap, type EventType, parseCloudEvent, type TypedCloudEvent } from '@pipeline/events';
+import { claimEvent, claimEvents, isTransientDatabaseError, recordRejectedEvent } from '@pipeline/persistence';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isDomainError } from '@pipeline/domain';
-import { deadLetterTopic, parseCloudEvent, type AnyPipelineEvent, type EventDataMap, type EventType, type TypedCloudEvent } from '@pipeline/events';
-import { claimEvent, claimEvents, isTransientDatabaseError, recordRejectedEvent } from '@pipeline/persistence';
+
 import { withConsumerSpan } from './event-tracing';
-import { ensureTopics, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
+import { ensureTopics, type Kafka, type KafkaSettings, prefixedTopic } from './kafka';
 
 // Lets handlers defer set-based work to the end of the chunk they are applied in (still inside its transaction):
 // values collected under one name are flushed together once, e.g. one rebuild for every opportunity a chunk touched.
@@ -89,7 +90,10 @@ export class EventConsumer {
     const { kafka, settings, groupId, topics, fromBeginning = true } = this.options;
     this.running = true;
     const fullTopics = topics.map((topic) => prefixedTopic(settings, topic));
-    await ensureTopics(kafka, [...fullTopics, ...fullTopics.map(deadLetterTopic)].map((topic) => ({ topic })));
+    await ensureTopics(
+      kafka,
+      [...fullTopics, ...fullTopics.map(deadLetterTopic)].map((topic) => ({ topic })),
+    );
     // stop() may have run during any await here; starting on regardless would leave an orphan group member. The
     // clients are closed through local references: a concurrent stop() has already let go of the fields.
     if (!this.running) return;
@@ -185,20 +189,26 @@ export class EventConsumer {
     const outcome = { applied: 0, duplicates: 0 };
     const traced = work.map(({ event, message }) => ({ event, headers: message.headers }));
     try {
-      await withConsumerSpan(topic, traced, () => dataSource.transaction(async (manager) => {
-        const claimed = await claimEvents(manager, consumerName, work.map(({ event }) => event));
-        const chunk = new ChunkCollector();
-        for (const { event, handler } of work) {
-          // delete: an event id twice in one chunk (a relay re-send) is applied once
-          if (!claimed.delete(event.id)) {
-            outcome.duplicates += 1;
-            continue;
+      await withConsumerSpan(topic, traced, () =>
+        dataSource.transaction(async (manager) => {
+          const claimed = await claimEvents(
+            manager,
+            consumerName,
+            work.map(({ event }) => event),
+          );
+          const chunk = new ChunkCollector();
+          for (const { event, handler } of work) {
+            // delete: an event id twice in one chunk (a relay re-send) is applied once
+            if (!claimed.delete(event.id)) {
+              outcome.duplicates += 1;
+              continue;
+            }
+            await handler(event as TypedCloudEvent<EventType>, manager, chunk);
+            outcome.applied += 1;
           }
-          await handler(event as TypedCloudEvent<EventType>, manager, chunk);
-          outcome.applied += 1;
-        }
-        await chunk.flush(manager);
-      }));
+          await chunk.flush(manager);
+        }),
+      );
     } catch (error) {
       const log = isDomainError(error) ? this.options.logger.info : this.options.logger.warn;
       log.call(this.options.logger, 'a chunk of events was not applied as a whole; applying them one by one', { error: (error as Error).message });

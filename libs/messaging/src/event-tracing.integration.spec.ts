@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { createCloudEvent, TOPICS } from '@pipeline/events';
 import { appendToOutbox, createDataSource, initializeDataSource, MESSAGING_MIGRATIONS, OutboxRelay } from '@pipeline/persistence';
 import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor } from '@pipeline/test-infra';
 import type { DataSource } from 'typeorm';
+
 import { EventConsumer } from './event-consumer';
 import { createKafka } from './kafka';
 import { OutboxPublisher } from './outbox-publisher';
@@ -21,7 +23,9 @@ describe('trace context through the outbox, Kafka and the consumer', () => {
 
   beforeEach(async () => {
     database = await createTestDatabase('tracing');
-    dataSource = await initializeDataSource(createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'tracing-test' }));
+    dataSource = await initializeDataSource(
+      createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'tracing-test' }),
+    );
   });
 
   afterEach(async () => {
@@ -36,7 +40,12 @@ describe('trace context through the outbox, Kafka and the consumer', () => {
     const prefix = testTopicPrefix('tracing');
     const kafka = createKafka({ brokers: testKafkaBrokers().split(','), clientId: 'tracing-test', topicPrefix: prefix });
     const repId = randomUUID();
-    const event = createCloudEvent({ type: 'sales.rep.registered.v1', source: '/test', subject: repId, data: { repId, name: 'Ada', email: 'ada@example.com', role: 'REP', teamId: null, active: true, version: 1 } });
+    const event = createCloudEvent({
+      type: 'sales.rep.registered.v1',
+      source: '/test',
+      subject: repId,
+      data: { repId, name: 'Ada', email: 'ada@example.com', role: 'REP', teamId: null, active: true, version: 1 },
+    });
     const useCase = await trace.getTracer('spec').startActiveSpan('use case', async (span) => {
       await dataSource.transaction((manager) => appendToOutbox(manager, [{ topic: TOPICS.repEvents, aggregateType: 'rep', event }]));
       span.end();

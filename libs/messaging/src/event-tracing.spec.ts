@@ -1,5 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+
 import { producedContext, startProducerSpan, withConsumerSpan } from './event-tracing';
 
 const exporter = new InMemorySpanExporter();
@@ -61,7 +62,11 @@ describe('event tracing', () => {
     const second = useCaseTraceparent();
 
     // Act
-    const activeInside = await withConsumerSpan('p.sales.lead-events.v1', [{ event: {} }, { event: { traceparent: first.traceparent } }, { event: { traceparent: second.traceparent } }], async () => trace.getActiveSpan()?.spanContext().spanId);
+    const activeInside = await withConsumerSpan(
+      'p.sales.lead-events.v1',
+      [{ event: {} }, { event: { traceparent: first.traceparent } }, { event: { traceparent: second.traceparent } }],
+      async () => trace.getActiveSpan()?.spanContext().spanId,
+    );
 
     // Assert
     const [span] = exporter.getFinishedSpans().filter((finished) => finished.name.endsWith('process'));

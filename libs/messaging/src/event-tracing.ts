@@ -1,6 +1,6 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Link, type Span } from '@opentelemetry/api';
-import type { IHeaders } from 'kafkajs';
+import { type Context, context, type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { CloudEvent } from '@pipeline/events';
+import type { IHeaders } from 'kafkajs';
 
 const tracer = trace.getTracer('@pipeline/messaging');
 
@@ -26,7 +26,11 @@ export function producedContext(event: TraceCarrier, headers?: IHeaders): Contex
 export function startProducerSpan(event: TraceCarrier, topic: string): { span: Span; headers: Record<string, string> } | null {
   const parent = producedContext(event);
   if (!parent) return null;
-  const span = tracer.startSpan(`${topic} publish`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'publish' } }, parent);
+  const span = tracer.startSpan(
+    `${topic} publish`,
+    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'publish' } },
+    parent,
+  );
   const headers: Record<string, string> = {};
   propagation.inject(trace.setSpan(parent, span), headers);
   return { span, headers };
@@ -44,7 +48,16 @@ export async function withConsumerSpan<T>(topic: string, events: Array<{ event: 
   });
   const span = tracer.startSpan(
     `${topic} process`,
-    { kind: SpanKind.CONSUMER, links, attributes: { 'messaging.system': 'kafka', 'messaging.source.name': topic, 'messaging.operation.type': 'process', 'messaging.batch.message_count': events.length } },
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.source.name': topic,
+        'messaging.operation.type': 'process',
+        'messaging.batch.message_count': events.length,
+      },
+    },
     parent,
   );
   try {

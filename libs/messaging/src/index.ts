@@ -1,4 +1,4 @@
-export * from './kafka';
-export * from './outbox-publisher';
 export * from './event-consumer';
+export * from './kafka';
 export * from './latest-subscriber';
+export * from './outbox-publisher';

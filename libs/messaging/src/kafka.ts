@@ -1,5 +1,5 @@
-import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Producer } from 'kafkajs';
 import { contractTopicConfig } from '@pipeline/events';
+import { type Admin, ConfigResourceTypes, ConfigSource, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 
 // kafkajs is unmaintained: it stays behind this module so a successor can replace it in one place.
 export interface KafkaSettings {
@@ -13,7 +13,10 @@ export interface KafkaSettings {
 
 export function kafkaSettingsFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings {
   // The default is the broker `npm start` launches locally; deployments always set KAFKA_BROKERS.
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',').map((broker) => broker.trim()).filter(Boolean);
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:29092')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
   const mechanism = env.KAFKA_SASL_MECHANISM as NonNullable<KafkaSettings['sasl']>['mechanism'] | undefined;
   return {
     brokers,
@@ -95,7 +98,11 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs 
     for (;;) {
       const ready = await admin
         .fetchTopicMetadata({ topics: names })
-        .then(({ topics: metadata }) => metadata.length === names.length && metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0)))
+        .then(
+          ({ topics: metadata }) =>
+            metadata.length === names.length &&
+            metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0)),
+        )
         .catch(() => false);
       if (ready) return;
       if (Date.now() > deadline) throw new Error(`Topics have no leaders after ${timeoutMs} ms: ${names.join(', ')}`);
@@ -110,13 +117,24 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs 
 // whole set of overrides, so the overrides the topic already has are sent along and only the contract's are changed.
 async function correctTopicConfigs(admin: Admin, specs: TopicSpec[]): Promise<void> {
   if (specs.length === 0) return;
-  const described = await admin.describeConfigs({ includeSynonyms: false, resources: specs.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.topic })) });
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: specs.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.topic })),
+  });
   const resources = specs.flatMap((spec) => {
     const entries = described.resources.find((resource) => resource.resourceName === spec.topic)?.configEntries ?? [];
     const wanted = configOf(spec);
     if (Object.entries(wanted).every(([name, value]) => entries.some((entry) => entry.configName === name && entry.configValue === value))) return [];
-    const overrides = Object.fromEntries(entries.filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG && !entry.isSensitive).map((entry) => [entry.configName, entry.configValue]));
-    return [{ type: ConfigResourceTypes.TOPIC, name: spec.topic, configEntries: Object.entries({ ...overrides, ...wanted }).map(([name, value]) => ({ name, value })) }];
+    const overrides = Object.fromEntries(
+      entries.filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG && !entry.isSensitive).map((entry) => [entry.configName, entry.configValue]),
+    );
+    return [
+      {
+        type: ConfigResourceTypes.TOPIC,
+        name: spec.topic,
+        configEntries: Object.entries({ ...overrides, ...wanted }).map(([name, value]) => ({ name, value })),
+      },
+    ];
   });
   if (resources.length > 0) await admin.alterConfigs({ validateOnly: false, resources });
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Consumer } from 'kafkajs';
-import { createKafka, prefixedTopic, type KafkaSettings } from './kafka';
+
+import { createKafka, type KafkaSettings, prefixedTopic } from './kafka';
 
 export interface LatestSubscriberLogger {
   info(details: object, message: string): void;
@@ -17,7 +19,12 @@ const RECONNECT_MS = 3_000;
 
 // Reads what is published from now on, to push it somewhere (a browser stream), never to change state: every process
 // gets its own throwaway group, commits nothing, and keeps retrying while the broker is away.
-export function subscribeToLatest(settings: KafkaSettings, topics: string[], onMessage: (value: string, topic: string) => void, logger: LatestSubscriberLogger): LatestSubscription {
+export function subscribeToLatest(
+  settings: KafkaSettings,
+  topics: string[],
+  onMessage: (value: string, topic: string) => void,
+  logger: LatestSubscriberLogger,
+): LatestSubscription {
   let stopped = false;
   let consumer: Consumer | null = null;
   let timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,17 @@
 import { createCloudEvent, TOPICS } from '@pipeline/events';
-import { appendToOutbox, createDataSource, discardParkedOutboxRow, initializeDataSource, listParkedOutboxRows, MESSAGING_MIGRATIONS, OutboxRelay, retryParkedOutboxRows } from '@pipeline/persistence';
+import {
+  appendToOutbox,
+  createDataSource,
+  discardParkedOutboxRow,
+  initializeDataSource,
+  listParkedOutboxRows,
+  MESSAGING_MIGRATIONS,
+  OutboxRelay,
+  retryParkedOutboxRows,
+} from '@pipeline/persistence';
 import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, waitFor } from '@pipeline/test-infra';
 import type { DataSource } from 'typeorm';
+
 import { createKafka } from './kafka';
 import { isRecordRefused, OutboxPublisher } from './outbox-publisher';
 
@@ -19,7 +29,9 @@ describe('transactional outbox and relay', () => {
 
   beforeEach(async () => {
     database = await createTestDatabase('outbox');
-    dataSource = await initializeDataSource(createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'outbox-test' }));
+    dataSource = await initializeDataSource(
+      createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'outbox-test' }),
+    );
   });
 
   afterEach(async () => {
@@ -74,7 +86,9 @@ describe('transactional outbox and relay', () => {
     const [repA, repB] = ['0a1b2c3d-0000-4000-8000-00000000000a', '0a1b2c3d-0000-4000-8000-00000000000b'];
     const events = [repEvent(repA, 1, 'x'.repeat(1_200_000)), repEvent(repB, 1), repEvent(repA, 2), repEvent(repB, 2)];
     for (const event of events) await dataSource.transaction((manager) => appendToOutbox(manager, [{ topic: TOPICS.repEvents, aggregateType: 'rep', event }]));
-    const publisher = new OutboxPublisher(createKafka({ brokers: testKafkaBrokers().split(','), clientId: 'parking', topicPrefix: prefix }), { topicPrefix: prefix });
+    const publisher = new OutboxPublisher(createKafka({ brokers: testKafkaBrokers().split(','), clientId: 'parking', topicPrefix: prefix }), {
+      topicPrefix: prefix,
+    });
     const relay = new OutboxRelay({ dataSource, databaseUrl: database.url, publish: (records) => publisher.publish(records), isRecordRefused, maxRefusals: 2 });
     const reader = new TopicReader([`${prefix}${TOPICS.repEvents}`]);
     const delivered = () => reader.parsed<any>().map(({ event }) => `${event.subject === repA ? 'A' : 'B'}${event.data.version}`);
@@ -100,7 +114,9 @@ describe('transactional outbox and relay', () => {
 
     // Assert
     expect([firstPass, secondPass, thirdPass]).toEqual([2, 0, 0]);
-    expect(parked).toEqual([expect.objectContaining({ id: events[0].id, refusals: 2, heldBehind: 1, lastError: expect.stringMatching(/larger than the max message size/) })]);
+    expect(parked).toEqual([
+      expect.objectContaining({ id: events[0].id, refusals: 2, heldBehind: 1, lastError: expect.stringMatching(/larger than the max message size/) }),
+    ]);
     expect(parked[0].payloadBytes).toBeGreaterThan(1_200_000);
     expect(counts).toEqual({ pending: 1, parked: 1 });
     expect([retried, afterRetry, refusalsAfterRetry]).toEqual([1, 0, { refusals: 1, parked_at: null }]);

@@ -1,9 +1,10 @@
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import type { Producer } from 'kafkajs';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@pipeline/events';
 import type { OutboxRecord } from '@pipeline/persistence';
+import type { Producer } from 'kafkajs';
+
 import { startProducerSpan } from './event-tracing';
-import { createIdempotentProducer, ensureTopics, prefixedTopic, type Kafka, type KafkaSettings } from './kafka';
+import { createIdempotentProducer, ensureTopics, type Kafka, type KafkaSettings, prefixedTopic } from './kafka';
 
 // Sends outbox rows as CloudEvents (structured mode), keyed by aggregate id; awaited, so the relay marks only what Kafka acknowledged.
 export class OutboxPublisher {
@@ -36,7 +37,10 @@ export class OutboxPublisher {
     }
     const unknown = [...byTopic.keys()].filter((topic) => !this.ensured.has(topic));
     if (unknown.length > 0) {
-      await ensureTopics(this.kafka, unknown.map((topic) => ({ topic })));
+      await ensureTopics(
+        this.kafka,
+        unknown.map((topic) => ({ topic })),
+      );
       for (const topic of unknown) this.ensured.add(topic);
     }
     try {

@@ -1,6 +1,7 @@
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS, deadLetterTopic, TOPICS } from '@pipeline/events';
 import { testKafkaBrokers, testTopicPrefix, waitFor } from '@pipeline/test-infra';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+
 import { ensureTopics } from './kafka';
 
 // What the broker itself says about a topic's settings (describeConfigs), not what the code meant to send.
@@ -26,7 +27,10 @@ describe('topic configuration as code', () => {
     const topics = ALL_TOPICS.flatMap((topic) => [`${prefix}${topic}`, deadLetterTopic(`${prefix}${topic}`)]);
 
     // Act
-    await ensureTopics(kafka, topics.map((topic) => ({ topic })));
+    await ensureTopics(
+      kafka,
+      topics.map((topic) => ({ topic })),
+    );
 
     // Assert
     for (const topic of topics) expect(await brokerConfig(kafka, topic)).toMatchObject(keepsEveryEvent);
@@ -40,7 +44,17 @@ describe('topic configuration as code', () => {
     // No wait for leaders here: kafkajs' wait can fail on a broker still publishing the topic, and ensureTopics waits itself.
     await admin.createTopics({
       waitForLeaders: false,
-      topics: [{ topic, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '604800000' }, { name: 'cleanup.policy', value: 'compact' }, { name: 'max.message.bytes', value: '2097152' }] }],
+      topics: [
+        {
+          topic,
+          numPartitions: 3,
+          configEntries: [
+            { name: 'retention.ms', value: '604800000' },
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'max.message.bytes', value: '2097152' },
+          ],
+        },
+      ],
     });
     await admin.disconnect();
 

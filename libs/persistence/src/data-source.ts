@@ -1,4 +1,4 @@
-import { DataSource, MigrationExecutor, type EntitySchema, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
+import { DataSource, type EntitySchema, type Logger as TypeOrmLogger, MigrationExecutor, type MixedList } from 'typeorm';
 
 export interface DataSourceOptions {
   url: string;
@@ -35,7 +35,11 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       keepAlive: true,
       // A slow statement fails cleanly instead of holding a connection; a transaction left open by a crashed
       // request is closed by the server.
-      options: Object.entries({ statement_timeout: String(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS), idle_in_transaction_session_timeout: '60000', ...options.sessionSettings })
+      options: Object.entries({
+        statement_timeout: String(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS),
+        idle_in_transaction_session_timeout: '60000',
+        ...options.sessionSettings,
+      })
         .map(([name, value]) => `-c ${name}=${value}`)
         .join(' '),
     },

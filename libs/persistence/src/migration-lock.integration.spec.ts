@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+
 import { Client } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+
 import { createDataSource, initializeDataSource, MIGRATION_LOCK } from './data-source';
 import { dropDatabase, ensureDatabase, withDatabase } from './database-admin';
 
@@ -30,7 +32,8 @@ class AddWidget1700000000002 implements MigrationInterface {
 
 describe('migrations with several replicas', () => {
   const url = withDatabase(process.env.TEST_DATABASE_URL ?? '', `t_migration_lock_${randomBytes(4).toString('hex')}`);
-  const replica = (name: string) => createDataSource({ url, entities: [], migrations: [CreateRunLog1700000000001, AddWidget1700000000002], applicationName: name, poolSize: 2 });
+  const replica = (name: string) =>
+    createDataSource({ url, entities: [], migrations: [CreateRunLog1700000000001, AddWidget1700000000002], applicationName: name, poolSize: 2 });
 
   afterAll(async () => {
     await dropDatabase(url);
@@ -50,9 +53,19 @@ describe('migrations with several replicas', () => {
     try {
       expect(started.map((result) => (result.status === 'rejected' ? String(result.reason) : 'up'))).toEqual(['up', 'up']);
       expect((await client.query('SELECT name FROM migration_run ORDER BY at, name')).rows.map((row) => row.name)).toEqual(['create-run-log', 'add-widget']);
-      expect((await client.query('SELECT name FROM schema_migrations ORDER BY id')).rows.map((row) => row.name)).toEqual(['CreateRunLog1700000000001', 'AddWidget1700000000002']);
+      expect((await client.query('SELECT name FROM schema_migrations ORDER BY id')).rows.map((row) => row.name)).toEqual([
+        'CreateRunLog1700000000001',
+        'AddWidget1700000000002',
+      ]);
       // The lock is given back: nothing is left holding it once both are up.
-      expect((await client.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, [MIGRATION_LOCK])).rows[0].held).toBe(0);
+      expect(
+        (
+          await client.query(
+            `SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+            [MIGRATION_LOCK],
+          )
+        ).rows[0].held,
+      ).toBe(0);
     } finally {
       await client.end();
       await Promise.all([first.destroy(), second.destroy()]);

@@ -13,7 +13,9 @@ export class ParkRefusedOutboxRows1764950000000 implements MigrationInterface {
         ADD COLUMN discarded_at timestamptz,
         ADD COLUMN discard_reason text`);
     // Held rows are found by aggregate among the (normally no) parked ones.
-    await queryRunner.query(`CREATE INDEX outbox_parked_idx ON outbox (aggregateid, seq) WHERE parked_at IS NOT NULL AND published_at IS NULL AND discarded_at IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX outbox_parked_idx ON outbox (aggregateid, seq) WHERE parked_at IS NOT NULL AND published_at IS NULL AND discarded_at IS NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+
 import type { OutboxRecord } from './outbox';
 
 export type PublishBatch = (records: OutboxRecord[]) => Promise<void>;
@@ -29,7 +30,14 @@ interface OutboxRow {
   payload: OutboxRecord['payload'];
 }
 
-const toRecord = (row: OutboxRow): OutboxRecord => ({ seq: row.seq, id: row.id, aggregateId: row.aggregateid, type: row.type, topic: row.topic, payload: row.payload });
+const toRecord = (row: OutboxRow): OutboxRecord => ({
+  seq: row.seq,
+  id: row.id,
+  aggregateId: row.aggregateid,
+  type: row.type,
+  topic: row.topic,
+  payload: row.payload,
+});
 const reason = (error: unknown) => String((error as Error)?.message ?? error).slice(0, 1_000);
 
 // Rows the relay may send now: not sent, not parked or discarded, and not behind a parked row of their aggregate.
@@ -77,11 +85,15 @@ export class OutboxRelay {
       // One relay at a time per database keeps per-aggregate order across replicas.
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [lockKey]);
       if (!locked) return 0;
-      const rows: OutboxRow[] = await manager.query(`SELECT seq, id, aggregateid, type, topic, payload FROM outbox WHERE ${SENDABLE_OUTBOX_ROWS} ORDER BY seq LIMIT $1`, [batchSize]);
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT seq, id, aggregateid, type, topic, payload FROM outbox WHERE ${SENDABLE_OUTBOX_ROWS} ORDER BY seq LIMIT $1`,
+        [batchSize],
+      );
       if (rows.length === 0) return 0;
       const outcome = await this.send(rows);
       // Committed, not thrown inside: attempts, refusals and reasons stay visible on the rows that could not be sent.
-      if (outcome.sent.length > 0) await manager.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])', [outcome.sent]);
+      if (outcome.sent.length > 0)
+        await manager.query('UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])', [outcome.sent]);
       for (const { seq, error } of outcome.refused) {
         await manager.query(
           `UPDATE outbox SET attempts = attempts + 1, refusals = refusals + 1, last_error = $2, parked_at = CASE WHEN refusals + 1 >= $3 THEN now() END WHERE seq = $1`,
@@ -89,7 +101,10 @@ export class OutboxRelay {
         );
       }
       if (outcome.failure) {
-        await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [outcome.unsent, reason(outcome.failure)]);
+        await manager.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [
+          outcome.unsent,
+          reason(outcome.failure),
+        ]);
         failure = outcome.failure;
       }
       return outcome.sent.length;
@@ -117,7 +132,16 @@ export class OutboxRelay {
         await publish([toRecord(row)]);
         sent.push(row.seq);
       } catch (error) {
-        if (!isRecordRefused(error)) return { sent, refused, unsent: rows.slice(index).filter((rest) => !held.has(rest.aggregateid)).map((rest) => rest.seq), failure: error };
+        if (!isRecordRefused(error))
+          return {
+            sent,
+            refused,
+            unsent: rows
+              .slice(index)
+              .filter((rest) => !held.has(rest.aggregateid))
+              .map((rest) => rest.seq),
+            failure: error,
+          };
         refused.push({ seq: row.seq, error });
         held.add(row.aggregateid);
       }
@@ -127,12 +151,16 @@ export class OutboxRelay {
 
   // Rows still to be sent, including those waiting behind a parked row of their aggregate.
   async pendingCount(): Promise<number> {
-    const [{ count }] = await this.options.dataSource.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL AND discarded_at IS NULL AND parked_at IS NULL');
+    const [{ count }] = await this.options.dataSource.query(
+      'SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL AND discarded_at IS NULL AND parked_at IS NULL',
+    );
     return count;
   }
 
   async parkedCount(): Promise<number> {
-    const [{ count }] = await this.options.dataSource.query('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL AND discarded_at IS NULL AND parked_at IS NOT NULL');
+    const [{ count }] = await this.options.dataSource.query(
+      'SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL AND discarded_at IS NULL AND parked_at IS NOT NULL',
+    );
     return count;
   }
 

@@ -1,6 +1,6 @@
 import { context, propagation } from '@opentelemetry/api';
-import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
 
 export interface OutboxEntry {
   topic: string;

@@ -13,7 +13,9 @@ describe('paging', () => {
     const id = '0b8f4a52-6a3c-4d4e-9f55-3f1d2a7c9e10';
     const cursor = encodeCursor(['2026-11-26T10:00:00.000Z', id]);
     expect(decodeCursor(cursor, ['timestamptz', 'uuid'])).toEqual(['2026-11-26T10:00:00.000Z', id]);
-    expect(() => decodeCursor('definitely-not-a-cursor', ['timestamptz', 'uuid'])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'after' } }));
+    expect(() => decodeCursor('definitely-not-a-cursor', ['timestamptz', 'uuid'])).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'after' } }),
+    );
     expect(() => decodeCursor(encodeCursor(['only-one']), ['timestamptz', 'uuid'])).toThrow(/after is not a cursor/);
   });
 

@@ -22,7 +22,8 @@ export type CursorValueKind = 'uuid' | 'timestamptz' | 'numeric' | 'date' | 'tex
 
 const CURSOR_VALUE: Record<CursorValueKind, (value: unknown) => boolean> = {
   uuid: isUuid,
-  timestamptz: (value) => value === '-infinity' || (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value))),
+  timestamptz: (value) =>
+    value === '-infinity' || (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value))),
   numeric: (value) => typeof value === 'string' && /^-?\d{1,20}(\.\d{1,10})?$/.test(value),
   date: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)),
   text: (value) => typeof value === 'string' && value.length <= 200,

@@ -24,5 +24,7 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const code = details.code ?? '';
   if (code.startsWith('08') || code.startsWith('57P') || code === '40001' || code === '40P01' || code === '53300') return true;
   const message = `${details.message ?? (error as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
 }

@@ -1,4 +1,5 @@
-import { EntitySchema, type EntityManager } from 'typeorm';
+import { type EntityManager, EntitySchema } from 'typeorm';
+
 import { newestPerKey } from './newest-per-key';
 
 // Sales reps as other services need them (team and activity, for visibility), kept from sales.rep-events.v1.

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
+
+import { type Actor, canRead, type Role, ROLES, visibilityOf } from '@pipeline/domain';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { canRead, ROLES, visibilityOf, type Actor, type Role } from '@pipeline/domain';
-import { randomBytes } from 'node:crypto';
+
 import { dropDatabase, ensureDatabase, withDatabase } from './database-admin';
 import { visibilityCondition } from './visibility-sql';
 
@@ -44,10 +46,14 @@ describe('visibility as SQL', () => {
       fc.asyncProperty(actors, async (actor: Actor) => {
         // Arrange
         const values: unknown[] = [];
-        const condition = visibilityCondition(visibilityOf(actor), { owner: 'record.owner_id', teamMembers: (team) => `SELECT id FROM rep WHERE team_id = ${team}` }, (value) => {
-          values.push(value);
-          return `$${values.length}`;
-        });
+        const condition = visibilityCondition(
+          visibilityOf(actor),
+          { owner: 'record.owner_id', teamMembers: (team) => `SELECT id FROM rep WHERE team_id = ${team}` },
+          (value) => {
+            values.push(value);
+            return `$${values.length}`;
+          },
+        );
 
         // Act
         const { rows } = await client.query(`SELECT record.id FROM record WHERE ${condition} ORDER BY record.id`, values);

@@ -34,6 +34,8 @@ describe('secrets in production', () => {
   it('refuses a database URL with the password the old compose file published', () => {
     const env = production({ DATABASE_URL: 'postgres://postgres:local-postgres-password@postgres:5432/postgres' });
     expect(failure(() => serviceDatabaseUrl('lead', env))).toMatch(/DATABASE_URL carries a published default password/);
-    expect(serviceDatabaseUrl('lead', production({ DATABASE_URL: 'postgres://postgres:s3cr3t-of-my-own@db:5432/postgres' }))).toBe('postgres://postgres:s3cr3t-of-my-own@db:5432/pipeline_lead');
+    expect(serviceDatabaseUrl('lead', production({ DATABASE_URL: 'postgres://postgres:s3cr3t-of-my-own@db:5432/postgres' }))).toBe(
+      'postgres://postgres:s3cr3t-of-my-own@db:5432/pipeline_lead',
+    );
   });
 });

@@ -30,7 +30,8 @@ export function envSecret(name: string, localDefault: string, env: NodeJS.Proces
   if (!isProduction(env)) return value || localDefault;
   if (!value) throw new Error(`${name} must be set in production`);
   if (looksPublished(value)) throw new Error(`${name} is a published default (it is in this repository): set a secret of your own, e.g. openssl rand -hex 32`);
-  if (Buffer.byteLength(value) < MIN_SECRET_BYTES) throw new Error(`${name} must be at least ${MIN_SECRET_BYTES} bytes in production (e.g. openssl rand -hex 32)`);
+  if (Buffer.byteLength(value) < MIN_SECRET_BYTES)
+    throw new Error(`${name} must be at least ${MIN_SECRET_BYTES} bytes in production (e.g. openssl rand -hex 32)`);
   return value;
 }
 

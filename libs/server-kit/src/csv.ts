@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
 import { neutralizeFormula } from '@pipeline/domain';
+import { stringify } from 'csv-stringify/sync';
 
 export type CsvCell = string | number | null | undefined;
 

@@ -1,7 +1,7 @@
-import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isDomainError } from '@pipeline/domain';
 import { isStatementTimeout } from '@pipeline/persistence';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 
 const PUBLIC_CODES = new Set([
@@ -28,7 +28,12 @@ export function createErrorFormatter(logger: Logger) {
     // PostgreSQL cancelled a statement that ran too long; its transaction rolled back, so nothing was written.
     if (isStatementTimeout(original)) {
       logger.warn({ err: original, path: formatted.path }, 'statement timeout while serving a request');
-      return { message: 'The request took longer than the server allows and was stopped; nothing was written. Try again, or narrow it down.', path: formatted.path, locations: formatted.locations, extensions: { code: 'TIMEOUT' } };
+      return {
+        message: 'The request took longer than the server allows and was stopped; nothing was written. Try again, or narrow it down.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'TIMEOUT' },
+      };
     }
     if (isDomainError(original)) {
       return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code, ...original.details } };

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+
 import { actorFromClaims, signIdentityToken, verifyIdentityToken } from './identity-token';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 
@@ -25,7 +26,9 @@ describe('the gateway-signed identity', () => {
     await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway' }), SECRET)).rejects.toThrow(/aud/);
     await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway', aud: 'pipeline-subgraphs', exp: false }), SECRET)).rejects.toThrow(/exp/);
     const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
-    await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway', aud: 'pipeline-subgraphs', iat: anHourAgo }), SECRET)).rejects.toThrow(/iat|age|timestamp/);
+    await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway', aud: 'pipeline-subgraphs', iat: anHourAgo }), SECRET)).rejects.toThrow(
+      /iat|age|timestamp/,
+    );
     await expect(verifyIdentityToken(await signed({ iss: 'pipeline-gateway', aud: 'pipeline-subgraphs' }), SECRET)).resolves.toMatchObject({ userId: 'u' });
   });
 

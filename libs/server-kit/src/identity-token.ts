@@ -1,6 +1,7 @@
 import { webcrypto } from 'node:crypto';
-import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
-import { isRole, isUuid, type Actor } from '@pipeline/domain';
+
+import { type Actor, isRole, isUuid } from '@pipeline/domain';
+import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 
 const ISSUER = 'pipeline-gateway';
 const AUDIENCE = 'pipeline-subgraphs';
@@ -10,7 +11,8 @@ export const IDENTITY_HEADER = 'x-pipeline-identity';
 const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
 export const hmacKeyOf = (secret: string): Promise<webcrypto.CryptoKey> => {
   let key = keys.get(secret);
-  if (!key) keys.set(secret, (key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])));
+  if (!key)
+    keys.set(secret, (key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])));
   return key;
 };
 
@@ -59,7 +61,8 @@ export function actorFromClaims(payload: JWTPayload & { roles?: unknown; teamId?
   }
   if (payload.teamId !== undefined && payload.teamId !== null && typeof payload.teamId !== 'string') throw new Error('teamId must be a string');
   // Reps and managers are SalesRep records (contract: their sub is the SalesRep.id), and ownership is checked by it.
-  if (payload.roles.some((role) => role === 'REP' || role === 'MANAGER') && !isUuid(payload.sub)) throw new Error('a REP or MANAGER token needs its SalesRep id as sub');
+  if (payload.roles.some((role) => role === 'REP' || role === 'MANAGER') && !isUuid(payload.sub))
+    throw new Error('a REP or MANAGER token needs its SalesRep id as sub');
   // Ids are compared as strings everywhere past this point, and the database writes UUIDs in lower case.
   const userId = isUuid(payload.sub) ? payload.sub.toLowerCase() : payload.sub;
   return { userId, roles: payload.roles, teamId: (payload.teamId as string | undefined) ?? null };

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+
 import { traceIds } from './tracing';
 
 export type { Logger } from 'pino';

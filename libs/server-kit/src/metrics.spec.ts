@@ -1,11 +1,16 @@
 import { ApolloServer } from '@apollo/server';
+
 import { createMetrics, metricsPlugin } from './metrics';
 
 describe('operation metrics', () => {
   it('label operations by type and root field from the schema, never by the client-chosen name', async () => {
     // Arrange
     const metrics = createMetrics('test');
-    const server = new ApolloServer({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'hi' } }, plugins: [metricsPlugin(metrics)] });
+    const server = new ApolloServer({
+      typeDefs: 'type Query { hello: String }',
+      resolvers: { Query: { hello: () => 'hi' } },
+      plugins: [metricsPlugin(metrics)],
+    });
     await server.start();
 
     // Act

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
+
 import { createLogger } from './logger';
 import { serviceConfigFromEnv } from './service-config';
-import { startService, type ServiceConfig, type ServiceDefinition } from './service-runtime';
+import { type ServiceConfig, type ServiceDefinition, startService } from './service-runtime';
 import { startTracing } from './tracing';
 
 // A process's main: start, then stop cleanly on SIGTERM (Kubernetes) or Ctrl-C; a failed start exits non-zero.

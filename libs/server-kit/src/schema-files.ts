@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse, type DocumentNode } from 'graphql';
+
+import { type DocumentNode, parse } from 'graphql';
 
 // Schema-first: a subgraph's SDL lives in .graphql files beside its code (copied next to the bundle on build).
 export function loadSchemaFiles(directory: string): DocumentNode {

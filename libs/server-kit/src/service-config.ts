@@ -1,5 +1,6 @@
 import { kafkaSettingsFromEnv } from '@pipeline/messaging';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '@pipeline/persistence';
+
 import { envInt, envSecret, isProduction, LOCAL_INTERNAL_SECRET, serviceDatabaseUrl } from './config';
 import type { ServiceConfig } from './service-runtime';
 

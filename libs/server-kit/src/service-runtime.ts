@@ -1,9 +1,19 @@
-import type { DataSource, EntitySchema, Logger as TypeOrmLogger, MixedList } from 'typeorm';
 import { ALL_TOPICS } from '@pipeline/events';
+import {
+  createKafka,
+  ensureTopics,
+  EventConsumer,
+  type EventHandlers,
+  isRecordRefused,
+  type KafkaSettings,
+  OutboxPublisher,
+  prefixedTopic,
+} from '@pipeline/messaging';
 import { createDataSource, ensureDatabase, initializeDataSource, OutboxRelay } from '@pipeline/persistence';
-import { createKafka, ensureTopics, EventConsumer, isRecordRefused, OutboxPublisher, prefixedTopic, type EventHandlers, type KafkaSettings } from '@pipeline/messaging';
-import { Gauge } from 'prom-client';
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
+import type { DataSource, EntitySchema, Logger as TypeOrmLogger, MixedList } from 'typeorm';
+
 import { consumerLogger } from './logger';
 import type { RunningServer, SubgraphServer } from './subgraph-server';
 
@@ -69,9 +79,10 @@ export async function startService(definition: ServiceDefinition, config: Servic
   await initializeDataSource(dataSource);
 
   const kafka = createKafka(config.kafka);
-  await ensureTopics(kafka, ALL_TOPICS.map((topic) => ({ topic: prefixedTopic(config.kafka, topic) }))).catch((error) =>
-    logger.warn({ err: error }, 'could not ensure topics yet; the relay and consumers retry'),
-  );
+  await ensureTopics(
+    kafka,
+    ALL_TOPICS.map((topic) => ({ topic: prefixedTopic(config.kafka, topic) })),
+  ).catch((error) => logger.warn({ err: error }, 'could not ensure topics yet; the relay and consumers retry'));
   const publisher = new OutboxPublisher(kafka, config.kafka);
   const relay = new OutboxRelay({
     dataSource,

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
+
 import { trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import pino from 'pino';
+
 import { startTracing, traceIds } from './tracing';
 
 describe('tracing', () => {

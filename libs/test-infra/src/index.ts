@@ -1,3 +1,3 @@
 export * from './infrastructure';
-export * from './wait-for';
 export * from './kafka-reader';
+export * from './wait-for';

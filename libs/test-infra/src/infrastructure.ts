@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+
 import { ensureKafkaBroker, ensurePostgres } from '@pipeline/dev-infra';
 import { dropDatabase, ensureDatabase, withDatabase } from '@pipeline/persistence';
+import { Kafka, logLevel } from 'kafkajs';
 
 // Jest global setup: make sure PostgreSQL and Kafka are there (reusing what `npm test` started) and tell the workers.
 export async function ensureTestInfrastructure(): Promise<void> {

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { type Consumer, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+
 import { testKafkaBrokers, uniqueSuffix } from './infrastructure';
 
 export interface ReadMessage {
@@ -23,7 +24,8 @@ export class TopicReader {
     await admin.connect();
     const existing = new Set(await admin.listTopics());
     const missing = this.topics.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true }).catch(() => undefined);
+    if (missing.length > 0)
+      await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true }).catch(() => undefined);
     await admin.disconnect();
     this.consumer = kafka.consumer({ groupId: `test-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
     await this.consumer.connect();
@@ -60,7 +62,14 @@ function toRead(topic: string, partition: number, message: KafkaMessage): ReadMe
 }
 
 // Waits until a consumer group has committed past an offset: proof that it processed the message there.
-export async function waitForCommittedOffset(kafka: Kafka, groupId: string, topic: string, partition: number, offset: number, timeoutMs = 15_000): Promise<void> {
+export async function waitForCommittedOffset(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  partition: number,
+  offset: number,
+  timeoutMs = 15_000,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -86,7 +95,11 @@ export async function waitForTopicLeaders(kafka: Kafka, topics: string[], timeou
     for (;;) {
       try {
         const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-        if (metadata.length === topics.length && metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+        if (
+          metadata.length === topics.length &&
+          metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))
+        )
+          return;
       } catch {
         // not there yet
       }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Actor } from '@pipeline/domain';
 
 export const adminActor = (): Actor => ({ userId: randomUUID(), roles: ['ADMIN'], teamId: null });

@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { canListen, startStack, waitForQuiet, workspaceRoot, type RunningStack } from '@pipeline/dev-infra';
+
+import { canListen, type RunningStack, startStack, waitForQuiet, workspaceRoot } from '@pipeline/dev-infra';
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { TEST_JWT_SECRET } from './graphql-client';
 import { deleteTopicsWithPrefix, testDatabaseServer, testKafkaBrokers, uniqueSuffix } from '@pipeline/test-infra';
+
+import { TEST_JWT_SECRET } from './graphql-client';
 
 // Six free ports in a row (gateway + five subgraphs), so an end-to-end stack can run beside a developer's own.
 export async function freePortOffset(): Promise<number> {
@@ -32,7 +34,8 @@ export async function startE2EStack(label: string, env: NodeJS.ProcessEnv = {}):
   const topicPrefix = `e2e.${label}.${suffix}.`;
   const server = testDatabaseServer();
   const databaseUrl = (service: string) => withDatabase(server, `${databasePrefix}_${service}`);
-  const dropDatabases = () => Promise.all(['lead', 'opportunity', 'deal', 'analytics', 'engagement'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
+  const dropDatabases = () =>
+    Promise.all(['lead', 'opportunity', 'deal', 'analytics', 'engagement'].map((service) => dropDatabase(databaseUrl(service)).catch(() => undefined)));
   const stack = await startStack({
     databaseUrl: server,
     kafkaBrokers: testKafkaBrokers(),

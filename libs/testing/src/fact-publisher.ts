@@ -1,6 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
-import { createCloudEvent, type CloudEvent, type EventDataMap, type EventType } from '@pipeline/events';
+import { type CloudEvent, createCloudEvent, type EventDataMap, type EventType } from '@pipeline/events';
 import { testKafkaBrokers, waitForTopicLeaders } from '@pipeline/test-infra';
+import { Kafka, logLevel } from 'kafkajs';
 
 export interface Fact<T extends EventType = EventType> {
   topic: string;

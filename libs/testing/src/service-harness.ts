@@ -1,8 +1,9 @@
-import type { Logger as TypeOrmLogger } from 'typeorm';
 import type { Actor } from '@pipeline/domain';
-import { createLogger, LOCAL_INTERNAL_SECRET, startService, type RunningService, type ServiceDefinition } from '@pipeline/server-kit';
+import { createLogger, LOCAL_INTERNAL_SECRET, type RunningService, type ServiceDefinition, startService } from '@pipeline/server-kit';
 import { createTestDatabase, testKafkaBrokers, testTopicPrefix } from '@pipeline/test-infra';
-import { subgraphClient, type GraphQLCall } from './graphql-client';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+
+import { type GraphQLCall, subgraphClient } from './graphql-client';
 
 export interface TestService {
   service: RunningService;
@@ -13,7 +14,11 @@ export interface TestService {
 }
 
 // Starts one subgraph in-process against a fresh database and topic namespace (real PostgreSQL, real Kafka).
-export async function startTestService(label: string, definition: ServiceDefinition, options: { topicPrefix?: string; sqlLogger?: TypeOrmLogger; statementTimeoutMs?: number } = {}): Promise<TestService> {
+export async function startTestService(
+  label: string,
+  definition: ServiceDefinition,
+  options: { topicPrefix?: string; sqlLogger?: TypeOrmLogger; statementTimeoutMs?: number } = {},
+): Promise<TestService> {
   const database = await createTestDatabase(label);
   const topicPrefix = options.topicPrefix ?? testTopicPrefix(label);
   const config = {

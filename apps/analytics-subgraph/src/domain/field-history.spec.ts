@@ -2,7 +2,12 @@ import { describeFieldChange } from './field-history';
 
 describe('describeFieldChange', () => {
   it('measures a close date slip in days, positive when pushed later', () => {
-    expect(describeFieldChange('expectedCloseDate', '2027-01-31', '2027-03-02')).toMatchObject({ field: 'EXPECTED_CLOSE_DATE', previousValue: '2027-01-31', newValue: '2027-03-02', daysSlipped: 30 });
+    expect(describeFieldChange('expectedCloseDate', '2027-01-31', '2027-03-02')).toMatchObject({
+      field: 'EXPECTED_CLOSE_DATE',
+      previousValue: '2027-01-31',
+      newValue: '2027-03-02',
+      daysSlipped: 30,
+    });
     expect(describeFieldChange('expectedCloseDate', '2027-03-02', '2027-02-28')?.daysSlipped).toBe(-2);
     expect(describeFieldChange('expectedCloseDate', null, '2027-02-28')?.daysSlipped).toBeNull();
   });

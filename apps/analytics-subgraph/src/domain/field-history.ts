@@ -1,6 +1,16 @@
 import type { Money } from '@pipeline/domain';
 
-export type HistoryField = 'NAME' | 'ACCOUNT_NAME' | 'INDUSTRY' | 'REGION' | 'AMOUNT' | 'PROBABILITY' | 'OWNER_ID' | 'OWNER_TEAM_ID' | 'EXPECTED_CLOSE_DATE' | 'STATUS';
+export type HistoryField =
+  | 'NAME'
+  | 'ACCOUNT_NAME'
+  | 'INDUSTRY'
+  | 'REGION'
+  | 'AMOUNT'
+  | 'PROBABILITY'
+  | 'OWNER_ID'
+  | 'OWNER_TEAM_ID'
+  | 'EXPECTED_CLOSE_DATE'
+  | 'STATUS';
 
 // The API's names for the snapshot's field names.
 export const HISTORY_FIELDS: Record<HistoryField, string> = {
@@ -26,14 +36,18 @@ export interface FieldChangeView {
 }
 
 const isMoney = (value: unknown): value is Money => typeof value === 'object' && value !== null && 'amount' in value && 'currency' in value;
-const asText = (value: unknown): string | null => (value === null || value === undefined ? null : isMoney(value) ? `${value.amount} ${value.currency}` : String(value));
+const asText = (value: unknown): string | null =>
+  value === null || value === undefined ? null : isMoney(value) ? `${value.amount} ${value.currency}` : String(value);
 const DAY = 86_400_000;
 
 // How a stored change reads: text for every field, money kept whole, and for the close date how far it moved.
 export function describeFieldChange(field: string, previous: unknown, next: unknown): FieldChangeView | null {
   const name = (Object.keys(HISTORY_FIELDS) as HistoryField[]).find((key) => HISTORY_FIELDS[key] === field);
   if (!name) return null;
-  const slip = name === 'EXPECTED_CLOSE_DATE' && typeof previous === 'string' && typeof next === 'string' ? Math.round((Date.parse(next) - Date.parse(previous)) / DAY) : null;
+  const slip =
+    name === 'EXPECTED_CLOSE_DATE' && typeof previous === 'string' && typeof next === 'string'
+      ? Math.round((Date.parse(next) - Date.parse(previous)) / DAY)
+      : null;
   return {
     field: name,
     previousValue: asText(previous),

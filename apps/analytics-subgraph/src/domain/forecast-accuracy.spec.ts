@@ -1,4 +1,4 @@
-import { measureForecastAccuracy, type ForecastOutcome } from './forecast-accuracy';
+import { type ForecastOutcome, measureForecastAccuracy } from './forecast-accuracy';
 
 const month = (index: number) => `2026-${String(index + 1).padStart(2, '0')}-01`;
 
@@ -70,6 +70,12 @@ describe('measureForecastAccuracy', () => {
   });
 
   it('has no statistics for a forecaster without closed periods', () => {
-    expect(measureForecastAccuracy([])).toEqual({ periods: 0, meanAbsoluteError: '0', weightedAbsolutePercentageError: null, bias: null, withinRangeRate: null });
+    expect(measureForecastAccuracy([])).toEqual({
+      periods: 0,
+      meanAbsoluteError: '0',
+      weightedAbsolutePercentageError: null,
+      bias: null,
+      withinRangeRate: null,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+
 import { bucketOf, HISTOGRAM_MIN_DAYS, HISTOGRAM_RELATIVE_ERROR, histogramPercentile, representative } from './histogram';
 
 // percentile_cont, as the facts path computes it.
@@ -27,7 +28,10 @@ describe('duration histograms', () => {
       fc.property(fc.array(fc.double({ min: 0, max: 400, noNaN: true }), { minLength: 1, maxLength: 200 }), fc.constantFrom(0.5, 0.75, 0.9), (values, p) => {
         const counts = new Map<number, number>();
         for (const value of values) counts.set(bucketOf(value), (counts.get(bucketOf(value)) ?? 0) + 1);
-        const approximate = histogramPercentile([...counts].map(([bucket, count]) => ({ bucket, count })), p) as number;
+        const approximate = histogramPercentile(
+          [...counts].map(([bucket, count]) => ({ bucket, count })),
+          p,
+        ) as number;
         const exact = exactPercentile(values, p) as number;
         expect(Math.abs(approximate - exact)).toBeLessThanOrEqual(bound(exact) + 1e-9);
       }),

@@ -1,5 +1,6 @@
 import { Dec, type Money } from '@pipeline/domain';
-import { pipelineWaterfall, type PastState, type Waterfall, type WaterfallKind } from './waterfall';
+
+import { type PastState, pipelineWaterfall, type Waterfall, type WaterfallKind } from './waterfall';
 
 const open = (position: number, amount: string | null, expectedCloseDate: string | null = '2027-03-31', currency = 'EUR'): PastState => ({
   category: 'OPEN',
@@ -7,7 +8,12 @@ const open = (position: number, amount: string | null, expectedCloseDate: string
   amount: amount === null ? null : { amount, currency },
   expectedCloseDate,
 });
-const closed = (category: 'WON' | 'LOST', amount: string): PastState => ({ category, stagePosition: 4, amount: { amount, currency: 'EUR' }, expectedCloseDate: '2027-03-31' });
+const closed = (category: 'WON' | 'LOST', amount: string): PastState => ({
+  category,
+  stagePosition: 4,
+  amount: { amount, currency: 'EUR' },
+  expectedCloseDate: '2027-03-31',
+});
 const step = (waterfall: Waterfall, kind: WaterfallKind) => waterfall.steps.find((entry) => entry.kind === kind);
 const total = (amounts: Money[], currency = 'EUR') => new Dec(amounts.find((entry) => entry.currency === currency)?.amount ?? 0);
 
@@ -44,7 +50,13 @@ describe('pipelineWaterfall', () => {
     expect(waterfall.startOpen).toEqual([{ amount: '2000.00', currency: 'EUR' }]);
     expect(waterfall.endOpen).toEqual([{ amount: '1800.00', currency: 'EUR' }]);
     const moved = (kind: WaterfallKind) => total((step(waterfall, kind) as { amount: Money[] }).amount);
-    const reconciled = total(waterfall.startOpen).plus(moved('NEW')).plus(moved('REOPENED')).plus(moved('AMOUNT_UP')).minus(moved('AMOUNT_DOWN')).minus(moved('WON')).minus(moved('LOST'));
+    const reconciled = total(waterfall.startOpen)
+      .plus(moved('NEW'))
+      .plus(moved('REOPENED'))
+      .plus(moved('AMOUNT_UP'))
+      .minus(moved('AMOUNT_DOWN'))
+      .minus(moved('WON'))
+      .minus(moved('LOST'));
     expect(reconciled.toFixed(2)).toBe(total(waterfall.endOpen).toFixed(2));
   });
 

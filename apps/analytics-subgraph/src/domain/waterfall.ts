@@ -1,4 +1,4 @@
-import { Dec, sumByCurrency, type Money } from '@pipeline/domain';
+import { Dec, type Money, sumByCurrency } from '@pipeline/domain';
 
 // An opportunity as it stood at an instant, rebuilt from its event history.
 export interface PastState {
@@ -56,7 +56,8 @@ export function pipelineWaterfall(histories: ReadonlyArray<{ before: PastState |
     }
     for (const change of amountChanges(before.amount, after.amount)) add(change.kind, change.amount);
     if ((after.stagePosition ?? 0) > (before.stagePosition ?? 0)) add('ADVANCED', after.amount);
-    else if ((after.stagePosition ?? 0) < (before.stagePosition ?? 0) || laterDate(before.expectedCloseDate, after.expectedCloseDate)) add('SLIPPED', after.amount);
+    else if ((after.stagePosition ?? 0) < (before.stagePosition ?? 0) || laterDate(before.expectedCloseDate, after.expectedCloseDate))
+      add('SLIPPED', after.amount);
   }
   return {
     startOpen: sumByCurrency(startOpen),

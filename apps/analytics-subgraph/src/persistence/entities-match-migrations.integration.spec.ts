@@ -1,5 +1,6 @@
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { schemaDriftOf } from '@pipeline/testing';
+
 import { analyticsService } from '../server';
 
 // Adding a field means a migration and a mapping: this fails when one of them is missing or they disagree.

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import fc from 'fast-check';
-import type { EntityManager } from 'typeorm';
-import { createCloudEvent, type AnyPipelineEvent, type EventType, type TypedCloudEvent } from '@pipeline/events';
+
+import { type AnyPipelineEvent, createCloudEvent, type EventType, type TypedCloudEvent } from '@pipeline/events';
 import { ChunkCollector, type EventHandler } from '@pipeline/messaging';
 import type { TestService } from '@pipeline/testing';
+import fc from 'fast-check';
+import type { EntityManager } from 'typeorm';
+
 import { ANALYTICS_HANDLERS } from '../server';
 import { startAnalytics } from '../test-support';
-import { CURRENT_STATE, foldKpiContributions, grainSumsSql, kpiRows, FAMILY } from './kpi-rollups';
+import { CURRENT_STATE, FAMILY, foldKpiContributions, grainSumsSql, kpiRows } from './kpi-rollups';
 
 const PIPELINE = '00000000-0000-4000-8000-000000000001';
 const STAGES = [
@@ -22,12 +24,21 @@ const START = Date.parse('2026-03-01T00:00:00Z');
 
 // One opportunity's life as arbitrary facts: stage moves (forward, back, closed), owner and amount changes on the way.
 const opportunityLife = fc.array(
-  fc.record({ stage: fc.integer({ min: 0, max: 4 }), owner: fc.integer({ min: 0, max: 2 }), amount: fc.constantFrom('1000.00', '2500.50', null), hours: fc.integer({ min: 0, max: 24 * 40 }), updated: fc.boolean() }),
+  fc.record({
+    stage: fc.integer({ min: 0, max: 4 }),
+    owner: fc.integer({ min: 0, max: 2 }),
+    amount: fc.constantFrom('1000.00', '2500.50', null),
+    hours: fc.integer({ min: 0, max: 24 * 40 }),
+    updated: fc.boolean(),
+  }),
   { minLength: 1, maxLength: 5 },
 );
 const leadLife = fc.record({ owner: fc.integer({ min: 0, max: 2 }), converted: fc.boolean(), days: fc.integer({ min: 0, max: 60 }) });
 
-function eventsOf(lives: Array<Array<{ stage: number; owner: number; amount: string | null; hours: number; updated: boolean }>>, leads: Array<{ owner: number; converted: boolean; days: number }>): AnyPipelineEvent[] {
+function eventsOf(
+  lives: Array<Array<{ stage: number; owner: number; amount: string | null; hours: number; updated: boolean }>>,
+  leads: Array<{ owner: number; converted: boolean; days: number }>,
+): AnyPipelineEvent[] {
   const events: AnyPipelineEvent[] = [];
   const event = <T extends EventType>(type: T, subject: string, data: TypedCloudEvent<T>['data'], time: number) =>
     events.push(createCloudEvent({ type, source: '/test/rollups', subject, data, time: new Date(time) }) as AnyPipelineEvent);
@@ -40,18 +51,55 @@ function eventsOf(lives: Array<Array<{ stage: number; owner: number; amount: str
       at += step.hours * 3_600_000;
       const stage = STAGES[step.stage];
       const snapshot = {
-        name: `Opportunity ${id}`, accountName: 'Acme', industry: step.owner === 1 ? 'Retail' : 'Software', amount: step.amount ? { amount: step.amount, currency: 'EUR' } : null,
-        probability: stage.position / 10, ownerId: OWNERS[step.owner], leadId: null, leadSource: step.owner === 0 ? ('REFERRAL' as const) : ('EVENT' as const), expectedCloseDate: null, createdAt,
+        name: `Opportunity ${id}`,
+        accountName: 'Acme',
+        industry: step.owner === 1 ? 'Retail' : 'Software',
+        amount: step.amount ? { amount: step.amount, currency: 'EUR' } : null,
+        probability: stage.position / 10,
+        ownerId: OWNERS[step.owner],
+        leadId: null,
+        leadSource: step.owner === 0 ? ('REFERRAL' as const) : ('EVENT' as const),
+        expectedCloseDate: null,
+        createdAt,
       };
       const version = index + 1;
       if (step.updated && previous) {
-        event('sales.opportunity.updated.v1', id, { opportunityId: id, version, pipelineId: PIPELINE, stage: previous.key, stageCategory: previous.category, opportunity: snapshot, changes: ['amount', 'ownerId'] }, at);
+        event(
+          'sales.opportunity.updated.v1',
+          id,
+          {
+            opportunityId: id,
+            version,
+            pipelineId: PIPELINE,
+            stage: previous.key,
+            stageCategory: previous.category,
+            opportunity: snapshot,
+            changes: ['amount', 'ownerId'],
+          },
+          at,
+        );
         return;
       }
-      event('sales.opportunity.stage_changed.v1', id, {
-        opportunityId: id, pipelineId: PIPELINE, fromStage: previous?.key ?? null, toStage: stage.key, toStageCategory: stage.category, changedAt: new Date(at).toISOString(), changedBy: null,
-        reason: null, version, previousStageEnteredAt: null, opportunity: snapshot, toStagePosition: stage.position, stageSequence: version,
-      }, at);
+      event(
+        'sales.opportunity.stage_changed.v1',
+        id,
+        {
+          opportunityId: id,
+          pipelineId: PIPELINE,
+          fromStage: previous?.key ?? null,
+          toStage: stage.key,
+          toStageCategory: stage.category,
+          changedAt: new Date(at).toISOString(),
+          changedBy: null,
+          reason: null,
+          version,
+          previousStageEnteredAt: null,
+          opportunity: snapshot,
+          toStagePosition: stage.position,
+          stageSequence: version,
+        },
+        at,
+      );
       previous = stage;
     });
   }
@@ -59,11 +107,30 @@ function eventsOf(lives: Array<Array<{ stage: number; owner: number; amount: str
     const id = randomUUID();
     const createdAt = new Date(START + lead.days * DAY).toISOString();
     const snapshot = (status: 'NEW' | 'CONVERTED') => ({
-      name: 'Lead', company: 'Co', email: null, industry: 'Retail', region: null, source: 'REFERRAL' as const, sourceDetail: null, status, score: 50,
-      ownerId: OWNERS[lead.owner], ownerTeamId: null, estimatedValue: null, need: null, opportunityId: null, createdAt,
+      name: 'Lead',
+      company: 'Co',
+      email: null,
+      industry: 'Retail',
+      region: null,
+      source: 'REFERRAL' as const,
+      sourceDetail: null,
+      status,
+      score: 50,
+      ownerId: OWNERS[lead.owner],
+      ownerTeamId: null,
+      estimatedValue: null,
+      need: null,
+      opportunityId: null,
+      createdAt,
     });
     event('sales.lead.created.v1', id, { leadId: id, version: 1, lead: snapshot('NEW') }, Date.parse(createdAt));
-    if (lead.converted) event('sales.lead.converted.v1', id, { leadId: id, version: 2, lead: snapshot('CONVERTED'), opportunityId: randomUUID(), convertedAt: createdAt }, Date.parse(createdAt));
+    if (lead.converted)
+      event(
+        'sales.lead.converted.v1',
+        id,
+        { leadId: id, version: 2, lead: snapshot('CONVERTED'), opportunityId: randomUUID(), convertedAt: createdAt },
+        Date.parse(createdAt),
+      );
   }
   return events;
 }
@@ -78,7 +145,9 @@ async function rollupsBothWays(manager: EntityManager): Promise<[unknown[], unkn
   const kept = await manager.query(
     `SELECT ${KEY}, ${SUMS} FROM (SELECT ${KEY}, n, n2, amount, weighted, seconds FROM kpi_rollup UNION ALL ${pending}) r GROUP BY ${KEY} ${nonZero} ORDER BY ${KEY}`,
   );
-  const recomputed = await manager.query(`SELECT ${KEY}, ${SUMS} FROM (${grainSumsSql(CURRENT_STATE)}) AS r(${KEY}, n, n2, amount, weighted, seconds) GROUP BY ${KEY} ${nonZero} ORDER BY ${KEY}`);
+  const recomputed = await manager.query(
+    `SELECT ${KEY}, ${SUMS} FROM (${grainSumsSql(CURRENT_STATE)}) AS r(${KEY}, n, n2, amount, weighted, seconds) GROUP BY ${KEY} ${nonZero} ORDER BY ${KEY}`,
+  );
   return [kept, recomputed];
 }
 
@@ -93,7 +162,8 @@ describe('KPI rollups', () => {
   afterAll(async () => subject?.stop());
 
   beforeEach(async () => {
-    for (const table of ['kpi_rollup', 'kpi_fact_delta', 'kpi_stay_delta', 'kpi_lead_delta', 'opportunity_fact', 'stage_interval', 'stage_event', 'lead_fact']) await manager.query(`TRUNCATE ${table}`);
+    for (const table of ['kpi_rollup', 'kpi_fact_delta', 'kpi_stay_delta', 'kpi_lead_delta', 'opportunity_fact', 'stage_interval', 'stage_event', 'lead_fact'])
+      await manager.query(`TRUNCATE ${table}`);
   });
 
   it('equal the sum of what the current facts contribute, whatever the arrival order, repeats, chunks and folds', async () => {
@@ -106,7 +176,17 @@ describe('KPI rollups', () => {
         fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
         async (lives, leads, order, chunkSizes, folds) => {
           // Arrange: the events in a shuffled order with some delivered twice, cut into chunks
-          for (const table of ['kpi_rollup', 'kpi_fact_delta', 'kpi_stay_delta', 'kpi_lead_delta', 'opportunity_fact', 'stage_interval', 'stage_event', 'lead_fact']) await manager.query(`TRUNCATE ${table}`);
+          for (const table of [
+            'kpi_rollup',
+            'kpi_fact_delta',
+            'kpi_stay_delta',
+            'kpi_lead_delta',
+            'opportunity_fact',
+            'stage_interval',
+            'stage_event',
+            'lead_fact',
+          ])
+            await manager.query(`TRUNCATE ${table}`);
           const events = eventsOf(lives, leads);
           const delivered = [...events, ...events.filter((_event, index) => order[index % order.length] % 3 === 0)]
             .map((event, index) => ({ event, rank: order[index % order.length] * 1_000 + index }))
@@ -138,7 +218,15 @@ describe('KPI rollups', () => {
 
   it('are read the same by queries before and after a fold', async () => {
     // Arrange: facts whose contributions are recorded but not folded (as after a large chunk)
-    const events = eventsOf([[{ stage: 0, owner: 0, amount: '1000.00', hours: 1, updated: false }, { stage: 3, owner: 0, amount: '1000.00', hours: 30, updated: false }]], [{ owner: 0, converted: true, days: 2 }]);
+    const events = eventsOf(
+      [
+        [
+          { stage: 0, owner: 0, amount: '1000.00', hours: 1, updated: false },
+          { stage: 3, owner: 0, amount: '1000.00', hours: 30, updated: false },
+        ],
+      ],
+      [{ owner: 0, converted: true, days: 2 }],
+    );
     await manager.transaction(async (transaction) => {
       const collector = new ChunkCollector();
       for (const event of events) await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
@@ -148,7 +236,8 @@ describe('KPI rollups', () => {
     await manager.query(`INSERT INTO kpi_fact_delta SELECT * FROM ${CURRENT_STATE.facts} s`);
     await manager.query(`INSERT INTO kpi_stay_delta SELECT * FROM ${CURRENT_STATE.stays} s`);
     await manager.query(`INSERT INTO kpi_lead_delta SELECT * FROM ${CURRENT_STATE.leads} s`);
-    const read = () => manager.query(`SELECT family, sum(n)::int AS n FROM ${kpiRows(1, Object.values(FAMILY))} r GROUP BY family HAVING sum(n) <> 0 ORDER BY family`);
+    const read = () =>
+      manager.query(`SELECT family, sum(n)::int AS n FROM ${kpiRows(1, Object.values(FAMILY))} r GROUP BY family HAVING sum(n) <> 0 ORDER BY family`);
 
     // Act
     const pending = await read();
@@ -157,7 +246,14 @@ describe('KPI rollups', () => {
 
     // Assert
     expect(pending).toEqual(folded);
-    expect(folded.map((row: { family: number }) => row.family)).toEqual([FAMILY.closed, FAMILY.cycle, FAMILY.conversion, FAMILY.presence, FAMILY.dwell, FAMILY.lead]);
+    expect(folded.map((row: { family: number }) => row.family)).toEqual([
+      FAMILY.closed,
+      FAMILY.cycle,
+      FAMILY.conversion,
+      FAMILY.presence,
+      FAMILY.dwell,
+      FAMILY.lead,
+    ]);
     expect(await manager.query('SELECT count(*)::int AS count FROM kpi_stay_delta')).toEqual([{ count: 0 }]);
   });
 });

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { bucketSql } from '../domain/histogram';
 
 // KPI rollups. Every KPI is a sum over opportunities (and leads) of what each contributes in its current state: one open
@@ -35,10 +36,24 @@ export type Grain = 0 | 1 | 2 | 3;
 const day = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
 const days = (interval: string) => `(extract(epoch FROM ${interval})::float8 / 86400)`;
 
-const COLUMNS = 'family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag, n, n2, amount, weighted, seconds';
+const COLUMNS =
+  'family, pipeline_id, owner_id, industry, lead_source, day, stay_pipeline_id, stage, position, currency, k, prev_day, flag, n, n2, amount, weighted, seconds';
 const KEYS = ['stay_pipeline_id', 'stage', 'position', 'currency', 'k', 'prev_day', 'flag'] as const;
 const MEASURES = ['n', 'n2', 'amount', 'weighted', 'seconds'] as const;
-const NULLS: Record<string, string> = { pipeline_id: 'NULL::uuid', owner_id: 'NULL::uuid', industry: 'NULL::text', lead_source: 'NULL::text', day: 'NULL::date', stay_pipeline_id: 'NULL::uuid', stage: 'NULL::text', position: 'NULL::integer', currency: 'NULL::char(3)', k: 'NULL::integer', prev_day: 'NULL::date', flag: 'NULL::boolean' };
+const NULLS: Record<string, string> = {
+  pipeline_id: 'NULL::uuid',
+  owner_id: 'NULL::uuid',
+  industry: 'NULL::text',
+  lead_source: 'NULL::text',
+  day: 'NULL::date',
+  stay_pipeline_id: 'NULL::uuid',
+  stage: 'NULL::text',
+  position: 'NULL::integer',
+  currency: 'NULL::char(3)',
+  k: 'NULL::integer',
+  prev_day: 'NULL::date',
+  flag: 'NULL::boolean',
+};
 const ZERO: Record<string, string> = { n: '0::bigint', n2: '0::bigint', amount: '0::numeric', weighted: '0::numeric', seconds: '0::numeric' };
 
 export interface Sources {
@@ -98,7 +113,14 @@ const SPECS: Record<Family, FamilySpec> = {
     from: ({ stays }) => `${stays} s`,
     where: `s.category = 'OPEN'`,
     dimensions: { ...STAY, day: day('s.entered_at') },
-    keys: { stay_pipeline_id: 's.stay_pipeline_id', stage: 's.stage', position: 's.position', k: 's.later_position', prev_day: day('s.previous_entry_at'), flag: 's.previous_entry_at IS NULL' },
+    keys: {
+      stay_pipeline_id: 's.stay_pipeline_id',
+      stage: 's.stage',
+      position: 's.position',
+      k: 's.later_position',
+      prev_day: day('s.previous_entry_at'),
+      flag: 's.previous_entry_at IS NULL',
+    },
     measures: { n: 's.sign' },
   },
   [FAMILY.presence]: {
@@ -140,14 +162,17 @@ export function contributionsSql(families: readonly Family[], sources: Sources =
         dimensions.lead_source,
         dimensions.day ?? NULLS.day,
         ...KEYS.map((key) => spec.keys[key] ?? NULLS[key]),
-        ...MEASURES.map((measure) => (spec.measures[measure] ? `(${spec.measures[measure]})::${measure.startsWith('n') ? 'bigint' : 'numeric'}` : ZERO[measure])),
+        ...MEASURES.map((measure) =>
+          spec.measures[measure] ? `(${spec.measures[measure]})::${measure.startsWith('n') ? 'bigint' : 'numeric'}` : ZERO[measure],
+        ),
       ];
       return `SELECT ${columns.join(', ')} FROM ${spec.from(sources)} WHERE ${spec.where}`;
     })
     .join('\n UNION ALL ');
 }
 
-const inGrain = (grain: Grain, family: Family) => grain === 0 || (family !== FAMILY.stay && (grain !== 2 || (family !== FAMILY.cycle && family !== FAMILY.dwell)));
+const inGrain = (grain: Grain, family: Family) =>
+  grain === 0 || (family !== FAMILY.stay && (grain !== 2 || (family !== FAMILY.cycle && family !== FAMILY.dwell)));
 
 // One family summed at one grain: only its own keys and the grain's dimensions are grouped.
 function grainSql(grain: Grain, family: Family, sources: Sources): string {
@@ -295,7 +320,11 @@ let pending = 0;
 const FOLD_AT_MOST = 1_000_000;
 
 // Runs a projection between the two records of the contributions it changes.
-export async function withKpiContributions(manager: EntityManager, touched: { opportunityIds?: string[]; leadIds?: string[] }, apply: () => Promise<void>): Promise<void> {
+export async function withKpiContributions(
+  manager: EntityManager,
+  touched: { opportunityIds?: string[]; leadIds?: string[] },
+  apply: () => Promise<void>,
+): Promise<void> {
   const opportunityIds = [...new Set(touched.opportunityIds ?? [])];
   const leadIds = [...new Set(touched.leadIds ?? [])];
   await manager.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_LOCK]);

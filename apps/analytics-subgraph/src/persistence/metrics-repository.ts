@@ -1,5 +1,6 @@
+import { type LeadSource, type Money, money, sumByCurrency } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { money, sumByCurrency, type LeadSource, type Money } from '@pipeline/domain';
+
 import type { MetricsScope } from '../domain/metrics-filter';
 import { opportunityConditions, SqlParameters, UNRESTRICTED, UNRESTRICTED_STAYS, visibleTo } from './scope-sql';
 
@@ -76,9 +77,11 @@ function bucketing(column: string, periods: MetricsPeriod[], parameters: SqlPara
   const within: string[] = [];
   if (first) within.push(`${column} >= ${parameters.add(first.toISOString())}::timestamptz`);
   if (last) within.push(`${column} < ${parameters.add(last.toISOString())}::timestamptz`);
-  if (periods.length === 1) return { bucket: '1', within: within.join(' AND ') || 'true', start: () => (first ? `${parameters.add(first.toISOString())}::timestamptz` : null) };
+  if (periods.length === 1)
+    return { bucket: '1', within: within.join(' AND ') || 'true', start: () => (first ? `${parameters.add(first.toISOString())}::timestamptz` : null) };
   const bounds = periods.map((period, index) => {
-    if (!period.start || !period.end || (index > 0 && periods[index - 1].end?.getTime() !== period.start.getTime())) throw new Error('a series needs consecutive, bounded periods');
+    if (!period.start || !period.end || (index > 0 && periods[index - 1].end?.getTime() !== period.start.getTime()))
+      throw new Error('a series needs consecutive, bounded periods');
     return period.start.toISOString();
   });
   const array = `${parameters.add([...bounds, (last as Date).toISOString()])}::timestamptz[]`;
@@ -103,7 +106,10 @@ export interface SizeRow {
 export function assembleSize(rows: SizeRow[]): PipelineSize {
   const stages = new Map<string, { position: number; bucket: StageBucket }>();
   for (const row of rows) {
-    const entry = stages.get(row.stage) ?? { position: row.position ?? Number.MAX_SAFE_INTEGER, bucket: { stage: row.stage, count: 0, amount: [], weightedAmount: [] } };
+    const entry = stages.get(row.stage) ?? {
+      position: row.position ?? Number.MAX_SAFE_INTEGER,
+      bucket: { stage: row.stage, count: 0, amount: [], weightedAmount: [] },
+    };
     entry.bucket.count += row.count;
     if (row.currency && row.amount !== null) {
       const currency = row.currency.trim();
@@ -165,7 +171,10 @@ export async function closedCounts(manager: EntityManager, scope: MetricsScope, 
       GROUP BY 1, 2`,
     parameters.values,
   );
-  return perPeriod(periods, rows, (mine) => ({ won: mine.find((row) => row.status === 'WON')?.count ?? 0, lost: mine.find((row) => row.status === 'LOST')?.count ?? 0 }));
+  return perPeriod(periods, rows, (mine) => ({
+    won: mine.find((row) => row.status === 'WON')?.count ?? 0,
+    lost: mine.find((row) => row.status === 'LOST')?.count ?? 0,
+  }));
 }
 
 export async function averageWonValue(manager: EntityManager, scope: MetricsScope, periods: MetricsPeriod[]): Promise<Money[][]> {
@@ -193,7 +202,11 @@ export async function cycleStats(manager: EntityManager, scope: MetricsScope, pe
       GROUP BY bucket`,
     parameters.values,
   );
-  return perPeriod(periods, rows, ([row]) => (row ? { count: row.count, meanDays: num(row.mean), medianDays: num(row.median), p90Days: num(row.p90) } : { count: 0, meanDays: null, medianDays: null, p90Days: null }));
+  return perPeriod(periods, rows, ([row]) =>
+    row
+      ? { count: row.count, meanDays: num(row.mean), medianDays: num(row.median), p90Days: num(row.p90) }
+      : { count: 0, meanDays: null, medianDays: null, p90Days: null },
+  );
 }
 
 // Stays of the opportunities in scope. Every stay's opportunity has a fact row (one rebuild writes both), so an
@@ -212,7 +225,15 @@ export async function stageConversions(manager: EntityManager, scope: MetricsSco
   const periodStart = entered.start();
   const firstInPeriod = periodStart ? `(i.previous_entry_at IS NULL OR i.previous_entry_at < ${periodStart})` : 'i.previous_entry_at IS NULL';
   const owner = perOwner ? 'f.owner_id' : 'NULL::uuid';
-  const rows: Array<{ bucket: number; owner_id: string | null; from_stage: string; to_stage: string; from_position: number; entered: number; advanced: number }> = await manager.query(
+  const rows: Array<{
+    bucket: number;
+    owner_id: string | null;
+    from_stage: string;
+    to_stage: string;
+    from_position: number;
+    entered: number;
+    advanced: number;
+  }> = await manager.query(
     `WITH stages AS (
         SELECT i.pipeline_id, i.stage, max(i.position) AS position
           FROM ${staysInScope(where)}
@@ -301,5 +322,7 @@ export async function leadConversion(manager: EntityManager, scope: MetricsScope
        FROM lead_fact l WHERE ${conditions.join(' AND ')} GROUP BY 1, 2 ORDER BY 1, 2`,
     parameters.values,
   );
-  return perPeriod(periods, rows, (mine) => mine.map(({ source, leads, converted }) => ({ source, leads, converted, rate: leads === 0 ? null : converted / leads })));
+  return perPeriod(periods, rows, (mine) =>
+    mine.map(({ source, leads, converted }) => ({ source, leads, converted, rate: leads === 0 ? null : converted / leads })),
+  );
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+
+import type { TestService } from '@pipeline/testing';
 import fc from 'fast-check';
 import type { EntityManager } from 'typeorm';
-import type { TestService } from '@pipeline/testing';
+
 import { startAnalytics } from '../test-support';
 import { applyDealOutcomes, applyLeadStates, applyOpportunityStates, type DealOutcome, type LeadState, type OpportunityState } from './projections';
 
@@ -24,13 +26,30 @@ describe('set-based projections', () => {
   }
 
   const dealOutcome = fc.oneof(
-    fc.record({ kind: fc.constant('closed' as const), outcome: fc.constantFrom('WON', 'LOST'), amount: fc.constantFrom('100.0000', '250.5000', null), at: fc.constantFrom(...AT) }),
+    fc.record({
+      kind: fc.constant('closed' as const),
+      outcome: fc.constantFrom('WON', 'LOST'),
+      amount: fc.constantFrom('100.0000', '250.5000', null),
+      at: fc.constantFrom(...AT),
+    }),
     fc.record({ kind: fc.constant('reopened' as const), at: fc.constantFrom(...AT) }),
   );
-  const toOutcome = (opportunityId: string) => (item: { kind: 'closed' | 'reopened'; at: string; outcome?: string; amount?: string | null }): DealOutcome =>
-    item.kind === 'reopened'
-      ? { kind: 'reopened', opportunityId, occurredAt: item.at }
-      : { kind: 'closed', opportunityId, outcome: item.outcome as string, lostReason: item.outcome === 'LOST' ? 'PRICE' : null, competitor: null, closedAt: item.at, amount: item.amount ?? null, currency: item.amount ? 'EUR' : null, occurredAt: item.at };
+  const toOutcome =
+    (opportunityId: string) =>
+    (item: { kind: 'closed' | 'reopened'; at: string; outcome?: string; amount?: string | null }): DealOutcome =>
+      item.kind === 'reopened'
+        ? { kind: 'reopened', opportunityId, occurredAt: item.at }
+        : {
+            kind: 'closed',
+            opportunityId,
+            outcome: item.outcome as string,
+            lostReason: item.outcome === 'LOST' ? 'PRICE' : null,
+            competitor: null,
+            closedAt: item.at,
+            amount: item.amount ?? null,
+            currency: item.amount ? 'EUR' : null,
+            occurredAt: item.at,
+          };
 
   it('ends deal outcomes in the same state as one-by-one application, whatever the order and repeats', async () => {
     await fc.assert(
@@ -73,19 +92,21 @@ describe('set-based projections', () => {
     converted: fc.constantFrom(...AT, null),
     opportunity: fc.constantFrom('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', null),
   });
-  const toLeadState = (leadId: string) => (item: { version: number; status: string; score: number; converted: string | null; opportunity: string | null }): LeadState => ({
-    leadId,
-    version: item.version,
-    source: 'INBOUND',
-    status: item.status,
-    ownerId: null,
-    industry: null,
-    region: null,
-    score: item.score,
-    createdAt: AT[0],
-    convertedAt: item.converted,
-    opportunityId: item.opportunity,
-  });
+  const toLeadState =
+    (leadId: string) =>
+    (item: { version: number; status: string; score: number; converted: string | null; opportunity: string | null }): LeadState => ({
+      leadId,
+      version: item.version,
+      source: 'INBOUND',
+      status: item.status,
+      ownerId: null,
+      industry: null,
+      region: null,
+      score: item.score,
+      createdAt: AT[0],
+      convertedAt: item.converted,
+      opportunityId: item.opportunity,
+    });
 
   it('ends lead facts in the same state as one-by-one application, whatever the order and repeats', async () => {
     await fc.assert(
@@ -98,7 +119,10 @@ describe('set-based projections', () => {
         for (const item of [...stored, ...chunk].map(toLeadState(oneByOne))) await applyLeadStates(manager, [item]);
 
         // Assert
-        const rows = await manager.query(`SELECT lead_id, version, status, score, converted_at, opportunity_id FROM lead_fact WHERE lead_id = ANY($1::uuid[])`, [[batched, oneByOne]]);
+        const rows = await manager.query(
+          `SELECT lead_id, version, status, score, converted_at, opportunity_id FROM lead_fact WHERE lead_id = ANY($1::uuid[])`,
+          [[batched, oneByOne]],
+        );
         const [a, b] = [batched, oneByOne].map((id) => rows.find((row: { lead_id: string }) => row.lead_id === id));
         expect({ ...a, lead_id: null }).toEqual({ ...b, lead_id: null });
       }),
@@ -106,28 +130,35 @@ describe('set-based projections', () => {
     );
   });
 
-  const opportunityEvent = fc.record({ version: fc.integer({ min: 1, max: 4 }), stage: fc.constantFrom('QUALIFICATION', 'PROPOSAL'), at: fc.constantFrom(...AT), amount: fc.constantFrom('10.0000', '20.0000') });
-  const toOpportunityState = (opportunityId: string) => (item: { version: number; stage: string; at: string; amount: string }): OpportunityState => ({
-    opportunityId,
-    version: item.version,
-    pipelineId: '00000000-0000-4000-8000-000000000001',
-    stage: item.stage,
-    stageCategory: 'OPEN',
-    snapshot: {
-      name: `v${item.version}`,
-      accountName: 'Acme',
-      amount: { amount: item.amount, currency: 'EUR' },
-      probability: 0.2,
-      ownerId: null,
-      industry: null,
-      region: null,
-      leadId: null,
-      leadSource: null,
-      expectedCloseDate: null,
-      createdAt: AT[0],
-    },
-    at: item.at,
+  const opportunityEvent = fc.record({
+    version: fc.integer({ min: 1, max: 4 }),
+    stage: fc.constantFrom('QUALIFICATION', 'PROPOSAL'),
+    at: fc.constantFrom(...AT),
+    amount: fc.constantFrom('10.0000', '20.0000'),
   });
+  const toOpportunityState =
+    (opportunityId: string) =>
+    (item: { version: number; stage: string; at: string; amount: string }): OpportunityState => ({
+      opportunityId,
+      version: item.version,
+      pipelineId: '00000000-0000-4000-8000-000000000001',
+      stage: item.stage,
+      stageCategory: 'OPEN',
+      snapshot: {
+        name: `v${item.version}`,
+        accountName: 'Acme',
+        amount: { amount: item.amount, currency: 'EUR' },
+        probability: 0.2,
+        ownerId: null,
+        industry: null,
+        region: null,
+        leadId: null,
+        leadSource: null,
+        expectedCloseDate: null,
+        createdAt: AT[0],
+      },
+      at: item.at,
+    });
 
   it('seeds and updates opportunity facts as one-by-one application does, whatever the order and repeats', async () => {
     await fc.assert(
@@ -140,9 +171,10 @@ describe('set-based projections', () => {
         for (const item of chunk.map(toOpportunityState(oneByOne))) await applyOpportunityStates(manager, [item]);
 
         // Assert
-        const rows = await manager.query(`SELECT opportunity_id, version, stage, name, amount, stage_entered_at FROM opportunity_fact WHERE opportunity_id = ANY($1::uuid[])`, [
-          [batched, oneByOne],
-        ]);
+        const rows = await manager.query(
+          `SELECT opportunity_id, version, stage, name, amount, stage_entered_at FROM opportunity_fact WHERE opportunity_id = ANY($1::uuid[])`,
+          [[batched, oneByOne]],
+        );
         const [a, b] = [batched, oneByOne].map((id) => rows.find((row: { opportunity_id: string }) => row.opportunity_id === id));
         expect({ ...a, opportunity_id: null }).toEqual({ ...b, opportunity_id: null });
       }),

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { OpportunitySnapshot, StageChangedData } from '@pipeline/events';
 import { newestPerKey } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+
 import { copyRows } from './copy-rows';
 
 export interface StageEventRow {
@@ -12,9 +13,7 @@ export interface StageEventRow {
 // then one INSERT; a redelivered event id is skipped.
 export async function insertStageEvents(manager: EntityManager, events: StageEventRow[]): Promise<void> {
   if (events.length === 0) return;
-  await manager.query(
-    `CREATE TEMP TABLE IF NOT EXISTS stage_event_staging (LIKE stage_event INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
-  );
+  await manager.query(`CREATE TEMP TABLE IF NOT EXISTS stage_event_staging (LIKE stage_event INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
   await copyRows(
     manager,
     'stage_event_staging (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)',
@@ -241,7 +240,17 @@ export async function applyRepStates(manager: EntityManager, reps: RepState[]): 
 }
 
 export type DealOutcome =
-  | { kind: 'closed'; opportunityId: string; outcome: string; lostReason: string | null; competitor: string | null; closedAt: string | null; amount: string | null; currency: string | null; occurredAt: string }
+  | {
+      kind: 'closed';
+      opportunityId: string;
+      outcome: string;
+      lostReason: string | null;
+      competitor: string | null;
+      closedAt: string | null;
+      amount: string | null;
+      currency: string | null;
+      occurredAt: string;
+    }
   | { kind: 'reopened'; opportunityId: string; occurredAt: string };
 
 // Deal outcomes and lost reasons; a reopen clears the outcome but keeps the last closed amount. As if the chunk's events
@@ -250,8 +259,30 @@ export async function applyDealOutcomes(manager: EntityManager, outcomes: DealOu
   if (outcomes.length === 0) return;
   const rows = outcomes.map((item, arrival) =>
     item.kind === 'closed'
-      ? { arrival, closed: true, opportunity_id: item.opportunityId, outcome: item.outcome, lost_reason: item.lostReason, competitor: item.competitor, closed_at: item.closedAt, amount: item.amount, currency: item.currency, occurred_at: item.occurredAt }
-      : { arrival, closed: false, opportunity_id: item.opportunityId, outcome: null, lost_reason: null, competitor: null, closed_at: null, amount: null, currency: null, occurred_at: item.occurredAt },
+      ? {
+          arrival,
+          closed: true,
+          opportunity_id: item.opportunityId,
+          outcome: item.outcome,
+          lost_reason: item.lostReason,
+          competitor: item.competitor,
+          closed_at: item.closedAt,
+          amount: item.amount,
+          currency: item.currency,
+          occurred_at: item.occurredAt,
+        }
+      : {
+          arrival,
+          closed: false,
+          opportunity_id: item.opportunityId,
+          outcome: null,
+          lost_reason: null,
+          competitor: null,
+          closed_at: null,
+          amount: null,
+          currency: null,
+          occurred_at: item.occurredAt,
+        },
   );
   await manager.query(
     `WITH input AS (

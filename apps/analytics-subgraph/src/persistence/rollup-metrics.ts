@@ -1,10 +1,21 @@
+import { type LeadSource, type Money, money } from '@pipeline/domain';
 import Decimal from 'decimal.js';
 import type { EntityManager } from 'typeorm';
-import { money, type LeadSource, type Money } from '@pipeline/domain';
-import { histogramPercentile, type BucketCount } from '../domain/histogram';
+
+import { type BucketCount, histogramPercentile } from '../domain/histogram';
 import type { MetricsScope } from '../domain/metrics-filter';
-import { FAMILY, kpiRows, type Grain } from './kpi-rollups';
-import { assembleSize, cycleStats, type CycleStats, type LeadSourceConversion, type MetricsPeriod, type PipelineSize, type SizeRow, type StageBottleneck, type StageConversion } from './metrics-repository';
+import { FAMILY, type Grain, kpiRows } from './kpi-rollups';
+import {
+  assembleSize,
+  type CycleStats,
+  cycleStats,
+  type LeadSourceConversion,
+  type MetricsPeriod,
+  type PipelineSize,
+  type SizeRow,
+  type StageBottleneck,
+  type StageConversion,
+} from './metrics-repository';
 import { opportunityConditions, SqlParameters, UNRESTRICTED, UNRESTRICTED_STAYS, visibleTo } from './scope-sql';
 
 // The KPIs of metrics-repository.ts read from the rollups (kpi-rollups.ts) instead of the facts: the same results, from
@@ -39,7 +50,8 @@ function dayBucketing(periods: MetricsPeriod[], parameters: SqlParameters): DayB
   const within: string[] = [];
   if (first) within.push(`r.day >= ${parameters.add(dateText(first))}::date`);
   if (last) within.push(`r.day < ${parameters.add(dateText(last))}::date`);
-  if (periods.length === 1) return { bucket: '1', within: within.join(' AND ') || 'true', start: () => (first ? `${parameters.add(dateText(first))}::date` : null) };
+  if (periods.length === 1)
+    return { bucket: '1', within: within.join(' AND ') || 'true', start: () => (first ? `${parameters.add(dateText(first))}::date` : null) };
   const bounds = `${parameters.add(periods.map((period) => dateText(period.start as Date)))}::date[]`;
   return { bucket: `width_bucket(r.day, ${bounds})`, within: within.join(' AND '), start: () => `(${bounds})[width_bucket(r.day, ${bounds})]` };
 }
@@ -101,7 +113,9 @@ export async function rollupSizesAsOf(manager: EntityManager, scope: MetricsScop
     for (const row of dayRows) if (row.first <= index + 1) add(row);
     for (const row of edgeRows) if (row.bucket === index + 1) add(row);
     const rows = [...totals.values()].filter((row) => row.count !== 0);
-    return assembleSize(rows.sort((a, b) => (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER) || a.stage.localeCompare(b.stage)));
+    return assembleSize(
+      rows.sort((a, b) => (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER) || a.stage.localeCompare(b.stage)),
+    );
   });
 }
 
@@ -115,10 +129,26 @@ export interface ClosedKpis {
 }
 
 // Won and lost counts, average won amount per currency and cycle times per period, from closed opportunities by day.
-export async function rollupClosed(manager: EntityManager, scope: MetricsScope, grain: Grain, periods: MetricsPeriod[], exactLimit: number): Promise<ClosedKpis> {
+export async function rollupClosed(
+  manager: EntityManager,
+  scope: MetricsScope,
+  grain: Grain,
+  periods: MetricsPeriod[],
+  exactLimit: number,
+): Promise<ClosedKpis> {
   const parameters = new SqlParameters();
   const closedDay = grain === 0 ? dayBucketing(periods, parameters) : { bucket: '1', within: 'true' };
-  const rows: Array<{ bucket: number; won: boolean; currency: string | null; n: number; with_amount: number; amount: string; average: string | null; cycles: number; seconds: string }> = await manager.query(
+  const rows: Array<{
+    bucket: number;
+    won: boolean;
+    currency: string | null;
+    n: number;
+    with_amount: number;
+    amount: string;
+    average: string | null;
+    cycles: number;
+    seconds: string;
+  }> = await manager.query(
     `SELECT ${closedDay.bucket} AS bucket, r.flag AS won, r.currency, sum(r.n)::int AS n, sum(r.n2)::int AS with_amount, sum(r.amount) AS amount,
             CASE WHEN sum(r.n2) > 0 THEN sum(r.amount) / sum(r.n2) END AS average, sum(r.weighted)::int AS cycles, sum(r.seconds) AS seconds
        FROM ${kpiRows(grain, [FAMILY.closed])} r WHERE ${opportunityConditions(scope, parameters, 'r')} AND ${closedDay.within}
@@ -135,7 +165,9 @@ export async function rollupClosed(manager: EntityManager, scope: MetricsScope, 
       won: mine.filter((row) => row.won).reduce((sum, row) => sum + row.n, 0),
       lost: mine.filter((row) => !row.won).reduce((sum, row) => sum + row.n, 0),
     })),
-    averages: perPeriod(periods, rows, (mine) => mine.filter((row) => row.won && row.with_amount > 0 && row.currency).map((row) => money(row.average as string, (row.currency as string).trim()))),
+    averages: perPeriod(periods, rows, (mine) =>
+      mine.filter((row) => row.won && row.with_amount > 0 && row.currency).map((row) => money(row.average as string, (row.currency as string).trim())),
+    ),
     cycles: perPeriod(periods, rows, (mine) => {
       const won = mine.filter((row) => row.won);
       const count = won.reduce((sum, row) => sum + row.n, 0);
@@ -186,7 +218,13 @@ export async function rollupConversions(manager: EntityManager, scope: MetricsSc
     parameters.values,
   );
   return perPeriod(periods, rows, (mine) =>
-    mine.map((row) => ({ fromStage: row.from_stage, toStage: row.to_stage, entered: row.entered, advanced: row.advanced, rate: row.entered === 0 ? null : row.advanced / row.entered })),
+    mine.map((row) => ({
+      fromStage: row.from_stage,
+      toStage: row.to_stage,
+      entered: row.entered,
+      advanced: row.advanced,
+      rate: row.entered === 0 ? null : row.advanced / row.entered,
+    })),
   );
 }
 
@@ -203,7 +241,13 @@ interface StageStats {
 
 // As bottlenecks: dwell percentiles of finished stays per stage, open opportunities now, and at each instant how many of
 // them have been in their stage longer than its usual time (p75).
-export async function rollupBottlenecks(manager: EntityManager, scope: MetricsScope, asked: Grain, instants: Date[], exactLimit: number): Promise<StageBottleneck[][]> {
+export async function rollupBottlenecks(
+  manager: EntityManager,
+  scope: MetricsScope,
+  asked: Grain,
+  instants: Date[],
+  exactLimit: number,
+): Promise<StageBottleneck[][]> {
   if (instants.length === 0) return [];
   // Stalls count open opportunities by the day they entered their stage: grain 0 has those days (and all-time dwell).
   const grain = asked === 3 ? 0 : asked;
@@ -242,17 +286,37 @@ export async function rollupBottlenecks(manager: EntityManager, scope: MetricsSc
       entry.dwellValues = 1;
     }
   } else {
-    for (const entry of stages.values()) if (entry.dwellValues > 0) percentiles.set(entry.stage, [0.5, 0.75, 0.9].map((p) => histogramPercentile(entry.dwell, p)));
+    for (const entry of stages.values())
+      if (entry.dwellValues > 0)
+        percentiles.set(
+          entry.stage,
+          [0.5, 0.75, 0.9].map((p) => histogramPercentile(entry.dwell, p)),
+        );
   }
   const listed = [...stages.values()].filter((entry) => entry.openCount !== 0 || percentiles.has(entry.stage));
-  const stalled = await stalledCounts(manager, scope, grain, instants, listed.flatMap((entry) => (percentiles.get(entry.stage)?.[1] === null || !percentiles.has(entry.stage) ? [] : [{ entry, usual: percentiles.get(entry.stage)?.[1] as number }])));
+  const stalled = await stalledCounts(
+    manager,
+    scope,
+    grain,
+    instants,
+    listed.flatMap((entry) =>
+      percentiles.get(entry.stage)?.[1] === null || !percentiles.has(entry.stage) ? [] : [{ entry, usual: percentiles.get(entry.stage)?.[1] as number }],
+    ),
+  );
   const ordered = listed
     .map((entry) => ({ entry, position: entry.openPosition ?? entry.dwellPosition }))
     .sort((a, b) => (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER) || a.entry.stage.localeCompare(b.entry.stage));
   return instants.map((_instant, index) =>
     ordered.map(({ entry }) => {
       const [median, usual, p90] = percentiles.get(entry.stage) ?? [null, null, null];
-      return { stage: entry.stage, openCount: entry.openCount, medianDaysInStage: median, usualDaysInStage: usual, p90DaysInStage: p90, stalledCount: stalled.get(`${index + 1}\u0000${entry.stage}`) ?? 0 };
+      return {
+        stage: entry.stage,
+        openCount: entry.openCount,
+        medianDaysInStage: median,
+        usualDaysInStage: usual,
+        p90DaysInStage: p90,
+        stalledCount: stalled.get(`${index + 1}\u0000${entry.stage}`) ?? 0,
+      };
     }),
   );
 }
@@ -273,10 +337,18 @@ async function exactDwell(manager: EntityManager, scope: MetricsScope): Promise<
 // Open opportunities in a stage for longer than its usual time at an instant: with days in the rollup (grain 0), those
 // entered before the day of (instant - usual) plus, from the facts, those of that day past it; without (grains 1 and 2),
 // the open count less those, from the facts, not past it (all entered since that day began).
-async function stalledCounts(manager: EntityManager, scope: MetricsScope, grain: Grain, instants: Date[], stages: Array<{ entry: StageStats; usual: number }>): Promise<Map<string, number>> {
+async function stalledCounts(
+  manager: EntityManager,
+  scope: MetricsScope,
+  grain: Grain,
+  instants: Date[],
+  stages: Array<{ entry: StageStats; usual: number }>,
+): Promise<Map<string, number>> {
   const result = new Map<string, number>();
   if (stages.length === 0) return result;
-  const pairs = instants.flatMap((instant, index) => stages.map(({ entry, usual }) => ({ bucket: index + 1, stage: entry.stage, at: instant.toISOString(), usual })));
+  const pairs = instants.flatMap((instant, index) =>
+    stages.map(({ entry, usual }) => ({ bucket: index + 1, stage: entry.stage, at: instant.toISOString(), usual })),
+  );
   const parameters = new SqlParameters();
   const m = `unnest(${parameters.add(pairs.map((pair) => pair.bucket))}::int[], ${parameters.add(pairs.map((pair) => pair.stage))}::text[], ${parameters.add(pairs.map((pair) => pair.at))}::timestamptz[], ${parameters.add(pairs.map((pair) => pair.usual))}::float8[]) AS m(bucket, stage, at, usual)`;
   const past = `extract(epoch FROM m.at - f.stage_entered_at) / 86400 > m.usual`;
@@ -293,13 +365,20 @@ async function stalledCounts(manager: EntityManager, scope: MetricsScope, grain:
   for (const row of rows) {
     const { entry } = stages.find(({ entry: candidate }) => candidate.stage === row.stage) as { entry: StageStats };
     const counted =
-      grain === 0 ? entry.openByDay.filter((day) => day.day < row.threshold_day).reduce((sum, day) => sum + day.n, 0) + row.counted : entry.openCount - row.counted;
+      grain === 0
+        ? entry.openByDay.filter((day) => day.day < row.threshold_day).reduce((sum, day) => sum + day.n, 0) + row.counted
+        : entry.openCount - row.counted;
     result.set(`${row.bucket}\u0000${row.stage}`, counted);
   }
   return result;
 }
 
-export async function rollupLeadConversion(manager: EntityManager, scope: MetricsScope, grain: Grain, periods: MetricsPeriod[]): Promise<LeadSourceConversion[][]> {
+export async function rollupLeadConversion(
+  manager: EntityManager,
+  scope: MetricsScope,
+  grain: Grain,
+  periods: MetricsPeriod[],
+): Promise<LeadSourceConversion[][]> {
   const parameters = new SqlParameters();
   const conditions = ['true'];
   if (scope.source) conditions.push(`r.lead_source = ${parameters.add(scope.source)}`);
@@ -313,5 +392,7 @@ export async function rollupLeadConversion(manager: EntityManager, scope: Metric
        FROM ${kpiRows(grain, [FAMILY.lead])} r WHERE ${conditions.join(' AND ')} AND ${created.within} GROUP BY 1, 2 HAVING sum(r.n) <> 0 ORDER BY 1, 2`,
     parameters.values,
   );
-  return perPeriod(periods, rows, (mine) => mine.map(({ source, leads, converted }) => ({ source, leads, converted, rate: leads === 0 ? null : converted / leads })));
+  return perPeriod(periods, rows, (mine) =>
+    mine.map(({ source, leads, converted }) => ({ source, leads, converted, rate: leads === 0 ? null : converted / leads })),
+  );
 }

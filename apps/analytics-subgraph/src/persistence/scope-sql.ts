@@ -1,4 +1,5 @@
 import { visibilityCondition } from '@pipeline/persistence';
+
 import type { MetricsScope } from '../domain/metrics-filter';
 
 const REP_FACT_TEAM = (team: string) => `SELECT rep_id FROM rep_fact WHERE team_id = ${team}`;
@@ -20,7 +21,8 @@ export const UNRESTRICTED = 'NOT f.archived';
 
 // Stays of every opportunity not archived, without joining the facts (the costliest step of unrestricted queries at
 // 100k opportunities): an anti-join on the few archived ones, and f.archived answered false for the WHERE clause.
-export const UNRESTRICTED_STAYS = '(SELECT * FROM stage_interval WHERE opportunity_id NOT IN (SELECT opportunity_id FROM opportunity_fact WHERE archived)) i CROSS JOIN (SELECT false AS archived) f';
+export const UNRESTRICTED_STAYS =
+  '(SELECT * FROM stage_interval WHERE opportunity_id NOT IN (SELECT opportunity_id FROM opportunity_fact WHERE archived)) i CROSS JOIN (SELECT false AS archived) f';
 
 export function opportunityConditions(scope: MetricsScope, parameters: SqlParameters, alias = 'f'): string {
   // Archived opportunities count nowhere until restored: facts say so per row; rollup rows (alias r) never hold their contributions.

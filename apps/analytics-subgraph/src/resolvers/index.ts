@@ -1,20 +1,21 @@
 import { scalarResolvers } from '@pipeline/server-kit';
+
 import type { Resolvers } from '../generated/graphql';
 import { buildReport } from '../use-cases/build-report/build-report';
 import { coachReps } from '../use-cases/coach-reps/coach-reps';
+import { compareProcessChange, listProcessChanges } from '../use-cases/compare-process-change/compare-process-change';
 import { countLostReasons } from '../use-cases/count-lost-reasons/count-lost-reasons';
 import { forecastRevenue, listForecastSnapshots, takeForecastSnapshot } from '../use-cases/forecast-revenue/forecast-revenue';
 import { getMetricsSeries } from '../use-cases/get-metrics-series/get-metrics-series';
 import { getPipelineMetrics } from '../use-cases/get-pipeline-metrics/get-pipeline-metrics';
-import { findEngagementPatterns, listOpportunityTouches, measureActivityRates } from '../use-cases/measure-engagement/measure-engagement';
-import { pipelineAsOf, waterfallBetween } from '../use-cases/travel-pipeline/travel-pipeline';
-import { compareProcessChange, listProcessChanges } from '../use-cases/compare-process-change/compare-process-change';
 import { linkObjections } from '../use-cases/link-objections/link-objections';
-import { measureGateFriction } from '../use-cases/measure-gate-friction/measure-gate-friction';
-import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
 import { listOpportunityFieldChanges } from '../use-cases/list-opportunity-field-changes/list-opportunity-field-changes';
 import { listStageChangeEvents } from '../use-cases/list-stage-change-events/list-stage-change-events';
+import { findEngagementPatterns, listOpportunityTouches, measureActivityRates } from '../use-cases/measure-engagement/measure-engagement';
+import { measureAccuracy } from '../use-cases/measure-forecast-accuracy/measure-forecast-accuracy';
+import { measureGateFriction } from '../use-cases/measure-gate-friction/measure-gate-friction';
 import { listWeeklySummaries, summarizeWeek } from '../use-cases/summarize-week/summarize-week';
+import { pipelineAsOf, waterfallBetween } from '../use-cases/travel-pipeline/travel-pipeline';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,

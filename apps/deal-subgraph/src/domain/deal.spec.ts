@@ -1,4 +1,4 @@
-import { assertCanWin, closeEffect, DEFAULT_DEAL_SETTINGS, needsApproval, planClose, planTerms, type Deal, type DiscountApproval } from './deal';
+import { assertCanWin, closeEffect, type Deal, DEFAULT_DEAL_SETTINGS, type DiscountApproval, needsApproval, planClose, planTerms } from './deal';
 
 const deal = (overrides: Partial<Deal> = {}): Deal => ({
   id: 'd',
@@ -48,7 +48,9 @@ describe('deal rules', () => {
 
   it('needs a written commitment to win when configured so', () => {
     const settings = { ...DEFAULT_DEAL_SETTINGS, requireWrittenCommitmentToWin: true };
-    expect(() => assertCanWin([], [], settings)).toThrow(expect.objectContaining({ code: 'STAGE_GATE_FAILED', details: { unmetCriteria: ['WRITTEN_COMMITMENT'] } }));
+    expect(() => assertCanWin([], [], settings)).toThrow(
+      expect.objectContaining({ code: 'STAGE_GATE_FAILED', details: { unmetCriteria: ['WRITTEN_COMMITMENT'] } }),
+    );
     const written = { id: 'c', dealId: 'd', type: 'WRITTEN' as const, committedAt: new Date(), contactName: 'Ann', notes: null, recordedBy: null };
     expect(() => assertCanWin([], [written], settings)).not.toThrow();
   });
@@ -56,7 +58,9 @@ describe('deal rules', () => {
   it('is idempotent for the same outcome and a conflict for another', () => {
     const won = deal({ outcome: 'WON' });
     expect(closeEffect(won, { outcome: 'WON', lostReason: null, deferredUntil: null }, '2026-11-26')).toBe('ALREADY_DONE');
-    expect(() => closeEffect(won, { outcome: 'LOST', lostReason: 'PRICE', deferredUntil: null }, '2026-11-26')).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => closeEffect(won, { outcome: 'LOST', lostReason: 'PRICE', deferredUntil: null }, '2026-11-26')).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
     expect(closeEffect(deal(), { outcome: 'WON', lostReason: null, deferredUntil: null }, '2026-11-26')).toBe('APPLY');
   });
 
@@ -66,7 +70,9 @@ describe('deal rules', () => {
     expect(() => closeEffect(deal(), { outcome: 'DEFERRED', lostReason: null, deferredUntil: '2026-11-26' }, '2026-11-26')).toThrow(
       expect.objectContaining({ details: { field: 'deferredUntil' } }),
     );
-    expect(() => closeEffect(deal(), { outcome: 'LOST', lostReason: null, deferredUntil: null }, '2026-11-26')).toThrow(expect.objectContaining({ details: { field: 'lostReason' } }));
+    expect(() => closeEffect(deal(), { outcome: 'LOST', lostReason: null, deferredUntil: null }, '2026-11-26')).toThrow(
+      expect.objectContaining({ details: { field: 'lostReason' } }),
+    );
   });
 });
 
@@ -85,14 +91,26 @@ describe('deal plans', () => {
   });
 
   it('refuses a WON close without an amount, with a pending approval, or on a closed opportunity; repeats are no-ops', () => {
-    expect(() => planClose(deal(), won, { opportunityStatus: 'OPEN', amount: null, winRules: rules() }, 'rep-1', now)).toThrow(expect.objectContaining({ code: 'STAGE_GATE_FAILED' }));
-    expect(() => planClose(deal(), won, { opportunityStatus: 'OPEN', amount, winRules: rules([approval('PENDING', '2026-11-01')]) }, 'rep-1', now)).toThrow(expect.objectContaining({ code: 'APPROVAL_REQUIRED' }));
-    expect(() => planClose(deal(), won, { opportunityStatus: 'LOST', amount, winRules: rules() }, 'rep-1', now)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => planClose(deal(), won, { opportunityStatus: 'OPEN', amount: null, winRules: rules() }, 'rep-1', now)).toThrow(
+      expect.objectContaining({ code: 'STAGE_GATE_FAILED' }),
+    );
+    expect(() => planClose(deal(), won, { opportunityStatus: 'OPEN', amount, winRules: rules([approval('PENDING', '2026-11-01')]) }, 'rep-1', now)).toThrow(
+      expect.objectContaining({ code: 'APPROVAL_REQUIRED' }),
+    );
+    expect(() => planClose(deal(), won, { opportunityStatus: 'LOST', amount, winRules: rules() }, 'rep-1', now)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
     expect(planClose(deal({ outcome: 'WON' }), won, { opportunityStatus: 'WON', amount }, 'rep-1', now)).toBeNull();
   });
 
   it('defers without closing: no close time, the date kept', () => {
-    const next = planClose(deal(), { outcome: 'DEFERRED', lostReason: null, deferredUntil: '2027-01-15', note: null, competitor: null }, { opportunityStatus: 'OPEN', amount: null }, 'rep-1', now);
+    const next = planClose(
+      deal(),
+      { outcome: 'DEFERRED', lostReason: null, deferredUntil: '2027-01-15', note: null, competitor: null },
+      { opportunityStatus: 'OPEN', amount: null },
+      'rep-1',
+      now,
+    );
     expect(next).toMatchObject({ outcome: 'DEFERRED', closedAt: null, deferredUntil: '2027-01-15' });
   });
 

@@ -1,4 +1,15 @@
-import { approvalRequired, badInput, conflict, stageGateFailed, toIsoDate, type ApprovalStatus, type CommitmentType, type DealOutcome, type LostReason, type Money } from '@pipeline/domain';
+import {
+  approvalRequired,
+  type ApprovalStatus,
+  badInput,
+  type CommitmentType,
+  conflict,
+  type DealOutcome,
+  type LostReason,
+  type Money,
+  stageGateFailed,
+  toIsoDate,
+} from '@pipeline/domain';
 
 export interface DealTerms {
   discountPercent: number;
@@ -61,10 +72,13 @@ export function latestApproval(approvals: DiscountApproval[]): DiscountApproval 
 export function assertCanWin(approvals: DiscountApproval[], commitments: Commitment[], settings: DealSettings): void {
   const approval = latestApproval(approvals);
   if (approval && approval.status !== 'APPROVED') {
-    throw approvalRequired(`The discount of ${approval.requestedPercent}% is ${approval.status === 'PENDING' ? 'waiting for approval' : 'rejected'}; the deal cannot be won with it`, {
-      approvalId: approval.id,
-      approvalStatus: approval.status,
-    });
+    throw approvalRequired(
+      `The discount of ${approval.requestedPercent}% is ${approval.status === 'PENDING' ? 'waiting for approval' : 'rejected'}; the deal cannot be won with it`,
+      {
+        approvalId: approval.id,
+        approvalStatus: approval.status,
+      },
+    );
   }
   if (settings.requireWrittenCommitmentToWin && !commitments.some((commitment) => commitment.type === 'WRITTEN')) {
     throw stageGateFailed('Winning this deal needs a written commitment', ['WRITTEN_COMMITMENT']);
@@ -87,7 +101,9 @@ export function closeEffect(deal: Deal | null, request: CloseRequest, today: str
     return deal?.outcome === 'DEFERRED' && request.outcome === 'DEFERRED' && deal.deferredUntil === request.deferredUntil ? 'ALREADY_DONE' : 'APPLY';
   }
   if (deal.outcome === request.outcome && (request.outcome !== 'LOST' || deal.lostReason === request.lostReason)) return 'ALREADY_DONE';
-  throw conflict(`The deal is already closed ${deal.outcome}${deal.lostReason ? ` (${deal.lostReason})` : ''}; a manager can reopen it`, { outcome: deal.outcome });
+  throw conflict(`The deal is already closed ${deal.outcome}${deal.lostReason ? ` (${deal.lostReason})` : ''}; a manager can reopen it`, {
+    outcome: deal.outcome,
+  });
 }
 
 export interface CloseDetails extends CloseRequest {
@@ -106,7 +122,8 @@ export interface CloseContext {
 // whoever closes it.
 export function planClose(deal: Deal, details: CloseDetails, context: CloseContext, by: string, now: Date): Deal | null {
   if (closeEffect(deal, details, toIsoDate(now)) === 'ALREADY_DONE') return null;
-  if (context.opportunityStatus !== 'OPEN') throw conflict(`Opportunity ${deal.opportunityId} is already ${context.opportunityStatus}`, { status: context.opportunityStatus });
+  if (context.opportunityStatus !== 'OPEN')
+    throw conflict(`Opportunity ${deal.opportunityId} is already ${context.opportunityStatus}`, { status: context.opportunityStatus });
   if (details.outcome === 'WON') {
     if (!context.winRules) throw new Error('Winning a deal needs its approvals, commitments and settings');
     assertCanWin(context.winRules.approvals, context.winRules.commitments, context.winRules.settings);
@@ -128,10 +145,28 @@ export function planClose(deal: Deal, details: CloseDetails, context: CloseConte
 
 // New terms take effect at once within the threshold; above it they wait for a manager as a PENDING approval, and the
 // terms in force stay.
-export function planTerms(deal: Deal, terms: DealTerms, settings: DealSettings, by: string, now: Date, approvalId: string): { deal: Deal; approval: DiscountApproval | null } {
+export function planTerms(
+  deal: Deal,
+  terms: DealTerms,
+  settings: DealSettings,
+  by: string,
+  now: Date,
+  approvalId: string,
+): { deal: Deal; approval: DiscountApproval | null } {
   const pending = needsApproval(terms.discountPercent, settings);
   const approval: DiscountApproval | null = pending
-    ? { id: approvalId, dealId: deal.id, requestedPercent: terms.discountPercent, ...terms, status: 'PENDING', requestedBy: by, requestedAt: now, decidedBy: null, decidedAt: null, note: null }
+    ? {
+        id: approvalId,
+        dealId: deal.id,
+        requestedPercent: terms.discountPercent,
+        ...terms,
+        status: 'PENDING',
+        requestedBy: by,
+        requestedAt: now,
+        decidedBy: null,
+        decidedAt: null,
+        note: null,
+      }
     : null;
   return { deal: { ...deal, terms: pending ? deal.terms : terms, version: deal.version + 1, updatedAt: now }, approval };
 }

@@ -9,7 +9,8 @@ export interface ProposalContext {
   terms: DealTerms | null;
 }
 
-const escape = (text: string): string => text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);
+const escape = (text: string): string =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);
 
 const amount = (value: { amount: string; currency: string }) => `${escape(value.amount)} ${escape(value.currency)}`;
 

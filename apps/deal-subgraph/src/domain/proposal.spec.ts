@@ -1,6 +1,11 @@
 import { priceLineItems } from './proposal';
 
-const line = (quantity: number, amount: string, discountPercent?: number, currency = 'EUR') => ({ description: 'Item', quantity, unitPrice: { amount, currency }, discountPercent });
+const line = (quantity: number, amount: string, discountPercent?: number, currency = 'EUR') => ({
+  description: 'Item',
+  quantity,
+  unitPrice: { amount, currency },
+  discountPercent,
+});
 
 describe('proposal pricing in exact decimals', () => {
   it('adds up to the cent where floats would not (0.1 + 0.2)', () => {

@@ -1,4 +1,15 @@
-import { badInput, Dec, LIST_LIMITS, money, parseMoney, percentToDecimal, requireText, roundToCurrency, type Money, type ProposalStatus } from '@pipeline/domain';
+import {
+  badInput,
+  Dec,
+  LIST_LIMITS,
+  type Money,
+  money,
+  parseMoney,
+  percentToDecimal,
+  type ProposalStatus,
+  requireText,
+  roundToCurrency,
+} from '@pipeline/domain';
 
 export interface LineItem {
   description: string;
@@ -39,7 +50,8 @@ export const MAX_QUANTITY = 1_000_000_000;
 // Exact decimal pricing: each line is quantity x unit price less its discount, rounded half-up to the currency's minor
 // unit once; the total is the exact sum of the rounded lines, so the document adds up to the cent.
 export function priceLineItems(drafts: LineItemDraft[]): { currency: string; lineItems: LineItem[]; subtotal: Money; total: Money } {
-  if (!Array.isArray(drafts) || drafts.length === 0 || drafts.length > MAX_LINE_ITEMS) throw badInput('lineItems', `a proposal has 1 to ${MAX_LINE_ITEMS} line items`);
+  if (!Array.isArray(drafts) || drafts.length === 0 || drafts.length > MAX_LINE_ITEMS)
+    throw badInput('lineItems', `a proposal has 1 to ${MAX_LINE_ITEMS} line items`);
   let currency: string | null = null;
   let subtotal = new Dec(0);
   let total = new Dec(0);
@@ -51,9 +63,13 @@ export function priceLineItems(drafts: LineItemDraft[]): { currency: string; lin
     }
     if (!draft.unitPrice || typeof draft.unitPrice !== 'object') throw badInput(`${at}.unitPrice`, 'unitPrice is required');
     const unitPrice = parseMoney(draft.unitPrice, `${at}.unitPrice`, { maxScale: 4 });
-    if (currency !== null && unitPrice.currency !== currency) throw badInput(`${at}.unitPrice.currency`, `every line of a proposal is in one currency (${currency})`);
+    if (currency !== null && unitPrice.currency !== currency)
+      throw badInput(`${at}.unitPrice.currency`, `every line of a proposal is in one currency (${currency})`);
     currency = unitPrice.currency;
-    const discount = draft.discountPercent === null || draft.discountPercent === undefined ? new Dec(0) : percentToDecimal(draft.discountPercent as number, `${at}.discountPercent`, 2);
+    const discount =
+      draft.discountPercent === null || draft.discountPercent === undefined
+        ? new Dec(0)
+        : percentToDecimal(draft.discountPercent as number, `${at}.discountPercent`, 2);
     const gross = new Dec(unitPrice.amount).times(draft.quantity);
     const net = roundToCurrency(gross.times(new Dec(100).minus(discount)).dividedBy(100), unitPrice.currency);
     subtotal = subtotal.plus(roundToCurrency(gross, unitPrice.currency));

@@ -1,5 +1,6 @@
-import { createCloudEvent, TOPICS, type EventDataMap } from '@pipeline/events';
+import { createCloudEvent, type EventDataMap, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
+
 import type { Deal } from '../domain/deal';
 
 export const SOURCE = '/sales/deal-subgraph';
@@ -24,5 +25,9 @@ export function dealEvent<T extends DealEventType>(
   data: Omit<EventDataMap[T], 'opportunityId' | 'dealId' | 'occurredAt' | 'actorId'>,
 ): OutboxEntry {
   const payload = { opportunityId: deal.opportunityId, dealId: deal.id, occurredAt: at.toISOString(), actorId, ...data } as EventDataMap[T];
-  return { topic: TOPICS.dealEvents, aggregateType: 'deal', event: createCloudEvent({ type, source: SOURCE, subject: deal.opportunityId, time: at, data: payload }) };
+  return {
+    topic: TOPICS.dealEvents,
+    aggregateType: 'deal',
+    event: createCloudEvent({ type, source: SOURCE, subject: deal.opportunityId, time: at, data: payload }),
+  };
 }

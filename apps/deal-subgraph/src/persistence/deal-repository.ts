@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import { conflict } from '@pipeline/domain';
+import type { EntityManager } from 'typeorm';
+
 import type { Commitment, Deal, DiscountApproval } from '../domain/deal';
 import type { Proposal } from '../domain/proposal';
 import { CommitmentEntity, DealEntity, DiscountApprovalEntity, ProposalEntity } from './entities';
@@ -7,12 +8,21 @@ import { fromDeal, fromProposal, toApproval, toDeal, toProposal } from './mapper
 
 export async function findDealsByOpportunityIds(manager: EntityManager, ids: readonly string[]): Promise<Deal[]> {
   if (ids.length === 0) return [];
-  const rows = await manager.getRepository(DealEntity).createQueryBuilder('deal').where('deal.opportunity_id IN (:...ids)', { ids: [...ids] }).getMany();
+  const rows = await manager
+    .getRepository(DealEntity)
+    .createQueryBuilder('deal')
+    .where('deal.opportunity_id IN (:...ids)', { ids: [...ids] })
+    .getMany();
   return rows.map(toDeal);
 }
 
 export async function findDealForUpdate(manager: EntityManager, opportunityId: string): Promise<Deal | null> {
-  const row = await manager.getRepository(DealEntity).createQueryBuilder('deal').where('deal.opportunity_id = :opportunityId', { opportunityId }).setLock('pessimistic_write').getOne();
+  const row = await manager
+    .getRepository(DealEntity)
+    .createQueryBuilder('deal')
+    .where('deal.opportunity_id = :opportunityId', { opportunityId })
+    .setLock('pessimistic_write')
+    .getOne();
   return row ? toDeal(row) : null;
 }
 
@@ -35,7 +45,12 @@ export async function updateDeal(manager: EntityManager, deal: Deal, expectedVer
 
 export async function proposalsByDealIds(manager: EntityManager, dealIds: readonly string[]): Promise<Proposal[]> {
   if (dealIds.length === 0) return [];
-  const rows = await manager.getRepository(ProposalEntity).createQueryBuilder('p').where('p.deal_id IN (:...dealIds)', { dealIds: [...dealIds] }).orderBy('p.version', 'ASC').getMany();
+  const rows = await manager
+    .getRepository(ProposalEntity)
+    .createQueryBuilder('p')
+    .where('p.deal_id IN (:...dealIds)', { dealIds: [...dealIds] })
+    .orderBy('p.version', 'ASC')
+    .getMany();
   return rows.map(toProposal);
 }
 
@@ -67,7 +82,12 @@ export async function nextProposalVersion(manager: EntityManager, dealId: string
 
 export async function approvalsByDealIds(manager: EntityManager, dealIds: readonly string[]): Promise<DiscountApproval[]> {
   if (dealIds.length === 0) return [];
-  const rows = await manager.getRepository(DiscountApprovalEntity).createQueryBuilder('a').where('a.deal_id IN (:...dealIds)', { dealIds: [...dealIds] }).orderBy('a.requested_at', 'ASC').getMany();
+  const rows = await manager
+    .getRepository(DiscountApprovalEntity)
+    .createQueryBuilder('a')
+    .where('a.deal_id IN (:...dealIds)', { dealIds: [...dealIds] })
+    .orderBy('a.requested_at', 'ASC')
+    .getMany();
   return rows.map(toApproval);
 }
 
@@ -85,12 +105,19 @@ export async function saveApproval(manager: EntityManager, approval: DiscountApp
 
 // A new terms request replaces any still-pending one: only the newest request is decided.
 export async function withdrawPendingApprovals(manager: EntityManager, dealId: string, by: string, at: Date): Promise<void> {
-  await manager.getRepository(DiscountApprovalEntity).update({ dealId, status: 'PENDING' }, { status: 'REJECTED', decidedBy: by, decidedAt: at, note: 'Withdrawn: replaced by newer terms' });
+  await manager
+    .getRepository(DiscountApprovalEntity)
+    .update({ dealId, status: 'PENDING' }, { status: 'REJECTED', decidedBy: by, decidedAt: at, note: 'Withdrawn: replaced by newer terms' });
 }
 
 export async function commitmentsByDealIds(manager: EntityManager, dealIds: readonly string[]): Promise<Commitment[]> {
   if (dealIds.length === 0) return [];
-  return manager.getRepository(CommitmentEntity).createQueryBuilder('c').where('c.deal_id IN (:...dealIds)', { dealIds: [...dealIds] }).orderBy('c.committed_at', 'ASC').getMany();
+  return manager
+    .getRepository(CommitmentEntity)
+    .createQueryBuilder('c')
+    .where('c.deal_id IN (:...dealIds)', { dealIds: [...dealIds] })
+    .orderBy('c.committed_at', 'ASC')
+    .getMany();
 }
 
 export async function insertCommitment(manager: EntityManager, commitment: Commitment): Promise<void> {

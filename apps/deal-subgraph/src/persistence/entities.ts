@@ -1,6 +1,7 @@
-import { EntitySchema } from 'typeorm';
-import { RepSnapshotEntity } from '@pipeline/persistence';
 import type { ApprovalStatus, CommitmentType, DealOutcome, LostReason, ObjectionCategory, ProposalStatus } from '@pipeline/domain';
+import { RepSnapshotEntity } from '@pipeline/persistence';
+import { EntitySchema } from 'typeorm';
+
 import type { LineItem } from '../domain/proposal';
 
 // Table rows; mappers in deal-repository.ts turn them into domain values.
@@ -200,4 +201,12 @@ export const ObjectionEntity = new EntitySchema<ObjectionRow>({
   },
 });
 
-export const DEAL_ENTITIES = [RepSnapshotEntity, OpportunitySnapshotEntity, DealEntity, ProposalEntity, DiscountApprovalEntity, CommitmentEntity, ObjectionEntity];
+export const DEAL_ENTITIES = [
+  RepSnapshotEntity,
+  OpportunitySnapshotEntity,
+  DealEntity,
+  ProposalEntity,
+  DiscountApprovalEntity,
+  CommitmentEntity,
+  ObjectionEntity,
+];

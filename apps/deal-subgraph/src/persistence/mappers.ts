@@ -1,4 +1,5 @@
 import { formatAmount } from '@pipeline/domain';
+
 import type { Deal, DiscountApproval } from '../domain/deal';
 import type { Proposal } from '../domain/proposal';
 import type { DealRow, DiscountApprovalRow, ProposalRow } from './entities';

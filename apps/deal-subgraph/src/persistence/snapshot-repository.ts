@@ -1,7 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import { formatAmount } from '@pipeline/domain';
 import { newestPerKey } from '@pipeline/persistence';
-import { DEFAULT_DEAL_SETTINGS, type DealSettings } from '../domain/deal';
+import type { EntityManager } from 'typeorm';
+
+import { type DealSettings, DEFAULT_DEAL_SETTINGS } from '../domain/deal';
 import { OpportunitySnapshotEntity, type OpportunitySnapshotRow } from './entities';
 
 export interface OpportunityView {
@@ -80,7 +81,12 @@ const toView = (row: OpportunitySnapshotRow): OpportunityView => ({
 
 export async function findOpportunityViews(manager: EntityManager, ids: readonly string[]): Promise<OpportunityView[]> {
   if (ids.length === 0) return [];
-  const rows = await manager.getRepository(OpportunitySnapshotEntity).createQueryBuilder('o').leftJoinAndSelect('o.owner', 'owner').where('o.id IN (:...ids)', { ids: [...ids] }).getMany();
+  const rows = await manager
+    .getRepository(OpportunitySnapshotEntity)
+    .createQueryBuilder('o')
+    .leftJoinAndSelect('o.owner', 'owner')
+    .where('o.id IN (:...ids)', { ids: [...ids] })
+    .getMany();
   return rows.map(toView);
 }
 

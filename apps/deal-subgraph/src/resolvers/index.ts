@@ -1,9 +1,10 @@
 import { canRead, parseId } from '@pipeline/domain';
 import { scalarResolvers } from '@pipeline/server-kit';
-import type { Resolvers } from '../generated/graphql';
+
 import type { DealContext } from '../context';
-import { latestApproval, type Deal } from '../domain/deal';
+import { type Deal, latestApproval } from '../domain/deal';
 import { renderProposalDocument } from '../domain/proposal-document';
+import type { Resolvers } from '../generated/graphql';
 import { loadDealSettings } from '../persistence/snapshot-repository';
 import { closeDeal } from '../use-cases/close-deal/close-deal';
 import { createProposal } from '../use-cases/create-proposal/create-proposal';
@@ -51,7 +52,9 @@ export const resolvers: Resolvers = {
     commitments: (deal, _args, { loaders }) => loaders.commitments.load(deal.id),
     pendingTerms: async (deal, _args, { loaders }) => {
       const approval = latestApproval(await loaders.approvals.load(deal.id));
-      return approval?.status === 'PENDING' ? { discountPercent: approval.requestedPercent, paymentTermsDays: approval.paymentTermsDays, contractLengthMonths: approval.contractLengthMonths } : null;
+      return approval?.status === 'PENDING'
+        ? { discountPercent: approval.requestedPercent, paymentTermsDays: approval.paymentTermsDays, contractLengthMonths: approval.contractLengthMonths }
+        : null;
     },
   },
   Proposal: {

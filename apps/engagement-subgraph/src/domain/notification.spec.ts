@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { approversFor, digestFor, dueStateOf, isStalled, notificationsForLeadAssignment, type LeadAssignment } from './notification';
+
+import { approversFor, digestFor, dueStateOf, isStalled, type LeadAssignment, notificationsForLeadAssignment } from './notification';
 
 const assignment = (overrides: Partial<LeadAssignment> = {}): LeadAssignment => ({
   eventId: randomUUID(),

@@ -61,7 +61,13 @@ export function notificationsForLeadAssignment(assignment: LeadAssignment): Noti
     });
   }
   if (sla && assignment.previousOwnerId !== null && assignment.previousOwnerId !== assignment.ownerId) {
-    drafts.push({ ...base, recipientId: assignment.previousOwnerId, kind: 'LEAD_TAKEN_BY_SLA', title: `Lead moved away from you by the SLA: ${label}`, body: assignment.reason });
+    drafts.push({
+      ...base,
+      recipientId: assignment.previousOwnerId,
+      kind: 'LEAD_TAKEN_BY_SLA',
+      title: `Lead moved away from you by the SLA: ${label}`,
+      body: assignment.reason,
+    });
   }
   return drafts;
 }
@@ -76,7 +82,9 @@ export interface TeamMember {
 // Discounts are decided by the managers of the owner's team (never the requester themselves).
 export function approversFor(ownerTeamId: string | null, requesterId: string | null, members: readonly TeamMember[]): string[] {
   if (ownerTeamId === null) return [];
-  return members.filter((member) => member.active && member.role === 'MANAGER' && member.teamId === ownerTeamId && member.id !== requesterId).map((member) => member.id);
+  return members
+    .filter((member) => member.active && member.role === 'MANAGER' && member.teamId === ownerTeamId && member.id !== requesterId)
+    .map((member) => member.id);
 }
 
 // An open opportunity is stalled once it has stayed in its stage longer than the stage's usual time.
@@ -103,7 +111,11 @@ export interface DigestFigures {
 // One digest per person and UTC day, only when something waits for them.
 export function digestFor(figures: DigestFigures): NotificationDraft | null {
   if (figures.overdue + figures.dueToday + figures.unread === 0) return null;
-  const parts = [`${figures.overdue} overdue task${figures.overdue === 1 ? '' : 's'}`, `${figures.dueToday} due today`, `${figures.unread} unread notification${figures.unread === 1 ? '' : 's'}`];
+  const parts = [
+    `${figures.overdue} overdue task${figures.overdue === 1 ? '' : 's'}`,
+    `${figures.dueToday} due today`,
+    `${figures.unread} unread notification${figures.unread === 1 ? '' : 's'}`,
+  ];
   return {
     recipientId: figures.recipientId,
     kind: 'DAILY_DIGEST',

@@ -1,13 +1,32 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Actor } from '@pipeline/domain';
-import { isOverdue, nextActivityAt, overdueCount, planCancelTask, planCompleteTask, planCreateTask, planRescheduleTask, type Assignee, type Task, type WorkRecord } from './task';
+
+import {
+  type Assignee,
+  isOverdue,
+  nextActivityAt,
+  overdueCount,
+  planCancelTask,
+  planCompleteTask,
+  planCreateTask,
+  planRescheduleTask,
+  type Task,
+  type WorkRecord,
+} from './task';
 
 const now = new Date('2026-12-01T10:00:00Z');
 const rep = (id = randomUUID(), teamId = 'north'): Actor => ({ userId: id, roles: ['REP'], teamId });
 const manager = (teamId = 'north'): Actor => ({ userId: randomUUID(), roles: ['MANAGER'], teamId });
 const analyst: Actor = { userId: randomUUID(), roles: ['ANALYST'], teamId: null };
 const admin: Actor = { userId: randomUUID(), roles: ['ADMIN'], teamId: null };
-const recordOf = (ownerId: string, ownerTeamId: string | null = 'north', open = true): WorkRecord => ({ kind: 'OPPORTUNITY', id: randomUUID(), ownerId, ownerTeamId, open });
+const recordOf = (ownerId: string, ownerTeamId: string | null = 'north', open = true): WorkRecord => ({
+  kind: 'OPPORTUNITY',
+  id: randomUUID(),
+  ownerId,
+  ownerTeamId,
+  open,
+});
 const assigneeOf = (id: string, teamId: string | null = 'north', active = true): Assignee => ({ id, teamId, active });
 const input = { id: randomUUID(), title: 'Call back', notes: null, dueAt: new Date('2026-12-02T09:00:00Z') };
 const codeOf = (act: () => unknown): string | undefined => {
@@ -78,7 +97,9 @@ describe('next activity and overdue', () => {
   const at = (iso: string, status: Task['status'] = 'OPEN') => ({ status, dueAt: new Date(iso) });
 
   it('takes the earliest open due time, ignoring done and cancelled tasks', () => {
-    expect(nextActivityAt([at('2026-12-03T00:00:00Z'), at('2026-11-30T00:00:00Z', 'DONE'), at('2026-12-02T00:00:00Z')])).toEqual(new Date('2026-12-02T00:00:00Z'));
+    expect(nextActivityAt([at('2026-12-03T00:00:00Z'), at('2026-11-30T00:00:00Z', 'DONE'), at('2026-12-02T00:00:00Z')])).toEqual(
+      new Date('2026-12-02T00:00:00Z'),
+    );
     expect(nextActivityAt([at('2026-12-03T00:00:00Z', 'CANCELLED')])).toBeNull();
   });
 

@@ -1,4 +1,4 @@
-import { canRead, canWrite, conflict, forbidden, notFound, type Actor, type OwnedRecord } from '@pipeline/domain';
+import { type Actor, canRead, canWrite, conflict, forbidden, notFound, type OwnedRecord } from '@pipeline/domain';
 
 export const TASK_STATUSES = ['OPEN', 'DONE', 'CANCELLED'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -36,7 +36,10 @@ export interface Assignee {
   active: boolean;
 }
 
-export const taskOwnership = (task: Pick<Task, 'assigneeId' | 'assigneeTeamId'>): OwnedRecord => ({ ownerId: task.assigneeId, ownerTeamId: task.assigneeTeamId });
+export const taskOwnership = (task: Pick<Task, 'assigneeId' | 'assigneeTeamId'>): OwnedRecord => ({
+  ownerId: task.assigneeId,
+  ownerTeamId: task.assigneeTeamId,
+});
 
 export const isOverdue = (task: Pick<Task, 'status' | 'dueAt'>, now: Date): boolean => task.status === 'OPEN' && task.dueAt.getTime() < now.getTime();
 
@@ -83,7 +86,8 @@ export function planCreateTask(actor: Actor, record: WorkRecord, assignee: Assig
 function assertChangeable(actor: Actor, task: Task, expectedVersion: number | null): void {
   if (!canRead(actor, taskOwnership(task))) throw notFound('Task', task.id);
   if (!canWrite(actor, taskOwnership(task))) throw forbidden('You may read this task but not change it');
-  if (expectedVersion !== null && expectedVersion !== task.version) throw conflict(`Task ${task.id} is at version ${task.version}, not ${expectedVersion}`, { version: task.version });
+  if (expectedVersion !== null && expectedVersion !== task.version)
+    throw conflict(`Task ${task.id} is at version ${task.version}, not ${expectedVersion}`, { version: task.version });
   if (task.status !== 'OPEN') throw conflict(`Task ${task.id} is ${task.status}`, { status: task.status });
 }
 

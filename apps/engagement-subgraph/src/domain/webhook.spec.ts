@@ -17,8 +17,12 @@ describe('webhook endpoints', () => {
   it('are managed by the team’s managers and admins only', () => {
     expect(() => assertCanManageTeamWebhooks({ userId: 'm', roles: ['MANAGER'], teamId: 'north' }, 'north')).not.toThrow();
     expect(() => assertCanManageTeamWebhooks({ userId: 'a', roles: ['ADMIN'], teamId: null }, 'north')).not.toThrow();
-    expect(() => assertCanManageTeamWebhooks({ userId: 'm', roles: ['MANAGER'], teamId: 'south' }, 'north')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-    expect(() => assertCanManageTeamWebhooks({ userId: 'r', roles: ['REP'], teamId: 'north' }, 'north')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => assertCanManageTeamWebhooks({ userId: 'm', roles: ['MANAGER'], teamId: 'south' }, 'north')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
+    expect(() => assertCanManageTeamWebhooks({ userId: 'r', roles: ['REP'], teamId: 'north' }, 'north')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
   });
 
   it('accept http(s) URLs, https only in production, and never credentials', () => {

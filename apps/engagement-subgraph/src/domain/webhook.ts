@@ -1,4 +1,4 @@
-import { badInput, forbidden, hasRole, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, forbidden, hasRole } from '@pipeline/domain';
 
 export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'DEAD'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -41,7 +41,8 @@ export function parseWebhookUrl(value: unknown, production: boolean): string {
   } catch {
     throw badInput('url', 'url must be an absolute http(s) URL');
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !production)) throw badInput('url', production ? 'url must use https' : 'url must use http or https');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !production))
+    throw badInput('url', production ? 'url must use https' : 'url must use http or https');
   if (url.username || url.password) throw badInput('url', 'url must not carry credentials');
   if (String(value).length > 2_000) throw badInput('url', 'url must be at most 2000 characters');
   return url.toString();

@@ -1,5 +1,6 @@
-import { createCloudEvent, TOPICS, type EventDataMap } from '@pipeline/events';
+import { createCloudEvent, type EventDataMap, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
+
 import type { Task } from '../domain/task';
 
 export const SOURCE = '/sales/engagement-subgraph';

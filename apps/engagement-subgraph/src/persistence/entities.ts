@@ -147,7 +147,6 @@ export const OpportunitySnapshotEntity = new EntitySchema<OpportunitySnapshotRow
   },
 });
 
-
 export interface WebhookEndpointRow {
   id: string;
   teamId: string;
@@ -204,4 +203,12 @@ export const WebhookDeliveryEntity = new EntitySchema<WebhookDeliveryRow>({
   },
 });
 
-export const ENGAGEMENT_ENTITIES = [TaskEntity, NotificationEntity, RepEntity, LeadSnapshotEntity, OpportunitySnapshotEntity, WebhookEndpointEntity, WebhookDeliveryEntity];
+export const ENGAGEMENT_ENTITIES = [
+  TaskEntity,
+  NotificationEntity,
+  RepEntity,
+  LeadSnapshotEntity,
+  OpportunitySnapshotEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+];

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import { newId } from '@pipeline/domain';
 import { decodeCursor, encodeCursor, type Page } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+
 import type { Notification, NotificationDraft, NotificationKind } from '../domain/notification';
 import { updatedRows } from './update-result';
 
@@ -61,7 +62,13 @@ export async function insertNotifications(manager: EntityManager, drafts: readon
 }
 
 // Newest first; each person reads only their own inbox, whatever their role.
-export async function listNotifications(manager: EntityManager, recipientId: string, unreadOnly: boolean, first: number, after: string | null | undefined): Promise<Page<Notification>> {
+export async function listNotifications(
+  manager: EntityManager,
+  recipientId: string,
+  unreadOnly: boolean,
+  first: number,
+  after: string | null | undefined,
+): Promise<Page<Notification>> {
   const values: unknown[] = [recipientId];
   const where = ['recipient_id = $1'];
   if (unreadOnly) where.push('read_at IS NULL');
@@ -72,7 +79,10 @@ export async function listNotifications(manager: EntityManager, recipientId: str
     where.push(`(created_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
   }
   values.push(first + 1);
-  const rows: NotificationRecord[] = await manager.query(`SELECT * FROM notification WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`, values);
+  const rows: NotificationRecord[] = await manager.query(
+    `SELECT * FROM notification WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
+    values,
+  );
   return { items: rows.slice(0, first).map(toNotification), hasNextPage: rows.length > first, totalCount: count };
 }
 
@@ -85,9 +95,14 @@ export async function unreadCount(manager: EntityManager, recipientId: string): 
 
 // Only the recipient's own rows are touched: someone else's ids change nothing.
 export async function markRead(manager: EntityManager, recipientId: string, ids: readonly string[] | null, now: Date): Promise<number> {
-  const result: unknown = ids === null
-    ? await manager.query('UPDATE notification SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL RETURNING id', [recipientId, now])
-    : await manager.query('UPDATE notification SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL AND id = ANY($3::uuid[]) RETURNING id', [recipientId, now, ids]);
+  const result: unknown =
+    ids === null
+      ? await manager.query('UPDATE notification SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL RETURNING id', [recipientId, now])
+      : await manager.query('UPDATE notification SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL AND id = ANY($3::uuid[]) RETURNING id', [
+          recipientId,
+          now,
+          ids,
+        ]);
   return updatedRows(result).length;
 }
 

@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import { newestPerKey } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+
 import type { TeamMember } from '../domain/notification';
 import type { Assignee, WorkRecord } from '../domain/task';
 
@@ -14,7 +15,14 @@ export interface RepChange {
 
 // Reps with their role and team: team visibility, and who approves a team's discounts. The newest version wins.
 export async function upsertReps(manager: EntityManager, changes: readonly RepChange[]): Promise<void> {
-  const rows = newestPerKey(changes, (change) => change.id).map((rep) => ({ id: rep.id, name: rep.name, role: rep.role, team_id: rep.teamId, active: rep.active, version: rep.version }));
+  const rows = newestPerKey(changes, (change) => change.id).map((rep) => ({
+    id: rep.id,
+    name: rep.name,
+    role: rep.role,
+    team_id: rep.teamId,
+    active: rep.active,
+    version: rep.version,
+  }));
   if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO rep (id, name, role, team_id, active, version)
@@ -35,7 +43,14 @@ export interface LeadChange {
 }
 
 export async function upsertLeads(manager: EntityManager, changes: readonly LeadChange[]): Promise<void> {
-  const rows = newestPerKey(changes, (change) => change.id).map((lead) => ({ id: lead.id, version: lead.version, name: lead.name, company: lead.company, status: lead.status, owner_id: lead.ownerId }));
+  const rows = newestPerKey(changes, (change) => change.id).map((lead) => ({
+    id: lead.id,
+    version: lead.version,
+    name: lead.name,
+    company: lead.company,
+    status: lead.status,
+    owner_id: lead.ownerId,
+  }));
   if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO lead_snapshot (id, version, name, company, status, owner_id)
@@ -104,7 +119,10 @@ export async function findAssignee(manager: EntityManager, id: string): Promise<
 }
 
 export async function teamMembers(manager: EntityManager, teamId: string): Promise<TeamMember[]> {
-  const rows: Array<{ id: string; role: string; team_id: string | null; active: boolean }> = await manager.query('SELECT id, role, team_id, active FROM rep WHERE team_id = $1', [teamId]);
+  const rows: Array<{ id: string; role: string; team_id: string | null; active: boolean }> = await manager.query(
+    'SELECT id, role, team_id, active FROM rep WHERE team_id = $1',
+    [teamId],
+  );
   return rows.map((row) => ({ id: row.id, role: row.role, teamId: row.team_id, active: row.active }));
 }
 

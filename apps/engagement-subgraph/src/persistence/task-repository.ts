@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { Visibility } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, visibilityCondition, type Page } from '@pipeline/persistence';
+import { decodeCursor, encodeCursor, type Page, visibilityCondition } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+
 import type { Task, TaskStatus } from '../domain/task';
 
 // The assignee's current team comes with every task (managers see their team's work).
@@ -53,7 +54,22 @@ export async function insertTask(manager: EntityManager, task: Task): Promise<vo
   await manager.query(
     `INSERT INTO task (id, title, notes, due_at, assignee_id, lead_id, opportunity_id, status, completed_at, cancel_reason, created_by, created_at, updated_at, version)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [task.id, task.title, task.notes, task.dueAt, task.assigneeId, task.leadId, task.opportunityId, task.status, task.completedAt, task.cancelReason, task.createdBy, task.createdAt, task.updatedAt, task.version],
+    [
+      task.id,
+      task.title,
+      task.notes,
+      task.dueAt,
+      task.assigneeId,
+      task.leadId,
+      task.opportunityId,
+      task.status,
+      task.completedAt,
+      task.cancelReason,
+      task.createdBy,
+      task.createdAt,
+      task.updatedAt,
+      task.version,
+    ],
   );
 }
 
@@ -77,7 +93,14 @@ export interface TaskListFilter {
 }
 
 // Due time first (what is most urgent), id to break ties; keyset paging.
-export async function listTasks(manager: EntityManager, visibility: Visibility, filter: TaskListFilter, now: Date, first: number, after: string | null | undefined): Promise<Page<Task>> {
+export async function listTasks(
+  manager: EntityManager,
+  visibility: Visibility,
+  filter: TaskListFilter,
+  now: Date,
+  first: number,
+  after: string | null | undefined,
+): Promise<Page<Task>> {
   const values: unknown[] = [];
   const add = (value: unknown) => {
     values.push(value);

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import type { DeliveryStatus } from '../domain/webhook';
 import { updatedRows } from './update-result';
 
@@ -55,7 +56,10 @@ export async function deactivateWebhook(manager: EntityManager, id: string): Pro
 }
 
 export async function listWebhooks(manager: EntityManager, teamId: string | null): Promise<TeamWebhook[]> {
-  const rows = teamId === null ? await manager.query(`SELECT * FROM webhook_endpoint ORDER BY created_at, id`) : await manager.query(`SELECT * FROM webhook_endpoint WHERE team_id = $1 ORDER BY created_at, id`, [teamId]);
+  const rows =
+    teamId === null
+      ? await manager.query(`SELECT * FROM webhook_endpoint ORDER BY created_at, id`)
+      : await manager.query(`SELECT * FROM webhook_endpoint WHERE team_id = $1 ORDER BY created_at, id`, [teamId]);
   return rows.map(toWebhook);
 }
 
@@ -134,7 +138,14 @@ export async function claimDueDeliveries(manager: EntityManager, now: Date, leas
 export async function recordAttempt(
   manager: EntityManager,
   id: string,
-  result: { attempts: number; status: DeliveryStatus; nextAttemptAt: Date | null; lastStatus: number | null; lastError: string | null; deliveredAt: Date | null },
+  result: {
+    attempts: number;
+    status: DeliveryStatus;
+    nextAttemptAt: Date | null;
+    lastStatus: number | null;
+    lastError: string | null;
+    deliveredAt: Date | null;
+  },
 ): Promise<void> {
   await manager.query(
     `UPDATE webhook_delivery SET attempts = $2, status = $3, next_attempt_at = coalesce($4, next_attempt_at), last_status = $5, last_error = $6, delivered_at = $7 WHERE id = $1`,

@@ -1,24 +1,26 @@
-import { canRead, isUuid, parseId, type Actor } from '@pipeline/domain';
+import { type Actor, canRead, isUuid, parseId } from '@pipeline/domain';
 import { pageSize, toConnection } from '@pipeline/persistence';
 import { scalarResolvers } from '@pipeline/server-kit';
+
 import type { EngagementContext } from '../context';
-import { isOverdue, nextActivityAt, overdueCount, taskOwnership, type Task } from '../domain/task';
+import { isOverdue, nextActivityAt, overdueCount, type Task, taskOwnership } from '../domain/task';
 import type { Resolvers } from '../generated/graphql';
 import { listNotifications, notificationCursor, unreadCount } from '../persistence/notification-repository';
+import { deliveriesOf } from '../persistence/webhook-repository';
 import { cancelTask } from '../use-cases/cancel-task/cancel-task';
 import { completeTask } from '../use-cases/complete-task/complete-task';
-import { createTask } from '../use-cases/create-task/create-task';
-import { listVisibleTasks } from '../use-cases/list-tasks/list-tasks';
-import { markNotificationsRead } from '../use-cases/mark-notifications-read/mark-notifications-read';
-import { rescheduleTask } from '../use-cases/reschedule-task/reschedule-task';
-import { disableTeamWebhook } from '../use-cases/disable-team-webhook/disable-team-webhook';
-import { listTeamWebhooks } from '../use-cases/list-team-webhooks/list-team-webhooks';
-import { registerTeamWebhook } from '../use-cases/register-team-webhook/register-team-webhook';
-import { deliveriesOf } from '../persistence/webhook-repository';
 import { readDailyDigest } from '../use-cases/compose-daily-digests/compose-daily-digests';
+import { createTask } from '../use-cases/create-task/create-task';
+import { disableTeamWebhook } from '../use-cases/disable-team-webhook/disable-team-webhook';
+import { listVisibleTasks } from '../use-cases/list-tasks/list-tasks';
+import { listTeamWebhooks } from '../use-cases/list-team-webhooks/list-team-webhooks';
+import { markNotificationsRead } from '../use-cases/mark-notifications-read/mark-notifications-read';
+import { registerTeamWebhook } from '../use-cases/register-team-webhook/register-team-webhook';
+import { rescheduleTask } from '../use-cases/reschedule-task/reschedule-task';
 
 // A record's tasks as the caller may see them (visibility follows the assignee).
-const visibleTasks = (actor: Actor, tasks: Task[], status?: string | null): Task[] => tasks.filter((task) => canRead(actor, taskOwnership(task)) && (!status || task.status === status));
+const visibleTasks = (actor: Actor, tasks: Task[], status?: string | null): Task[] =>
+  tasks.filter((task) => canRead(actor, taskOwnership(task)) && (!status || task.status === status));
 
 // Lead and Opportunity ids reach here from other subgraphs; an id that is not a uuid has no tasks.
 const subjectFields = (loader: 'tasksByLead' | 'tasksByOpportunity') => ({

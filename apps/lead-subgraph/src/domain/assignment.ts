@@ -15,10 +15,17 @@ const matches = (values: string[], wanted: string | null) => wanted !== null && 
 
 // Rules in order: region and industry, then region, then industry (expertise); within a rule the most free capacity wins,
 // then whoever was assigned least recently (round-robin); nobody matching leaves the lead in the unassigned queue.
-export function chooseOwner(lead: { region: string | null; industry: string | null }, loads: RepLoad[], excludeOwnerId: string | null = null): AssignmentDecision {
+export function chooseOwner(
+  lead: { region: string | null; industry: string | null },
+  loads: RepLoad[],
+  excludeOwnerId: string | null = null,
+): AssignmentDecision {
   const available = loads.filter(({ rep, openLeadCount }) => canOwnLeads(rep) && openLeadCount < rep.capacity && rep.id !== excludeOwnerId);
   const tiers: Array<{ label: string; accept: (rep: SalesRep) => boolean }> = [
-    { label: `covers region ${lead.region} and industry ${lead.industry}`, accept: (rep) => matches(rep.regions, lead.region) && matches(rep.industries, lead.industry) },
+    {
+      label: `covers region ${lead.region} and industry ${lead.industry}`,
+      accept: (rep) => matches(rep.regions, lead.region) && matches(rep.industries, lead.industry),
+    },
     { label: `covers region ${lead.region}`, accept: (rep) => matches(rep.regions, lead.region) },
     { label: `is an expert in ${lead.industry}`, accept: (rep) => matches(rep.industries, lead.industry) },
   ];

@@ -5,7 +5,18 @@ const created = new Date('2026-11-01T10:00:00Z');
 const now = new Date('2026-11-30T10:00:00Z');
 const lead = planNewLead({
   id: 'l-1',
-  fields: { name: 'Grace Hopper', company: 'Hopper Labs', email: null, phone: null, industry: 'Software', region: null, source: 'REFERRAL', sourceDetail: null, estimatedValue: null, externalId: null },
+  fields: {
+    name: 'Grace Hopper',
+    company: 'Hopper Labs',
+    email: null,
+    phone: null,
+    industry: 'Software',
+    region: null,
+    source: 'REFERRAL',
+    sourceDetail: null,
+    estimatedValue: null,
+    externalId: null,
+  },
   owner: null,
   assignmentReason: null,
   model: null,

@@ -1,4 +1,5 @@
 import { conflict } from '@pipeline/domain';
+
 import type { Lead } from './lead';
 
 // Archiving keeps every field and the history; only archivedAt says the lead left lists, counts and KPIs.

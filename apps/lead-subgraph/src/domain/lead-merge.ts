@@ -1,7 +1,8 @@
 import { badInput, conflict } from '@pipeline/domain';
+
 import type { Lead } from './lead';
 import { scoringInputOf } from './new-lead';
-import { scoreLead, type ActiveModel } from './scoring';
+import { type ActiveModel, scoreLead } from './scoring';
 
 // Fields the winner takes from the duplicate when it has none of its own.
 const FILLABLE = ['email', 'phone', 'industry', 'region', 'sourceDetail', 'estimatedValue'] as const;
@@ -25,15 +26,31 @@ export function planLeadMerge(winner: Lead, loser: Lead, context: { model: Activ
     if (lead.mergedIntoLeadId) throw conflict(`Lead ${lead.id} was already merged into lead ${lead.mergedIntoLeadId}`, { field, leadId: lead.id });
     if (lead.archivedAt) throw conflict(`Lead ${lead.id} is archived; restore it first`, { field, leadId: lead.id });
   }
-  if (loser.status === 'CONVERTED') throw conflict(`Lead ${loser.id} is converted; merge the other lead into it instead`, { field: 'duplicateLeadId', leadId: loser.id });
+  if (loser.status === 'CONVERTED')
+    throw conflict(`Lead ${loser.id} is converted; merge the other lead into it instead`, { field: 'duplicateLeadId', leadId: loser.id });
   const { now } = context;
   const filled = FILLABLE.filter((field) => winner[field] === null && loser[field] !== null);
-  const lastActivityAt = [winner.lastActivityAt, loser.lastActivityAt].filter((date): date is Date => date !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
-  const merged: Lead = { ...winner, ...Object.fromEntries(filled.map((field) => [field, loser[field]])), lastActivityAt, version: winner.version + 1, updatedAt: now };
+  const lastActivityAt =
+    [winner.lastActivityAt, loser.lastActivityAt].filter((date): date is Date => date !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+  const merged: Lead = {
+    ...winner,
+    ...Object.fromEntries(filled.map((field) => [field, loser[field]])),
+    lastActivityAt,
+    version: winner.version + 1,
+    updatedAt: now,
+  };
   const scored = scoreLead(scoringInputOf(merged, context.activityCount), context.model, now);
   return {
     winner: { ...merged, computedScore: scored.score, scoreFactors: scored.factors, scoreMethod: scored.method, scoreModelVersion: scored.modelVersion },
-    loser: { ...loser, mergedIntoLeadId: winner.id, mergedAt: now, archivedAt: now, archivedReason: `Merged into lead ${winner.id}`, version: loser.version + 1, updatedAt: now },
+    loser: {
+      ...loser,
+      mergedIntoLeadId: winner.id,
+      mergedAt: now,
+      archivedAt: now,
+      archivedReason: `Merged into lead ${winner.id}`,
+      version: loser.version + 1,
+      updatedAt: now,
+    },
     filled,
   };
 }

@@ -7,7 +7,18 @@ const now = new Date('2026-11-30T10:00:00Z');
 const lead: Lead = {
   ...planNewLead({
     id: 'l-1',
-    fields: { name: 'Grace Hopper', company: 'Hopper Labs', email: 'grace@hopper.example', phone: null, industry: null, region: null, source: 'OTHER', sourceDetail: null, estimatedValue: null, externalId: 'crm-1' },
+    fields: {
+      name: 'Grace Hopper',
+      company: 'Hopper Labs',
+      email: 'grace@hopper.example',
+      phone: null,
+      industry: null,
+      region: null,
+      source: 'OTHER',
+      sourceDetail: null,
+      estimatedValue: null,
+      externalId: 'crm-1',
+    },
     owner: { id: 'rep-1', teamId: 'north' },
     assignmentReason: 'Logged by its owner',
     model: null,
@@ -21,11 +32,25 @@ const lead: Lead = {
 describe('planLeadUpdate', () => {
   it('applies only what differs, moves the version by one and rescores from the corrected data', () => {
     // Act
-    const plan = planLeadUpdate(lead, { name: 'Grace Hopper', industry: 'Software', estimatedValue: { amount: '50000.00', currency: 'EUR' }, source: 'REFERRAL' }, { model: null, activityCount: 0, now });
+    const plan = planLeadUpdate(
+      lead,
+      { name: 'Grace Hopper', industry: 'Software', estimatedValue: { amount: '50000.00', currency: 'EUR' }, source: 'REFERRAL' },
+      { model: null, activityCount: 0, now },
+    );
 
     // Assert
     expect(plan?.changed).toEqual(['industry', 'source', 'estimatedValue']);
-    expect(plan?.next).toMatchObject({ id: 'l-1', industry: 'Software', source: 'REFERRAL', version: 4, updatedAt: now, createdAt: created, ownerId: 'rep-1', scoreOverride: 80, externalId: 'crm-1' });
+    expect(plan?.next).toMatchObject({
+      id: 'l-1',
+      industry: 'Software',
+      source: 'REFERRAL',
+      version: 4,
+      updatedAt: now,
+      createdAt: created,
+      ownerId: 'rep-1',
+      scoreOverride: 80,
+      externalId: 'crm-1',
+    });
     expect(plan?.next.computedScore).toBeGreaterThan(lead.computedScore);
     expect(plan?.identityChanged).toBe(false);
   });

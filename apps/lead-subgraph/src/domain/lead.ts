@@ -1,4 +1,5 @@
 import type { LeadSource, LeadStatus, Money } from '@pipeline/domain';
+
 import type { ScoreFactor } from './scoring';
 
 export interface Qualification {

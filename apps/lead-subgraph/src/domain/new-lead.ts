@@ -1,5 +1,5 @@
 import type { Lead, LeadFields } from './lead';
-import { scoreLead, type ActiveModel, type ScoringInput } from './scoring';
+import { type ActiveModel, scoreLead, type ScoringInput } from './scoring';
 
 export interface NewLeadPlan {
   id: string;

@@ -1,6 +1,14 @@
-import { unmetBantCriteria, type BantAnswers, type QualificationCriteria } from './qualification';
+import { type BantAnswers, type QualificationCriteria, unmetBantCriteria } from './qualification';
 
-const criteria: QualificationCriteria = { version: 1, minimumBudget: null, maxPurchaseHorizonDays: 90, requireDecisionMaker: true, requireConfirmedNeed: true, createdAt: new Date(), createdBy: null };
+const criteria: QualificationCriteria = {
+  version: 1,
+  minimumBudget: null,
+  maxPurchaseHorizonDays: 90,
+  requireDecisionMaker: true,
+  requireConfirmedNeed: true,
+  createdAt: new Date(),
+  createdBy: null,
+};
 const answers: BantAnswers = { budget: null, hasBudget: true, isDecisionMaker: true, need: 'CRM', needConfirmed: true, expectedPurchaseDate: '2027-01-15' };
 const today = '2026-11-26';
 
@@ -16,7 +24,11 @@ describe('BANT qualification', () => {
     ['no purchase date', { expectedPurchaseDate: null }, ['TIMELINE']],
     ['a purchase date beyond the horizon', { expectedPurchaseDate: '2027-03-01' }, ['TIMELINE']],
     ['a purchase date in the past', { expectedPurchaseDate: '2026-11-25' }, ['TIMELINE']],
-    ['everything missing', { hasBudget: false, isDecisionMaker: false, needConfirmed: false, expectedPurchaseDate: null }, ['BUDGET', 'AUTHORITY', 'NEED', 'TIMELINE']],
+    [
+      'everything missing',
+      { hasBudget: false, isDecisionMaker: false, needConfirmed: false, expectedPurchaseDate: null },
+      ['BUDGET', 'AUTHORITY', 'NEED', 'TIMELINE'],
+    ],
   ])('lists the unmet keys for %s', (_label, change, unmet) => {
     expect(unmetBantCriteria({ ...answers, ...change }, criteria, today)).toEqual(unmet);
   });

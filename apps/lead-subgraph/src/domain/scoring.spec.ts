@@ -1,12 +1,33 @@
-import { brierScore, features, predictConversion, ruleScore, trainAndEvaluate, trainNaiveBayes, type LabeledExample, type ScoringInput } from './scoring';
+import { brierScore, features, type LabeledExample, predictConversion, ruleScore, type ScoringInput, trainAndEvaluate, trainNaiveBayes } from './scoring';
 
-const base: ScoringInput = { source: 'OTHER', industry: null, region: null, email: null, phone: null, estimatedValue: null, status: 'NEW', activityCount: 0, lastActivityAt: null };
+const base: ScoringInput = {
+  source: 'OTHER',
+  industry: null,
+  region: null,
+  email: null,
+  phone: null,
+  estimatedValue: null,
+  status: 'NEW',
+  activityCount: 0,
+  lastActivityAt: null,
+};
 const now = new Date('2026-11-26T12:00:00Z');
 
 describe('rule-based lead score', () => {
   it('adds up readable factors and stays within 0 to 100', () => {
     const complete = ruleScore(
-      { ...base, source: 'REFERRAL', industry: 'Software', region: 'DE', email: 'a@b.c', phone: '+49 1', estimatedValue: { amount: '80000.00', currency: 'EUR' }, status: 'QUALIFIED', activityCount: 5, lastActivityAt: now },
+      {
+        ...base,
+        source: 'REFERRAL',
+        industry: 'Software',
+        region: 'DE',
+        email: 'a@b.c',
+        phone: '+49 1',
+        estimatedValue: { amount: '80000.00', currency: 'EUR' },
+        status: 'QUALIFIED',
+        activityCount: 5,
+        lastActivityAt: now,
+      },
       now,
     );
     expect(complete.score).toBe(100);
@@ -34,7 +55,7 @@ describe('rule-based lead score', () => {
 function history(count: number): LabeledExample[] {
   const examples: LabeledExample[] = [];
   let seed = 7;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (let index = 0; index < count; index += 1) {
     const referral = random() < 0.4;
     const engaged = random() < 0.5;
@@ -65,6 +86,11 @@ describe('learned model (naive Bayes by field value)', () => {
   });
 
   it('computes the Brier score as the mean squared error of probabilities', () => {
-    expect(brierScore([{ probability: 0.8, converted: true }, { probability: 0.3, converted: false }])).toBeCloseTo((0.04 + 0.09) / 2);
+    expect(
+      brierScore([
+        { probability: 0.8, converted: true },
+        { probability: 0.3, converted: false },
+      ]),
+    ).toBeCloseTo((0.04 + 0.09) / 2);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import { Dec, type LeadSource, type LeadStatus, type Money } from '@pipeline/domain';
 
 export interface ScoreFactor {

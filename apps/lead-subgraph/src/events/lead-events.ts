@@ -1,5 +1,6 @@
-import { createCloudEvent, EVENT_TYPES, TOPICS, type EventDataMap, type LeadSnapshot } from '@pipeline/events';
+import { createCloudEvent, EVENT_TYPES, type EventDataMap, type LeadSnapshot, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
+
 import type { Lead } from '../domain/lead';
 import { effectiveScore } from '../domain/lead';
 import type { SalesRep } from '../domain/sales-rep';

@@ -1,5 +1,6 @@
 import { createCloudEvent, EVENT_TYPES, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
+
 import type { QualificationCriteria } from '../domain/qualification';
 import { SOURCE } from './lead-events';
 
@@ -26,7 +27,11 @@ export function qualificationCriteriaChangedEvent(criteria: QualificationCriteri
   };
 }
 
-export function scoringModelActivatedEvent(model: { version: number; trainingSize: number; brierScore: number | null }, activatedBy: string | null, at: Date): OutboxEntry {
+export function scoringModelActivatedEvent(
+  model: { version: number; trainingSize: number; brierScore: number | null },
+  activatedBy: string | null,
+  at: Date,
+): OutboxEntry {
   return {
     topic: TOPICS.leadEvents,
     aggregateType: 'process',

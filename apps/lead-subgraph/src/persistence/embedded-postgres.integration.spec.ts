@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { canListen, ensurePostgres, isPortOpen, type PostgresServer } from '@pipeline/dev-infra';
 import { withDatabase } from '@pipeline/persistence';
-import { createLogger, LOCAL_INTERNAL_SECRET, startService, type RunningService } from '@pipeline/server-kit';
-import { adminActor, expectNoErrors, subgraphClient, waitFor } from '@pipeline/testing';
+import { createLogger, LOCAL_INTERNAL_SECRET, type RunningService, startService } from '@pipeline/server-kit';
 import { testKafkaBrokers, testTopicPrefix } from '@pipeline/test-infra';
-import { createRep } from '../test-support';
+import { adminActor, expectNoErrors, subgraphClient, waitFor } from '@pipeline/testing';
+
 import { leadService } from '../server';
+import { createRep } from '../test-support';
 
 async function freePort(): Promise<number> {
   for (;;) {
@@ -20,7 +22,13 @@ async function freePort(): Promise<number> {
 async function startLead(databaseUrl: string, topicPrefix: string): Promise<RunningService> {
   const service = await startService(
     leadService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, slaCheckIntervalMs: 0 }),
-    { port: 0, databaseUrl, kafka: { brokers: testKafkaBrokers().split(','), clientId: 'test-embedded', topicPrefix, logLevel: 'nothing' }, internalSecret: LOCAL_INTERNAL_SECRET, production: false },
+    {
+      port: 0,
+      databaseUrl,
+      kafka: { brokers: testKafkaBrokers().split(','), clientId: 'test-embedded', topicPrefix, logLevel: 'nothing' },
+      internalSecret: LOCAL_INTERNAL_SECRET,
+      production: false,
+    },
     createLogger('embedded-postgres', 'silent'),
   );
   await waitFor(() => service.consumers.every((consumer) => consumer.ready), { what: 'the lead service to be ready', timeoutMs: 30_000 });

@@ -1,6 +1,7 @@
-import { EntitySchema } from 'typeorm';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { schemaDriftOf } from '@pipeline/testing';
+import { EntitySchema } from 'typeorm';
+
 import { leadService } from '../server';
 import { LEAD_ENTITIES, LeadEntity } from './entities';
 
@@ -14,7 +15,10 @@ describe('the lead mapping and its migrations', () => {
 
   it('notice a field mapped without its migration', async () => {
     // Arrange: the lead mapping with a column no migration adds
-    const withWebsite = new EntitySchema<Record<string, unknown>>({ ...LeadEntity.options, columns: { ...LeadEntity.options.columns, website: { type: 'text', nullable: true } } } as never);
+    const withWebsite = new EntitySchema<Record<string, unknown>>({
+      ...LeadEntity.options,
+      columns: { ...LeadEntity.options.columns, website: { type: 'text', nullable: true } },
+    } as never);
     const entities = LEAD_ENTITIES.map((entity) => (entity === LeadEntity ? withWebsite : entity));
 
     // Act

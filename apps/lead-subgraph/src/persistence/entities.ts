@@ -1,5 +1,6 @@
-import { EntitySchema } from 'typeorm';
 import type { LeadSource, LeadStatus, Role } from '@pipeline/domain';
+import { EntitySchema } from 'typeorm';
+
 import type { ScoreFactor } from '../domain/scoring';
 
 // Table rows, kept apart from the domain types; mappers.ts converts between them.

@@ -1,6 +1,7 @@
-import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { conflict, isUuid, type Visibility, type LeadSource, type LeadStatus } from '@pipeline/domain';
+import { conflict, isUuid, type LeadSource, type LeadStatus, type Visibility } from '@pipeline/domain';
 import { decodeCursor, encodeCursor, isUniqueViolation, namedVisibility, type Page } from '@pipeline/persistence';
+import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+
 import type { Lead, LeadActivity } from '../domain/lead';
 import { OPEN_LEAD_STATUSES } from '../domain/lead';
 import { LeadActivityEntity, LeadEntity, type LeadRow } from './entities';
@@ -26,7 +27,10 @@ function baseQuery(manager: EntityManager): SelectQueryBuilder<LeadRow> {
 
 // Row-level visibility as SQL, so lists and counts see exactly what the caller may see.
 export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, visibility: Visibility): SelectQueryBuilder<T> {
-  const { condition, parameters } = namedVisibility(visibility, { owner: 'lead.owner_id', teamMembers: (team) => `SELECT id FROM sales_rep WHERE team_id = ${team}` });
+  const { condition, parameters } = namedVisibility(visibility, {
+    owner: 'lead.owner_id',
+    teamMembers: (team) => `SELECT id FROM sales_rep WHERE team_id = ${team}`,
+  });
   return query.andWhere(condition, parameters);
 }
 
@@ -51,11 +55,19 @@ export async function findLead(manager: EntityManager, id: string, forUpdate = f
 
 export async function findLeadByExternalIds(manager: EntityManager, externalIds: string[]): Promise<Map<string, string>> {
   if (externalIds.length === 0) return new Map();
-  const rows: Array<{ id: string; external_id: string }> = await manager.query('SELECT id, external_id FROM lead WHERE external_id = ANY($1::text[])', [externalIds]);
+  const rows: Array<{ id: string; external_id: string }> = await manager.query('SELECT id, external_id FROM lead WHERE external_id = ANY($1::text[])', [
+    externalIds,
+  ]);
   return new Map(rows.map((row) => [row.external_id, row.id]));
 }
 
-export async function listLeads(manager: EntityManager, filter: LeadListFilter, visibility: Visibility, first: number, after: string | null): Promise<Page<Lead>> {
+export async function listLeads(
+  manager: EntityManager,
+  filter: LeadListFilter,
+  visibility: Visibility,
+  first: number,
+  after: string | null,
+): Promise<Page<Lead>> {
   const query = applyVisibility(baseQuery(manager), visibility);
   // Archived leads leave the lists; filter.archived lists them alone.
   query.andWhere(filter.archived ? 'lead.archived_at IS NOT NULL' : 'lead.archived_at IS NULL');
@@ -69,9 +81,7 @@ export async function listLeads(manager: EntityManager, filter: LeadListFilter, 
   if (filter.search) {
     const pattern = `%${filter.search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
     query.andWhere(
-      new Brackets((where) =>
-        where.where('lead.name ILIKE :pattern', { pattern }).orWhere('lead.company ILIKE :pattern').orWhere('lead.email ILIKE :pattern'),
-      ),
+      new Brackets((where) => where.where('lead.name ILIKE :pattern', { pattern }).orWhere('lead.company ILIKE :pattern').orWhere('lead.email ILIKE :pattern')),
     );
   }
   const totalCount = await query.clone().getCount();
@@ -79,7 +89,11 @@ export async function listLeads(manager: EntityManager, filter: LeadListFilter, 
   if (cursor) {
     query.andWhere('(lead.created_at, lead.id) < (:cursorTime::timestamptz, :cursorId::uuid)', { cursorTime: cursor[0], cursorId: cursor[1] });
   }
-  const rows = await query.orderBy('lead.created_at', 'DESC').addOrderBy('lead.id', 'DESC').limit(first + 1).getMany();
+  const rows = await query
+    .orderBy('lead.created_at', 'DESC')
+    .addOrderBy('lead.id', 'DESC')
+    .limit(first + 1)
+    .getMany();
   return { items: rows.slice(0, first).map(toLead), hasNextPage: rows.length > first, totalCount };
 }
 

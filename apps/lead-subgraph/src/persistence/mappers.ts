@@ -1,4 +1,5 @@
 import { formatAmount } from '@pipeline/domain';
+
 import type { Lead, Qualification } from '../domain/lead';
 import type { QualificationCriteria } from '../domain/qualification';
 import type { SalesRep } from '../domain/sales-rep';

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import { conflict, isUuid } from '@pipeline/domain';
 import { isUniqueViolation } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+
 import type { SalesRep } from '../domain/sales-rep';
 import { SalesRepEntity } from './entities';
 import { toSalesRep } from './mappers';

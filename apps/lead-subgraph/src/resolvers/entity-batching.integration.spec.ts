@@ -1,6 +1,7 @@
 import { QueryCounter } from '@pipeline/persistence';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { adminActor, expectNoErrors, startTestService, type TestService } from '@pipeline/testing';
+
 import { leadService } from '../server';
 
 describe('lead references from other subgraphs', () => {
@@ -9,7 +10,9 @@ describe('lead references from other subgraphs', () => {
   const admin = adminActor();
 
   beforeAll(async () => {
-    subject = await startTestService('lead_batching', leadService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false } }), { sqlLogger: sql });
+    subject = await startTestService('lead_batching', leadService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false } }), {
+      sqlLogger: sql,
+    });
   });
   afterAll(async () => subject?.stop());
 
@@ -32,9 +35,12 @@ describe('lead references from other subgraphs', () => {
     sql.reset();
 
     // Act
-    const response = await subject.as(admin)<any>(`query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Lead { id owner { id openLeadCount } } } }`, {
-      representations: ids.map((id) => ({ __typename: 'Lead', id })),
-    });
+    const response = await subject.as(admin)<any>(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Lead { id owner { id openLeadCount } } } }`,
+      {
+        representations: ids.map((id) => ({ __typename: 'Lead', id })),
+      },
+    );
 
     // Assert
     const entities = expectNoErrors(response)._entities;
@@ -63,14 +69,17 @@ describe('lead references from other subgraphs', () => {
     const ids = await createLeads(2, 'Malformed');
 
     // Act
-    const response = await subject.as(admin)<any>(`query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Lead { id } ... on SalesRep { id } } }`, {
-      representations: [
-        { __typename: 'Lead', id: ids[0] },
-        { __typename: 'Lead', id: 'not-a-uuid' },
-        { __typename: 'Lead', id: ids[1].toUpperCase() },
-        { __typename: 'SalesRep', id: 'not-a-uuid-either' },
-      ],
-    });
+    const response = await subject.as(admin)<any>(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Lead { id } ... on SalesRep { id } } }`,
+      {
+        representations: [
+          { __typename: 'Lead', id: ids[0] },
+          { __typename: 'Lead', id: 'not-a-uuid' },
+          { __typename: 'Lead', id: ids[1].toUpperCase() },
+          { __typename: 'SalesRep', id: 'not-a-uuid-either' },
+        ],
+      },
+    );
 
     // Assert
     expect(expectNoErrors(response)._entities).toEqual([{ id: ids[0] }, null, { id: ids[1] }, null]);
@@ -91,9 +100,12 @@ describe('lead references from other subgraphs', () => {
     sql.reset();
 
     // Act
-    const response = await subject.as(admin)<any>(`query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Lead { id activities(first: 2) { subject } } } }`, {
-      representations: ids.map((id) => ({ __typename: 'Lead', id })),
-    });
+    const response = await subject.as(admin)<any>(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Lead { id activities(first: 2) { subject } } } }`,
+      {
+        representations: ids.map((id) => ({ __typename: 'Lead', id })),
+      },
+    );
     const tooMany = await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { activities(first: 501) { subject } } }`, { id: ids[0] });
 
     // Assert

@@ -1,27 +1,28 @@
+import { canRead, isUuid, parseId } from '@pipeline/domain';
+import { pageSize } from '@pipeline/persistence';
 import { scalarResolvers } from '@pipeline/server-kit';
-import type { Resolvers } from '../generated/graphql';
+
 import { effectiveScore } from '../domain/lead';
+import type { Resolvers } from '../generated/graphql';
+import { listReps } from '../persistence/rep-repository';
+import { archiveLead } from '../use-cases/archive-lead/archive-lead';
 import { assignLead } from '../use-cases/assign-lead/assign-lead';
 import { createLead } from '../use-cases/create-lead/create-lead';
 import { createSalesRep } from '../use-cases/create-sales-rep/create-sales-rep';
 import { importLeads } from '../use-cases/import-leads/import-leads';
 import { getVisibleLead, listVisibleLeads } from '../use-cases/list-leads/list-leads';
 import { logLeadActivity } from '../use-cases/log-lead-activity/log-lead-activity';
+import { mergeLeads } from '../use-cases/merge-leads/merge-leads';
 import { overrideLeadScore } from '../use-cases/override-lead-score/override-lead-score';
 import { qualifyLead } from '../use-cases/qualify-lead/qualify-lead';
 import { reassignStaleLeads } from '../use-cases/reassign-stale-leads/reassign-stale-leads';
+import { restoreLead } from '../use-cases/restore-lead/restore-lead';
+import { currentCriteria } from '../use-cases/shared/criteria';
+import { findActiveModelRow } from '../use-cases/shared/scoring-model';
 import { toModelSummary, trainScoringModel } from '../use-cases/train-scoring-model/train-scoring-model';
 import { updateLead } from '../use-cases/update-lead/update-lead';
-import { archiveLead } from '../use-cases/archive-lead/archive-lead';
-import { restoreLead } from '../use-cases/restore-lead/restore-lead';
-import { mergeLeads } from '../use-cases/merge-leads/merge-leads';
 import { updateQualificationCriteria } from '../use-cases/update-qualification-criteria/update-qualification-criteria';
 import { updateSalesRep } from '../use-cases/update-sales-rep/update-sales-rep';
-import { currentCriteria } from '../use-cases/shared/criteria';
-import { listReps } from '../persistence/rep-repository';
-import { findActiveModelRow } from '../use-cases/shared/scoring-model';
-import { canRead, isUuid, parseId } from '@pipeline/domain';
-import { pageSize } from '@pipeline/persistence';
 import { effectiveScoreOf } from './helpers';
 
 export const resolvers: Resolvers = {

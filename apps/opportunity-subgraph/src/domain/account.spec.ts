@@ -9,6 +9,8 @@ describe('accounts and contact roles', () => {
 
   it('accepts the closed set of roles and names the field otherwise', () => {
     expect(parseContactRole('CHAMPION')).toBe('CHAMPION');
-    expect(() => parseContactRole('BOSS', 'contacts[0].role')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: expect.objectContaining({ field: 'contacts[0].role' }) }));
+    expect(() => parseContactRole('BOSS', 'contacts[0].role')).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: expect.objectContaining({ field: 'contacts[0].role' }) }),
+    );
   });
 });

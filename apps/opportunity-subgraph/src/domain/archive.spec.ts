@@ -36,7 +36,13 @@ const opportunity: Opportunity = {
 
 describe('archiving an opportunity', () => {
   it('marks it archived with the reason and keeps stage, amount and everything else', () => {
-    expect(planArchiveOpportunity(opportunity, 'Duplicate', now)).toEqual({ ...opportunity, archivedAt: now, archivedReason: 'Duplicate', version: 5, updatedAt: now });
+    expect(planArchiveOpportunity(opportunity, 'Duplicate', now)).toEqual({
+      ...opportunity,
+      archivedAt: now,
+      archivedReason: 'Duplicate',
+      version: 5,
+      updatedAt: now,
+    });
   });
 
   it('restores it exactly, at a new version', () => {

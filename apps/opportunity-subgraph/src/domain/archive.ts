@@ -1,4 +1,5 @@
 import { conflict } from '@pipeline/domain';
+
 import type { Opportunity } from './opportunity';
 
 // Archiving keeps every field, the stage history and activities; only archivedAt says it left lists, board and KPIs.

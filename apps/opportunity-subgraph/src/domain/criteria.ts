@@ -39,7 +39,11 @@ export const CRITERIA: readonly CriterionDefinition[] = [
   { key: 'PROPOSAL_SENT', description: 'A proposal was sent to the prospect', met: (c) => c.facts.proposalSent },
   { key: 'NEGOTIATION_STARTED', description: 'Deal terms were proposed', met: (c) => c.facts.negotiationStarted },
   { key: 'DEAL_WON', description: 'The deal was closed as won', met: (c) => c.facts.outcome === 'WON' },
-  { key: 'LOST_REASON_SET', description: 'A lost reason is recorded', met: (c) => (c.reason !== null && c.reason.trim() !== '') || c.facts.lostReason !== null },
+  {
+    key: 'LOST_REASON_SET',
+    description: 'A lost reason is recorded',
+    met: (c) => (c.reason !== null && c.reason.trim() !== '') || c.facts.lostReason !== null,
+  },
 ];
 
 export const criterionKeys = (): string[] => CRITERIA.map((criterion) => criterion.key);

@@ -1,4 +1,5 @@
-import { toIsoDate, type ActivityType, type LeadSource, type Money, type OpportunityStatus } from '@pipeline/domain';
+import { type ActivityType, type LeadSource, type Money, type OpportunityStatus, toIsoDate } from '@pipeline/domain';
+
 import type { Stage } from './pipeline';
 
 export interface Opportunity {

@@ -1,4 +1,14 @@
-import { badInput, isOneOf, LIST_LIMITS, OBJECTION_CATEGORIES, parseText, STAGE_CATEGORIES, type ObjectionCategory, type StageCategory } from '@pipeline/domain';
+import {
+  badInput,
+  isOneOf,
+  LIST_LIMITS,
+  OBJECTION_CATEGORIES,
+  type ObjectionCategory,
+  parseText,
+  STAGE_CATEGORIES,
+  type StageCategory,
+} from '@pipeline/domain';
+
 import { criterionKeys } from './criteria';
 
 export type AutomationTrigger = 'PROPOSAL_SENT' | 'NEGOTIATION_STARTED';
@@ -42,17 +52,83 @@ export const firstOpenStage = (pipeline: Pipeline): Stage => {
   if (!stage) throw new Error(`Pipeline ${pipeline.id} has no open stage`);
   return stage;
 };
-export const stageForCategory = (pipeline: Pipeline, category: 'WON' | 'LOST'): Stage | undefined => activeStages(pipeline).find((stage) => stage.category === category);
+export const stageForCategory = (pipeline: Pipeline, category: 'WON' | 'LOST'): Stage | undefined =>
+  activeStages(pipeline).find((stage) => stage.category === category);
 export const stageWithTrigger = (pipeline: Pipeline, trigger: AutomationTrigger): Stage | undefined =>
   activeStages(pipeline).find((stage) => stage.automationTrigger === trigger);
 
 // The process's stages (the lead stage lives in the lead service, before conversion).
 export const DEFAULT_PIPELINE_STAGES: Stage[] = [
-  { key: 'QUALIFICATION', name: 'Qualification', position: 1, probability: 0.1, category: 'OPEN', entryCriteria: [], exitCriteria: [], stalledAfterDays: 14, automationTrigger: null, active: true, guidance: null, objectionNotes: [] },
-  { key: 'PROPOSAL', name: 'Proposal', position: 2, probability: 0.4, category: 'OPEN', entryCriteria: ['AMOUNT_SET', 'CLOSE_DATE_SET'], exitCriteria: [], stalledAfterDays: 21, automationTrigger: 'PROPOSAL_SENT', active: true, guidance: null, objectionNotes: [] },
-  { key: 'NEGOTIATION', name: 'Negotiation', position: 3, probability: 0.6, category: 'OPEN', entryCriteria: ['PROPOSAL_SENT'], exitCriteria: [], stalledAfterDays: 30, automationTrigger: 'NEGOTIATION_STARTED', active: true, guidance: null, objectionNotes: [] },
-  { key: 'CLOSED_WON', name: 'Closed won', position: 4, probability: 1, category: 'WON', entryCriteria: ['AMOUNT_SET', 'DEAL_WON'], exitCriteria: [], stalledAfterDays: null, automationTrigger: null, active: true, guidance: null, objectionNotes: [] },
-  { key: 'CLOSED_LOST', name: 'Closed lost', position: 5, probability: 0, category: 'LOST', entryCriteria: ['LOST_REASON_SET'], exitCriteria: [], stalledAfterDays: null, automationTrigger: null, active: true, guidance: null, objectionNotes: [] },
+  {
+    key: 'QUALIFICATION',
+    name: 'Qualification',
+    position: 1,
+    probability: 0.1,
+    category: 'OPEN',
+    entryCriteria: [],
+    exitCriteria: [],
+    stalledAfterDays: 14,
+    automationTrigger: null,
+    active: true,
+    guidance: null,
+    objectionNotes: [],
+  },
+  {
+    key: 'PROPOSAL',
+    name: 'Proposal',
+    position: 2,
+    probability: 0.4,
+    category: 'OPEN',
+    entryCriteria: ['AMOUNT_SET', 'CLOSE_DATE_SET'],
+    exitCriteria: [],
+    stalledAfterDays: 21,
+    automationTrigger: 'PROPOSAL_SENT',
+    active: true,
+    guidance: null,
+    objectionNotes: [],
+  },
+  {
+    key: 'NEGOTIATION',
+    name: 'Negotiation',
+    position: 3,
+    probability: 0.6,
+    category: 'OPEN',
+    entryCriteria: ['PROPOSAL_SENT'],
+    exitCriteria: [],
+    stalledAfterDays: 30,
+    automationTrigger: 'NEGOTIATION_STARTED',
+    active: true,
+    guidance: null,
+    objectionNotes: [],
+  },
+  {
+    key: 'CLOSED_WON',
+    name: 'Closed won',
+    position: 4,
+    probability: 1,
+    category: 'WON',
+    entryCriteria: ['AMOUNT_SET', 'DEAL_WON'],
+    exitCriteria: [],
+    stalledAfterDays: null,
+    automationTrigger: null,
+    active: true,
+    guidance: null,
+    objectionNotes: [],
+  },
+  {
+    key: 'CLOSED_LOST',
+    name: 'Closed lost',
+    position: 5,
+    probability: 0,
+    category: 'LOST',
+    entryCriteria: ['LOST_REASON_SET'],
+    exitCriteria: [],
+    stalledAfterDays: null,
+    automationTrigger: null,
+    active: true,
+    guidance: null,
+    objectionNotes: [],
+  },
 ];
 
 export interface StageDraft {
@@ -87,7 +163,8 @@ export function parseStages(drafts: StageDraft[], field = 'stages'): Stage[] {
   const stages = drafts.map((draft, index): Stage => {
     const at = `${field}[${index}]`;
     if (typeof draft.key !== 'string' || !KEY_PATTERN.test(draft.key)) throw badInput(`${at}.key`, 'stage keys are UPPER_SNAKE_CASE, at most 40 characters');
-    if (typeof draft.name !== 'string' || draft.name.trim().length === 0 || draft.name.length > 100) throw badInput(`${at}.name`, 'stage name must be 1 to 100 characters');
+    if (typeof draft.name !== 'string' || draft.name.trim().length === 0 || draft.name.length > 100)
+      throw badInput(`${at}.name`, 'stage name must be 1 to 100 characters');
     if (typeof draft.probability !== 'number' || !Number.isFinite(draft.probability) || draft.probability < 0 || draft.probability > 1) {
       throw badInput(`${at}.probability`, 'probability must be between 0 and 1');
     }
@@ -97,7 +174,8 @@ export function parseStages(drafts: StageDraft[], field = 'stages'): Stage[] {
       throw badInput(`${at}.stalledAfterDays`, 'stalledAfterDays must be a whole number of days from 1 to 3650');
     }
     const trigger = draft.automationTrigger ?? null;
-    if (trigger !== null && !AUTOMATION_TRIGGERS.includes(trigger as AutomationTrigger)) throw badInput(`${at}.automationTrigger`, `automationTrigger must be one of ${AUTOMATION_TRIGGERS.join(', ')}`);
+    if (trigger !== null && !AUTOMATION_TRIGGERS.includes(trigger as AutomationTrigger))
+      throw badInput(`${at}.automationTrigger`, `automationTrigger must be one of ${AUTOMATION_TRIGGERS.join(', ')}`);
     return {
       key: draft.key,
       name: draft.name.trim(),
@@ -120,7 +198,8 @@ export function parseStages(drafts: StageDraft[], field = 'stages'): Stage[] {
   const lost = stages.filter((stage) => stage.category === 'LOST');
   if (won.length !== 1 || lost.length !== 1) throw badInput(field, 'a pipeline has exactly one WON and one LOST stage');
   const firstClosed = stages.findIndex((stage) => stage.category !== 'OPEN');
-  if (firstClosed === 0 || stages.slice(firstClosed).some((stage) => stage.category === 'OPEN')) throw badInput(field, 'open stages come first, closing stages last');
+  if (firstClosed === 0 || stages.slice(firstClosed).some((stage) => stage.category === 'OPEN'))
+    throw badInput(field, 'open stages come first, closing stages last');
   for (const trigger of AUTOMATION_TRIGGERS) {
     if (stages.filter((stage) => stage.automationTrigger === trigger).length > 1) throw badInput(field, `only one stage may have automationTrigger ${trigger}`);
   }
@@ -130,9 +209,11 @@ export function parseStages(drafts: StageDraft[], field = 'stages'): Stage[] {
 // One note per objection category at most: the answer a rep reads when that objection comes up in this stage.
 function parseObjectionNotes(value: StageDraft['objectionNotes'], field: string): ObjectionNote[] {
   if (value === null || value === undefined) return [];
-  if (!Array.isArray(value) || value.length > OBJECTION_CATEGORIES.length) throw badInput(field, `at most one note per objection category (${OBJECTION_CATEGORIES.length})`);
+  if (!Array.isArray(value) || value.length > OBJECTION_CATEGORIES.length)
+    throw badInput(field, `at most one note per objection category (${OBJECTION_CATEGORIES.length})`);
   const notes = value.map((entry, index): ObjectionNote => {
-    if (!isOneOf(OBJECTION_CATEGORIES, entry.category)) throw badInput(`${field}[${index}].category`, `category must be one of ${OBJECTION_CATEGORIES.join(', ')}`);
+    if (!isOneOf(OBJECTION_CATEGORIES, entry.category))
+      throw badInput(`${field}[${index}].category`, `category must be one of ${OBJECTION_CATEGORIES.join(', ')}`);
     return { category: entry.category, note: parseText(entry.note, `${field}[${index}].note`, { required: true, maxLength: 4_000 }) as string };
   });
   const categories = notes.map((note) => note.category);

@@ -27,8 +27,10 @@ export function parseSizeBands(raw: Array<{ name: unknown; minAmount?: unknown; 
   for (let index = 1; index < bands.length; index += 1) {
     const previous = bands[index - 1].maxAmount;
     const current = bands[index].minAmount;
-    if (previous === null || current === null || !new Dec(previous).equals(current)) throw badInput(`bands[${index}].minAmount`, 'each band starts where the previous one ends');
-    if (bands[index].maxAmount !== null && !new Dec(bands[index].maxAmount as string).greaterThan(current)) throw badInput(`bands[${index}].maxAmount`, 'maxAmount must be above minAmount');
+    if (previous === null || current === null || !new Dec(previous).equals(current))
+      throw badInput(`bands[${index}].minAmount`, 'each band starts where the previous one ends');
+    if (bands[index].maxAmount !== null && !new Dec(bands[index].maxAmount as string).greaterThan(current))
+      throw badInput(`bands[${index}].maxAmount`, 'maxAmount must be above minAmount');
   }
   if (new Set(bands.map((band) => band.name)).size !== bands.length) throw badInput('bands', 'band names must be unique');
   return bands;
@@ -37,5 +39,8 @@ export function parseSizeBands(raw: Array<{ name: unknown; minAmount?: unknown; 
 export function bandOf(bands: DealSizeBand[], amount: string | null): string | null {
   if (amount === null) return null;
   const value = new Dec(amount);
-  return bands.find((band) => (band.minAmount === null || value.greaterThanOrEqualTo(band.minAmount)) && (band.maxAmount === null || value.lessThan(band.maxAmount)))?.name ?? null;
+  return (
+    bands.find((band) => (band.minAmount === null || value.greaterThanOrEqualTo(band.minAmount)) && (band.maxAmount === null || value.lessThan(band.maxAmount)))
+      ?.name ?? null
+  );
 }

@@ -1,4 +1,4 @@
-import { NO_DEAL_FACTS, type CriterionContext } from './criteria';
+import { type CriterionContext, NO_DEAL_FACTS } from './criteria';
 import type { Opportunity } from './opportunity';
 import { DEFAULT_PIPELINE_STAGES, type Pipeline } from './pipeline';
 import { planMove } from './stage-rules';
@@ -29,7 +29,7 @@ describe('stage gates', () => {
     expect(unmet(() => planMove(pipeline, at('QUALIFICATION'), 'NEGOTIATION', context({ facts: { ...NO_DEAL_FACTS, proposalSent: true } })))).toBe('moved');
   });
 
-  it('lets an opportunity close from any open stage once the closing stage\'s own criteria hold', () => {
+  it("lets an opportunity close from any open stage once the closing stage's own criteria hold", () => {
     expect(unmet(() => planMove(pipeline, at('QUALIFICATION'), 'CLOSED_WON', context()))).toEqual(['DEAL_WON']);
     expect(unmet(() => planMove(pipeline, at('QUALIFICATION'), 'CLOSED_WON', context({ facts: { ...NO_DEAL_FACTS, outcome: 'WON' } })))).toBe('moved');
     expect(unmet(() => planMove(pipeline, at('PROPOSAL'), 'CLOSED_LOST', context({ reason: 'Budget cut' })))).toBe('moved');

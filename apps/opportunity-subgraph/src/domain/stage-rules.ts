@@ -1,8 +1,9 @@
-import { badInput, conflict, stageGateFailed, statusOfCategory } from '@pipeline/domain';
 import type { OpportunityStatus } from '@pipeline/domain';
-import { unmetCriteria, type CriterionContext } from './criteria';
+import { badInput, conflict, stageGateFailed, statusOfCategory } from '@pipeline/domain';
+
+import { type CriterionContext, unmetCriteria } from './criteria';
 import type { Opportunity } from './opportunity';
-import { activeStages, stageOf, type Pipeline, type Stage } from './pipeline';
+import { activeStages, type Pipeline, type Stage, stageOf } from './pipeline';
 
 export interface PlannedMove {
   from: Stage;
@@ -27,7 +28,8 @@ export function planMove(pipeline: Pipeline, opportunity: Opportunity, toKey: st
   if (from.key === to.key) throw conflict(`Opportunity ${opportunity.id} is already in stage ${to.key}`, { stage: to.key });
 
   if (from.category !== 'OPEN') {
-    if (!options.allowReopen) throw conflict(`Opportunity ${opportunity.id} is closed (${from.key}); a manager reopens its deal to move it again`, { stage: from.key });
+    if (!options.allowReopen)
+      throw conflict(`Opportunity ${opportunity.id} is closed (${from.key}); a manager reopens its deal to move it again`, { stage: from.key });
     if (to.category !== 'OPEN') throw conflict('A reopened opportunity goes back to an open stage');
     return { from, to, status: 'OPEN', direction: 'REOPEN' };
   }

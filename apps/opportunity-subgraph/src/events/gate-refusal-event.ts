@@ -1,5 +1,6 @@
 import { createCloudEvent, EVENT_TYPES, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
+
 import type { GateRefusal } from '../domain/gate-refusal';
 import { SOURCE } from './opportunity-events';
 

@@ -1,4 +1,5 @@
 import type { OpportunitySnapshot } from '@pipeline/events';
+
 import { previousValues } from './opportunity-events';
 
 const before: OpportunitySnapshot = {

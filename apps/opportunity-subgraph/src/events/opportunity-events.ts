@@ -1,8 +1,9 @@
-import { createCloudEvent, EVENT_TYPES, TOPICS, type OpportunitySnapshot, type OpportunityUpdatedData } from '@pipeline/events';
+import { createCloudEvent, EVENT_TYPES, type OpportunitySnapshot, type OpportunityUpdatedData, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
+
 import type { Activity, Opportunity } from '../domain/opportunity';
 import { probabilityOf } from '../domain/opportunity';
-import { stageOf, type Pipeline, type Stage } from '../domain/pipeline';
+import { type Pipeline, type Stage, stageOf } from '../domain/pipeline';
 
 export const SOURCE = '/sales/opportunity-subgraph';
 
@@ -77,7 +78,8 @@ const TRACKED_FIELDS = ['name', 'accountName', 'industry', 'region', 'amount', '
 // The earlier value of every tracked snapshot field that differs between the two versions.
 export function previousValues(before: OpportunitySnapshot, after: OpportunitySnapshot): NonNullable<OpportunityUpdatedData['previous']> {
   const previous: Record<string, unknown> = {};
-  for (const field of TRACKED_FIELDS) if (JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null)) previous[field] = before[field] ?? null;
+  for (const field of TRACKED_FIELDS)
+    if (JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null)) previous[field] = before[field] ?? null;
   return previous as NonNullable<OpportunityUpdatedData['previous']>;
 }
 
@@ -105,7 +107,10 @@ export function opportunityStateEvent(
     opportunity: opportunitySnapshot(opportunity, stage),
   };
   const history = update
-    ? { previous: previousValues(opportunitySnapshot(update.before, stageOf(pipeline, update.before.stageKey) ?? stage), base.opportunity), changedBy: update.changedBy }
+    ? {
+        previous: previousValues(opportunitySnapshot(update.before, stageOf(pipeline, update.before.stageKey) ?? stage), base.opportunity),
+        changedBy: update.changedBy,
+      }
     : {};
   return {
     topic: TOPICS.opportunityEvents,
@@ -141,15 +146,30 @@ export function activityLoggedEvent(activity: Activity, time: Date): OutboxEntry
 function stateOf(opportunity: Opportunity, pipeline: Pipeline) {
   const stage = stageOf(pipeline, opportunity.stageKey);
   if (!stage) throw new Error(`Stage ${opportunity.stageKey} is not in pipeline ${pipeline.id}`);
-  return { opportunityId: opportunity.id, version: opportunity.version, pipelineId: opportunity.pipelineId, stage: stage.key, stageCategory: stage.category, opportunity: opportunitySnapshot(opportunity, stage) };
+  return {
+    opportunityId: opportunity.id,
+    version: opportunity.version,
+    pipelineId: opportunity.pipelineId,
+    stage: stage.key,
+    stageCategory: stage.category,
+    opportunity: opportunitySnapshot(opportunity, stage),
+  };
 }
 
 export function archivedEvent(opportunity: Opportunity, pipeline: Pipeline, archivedBy: string, time: Date): OutboxEntry {
   const data = { ...stateOf(opportunity, pipeline), reason: opportunity.archivedReason, archivedBy, archivedAt: time.toISOString() };
-  return { topic: TOPICS.opportunityEvents, aggregateType: 'opportunity', event: createCloudEvent({ type: EVENT_TYPES.opportunityArchived, source: SOURCE, subject: opportunity.id, time, data }) };
+  return {
+    topic: TOPICS.opportunityEvents,
+    aggregateType: 'opportunity',
+    event: createCloudEvent({ type: EVENT_TYPES.opportunityArchived, source: SOURCE, subject: opportunity.id, time, data }),
+  };
 }
 
 export function restoredEvent(opportunity: Opportunity, pipeline: Pipeline, restoredBy: string, time: Date): OutboxEntry {
   const data = { ...stateOf(opportunity, pipeline), restoredBy };
-  return { topic: TOPICS.opportunityEvents, aggregateType: 'opportunity', event: createCloudEvent({ type: EVENT_TYPES.opportunityRestored, source: SOURCE, subject: opportunity.id, time, data }) };
+  return {
+    topic: TOPICS.opportunityEvents,
+    aggregateType: 'opportunity',
+    event: createCloudEvent({ type: EVENT_TYPES.opportunityRestored, source: SOURCE, subject: opportunity.id, time, data }),
+  };
 }

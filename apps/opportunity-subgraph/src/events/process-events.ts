@@ -1,5 +1,6 @@
 import { createCloudEvent, EVENT_TYPES, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
+
 import type { Pipeline } from '../domain/pipeline';
 import { SOURCE } from './opportunity-events';
 

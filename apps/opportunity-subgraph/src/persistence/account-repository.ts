@@ -1,7 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import { newId } from '@pipeline/domain';
-import { accountNameOrNone, normalizeAccountName, type Account, type Contact, type ContactRole, type OpportunityContact } from '../domain/account';
-import { AccountEntity, ContactEntity, type AccountRow, type ContactRow } from './entities';
+import type { EntityManager } from 'typeorm';
+
+import { type Account, accountNameOrNone, type Contact, type ContactRole, normalizeAccountName, type OpportunityContact } from '../domain/account';
+import { AccountEntity, type AccountRow, ContactEntity, type ContactRow } from './entities';
 
 const toAccount = ({ id, name, industry, region, createdAt }: AccountRow): Account => ({ id, name, industry, region, createdAt });
 const toContact = ({ createdBy: _createdBy, ...contact }: ContactRow): Contact => contact;
@@ -16,10 +17,13 @@ export async function findOrCreateAccounts(
   const wanted = new Map<string, { name: string; industry: string | null; region: string | null }>();
   for (const entry of names) {
     const name = accountNameOrNone(entry.name);
-    if (name && !wanted.has(normalizeAccountName(name))) wanted.set(normalizeAccountName(name), { name, industry: entry.industry ?? null, region: entry.region ?? null });
+    if (name && !wanted.has(normalizeAccountName(name)))
+      wanted.set(normalizeAccountName(name), { name, industry: entry.industry ?? null, region: entry.region ?? null });
   }
   if (wanted.size === 0) return new Map();
-  const rows = [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([normalized, entry]) => ({ id: newId(), normalized_name: normalized, ...entry, created_by: createdBy }));
+  const rows = [...wanted.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([normalized, entry]) => ({ id: newId(), normalized_name: normalized, ...entry, created_by: createdBy }));
   await manager.query(
     `INSERT INTO account (id, name, normalized_name, industry, region, created_by)
      SELECT r.id, r.name, r.normalized_name, r.industry, r.region, r.created_by
@@ -27,7 +31,10 @@ export async function findOrCreateAccounts(
      ON CONFLICT (normalized_name) DO NOTHING`,
     [JSON.stringify(rows)],
   );
-  const found: Array<{ id: string; normalized_name: string }> = await manager.query('SELECT id, normalized_name FROM account WHERE normalized_name = ANY($1::text[])', [[...wanted.keys()]]);
+  const found: Array<{ id: string; normalized_name: string }> = await manager.query(
+    'SELECT id, normalized_name FROM account WHERE normalized_name = ANY($1::text[])',
+    [[...wanted.keys()]],
+  );
   return new Map(found.map((row) => [row.normalized_name, row.id]));
 }
 
@@ -38,7 +45,13 @@ export const accountIdFor = (accounts: Map<string, string>, name: string): strin
 
 export async function findAccountsByIds(manager: EntityManager, ids: readonly string[]): Promise<Account[]> {
   if (ids.length === 0) return [];
-  return (await manager.getRepository(AccountEntity).createQueryBuilder('a').where('a.id IN (:...ids)', { ids: [...ids] }).getMany()).map(toAccount);
+  return (
+    await manager
+      .getRepository(AccountEntity)
+      .createQueryBuilder('a')
+      .where('a.id IN (:...ids)', { ids: [...ids] })
+      .getMany()
+  ).map(toAccount);
 }
 
 export async function searchAccounts(manager: EntityManager, search: string | null, first: number): Promise<Account[]> {
@@ -53,7 +66,13 @@ export async function insertContact(manager: EntityManager, contact: Contact, cr
 
 export async function findContactsByIds(manager: EntityManager, ids: readonly string[]): Promise<Contact[]> {
   if (ids.length === 0) return [];
-  return (await manager.getRepository(ContactEntity).createQueryBuilder('c').where('c.id IN (:...ids)', { ids: [...ids] }).getMany()).map(toContact);
+  return (
+    await manager
+      .getRepository(ContactEntity)
+      .createQueryBuilder('c')
+      .where('c.id IN (:...ids)', { ids: [...ids] })
+      .getMany()
+  ).map(toContact);
 }
 
 // The contact a converted lead became: created once per lead, found again afterwards.
@@ -74,7 +93,14 @@ export async function findContactByLeadId(manager: EntityManager, leadId: string
 
 export async function contactsOfAccounts(manager: EntityManager, accountIds: readonly string[]): Promise<Contact[]> {
   if (accountIds.length === 0) return [];
-  return (await manager.getRepository(ContactEntity).createQueryBuilder('c').where('c.account_id IN (:...ids)', { ids: [...accountIds] }).orderBy('c.name').getMany()).map(toContact);
+  return (
+    await manager
+      .getRepository(ContactEntity)
+      .createQueryBuilder('c')
+      .where('c.account_id IN (:...ids)', { ids: [...accountIds] })
+      .orderBy('c.name')
+      .getMany()
+  ).map(toContact);
 }
 
 // A contact has one role on an opportunity: linking again changes it.
@@ -91,18 +117,40 @@ export async function unlinkContact(manager: EntityManager, opportunityId: strin
   return Array.isArray(result) && result[1] > 0;
 }
 
-export async function contactsOfOpportunities(manager: EntityManager, opportunityIds: readonly string[]): Promise<Array<OpportunityContact & { contact: Contact }>> {
+export async function contactsOfOpportunities(
+  manager: EntityManager,
+  opportunityIds: readonly string[],
+): Promise<Array<OpportunityContact & { contact: Contact }>> {
   if (opportunityIds.length === 0) return [];
-  const rows: Array<{ opportunity_id: string; role: ContactRole; id: string; account_id: string | null; lead_id: string | null; name: string; email: string | null; phone: string | null; title: string | null; created_at: Date }> =
-    await manager.query(
-      `SELECT oc.opportunity_id, oc.role, c.id, c.account_id, c.lead_id, c.name, c.email, c.phone, c.title, c.created_at
+  const rows: Array<{
+    opportunity_id: string;
+    role: ContactRole;
+    id: string;
+    account_id: string | null;
+    lead_id: string | null;
+    name: string;
+    email: string | null;
+    phone: string | null;
+    title: string | null;
+    created_at: Date;
+  }> = await manager.query(
+    `SELECT oc.opportunity_id, oc.role, c.id, c.account_id, c.lead_id, c.name, c.email, c.phone, c.title, c.created_at
          FROM opportunity_contact oc JOIN contact c ON c.id = oc.contact_id WHERE oc.opportunity_id = ANY($1::uuid[]) ORDER BY oc.added_at, c.id`,
-      [[...opportunityIds]],
-    );
+    [[...opportunityIds]],
+  );
   return rows.map((row) => ({
     opportunityId: row.opportunity_id,
     contactId: row.id,
     role: row.role,
-    contact: { id: row.id, accountId: row.account_id, leadId: row.lead_id, name: row.name, email: row.email, phone: row.phone, title: row.title, createdAt: row.created_at },
+    contact: {
+      id: row.id,
+      accountId: row.account_id,
+      leadId: row.lead_id,
+      name: row.name,
+      email: row.email,
+      phone: row.phone,
+      title: row.title,
+      createdAt: row.created_at,
+    },
   }));
 }

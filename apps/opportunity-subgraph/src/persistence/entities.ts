@@ -1,6 +1,6 @@
-import { EntitySchema } from 'typeorm';
-import { RepSnapshotEntity, type RepSnapshotRow } from '@pipeline/persistence';
 import type { ActivityType, LeadSource, OpportunityStatus, StageCategory } from '@pipeline/domain';
+import { RepSnapshotEntity, type RepSnapshotRow } from '@pipeline/persistence';
+import { EntitySchema } from 'typeorm';
 
 // Table rows; mappers.ts converts them to and from the domain types.
 export interface PipelineRow {
@@ -336,4 +336,3 @@ export const OPPORTUNITY_ENTITIES = [
   DealFactEntity,
   OpportunitySettingEntity,
 ];
-

@@ -1,4 +1,5 @@
 import { formatAmount } from '@pipeline/domain';
+
 import type { Activity, Opportunity, StageTransition } from '../domain/opportunity';
 import type { AutomationTrigger, Pipeline, Stage } from '../domain/pipeline';
 import type { ActivityRow, OpportunityRow, PipelineRow, PipelineStageRow, StageTransitionRow } from './entities';
@@ -25,7 +26,10 @@ export const toPipeline = (row: PipelineRow, stages: PipelineStageRow[]): Pipeli
   name: row.name,
   isDefault: row.isDefault,
   version: row.version,
-  stages: stages.filter((stage) => stage.pipelineId === row.id).map(toStage).sort((a, b) => a.position - b.position),
+  stages: stages
+    .filter((stage) => stage.pipelineId === row.id)
+    .map(toStage)
+    .sort((a, b) => a.position - b.position),
 });
 
 export function toOpportunity(row: OpportunityRow): Opportunity {

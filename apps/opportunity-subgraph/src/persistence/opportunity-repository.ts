@@ -1,9 +1,10 @@
+import { badInput, conflict, type LeadSource, type Money, money, type OpportunityStatus, sumByCurrency, toIsoDate, type Visibility } from '@pipeline/domain';
+import { type CursorValueKind, decodeCursor, encodeCursor, namedVisibility, type Page } from '@pipeline/persistence';
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { badInput, conflict, sumByCurrency, money, toIsoDate, type LeadSource, type Money, type OpportunityStatus, type Visibility } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, namedVisibility, type CursorValueKind, type Page } from '@pipeline/persistence';
+
 import type { Activity, Opportunity, StageTransition } from '../domain/opportunity';
 import type { DealSizeBand } from '../domain/size-bands';
-import { ActivityEntity, OpportunityEntity, StageTransitionEntity, type ActivityRow, type OpportunityRow, type StageTransitionRow } from './entities';
+import { ActivityEntity, type ActivityRow, OpportunityEntity, type OpportunityRow, StageTransitionEntity, type StageTransitionRow } from './entities';
 import { fromOpportunity, toActivity, toOpportunity, toTransition } from './mappers';
 
 export interface OpportunityListFilter {
@@ -53,11 +54,19 @@ function baseQuery(manager: EntityManager): SelectQueryBuilder<OpportunityRow> {
 }
 
 export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, visibility: Visibility): SelectQueryBuilder<T> {
-  const { condition, parameters } = namedVisibility(visibility, { owner: 'o.owner_id', teamMembers: (team) => `SELECT id FROM rep_snapshot WHERE team_id = ${team}` });
+  const { condition, parameters } = namedVisibility(visibility, {
+    owner: 'o.owner_id',
+    teamMembers: (team) => `SELECT id FROM rep_snapshot WHERE team_id = ${team}`,
+  });
   return query.andWhere(condition, parameters);
 }
 
-export function applyFilter<T extends object>(query: SelectQueryBuilder<T>, filter: OpportunityListFilter, bands: DealSizeBand[], now: Date): SelectQueryBuilder<T> {
+export function applyFilter<T extends object>(
+  query: SelectQueryBuilder<T>,
+  filter: OpportunityListFilter,
+  bands: DealSizeBand[],
+  now: Date,
+): SelectQueryBuilder<T> {
   // Archived opportunities leave lists, the board and segments; filter.archived lists them alone.
   query.andWhere(filter.archived ? 'o.archived_at IS NOT NULL' : 'o.archived_at IS NULL');
   if (filter.pipelineId) query.andWhere('o.pipeline_id = :pipelineId', { pipelineId: filter.pipelineId });
@@ -110,7 +119,11 @@ export function applyFilter<T extends object>(query: SelectQueryBuilder<T>, filt
 
 export async function findOpportunitiesByIds(manager: EntityManager, ids: readonly string[]): Promise<Opportunity[]> {
   if (ids.length === 0) return [];
-  return (await baseQuery(manager).where('o.id IN (:...ids)', { ids: [...ids] }).getMany()).map(toOpportunity);
+  return (
+    await baseQuery(manager)
+      .where('o.id IN (:...ids)', { ids: [...ids] })
+      .getMany()
+  ).map(toOpportunity);
 }
 
 export async function findOpportunity(manager: EntityManager, id: string, forUpdate = false): Promise<Opportunity | null> {
@@ -127,7 +140,9 @@ export async function findByLeadId(manager: EntityManager, leadId: string): Prom
 
 export async function existingExternalIds(manager: EntityManager, externalIds: readonly string[]): Promise<Set<string>> {
   if (externalIds.length === 0) return new Set();
-  const rows: Array<{ external_id: string }> = await manager.query('SELECT external_id FROM opportunity WHERE external_id = ANY($1::text[])', [[...new Set(externalIds)]]);
+  const rows: Array<{ external_id: string }> = await manager.query('SELECT external_id FROM opportunity WHERE external_id = ANY($1::text[])', [
+    [...new Set(externalIds)],
+  ]);
   return new Set(rows.map((row) => row.external_id));
 }
 
@@ -137,7 +152,11 @@ export async function insertOpportunity(manager: EntityManager, opportunity: Opp
 
 // Many new opportunities in one statement; one whose externalId is taken (by a concurrent import) is left out, and the
 // ids of those written are returned.
-export async function insertOpportunitiesUnlessExternalIdTaken(manager: EntityManager, opportunities: Opportunity[], createdBy: string | null): Promise<Set<string>> {
+export async function insertOpportunitiesUnlessExternalIdTaken(
+  manager: EntityManager,
+  opportunities: Opportunity[],
+  createdBy: string | null,
+): Promise<Set<string>> {
   if (opportunities.length === 0) return new Set();
   const result = await repository(manager)
     .createQueryBuilder()
@@ -153,7 +172,8 @@ export async function insertOpportunitiesUnlessExternalIdTaken(manager: EntityMa
 export async function updateOpportunity(manager: EntityManager, opportunity: Opportunity, expectedVersion: number): Promise<void> {
   const { id: _id, createdAt: _createdAt, createdBy: _createdBy, owner: _owner, ...changes } = fromOpportunity(opportunity);
   const result = await repository(manager).update({ id: opportunity.id, version: expectedVersion }, changes);
-  if (result.affected !== 1) throw conflict(`Opportunity ${opportunity.id} changed since version ${expectedVersion}; reload and retry`, { currentVersion: opportunity.version - 1 });
+  if (result.affected !== 1)
+    throw conflict(`Opportunity ${opportunity.id} changed since version ${expectedVersion}; reload and retry`, { currentVersion: opportunity.version - 1 });
 }
 
 export function opportunityCursor(opportunity: Opportunity, sort: SortOrder): string {
@@ -197,7 +217,10 @@ export async function listOpportunities(
   if (cursor) {
     if (cursor[0] !== sort.field || cursor[1] !== sort.direction) throw badInput('after', 'after belongs to a list in another order');
     const descending = (sort.direction === 'DESC') !== spec.invert;
-    query.andWhere(`(${spec.expression}, o.id) ${descending ? '<' : '>'} (:cursorValue::${spec.cast}, :cursorId::uuid)`, { cursorValue: cursor[2], cursorId: cursor[3] });
+    query.andWhere(`(${spec.expression}, o.id) ${descending ? '<' : '>'} (:cursorValue::${spec.cast}, :cursorId::uuid)`, {
+      cursorValue: cursor[2],
+      cursorId: cursor[3],
+    });
   }
   orderQuery(query, sort);
   // limit, not take: the joins are many-to-one, so rows never multiply and raw sort expressions stay usable.
@@ -249,10 +272,16 @@ export async function boardColumns(
   const descending = (sort.direction === 'DESC') !== spec.invert;
   const ranked = scoped()
     .select('o.id', 'id')
-    .addSelect(`row_number() OVER (PARTITION BY o.stage_key ORDER BY ${spec.expression} ${descending ? 'DESC' : 'ASC'}, o.id ${descending ? 'DESC' : 'ASC'})`, 'rank');
+    .addSelect(
+      `row_number() OVER (PARTITION BY o.stage_key ORDER BY ${spec.expression} ${descending ? 'DESC' : 'ASC'}, o.id ${descending ? 'DESC' : 'ASC'})`,
+      'rank',
+    );
   const [rankedSql, parameters] = ranked.getQueryAndParameters();
   const cardIds: Array<{ id: string }> = await manager.query(`SELECT id FROM (${rankedSql}) ranked WHERE rank <= ${cardsPerStage + 0}`, parameters);
-  const cardRows = await findOpportunitiesByIds(manager, cardIds.map((row) => row.id));
+  const cardRows = await findOpportunitiesByIds(
+    manager,
+    cardIds.map((row) => row.id),
+  );
   const cards = new Map<string, Opportunity[]>();
   for (const opportunity of cardRows) cards.set(opportunity.stageKey, [...(cards.get(opportunity.stageKey) ?? []), opportunity]);
   for (const list of cards.values()) {
@@ -292,13 +321,33 @@ export async function segmentRows(
 ): Promise<Array<{ key: string | null; count: number; amount: Money[]; weightedAmount: Money[] }>> {
   const bandCase = `CASE ${bands
     .map((band, index) => {
-      const conditions = [band.minAmount !== null ? `o.amount >= :segMin${index}::numeric` : 'true', band.maxAmount !== null ? `o.amount < :segMax${index}::numeric` : 'true'];
+      const conditions = [
+        band.minAmount !== null ? `o.amount >= :segMin${index}::numeric` : 'true',
+        band.maxAmount !== null ? `o.amount < :segMax${index}::numeric` : 'true',
+      ];
       return `WHEN o.amount IS NOT NULL AND ${conditions.join(' AND ')} THEN '${band.name}'`;
     })
     .join(' ')} ELSE NULL END`;
-  const bandParameters = Object.fromEntries(bands.flatMap((band, index) => [...(band.minAmount !== null ? [[`segMin${index}`, band.minAmount]] : []), ...(band.maxAmount !== null ? [[`segMax${index}`, band.maxAmount]] : [])]));
-  const keyExpression = { SIZE_BAND: bandCase, STAGE: 'o.stage_key', INDUSTRY: 'o.industry', OWNER: 'o.owner_id::text', LEAD_SOURCE: 'o.lead_source', ACCOUNT: 'o.account_id::text' }[dimension];
-  const rows: Array<{ segment_key: string | null; currency: string | null; count: number; amount: string | null; weighted: string | null }> = await applyFilter(applyVisibility(baseQuery(manager), visibility), filter, bands, now)
+  const bandParameters = Object.fromEntries(
+    bands.flatMap((band, index) => [
+      ...(band.minAmount !== null ? [[`segMin${index}`, band.minAmount]] : []),
+      ...(band.maxAmount !== null ? [[`segMax${index}`, band.maxAmount]] : []),
+    ]),
+  );
+  const keyExpression = {
+    SIZE_BAND: bandCase,
+    STAGE: 'o.stage_key',
+    INDUSTRY: 'o.industry',
+    OWNER: 'o.owner_id::text',
+    LEAD_SOURCE: 'o.lead_source',
+    ACCOUNT: 'o.account_id::text',
+  }[dimension];
+  const rows: Array<{ segment_key: string | null; currency: string | null; count: number; amount: string | null; weighted: string | null }> = await applyFilter(
+    applyVisibility(baseQuery(manager), visibility),
+    filter,
+    bands,
+    now,
+  )
     .select(`${keyExpression}`, 'segment_key')
     .addSelect('o.currency', 'currency')
     .addSelect('count(*)::int', 'count')
@@ -329,11 +378,16 @@ export async function insertTransition(manager: EntityManager, transition: Stage
 
 // Eight bind parameters per row: chunks stay far below PostgreSQL's limit of 65,535.
 export async function insertTransitions(manager: EntityManager, transitions: StageTransition[]): Promise<void> {
-  for (let start = 0; start < transitions.length; start += 1_000) await manager.getRepository(StageTransitionEntity).insert(transitions.slice(start, start + 1_000));
+  for (let start = 0; start < transitions.length; start += 1_000)
+    await manager.getRepository(StageTransitionEntity).insert(transitions.slice(start, start + 1_000));
 }
 
 // One statement for a batch of opportunities, oldest first; with a limit, each opportunity's most recent entries only.
-export async function transitionsByOpportunityIds(manager: EntityManager, ids: readonly string[], perOpportunity: number | null = null): Promise<StageTransition[]> {
+export async function transitionsByOpportunityIds(
+  manager: EntityManager,
+  ids: readonly string[],
+  perOpportunity: number | null = null,
+): Promise<StageTransition[]> {
   if (ids.length === 0) return [];
   const rows: StageTransitionRow[] = await manager.query(
     `SELECT opportunity_id AS "opportunityId", from_stage AS "fromStage", to_stage AS "toStage", changed_at AS "changedAt", changed_by AS "changedBy", reason,

@@ -1,10 +1,15 @@
 import type { EntityManager } from 'typeorm';
+
 import type { Pipeline } from '../domain/pipeline';
 import { PipelineEntity, PipelineStageEntity } from './entities';
 import { fromStage, toPipeline } from './mappers';
 
 export async function loadPipelines(manager: EntityManager, ids?: readonly string[]): Promise<Pipeline[]> {
-  const pipelines = manager.getRepository(PipelineEntity).createQueryBuilder('pipeline').orderBy('pipeline.is_default', 'DESC').addOrderBy('pipeline.name', 'ASC');
+  const pipelines = manager
+    .getRepository(PipelineEntity)
+    .createQueryBuilder('pipeline')
+    .orderBy('pipeline.is_default', 'DESC')
+    .addOrderBy('pipeline.name', 'ASC');
   const stages = manager.getRepository(PipelineStageEntity).createQueryBuilder('stage');
   if (ids) {
     if (ids.length === 0) return [];
@@ -29,7 +34,9 @@ export async function defaultPipeline(manager: EntityManager): Promise<Pipeline>
 export async function savePipeline(manager: EntityManager, pipeline: Pipeline, changedBy: string, isNew: boolean): Promise<void> {
   const now = new Date();
   if (isNew) {
-    await manager.getRepository(PipelineEntity).insert({ id: pipeline.id, name: pipeline.name, isDefault: pipeline.isDefault, version: pipeline.version, createdAt: now, updatedAt: now });
+    await manager
+      .getRepository(PipelineEntity)
+      .insert({ id: pipeline.id, name: pipeline.name, isDefault: pipeline.isDefault, version: pipeline.version, createdAt: now, updatedAt: now });
   } else {
     await manager.getRepository(PipelineEntity).update({ id: pipeline.id }, { name: pipeline.name, version: pipeline.version, updatedAt: now });
   }

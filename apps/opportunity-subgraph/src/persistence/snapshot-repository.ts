@@ -1,9 +1,10 @@
-import type { EntityManager } from 'typeorm';
 import type { LeadSnapshot } from '@pipeline/events';
 import { newestPerKey } from '@pipeline/persistence';
-import { NO_DEAL_FACTS, type DealFacts } from '../domain/criteria';
-import { DEFAULT_SIZE_BANDS, type DealSizeBand } from '../domain/size-bands';
-import { DealFactEntity, LeadSnapshotEntity, OpportunitySettingEntity, type LeadSnapshotRow } from './entities';
+import type { EntityManager } from 'typeorm';
+
+import { type DealFacts, NO_DEAL_FACTS } from '../domain/criteria';
+import { type DealSizeBand, DEFAULT_SIZE_BANDS } from '../domain/size-bands';
+import { DealFactEntity, LeadSnapshotEntity, type LeadSnapshotRow, OpportunitySettingEntity } from './entities';
 
 export interface LeadSnapshotChange {
   leadId: string;
@@ -54,7 +55,9 @@ export async function findRepTeam(manager: EntityManager, repId: string): Promis
 // The teams of many reps in one statement (unknown reps are left out).
 export async function findRepTeams(manager: EntityManager, repIds: readonly string[]): Promise<Map<string, string | null>> {
   if (repIds.length === 0) return new Map();
-  const rows: Array<{ id: string; team_id: string | null }> = await manager.query('SELECT id, team_id FROM rep_snapshot WHERE id = ANY($1::uuid[])', [[...new Set(repIds)]]);
+  const rows: Array<{ id: string; team_id: string | null }> = await manager.query('SELECT id, team_id FROM rep_snapshot WHERE id = ANY($1::uuid[])', [
+    [...new Set(repIds)],
+  ]);
   return new Map(rows.map((row) => [row.id, row.team_id]));
 }
 

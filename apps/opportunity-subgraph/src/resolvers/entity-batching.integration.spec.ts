@@ -1,6 +1,7 @@
 import { QueryCounter } from '@pipeline/persistence';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { adminActor, expectNoErrors, startTestService, type TestService } from '@pipeline/testing';
+
 import { opportunityService } from '../server';
 
 describe('entity references from other subgraphs', () => {
@@ -9,7 +10,9 @@ describe('entity references from other subgraphs', () => {
   const admin = adminActor();
 
   beforeAll(async () => {
-    subject = await startTestService('entity_batching', opportunityService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false } }), { sqlLogger: sql });
+    subject = await startTestService('entity_batching', opportunityService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false } }), {
+      sqlLogger: sql,
+    });
   });
   afterAll(async () => subject?.stop());
 
@@ -27,9 +30,12 @@ describe('entity references from other subgraphs', () => {
     sql.reset();
 
     // Act
-    const response = await subject.as(admin)<any>(`query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Opportunity { id name status } } }`, {
-      representations: ids.map((id) => ({ __typename: 'Opportunity', id })),
-    });
+    const response = await subject.as(admin)<any>(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Opportunity { id name status } } }`,
+      {
+        representations: ids.map((id) => ({ __typename: 'Opportunity', id })),
+      },
+    );
 
     // Assert
     expect(expectNoErrors(response)._entities.map((entity: { id: string }) => entity.id)).toEqual(ids);

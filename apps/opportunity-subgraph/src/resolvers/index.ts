@@ -1,31 +1,32 @@
 import { canRead, isUuid, LIST_LIMITS, parseId, parseText } from '@pipeline/domain';
 import { pageSize } from '@pipeline/persistence';
 import { scalarResolvers } from '@pipeline/server-kit';
-import type { Resolvers } from '../generated/graphql';
-import { describeCriteria, CRITERIA } from '../domain/criteria';
-import { daysInStage, isStalled, probabilityOf, type Opportunity } from '../domain/opportunity';
-import { activeStages, removedStages, stageOf, type Stage } from '../domain/pipeline';
-import { bandOf } from '../domain/size-bands';
+
 import type { OpportunityContext } from '../context';
+import { CRITERIA, describeCriteria } from '../domain/criteria';
+import { daysInStage, isStalled, type Opportunity, probabilityOf } from '../domain/opportunity';
+import { activeStages, removedStages, type Stage, stageOf } from '../domain/pipeline';
+import { bandOf } from '../domain/size-bands';
+import type { Resolvers } from '../generated/graphql';
+import { searchAccounts } from '../persistence/account-repository';
 import { loadPipelines } from '../persistence/pipeline-repository';
+import { loadSizeBands } from '../persistence/snapshot-repository';
+import { archiveOpportunity } from '../use-cases/archive-opportunity/archive-opportunity';
 import { convertLead } from '../use-cases/convert-lead/convert-lead';
+import { createContact } from '../use-cases/create-contact/create-contact';
 import { createOpportunity } from '../use-cases/create-opportunity/create-opportunity';
 import { importOpportunities } from '../use-cases/import-opportunities/import-opportunities';
+import { linkOpportunityContact } from '../use-cases/link-opportunity-contact/link-opportunity-contact';
 import { getVisibleOpportunity, listVisibleOpportunities } from '../use-cases/list-opportunities/list-opportunities';
 import { logActivity } from '../use-cases/log-activity/log-activity';
 import { createPipeline, updatePipelineStages } from '../use-cases/manage-pipelines/manage-pipelines';
 import { moveOpportunityStage } from '../use-cases/move-opportunity-stage/move-opportunity-stage';
 import { pipelineBoard } from '../use-cases/pipeline-board/pipeline-board';
+import { restoreOpportunity } from '../use-cases/restore-opportunity/restore-opportunity';
 import { segmentOpportunities } from '../use-cases/segment-opportunities/segment-opportunities';
 import { setDealSizeBands } from '../use-cases/set-deal-size-bands/set-deal-size-bands';
-import { updateOpportunity } from '../use-cases/update-opportunity/update-opportunity';
-import { archiveOpportunity } from '../use-cases/archive-opportunity/archive-opportunity';
-import { restoreOpportunity } from '../use-cases/restore-opportunity/restore-opportunity';
-import { createContact } from '../use-cases/create-contact/create-contact';
-import { linkOpportunityContact } from '../use-cases/link-opportunity-contact/link-opportunity-contact';
 import { unlinkOpportunityContact } from '../use-cases/unlink-opportunity-contact/unlink-opportunity-contact';
-import { searchAccounts } from '../persistence/account-repository';
-import { loadSizeBands } from '../persistence/snapshot-repository';
+import { updateOpportunity } from '../use-cases/update-opportunity/update-opportunity';
 
 async function stageFor(opportunity: Opportunity, { loaders }: OpportunityContext): Promise<Stage> {
   const pipeline = await loaders.pipeline.load(opportunity.pipelineId);
@@ -47,7 +48,8 @@ export const resolvers: Resolvers = {
     stageCriteria: () => CRITERIA.map(({ key, description }) => ({ key, description })),
     // Accounts are the company directory every role reads; contacts' details stay on the opportunities they are named on.
     account: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.account.load(id.toLowerCase()) : null),
-    accounts: (_parent, { search, first }, { deps }) => searchAccounts(deps.dataSource.manager, parseText(search, 'search', { maxLength: 200 }), pageSize(first)),
+    accounts: (_parent, { search, first }, { deps }) =>
+      searchAccounts(deps.dataSource.manager, parseText(search, 'search', { maxLength: 200 }), pageSize(first)),
   },
   Mutation: {
     createOpportunity: async (_parent, { input }, { actor, deps }) => ({ opportunity: await createOpportunity(deps, actor, input) }),

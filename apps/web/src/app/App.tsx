@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
+import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { Provider } from 'urql';
+
 import { Board } from '../screens/board/Board';
 import { SignIn } from '../screens/sign-in/SignIn';
 import { SignInCallback } from '../screens/sign-in/SignInCallback';
@@ -27,7 +28,9 @@ export function App() {
   const { identity } = session;
   return (
     <Provider value={client}>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="top-bar">
         <span className="brand">Pipeline</span>
         <nav aria-label="Screens">
@@ -38,7 +41,11 @@ export function App() {
         </nav>
         <div className="who">
           <span>
-            {identity.name} <span className="muted">· {identity.roles.map((role) => ROLE_NAMES[role]).join(', ')}{identity.teamId ? ` · team ${identity.teamId}` : ''}</span>
+            {identity.name}{' '}
+            <span className="muted">
+              · {identity.roles.map((role) => ROLE_NAMES[role]).join(', ')}
+              {identity.teamId ? ` · team ${identity.teamId}` : ''}
+            </span>
           </span>
           <button type="button" className="link-button" onClick={signOut}>
             Sign out

@@ -1,7 +1,10 @@
 import { BoardSetupDocument, MoveOpportunityDocument } from '../graphql/generated/graphql';
 import { createGraphQLClient } from './client';
 
-const unavailable = () => new Response(JSON.stringify({ errors: [{ message: 'The opportunity service is unavailable', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] }), { headers: { 'content-type': 'application/json' } });
+const unavailable = () =>
+  new Response(JSON.stringify({ errors: [{ message: 'The opportunity service is unavailable', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] }), {
+    headers: { 'content-type': 'application/json' },
+  });
 const answer = (data: object) => new Response(JSON.stringify({ data }), { headers: { 'content-type': 'application/json' } });
 
 describe('the GraphQL client', () => {
@@ -17,7 +20,9 @@ describe('the GraphQL client', () => {
     vi.stubGlobal('fetch', fetchMock);
 
     // Act
-    const result = await createGraphQLClient('token-1', () => undefined).query(BoardSetupDocument, {}).toPromise();
+    const result = await createGraphQLClient('token-1', () => undefined)
+      .query(BoardSetupDocument, {})
+      .toPromise();
 
     // Assert
     expect(result.error).toBeUndefined();
@@ -34,7 +39,9 @@ describe('the GraphQL client', () => {
     vi.stubGlobal('fetch', fetchMock);
 
     // Act
-    const result = await createGraphQLClient('token-1', () => undefined).mutation(MoveOpportunityDocument, { input: { opportunityId: 'o1', toStage: 'PROPOSAL' } }).toPromise();
+    const result = await createGraphQLClient('token-1', () => undefined)
+      .mutation(MoveOpportunityDocument, { input: { opportunityId: 'o1', toStage: 'PROPOSAL' } })
+      .toPromise();
 
     // Assert
     expect(result.error?.graphQLErrors[0].extensions.code).toBe('SUBGRAPH_UNAVAILABLE');

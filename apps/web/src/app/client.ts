@@ -1,6 +1,6 @@
-import { cacheExchange, Client, fetchExchange, mapExchange } from 'urql';
 import { persistedExchange } from '@urql/exchange-persisted';
 import { retryExchange } from '@urql/exchange-retry';
+import { cacheExchange, Client, fetchExchange, mapExchange } from 'urql';
 
 export const CLIENT_NAME = 'pipeline-web';
 export const CLIENT_VERSION = '0.1.0';
@@ -29,7 +29,8 @@ export function createGraphQLClient(token: string, onUnauthenticated: () => void
         maxDelayMs: 3_000,
         maxNumberAttempts: 3,
         retryIf: (error, operation) =>
-          operation.kind === 'query' && (Boolean(error.networkError) || error.graphQLErrors.some((graphQLError) => graphQLError.extensions?.code === 'SUBGRAPH_UNAVAILABLE')),
+          operation.kind === 'query' &&
+          (Boolean(error.networkError) || error.graphQLErrors.some((graphQLError) => graphQLError.extensions?.code === 'SUBGRAPH_UNAVAILABLE')),
       }),
       persistedExchange({
         enforcePersistedQueries: import.meta.env.PROD,
@@ -50,7 +51,9 @@ export interface OperationFailure {
   field?: string;
 }
 
-export function failureOf(error: { graphQLErrors: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>; networkError?: Error; message: string } | undefined): OperationFailure | null {
+export function failureOf(
+  error: { graphQLErrors: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>; networkError?: Error; message: string } | undefined,
+): OperationFailure | null {
   if (!error) return null;
   const first = error.graphQLErrors[0];
   if (!first) return { code: 'NETWORK', message: error.networkError?.message ?? error.message, unmetCriteria: [] };

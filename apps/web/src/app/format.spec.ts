@@ -8,7 +8,12 @@ describe('formatting for people', () => {
   });
 
   it('lists one amount per currency and never adds them up', () => {
-    expect(formatMoneyList([{ amount: '100', currency: 'EUR' }, { amount: '50.5', currency: 'USD' }])).toBe('€100.00 · US$50.50');
+    expect(
+      formatMoneyList([
+        { amount: '100', currency: 'EUR' },
+        { amount: '50.5', currency: 'USD' },
+      ]),
+    ).toBe('€100.00 · US$50.50');
     expect(formatMoneyList([])).toBe('—');
   });
 
@@ -29,6 +34,11 @@ describe('formatting for people', () => {
   });
 
   it('counts in the singular for one', () => {
-    expect([count(1, 'lead'), count(2, 'lead'), count(1, 'open opportunity', 'open opportunities'), count(0, 'open opportunity', 'open opportunities')]).toEqual(['1 lead', '2 leads', '1 open opportunity', '0 open opportunities']);
+    expect([
+      count(1, 'lead'),
+      count(2, 'lead'),
+      count(1, 'open opportunity', 'open opportunities'),
+      count(0, 'open opportunity', 'open opportunities'),
+    ]).toEqual(['1 lead', '2 leads', '1 open opportunity', '0 open opportunities']);
   });
 });

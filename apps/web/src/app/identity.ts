@@ -13,7 +13,10 @@ export interface Identity {
 const ROLES: readonly Role[] = ['REP', 'MANAGER', 'ANALYST', 'ADMIN'];
 
 const decodeSegment = (segment: string): Record<string, unknown> => {
-  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '=');
+  const base64 = segment
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(segment.length / 4) * 4, '=');
   const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 };
@@ -27,7 +30,13 @@ export function identityFromToken(token: string): Identity | null {
     const roles = (Array.isArray(claims.roles) ? claims.roles : []).filter((role): role is Role => ROLES.includes(role as Role));
     if (typeof claims.sub !== 'string' || roles.length === 0) return null;
     const name = typeof claims.name === 'string' ? claims.name : typeof claims.email === 'string' ? claims.email : claims.sub;
-    return { userId: claims.sub, name, roles, teamId: typeof claims.teamId === 'string' ? claims.teamId : null, expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : 0 };
+    return {
+      userId: claims.sub,
+      name,
+      roles,
+      teamId: typeof claims.teamId === 'string' ? claims.teamId : null,
+      expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : 0,
+    };
   } catch {
     return null;
   }

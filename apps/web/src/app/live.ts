@@ -1,5 +1,5 @@
-import { useEffect, useEffectEvent } from 'react';
 import { createParser } from 'eventsource-parser';
+import { useEffect, useEffectEvent } from 'react';
 
 export interface OpportunityChange {
   opportunityId: string;
@@ -16,7 +16,10 @@ export function subscribeToOpportunityChanges(token: string, onChange: (change: 
   const connect = async (): Promise<void> => {
     while (!controller.signal.aborted) {
       try {
-        const response = await fetch('/live/opportunities', { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
+        const response = await fetch('/live/opportunities', {
+          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+          signal: controller.signal,
+        });
         // 401 (token expired) and 503 (live updates off) will not change by retrying soon.
         if (response.status === 401 || response.status === 503 || !response.body) return;
         attempt = 0;

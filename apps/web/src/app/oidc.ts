@@ -1,4 +1,5 @@
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
+
 import { CALLBACK_PATH } from './oidc-paths';
 import type { AuthSettings } from './web-config';
 

@@ -1,7 +1,13 @@
 import type { Identity } from './identity';
 import { canAssignLeads, canDecideDiscount, canReopenDeals, canWork, seesManagerScreen } from './permissions';
 
-const person = (roles: Identity['roles'], userId = 'me', teamId: string | null = 'north'): Identity => ({ userId, name: userId, roles, teamId, expiresAt: Date.now() + 60_000 });
+const person = (roles: Identity['roles'], userId = 'me', teamId: string | null = 'north'): Identity => ({
+  userId,
+  name: userId,
+  roles,
+  teamId,
+  expiresAt: Date.now() + 60_000,
+});
 const own = { ownerId: 'me', ownerTeamId: 'north' };
 const teammate = { ownerId: 'otto', ownerTeamId: 'north' };
 const otherTeam = { ownerId: 'sam', ownerTeamId: 'south' };

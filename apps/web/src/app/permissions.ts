@@ -11,7 +11,11 @@ const has = (identity: Identity, role: Identity['roles'][number]) => identity.ro
 // Reps change their own records, managers their team's (and unassigned ones), admins all; analysts only read.
 export function canWork(identity: Identity, record: OwnedRecord): boolean {
   if (has(identity, 'ADMIN')) return true;
-  if (has(identity, 'MANAGER') && (record.ownerId === null || record.ownerId === identity.userId || (identity.teamId !== null && record.ownerTeamId === identity.teamId))) return true;
+  if (
+    has(identity, 'MANAGER') &&
+    (record.ownerId === null || record.ownerId === identity.userId || (identity.teamId !== null && record.ownerTeamId === identity.teamId))
+  )
+    return true;
   return has(identity, 'REP') && record.ownerId !== null && record.ownerId === identity.userId;
 }
 
@@ -19,7 +23,8 @@ export const canWorkAnything = (identity: Identity): boolean => has(identity, 'A
 
 export const canAssignLeads = (identity: Identity): boolean => has(identity, 'ADMIN') || has(identity, 'MANAGER');
 
-export const canReopenDeals = (identity: Identity, record: OwnedRecord): boolean => (has(identity, 'ADMIN') || has(identity, 'MANAGER')) && canWork(identity, record);
+export const canReopenDeals = (identity: Identity, record: OwnedRecord): boolean =>
+  (has(identity, 'ADMIN') || has(identity, 'MANAGER')) && canWork(identity, record);
 
 // A manager of the owner's team decides discounts, never for their own deal; admins decide all.
 export function canDecideDiscount(identity: Identity, record: OwnedRecord): boolean {

@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { UserManager } from 'oidc-client-ts';
-import { identityFromToken, type Identity } from './identity';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+
+import { type Identity, identityFromToken } from './identity';
 import type { WebConfig } from './web-config';
 
 export interface Session {

@@ -88,7 +88,9 @@ export class CreateAnalyticsTables1764190000000 implements MigrationInterface {
         currency char(3),
         occurred_at timestamptz NOT NULL
       )`);
-    await queryRunner.query(`CREATE TABLE rep_fact (rep_id uuid PRIMARY KEY, name text NOT NULL, team_id text, active boolean NOT NULL, version integer NOT NULL)`);
+    await queryRunner.query(
+      `CREATE TABLE rep_fact (rep_id uuid PRIMARY KEY, name text NOT NULL, team_id text, active boolean NOT NULL, version integer NOT NULL)`,
+    );
     await queryRunner.query(`CREATE INDEX rep_fact_team_idx ON rep_fact (team_id)`);
     await queryRunner.query(`
       CREATE TABLE forecast_snapshot (

@@ -1,6 +1,7 @@
+import { IDENTITY_HEADER, LOCAL_INTERNAL_SECRET, signIdentityToken } from '@pipeline/server-kit';
+import { adminActor, errorCodes, expectNoErrors, managerActor, repActor, type TestService, waitFor } from '@pipeline/testing';
 import { parse } from 'csv-parse/sync';
-import { IDENTITY_HEADER, signIdentityToken, LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { adminActor, errorCodes, expectNoErrors, managerActor, repActor, waitFor, type TestService } from '@pipeline/testing';
+
 import { publishAll, startAnalytics, syntheticHistory } from '../../test-support';
 
 describe('reports, series, forecasts and coaching', () => {
@@ -15,14 +16,25 @@ describe('reports, series, forecasts and coaching', () => {
   beforeAll(async () => {
     subject = await startAnalytics('reports');
     await publishAll(subject.topicPrefix, history.events);
-    await waitFor(async () => expectNoErrors(await subject.as(admin)<any>(`{ stageChangeEvents(first: 1) { totalCount } }`)).stageChangeEvents.totalCount === history.stageEventCount, {
-      timeoutMs: 60_000,
-      what: 'ingestion',
-    });
+    await waitFor(
+      async () =>
+        expectNoErrors(await subject.as(admin)<any>(`{ stageChangeEvents(first: 1) { totalCount } }`)).stageChangeEvents.totalCount === history.stageEventCount,
+      {
+        timeoutMs: 60_000,
+        what: 'ingestion',
+      },
+    );
     const lostDeals = history.events.filter(({ event }) => event.type === 'sales.deal.closed.v1').length;
-    await waitFor(async () => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM deal_fact'))[0].count === lostDeals, { what: 'deal facts' });
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM deal_fact'))[0].count === lostDeals, {
+      what: 'deal facts',
+    });
     // Team reports group by the reps' teams, which arrive on their own topic.
-    await waitFor(async () => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM rep_fact WHERE team_id IS NOT NULL'))[0].count === history.reps.filter((rep) => rep.teamId).length, { what: 'rep facts' });
+    await waitFor(
+      async () =>
+        (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM rep_fact WHERE team_id IS NOT NULL'))[0].count ===
+        history.reps.filter((rep) => rep.teamId).length,
+      { what: 'rep facts' },
+    );
   });
   afterAll(async () => subject?.stop());
 
@@ -63,9 +75,15 @@ describe('reports, series, forecasts and coaching', () => {
 
   it('splits the same KPIs by month; the months add up to the whole', async () => {
     const filter = { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' };
-    const series = expectNoErrors(await subject.as(admin)<any>(`query($filter: MetricsFilter) { pipelineMetricsSeries(filter: $filter, bucket: MONTH) { periodStart metrics { wonCount lostCount } } }`, { filter }))
-      .pipelineMetricsSeries;
-    const whole = expectNoErrors(await subject.as(admin)<any>(`query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { wonCount lostCount } }`, { filter })).pipelineMetrics;
+    const series = expectNoErrors(
+      await subject.as(admin)<any>(
+        `query($filter: MetricsFilter) { pipelineMetricsSeries(filter: $filter, bucket: MONTH) { periodStart metrics { wonCount lostCount } } }`,
+        { filter },
+      ),
+    ).pipelineMetricsSeries;
+    const whole = expectNoErrors(
+      await subject.as(admin)<any>(`query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { wonCount lostCount } }`, { filter }),
+    ).pipelineMetrics;
     expect(series).toHaveLength(12);
     expect(series.reduce((sum: number, period: any) => sum + period.metrics.wonCount, 0)).toBe(whole.wonCount);
     expect(series.reduce((sum: number, period: any) => sum + period.metrics.lostCount, 0)).toBe(whole.lostCount);
@@ -73,12 +91,18 @@ describe('reports, series, forecasts and coaching', () => {
 
   it('measures stage-to-win rates from closed history and gives a P10/P50/P90 range', async () => {
     const forecast = expectNoErrors(
-      await subject.as(admin)<any>(`{ forecast(simulations: 500) { simulations stageWinRates { stage winProbability sample } ranges { month currency p10 p50 p90 } } }`),
+      await subject.as(admin)<any>(
+        `{ forecast(simulations: 500) { simulations stageWinRates { stage winProbability sample } ranges { month currency p10 p50 p90 } } }`,
+      ),
     ).forecast;
-    const visited = (stage: string) => finals.filter((data) => data.toStageCategory !== 'OPEN' && stageData.some((item) => item.opportunityId === data.opportunityId && item.toStage === stage));
+    const visited = (stage: string) =>
+      finals.filter((data) => data.toStageCategory !== 'OPEN' && stageData.some((item) => item.opportunityId === data.opportunityId && item.toStage === stage));
     const qualification = forecast.stageWinRates.find((row: any) => row.stage === 'QUALIFICATION');
     expect(qualification.sample).toBe(visited('QUALIFICATION').length);
-    expect(qualification.winProbability).toBeCloseTo(visited('QUALIFICATION').filter((data) => data.toStageCategory === 'WON').length / qualification.sample, 10);
+    expect(qualification.winProbability).toBeCloseTo(
+      visited('QUALIFICATION').filter((data) => data.toStageCategory === 'WON').length / qualification.sample,
+      10,
+    );
     expect(forecast.ranges.length).toBeGreaterThan(0);
     for (const range of forecast.ranges) expect(Number(range.p10)).toBeLessThanOrEqual(Number(range.p90));
   });
@@ -87,7 +111,9 @@ describe('reports, series, forecasts and coaching', () => {
     const lost = expectNoErrors(await subject.as(admin)<any>(`{ lostReasons(by: COMPETITOR) { reason key count } }`)).lostReasons;
     const globex = history.events.filter(({ event }) => event.type === 'sales.deal.closed.v1' && (event.data as any).competitor === 'Globex').length;
     expect(lost.filter((row: any) => row.key === 'Globex').reduce((sum: number, row: any) => sum + row.count, 0)).toBe(globex);
-    const coaching = expectNoErrors(await subject.as(managerActor('north'))<any>(`{ coachingInsights { ownerId fromStage toStage difference } }`)).coachingInsights;
+    const coaching = expectNoErrors(
+      await subject.as(managerActor('north'))<any>(`{ coachingInsights { ownerId fromStage toStage difference } }`),
+    ).coachingInsights;
     const north = history.reps.filter((rep) => rep.teamId === 'north').map((rep) => rep.id);
     expect(coaching.length).toBeGreaterThan(0);
     expect(coaching.every((row: any) => north.includes(row.ownerId))).toBe(true);

@@ -1,5 +1,6 @@
-import { badInput, isOneOf, money, sumByCurrency, type Actor, type Money } from '@pipeline/domain';
+import { type Actor, badInput, isOneOf, type Money, money, sumByCurrency } from '@pipeline/domain';
 import { writeCsv } from '@pipeline/server-kit';
+
 import type { MetricsScope } from '../../domain/metrics-filter';
 import { opportunityConditions, periodCondition, SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
@@ -20,7 +21,13 @@ export interface ReportRow {
 }
 
 // ACCOUNT groups by the account's name as the facts carry it; opportunities without an account (blank name) group as null.
-const KEYS: Record<ReportDimension, string> = { REP: 'f.owner_id::text', TEAM: 'r.team_id', SOURCE: 'f.lead_source', INDUSTRY: 'f.industry', ACCOUNT: "nullif(f.account_name, '')" };
+const KEYS: Record<ReportDimension, string> = {
+  REP: 'f.owner_id::text',
+  TEAM: 'r.team_id',
+  SOURCE: 'f.lead_source',
+  INDUSTRY: 'f.industry',
+  ACCOUNT: "nullif(f.account_name, '')",
+};
 
 // Performance per rep, team, source or industry: open pipeline now, and won/lost/value/cycle in the period.
 export async function reportRows(deps: AnalyticsDeps, scope: MetricsScope, dimension: ReportDimension): Promise<ReportRow[]> {
@@ -28,9 +35,17 @@ export async function reportRows(deps: AnalyticsDeps, scope: MetricsScope, dimen
   const where = opportunityConditions(scope, parameters);
   const closedInPeriod = periodCondition('f.closed_at', scope, parameters);
   const key = KEYS[dimension];
-  const rows: Array<{ key: string | null; currency: string | null; open_count: number; open_amount: string | null; won: number; lost: number; avg_won: string | null; median_cycle: number | null }> =
-    await deps.dataSource.query(
-      `WITH scoped AS (SELECT ${key} AS key, f.* FROM opportunity_fact f LEFT JOIN rep_fact r ON r.rep_id = f.owner_id WHERE ${where}),
+  const rows: Array<{
+    key: string | null;
+    currency: string | null;
+    open_count: number;
+    open_amount: string | null;
+    won: number;
+    lost: number;
+    avg_won: string | null;
+    median_cycle: number | null;
+  }> = await deps.dataSource.query(
+    `WITH scoped AS (SELECT ${key} AS key, f.* FROM opportunity_fact f LEFT JOIN rep_fact r ON r.rep_id = f.owner_id WHERE ${where}),
             cycles AS (SELECT key, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.closed_at - f.created_at) / 86400) AS median_cycle
                          FROM scoped f WHERE f.status = 'WON' AND ${closedInPeriod} GROUP BY key)
        SELECT f.key, f.currency,
@@ -41,11 +56,20 @@ export async function reportRows(deps: AnalyticsDeps, scope: MetricsScope, dimen
               avg(f.amount) FILTER (WHERE f.status = 'WON' AND ${closedInPeriod}) AS avg_won,
               (SELECT c.median_cycle FROM cycles c WHERE c.key IS NOT DISTINCT FROM f.key) AS median_cycle
          FROM scoped f GROUP BY f.key, f.currency ORDER BY f.key NULLS LAST, f.currency`,
-      parameters.values,
-    );
+    parameters.values,
+  );
   const byKey = new Map<string | null, ReportRow>();
   for (const row of rows) {
-    const entry = byKey.get(row.key) ?? { key: row.key, openCount: 0, openAmount: [], wonCount: 0, lostCount: 0, winRate: null, averageDealValue: [], medianCycleDays: row.median_cycle === null ? null : Number(row.median_cycle) };
+    const entry = byKey.get(row.key) ?? {
+      key: row.key,
+      openCount: 0,
+      openAmount: [],
+      wonCount: 0,
+      lostCount: 0,
+      winRate: null,
+      averageDealValue: [],
+      medianCycleDays: row.median_cycle === null ? null : Number(row.median_cycle),
+    };
     entry.openCount += row.open_count;
     entry.wonCount += row.won;
     entry.lostCount += row.lost;
@@ -71,6 +95,15 @@ const moneyText = (values: Money[]) => values.map((value) => `${value.amount} ${
 export function reportCsv(dimension: ReportDimension, rows: ReportRow[]): string {
   return writeCsv(
     [dimension.toLowerCase(), 'open_count', 'open_amount', 'won_count', 'lost_count', 'win_rate', 'average_deal_value', 'median_cycle_days'],
-    rows.map((row) => [row.key, row.openCount, moneyText(row.openAmount), row.wonCount, row.lostCount, row.winRate, moneyText(row.averageDealValue), row.medianCycleDays]),
+    rows.map((row) => [
+      row.key,
+      row.openCount,
+      moneyText(row.openAmount),
+      row.wonCount,
+      row.lostCount,
+      row.winRate,
+      moneyText(row.averageDealValue),
+      row.medianCycleDays,
+    ]),
   );
 }

@@ -23,7 +23,7 @@ describe('report CSV', () => {
 
     // Assert
     expect(lines[0]).toBe('industry,open_count,open_amount,won_count,lost_count,win_rate,average_deal_value,median_cycle_days');
-    expect(firstCells).toEqual(["'=2+5", "'+SUM(A1)", "'@cmd", "'-2+3", "'\tTAB", "\"'\rCR\"", 'Software', '-42', '']);
+    expect(firstCells).toEqual(["'=2+5", "'+SUM(A1)", "'@cmd", "'-2+3", "'\tTAB", '"\'\rCR"', 'Software', '-42', '']);
     expect(lines[1]).toBe("'=2+5,1,10.00 EUR,0,0,,,-3");
   });
 });

@@ -1,4 +1,5 @@
-import { forbidden, hasRole, type Actor } from '@pipeline/domain';
+import { type Actor, forbidden, hasRole } from '@pipeline/domain';
+
 import { stageConversions, wholePeriod } from '../../persistence/metrics-repository';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
@@ -20,11 +21,24 @@ export async function coachReps(deps: AnalyticsDeps, actor: Actor, args: { teamI
     throw forbidden('Coaching insight is for the team manager, analysts and admins');
   }
   const scope = { ...metricsScope(actor, args.filter), teamId };
-  const [[perRep], [team]] = await Promise.all([stageConversions(deps.dataSource.manager, scope, wholePeriod(scope), true), stageConversions(deps.dataSource.manager, scope, wholePeriod(scope))]);
+  const [[perRep], [team]] = await Promise.all([
+    stageConversions(deps.dataSource.manager, scope, wholePeriod(scope), true),
+    stageConversions(deps.dataSource.manager, scope, wholePeriod(scope)),
+  ]);
   const insights = perRep.flatMap((row) => {
     const teamRow = team.find((candidate) => candidate.fromStage === row.fromStage && candidate.toStage === row.toStage);
     if (!row.ownerId || row.rate === null || !teamRow || teamRow.rate === null) return [];
-    return [{ ownerId: row.ownerId, fromStage: row.fromStage, toStage: row.toStage, repRate: row.rate, teamRate: teamRow.rate, difference: row.rate - teamRow.rate, repSample: row.entered }];
+    return [
+      {
+        ownerId: row.ownerId,
+        fromStage: row.fromStage,
+        toStage: row.toStage,
+        repRate: row.rate,
+        teamRate: teamRow.rate,
+        difference: row.rate - teamRow.rate,
+        repSample: row.entered,
+      },
+    ];
   });
   return insights.sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference) || a.ownerId.localeCompare(b.ownerId));
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, expectNoErrors, repActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { adminActor, expectNoErrors, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { PIPELINE_ID, publishAll, startAnalytics } from '../../test-support';
 import { criteriaChanged, leadEvents, opportunityEvents, pipelineRevised, repRegistered } from '../../test-support-events';
 
@@ -33,9 +35,21 @@ describe('process changes and the cohorts around them', () => {
       // before the pipeline revision: 2 of 3 won (20 and 40 days); after: 1 of 2
       ...opportunityEvents({ ownerId: repA, amount: '10.00', currency: 'EUR', createdAt: '2026-07-10T00:00:00Z', wonAt: '2026-07-30T00:00:00Z' }),
       ...opportunityEvents({ ownerId: repA, amount: '10.00', currency: 'EUR', createdAt: '2026-07-11T00:00:00Z', wonAt: '2026-08-20T00:00:00Z' }),
-      ...opportunityEvents({ ownerId: repB, amount: '10.00', currency: 'EUR', createdAt: '2026-07-12T00:00:00Z', moves: [{ toStage: 'CLOSED_LOST', at: '2026-07-20T00:00:00Z' }] }),
+      ...opportunityEvents({
+        ownerId: repB,
+        amount: '10.00',
+        currency: 'EUR',
+        createdAt: '2026-07-12T00:00:00Z',
+        moves: [{ toStage: 'CLOSED_LOST', at: '2026-07-20T00:00:00Z' }],
+      }),
       ...opportunityEvents({ ownerId: repA, amount: '10.00', currency: 'EUR', createdAt: '2026-08-10T00:00:00Z', wonAt: '2026-08-20T00:00:00Z' }),
-      ...opportunityEvents({ ownerId: repB, amount: '10.00', currency: 'EUR', createdAt: '2026-08-11T00:00:00Z', moves: [{ toStage: 'CLOSED_LOST', at: '2026-08-21T00:00:00Z' }] }),
+      ...opportunityEvents({
+        ownerId: repB,
+        amount: '10.00',
+        currency: 'EUR',
+        createdAt: '2026-08-11T00:00:00Z',
+        moves: [{ toStage: 'CLOSED_LOST', at: '2026-08-21T00:00:00Z' }],
+      }),
     ];
     await publishAll(subject.topicPrefix, events);
     await waitFor(
@@ -74,8 +88,12 @@ describe('process changes and the cohorts around them', () => {
 
   it('compares a pipeline revision on that pipeline’s opportunities, within visibility', async () => {
     // Act
-    const all = expectNoErrors(await subject.as(admin)<any>(COMPARE, { kind: 'PIPELINE_REVISION', version: 2, pipelineId: PIPELINE_ID, windowDays: 30 })).compareProcessChange;
-    const asRepB = expectNoErrors(await subject.as(repActor(repB, 'south'))<any>(COMPARE, { kind: 'PIPELINE_REVISION', version: 2, pipelineId: PIPELINE_ID, windowDays: 30 })).compareProcessChange;
+    const all = expectNoErrors(
+      await subject.as(admin)<any>(COMPARE, { kind: 'PIPELINE_REVISION', version: 2, pipelineId: PIPELINE_ID, windowDays: 30 }),
+    ).compareProcessChange;
+    const asRepB = expectNoErrors(
+      await subject.as(repActor(repB, 'south'))<any>(COMPARE, { kind: 'PIPELINE_REVISION', version: 2, pipelineId: PIPELINE_ID, windowDays: 30 }),
+    ).compareProcessChange;
     const unnamed = await subject.as(admin)<any>(COMPARE, { kind: 'PIPELINE_REVISION', version: 2 });
     const unknown = await subject.as(admin)<any>(COMPARE, { kind: 'SCORING_MODEL', version: 7 });
 

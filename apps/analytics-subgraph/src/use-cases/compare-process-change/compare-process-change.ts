@@ -1,6 +1,7 @@
-import { badInput, isOneOf, notFound, parseId, parseInteger, type Actor } from '@pipeline/domain';
-import { compareRates, MIN_COHORT_SAMPLE, type CohortVerdict } from '../../domain/cohort-verdict';
-import { wilsonInterval, type RateEstimate } from '../../domain/wilson';
+import { type Actor, badInput, isOneOf, notFound, parseId, parseInteger } from '@pipeline/domain';
+
+import { type CohortVerdict, compareRates, MIN_COHORT_SAMPLE } from '../../domain/cohort-verdict';
+import { type RateEstimate, wilsonInterval } from '../../domain/wilson';
 import { leadConditions, opportunityConditions, SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
@@ -45,7 +46,14 @@ function parseKind(value: unknown): ProcessChangeKind {
   return value;
 }
 
-const toChange = (row: { event_id: string; kind: ProcessChangeKind; subject: string; version: number; changed_at: Date; changed_by: string | null }): ProcessChange => ({
+const toChange = (row: {
+  event_id: string;
+  kind: ProcessChangeKind;
+  subject: string;
+  version: number;
+  changed_at: Date;
+  changed_by: string | null;
+}): ProcessChange => ({
   id: row.event_id,
   kind: row.kind,
   subject: row.subject === '' ? null : row.subject,

@@ -1,4 +1,5 @@
-import { badInput, isOneOf, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, isOneOf } from '@pipeline/domain';
+
 import { opportunityConditions, periodCondition, SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
@@ -6,7 +7,11 @@ import { metricsScope, type RawMetricsFilter } from '../shared/scope';
 const DIMENSIONS = ['STAGE', 'COMPETITOR', 'SEGMENT'] as const;
 
 // Lost opportunities by reason and by the stage they were lost from, the competitor that won, or the industry.
-export async function countLostReasons(deps: AnalyticsDeps, actor: Actor, args: { by: unknown; filter?: RawMetricsFilter | null }): Promise<Array<{ reason: string; key: string | null; count: number }>> {
+export async function countLostReasons(
+  deps: AnalyticsDeps,
+  actor: Actor,
+  args: { by: unknown; filter?: RawMetricsFilter | null },
+): Promise<Array<{ reason: string; key: string | null; count: number }>> {
   if (!isOneOf(DIMENSIONS, args.by)) throw badInput('by', `by must be one of ${DIMENSIONS.join(', ')}`);
   const scope = metricsScope(actor, args.filter);
   const parameters = new SqlParameters();

@@ -1,6 +1,7 @@
+import { type Actor, assertRole, Dec, type Money, newId, parseInteger, sumByCurrency, SYSTEM_ACTOR } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { assertRole, Dec, newId, parseInteger, sumByCurrency, SYSTEM_ACTOR, type Actor, type Money } from '@pipeline/domain';
-import { simulateRevenue, type ForecastRange, type OpenDeal } from '../../domain/forecast';
+
+import { type ForecastRange, type OpenDeal, simulateRevenue } from '../../domain/forecast';
 import type { MetricsScope } from '../../domain/metrics-filter';
 import { monthStart } from '../../domain/periods';
 import { opportunityConditions, SqlParameters } from '../../persistence/scope-sql';
@@ -52,7 +53,14 @@ export async function stageWinRates(manager: EntityManager, scope: MetricsScope)
 export async function buildForecast(manager: EntityManager, scope: MetricsScope, now: Date, simulations: number): Promise<Forecast> {
   const parameters = new SqlParameters();
   const where = opportunityConditions(scope, parameters);
-  const open: Array<{ stage: string; amount: string | null; currency: string | null; probability: number; expected_close_date: string | null; stage_entered_at: Date }> = await manager.query(
+  const open: Array<{
+    stage: string;
+    amount: string | null;
+    currency: string | null;
+    probability: number;
+    expected_close_date: string | null;
+    stage_entered_at: Date;
+  }> = await manager.query(
     `SELECT f.stage, f.amount, f.currency, f.probability, to_char(f.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, f.stage_entered_at
        FROM opportunity_fact f WHERE ${where} AND f.status = 'OPEN' ORDER BY f.opportunity_id`,
     parameters.values,
@@ -79,14 +87,20 @@ export async function buildForecast(manager: EntityManager, scope: MetricsScope,
   }
   return {
     generatedAt: now,
-    weighted: [...weighted.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, entry]) => ({ month, count: entry.count, weightedAmount: sumByCurrency(entry.amounts) })),
+    weighted: [...weighted.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([month, entry]) => ({ month, count: entry.count, weightedAmount: sumByCurrency(entry.amounts) })),
     stageWinRates: rates,
     ranges: simulateRevenue(deals, simulations),
     simulations,
   };
 }
 
-export async function forecastRevenue(deps: AnalyticsDeps, actor: Actor, args: { filter?: RawMetricsFilter | null; simulations?: number | null }): Promise<Forecast> {
+export async function forecastRevenue(
+  deps: AnalyticsDeps,
+  actor: Actor,
+  args: { filter?: RawMetricsFilter | null; simulations?: number | null },
+): Promise<Forecast> {
   const simulations = parseInteger(args.simulations ?? 2_000, 'simulations', 100, 20_000);
   return buildForecast(deps.dataSource.manager, metricsScope(actor, args.filter), deps.now(), simulations);
 }
@@ -116,12 +130,25 @@ export const weightedFor = (forecast: Forecast, month: string, currency: string)
 
 // Every month and currency in one statement: a snapshot is stored whole or not at all (the weekly job calls it too).
 export async function storeCompanySnapshot(manager: EntityManager, now: Date, forecast: Forecast): Promise<string[]> {
-  const rows = forecast.ranges.map((range) => ({ id: newId(), month: range.month, currency: range.currency, weighted: weightedFor(forecast, range.month, range.currency), p50: range.p50 }));
+  const rows = forecast.ranges.map((range) => ({
+    id: newId(),
+    month: range.month,
+    currency: range.currency,
+    weighted: weightedFor(forecast, range.month, range.currency),
+    p50: range.p50,
+  }));
   await manager.query(
     `INSERT INTO forecast_snapshot (id, taken_at, month, currency, weighted, p50)
      SELECT s.id, $1::timestamptz, s.month, s.currency, s.weighted, s.p50
        FROM unnest($2::uuid[], $3::date[], $4::text[], $5::numeric[], $6::numeric[]) AS s(id, month, currency, weighted, p50)`,
-    [now.toISOString(), rows.map((row) => row.id), rows.map((row) => row.month), rows.map((row) => row.currency), rows.map((row) => row.weighted), rows.map((row) => row.p50)],
+    [
+      now.toISOString(),
+      rows.map((row) => row.id),
+      rows.map((row) => row.month),
+      rows.map((row) => row.currency),
+      rows.map((row) => row.weighted),
+      rows.map((row) => row.p50),
+    ],
   );
   return rows.map((row) => row.id);
 }
@@ -135,15 +162,16 @@ export async function listForecastSnapshots(deps: AnalyticsDeps, actor: Actor, a
 // Newest snapshots first, each with what actually closed in its month once that month is over.
 async function readSnapshots(manager: EntityManager, now: Date, which: { ids: string[] } | { first: number }): Promise<ForecastSnapshotView[]> {
   const [condition, limit, value] = 'ids' in which ? ['s.id = ANY($2::uuid[])', '', which.ids] : ['true', 'LIMIT $2', which.first];
-  const rows: Array<{ id: string; taken_at: Date; month: string; currency: string; weighted: string; p50: string; actual: string | null }> = await manager.query(
-    `SELECT s.id, s.taken_at, to_char(s.month, 'YYYY-MM-DD') AS month, s.currency, s.weighted, s.p50,
+  const rows: Array<{ id: string; taken_at: Date; month: string; currency: string; weighted: string; p50: string; actual: string | null }> =
+    await manager.query(
+      `SELECT s.id, s.taken_at, to_char(s.month, 'YYYY-MM-DD') AS month, s.currency, s.weighted, s.p50,
             CASE WHEN s.month + interval '1 month' <= $1::timestamptz THEN
               (SELECT coalesce(sum(f.amount), 0) FROM opportunity_fact f
                 WHERE f.status = 'WON' AND NOT f.archived AND f.currency = s.currency AND f.closed_at >= s.month AND f.closed_at < s.month + interval '1 month')
             END AS actual
        FROM forecast_snapshot s WHERE ${condition} ORDER BY s.taken_at DESC, s.month, s.currency ${limit}`,
-    [now.toISOString(), value],
-  );
+      [now.toISOString(), value],
+    );
   return rows.map((row) => ({
     id: row.id,
     takenAt: row.taken_at,

@@ -1,5 +1,6 @@
 import { QueryCounter } from '@pipeline/persistence';
 import { adminActor, expectNoErrors, type TestService } from '@pipeline/testing';
+
 import { caughtUp, expectedMetrics, METRICS_FIELDS, NOW, publishAll, rounded, startAnalytics, syntheticHistory } from '../../test-support';
 
 const SERIES = `query($filter: MetricsFilter, $bucket: TimeBucket!) { pipelineMetricsSeries(filter: $filter, bucket: $bucket) { periodStart periodEnd metrics { ${METRICS_FIELDS} } } }`;
@@ -39,12 +40,18 @@ describe('pipelineMetricsSeries', () => {
     for (const [index, period] of series.entries()) {
       if (index > 0) expect(period.periodStart).toBe(series[index - 1].periodEnd);
       const asOf = new Date(Math.min(Date.parse(period.periodEnd), NOW.getTime())).toISOString();
-      const single = expectNoErrors(await subject.as(admin)<any>(METRICS, { filter: { ownerIds, from: period.periodStart, to: period.periodEnd } })).pipelineMetrics;
+      const single = expectNoErrors(
+        await subject.as(admin)<any>(METRICS, { filter: { ownerIds, from: period.periodStart, to: period.periodEnd } }),
+      ).pipelineMetrics;
       const { pipelineSize, bottlenecks, ...periodKpis } = period.metrics;
       const { pipelineSize: _current, bottlenecks: currentBottlenecks, ...singleKpis } = single;
       expect(periodKpis).toEqual(singleKpis);
-      expect(bottlenecks.map(({ stalledCount: _stalled, ...rest }: any) => rest)).toEqual(currentBottlenecks.map(({ stalledCount: _stalled, ...rest }: any) => rest));
-      expect(rounded({ ...periodKpis, pipelineSize, bottlenecks })).toEqual(rounded(expectedMetrics(history, { from: period.periodStart, to: period.periodEnd, ownerIds, asOf })));
+      expect(bottlenecks.map(({ stalledCount: _stalled, ...rest }: any) => rest)).toEqual(
+        currentBottlenecks.map(({ stalledCount: _stalled, ...rest }: any) => rest),
+      );
+      expect(rounded({ ...periodKpis, pipelineSize, bottlenecks })).toEqual(
+        rounded(expectedMetrics(history, { from: period.periodStart, to: period.periodEnd, ownerIds, asOf })),
+      );
     }
     expect(series.some((period: any) => period.metrics.pipelineSize.openCount > 0 && period.metrics.wonCount > 0)).toBe(true);
   });

@@ -1,4 +1,5 @@
-import { badInput, type Actor } from '@pipeline/domain';
+import { type Actor, badInput } from '@pipeline/domain';
+
 import { periods, type TimeBucket } from '../../domain/periods';
 import type { AnalyticsDeps } from '../deps';
 import { computeMetricsSeries, type PipelineMetrics } from '../get-pipeline-metrics/get-pipeline-metrics';

@@ -1,6 +1,17 @@
-import { adminActor, expectNoErrors, managerActor, repActor, testTopicPrefix, type TestService } from '@pipeline/testing';
+import { adminActor, expectNoErrors, managerActor, repActor, type TestService, testTopicPrefix } from '@pipeline/testing';
+
 import { HISTOGRAM_RELATIVE_ERROR } from '../../domain/histogram';
-import { caughtUp, expectedMetrics as expected, METRICS_FIELDS, NOW, publishAll, rounded, stageHistories, startAnalytics, syntheticHistory } from '../../test-support';
+import {
+  caughtUp,
+  expectedMetrics as expected,
+  METRICS_FIELDS,
+  NOW,
+  publishAll,
+  rounded,
+  stageHistories,
+  startAnalytics,
+  syntheticHistory,
+} from '../../test-support';
 
 const METRICS = `query($filter: MetricsFilter) { pipelineMetrics(filter: $filter) { ${METRICS_FIELDS} } }`;
 
@@ -73,7 +84,11 @@ describe('pipelineMetrics from the event stream', () => {
 
   it('takes percentiles from histograms beyond the exact limit: within the stated error, every other KPI unchanged', async () => {
     // Arrange: the same events into a service that never computes percentiles exactly
-    const approximate = await startAnalytics('metrics_histograms', { topicPrefix: subject.topicPrefix, consumerGroup: 'analytics-histograms', exactPercentileLimit: 0 });
+    const approximate = await startAnalytics('metrics_histograms', {
+      topicPrefix: subject.topicPrefix,
+      consumerGroup: 'analytics-histograms',
+      exactPercentileLimit: 0,
+    });
     try {
       await caughtUp(approximate.as(admin), history);
       for (const filter of [{}, { ownerIds: [history.reps[1].id] }]) {
@@ -83,12 +98,16 @@ describe('pipelineMetrics from the event stream', () => {
         // Assert
         const exact = expected(history, filter) as any;
         const close = (value: number | null, reference: number | null) =>
-          expect(value === null || reference === null ? value === reference : Math.abs(value - reference) <= HISTOGRAM_RELATIVE_ERROR * Math.abs(reference) + 1e-4).toBe(true);
+          expect(
+            value === null || reference === null ? value === reference : Math.abs(value - reference) <= HISTOGRAM_RELATIVE_ERROR * Math.abs(reference) + 1e-4,
+          ).toBe(true);
         // from the histogram indeed: not the exact value, close to it
         expect(actual.salesCycle.medianDays).not.toBeCloseTo(exact.salesCycle.medianDays, 9);
         close(actual.salesCycle.medianDays, exact.salesCycle.medianDays);
         close(actual.salesCycle.p90Days, exact.salesCycle.p90Days);
-        const open = stageHistories(history, (filter as { ownerIds?: string[] }).ownerIds).map((list) => list[list.length - 1]).filter((last) => last.toStageCategory === 'OPEN');
+        const open = stageHistories(history, (filter as { ownerIds?: string[] }).ownerIds)
+          .map((list) => list[list.length - 1])
+          .filter((last) => last.toStageCategory === 'OPEN');
         for (const [index, bottleneck] of actual.bottlenecks.entries()) {
           const reference = exact.bottlenecks[index];
           expect(bottleneck.stage).toBe(reference.stage);
@@ -97,9 +116,16 @@ describe('pipelineMetrics from the event stream', () => {
           close(bottleneck.usualDaysInStage, reference.usualDaysInStage);
           close(bottleneck.p90DaysInStage, reference.p90DaysInStage);
           // stalled is exact for the usual time reported
-          expect(bottleneck.stalledCount).toBe(open.filter((last) => last.toStage === bottleneck.stage && (NOW.getTime() - Date.parse(last.changedAt)) / 86_400_000 > bottleneck.usualDaysInStage).length);
+          expect(bottleneck.stalledCount).toBe(
+            open.filter((last) => last.toStage === bottleneck.stage && (NOW.getTime() - Date.parse(last.changedAt)) / 86_400_000 > bottleneck.usualDaysInStage)
+              .length,
+          );
         }
-        const withoutPercentiles = (metrics: any) => ({ ...metrics, salesCycle: { count: metrics.salesCycle.count, meanDays: metrics.salesCycle.meanDays }, bottlenecks: null });
+        const withoutPercentiles = (metrics: any) => ({
+          ...metrics,
+          salesCycle: { count: metrics.salesCycle.count, meanDays: metrics.salesCycle.meanDays },
+          bottlenecks: null,
+        });
         expect(rounded(withoutPercentiles(actual))).toEqual(rounded(withoutPercentiles(exact)));
       }
     } finally {

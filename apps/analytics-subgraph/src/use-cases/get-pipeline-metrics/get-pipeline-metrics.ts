@@ -1,24 +1,33 @@
-import type { EntityManager } from 'typeorm';
 import type { Actor, Money } from '@pipeline/domain';
+import type { EntityManager } from 'typeorm';
+
 import type { MetricsScope } from '../../domain/metrics-filter';
 import type { Period } from '../../domain/periods';
 import {
   averageWonValue,
   bottlenecks,
   closedCounts,
+  type CycleStats,
   cycleStats,
   leadConversion,
-  pipelineSize,
-  pipelineSizesAsOf,
-  stageConversions,
-  wholePeriod,
-  type CycleStats,
   type LeadSourceConversion,
   type PipelineSize,
+  pipelineSize,
+  pipelineSizesAsOf,
   type StageBottleneck,
   type StageConversion,
+  stageConversions,
+  wholePeriod,
 } from '../../persistence/metrics-repository';
-import { rollupBottlenecks, rollupClosed, rollupConversions, rollupGrain, rollupLeadConversion, rollupPipelineSize, rollupSizesAsOf } from '../../persistence/rollup-metrics';
+import {
+  rollupBottlenecks,
+  rollupClosed,
+  rollupConversions,
+  rollupGrain,
+  rollupLeadConversion,
+  rollupPipelineSize,
+  rollupSizesAsOf,
+} from '../../persistence/rollup-metrics';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
 
@@ -36,7 +45,12 @@ export interface PipelineMetrics {
 
 // The KPIs of the process (step 5): pipeline size, win rate, average deal value, cycle length, conversions, bottlenecks.
 // From the rollups when one covers the scope and period (whole days), else from the facts.
-export async function computeMetrics(manager: EntityManager, scope: MetricsScope, now: Date, exactPercentileLimit = Number.POSITIVE_INFINITY): Promise<PipelineMetrics> {
+export async function computeMetrics(
+  manager: EntityManager,
+  scope: MetricsScope,
+  now: Date,
+  exactPercentileLimit = Number.POSITIVE_INFINITY,
+): Promise<PipelineMetrics> {
   const periods = wholePeriod(scope);
   const grain = rollupGrain(scope, periods);
   if (grain !== null) {
@@ -63,7 +77,13 @@ export async function computeMetrics(manager: EntityManager, scope: MetricsScope
 
 // The same KPIs for consecutive periods with a fixed number of statements, whatever their number; each period's
 // pipeline and stalls are taken at its end (or now, for a period not over yet).
-export async function computeMetricsSeries(manager: EntityManager, scope: MetricsScope, periods: Period[], now: Date, exactPercentileLimit = Number.POSITIVE_INFINITY): Promise<PipelineMetrics[]> {
+export async function computeMetricsSeries(
+  manager: EntityManager,
+  scope: MetricsScope,
+  periods: Period[],
+  now: Date,
+  exactPercentileLimit = Number.POSITIVE_INFINITY,
+): Promise<PipelineMetrics[]> {
   if (periods.length === 0) return [];
   const ends = periods.map((period) => (period.end < now ? period.end : now));
   if (rollupGrain(scope, periods) === 0) {
@@ -74,7 +94,9 @@ export async function computeMetricsSeries(manager: EntityManager, scope: Metric
       rollupBottlenecks(manager, scope, 0, ends, exactPercentileLimit),
       rollupLeadConversion(manager, scope, 0, periods),
     ]);
-    return periods.map((_period, index) => assemble(sizes[index], closed.closed[index], closed.averages[index], closed.cycles[index], conversions[index], stalls[index], leads[index]));
+    return periods.map((_period, index) =>
+      assemble(sizes[index], closed.closed[index], closed.averages[index], closed.cycles[index], conversions[index], stalls[index], leads[index]),
+    );
   }
   const [sizes, closed, averages, cycles, conversions, stalls, leads] = await Promise.all([
     pipelineSizesAsOf(manager, scope, ends),
@@ -85,7 +107,9 @@ export async function computeMetricsSeries(manager: EntityManager, scope: Metric
     bottlenecks(manager, scope, ends),
     leadConversion(manager, scope, periods),
   ]);
-  return periods.map((_period, index) => assemble(sizes[index], closed[index], averages[index], cycles[index], conversions[index], stalls[index], leads[index]));
+  return periods.map((_period, index) =>
+    assemble(sizes[index], closed[index], averages[index], cycles[index], conversions[index], stalls[index], leads[index]),
+  );
 }
 
 function assemble(

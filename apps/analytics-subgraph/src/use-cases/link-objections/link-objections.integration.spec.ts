@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, expectNoErrors, repActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { adminActor, expectNoErrors, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { publishAll, startAnalytics } from '../../test-support';
 import { dealLost, objectionRecorded, opportunityEvents, repRegistered } from '../../test-support-events';
 
@@ -52,13 +54,31 @@ describe('objections linked to outcomes and lost reasons', () => {
 
     // Assert
     expect(outcomes).toEqual([
-      { category: 'PRICE', opportunities: 4, winRate: { successes: 1, sample: 4 }, lostReasons: [{ reason: 'PRICE', count: 2 }, { reason: 'COMPETITOR', count: 1 }] },
+      {
+        category: 'PRICE',
+        opportunities: 4,
+        winRate: { successes: 1, sample: 4 },
+        lostReasons: [
+          { reason: 'PRICE', count: 2 },
+          { reason: 'COMPETITOR', count: 1 },
+        ],
+      },
       { category: 'TIMING', opportunities: 1, winRate: { successes: 0, sample: 0 }, lostReasons: [] },
     ]);
   });
 
   it('shows a rep the objections on their own deals only', async () => {
     const outcomes = expectNoErrors(await subject.as(repActor(repB, 'south'))<any>(OUTCOMES)).objectionOutcomes;
-    expect(outcomes).toEqual([{ category: 'PRICE', opportunities: 2, winRate: { successes: 0, sample: 2 }, lostReasons: [{ reason: 'COMPETITOR', count: 1 }, { reason: 'PRICE', count: 1 }] }]);
+    expect(outcomes).toEqual([
+      {
+        category: 'PRICE',
+        opportunities: 2,
+        winRate: { successes: 0, sample: 2 },
+        lostReasons: [
+          { reason: 'COMPETITOR', count: 1 },
+          { reason: 'PRICE', count: 1 },
+        ],
+      },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Actor } from '@pipeline/domain';
-import { wilsonInterval, type RateEstimate } from '../../domain/wilson';
+
+import { type RateEstimate, wilsonInterval } from '../../domain/wilson';
 import { opportunityConditions, periodCondition, SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
@@ -45,7 +46,9 @@ export async function linkObjections(deps: AnalyticsDeps, actor: Actor, args: { 
       category,
       opportunities: entry.opportunities,
       winRate: wilsonInterval(entry.won, entry.won + entry.lost),
-      lostReasons: [...entry.reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+      lostReasons: [...entry.reasons.entries()]
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     }))
     .sort((a, b) => b.opportunities - a.opportunities || a.category.localeCompare(b.category));
 }

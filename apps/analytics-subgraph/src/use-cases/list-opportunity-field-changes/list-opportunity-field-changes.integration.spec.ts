@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createCloudEvent, TOPICS, type AnyPipelineEvent, type OpportunitySnapshot } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, repActor, waitFor, type TestService } from '@pipeline/testing';
-import { PIPELINE_ID, publishAll, startAnalytics, type Published } from '../../test-support';
+
+import { type AnyPipelineEvent, createCloudEvent, type OpportunitySnapshot, TOPICS } from '@pipeline/events';
+import { adminActor, errorCodes, expectNoErrors, repActor, type TestService, waitFor } from '@pipeline/testing';
+
+import { PIPELINE_ID, publishAll, type Published, startAnalytics } from '../../test-support';
 
 const CHANGES = `query($opportunityId: ID, $field: OpportunityHistoryField) { opportunityFieldChanges(opportunityId: $opportunityId, field: $field) {
   totalCount edges { node { opportunityId field previousValue newValue previousAmount { amount currency } newAmount { amount currency } daysSlipped changedBy version } } } }`;
@@ -29,7 +31,14 @@ describe('opportunityFieldChanges (field history from opportunity.updated)', () 
     ownerTeamId: 'north',
     ...overrides,
   });
-  const state = (opportunityId: string, version: number, opportunity: OpportunitySnapshot) => ({ opportunityId, version, pipelineId: PIPELINE_ID, stage: 'QUALIFICATION', stageCategory: 'OPEN' as const, opportunity });
+  const state = (opportunityId: string, version: number, opportunity: OpportunitySnapshot) => ({
+    opportunityId,
+    version,
+    pipelineId: PIPELINE_ID,
+    stage: 'QUALIFICATION',
+    stageCategory: 'OPEN' as const,
+    opportunity,
+  });
   const published = (event: AnyPipelineEvent, key: string): Published => ({ topic: TOPICS.opportunityEvents, key, event });
 
   beforeAll(async () => {
@@ -37,7 +46,16 @@ describe('opportunityFieldChanges (field history from opportunity.updated)', () 
     const events = [mine, theirs].flatMap((id) => {
       const ownerId = id === mine ? owner : other;
       return [
-        published(createCloudEvent({ type: 'sales.opportunity.created.v1', source: '/test', subject: id, data: state(id, 1, snapshot(ownerId)), time: new Date('2026-11-01T08:00:00Z') }) as AnyPipelineEvent, id),
+        published(
+          createCloudEvent({
+            type: 'sales.opportunity.created.v1',
+            source: '/test',
+            subject: id,
+            data: state(id, 1, snapshot(ownerId)),
+            time: new Date('2026-11-01T08:00:00Z'),
+          }) as AnyPipelineEvent,
+          id,
+        ),
         published(
           createCloudEvent({
             type: 'sales.opportunity.updated.v1',
@@ -57,7 +75,9 @@ describe('opportunityFieldChanges (field history from opportunity.updated)', () 
     });
     // Delivered twice: the history holds each change once.
     await publishAll(subject.topicPrefix, [...events, ...events]);
-    await waitFor(async () => expectNoErrors(await subject.as(admin)<any>(CHANGES, {})).opportunityFieldChanges.totalCount === 4, { what: 'both updates projected' });
+    await waitFor(async () => expectNoErrors(await subject.as(admin)<any>(CHANGES, {})).opportunityFieldChanges.totalCount === 4, {
+      what: 'both updates projected',
+    });
   });
   afterAll(async () => subject?.stop());
 
@@ -68,7 +88,17 @@ describe('opportunityFieldChanges (field history from opportunity.updated)', () 
 
     // Assert
     expect(slips.edges.map((edge: any) => edge.node)).toEqual([
-      { opportunityId: mine, field: 'EXPECTED_CLOSE_DATE', previousValue: '2027-01-31', newValue: '2027-03-02', previousAmount: null, newAmount: null, daysSlipped: 30, changedBy: owner, version: 2 },
+      {
+        opportunityId: mine,
+        field: 'EXPECTED_CLOSE_DATE',
+        previousValue: '2027-01-31',
+        newValue: '2027-03-02',
+        previousAmount: null,
+        newAmount: null,
+        daysSlipped: 30,
+        changedBy: owner,
+        version: 2,
+      },
     ]);
     expect(all.edges.map((edge: any) => [edge.node.field, edge.node.previousAmount])).toEqual([
       ['AMOUNT', { amount: '12000.00', currency: 'EUR' }],

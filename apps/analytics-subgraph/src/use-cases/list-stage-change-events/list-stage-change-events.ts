@@ -1,7 +1,8 @@
-import { parseId, visibilityOf, type Actor } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '@pipeline/persistence';
-import type { AnalyticsDeps } from '../deps';
+import { type Actor, parseId, visibilityOf } from '@pipeline/domain';
+import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '@pipeline/persistence';
+
 import { opportunityConditions, SqlParameters } from '../../persistence/scope-sql';
+import type { AnalyticsDeps } from '../deps';
 
 export interface StageChangeEventView {
   eventId: string;
@@ -15,7 +16,11 @@ export interface StageChangeEventView {
 }
 
 // The raw stage stream in the graph, oldest first, only for opportunities the caller may see.
-export async function listStageChangeEvents(deps: AnalyticsDeps, actor: Actor, args: { opportunityId?: unknown; first?: number | null; after?: string | null }): Promise<Connection<StageChangeEventView>> {
+export async function listStageChangeEvents(
+  deps: AnalyticsDeps,
+  actor: Actor,
+  args: { opportunityId?: unknown; first?: number | null; after?: string | null },
+): Promise<Connection<StageChangeEventView>> {
   const first = pageSize(args.first);
   const parameters = new SqlParameters();
   const conditions = [
@@ -24,17 +29,26 @@ export async function listStageChangeEvents(deps: AnalyticsDeps, actor: Actor, a
       parameters,
     )})`,
   ];
-  if (args.opportunityId !== null && args.opportunityId !== undefined) conditions.push(`e.opportunity_id = ${parameters.add(parseId(args.opportunityId, 'opportunityId'))}`);
+  if (args.opportunityId !== null && args.opportunityId !== undefined)
+    conditions.push(`e.opportunity_id = ${parameters.add(parseId(args.opportunityId, 'opportunityId'))}`);
   const countParameters = [...parameters.values];
   const [{ count }] = await deps.dataSource.query(`SELECT count(*)::int AS count FROM stage_event e WHERE ${conditions.join(' AND ')}`, countParameters);
   const cursor = decodeCursor(args.after, ['timestamptz', 'text']);
   if (cursor) conditions.push(`(e.changed_at, e.event_id) > (${parameters.add(cursor[0])}::timestamptz, ${parameters.add(cursor[1])})`);
-  const rows: Array<{ event_id: string; opportunity_id: string; from_stage: string | null; to_stage: string; changed_at: Date; version: number; changed_by: string | null; reason: string | null }> =
-    await deps.dataSource.query(
-      `SELECT e.event_id, e.opportunity_id, e.from_stage, e.to_stage, e.changed_at, e.version, e.changed_by, e.reason FROM stage_event e
+  const rows: Array<{
+    event_id: string;
+    opportunity_id: string;
+    from_stage: string | null;
+    to_stage: string;
+    changed_at: Date;
+    version: number;
+    changed_by: string | null;
+    reason: string | null;
+  }> = await deps.dataSource.query(
+    `SELECT e.event_id, e.opportunity_id, e.from_stage, e.to_stage, e.changed_at, e.version, e.changed_by, e.reason FROM stage_event e
         WHERE ${conditions.join(' AND ')} ORDER BY e.changed_at, e.event_id LIMIT ${first + 1}`,
-      parameters.values,
-    );
+    parameters.values,
+  );
   const items = rows.slice(0, first).map((row) => ({
     eventId: row.event_id,
     opportunityId: row.opportunity_id,

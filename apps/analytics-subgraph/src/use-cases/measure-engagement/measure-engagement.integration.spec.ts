@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, expectNoErrors, managerActor, repActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { adminActor, expectNoErrors, managerActor, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { NOW, publishAll, startAnalytics } from '../../test-support';
 import { activityLogged, opportunityEvents, repRegistered } from '../../test-support-events';
 
@@ -20,7 +22,13 @@ describe('usage and engagement analytics from activity facts', () => {
       ...opportunityEvents({ ...base, id: o1, ownerId: repA }),
       ...opportunityEvents({ ...base, id: o2, ownerId: repA, createdAt: '2026-11-01T00:00:00Z' }),
       ...opportunityEvents({ ...base, id: o3, ownerId: repC, industry: 'Retail', wonAt: '2026-12-15T00:00:00Z' }),
-      ...opportunityEvents({ ...base, id: o4, ownerId: repC, industry: 'Retail', moves: [{ toStage: 'CLOSED_LOST', at: '2026-12-16T00:00:00Z', reason: 'PRICE' }] }),
+      ...opportunityEvents({
+        ...base,
+        id: o4,
+        ownerId: repC,
+        industry: 'Retail',
+        moves: [{ toStage: 'CLOSED_LOST', at: '2026-12-16T00:00:00Z', reason: 'PRICE' }],
+      }),
       ...opportunityEvents({ ...base, id: o5, ownerId: repB, wonAt: '2026-11-30T00:00:00Z' }),
       ...opportunityEvents({ ...base, id: o6, ownerId: repB, moves: [{ toStage: 'CLOSED_LOST', at: '2026-11-20T00:00:00Z', reason: 'PRICE' }] }),
       activityLogged(o1, repA, 'CALL', '2026-12-01T00:00:00Z'),
@@ -73,7 +81,9 @@ describe('usage and engagement analytics from activity facts', () => {
 
   it('lists open opportunities by days since their last touch, never-touched ones from creation', async () => {
     // Act
-    const touches = expectNoErrors(await subject.as(admin)<any>(`{ opportunityTouches { opportunityId ownerId stage neverTouched daysSinceLastTouch lastTouchAt } }`)).opportunityTouches;
+    const touches = expectNoErrors(
+      await subject.as(admin)<any>(`{ opportunityTouches { opportunityId ownerId stage neverTouched daysSinceLastTouch lastTouchAt } }`),
+    ).opportunityTouches;
     const asSouth = expectNoErrors(await subject.as(managerActor('south'))<any>(`{ opportunityTouches { opportunityId } }`)).opportunityTouches;
 
     // Assert
@@ -86,7 +96,9 @@ describe('usage and engagement analytics from activity facts', () => {
 
   it('shows which engagement preceded wins per segment, with sample sizes', async () => {
     // Act
-    const patterns = expectNoErrors(await subject.as(admin)<any>(`{ engagementPatterns { segment volume winRate { successes sample rate } } }`)).engagementPatterns;
+    const patterns = expectNoErrors(
+      await subject.as(admin)<any>(`{ engagementPatterns { segment volume winRate { successes sample rate } } }`),
+    ).engagementPatterns;
 
     // Assert: o3 (3 touches) won, o4 (1) lost; o5 and o6 had none in their 30 days before closing, one won
     expect(patterns).toEqual([

@@ -1,7 +1,8 @@
-import { badInput, parseInteger, type Actor } from '@pipeline/domain';
-import { engagementVolume, perWeek, type EngagementVolume } from '../../domain/engagement';
+import { type Actor, badInput, parseInteger } from '@pipeline/domain';
+
+import { type EngagementVolume, engagementVolume, perWeek } from '../../domain/engagement';
 import type { MetricsScope } from '../../domain/metrics-filter';
-import { wilsonInterval, type RateEstimate } from '../../domain/wilson';
+import { type RateEstimate, wilsonInterval } from '../../domain/wilson';
 import { opportunityConditions, periodCondition, SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
@@ -57,7 +58,10 @@ async function visibleReps(deps: AnalyticsDeps, scope: MetricsScope): Promise<st
     const team = visibility.teamId ? ` OR r.team_id = ${parameters.add(visibility.teamId)}` : '';
     conditions.push(`(r.rep_id::text = ${parameters.add(visibility.userId)}${team})`);
   }
-  const rows: Array<{ rep_id: string }> = await deps.dataSource.query(`SELECT r.rep_id::text AS rep_id FROM rep_fact r WHERE ${conditions.join(' AND ')}`, parameters.values);
+  const rows: Array<{ rep_id: string }> = await deps.dataSource.query(
+    `SELECT r.rep_id::text AS rep_id FROM rep_fact r WHERE ${conditions.join(' AND ')}`,
+    parameters.values,
+  );
   return rows.map((row) => row.rep_id);
 }
 
@@ -71,7 +75,11 @@ export interface OpportunityTouch {
 }
 
 // Open opportunities, the longest untouched first: days since the last activity, or since creation when none was logged.
-export async function listOpportunityTouches(deps: AnalyticsDeps, actor: Actor, args: { filter?: RawMetricsFilter | null; first?: number | null }): Promise<OpportunityTouch[]> {
+export async function listOpportunityTouches(
+  deps: AnalyticsDeps,
+  actor: Actor,
+  args: { filter?: RawMetricsFilter | null; first?: number | null },
+): Promise<OpportunityTouch[]> {
   const first = parseInteger(args.first ?? 50, 'first', 1, 500);
   const scope = metricsScope(actor, args.filter);
   const now = deps.now();
@@ -106,7 +114,11 @@ const VOLUMES: EngagementVolume[] = ['NO_TOUCH', 'LIGHT', 'STEADY', 'HEAVY'];
 
 // Which engagement precedes wins, per segment (industry): closed opportunities grouped by how many activities were
 // logged in the window before their close, each group's win rate with its sample and Wilson interval.
-export async function findEngagementPatterns(deps: AnalyticsDeps, actor: Actor, args: { filter?: RawMetricsFilter | null; windowDays?: number | null }): Promise<EngagementPattern[]> {
+export async function findEngagementPatterns(
+  deps: AnalyticsDeps,
+  actor: Actor,
+  args: { filter?: RawMetricsFilter | null; windowDays?: number | null },
+): Promise<EngagementPattern[]> {
   const windowDays = parseInteger(args.windowDays ?? 30, 'windowDays', 1, 365);
   const scope = metricsScope(actor, args.filter);
   const parameters = new SqlParameters();

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, analystActor, expectNoErrors, managerActor, repActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { adminActor, analystActor, expectNoErrors, managerActor, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { publishAll, startAnalytics } from '../../test-support';
 import { opportunityEvents, repRegistered } from '../../test-support-events';
 
@@ -17,7 +19,16 @@ describe('forecastAccuracy over a synthetic history', () => {
   let subject: TestService;
   const admin = adminActor();
 
-  const snapshot = (takenAt: string, level: string, key: string, month: string, currency: string, p10: number, p50: number, p90: number) => ({ takenAt, level, key, month, currency, p10, p50, p90 });
+  const snapshot = (takenAt: string, level: string, key: string, month: string, currency: string, p10: number, p50: number, p90: number) => ({
+    takenAt,
+    level,
+    key,
+    month,
+    currency,
+    p10,
+    p50,
+    p90,
+  });
   const history = [
     // rep A, EUR: the judged forecast is the last one before each month; won 100, 200, 0, 300 against p50 100 each
     snapshot('2026-08-17T06:00:00Z', 'REP', repA, '2026-09-01', 'EUR', 0, 900, 1000),
@@ -51,13 +62,17 @@ describe('forecastAccuracy over a synthetic history', () => {
     const dataSource = subject.service.dataSource;
     await waitFor(
       async () => {
-        const [{ reps, won: closed }] = await dataSource.query(`SELECT (SELECT count(*) FROM rep_fact)::int AS reps, (SELECT count(*) FROM opportunity_fact WHERE status = 'WON')::int AS won`);
+        const [{ reps, won: closed }] = await dataSource.query(
+          `SELECT (SELECT count(*) FROM rep_fact)::int AS reps, (SELECT count(*) FROM opportunity_fact WHERE status = 'WON')::int AS won`,
+        );
         return reps === 3 && closed === won.length;
       },
       { timeoutMs: 60_000, what: 'analytics to ingest the reps and won deals' },
     );
     const weeks = [...new Set(history.map((row) => row.takenAt.slice(0, 10)))];
-    await dataSource.query(`INSERT INTO forecast_snapshot_run (week_start, taken_at, scopes) SELECT w, w::timestamptz, 1 FROM unnest($1::date[]) AS w`, [weeks]);
+    await dataSource.query(`INSERT INTO forecast_snapshot_run (week_start, taken_at, scopes) SELECT w, w::timestamptz, 1 FROM unnest($1::date[]) AS w`, [
+      weeks,
+    ]);
     for (const row of history) {
       await dataSource.query(
         `INSERT INTO forecast_scope_snapshot (week_start, level, scope_key, month, currency, taken_at, weighted, p10, p50, p90) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)`,

@@ -1,5 +1,6 @@
-import { badInput, forbidden, isOneOf, parseText, visibilityOf, type Actor } from '@pipeline/domain';
-import { isWithinRange, measureForecastAccuracy, type ForecastAccuracyStats, type ForecastOutcome } from '../../domain/forecast-accuracy';
+import { type Actor, badInput, forbidden, isOneOf, parseText, visibilityOf } from '@pipeline/domain';
+
+import { type ForecastAccuracyStats, type ForecastOutcome, isWithinRange, measureForecastAccuracy } from '../../domain/forecast-accuracy';
 import { SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
 import type { ForecastLevel } from '../snapshot-forecasts/snapshot-forecasts';
@@ -31,9 +32,14 @@ export async function measureAccuracy(deps: AnalyticsDeps, actor: Actor, args: {
   if (key !== null) conditions.push(`s.scope_key = ${parameters.add(key)}`);
   conditions.push(visibleKeys(actor, level, parameters));
   const owners =
-    level === 'COMPANY' ? 'true' : level === 'TEAM' ? `f.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = l.scope_key)` : `f.owner_id::text = l.scope_key`;
-  const rows: Array<{ scope_key: string; month: string; currency: string; taken_at: Date; p10: string; p50: string; p90: string; actual: string }> = await deps.dataSource.query(
-    `WITH latest AS (
+    level === 'COMPANY'
+      ? 'true'
+      : level === 'TEAM'
+        ? `f.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = l.scope_key)`
+        : `f.owner_id::text = l.scope_key`;
+  const rows: Array<{ scope_key: string; month: string; currency: string; taken_at: Date; p10: string; p50: string; p90: string; actual: string }> =
+    await deps.dataSource.query(
+      `WITH latest AS (
         SELECT DISTINCT ON (s.scope_key, s.month, s.currency) s.scope_key, s.month, s.currency, s.taken_at, s.p10, s.p50, s.p90
           FROM forecast_scope_snapshot s
          WHERE ${conditions.join(' AND ')}
@@ -42,8 +48,8 @@ export async function measureAccuracy(deps: AnalyticsDeps, actor: Actor, args: {
             (SELECT coalesce(sum(f.amount), 0) FROM opportunity_fact f
               WHERE f.status = 'WON' AND f.currency = l.currency AND f.closed_at >= l.month AND f.closed_at < l.month + interval '1 month' AND ${owners}) AS actual
        FROM latest l ORDER BY l.scope_key, l.currency, l.month`,
-    parameters.values,
-  );
+      parameters.values,
+    );
   const groups = new Map<string, ForecastPeriodOutcome[]>();
   for (const row of rows) {
     const group = `${row.scope_key}|${row.currency.trim()}`;
@@ -62,7 +68,8 @@ export async function measureAccuracy(deps: AnalyticsDeps, actor: Actor, args: {
 function visibleKeys(actor: Actor, level: ForecastLevel, parameters: SqlParameters): string {
   const visibility = visibilityOf(actor);
   if (visibility.kind === 'all') return 'true';
-  if (level === 'COMPANY' || (level === 'TEAM' && visibility.kind === 'own')) throw forbidden(`Forecast accuracy per ${level.toLowerCase()} is for analysts, admins and (per team) its manager`);
+  if (level === 'COMPANY' || (level === 'TEAM' && visibility.kind === 'own'))
+    throw forbidden(`Forecast accuracy per ${level.toLowerCase()} is for analysts, admins and (per team) its manager`);
   if (visibility.kind === 'own') return `s.scope_key = ${parameters.add(visibility.userId)}`;
   if (level === 'TEAM') return visibility.teamId === null ? 'false' : `s.scope_key = ${parameters.add(visibility.teamId)}`;
   const self = `s.scope_key = ${parameters.add(visibility.userId)}`;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, expectNoErrors, managerActor, repActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { adminActor, expectNoErrors, managerActor, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { publishAll, startAnalytics } from '../../test-support';
 import { opportunityEvents, repRegistered, stageMoveRefused } from '../../test-support-events';
 
@@ -25,7 +27,15 @@ describe('gateFriction from refusal facts', () => {
       repRegistered(repA, 'north', 0),
       repRegistered(repC, 'south', 1),
       // one: refused twice (amount and date, then date), moved on four days after the first refusal, then won
-      ...opportunityEvents({ ...base, id: one, ownerId: repA, moves: [{ toStage: 'PROPOSAL', at: '2026-10-06T00:00:00Z' }, { toStage: 'CLOSED_WON', at: '2026-11-01T00:00:00Z' }] }),
+      ...opportunityEvents({
+        ...base,
+        id: one,
+        ownerId: repA,
+        moves: [
+          { toStage: 'PROPOSAL', at: '2026-10-06T00:00:00Z' },
+          { toStage: 'CLOSED_WON', at: '2026-11-01T00:00:00Z' },
+        ],
+      }),
       stageMoveRefused(one, repA, 'QUALIFICATION', 'PROPOSAL', ['AMOUNT_SET', 'CLOSE_DATE_SET'], '2026-10-02T00:00:00Z', 1),
       stageMoveRefused(one, repA, 'QUALIFICATION', 'PROPOSAL', ['CLOSE_DATE_SET'], '2026-10-04T00:00:00Z', 1),
       // two: refused on amount, lost ten days later
@@ -69,7 +79,9 @@ describe('gateFriction from refusal facts', () => {
   });
 
   it('counts refusals in the period asked for', async () => {
-    const friction = expectNoErrors(await subject.as(admin)<any>(FRICTION, { filter: { from: '2026-10-03T00:00:00Z', to: '2026-10-05T00:00:00Z' } })).gateFriction;
+    const friction = expectNoErrors(
+      await subject.as(admin)<any>(FRICTION, { filter: { from: '2026-10-03T00:00:00Z', to: '2026-10-05T00:00:00Z' } }),
+    ).gateFriction;
     expect(friction.criteria).toEqual([
       // two's refusal on the 3rd and one's second on the 4th
       { criterion: 'AMOUNT_SET', refusals: 1, opportunities: 1, stillBlocked: 0, medianDaysBlocked: 10 },

@@ -1,5 +1,6 @@
 import type { Actor } from '@pipeline/domain';
-import { wilsonInterval, type RateEstimate } from '../../domain/wilson';
+
+import { type RateEstimate, wilsonInterval } from '../../domain/wilson';
 import { opportunityConditions, periodCondition, SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
+import type { EntityManager } from 'typeorm';
+
 import { applyDealOutcomes } from '../../persistence/projections';
 
 // Deal outcomes and lost reasons; a reopen clears the outcome. Older events never overwrite newer ones; one upsert per chunk.

@@ -1,12 +1,14 @@
-import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
+import type { EntityManager } from 'typeorm';
+
 import { withKpiContributions } from '../../persistence/kpi-rollups';
 import { applyLeadStates, type LeadState } from '../../persistence/projections';
 
 type LeadEvent = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;
 
-const applyWithContributions = (manager: EntityManager, leads: LeadState[]) => withKpiContributions(manager, { leadIds: leads.map((lead) => lead.leadId) }, () => applyLeadStates(manager, leads));
+const applyWithContributions = (manager: EntityManager, leads: LeadState[]) =>
+  withKpiContributions(manager, { leadIds: leads.map((lead) => lead.leadId) }, () => applyLeadStates(manager, leads));
 
 // Lead funnel facts: source, status and whether (and when) the lead became an opportunity; one upsert per chunk.
 export async function projectLeadOnLeadEvent(event: LeadEvent, _manager: EntityManager, chunk: ChunkContext): Promise<void> {

@@ -1,7 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
-import { insertFieldChanges, type FieldChangeRow } from '../../persistence/field-history';
+import type { EntityManager } from 'typeorm';
+
+import { type FieldChangeRow, insertFieldChanges } from '../../persistence/field-history';
 import { withKpiContributions } from '../../persistence/kpi-rollups';
 import { applyOpportunityStates, type OpportunityState } from '../../persistence/projections';
 
@@ -20,7 +21,15 @@ export async function projectOpportunityOnOpportunityEvent(
   const { data } = event;
   chunk.collect(
     'opportunity-states',
-    { opportunityId: data.opportunityId, version: data.version, pipelineId: data.pipelineId, stage: data.stage, stageCategory: data.stageCategory, snapshot: data.opportunity, at: event.time },
+    {
+      opportunityId: data.opportunityId,
+      version: data.version,
+      pipelineId: data.pipelineId,
+      stage: data.stage,
+      stageCategory: data.stageCategory,
+      snapshot: data.opportunity,
+      at: event.time,
+    },
     applyWithContributions,
   );
   // Field history: what each changed field was before and became (events before the field was added carry none).

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
 
 type ProcessEvent =
   | TypedCloudEvent<'sales.pipeline.revised.v1'>

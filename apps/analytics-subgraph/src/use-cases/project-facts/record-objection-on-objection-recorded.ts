@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
 
 // One row per objection; a redelivered one is kept once.
 export async function recordObjectionOnObjectionRecorded(event: TypedCloudEvent<'sales.deal.objection_recorded.v1'>, manager: EntityManager): Promise<void> {

@@ -1,6 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
+import type { EntityManager } from 'typeorm';
 
 interface Revision {
   eventId: string;

@@ -1,4 +1,5 @@
-import { badInput, hasRole, isOneOf, LEAD_SOURCES, parseDateTime, parseId, parseText, visibilityOf, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, hasRole, isOneOf, LEAD_SOURCES, parseDateTime, parseId, parseText, visibilityOf } from '@pipeline/domain';
+
 import type { MetricsScope } from '../../domain/metrics-filter';
 
 export interface RawMetricsFilter {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, expectNoErrors, waitFor, type TestService } from '@pipeline/testing';
+
+import { adminActor, expectNoErrors, type TestService, waitFor } from '@pipeline/testing';
+
 import { analyticsDeps } from '../../server';
 import { NOW, publishAll, startAnalytics } from '../../test-support';
 import { opportunityEvents, repRegistered } from '../../test-support-events';
@@ -22,7 +24,9 @@ describe('the weekly forecast snapshot job', () => {
     await publishAll(subject.topicPrefix, events);
     await waitFor(
       async () => {
-        const [{ reps, open }] = await subject.service.dataSource.query(`SELECT (SELECT count(*) FROM rep_fact)::int AS reps, (SELECT count(*) FROM opportunity_fact)::int AS open`);
+        const [{ reps, open }] = await subject.service.dataSource.query(
+          `SELECT (SELECT count(*) FROM rep_fact)::int AS reps, (SELECT count(*) FROM opportunity_fact)::int AS open`,
+        );
         return reps === 3 && open === 2;
       },
       { timeoutMs: 60_000, what: 'analytics to ingest the reps and open deals' },

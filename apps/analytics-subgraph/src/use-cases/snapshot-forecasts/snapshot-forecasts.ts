@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '@pipeline/domain';
+import type { EntityManager } from 'typeorm';
+
 import type { MetricsScope } from '../../domain/metrics-filter';
 import { bucketStart } from '../../domain/periods';
 import type { AnalyticsDeps } from '../deps';
@@ -39,7 +40,16 @@ export async function snapshotForecasts(deps: AnalyticsDeps): Promise<{ weekStar
       const forecast = await buildForecast(manager, target.scope, now, SIMULATIONS);
       if (target.level === 'COMPANY') await storeCompanySnapshot(manager, now, forecast);
       for (const range of forecast.ranges) {
-        rows.push({ level: target.level, key: target.key, month: range.month, currency: range.currency, weighted: weightedFor(forecast, range.month, range.currency), p10: range.p10, p50: range.p50, p90: range.p90 });
+        rows.push({
+          level: target.level,
+          key: target.key,
+          month: range.month,
+          currency: range.currency,
+          weighted: weightedFor(forecast, range.month, range.currency),
+          p10: range.p10,
+          p50: range.p50,
+          p90: range.p90,
+        });
       }
     }
     await manager.query(

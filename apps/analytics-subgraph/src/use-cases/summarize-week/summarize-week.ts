@@ -1,8 +1,9 @@
-import { assertRole, money, parseInteger, sumByCurrency, SYSTEM_ACTOR, type Actor, type Money } from '@pipeline/domain';
+import { type Actor, assertRole, type Money, money, parseInteger, sumByCurrency, SYSTEM_ACTOR } from '@pipeline/domain';
+
 import { bucketStart, nextBucket } from '../../domain/periods';
-import { metricsScope } from '../shared/scope';
 import type { AnalyticsDeps } from '../deps';
 import { computeMetrics } from '../get-pipeline-metrics/get-pipeline-metrics';
+import { metricsScope } from '../shared/scope';
 
 export interface WeeklySummary {
   weekStart: string;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, expectNoErrors, managerActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { adminActor, expectNoErrors, managerActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { publishAll, startAnalytics } from '../../test-support';
 import { opportunityEvents, opportunityUpdated, repRegistered } from '../../test-support-events';
 
@@ -21,7 +23,14 @@ describe('time travel over the event history', () => {
       repRegistered(repA, 'north', 0),
       repRegistered(repC, 'south', 1),
       // p1: 100 in QUALIFICATION, raised to 150 on 15 Oct, advanced to PROPOSAL on 10 Nov
-      ...opportunityEvents({ id: p1, ownerId: repA, amount: '100.00', currency: 'EUR', createdAt: '2026-09-01T00:00:00Z', moves: [{ toStage: 'PROPOSAL', at: '2026-11-10T00:00:00Z', version: 3, amount: '150.00' }] }),
+      ...opportunityEvents({
+        id: p1,
+        ownerId: repA,
+        amount: '100.00',
+        currency: 'EUR',
+        createdAt: '2026-09-01T00:00:00Z',
+        moves: [{ toStage: 'PROPOSAL', at: '2026-11-10T00:00:00Z', version: 3, amount: '150.00' }],
+      }),
       opportunityUpdated(p1, repA, 2, 'QUALIFICATION', { amount: '150.00', currency: 'EUR' }, '2026-10-15T00:00:00Z', '2026-09-01T00:00:00Z'),
       // p2: 200, won on 20 Oct
       ...opportunityEvents({ id: p2, ownerId: repA, amount: '200.00', currency: 'EUR', createdAt: '2026-09-05T00:00:00Z', wonAt: '2026-10-20T00:00:00Z' }),
@@ -29,8 +38,15 @@ describe('time travel over the event history', () => {
       ...opportunityEvents({ id: p3, ownerId: repC, amount: '300.00', currency: 'EUR', createdAt: '2026-10-10T00:00:00Z' }),
       // p4 (south): 400, in PROPOSAL from 11 Sep, back to QUALIFICATION on 5 Oct
       ...opportunityEvents({
-        id: p4, ownerId: repC, amount: '400.00', currency: 'EUR', createdAt: '2026-09-10T00:00:00Z',
-        moves: [{ toStage: 'PROPOSAL', at: '2026-09-11T00:00:00Z' }, { toStage: 'QUALIFICATION', at: '2026-10-05T00:00:00Z', reason: 'Budget moved' }],
+        id: p4,
+        ownerId: repC,
+        amount: '400.00',
+        currency: 'EUR',
+        createdAt: '2026-09-10T00:00:00Z',
+        moves: [
+          { toStage: 'PROPOSAL', at: '2026-09-11T00:00:00Z' },
+          { toStage: 'QUALIFICATION', at: '2026-10-05T00:00:00Z', reason: 'Budget moved' },
+        ],
       }),
     ];
     await publishAll(subject.topicPrefix, events);

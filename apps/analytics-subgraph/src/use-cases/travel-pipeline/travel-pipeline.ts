@@ -1,7 +1,8 @@
+import { type Actor, badInput, type Money, parseDateTime, sumByCurrency } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { badInput, parseDateTime, sumByCurrency, type Actor, type Money } from '@pipeline/domain';
+
 import type { MetricsScope } from '../../domain/metrics-filter';
-import { pipelineWaterfall, type PastState, type Waterfall } from '../../domain/waterfall';
+import { type PastState, pipelineWaterfall, type Waterfall } from '../../domain/waterfall';
 import { opportunityConditions, SqlParameters } from '../../persistence/scope-sql';
 import type { AnalyticsDeps } from '../deps';
 import { metricsScope, type RawMetricsFilter } from '../shared/scope';
@@ -72,7 +73,8 @@ export async function pipelineAsOf(deps: AnalyticsDeps, actor: Actor, args: { at
     entry.rows.push(row);
     stages.set(row.stage, entry);
   }
-  const amounts = (rows: PastRow[]) => sumByCurrency(rows.flatMap((row) => (row.amount !== null && row.currency !== null ? [{ amount: row.amount, currency: row.currency }] : [])));
+  const amounts = (rows: PastRow[]) =>
+    sumByCurrency(rows.flatMap((row) => (row.amount !== null && row.currency !== null ? [{ amount: row.amount, currency: row.currency }] : [])));
   return {
     asOf: at,
     openCount: states.length,
@@ -84,7 +86,11 @@ export async function pipelineAsOf(deps: AnalyticsDeps, actor: Actor, args: { at
 }
 
 // What changed between two instants: new, advanced, slipped, amount up or down, won, lost (and reopened).
-export async function waterfallBetween(deps: AnalyticsDeps, actor: Actor, args: { from: unknown; to: unknown; filter?: RawMetricsFilter | null }): Promise<Waterfall & { from: Date; to: Date }> {
+export async function waterfallBetween(
+  deps: AnalyticsDeps,
+  actor: Actor,
+  args: { from: unknown; to: unknown; filter?: RawMetricsFilter | null },
+): Promise<Waterfall & { from: Date; to: Date }> {
   const from = parseDateTime(args.from, 'from');
   const to = parseDateTime(args.to, 'to');
   if (to <= from) throw badInput('to', 'to must be after from');

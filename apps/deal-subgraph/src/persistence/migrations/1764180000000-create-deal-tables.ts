@@ -84,7 +84,9 @@ export class CreateDealTables1764180000000 implements MigrationInterface {
         recorded_by text
       )`);
     await queryRunner.query(`CREATE INDEX commitment_deal_idx ON commitment (deal_id, committed_at)`);
-    await queryRunner.query(`CREATE TABLE deal_setting (key text PRIMARY KEY, value jsonb NOT NULL, updated_by text, updated_at timestamptz NOT NULL DEFAULT now())`);
+    await queryRunner.query(
+      `CREATE TABLE deal_setting (key text PRIMARY KEY, value jsonb NOT NULL, updated_by text, updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
-import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { arrangeOpportunity, DEAL_FIELDS, dealDepsFor, publishRep, startDealService } from '../../test-support';
 import { closeDeal } from './close-deal';
 
@@ -44,7 +46,10 @@ describe('commitments and closing', () => {
     );
     await reader.stop();
     // The outbox is where a second close would show for certain; the topic may not have delivered it yet.
-    const [{ count }] = await subject.service.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE aggregateid = $1 AND type = 'sales.deal.closed.v1'`, [opportunityId]);
+    const [{ count }] = await subject.service.dataSource.query(
+      `SELECT count(*)::int AS count FROM outbox WHERE aggregateid = $1 AND type = 'sales.deal.closed.v1'`,
+      [opportunityId],
+    );
     expect(count).toBe(1);
     expect(closed[0].event.data).toMatchObject({ outcome: 'WON', amount: { amount: '50000.00', currency: 'EUR' }, closeNote: 'Signed' });
   });
@@ -57,7 +62,9 @@ describe('commitments and closing', () => {
     const missing = await subject.as(rep)(CLOSE, { input: { opportunityId, outcome: 'LOST' } });
     // Called directly: through GraphQL the LostReason enum would refuse it before the use case runs.
     const unknown = await closeDeal(dealDepsFor(subject), rep, { opportunityId, outcome: 'LOST', lostReason: 'BAD_KARMA' }).catch((error: unknown) => error);
-    const lost = expectNoErrors(await subject.as(rep)<any>(CLOSE, { input: { opportunityId, outcome: 'LOST', lostReason: 'COMPETITOR', competitor: 'Globex' } })).closeDeal.deal;
+    const lost = expectNoErrors(
+      await subject.as(rep)<any>(CLOSE, { input: { opportunityId, outcome: 'LOST', lostReason: 'COMPETITOR', competitor: 'Globex' } }),
+    ).closeDeal.deal;
 
     // Assert
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lostReason' });
@@ -68,7 +75,8 @@ describe('commitments and closing', () => {
   it('parks a DEFERRED deal until a future date without closing it', async () => {
     const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
     const past = await subject.as(rep)(CLOSE, { input: { opportunityId, outcome: 'DEFERRED', deferredUntil: '2020-01-01' } });
-    const deferred = expectNoErrors(await subject.as(rep)<any>(CLOSE, { input: { opportunityId, outcome: 'DEFERRED', deferredUntil: '2031-04-01' } })).closeDeal.deal;
+    const deferred = expectNoErrors(await subject.as(rep)<any>(CLOSE, { input: { opportunityId, outcome: 'DEFERRED', deferredUntil: '2031-04-01' } })).closeDeal
+      .deal;
     const laterWon = expectNoErrors(await subject.as(rep)<any>(CLOSE, { input: { opportunityId, outcome: 'WON' } })).closeDeal.deal;
     expect(past.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'deferredUntil' });
     expect(deferred).toMatchObject({ outcome: 'DEFERRED', deferredUntil: '2031-04-01', closedAt: null });
@@ -87,7 +95,9 @@ describe('commitments and closing', () => {
     // Act
     expectNoErrors(await subject.as(rep)(COMMIT, { input: { opportunityId, type: 'VERBAL', contactName: 'Bill Lumbergh' } }));
     const withVerbalOnly = await subject.as(rep)(CLOSE, { input: { opportunityId, outcome: 'WON' } });
-    const written = expectNoErrors(await subject.as(rep)<any>(COMMIT, { input: { opportunityId, type: 'WRITTEN', contactName: 'Bill Lumbergh', notes: 'PO attached' } })).recordCommitment.deal;
+    const written = expectNoErrors(
+      await subject.as(rep)<any>(COMMIT, { input: { opportunityId, type: 'WRITTEN', contactName: 'Bill Lumbergh', notes: 'PO attached' } }),
+    ).recordCommitment.deal;
     const won = await subject.as(rep)<any>(CLOSE, { input: { opportunityId, outcome: 'WON' } });
     expectNoErrors(await settings(false));
 
@@ -114,7 +124,8 @@ describe('commitments and closing', () => {
     // Act
     const byRep = await subject.as(rep)(REOPEN, { input: { opportunityId, reason: 'Budget came back' } });
     const byAnalyst = await subject.as(analystActor())(REOPEN, { input: { opportunityId, reason: 'x' } });
-    const reopened = expectNoErrors(await subject.as(managerActor('north'))<any>(REOPEN, { input: { opportunityId, reason: 'Budget came back' } })).reopenDeal.deal;
+    const reopened = expectNoErrors(await subject.as(managerActor('north'))<any>(REOPEN, { input: { opportunityId, reason: 'Budget came back' } })).reopenDeal
+      .deal;
 
     // Assert
     expect([byRep, byAnalyst].map(errorCodes)).toEqual([['FORBIDDEN'], ['FORBIDDEN']]);
@@ -124,7 +135,9 @@ describe('commitments and closing', () => {
   it('lets analysts read deals but not change them', async () => {
     const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
     expectNoErrors(await subject.as(rep)(COMMIT, { input: { opportunityId, type: 'VERBAL', contactName: 'Milton' } }));
-    const read = expectNoErrors(await subject.as(analystActor())<any>(`query($id: ID!) { deal(opportunityId: $id) { commitments { contactName } } }`, { id: opportunityId }));
+    const read = expectNoErrors(
+      await subject.as(analystActor())<any>(`query($id: ID!) { deal(opportunityId: $id) { commitments { contactName } } }`, { id: opportunityId }),
+    );
     const write = await subject.as(analystActor())(CLOSE, { input: { opportunityId, outcome: 'WON' } });
     expect(read.deal.commitments).toEqual([{ contactName: 'Milton' }]);
     expect(errorCodes(write)).toEqual(['FORBIDDEN']);

@@ -1,6 +1,7 @@
-import { badInput, DEAL_OUTCOMES, isOneOf, LOST_REASONS, parseDate, parseText, toIsoDate, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, DEAL_OUTCOMES, isOneOf, LOST_REASONS, parseDate, parseText, toIsoDate } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
-import { closeEffect, planClose, type Deal } from '../../domain/deal';
+
+import { closeEffect, type Deal, planClose } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { approvalsByDealIds, commitmentsByDealIds, updateDeal } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
@@ -20,9 +21,11 @@ export interface CloseDealCommand {
 export async function closeDeal(deps: DealDeps, actor: Actor, input: CloseDealCommand): Promise<Deal> {
   if (!isOneOf(DEAL_OUTCOMES, input.outcome)) throw badInput('outcome', 'outcome must be WON, LOST or DEFERRED');
   const outcome = input.outcome;
-  if (input.lostReason !== null && input.lostReason !== undefined && !isOneOf(LOST_REASONS, input.lostReason)) throw badInput('lostReason', `lostReason must be one of ${LOST_REASONS.join(', ')}`);
+  if (input.lostReason !== null && input.lostReason !== undefined && !isOneOf(LOST_REASONS, input.lostReason))
+    throw badInput('lostReason', `lostReason must be one of ${LOST_REASONS.join(', ')}`);
   const lostReason = outcome === 'LOST' ? ((input.lostReason as (typeof LOST_REASONS)[number] | undefined) ?? null) : null;
-  const deferredUntil = outcome === 'DEFERRED' && input.deferredUntil !== null && input.deferredUntil !== undefined ? parseDate(input.deferredUntil, 'deferredUntil') : null;
+  const deferredUntil =
+    outcome === 'DEFERRED' && input.deferredUntil !== null && input.deferredUntil !== undefined ? parseDate(input.deferredUntil, 'deferredUntil') : null;
   const note = parseText(input.note, 'note', { maxLength: 2_000 });
   const competitor = parseText(input.competitor, 'competitor', { maxLength: 200 });
   const now = deps.now();
@@ -35,7 +38,13 @@ export async function closeDeal(deps: DealDeps, actor: Actor, input: CloseDealCo
     const deal = await lockOrCreateDeal(manager, opportunity.id, now);
     // One after another: a transaction has one connection, and pg refuses overlapping queries on it from v9.
     const winRules =
-      outcome === 'WON' ? { approvals: await approvalsByDealIds(manager, [deal.id]), commitments: await commitmentsByDealIds(manager, [deal.id]), settings: await loadDealSettings(manager) } : undefined;
+      outcome === 'WON'
+        ? {
+            approvals: await approvalsByDealIds(manager, [deal.id]),
+            commitments: await commitmentsByDealIds(manager, [deal.id]),
+            settings: await loadDealSettings(manager),
+          }
+        : undefined;
     const next = planClose(deal, details, { opportunityStatus: opportunity.status, amount: opportunity.amount, winRules }, actor.userId, now);
     if (!next) return deal;
     await updateDeal(manager, next, deal.version);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS } from '@pipeline/events';
+
 import type { Actor } from '@pipeline/domain';
-import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { TOPICS } from '@pipeline/events';
+import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { arrangeOpportunity, holdDealLock, leadQualifiedData, publish, publishRep, rowLockState, startDealService } from '../../test-support';
 
 const CREATE = `mutation($input: CreateProposalInput!) { createProposal(input: $input) { proposal { id version status subtotal { amount currency } total { amount currency } lineItems { total { amount } discountPercent } } deal { id } } }`;
@@ -27,7 +29,9 @@ describe('proposals', () => {
     const before = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { id } }`, { id: opportunityId })).deal;
 
     // Act
-    const created = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines, validUntil: '2030-01-31' } })).createProposal;
+    const created = expectNoErrors(
+      await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines, validUntil: '2030-01-31' } }),
+    ).createProposal;
 
     // Assert
     expect(before).toBeNull();
@@ -36,7 +40,10 @@ describe('proposals', () => {
       status: 'DRAFT',
       subtotal: { amount: '3899.88', currency: 'EUR' },
       total: { amount: '3599.90', currency: 'EUR' },
-      lineItems: [{ total: { amount: '2099.90' }, discountPercent: 12.5 }, { total: { amount: '1500.00' }, discountPercent: 0 }],
+      lineItems: [
+        { total: { amount: '2099.90' }, discountPercent: 12.5 },
+        { total: { amount: '1500.00' }, discountPercent: 0 },
+      ],
     });
     expect(created.deal.id).toBeTruthy();
   });
@@ -56,7 +63,9 @@ describe('proposals', () => {
     // Assert
     expect(sent.status).toBe('SENT');
     expect([sendAgain, sendSuperseded].map(errorCodes)).toEqual([['CONFLICT'], ['CONFLICT']]);
-    const proposals = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { proposals { version status } } }`, { id: opportunityId })).deal.proposals;
+    const proposals = expectNoErrors(
+      await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { proposals { version status } } }`, { id: opportunityId }),
+    ).deal.proposals;
     expect(proposals).toEqual([
       { version: 1, status: 'SUPERSEDED' },
       { version: 2, status: 'SENT' },
@@ -91,10 +100,13 @@ describe('proposals', () => {
     expectNoErrors(await subject.as(admin)(SEND, { input: { proposalId: proposal.id } }));
 
     // Assert
-    const events = await waitFor(() => {
-      const mine = reader.parsed<any>().filter(({ message }) => message.key === opportunityId);
-      return mine.length === 2 ? mine.map(({ event }) => event) : null;
-    }, { what: 'proposal.created and proposal.sent' });
+    const events = await waitFor(
+      () => {
+        const mine = reader.parsed<any>().filter(({ message }) => message.key === opportunityId);
+        return mine.length === 2 ? mine.map(({ event }) => event) : null;
+      },
+      { what: 'proposal.created and proposal.sent' },
+    );
     await reader.stop();
     expect(events.map((event) => event.type)).toEqual(['sales.proposal.created.v1', 'sales.proposal.sent.v1']);
     expect(events[1].data).toMatchObject({ opportunityId, proposalId: proposal.id, proposalVersion: 1, total: { amount: '3599.90', currency: 'EUR' } });
@@ -103,13 +115,20 @@ describe('proposals', () => {
   it('records the prospect accepting or rejecting a sent proposal, with the reason', async () => {
     const opportunityId = await arrangeOpportunity(subject);
     const proposal = expectNoErrors(await subject.as(admin)<any>(CREATE, { input: { opportunityId, lineItems: lines } })).createProposal.proposal;
-    const decideDraft = await subject.as(admin)(`mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status } } }`, { input: { proposalId: proposal.id, accepted: true } });
+    const decideDraft = await subject.as(admin)(`mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status } } }`, {
+      input: { proposalId: proposal.id, accepted: true },
+    });
     expectNoErrors(await subject.as(admin)(SEND, { input: { proposalId: proposal.id } }));
-    const noReason = await subject.as(admin)(`mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status } } }`, { input: { proposalId: proposal.id, accepted: false } });
+    const noReason = await subject.as(admin)(`mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status } } }`, {
+      input: { proposalId: proposal.id, accepted: false },
+    });
     const rejected = expectNoErrors(
-      await subject.as(admin)<any>(`mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status decisionReason decidedAt } } }`, {
-        input: { proposalId: proposal.id, accepted: false, reason: 'Too expensive for year one' },
-      }),
+      await subject.as(admin)<any>(
+        `mutation($input: DecideProposalInput!) { decideProposal(input: $input) { proposal { status decisionReason decidedAt } } }`,
+        {
+          input: { proposalId: proposal.id, accepted: false, reason: 'Too expensive for year one' },
+        },
+      ),
     ).decideProposal.proposal;
     expect(errorCodes(decideDraft)).toEqual(['CONFLICT']);
     expect(noReason.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
@@ -119,13 +138,23 @@ describe('proposals', () => {
   it('renders a proposal document tailored with the account and the need the lead stated', async () => {
     // Arrange
     const leadId = randomUUID();
-    await publish(subject, TOPICS.leadEvents, 'sales.lead.qualified.v1', leadId, leadQualifiedData(leadId, 2, { name: 'Peter <Gibbons>', need: 'Fewer TPS reports' }));
-    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length === 1, { what: 'lead snapshot' });
+    await publish(
+      subject,
+      TOPICS.leadEvents,
+      'sales.lead.qualified.v1',
+      leadId,
+      leadQualifiedData(leadId, 2, { name: 'Peter <Gibbons>', need: 'Fewer TPS reports' }),
+    );
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length === 1, {
+      what: 'lead snapshot',
+    });
     const opportunityId = await arrangeOpportunity(subject, { leadId });
     expectNoErrors(await subject.as(admin)(CREATE, { input: { opportunityId, lineItems: lines, validUntil: '2030-06-30' } }));
 
     // Act
-    const html = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { proposals { documentHtml } } }`, { id: opportunityId })).deal.proposals[0].documentHtml;
+    const html = expectNoErrors(
+      await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { proposals { documentHtml } } }`, { id: opportunityId }),
+    ).deal.proposals[0].documentHtml;
 
     // Assert
     expect(html).toContain('<h1>Proposal for Initech</h1>');

@@ -1,7 +1,8 @@
-import { badInput, newId, parseDate, toIsoDate, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, newId, parseDate, toIsoDate } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Deal } from '../../domain/deal';
-import { priceLineItems, type LineItemDraft, type Proposal } from '../../domain/proposal';
+import { type LineItemDraft, priceLineItems, type Proposal } from '../../domain/proposal';
 import { dealEvent } from '../../events/deal-events';
 import { insertProposal, nextProposalVersion, supersedeDrafts, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
@@ -44,8 +45,9 @@ export async function createProposal(deps: DealDeps, actor: Actor, input: Create
     await insertProposal(manager, proposal);
     const next = { ...deal, version: deal.version + 1, updatedAt: now };
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [dealEvent('sales.proposal.created.v1', next, actor.userId, now, { proposalId: proposal.id, proposalVersion: proposal.version, total: proposal.total })]);
+    await appendToOutbox(manager, [
+      dealEvent('sales.proposal.created.v1', next, actor.userId, now, { proposalId: proposal.id, proposalVersion: proposal.version, total: proposal.total }),
+    ]);
     return { proposal, deal: next };
   });
 }
-

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { errorCodes, expectNoErrors, managerActor, repActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { errorCodes, expectNoErrors, managerActor, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { arrangeOpportunity, DEAL_FIELDS, holdDealLock, publishRep, rowLockState, startDealService } from '../../test-support';
 
 const TERMS = `mutation($input: SetDealTermsInput!) { setDealTerms(input: $input) { deal { ${DEAL_FIELDS} } } }`;
@@ -20,7 +22,8 @@ describe('deciding discount approvals', () => {
   afterAll(async () => subject?.stop());
 
   const requestDiscount = async (opportunityId: string): Promise<string> =>
-    expectNoErrors(await subject.as(rep)<any>(TERMS, { input: { opportunityId, discountPercent: 25, paymentTermsDays: 30, contractLengthMonths: 24 } })).setDealTerms.deal.approvals[0].id;
+    expectNoErrors(await subject.as(rep)<any>(TERMS, { input: { opportunityId, discountPercent: 25, paymentTermsDays: 30, contractLengthMonths: 24 } }))
+      .setDealTerms.deal.approvals[0].id;
 
   it('refuses to decide once the opportunity is won or lost, and leaves the terms and the approval as they were', async () => {
     // Arrange
@@ -68,6 +71,9 @@ describe('deciding discount approvals', () => {
     // Assert
     expect(approvalLock).toBe('FREE');
     expect(errorCodes(decided)).toEqual([]);
-    expect(decided.data?.decideDiscountApproval.deal).toMatchObject({ terms: { discountPercent: 25 }, approvals: [{ status: 'APPROVED', decidedBy: manager.userId }] });
+    expect(decided.data?.decideDiscountApproval.deal).toMatchObject({
+      terms: { discountPercent: 25 },
+      approvals: [{ status: 'APPROVED', decidedBy: manager.userId }],
+    });
   });
 });

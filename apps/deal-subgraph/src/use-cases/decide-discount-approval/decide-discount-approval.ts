@@ -1,5 +1,6 @@
-import { badInput, conflict, notFound, parseId, parseText, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, conflict, notFound, parseId, parseText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findApproval, findDealById, saveApproval, updateDeal } from '../../persistence/deal-repository';
@@ -33,12 +34,21 @@ export async function decideDiscountApproval(deps: DealDeps, actor: Actor, input
     await saveApproval(manager, { ...approval, status: approve ? 'APPROVED' : 'REJECTED', decidedBy: actor.userId, decidedAt: now, note });
     const next: Deal = {
       ...deal,
-      terms: approve ? { discountPercent: approval.requestedPercent, paymentTermsDays: approval.paymentTermsDays, contractLengthMonths: approval.contractLengthMonths } : deal.terms,
+      terms: approve
+        ? { discountPercent: approval.requestedPercent, paymentTermsDays: approval.paymentTermsDays, contractLengthMonths: approval.contractLengthMonths }
+        : deal.terms,
       version: deal.version + 1,
       updatedAt: now,
     };
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [dealEvent('sales.deal.discount_decided.v1', next, actor.userId, now, { approvalId, requestedPercent: approval.requestedPercent, approved: approve, note })]);
+    await appendToOutbox(manager, [
+      dealEvent('sales.deal.discount_decided.v1', next, actor.userId, now, {
+        approvalId,
+        requestedPercent: approval.requestedPercent,
+        approved: approve,
+        note,
+      }),
+    ]);
     return next;
   });
 }

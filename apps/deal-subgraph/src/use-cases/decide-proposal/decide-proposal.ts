@@ -1,5 +1,6 @@
-import { badInput, conflict, parseText, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, conflict, parseText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Proposal } from '../../domain/proposal';
 import { dealEvent } from '../../events/deal-events';
 import { updateProposal } from '../../persistence/deal-repository';
@@ -13,7 +14,8 @@ export async function decideProposal(deps: DealDeps, actor: Actor, input: { prop
   const reason = parseText(input.reason, 'reason', { maxLength: 1_000, required: !accepted });
   return deps.dataSource.transaction(async (manager) => {
     const { proposal, deal } = await loadWorkableProposal(manager, actor, input.proposalId);
-    if (proposal.status !== 'SENT') throw conflict(`Proposal ${proposal.id} is ${proposal.status}; only a sent proposal can be accepted or rejected`, { status: proposal.status });
+    if (proposal.status !== 'SENT')
+      throw conflict(`Proposal ${proposal.id} is ${proposal.status}; only a sent proposal can be accepted or rejected`, { status: proposal.status });
     const now = deps.now();
     const decided: Proposal = { ...proposal, status: accepted ? 'ACCEPTED' : 'REJECTED', decidedAt: now, decisionReason: reason };
     await updateProposal(manager, decided);

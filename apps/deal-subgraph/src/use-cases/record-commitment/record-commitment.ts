@@ -1,12 +1,17 @@
-import { badInput, isOneOf, COMMITMENT_TYPES, newId, parseText, requireText, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, COMMITMENT_TYPES, isOneOf, newId, parseText, requireText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { insertCommitment, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
 import { assertDealNotClosed, assertOpen, assertRoomFor, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
-export async function recordCommitment(deps: DealDeps, actor: Actor, input: { opportunityId: unknown; type: unknown; contactName: unknown; notes?: unknown }): Promise<Deal> {
+export async function recordCommitment(
+  deps: DealDeps,
+  actor: Actor,
+  input: { opportunityId: unknown; type: unknown; contactName: unknown; notes?: unknown },
+): Promise<Deal> {
   if (!isOneOf(COMMITMENT_TYPES, input.type)) throw badInput('type', 'type must be VERBAL or WRITTEN');
   const type = input.type;
   const contactName = requireText(input.contactName, 'contactName', { maxLength: 200 });
@@ -22,7 +27,9 @@ export async function recordCommitment(deps: DealDeps, actor: Actor, input: { op
     await insertCommitment(manager, { id: newId(), dealId: deal.id, type, committedAt: now, contactName, notes, recordedBy: actor.userId });
     const next = { ...deal, version: deal.version + 1, updatedAt: now };
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [dealEvent('sales.deal.commitment_recorded.v1', next, actor.userId, now, { type, contactName, committedAt: now.toISOString() })]);
+    await appendToOutbox(manager, [
+      dealEvent('sales.deal.commitment_recorded.v1', next, actor.userId, now, { type, contactName, committedAt: now.toISOString() }),
+    ]);
     return next;
   });
 }

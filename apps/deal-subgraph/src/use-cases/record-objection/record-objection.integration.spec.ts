@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS, validateCloudEvent } from '@pipeline/events';
-import { errorCodes, expectNoErrors, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { errorCodes, expectNoErrors, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { arrangeOpportunity, publishRep, startDealService } from '../../test-support';
 
 const RECORD = `mutation($input: RecordObjectionInput!) { recordObjection(input: $input) { objection { id category note recordedBy } deal { version } } }`;
@@ -23,13 +25,20 @@ describe('recordObjection', () => {
     const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
 
     // Act
-    const recorded = expectNoErrors(await subject.as(rep)<any>(RECORD, { input: { opportunityId, category: 'PRICE', note: 'Twice the incumbent' } })).recordObjection;
+    const recorded = expectNoErrors(
+      await subject.as(rep)<any>(RECORD, { input: { opportunityId, category: 'PRICE', note: 'Twice the incumbent' } }),
+    ).recordObjection;
 
     // Assert
     expect(recorded.objection).toEqual({ id: expect.any(String), category: 'PRICE', note: 'Twice the incumbent', recordedBy: owner });
-    const event = await waitFor(() => reader.parsed<any>().find(({ event: candidate }) => candidate.subject === opportunityId && candidate.type === 'sales.deal.objection_recorded.v1')?.event, {
-      what: 'the objection fact',
-    });
+    const event = await waitFor(
+      () =>
+        reader.parsed<any>().find(({ event: candidate }) => candidate.subject === opportunityId && candidate.type === 'sales.deal.objection_recorded.v1')
+          ?.event,
+      {
+        what: 'the objection fact',
+      },
+    );
     await reader.stop();
     expect(validateCloudEvent(event)).toEqual([]);
     expect(event.data).toMatchObject({ opportunityId, objectionId: recorded.objection.id, category: 'PRICE', actorId: owner });
@@ -47,7 +56,10 @@ describe('recordObjection', () => {
     // Assert
     expect(errorCodes(unknown)).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(foreign).length).toBe(1);
-    const [{ count }] = await subject.service.dataSource.query(`SELECT count(*)::int AS count FROM deal_objection o JOIN deal d ON d.id = o.deal_id WHERE d.opportunity_id = $1`, [opportunityId]);
+    const [{ count }] = await subject.service.dataSource.query(
+      `SELECT count(*)::int AS count FROM deal_objection o JOIN deal d ON d.id = o.deal_id WHERE d.opportunity_id = $1`,
+      [opportunityId],
+    );
     expect(count).toBe(0);
   });
 });

@@ -1,14 +1,19 @@
-import { badInput, isOneOf, newId, OBJECTION_CATEGORIES, parseText, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, isOneOf, newId, OBJECTION_CATEGORIES, parseText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
-import { ObjectionEntity, type ObjectionRow } from '../../persistence/entities';
 import { updateDeal } from '../../persistence/deal-repository';
+import { ObjectionEntity, type ObjectionRow } from '../../persistence/entities';
 import type { DealDeps } from '../deps';
 import { assertDealNotClosed, assertOpen, assertRoomFor, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 // Objections by category, so playbooks can answer them and analytics can link them to why deals were lost.
-export async function recordObjection(deps: DealDeps, actor: Actor, input: { opportunityId: unknown; category: unknown; note?: unknown }): Promise<{ objection: ObjectionRow; deal: Deal }> {
+export async function recordObjection(
+  deps: DealDeps,
+  actor: Actor,
+  input: { opportunityId: unknown; category: unknown; note?: unknown },
+): Promise<{ objection: ObjectionRow; deal: Deal }> {
   if (!isOneOf(OBJECTION_CATEGORIES, input.category)) throw badInput('category', `category must be one of ${OBJECTION_CATEGORIES.join(', ')}`);
   const category = input.category;
   const note = parseText(input.note, 'note', { maxLength: 5_000 });

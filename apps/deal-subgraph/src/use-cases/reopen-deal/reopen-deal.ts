@@ -1,5 +1,6 @@
-import { assertRole, conflict, notFound, requireText, type Actor } from '@pipeline/domain';
+import { type Actor, assertRole, conflict, notFound, requireText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findDealForUpdate, updateDeal } from '../../persistence/deal-repository';
@@ -18,7 +19,18 @@ export async function reopenDeal(deps: DealDeps, actor: Actor, input: { opportun
     if (!deal) throw notFound('Deal of opportunity', opportunity.id);
     if (deal.outcome !== 'WON' && deal.outcome !== 'LOST') throw conflict('Only a deal closed WON or LOST can be reopened', { outcome: deal.outcome });
     const now = deps.now();
-    const next: Deal = { ...deal, outcome: null, lostReason: null, closeNote: null, closedAt: null, closedBy: null, deferredUntil: null, competitor: null, version: deal.version + 1, updatedAt: now };
+    const next: Deal = {
+      ...deal,
+      outcome: null,
+      lostReason: null,
+      closeNote: null,
+      closedAt: null,
+      closedBy: null,
+      deferredUntil: null,
+      competitor: null,
+      version: deal.version + 1,
+      updatedAt: now,
+    };
     await updateDeal(manager, next, deal.version);
     await appendToOutbox(manager, [dealEvent('sales.deal.reopened.v1', next, actor.userId, now, { previousOutcome: deal.outcome, reason })]);
     return next;

@@ -1,5 +1,6 @@
-import { conflict, toIsoDate, type Actor } from '@pipeline/domain';
+import { type Actor, conflict, toIsoDate } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Proposal } from '../../domain/proposal';
 import { dealEvent } from '../../events/deal-events';
 import { updateProposal } from '../../persistence/deal-repository';
@@ -19,7 +20,12 @@ export async function sendProposal(deps: DealDeps, actor: Actor, input: { propos
     const sent: Proposal = { ...proposal, status: 'SENT', sentAt: now };
     await updateProposal(manager, sent);
     await appendToOutbox(manager, [
-      dealEvent('sales.proposal.sent.v1', deal, actor.userId, now, { proposalId: sent.id, proposalVersion: sent.version, total: sent.total, sentAt: now.toISOString() }),
+      dealEvent('sales.proposal.sent.v1', deal, actor.userId, now, {
+        proposalId: sent.id,
+        proposalVersion: sent.version,
+        total: sent.total,
+        sentAt: now.toISOString(),
+      }),
     ]);
     return sent;
   });

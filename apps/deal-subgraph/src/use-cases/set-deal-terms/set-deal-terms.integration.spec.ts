@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { adminActor, errorCodes, expectNoErrors, managerActor, repActor, type TestService } from '@pipeline/testing';
+
 import { arrangeOpportunity, DEAL_FIELDS, publishRep, startDealService } from '../../test-support';
 
 const TERMS = `mutation($input: SetDealTermsInput!) { setDealTerms(input: $input) { deal { ${DEAL_FIELDS} } } }`;
@@ -18,7 +20,9 @@ describe('negotiation: terms and discount approvals', () => {
   });
   afterAll(async () => subject?.stop());
 
-  const terms = (opportunityId: string, discountPercent: number) => ({ input: { opportunityId, discountPercent, paymentTermsDays: 30, contractLengthMonths: 24 } });
+  const terms = (opportunityId: string, discountPercent: number) => ({
+    input: { opportunityId, discountPercent, paymentTermsDays: 30, contractLengthMonths: 24 },
+  });
 
   it('applies terms within the threshold at once', async () => {
     const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
@@ -37,11 +41,16 @@ describe('negotiation: terms and discount approvals', () => {
     const byRep = await subject.as(rep)(DECIDE, { input: { approvalId, approve: true } });
     const byOtherTeam = await subject.as(managerActor('south'))(DECIDE, { input: { approvalId, approve: true } });
     const winWhilePending = await subject.as(rep)(CLOSE, { input: { opportunityId, outcome: 'WON' } });
-    const approved = expectNoErrors(await subject.as(manager)<any>(DECIDE, { input: { approvalId, approve: true, note: 'Strategic logo' } })).decideDiscountApproval.deal;
+    const approved = expectNoErrors(await subject.as(manager)<any>(DECIDE, { input: { approvalId, approve: true, note: 'Strategic logo' } }))
+      .decideDiscountApproval.deal;
     const twice = await subject.as(manager)(DECIDE, { input: { approvalId, approve: false } });
 
     // Assert
-    expect(pending).toMatchObject({ terms: { discountPercent: 10 }, pendingTerms: { discountPercent: 25 }, approvals: [{ status: 'PENDING', requestedPercent: 25 }] });
+    expect(pending).toMatchObject({
+      terms: { discountPercent: 10 },
+      pendingTerms: { discountPercent: 25 },
+      approvals: [{ status: 'PENDING', requestedPercent: 25 }],
+    });
     expect(errorCodes(byRep)).toEqual(['FORBIDDEN']);
     expect(errorCodes(byOtherTeam)).toEqual(['NOT_FOUND']);
     expect(errorCodes(winWhilePending)).toEqual(['APPROVAL_REQUIRED']);

@@ -1,10 +1,11 @@
-import { newId, parseInteger, percentToDecimal, type Actor, type Unparsed } from '@pipeline/domain';
+import { type Actor, newId, parseInteger, percentToDecimal, type Unparsed } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
-import { planTerms, type Deal, type DealTerms } from '../../domain/deal';
+
+import { type Deal, type DealTerms, planTerms } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
+import type { SetDealTermsInput } from '../../generated/graphql';
 import { saveApproval, updateDeal, withdrawPendingApprovals } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
-import type { SetDealTermsInput } from '../../generated/graphql';
 import type { DealDeps } from '../deps';
 import { assertDealNotClosed, assertOpen, assertRoomFor, awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
@@ -31,7 +32,9 @@ export async function setDealTerms(deps: DealDeps, actor: Actor, input: SetDealT
       await saveApproval(manager, approval);
     }
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [dealEvent('sales.deal.terms_set.v1', next, actor.userId, now, { ...terms, approvalStatus: approval ? 'PENDING' : null, effective: !approval })]);
+    await appendToOutbox(manager, [
+      dealEvent('sales.deal.terms_set.v1', next, actor.userId, now, { ...terms, approvalStatus: approval ? 'PENDING' : null, effective: !approval }),
+    ]);
     return next;
   });
 }

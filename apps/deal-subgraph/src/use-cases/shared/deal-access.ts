@@ -1,5 +1,6 @@
+import { type Actor, canRead, canWrite, conflict, forbidden, hasRole, LIST_LIMITS, newId, notFound, parseId } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { canRead, canWrite, conflict, forbidden, hasRole, LIST_LIMITS, newId, notFound, parseId, type Actor } from '@pipeline/domain';
+
 import type { Deal } from '../../domain/deal';
 import { findDealForUpdate } from '../../persistence/deal-repository';
 import { findOpportunityViews, opportunitySnapshotExists, type OpportunityView } from '../../persistence/snapshot-repository';
@@ -31,7 +32,8 @@ export function assertOpen(view: OpportunityView): void {
 
 // The locked deal row knows of a close at once; the opportunity snapshot only once the close has come back by event.
 export function assertDealNotClosed(deal: Deal): void {
-  if (deal.outcome === 'WON' || deal.outcome === 'LOST') throw conflict(`The deal is already closed ${deal.outcome}; a manager can reopen it`, { status: deal.outcome });
+  if (deal.outcome === 'WON' || deal.outcome === 'LOST')
+    throw conflict(`The deal is already closed ${deal.outcome}; a manager can reopen it`, { status: deal.outcome });
 }
 
 const BOUNDED_PARTS = {
@@ -67,4 +69,3 @@ export async function lockOrCreateDeal(manager: EntityManager, opportunityId: st
   if (!deal) throw new Error(`Deal for ${opportunityId} vanished`);
   return deal;
 }
-

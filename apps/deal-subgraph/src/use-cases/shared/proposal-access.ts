@@ -1,5 +1,6 @@
+import { type Actor, notFound, parseId } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { notFound, parseId, type Actor } from '@pipeline/domain';
+
 import type { Deal } from '../../domain/deal';
 import type { Proposal } from '../../domain/proposal';
 import { findDealById, findProposal } from '../../persistence/deal-repository';
@@ -7,7 +8,11 @@ import type { OpportunityView } from '../../persistence/snapshot-repository';
 import { loadWorkableOpportunity } from './deal-access';
 
 // A proposal is reachable only through an opportunity the caller may work; its snapshot predates the proposal, so nothing to wait for.
-export async function loadWorkableProposal(manager: EntityManager, actor: Actor, rawId: unknown): Promise<{ proposal: Proposal; deal: Deal; opportunity: OpportunityView }> {
+export async function loadWorkableProposal(
+  manager: EntityManager,
+  actor: Actor,
+  rawId: unknown,
+): Promise<{ proposal: Proposal; deal: Deal; opportunity: OpportunityView }> {
   const id = parseId(rawId, 'proposalId');
   const found = await findProposal(manager, id);
   if (!found) throw notFound('Proposal', id);

@@ -1,5 +1,6 @@
 import type { ChunkContext } from '@pipeline/messaging';
-import { upsertOpportunitySnapshots, type OpportunityState } from '../../persistence/snapshot-repository';
+
+import { type OpportunityState, upsertOpportunitySnapshots } from '../../persistence/snapshot-repository';
 
 // Both opportunity streams write the same rows, so they share one group: one upsert per chunk, the newest version per opportunity.
 export function collectOpportunitySnapshot(chunk: ChunkContext, state: OpportunityState): void {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+
 import { createCloudEvent } from '@pipeline/events';
 import { ChunkCollector, type ChunkContext } from '@pipeline/messaging';
-import { waitFor, type TestService } from '@pipeline/testing';
+import { type TestService, waitFor } from '@pipeline/testing';
+import type { EntityManager } from 'typeorm';
+
 import { leadQualifiedData, stageChangedData, startDealService } from '../../test-support';
 import { updateLeadNeedOnLeadEvent } from './update-lead-need-on-lead-event';
 import { updateOpportunitySnapshotOnOpportunityEvent } from './update-opportunity-snapshot-on-opportunity-event';
@@ -35,7 +37,12 @@ const stageChanged =
   (opportunityId: string, version: number, stage: string, amount = '50000.00'): Step =>
   (manager, chunk) =>
     updateOpportunitySnapshotOnStageChanged(
-      createCloudEvent({ type: 'sales.opportunity.stage_changed.v1', source: '/test', subject: opportunityId, data: stageChangedData(opportunityId, { version, stage, amount: { amount, currency: 'EUR' } }) }),
+      createCloudEvent({
+        type: 'sales.opportunity.stage_changed.v1',
+        source: '/test',
+        subject: opportunityId,
+        data: stageChangedData(opportunityId, { version, stage, amount: { amount, currency: 'EUR' } }),
+      }),
       manager,
       chunk,
     );
@@ -67,7 +74,12 @@ const repUpdated =
   (repId: string, version: number, teamId: string): Step =>
   (manager, chunk) =>
     updateRepSnapshotOnRepEvent(
-      createCloudEvent({ type: 'sales.rep.updated.v1', source: '/test', subject: repId, data: { repId, name: 'Rep', email: `${repId}@example.com`, role: 'REP', teamId, active: true, version } }),
+      createCloudEvent({
+        type: 'sales.rep.updated.v1',
+        source: '/test',
+        subject: repId,
+        data: { repId, name: 'Rep', email: `${repId}@example.com`, role: 'REP', teamId, active: true, version },
+      }),
       manager,
       chunk,
     );
@@ -82,7 +94,8 @@ describe('snapshots from events, one upsert per chunk', () => {
   });
   afterAll(async () => subject?.stop());
 
-  const snapshot = async (id: string) => (await subject.service.dataSource.query('SELECT version, stage, amount::text AS amount FROM opportunity_snapshot WHERE id = $1', [id]))[0];
+  const snapshot = async (id: string) =>
+    (await subject.service.dataSource.query('SELECT version, stage, amount::text AS amount FROM opportunity_snapshot WHERE id = $1', [id]))[0];
 
   it('keeps the newest of two versions of one opportunity in one chunk, whichever arrives first, from either stream', async () => {
     // Arrange
@@ -124,7 +137,9 @@ describe('snapshots from events, one upsert per chunk', () => {
 
     // Assert
     expect(statements).toHaveLength(1);
-    expect(await subject.service.dataSource.query('SELECT version, need FROM lead_snapshot WHERE id = $1', [leadId])).toEqual([{ version: 3, need: 'Fewer TPS reports' }]);
+    expect(await subject.service.dataSource.query('SELECT version, need FROM lead_snapshot WHERE id = $1', [leadId])).toEqual([
+      { version: 3, need: 'Fewer TPS reports' },
+    ]);
   });
 
   it("keeps the newest team of a rep when one chunk carries two of the rep's versions", async () => {
@@ -136,6 +151,8 @@ describe('snapshots from events, one upsert per chunk', () => {
 
     // Assert
     expect(statements).toHaveLength(1);
-    expect(await subject.service.dataSource.query('SELECT version, team_id FROM rep_snapshot WHERE id = $1', [repId])).toEqual([{ version: 2, team_id: 'south' }]);
+    expect(await subject.service.dataSource.query('SELECT version, team_id FROM rep_snapshot WHERE id = $1', [repId])).toEqual([
+      { version: 2, team_id: 'south' },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
+import type { EntityManager } from 'typeorm';
+
 import { upsertLeadNeeds } from '../../persistence/snapshot-repository';
 
 type LeadEvent = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;
@@ -8,5 +9,9 @@ type LeadEvent = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unkno
 // The need a lead stated during qualification tailors its proposals; one upsert per chunk of lead events.
 export async function updateLeadNeedOnLeadEvent(event: LeadEvent, _manager: EntityManager, chunk: ChunkContext): Promise<void> {
   const { data } = event;
-  chunk.collect('lead-needs', { id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, need: data.lead.need }, upsertLeadNeeds);
+  chunk.collect(
+    'lead-needs',
+    { id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, need: data.lead.need },
+    upsertLeadNeeds,
+  );
 }

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
+import type { EntityManager } from 'typeorm';
+
 import { collectOpportunitySnapshot } from './collect-opportunity-snapshot';
 
 type OpportunityStateEvent = TypedCloudEvent<'sales.opportunity.created.v1'> | TypedCloudEvent<'sales.opportunity.updated.v1'>;

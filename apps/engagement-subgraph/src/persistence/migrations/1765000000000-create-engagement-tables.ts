@@ -4,9 +4,13 @@ export class CreateEngagementTables1765000000000 implements MigrationInterface {
   name = 'CreateEngagementTables1765000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE rep (id uuid PRIMARY KEY, name text NOT NULL, role text NOT NULL, team_id text, active boolean NOT NULL, version integer NOT NULL)`);
+    await queryRunner.query(
+      `CREATE TABLE rep (id uuid PRIMARY KEY, name text NOT NULL, role text NOT NULL, team_id text, active boolean NOT NULL, version integer NOT NULL)`,
+    );
     await queryRunner.query(`CREATE INDEX rep_team_idx ON rep (team_id)`);
-    await queryRunner.query(`CREATE TABLE lead_snapshot (id uuid PRIMARY KEY, version integer NOT NULL, name text NOT NULL, company text NOT NULL, status text NOT NULL, owner_id uuid)`);
+    await queryRunner.query(
+      `CREATE TABLE lead_snapshot (id uuid PRIMARY KEY, version integer NOT NULL, name text NOT NULL, company text NOT NULL, status text NOT NULL, owner_id uuid)`,
+    );
     await queryRunner.query(`
       CREATE TABLE opportunity_snapshot (
         id uuid PRIMARY KEY,

@@ -1,4 +1,5 @@
-import { parseText, type Actor } from '@pipeline/domain';
+import { type Actor, parseText } from '@pipeline/domain';
+
 import { planCancelTask, type Task } from '../../domain/task';
 import { taskEvent } from '../../events/task-events';
 import type { EngagementDeps } from '../deps';

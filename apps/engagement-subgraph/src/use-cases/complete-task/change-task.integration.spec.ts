@@ -1,4 +1,5 @@
 import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, type TestService } from '@pipeline/testing';
+
 import { arrangeOpportunity, arrangeRep, startEngagementService, TASK_FIELDS } from '../../test-support';
 
 const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { ${TASK_FIELDS} } } }`;
@@ -20,7 +21,8 @@ describe('completing, rescheduling and cancelling tasks', () => {
 
   const rep = () => repActor(owner, 'north');
   const newTask = async (): Promise<string> =>
-    expectNoErrors(await subject.as(rep())<any>(CREATE, { input: { title: 'Send the case study', dueAt: '2026-12-10T09:00:00Z', opportunityId } })).createTask.task.id;
+    expectNoErrors(await subject.as(rep())<any>(CREATE, { input: { title: 'Send the case study', dueAt: '2026-12-10T09:00:00Z', opportunityId } })).createTask
+      .task.id;
   const outboxTypes = async (taskId: string): Promise<string[]> =>
     (await subject.service.dataSource.query(`SELECT type FROM outbox WHERE aggregateid = $1 ORDER BY seq`, [taskId])).map((row: { type: string }) => row.type);
 
@@ -29,7 +31,8 @@ describe('completing, rescheduling and cancelling tasks', () => {
     const taskId = await newTask();
 
     // Act
-    const moved = expectNoErrors(await subject.as(rep())<any>(RESCHEDULE, { input: { taskId, dueAt: '2026-12-12T15:30:00+01:00', expectedVersion: 1 } })).rescheduleTask.task;
+    const moved = expectNoErrors(await subject.as(rep())<any>(RESCHEDULE, { input: { taskId, dueAt: '2026-12-12T15:30:00+01:00', expectedVersion: 1 } }))
+      .rescheduleTask.task;
     const done = expectNoErrors(await subject.as(managerActor('north'))<any>(COMPLETE, { input: { taskId, expectedVersion: 2 } })).completeTask.task;
 
     // Assert

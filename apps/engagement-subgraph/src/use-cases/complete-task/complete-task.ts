@@ -1,4 +1,5 @@
 import type { Actor } from '@pipeline/domain';
+
 import { planCompleteTask, type Task } from '../../domain/task';
 import { taskEvent } from '../../events/task-events';
 import type { EngagementDeps } from '../deps';

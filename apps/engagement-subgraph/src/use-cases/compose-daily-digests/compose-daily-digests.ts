@@ -1,6 +1,7 @@
+import { type Actor, addDays, parseDate, toIsoDate } from '@pipeline/domain';
 import type { DataSource, EntityManager } from 'typeorm';
-import { addDays, parseDate, toIsoDate, type Actor } from '@pipeline/domain';
-import { digestFor, type DigestFigures } from '../../domain/notification';
+
+import { type DigestFigures, digestFor } from '../../domain/notification';
 import type { Task } from '../../domain/task';
 import { listTasks } from '../../persistence/task-repository';
 import type { EngagementDeps } from '../deps';
@@ -50,6 +51,13 @@ export async function readDailyDigest(deps: EngagementDeps, actor: Actor, rawDat
             (SELECT count(*)::int FROM notification WHERE recipient_id = $1 AND read_at IS NULL) AS unread`,
     [actor.userId, dayBounds(date)[0], end],
   );
-  const page = await listTasks(manager, { kind: 'own', userId: actor.userId }, { status: 'OPEN', overdue: false, assigneeId: null, leadId: null, opportunityId: null, dueBefore: end }, deps.now(), 100, null);
+  const page = await listTasks(
+    manager,
+    { kind: 'own', userId: actor.userId },
+    { status: 'OPEN', overdue: false, assigneeId: null, leadId: null, opportunityId: null, dueBefore: end },
+    deps.now(),
+    100,
+    null,
+  );
   return { date, overdueTaskCount: overdue, dueTodayCount: dueToday, unreadNotificationCount: unread, tasks: page.items };
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
-import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { arrangeLead, arrangeOpportunity, arrangeRep, startEngagementService, TASK_FIELDS } from '../../test-support';
 
 const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { ${TASK_FIELDS} } } }`;
@@ -28,13 +30,27 @@ describe('creating a task', () => {
     await reader.start();
 
     // Act
-    const created = expectNoErrors(await subject.as(repActor(owner, 'north'))<any>(CREATE, { input: { title: 'Call the CFO', dueAt: DUE, opportunityId } })).createTask.task;
+    const created = expectNoErrors(await subject.as(repActor(owner, 'north'))<any>(CREATE, { input: { title: 'Call the CFO', dueAt: DUE, opportunityId } }))
+      .createTask.task;
 
     // Assert
-    expect(created).toMatchObject({ title: 'Call the CFO', dueAt: '2026-12-10T09:00:00.000Z', assigneeId: owner, status: 'OPEN', version: 1, opportunity: { id: opportunityId }, lead: null });
-    const fact = await waitFor(() => reader.parsed().find(({ event }) => event.data?.taskId === created.id), { what: 'the task fact' }).finally(() => reader.stop());
+    expect(created).toMatchObject({
+      title: 'Call the CFO',
+      dueAt: '2026-12-10T09:00:00.000Z',
+      assigneeId: owner,
+      status: 'OPEN',
+      version: 1,
+      opportunity: { id: opportunityId },
+      lead: null,
+    });
+    const fact = await waitFor(() => reader.parsed().find(({ event }) => event.data?.taskId === created.id), { what: 'the task fact' }).finally(() =>
+      reader.stop(),
+    );
     expect(fact.message.key).toBe(created.id);
-    expect(fact.event).toMatchObject({ type: 'sales.task.created.v1', data: { assigneeId: owner, opportunityId, leadId: null, status: 'OPEN', version: 1, actorId: owner } });
+    expect(fact.event).toMatchObject({
+      type: 'sales.task.created.v1',
+      data: { assigneeId: owner, opportunityId, leadId: null, status: 'OPEN', version: 1, actorId: owner },
+    });
   });
 
   it('plans on a lead too, and lets a manager assign a teammate', async () => {
@@ -42,7 +58,9 @@ describe('creating a task', () => {
     const leadId = await arrangeLead(subject, teammate);
 
     // Act
-    const created = expectNoErrors(await subject.as(managerActor('north'))<any>(CREATE, { input: { title: 'Qualify', dueAt: DUE, leadId, assigneeId: teammate } })).createTask.task;
+    const created = expectNoErrors(
+      await subject.as(managerActor('north'))<any>(CREATE, { input: { title: 'Qualify', dueAt: DUE, leadId, assigneeId: teammate } }),
+    ).createTask.task;
 
     // Assert
     expect(created).toMatchObject({ assigneeId: teammate, lead: { id: leadId }, opportunity: null });
@@ -60,7 +78,9 @@ describe('creating a task', () => {
   ])('refuses %s with a stable code and writes nothing', async (_case, actor, overrides, code, field) => {
     // Arrange
     const before = await taskCount();
-    const resolved = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, value === 'TEAMMATE' ? teammate : value === 'OUTSIDER' ? outsider : value]));
+    const resolved = Object.fromEntries(
+      Object.entries(overrides).map(([key, value]) => [key, value === 'TEAMMATE' ? teammate : value === 'OUTSIDER' ? outsider : value]),
+    );
 
     // Act
     const response = await subject.as(actor())(CREATE, { input: { title: 'Follow up', dueAt: DUE, opportunityId, assigneeId: owner, ...resolved } });

@@ -1,9 +1,10 @@
-import { assertCanWriteAnything, badInput, newId, notFound, parseDateTime, parseId, parseText, requireText, type Actor } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything, badInput, newId, notFound, parseDateTime, parseId, parseText, requireText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import { planCreateTask, type Task } from '../../domain/task';
 import { taskEvent } from '../../events/task-events';
-import { insertTask } from '../../persistence/task-repository';
 import { findAssignee, findWorkRecord } from '../../persistence/snapshot-repository';
+import { insertTask } from '../../persistence/task-repository';
 import type { EngagementDeps } from '../deps';
 import { awaitSnapshots } from '../shared/await-snapshot';
 
@@ -25,7 +26,9 @@ export async function createTask(deps: EngagementDeps, actor: Actor, input: Crea
   const hasLead = input.leadId !== undefined && input.leadId !== null;
   const hasOpportunity = input.opportunityId !== undefined && input.opportunityId !== null;
   if (hasLead === hasOpportunity) throw badInput(hasLead ? 'opportunityId' : 'leadId', 'A task is planned on exactly one lead or one opportunity');
-  const record = hasLead ? { kind: 'LEAD' as const, id: parseId(input.leadId, 'leadId') } : { kind: 'OPPORTUNITY' as const, id: parseId(input.opportunityId, 'opportunityId') };
+  const record = hasLead
+    ? { kind: 'LEAD' as const, id: parseId(input.leadId, 'leadId') }
+    : { kind: 'OPPORTUNITY' as const, id: parseId(input.opportunityId, 'opportunityId') };
   const assigneeId = input.assigneeId === undefined || input.assigneeId === null ? actor.userId : parseId(input.assigneeId, 'assigneeId');
   await awaitSnapshots(deps, record, assigneeId);
   return deps.dataSource.transaction(async (manager) => {

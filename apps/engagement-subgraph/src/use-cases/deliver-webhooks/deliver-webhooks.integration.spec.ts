@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+
 import { TOPICS } from '@pipeline/events';
-import { errorCodes, expectNoErrors, managerActor, repActor, waitFor, type TestService } from '@pipeline/testing';
+import { errorCodes, expectNoErrors, managerActor, repActor, type TestService, waitFor } from '@pipeline/testing';
+import { Webhook } from 'standardwebhooks';
+
 import { arrangeRep, leadAssignedData, publish, startEngagementService } from '../../test-support';
 import { deliverWebhooks } from './deliver-webhooks';
 
@@ -55,18 +57,24 @@ describe('team webhooks', () => {
     const down = expectNoErrors<any>(await subject.as(manager)(REGISTER, { input: { url: `${receiver.url}/down` } })).registerTeamWebhook;
     const leadId = randomUUID();
     await publish(subject, [{ topic: TOPICS.leadEvents, type: 'sales.lead.assigned.v1', subject: leadId, data: leadAssignedData(leadId, rep) }]);
-    const [notification] = await waitFor(async () => {
-      const rows = await subject.service.dataSource.query('SELECT id FROM notification WHERE lead_id = $1', [leadId]);
-      return rows.length > 0 ? rows : null;
-    }, { what: 'the notification' });
+    const [notification] = await waitFor(
+      async () => {
+        const rows = await subject.service.dataSource.query('SELECT id FROM notification WHERE lead_id = $1', [leadId]);
+        return rows.length > 0 ? rows : null;
+      },
+      { what: 'the notification' },
+    );
     const options = { policy: { maxAttempts: 3, baseBackoffMs: 20, maxBackoffMs: 100 }, leaseMs: 60_000, requestTimeoutMs: 2_000, batch: 50 };
 
     // Act: the sender runs until both deliveries are settled
-    const hooks = await waitFor(async () => {
-      await deliverWebhooks(subject.service.dataSource, new Date(), options);
-      const listed = expectNoErrors<any>(await subject.as(manager)(HOOKS)).teamWebhooks;
-      return listed.every((hook: any) => hook.deliveries.length === 1 && hook.deliveries[0].status !== 'PENDING') ? listed : null;
-    }, { what: 'both deliveries to settle', intervalMs: 25 });
+    const hooks = await waitFor(
+      async () => {
+        await deliverWebhooks(subject.service.dataSource, new Date(), options);
+        const listed = expectNoErrors<any>(await subject.as(manager)(HOOKS)).teamWebhooks;
+        return listed.every((hook: any) => hook.deliveries.length === 1 && hook.deliveries[0].status !== 'PENDING') ? listed : null;
+      },
+      { what: 'both deliveries to settle', intervalMs: 25 },
+    );
 
     // Assert
     const byId = Object.fromEntries(hooks.map((hook: any) => [hook.id, hook.deliveries[0]]));
@@ -77,7 +85,10 @@ describe('team webhooks', () => {
     expect(new Set(toFlaky.map((request) => request.headers['webhook-id'])).size).toBe(1);
     for (const request of toFlaky) {
       const payload = new Webhook(flaky.secret).verify(request.body, request.headers) as any;
-      expect(payload).toMatchObject({ type: 'notification.created', data: { id: notification.id, kind: 'LEAD_ASSIGNED', recipientId: rep, teamId: 'north', leadId } });
+      expect(payload).toMatchObject({
+        type: 'notification.created',
+        data: { id: notification.id, kind: 'LEAD_ASSIGNED', recipientId: rep, teamId: 'north', leadId },
+      });
     }
     expect(() => new Webhook(down.secret).verify(toFlaky[0].body, toFlaky[0].headers)).toThrow();
   });
@@ -88,10 +99,16 @@ describe('team webhooks', () => {
 
     // Act
     await publish(subject, [{ topic: TOPICS.leadEvents, type: 'sales.lead.assigned.v1', subject: leadId, data: leadAssignedData(leadId, southRep) }]);
-    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM notification WHERE lead_id = $1', [leadId])).length > 0, { what: 'the notification' });
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM notification WHERE lead_id = $1', [leadId])).length > 0, {
+      what: 'the notification',
+    });
 
     // Assert
-    expect(await subject.service.dataSource.query('SELECT d.id FROM webhook_delivery d JOIN notification n ON n.id = d.notification_id WHERE n.lead_id = $1', [leadId])).toEqual([]);
+    expect(
+      await subject.service.dataSource.query('SELECT d.id FROM webhook_delivery d JOIN notification n ON n.id = d.notification_id WHERE n.lead_id = $1', [
+        leadId,
+      ]),
+    ).toEqual([]);
   });
 
   it('lets only the team’s managers and admins register, and refuses a URL that is not http(s)', async () => {

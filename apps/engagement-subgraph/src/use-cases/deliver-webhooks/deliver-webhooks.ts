@@ -1,7 +1,8 @@
-import type { DataSource } from 'typeorm';
 import { Webhook } from 'standardwebhooks';
+import type { DataSource } from 'typeorm';
+
 import { afterAttempt, type RetryPolicy } from '../../domain/webhook';
-import { claimDueDeliveries, recordAttempt, type DueDelivery } from '../../persistence/webhook-repository';
+import { claimDueDeliveries, type DueDelivery, recordAttempt } from '../../persistence/webhook-repository';
 
 export interface DeliveryOptions {
   policy: RetryPolicy;

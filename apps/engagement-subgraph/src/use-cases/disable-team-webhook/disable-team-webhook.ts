@@ -1,4 +1,5 @@
-import { notFound, parseId, type Actor } from '@pipeline/domain';
+import { type Actor, notFound, parseId } from '@pipeline/domain';
+
 import { assertCanManageTeamWebhooks, canSeeTeamWebhooks } from '../../domain/webhook';
 import { deactivateWebhook, findWebhook, type TeamWebhook } from '../../persistence/webhook-repository';
 import type { EngagementDeps } from '../deps';

@@ -1,4 +1,5 @@
 import { analystActor, expectNoErrors, managerActor, repActor, type TestService } from '@pipeline/testing';
+
 import { arrangeOpportunity, arrangeRep, startEngagementService } from '../../test-support';
 
 const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`;
@@ -17,7 +18,11 @@ describe('listing tasks, overdue work and next activities', () => {
   beforeAll(async () => {
     subject = await startEngagementService('list_tasks');
     [alice, bob] = await Promise.all([arrangeRep(subject, 'north'), arrangeRep(subject, 'south')]);
-    [aliceDeal, bobDeal, quietDeal] = await Promise.all([arrangeOpportunity(subject, alice), arrangeOpportunity(subject, bob), arrangeOpportunity(subject, alice)]);
+    [aliceDeal, bobDeal, quietDeal] = await Promise.all([
+      arrangeOpportunity(subject, alice),
+      arrangeOpportunity(subject, bob),
+      arrangeOpportunity(subject, alice),
+    ]);
     const plan = async (owner: string, team: string, opportunityId: string, title: string, dueAt: string) =>
       expectNoErrors(await subject.as(repActor(owner, team))<any>(CREATE, { input: { title, dueAt, opportunityId } })).createTask.task.id as string;
     await plan(alice, 'north', aliceDeal, 'A overdue', '2020-01-01T09:00:00Z');
@@ -50,7 +55,9 @@ describe('listing tasks, overdue work and next activities', () => {
 
   it('gives each opportunity its next activity and overdue count, as the caller may see them, and null where nothing is planned', async () => {
     // Act
-    const asAlice = expectNoErrors<any>(await subject.as(repActor(alice, 'north'))(ENTITIES, { r: [aliceDeal, bobDeal, quietDeal].map((id) => ({ __typename: 'Opportunity', id })) }))._entities;
+    const asAlice = expectNoErrors<any>(
+      await subject.as(repActor(alice, 'north'))(ENTITIES, { r: [aliceDeal, bobDeal, quietDeal].map((id) => ({ __typename: 'Opportunity', id })) }),
+    )._entities;
 
     // Assert
     expect(asAlice[0]).toMatchObject({ nextActivityAt: '2020-01-01T09:00:00.000Z', overdueTaskCount: 1 });

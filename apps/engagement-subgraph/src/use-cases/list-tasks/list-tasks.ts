@@ -1,6 +1,7 @@
-import { badInput, isOneOf, parseId, visibilityOf, type Actor } from '@pipeline/domain';
-import { pageSize, toConnection, type Connection } from '@pipeline/persistence';
-import { TASK_STATUSES, type Task } from '../../domain/task';
+import { type Actor, badInput, isOneOf, parseId, visibilityOf } from '@pipeline/domain';
+import { type Connection, pageSize, toConnection } from '@pipeline/persistence';
+
+import { type Task, TASK_STATUSES } from '../../domain/task';
 import { listTasks, taskCursor } from '../../persistence/task-repository';
 import type { EngagementDeps } from '../deps';
 
@@ -16,8 +17,15 @@ export interface TaskFilterInput {
 const optionalId = (value: unknown, field: string): string | null => (value === undefined || value === null ? null : parseId(value, field));
 
 // The caller's visibility always applies; the filter only narrows it ("overdue" is the reps' morning list).
-export async function listVisibleTasks(deps: EngagementDeps, actor: Actor, filter: TaskFilterInput, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Task>> {
-  if (filter.status !== undefined && filter.status !== null && !isOneOf(TASK_STATUSES, filter.status)) throw badInput('status', `status must be one of ${TASK_STATUSES.join(', ')}`);
+export async function listVisibleTasks(
+  deps: EngagementDeps,
+  actor: Actor,
+  filter: TaskFilterInput,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<Task>> {
+  if (filter.status !== undefined && filter.status !== null && !isOneOf(TASK_STATUSES, filter.status))
+    throw badInput('status', `status must be one of ${TASK_STATUSES.join(', ')}`);
   const assigneeId = filter.mine === true ? actor.userId : optionalId(filter.assigneeId, 'assigneeId');
   const page = await listTasks(
     deps.dataSource.manager,

@@ -1,4 +1,5 @@
-import { forbidden, hasRole, parseText, type Actor } from '@pipeline/domain';
+import { type Actor, forbidden, hasRole, parseText } from '@pipeline/domain';
+
 import { canSeeTeamWebhooks } from '../../domain/webhook';
 import { listWebhooks, type TeamWebhook } from '../../persistence/webhook-repository';
 import type { EngagementDeps } from '../deps';

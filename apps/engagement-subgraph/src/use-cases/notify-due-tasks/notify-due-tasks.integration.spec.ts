@@ -1,4 +1,5 @@
 import { expectNoErrors, repActor, type TestService } from '@pipeline/testing';
+
 import { arrangeOpportunity, arrangeRep, startEngagementService } from '../../test-support';
 import { composeDailyDigests } from '../compose-daily-digests/compose-daily-digests';
 import { notifyStalledDeals } from '../notify-stalled-deals/notify-stalled-deals';
@@ -19,19 +20,32 @@ describe('the due, overdue and stalled sweeps', () => {
   afterAll(async () => subject?.stop());
 
   const kinds = async (taskOrOpportunityId: string): Promise<string[]> =>
-    (await subject.service.dataSource.query('SELECT kind FROM notification WHERE recipient_id = $1 AND (task_id = $2 OR opportunity_id = $2) ORDER BY created_at, kind', [rep, taskOrOpportunityId])).map((row: { kind: string }) => row.kind);
+    (
+      await subject.service.dataSource.query(
+        'SELECT kind FROM notification WHERE recipient_id = $1 AND (task_id = $2 OR opportunity_id = $2) ORDER BY created_at, kind',
+        [rep, taskOrOpportunityId],
+      )
+    ).map((row: { kind: string }) => row.kind);
 
   it('tells the assignee once when a task comes due, once when it is overdue, and again after a reschedule', async () => {
     // Arrange
     const opportunityId = await arrangeOpportunity(subject, rep);
     const dueAt = new Date('2026-12-10T09:00:00Z');
-    const taskId = expectNoErrors<any>(await subject.as(repActor(rep, 'north'))(CREATE, { input: { title: 'Demo', dueAt: dueAt.toISOString(), opportunityId } })).createTask.task.id;
+    const taskId = expectNoErrors<any>(
+      await subject.as(repActor(rep, 'north'))(CREATE, { input: { title: 'Demo', dueAt: dueAt.toISOString(), opportunityId } }),
+    ).createTask.task.id;
     const at = (offsetMs: number) => new Date(dueAt.getTime() + offsetMs);
 
     // Act
     const early = await notifyDueTasks(subject.service.dataSource, at(-3 * HOUR), HOUR);
-    const dueTwice = [await notifyDueTasks(subject.service.dataSource, at(-HOUR / 2), HOUR), await notifyDueTasks(subject.service.dataSource, at(-HOUR / 4), HOUR)];
-    const overdueTwice = [await notifyDueTasks(subject.service.dataSource, at(HOUR), HOUR), await notifyDueTasks(subject.service.dataSource, at(2 * HOUR), HOUR)];
+    const dueTwice = [
+      await notifyDueTasks(subject.service.dataSource, at(-HOUR / 2), HOUR),
+      await notifyDueTasks(subject.service.dataSource, at(-HOUR / 4), HOUR),
+    ];
+    const overdueTwice = [
+      await notifyDueTasks(subject.service.dataSource, at(HOUR), HOUR),
+      await notifyDueTasks(subject.service.dataSource, at(2 * HOUR), HOUR),
+    ];
     expectNoErrors(await subject.as(repActor(rep, 'north'))(RESCHEDULE, { input: { taskId, dueAt: at(24 * HOUR).toISOString() } }));
     const afterReschedule = await notifyDueTasks(subject.service.dataSource, at(25 * HOUR), HOUR);
 
@@ -70,10 +84,17 @@ describe('the due, overdue and stalled sweeps', () => {
     // Act
     await composeDailyDigests(subject.service.dataSource, morning);
     await composeDailyDigests(subject.service.dataSource, new Date(`${day}T07:00:00Z`));
-    const digest = expectNoErrors<any>(await subject.as(repActor(busy, 'east'))(`query { dailyDigest(date: "${day}") { date overdueTaskCount dueTodayCount unreadNotificationCount tasks { title } } }`)).dailyDigest;
+    const digest = expectNoErrors<any>(
+      await subject.as(repActor(busy, 'east'))(
+        `query { dailyDigest(date: "${day}") { date overdueTaskCount dueTodayCount unreadNotificationCount tasks { title } } }`,
+      ),
+    ).dailyDigest;
 
     // Assert
-    const written = await subject.service.dataSource.query(`SELECT recipient_id, body FROM notification WHERE kind = 'DAILY_DIGEST' AND source_key = $1 AND recipient_id = ANY($2)`, [`digest:${day}`, [busy, idle]]);
+    const written = await subject.service.dataSource.query(
+      `SELECT recipient_id, body FROM notification WHERE kind = 'DAILY_DIGEST' AND source_key = $1 AND recipient_id = ANY($2)`,
+      [`digest:${day}`, [busy, idle]],
+    );
     expect(written).toEqual([{ recipient_id: busy, body: '1 overdue task, 2 due today, 0 unread notifications' }]);
     expect(digest).toMatchObject({ date: day, overdueTaskCount: 1, dueTodayCount: 2 });
     expect(digest.tasks.map((task: any) => task.title)).toEqual(['Due 2030-06-14T09:00:00Z', 'Due 2030-06-15T09:00:00Z', 'Due 2030-06-15T17:00:00Z']);

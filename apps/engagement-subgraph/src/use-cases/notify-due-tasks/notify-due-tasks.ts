@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+
 import { dueStateOf, type NotificationDraft } from '../../domain/notification';
 import { recordNotifications } from '../record-notifications/record-notifications';
 
@@ -30,7 +31,13 @@ export async function notifyDueTasks(dataSource: DataSource, now: Date, leadMs: 
     for (const row of rows) {
       const state = dueStateOf(row.due_at, now, leadMs);
       if (state === 'NOT_YET') continue;
-      const base = { recipientId: row.assignee_id, leadId: row.lead_id, opportunityId: row.opportunity_id, taskId: row.id, body: `Due ${row.due_at.toISOString()}` };
+      const base = {
+        recipientId: row.assignee_id,
+        leadId: row.lead_id,
+        opportunityId: row.opportunity_id,
+        taskId: row.id,
+        body: `Due ${row.due_at.toISOString()}`,
+      };
       if (state === 'DUE') {
         due.push(row.id);
         drafts.push({ ...base, kind: 'TASK_DUE', title: `Task due soon: ${row.title}`, sourceKey: `task-due:${row.id}:${row.due_at.toISOString()}` });

@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
+
 import { approversFor, type NotificationDraft } from '../../domain/notification';
 import { findOpportunityOwner, teamMembers, teamOf } from '../../persistence/snapshot-repository';
 import { recordNotifications } from '../../use-cases/record-notifications/record-notifications';

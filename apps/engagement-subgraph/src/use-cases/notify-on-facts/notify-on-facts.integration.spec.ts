@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { createCloudEvent, TOPICS } from '@pipeline/events';
-import { errorCodes, expectNoErrors, managerActor, publishEvents, repActor, waitFor, type TestService } from '@pipeline/testing';
+import { errorCodes, expectNoErrors, managerActor, publishEvents, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { arrangeOpportunity, arrangeRep, leadAssignedData, publish, startEngagementService } from '../../test-support';
 
 const INBOX = `query($unreadOnly: Boolean, $first: Int, $after: String) {
@@ -18,7 +20,12 @@ describe('the inbox, from the fact topics', () => {
 
   beforeAll(async () => {
     subject = await startEngagementService('inbox');
-    [rep, other, manager, otherManager] = await Promise.all([arrangeRep(subject, 'north'), arrangeRep(subject, 'north'), arrangeRep(subject, 'north', 'MANAGER'), arrangeRep(subject, 'south', 'MANAGER')]);
+    [rep, other, manager, otherManager] = await Promise.all([
+      arrangeRep(subject, 'north'),
+      arrangeRep(subject, 'north'),
+      arrangeRep(subject, 'north', 'MANAGER'),
+      arrangeRep(subject, 'south', 'MANAGER'),
+    ]);
   });
   afterAll(async () => subject?.stop());
 
@@ -26,25 +33,39 @@ describe('the inbox, from the fact topics', () => {
     const actor = role === 'REP' ? repActor(userId, teamId) : managerActor(teamId, userId);
     return expectNoErrors<any>(await subject.as(actor)(INBOX, {})).notifications.edges.map((edge: any) => edge.node.kind) as string[];
   };
-  const count = async (userId: string) => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM notification WHERE recipient_id = $1', [userId]))[0].count as number;
+  const count = async (userId: string) =>
+    (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM notification WHERE recipient_id = $1', [userId]))[0].count as number;
 
   it('tells a rep of a lead assigned to them once, even when the fact is delivered twice', async () => {
     // Arrange
     const leadId = randomUUID();
-    const event = createCloudEvent({ type: 'sales.lead.assigned.v1', source: '/test', subject: leadId, data: leadAssignedData(leadId, rep, { assignedBy: manager }) });
+    const event = createCloudEvent({
+      type: 'sales.lead.assigned.v1',
+      source: '/test',
+      subject: leadId,
+      data: leadAssignedData(leadId, rep, { assignedBy: manager }),
+    });
 
     // Act
-    await publishEvents(subject.topicPrefix, [{ topic: TOPICS.leadEvents, event }, { topic: TOPICS.leadEvents, event }]);
+    await publishEvents(subject.topicPrefix, [
+      { topic: TOPICS.leadEvents, event },
+      { topic: TOPICS.leadEvents, event },
+    ]);
 
     // Assert
-    const inbox = await waitFor(async () => {
-      const data = expectNoErrors<any>(await subject.as(repActor(rep, 'north'))(INBOX, {}));
-      return data.notifications.edges.find((edge: any) => edge.node.lead?.id === leadId) ? data : null;
-    }, { what: 'the assignment notification' });
+    const inbox = await waitFor(
+      async () => {
+        const data = expectNoErrors<any>(await subject.as(repActor(rep, 'north'))(INBOX, {}));
+        return data.notifications.edges.find((edge: any) => edge.node.lead?.id === leadId) ? data : null;
+      },
+      { what: 'the assignment notification' },
+    );
     expect(inbox.notifications.edges.filter((edge: any) => edge.node.lead?.id === leadId).map((edge: any) => edge.node)).toEqual([
       expect.objectContaining({ kind: 'LEAD_ASSIGNED', title: 'New lead assigned to you: Ada Lovelace (Analytical Engines)', readAt: null }),
     ]);
-    expect(await subject.service.dataSource.query('SELECT count(*)::int AS count FROM processed_event WHERE event_id = $1', [event.id])).toEqual([{ count: 1 }]);
+    expect(await subject.service.dataSource.query('SELECT count(*)::int AS count FROM processed_event WHERE event_id = $1', [event.id])).toEqual([
+      { count: 1 },
+    ]);
   });
 
   it('after an SLA re-assignment tells the new owner and the previous one; nobody else sees either', async () => {
@@ -53,7 +74,18 @@ describe('the inbox, from the fact topics', () => {
     const before = await count(manager);
 
     // Act
-    await publish(subject, [{ topic: TOPICS.leadEvents, type: 'sales.lead.assigned.v1', subject: leadId, data: leadAssignedData(leadId, other, { previousOwnerId: rep, assignedBy: null, reason: 'SLA: no activity for 50h (limit 48h) with the previous owner.' }) }]);
+    await publish(subject, [
+      {
+        topic: TOPICS.leadEvents,
+        type: 'sales.lead.assigned.v1',
+        subject: leadId,
+        data: leadAssignedData(leadId, other, {
+          previousOwnerId: rep,
+          assignedBy: null,
+          reason: 'SLA: no activity for 50h (limit 48h) with the previous owner.',
+        }),
+      },
+    ]);
 
     // Assert
     await waitFor(async () => (await kindsOf(other, 'north')).includes('LEAD_REASSIGNED_BY_SLA'), { what: 'the new owner’s notification' });
@@ -69,8 +101,18 @@ describe('the inbox, from the fact topics', () => {
 
     // Act
     await publish(subject, [
-      { topic: TOPICS.dealEvents, type: 'sales.deal.terms_set.v1', subject: opportunityId, data: { ...base, actorId: rep, discountPercent: 25, paymentTermsDays: 30, contractLengthMonths: 24, approvalStatus: 'PENDING', effective: false } },
-      { topic: TOPICS.dealEvents, type: 'sales.deal.discount_decided.v1', subject: opportunityId, data: { ...base, actorId: manager, approvalId: randomUUID(), requestedPercent: 25, approved: true, note: 'Strategic logo' } },
+      {
+        topic: TOPICS.dealEvents,
+        type: 'sales.deal.terms_set.v1',
+        subject: opportunityId,
+        data: { ...base, actorId: rep, discountPercent: 25, paymentTermsDays: 30, contractLengthMonths: 24, approvalStatus: 'PENDING', effective: false },
+      },
+      {
+        topic: TOPICS.dealEvents,
+        type: 'sales.deal.discount_decided.v1',
+        subject: opportunityId,
+        data: { ...base, actorId: manager, approvalId: randomUUID(), requestedPercent: 25, approved: true, note: 'Strategic logo' },
+      },
     ]);
 
     // Assert

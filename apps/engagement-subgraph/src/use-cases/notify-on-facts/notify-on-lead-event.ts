@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
+
 import { notificationsForLeadAssignment } from '../../domain/notification';
 import { upsertLeads } from '../../persistence/snapshot-repository';
 import { recordNotifications } from '../../use-cases/record-notifications/record-notifications';
@@ -9,7 +10,9 @@ type LeadFact = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknow
 // Keeps the lead's owner and status (who may plan work on it); an assignment tells the new owner, and after an SLA sweep the previous one.
 export async function notifyOnLeadEvent(event: LeadFact, manager: EntityManager): Promise<void> {
   const { data } = event;
-  await upsertLeads(manager, [{ id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, status: data.lead.status, ownerId: data.lead.ownerId }]);
+  await upsertLeads(manager, [
+    { id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, status: data.lead.status, ownerId: data.lead.ownerId },
+  ]);
   if (event.type !== 'sales.lead.assigned.v1') return;
   const assigned = event.data;
   const drafts = notificationsForLeadAssignment({

@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
+
 import { upsertOpportunities } from '../../persistence/snapshot-repository';
 
 type OpportunityFact = TypedCloudEvent<'sales.opportunity.created.v1' | 'sales.opportunity.updated.v1' | 'sales.opportunity.stage_changed.v1'>;

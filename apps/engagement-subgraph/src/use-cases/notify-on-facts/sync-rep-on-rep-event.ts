@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
+
 import { upsertReps } from '../../persistence/snapshot-repository';
 
 // Reps' roles and teams: who a manager sees, who approves a team's discounts, which team's webhooks hear of a notification.

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+
 import type { NotificationDraft } from '../../domain/notification';
 import { recordNotifications } from '../record-notifications/record-notifications';
 

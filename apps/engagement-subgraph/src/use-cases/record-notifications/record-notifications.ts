@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import type { Notification, NotificationDraft } from '../../domain/notification';
 import { insertNotifications } from '../../persistence/notification-repository';
 import { enqueueDeliveries } from '../../persistence/webhook-repository';
@@ -7,6 +8,10 @@ import { enqueueDeliveries } from '../../persistence/webhook-repository';
 // with its deliveries to the recipient team's webhooks: a notification and its webhook calls exist together or not at all.
 export async function recordNotifications(manager: EntityManager, drafts: readonly NotificationDraft[], now: Date): Promise<Notification[]> {
   const written = await insertNotifications(manager, drafts, now);
-  await enqueueDeliveries(manager, written.map((notification) => notification.id), now);
+  await enqueueDeliveries(
+    manager,
+    written.map((notification) => notification.id),
+    now,
+  );
   return written;
 }

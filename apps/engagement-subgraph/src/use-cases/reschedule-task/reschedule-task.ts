@@ -1,4 +1,5 @@
-import { parseDateTime, type Actor } from '@pipeline/domain';
+import { type Actor, parseDateTime } from '@pipeline/domain';
+
 import { planRescheduleTask, type Task } from '../../domain/task';
 import { taskEvent } from '../../events/task-events';
 import type { EngagementDeps } from '../deps';

@@ -1,5 +1,6 @@
 import { badInput, notFound, parseId } from '@pipeline/domain';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+
 import type { Task } from '../../domain/task';
 import { findTask, updateTask } from '../../persistence/task-repository';
 import type { EngagementDeps } from '../deps';
@@ -28,4 +29,3 @@ export async function changeTask(
     return next;
   });
 }
-

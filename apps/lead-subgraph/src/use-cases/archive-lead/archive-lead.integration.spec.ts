@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
-import { adminActor, analystActor, errorCodes, expectNoErrors, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, analystActor, errorCodes, expectNoErrors, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createLead, createRep, startLeadService } from '../../test-support';
 
 const ARCHIVE = `mutation($input: ArchiveLeadInput!) { archiveLead(input: $input) { lead { id archivedAt archivedReason version } } }`;
@@ -17,7 +19,9 @@ describe('archiving and restoring leads', () => {
   afterAll(async () => subject?.stop());
 
   const listed = async (search: string, archived?: boolean) =>
-    expectNoErrors(await subject.as(admin)<any>(LIST, { filter: { search, ...(archived === undefined ? {} : { archived }) } })).leads.edges.map((edge: any) => edge.node.id);
+    expectNoErrors(await subject.as(admin)<any>(LIST, { filter: { search, ...(archived === undefined ? {} : { archived }) } })).leads.edges.map(
+      (edge: any) => edge.node.id,
+    );
 
   it('takes an archived lead out of lists, duplicate checks and capacity counts, and restores it as it was, with events', async () => {
     // Arrange
@@ -27,11 +31,13 @@ describe('archiving and restoring leads', () => {
     const rep = await createRep(subject.as(admin));
     const email = `${tag}@example.com`;
     const lead = await createLead(subject.as(admin), { name: `Archived ${tag}`, email, ownerId: rep });
-    const openCount = async () => expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { salesRep(id: $id) { openLeadCount } }`, { id: rep })).salesRep.openLeadCount;
+    const openCount = async () =>
+      expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { salesRep(id: $id) { openLeadCount } }`, { id: rep })).salesRep.openLeadCount;
     expect(await openCount()).toBe(1);
 
     // Act: archive
-    const archived = expectNoErrors(await subject.as(admin)<any>(ARCHIVE, { input: { leadId: lead.id, expectedVersion: lead.version, reason: 'Spam' } })).archiveLead.lead;
+    const archived = expectNoErrors(await subject.as(admin)<any>(ARCHIVE, { input: { leadId: lead.id, expectedVersion: lead.version, reason: 'Spam' } }))
+      .archiveLead.lead;
 
     // Assert: out of lists and counts, still readable, its email free for a new lead, refused for other changes
     expect(archived).toMatchObject({ archivedReason: 'Spam', version: lead.version + 1 });
@@ -40,7 +46,9 @@ describe('archiving and restoring leads', () => {
     expect(await listed(tag, true)).toEqual([lead.id]);
     expect(await openCount()).toBe(0);
     expect(expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { id archivedAt } }`, { id: lead.id })).lead.id).toBe(lead.id);
-    const change = await subject.as(admin)(`mutation($input: LogLeadActivityInput!) { logLeadActivity(input: $input) { activity { id } } }`, { input: { leadId: lead.id, type: 'CALL', subject: 'Hello' } });
+    const change = await subject.as(admin)(`mutation($input: LogLeadActivityInput!) { logLeadActivity(input: $input) { activity { id } } }`, {
+      input: { leadId: lead.id, type: 'CALL', subject: 'Hello' },
+    });
     expect(errorCodes(change)).toEqual(['CONFLICT']);
     expect(errorCodes(await subject.as(admin)(ARCHIVE, { input: { leadId: lead.id } }))).toEqual(['CONFLICT']);
 
@@ -53,7 +61,9 @@ describe('archiving and restoring leads', () => {
     expect(await openCount()).toBe(1);
     const events = await waitFor(
       () => {
-        const mine = reader.parsed<any>().filter(({ event }) => event.subject === lead.id && (event.type === 'sales.lead.archived.v1' || event.type === 'sales.lead.restored.v1'));
+        const mine = reader
+          .parsed<any>()
+          .filter(({ event }) => event.subject === lead.id && (event.type === 'sales.lead.archived.v1' || event.type === 'sales.lead.restored.v1'));
         return mine.length === 2 ? mine : null;
       },
       { what: 'lead.archived and lead.restored' },
@@ -66,14 +76,16 @@ describe('archiving and restoring leads', () => {
     expect(events[0].event.data).toMatchObject({ reason: 'Spam', archivedBy: admin.userId });
   });
 
-  it('frees an archived lead\'s identity for the duplicate rule', async () => {
+  it("frees an archived lead's identity for the duplicate rule", async () => {
     // Arrange
     const email = `${randomUUID()}@example.com`;
     const first = await createLead(subject.as(admin), { email });
     expectNoErrors(await subject.as(admin)(ARCHIVE, { input: { leadId: first.id } }));
 
     // Act
-    const second = await subject.as(admin)<any>(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, { input: { name: 'Again', company: 'Again Co', email, source: 'INBOUND' } });
+    const second = await subject.as(admin)<any>(`mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id } } }`, {
+      input: { name: 'Again', company: 'Again Co', email, source: 'INBOUND' },
+    });
 
     // Assert
     expect(expectNoErrors(second).createLead.lead.id).not.toBe(first.id);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, managerActor, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, errorCodes, expectNoErrors, managerActor, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createLead, createRep, LEAD_FIELDS, startLeadService } from '../../test-support';
 
 describe('lead assignment', () => {
@@ -39,7 +41,9 @@ describe('lead assignment', () => {
     const lead = await createLead(subject.as(admin), { region: `Q${randomUUID().slice(0, 5)}` });
     const manager = managerActor('north');
     const assign = (actor: ReturnType<typeof adminActor>, ownerId: string) =>
-      subject.as(actor)<any>(`mutation($input: AssignLeadInput!) { assignLead(input: $input) { lead { ${LEAD_FIELDS} } } }`, { input: { leadId: lead.id, ownerId } });
+      subject.as(actor)<any>(`mutation($input: AssignLeadInput!) { assignLead(input: $input) { lead { ${LEAD_FIELDS} } } }`, {
+        input: { leadId: lead.id, ownerId },
+      });
 
     // Act
     const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.leadEvents}`]);
@@ -52,9 +56,12 @@ describe('lead assignment', () => {
     expect(expectNoErrors(inTeam).assignLead.lead).toMatchObject({ owner: { id: teammate }, assignmentReason: expect.stringMatching(/^Assigned by hand/) });
     expect(errorCodes(outside)).toEqual(['FORBIDDEN']);
     expect(errorCodes(byRep)).toEqual(['FORBIDDEN']);
-    const event = await waitFor(() => reader.parsed<any>().find(({ event }) => event.subject === lead.id && event.type === 'sales.lead.assigned.v1' && event.data.ownerId === teammate), {
-      what: 'lead.assigned',
-    });
+    const event = await waitFor(
+      () => reader.parsed<any>().find(({ event }) => event.subject === lead.id && event.type === 'sales.lead.assigned.v1' && event.data.ownerId === teammate),
+      {
+        what: 'lead.assigned',
+      },
+    );
     await reader.stop();
     expect(event.event.data).toMatchObject({ assignedBy: manager.userId, previousOwnerId: null });
   });

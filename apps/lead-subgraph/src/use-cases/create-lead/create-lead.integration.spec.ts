@@ -1,7 +1,8 @@
-import { adminActor, errorCodes, expectNoErrors, repActor, startTestService, TopicReader, waitFor, type TestService } from '@pipeline/testing';
 import { TOPICS, validateCloudEvent } from '@pipeline/events';
-import { leadService } from '../../server';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
+import { adminActor, errorCodes, expectNoErrors, repActor, startTestService, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
+import { leadService } from '../../server';
 import { holdExternalId } from '../../test-support';
 
 const CREATE_REP = `mutation($input: CreateSalesRepInput!) { createSalesRep(input: $input) { salesRep { id name openLeadCount } } }`;
@@ -21,7 +22,16 @@ describe('createLead', () => {
   async function createRep(overrides: Record<string, unknown> = {}) {
     const data = expectNoErrors(
       await subject.as(admin)<any>(CREATE_REP, {
-        input: { name: 'Ada', email: `ada-${Math.random()}@example.com`, role: 'REP', teamId: 'emea', regions: ['DE'], industries: ['Software'], capacity: 5, ...overrides },
+        input: {
+          name: 'Ada',
+          email: `ada-${Math.random()}@example.com`,
+          role: 'REP',
+          teamId: 'emea',
+          regions: ['DE'],
+          industries: ['Software'],
+          capacity: 5,
+          ...overrides,
+        },
       }),
     );
     return data.createSalesRep.salesRep.id as string;
@@ -35,15 +45,32 @@ describe('createLead', () => {
 
     // Act
     const response = await subject.as(admin)<any>(CREATE_LEAD, {
-      input: { name: 'Grace', company: 'Hopper GmbH', email: 'grace@hopper.example', source: 'REFERRAL', sourceDetail: 'referred by Ada', ownerId, estimatedValue: { amount: '12500.5', currency: 'EUR' } },
+      input: {
+        name: 'Grace',
+        company: 'Hopper GmbH',
+        email: 'grace@hopper.example',
+        source: 'REFERRAL',
+        sourceDetail: 'referred by Ada',
+        ownerId,
+        estimatedValue: { amount: '12500.5', currency: 'EUR' },
+      },
     });
 
     // Assert
     const lead = expectNoErrors(response).createLead.lead;
-    expect(lead).toMatchObject({ status: 'NEW', owner: { id: ownerId }, source: 'REFERRAL', sourceDetail: 'referred by Ada', estimatedValue: { amount: '12500.50', currency: 'EUR' } });
+    expect(lead).toMatchObject({
+      status: 'NEW',
+      owner: { id: ownerId },
+      source: 'REFERRAL',
+      sourceDetail: 'referred by Ada',
+      estimatedValue: { amount: '12500.50', currency: 'EUR' },
+    });
     expect(lead.score).toBeGreaterThan(0);
     await waitFor(() => reader.messages.filter((message) => message.key === lead.id).length === 2, { what: 'two lead events' });
-    const events = reader.parsed().filter(({ message }) => message.key === lead.id).map(({ event }) => event);
+    const events = reader
+      .parsed()
+      .filter(({ message }) => message.key === lead.id)
+      .map(({ event }) => event);
     expect(events.map((event) => event.type).sort()).toEqual(['sales.lead.assigned.v1', 'sales.lead.created.v1']);
     for (const event of events) expect(validateCloudEvent(event)).toEqual([]);
     await reader.stop();
@@ -51,11 +78,15 @@ describe('createLead', () => {
 
   it('refuses a duplicate of an open lead by email, naming the existing lead, unless asked to create anyway', async () => {
     // Arrange
-    const first = expectNoErrors(await subject.as(admin)<any>(CREATE_LEAD, { input: { name: 'Linus', company: 'Kernel AB', email: 'linus@kernel.example', source: 'INBOUND' } })).createLead.lead;
+    const first = expectNoErrors(
+      await subject.as(admin)<any>(CREATE_LEAD, { input: { name: 'Linus', company: 'Kernel AB', email: 'linus@kernel.example', source: 'INBOUND' } }),
+    ).createLead.lead;
 
     // Act
     const duplicate = await subject.as(admin)(CREATE_LEAD, { input: { name: 'L. T.', company: 'Other', email: 'LINUS@kernel.example', source: 'EVENT' } });
-    const forced = await subject.as(admin)<any>(CREATE_LEAD, { input: { name: 'L. T.', company: 'Other', email: 'LINUS@kernel.example', source: 'EVENT', allowDuplicate: true } });
+    const forced = await subject.as(admin)<any>(CREATE_LEAD, {
+      input: { name: 'L. T.', company: 'Other', email: 'LINUS@kernel.example', source: 'EVENT', allowDuplicate: true },
+    });
 
     // Assert
     expect(errorCodes(duplicate)).toEqual(['CONFLICT']);
@@ -67,7 +98,11 @@ describe('createLead', () => {
     // Arrange
     const owner = await createRep({ teamId: 'north' });
     const outsider = await createRep({ teamId: 'south' });
-    const first = expectNoErrors(await subject.as(admin)<any>(CREATE_LEAD, { input: { name: 'Grace', company: 'Hopper AB', email: `grace-${Math.random()}@hopper.example`, source: 'INBOUND', ownerId: owner } })).createLead.lead;
+    const first = expectNoErrors(
+      await subject.as(admin)<any>(CREATE_LEAD, {
+        input: { name: 'Grace', company: 'Hopper AB', email: `grace-${Math.random()}@hopper.example`, source: 'INBOUND', ownerId: owner },
+      }),
+    ).createLead.lead;
     const email = (await subject.service.dataSource.query('SELECT email FROM lead WHERE id = $1', [first.id]))[0].email;
 
     // Act
@@ -135,7 +170,9 @@ describe('createLead', () => {
   it('rejects bad input with BAD_USER_INPUT naming the field and writes nothing', async () => {
     // Act
     const response = await subject.as(admin)(CREATE_LEAD, { input: { name: '  ', company: 'X', source: 'INBOUND' } });
-    const money = await subject.as(admin)(CREATE_LEAD, { input: { name: 'N', company: 'X', source: 'INBOUND', estimatedValue: { amount: '1.005', currency: 'EUR' } } });
+    const money = await subject.as(admin)(CREATE_LEAD, {
+      input: { name: 'N', company: 'X', source: 'INBOUND', estimatedValue: { amount: '1.005', currency: 'EUR' } },
+    });
 
     // Assert
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);

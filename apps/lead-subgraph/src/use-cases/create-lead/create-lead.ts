@@ -1,12 +1,13 @@
-import { assertCanWriteAnything, canRead, conflict, hasRole, isUuid, newId, parseId, type Actor, type Unparsed } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything, canRead, conflict, hasRole, isUuid, newId, parseId, type Unparsed } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
-import { normalizeForMatch, type Lead } from '../../domain/lead';
+
+import { type Lead, normalizeForMatch } from '../../domain/lead';
 import { planNewLead } from '../../domain/new-lead';
 import { leadEvent } from '../../events/lead-events';
+import type { CreateLeadInput } from '../../generated/graphql';
 import { findLeadByExternalIds, findOpenDuplicate, insertLeads, lockDuplicateKeys } from '../../persistence/lead-repository';
 import { findRepsByIds, touchAssigned } from '../../persistence/rep-repository';
-import type { CreateLeadInput } from '../../generated/graphql';
 import type { LeadDeps } from '../deps';
 import { authorizeOwner, decideByRules } from '../shared/assignment';
 import { parseLeadFields, type RawLeadFields } from '../shared/lead-input';
@@ -27,8 +28,12 @@ export async function createLead(deps: LeadDeps, actor: Actor, input: CreateLead
         const field = fields.email !== null && duplicate.email === fields.email ? 'email' : 'company';
         const what = field === 'email' ? 'email' : 'company and name';
         // A duplicate the caller cannot see is still a duplicate, but whose and which one stays with its team.
-        if (!canRead(actor, duplicate)) throw conflict(`An open lead with the same ${what} already exists outside what you can see; pass allowDuplicate: true to create anyway`, { field });
-        throw conflict(`An open lead already exists with the same ${what} (lead ${duplicate.id}); pass allowDuplicate: true to create anyway`, { field, existingLeadId: duplicate.id });
+        if (!canRead(actor, duplicate))
+          throw conflict(`An open lead with the same ${what} already exists outside what you can see; pass allowDuplicate: true to create anyway`, { field });
+        throw conflict(`An open lead already exists with the same ${what} (lead ${duplicate.id}); pass allowDuplicate: true to create anyway`, {
+          field,
+          existingLeadId: duplicate.id,
+        });
       }
     }
     if (fields.externalId && (await findLeadByExternalIds(manager, [fields.externalId])).size > 0) {
@@ -54,14 +59,28 @@ export async function createLead(deps: LeadDeps, actor: Actor, input: CreateLead
 
     const now = deps.now();
     const [owner] = ownerId ? await findRepsByIds(manager, [ownerId]) : [];
-    const lead = planNewLead({ id: newId(), fields, owner: owner ? { id: owner.id, teamId: owner.teamId } : null, assignmentReason: reason, model: await loadActiveModel(manager), now });
+    const lead = planNewLead({
+      id: newId(),
+      fields,
+      owner: owner ? { id: owner.id, teamId: owner.teamId } : null,
+      assignmentReason: reason,
+      model: await loadActiveModel(manager),
+      now,
+    });
 
     // A concurrent creation can take the externalId after the check above: insertLeads answers that with CONFLICT too.
     await insertLeads(manager, [lead], actor.userId);
     const events: OutboxEntry[] = [leadEvent(EVENT_TYPES.leadCreated, lead, {}, now)];
     if (ownerId) {
       await touchAssigned(manager, [ownerId], now);
-      events.push(leadEvent(EVENT_TYPES.leadAssigned, lead, { ownerId, previousOwnerId: null, reason: reason ?? '', assignedBy: requestedOwnerId ? actor.userId : null }, now));
+      events.push(
+        leadEvent(
+          EVENT_TYPES.leadAssigned,
+          lead,
+          { ownerId, previousOwnerId: null, reason: reason ?? '', assignedBy: requestedOwnerId ? actor.userId : null },
+          now,
+        ),
+      );
     }
     await appendToOutbox(manager, events);
     return lead;

@@ -1,6 +1,20 @@
-import { assertRole, forbidden, hasRole, isRole, newId, parseEmail, parseInteger, parseStringList, parseText, requireText, badInput, type Actor } from '@pipeline/domain';
+import {
+  type Actor,
+  assertRole,
+  badInput,
+  forbidden,
+  hasRole,
+  isRole,
+  newId,
+  parseEmail,
+  parseInteger,
+  parseStringList,
+  parseText,
+  requireText,
+} from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { SalesRep } from '../../domain/sales-rep';
 import { repEvent } from '../../events/lead-events';
 import { insertRep } from '../../persistence/rep-repository';

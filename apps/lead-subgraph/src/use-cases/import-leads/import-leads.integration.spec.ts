@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { adminActor, errorCodes, expectNoErrors, repActor, type TestService } from '@pipeline/testing';
+
 import { createRep, holdExternalId, startLeadService } from '../../test-support';
 
 const IMPORT = `mutation($input: ImportLeadsInput!) { importLeads(input: $input) { rowCount created skipped rejected errors { row field message } } }`;
@@ -15,7 +17,8 @@ describe('importLeads (CSV)', () => {
   afterAll(async () => subject?.stop());
 
   const tag = () => randomUUID().slice(0, 8);
-  const count = async (like: string) => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM lead WHERE company LIKE $1', [`${like}%`]))[0].count;
+  const count = async (like: string) =>
+    (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM lead WHERE company LIKE $1', [`${like}%`]))[0].count;
 
   it('imports valid rows and reports each rejected row with its reason (per-row mode)', async () => {
     // Arrange
@@ -96,7 +99,9 @@ describe('importLeads (CSV)', () => {
     const repId = await createRep(subject.as(admin), { email: `owner-${t}@example.com` });
     const otherEmail = `other-${t}@example.com`;
     await createRep(subject.as(admin), { email: otherEmail });
-    expectNoErrors(await subject.as(admin)(IMPORT, { input: { csv: [HEADER, `Ann,${t} One,ann-${t}@example.com,INBOUND,,,,,,`].join('\n'), mode: 'PER_ROW' } }));
+    expectNoErrors(
+      await subject.as(admin)(IMPORT, { input: { csv: [HEADER, `Ann,${t} One,ann-${t}@example.com,INBOUND,,,,,,`].join('\n'), mode: 'PER_ROW' } }),
+    );
     const csv = [
       HEADER,
       `Ann Again,${t} Elsewhere,ANN-${t}@example.com,INBOUND,,,,,,`,
@@ -116,7 +121,10 @@ describe('importLeads (CSV)', () => {
       [5, 'ownerEmail'],
     ]);
     expect(report.errors[0].message).toBe('duplicate of an open lead you cannot see');
-    const owners: Array<{ owner_id: string }> = await subject.service.dataSource.query(`SELECT owner_id FROM lead WHERE company IN ($1, $2)`, [`${t} Zed`, `${t} Mine`]);
+    const owners: Array<{ owner_id: string }> = await subject.service.dataSource.query(`SELECT owner_id FROM lead WHERE company IN ($1, $2)`, [
+      `${t} Zed`,
+      `${t} Mine`,
+    ]);
     expect(owners.map((row) => row.owner_id)).toEqual([repId, repId]);
   });
 

@@ -1,19 +1,20 @@
-import { parse } from 'csv-parse/sync';
-import { assertCanWriteAnything, badInput, canRead, hasRole, isDomainError, newId, type Actor } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything, badInput, canRead, hasRole, isDomainError, newId } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import { parse } from 'csv-parse/sync';
 import type { EntityManager } from 'typeorm';
+
 import { chooseOwner, type RepLoad } from '../../domain/assignment';
 import type { Lead } from '../../domain/lead';
 import { normalizeForMatch, OPEN_LEAD_STATUSES } from '../../domain/lead';
-import { canOwnLeads } from '../../domain/sales-rep';
 import { planNewLead } from '../../domain/new-lead';
+import { canOwnLeads } from '../../domain/sales-rep';
 import { leadEvent } from '../../events/lead-events';
 import { findLeadByExternalIds, insertLeadsUnlessExternalIdTaken } from '../../persistence/lead-repository';
 import { touchAssigned } from '../../persistence/rep-repository';
 import type { LeadDeps } from '../deps';
 import { lockAssignment, repLoads } from '../shared/assignment';
-import { parseLeadFields, type LeadFields } from '../shared/lead-input';
+import { type LeadFields, parseLeadFields } from '../shared/lead-input';
 import { loadActiveModel } from '../shared/scoring-model';
 
 export type ImportMode = 'ALL_OR_NOTHING' | 'PER_ROW';
@@ -33,7 +34,20 @@ export interface ImportReport {
   leadIds: string[];
 }
 
-export const IMPORT_COLUMNS = ['name', 'company', 'email', 'phone', 'industry', 'region', 'source', 'sourceDetail', 'estimatedValue', 'currency', 'ownerEmail', 'externalId'] as const;
+export const IMPORT_COLUMNS = [
+  'name',
+  'company',
+  'email',
+  'phone',
+  'industry',
+  'region',
+  'source',
+  'sourceDetail',
+  'estimatedValue',
+  'currency',
+  'ownerEmail',
+  'externalId',
+] as const;
 const REQUIRED_COLUMNS = ['name', 'company', 'source'];
 
 type CsvRow = Partial<Record<(typeof IMPORT_COLUMNS)[number], string>>;
@@ -96,7 +110,10 @@ export async function importLeads(deps: LeadDeps, actor: Actor, input: { csv: un
 
   return deps.dataSource.transaction(async (manager) => {
     await lockAssignment(manager);
-    const existing = await findLeadByExternalIds(manager, candidates.flatMap((candidate) => (candidate.fields.externalId ? [candidate.fields.externalId] : [])));
+    const existing = await findLeadByExternalIds(
+      manager,
+      candidates.flatMap((candidate) => (candidate.fields.externalId ? [candidate.fields.externalId] : [])),
+    );
     const fresh = candidates.filter((candidate) => !candidate.fields.externalId || !existing.has(candidate.fields.externalId));
     const skipped = candidates.length - fresh.length;
     const accepted = await rejectDuplicates(manager, actor, fresh, errors);
@@ -111,7 +128,14 @@ export async function importLeads(deps: LeadDeps, actor: Actor, input: { csv: un
     const model = await loadActiveModel(manager);
     const teamOf = new Map(loads.map((load) => [load.rep.id, load.rep.teamId]));
     const leads: Lead[] = owned.map(({ candidate, ownerId, reason }) =>
-      planNewLead({ id: newId(), fields: candidate.fields, owner: ownerId ? { id: ownerId, teamId: teamOf.get(ownerId) ?? null } : null, assignmentReason: reason, model, now }),
+      planNewLead({
+        id: newId(),
+        fields: candidate.fields,
+        owner: ownerId ? { id: ownerId, teamId: teamOf.get(ownerId) ?? null } : null,
+        assignmentReason: reason,
+        model,
+        now,
+      }),
     );
     // A concurrent createLead can take an externalId after the check above: such rows count as skipped, like earlier imports.
     const inserted = await insertLeadsUnlessExternalIdTaken(manager, leads, actor.userId);
@@ -119,10 +143,15 @@ export async function importLeads(deps: LeadDeps, actor: Actor, input: { csv: un
     const events: OutboxEntry[] = [];
     for (const { lead, reason } of created) {
       events.push(leadEvent(EVENT_TYPES.leadCreated, lead, {}, now));
-      if (lead.ownerId) events.push(leadEvent(EVENT_TYPES.leadAssigned, lead, { ownerId: lead.ownerId, previousOwnerId: null, reason: reason ?? '', assignedBy: null }, now));
+      if (lead.ownerId)
+        events.push(leadEvent(EVENT_TYPES.leadAssigned, lead, { ownerId: lead.ownerId, previousOwnerId: null, reason: reason ?? '', assignedBy: null }, now));
     }
     await appendToOutbox(manager, events);
-    await touchAssigned(manager, created.flatMap(({ lead }) => (lead.ownerId ? [lead.ownerId] : [])), now);
+    await touchAssigned(
+      manager,
+      created.flatMap(({ lead }) => (lead.ownerId ? [lead.ownerId] : [])),
+      now,
+    );
     return { ...report, skipped: skipped + leads.length - created.length, created: created.length, leadIds: created.map(({ lead }) => lead.id) };
   });
 }
@@ -138,7 +167,8 @@ async function rejectDuplicates(manager: EntityManager, actor: Actor, candidates
       WHERE lead.status = ANY($1::text[]) AND lead.archived_at IS NULL AND (lower(lead.email) = ANY($2::text[]) OR lower(lead.company) || '|' || lower(lead.name) = ANY($3::text[]))`,
     [OPEN_LEAD_STATUSES, emails, names],
   );
-  const label = (row: (typeof rows)[number]) => (canRead(actor, { ownerId: row.owner_id, ownerTeamId: row.owner_team_id }) ? `open lead ${row.id}` : "an open lead you cannot see");
+  const label = (row: (typeof rows)[number]) =>
+    canRead(actor, { ownerId: row.owner_id, ownerTeamId: row.owner_team_id }) ? `open lead ${row.id}` : 'an open lead you cannot see';
   const byEmail = new Map<string, string>(rows.filter((row) => row.email).map((row) => [row.email as string, label(row)]));
   const byName = new Map<string, string>(rows.map((row) => [row.name_key, label(row)]));
   const seenExternal = new Set<string>();
@@ -165,7 +195,13 @@ async function rejectDuplicates(manager: EntityManager, actor: Actor, candidates
 }
 
 // The same owner rules as one-by-one creation, applied to an in-memory view of every rep's load.
-function assignOwners(actor: Actor, candidates: Candidate[], loads: RepLoad[], errors: ImportRowError[], now: Date): Array<{ candidate: Candidate; ownerId: string | null; reason: string | null }> {
+function assignOwners(
+  actor: Actor,
+  candidates: Candidate[],
+  loads: RepLoad[],
+  errors: ImportRowError[],
+  now: Date,
+): Array<{ candidate: Candidate; ownerId: string | null; reason: string | null }> {
   const byEmail = new Map(loads.map((load) => [load.rep.email.toLowerCase(), load]));
   const onlySelf = hasRole(actor, 'REP') && !hasRole(actor, 'MANAGER') && !hasRole(actor, 'ADMIN');
   const result: Array<{ candidate: Candidate; ownerId: string | null; reason: string | null }> = [];

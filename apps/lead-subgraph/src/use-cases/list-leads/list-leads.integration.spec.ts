@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { adminActor, analystActor, expectNoErrors, managerActor, repActor, type TestService } from '@pipeline/testing';
+
 import { createLead, createRep, qualify, startLeadService } from '../../test-support';
 
 const LIST = `query($filter: LeadFilter, $first: Int, $after: String) { leads(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }`;

@@ -1,9 +1,10 @@
-import { badInput, canRead, isOneOf, LEAD_SOURCES, LEAD_STATUSES, parseId, parseInteger, parseText, visibilityOf, type Actor } from '@pipeline/domain';
-import { pageSize, toConnection, type Connection } from '@pipeline/persistence';
-import type { Lead } from '../../domain/lead';
-import { leadCursor, listLeads, type LeadListFilter } from '../../persistence/lead-repository';
-import type { LeadDeps } from '../deps';
+import { type Actor, badInput, canRead, isOneOf, LEAD_SOURCES, LEAD_STATUSES, parseId, parseInteger, parseText, visibilityOf } from '@pipeline/domain';
+import { type Connection, pageSize, toConnection } from '@pipeline/persistence';
+
 import type { LeadLoaders } from '../../context';
+import type { Lead } from '../../domain/lead';
+import { leadCursor, type LeadListFilter, listLeads } from '../../persistence/lead-repository';
+import type { LeadDeps } from '../deps';
 
 export interface RawLeadFilter {
   status?: readonly unknown[] | null;
@@ -41,7 +42,11 @@ function parseFilter(raw: RawLeadFilter | null | undefined): LeadListFilter {
 }
 
 // Lists only what the caller may see; totalCount counts the same rows.
-export async function listVisibleLeads(deps: LeadDeps, actor: Actor, args: { filter?: RawLeadFilter | null; first?: number | null; after?: string | null }): Promise<Connection<Lead>> {
+export async function listVisibleLeads(
+  deps: LeadDeps,
+  actor: Actor,
+  args: { filter?: RawLeadFilter | null; first?: number | null; after?: string | null },
+): Promise<Connection<Lead>> {
   const filter = parseFilter(args.filter);
   const page = await listLeads(deps.dataSource.manager, filter, visibilityOf(actor), pageSize(args.first), args.after ?? null);
   return toConnection(page, leadCursor);

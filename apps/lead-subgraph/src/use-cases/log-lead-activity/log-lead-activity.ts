@@ -1,6 +1,7 @@
-import { isOneOf, ACTIVITY_TYPES, badInput, newId, parseDateTime, parseText, requireText, type Actor } from '@pipeline/domain';
+import { ACTIVITY_TYPES, type Actor, badInput, isOneOf, newId, parseDateTime, parseText, requireText } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Lead, LeadActivity } from '../../domain/lead';
 import { leadEvent } from '../../events/lead-events';
 import { insertActivity, updateLead } from '../../persistence/lead-repository';
@@ -30,9 +31,15 @@ export async function logLeadActivity(deps: LeadDeps, actor: Actor, input: LogLe
     const activity: LeadActivity = { id: newId(), leadId: lead.id, type, subject, notes, occurredAt, ownerId: actor.userId };
     await insertActivity(manager, activity);
     const lastActivityAt = lead.lastActivityAt && lead.lastActivityAt > occurredAt ? lead.lastActivityAt : occurredAt;
-    const next = await rescore(manager, { ...lead, status: lead.status === 'NEW' ? 'WORKING' : lead.status, lastActivityAt, version: lead.version + 1, updatedAt: now }, now);
+    const next = await rescore(
+      manager,
+      { ...lead, status: lead.status === 'NEW' ? 'WORKING' : lead.status, lastActivityAt, version: lead.version + 1, updatedAt: now },
+      now,
+    );
     await updateLead(manager, next, lead.version);
-    await appendToOutbox(manager, [leadEvent(EVENT_TYPES.leadUpdated, next, { changes: ['activity', ...(lead.status !== next.status ? ['status'] : []), 'score'] }, now)]);
+    await appendToOutbox(manager, [
+      leadEvent(EVENT_TYPES.leadUpdated, next, { changes: ['activity', ...(lead.status !== next.status ? ['status'] : []), 'score'] }, now),
+    ]);
     return { activity, lead: next };
   });
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createCloudEvent, TOPICS, type CloudEvent } from '@pipeline/events';
-import { adminActor, expectNoErrors, publishEvents, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+
+import { type CloudEvent, createCloudEvent, TOPICS } from '@pipeline/events';
+import { adminActor, expectNoErrors, publishEvents, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createLead, qualify, startLeadService } from '../../test-support';
 
 describe('marking leads converted from opportunity events', () => {
@@ -23,11 +25,26 @@ describe('marking leads converted from opportunity events', () => {
         pipelineId: '00000000-0000-4000-8000-000000000001',
         stage: 'QUALIFICATION',
         stageCategory: 'OPEN',
-        opportunity: { name: 'N', accountName: 'A', industry: null, amount: null, probability: 0.1, ownerId: null, leadId, leadSource: 'INBOUND', expectedCloseDate: null, createdAt: new Date().toISOString() },
+        opportunity: {
+          name: 'N',
+          accountName: 'A',
+          industry: null,
+          amount: null,
+          probability: 0.1,
+          ownerId: null,
+          leadId,
+          leadSource: 'INBOUND',
+          expectedCloseDate: null,
+          createdAt: new Date().toISOString(),
+        },
       },
     });
 
-  const publish = (events: CloudEvent[]) => publishEvents(subject.topicPrefix, events.map((event) => ({ topic: TOPICS.opportunityEvents, event })));
+  const publish = (events: CloudEvent[]) =>
+    publishEvents(
+      subject.topicPrefix,
+      events.map((event) => ({ topic: TOPICS.opportunityEvents, event })),
+    );
 
   const convertedEvents = async (leadIds: string[]): Promise<Map<string, number>> => {
     const rows: Array<{ lead_id: string; count: number }> = await subject.service.dataSource.query(
@@ -50,10 +67,15 @@ describe('marking leads converted from opportunity events', () => {
     await publish([event, event]);
 
     // Assert
-    const converted = await waitFor(async () => {
-      const current = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { status version opportunity { id } } }`, { id: lead.id })).lead;
-      return current.status === 'CONVERTED' ? current : null;
-    }, { what: 'the lead to be converted' });
+    const converted = await waitFor(
+      async () => {
+        const current = expectNoErrors(
+          await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { status version opportunity { id } } }`, { id: lead.id }),
+        ).lead;
+        return current.status === 'CONVERTED' ? current : null;
+      },
+      { what: 'the lead to be converted' },
+    );
     expect(converted).toEqual({ status: 'CONVERTED', version: 3, opportunity: { id: opportunityId } });
     const published = await waitFor(
       () => {
@@ -102,7 +124,10 @@ describe('marking leads converted from opportunity events', () => {
     const converted = await waitFor(
       async () => {
         const current = await Promise.all(
-          leads.map(async (lead) => expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { id status version opportunity { id } } }`, { id: lead.id })).lead),
+          leads.map(
+            async (lead) =>
+              expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { id status version opportunity { id } } }`, { id: lead.id })).lead,
+          ),
         );
         return current.every((lead) => lead.status === 'CONVERTED') ? current : null;
       },

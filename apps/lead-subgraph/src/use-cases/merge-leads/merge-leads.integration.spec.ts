@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, errorCodes, expectNoErrors, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createLead, createRep, startLeadService } from '../../test-support';
 
 const MERGE = `mutation($input: MergeLeadsInput!) { mergeLeads(input: $input) {
@@ -18,7 +20,7 @@ describe('mergeLeads', () => {
   });
   afterAll(async () => subject?.stop());
 
-  it('moves the duplicate\'s activities to the lead, fills its empty fields, and leaves the duplicate archived pointing to it, with events', async () => {
+  it("moves the duplicate's activities to the lead, fills its empty fields, and leaves the duplicate archived pointing to it, with events", async () => {
     // Arrange
     const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.leadEvents}`]);
     await reader.start();
@@ -38,12 +40,16 @@ describe('mergeLeads', () => {
     expect(result.lead.activities.map((activity: any) => activity.subject).sort()).toEqual(['Demo', 'First call', 'Sent brochure']);
     expect(result.duplicate).toMatchObject({ id: duplicate.id, mergedInto: { id: winner.id }, activities: [] });
     expect(result.duplicate.archivedAt).not.toBeNull();
-    const listed = expectNoErrors(await subject.as(admin)<any>(`query($search: String) { leads(filter: { search: $search }) { edges { node { id } } } }`, { search: tag })).leads.edges;
+    const listed = expectNoErrors(
+      await subject.as(admin)<any>(`query($search: String) { leads(filter: { search: $search }) { edges { node { id } } } }`, { search: tag }),
+    ).leads.edges;
     expect(listed.map((edge: any) => edge.node.id)).toEqual([winner.id]);
     const events = await waitFor(
       () => {
         const merged = reader.parsed<any>().find(({ event }) => event.type === 'sales.lead.merged.v1' && event.subject === duplicate.id);
-        const updated = reader.parsed<any>().find(({ event }) => event.type === 'sales.lead.updated.v1' && event.subject === winner.id && event.data.version === result.lead.version);
+        const updated = reader
+          .parsed<any>()
+          .find(({ event }) => event.type === 'sales.lead.updated.v1' && event.subject === winner.id && event.data.version === result.lead.version);
         return merged && updated ? { merged, updated } : null;
       },
       { what: 'lead.merged and lead.updated' },
@@ -72,7 +78,9 @@ describe('mergeLeads', () => {
 
     // Assert
     expect([errorCodes(self), errorCodes(stale), errorCodes(hidden)]).toEqual([['BAD_USER_INPUT'], ['CONFLICT'], ['NOT_FOUND']]);
-    const rows = await subject.service.dataSource.query('SELECT version, merged_into_lead_id FROM lead WHERE id = ANY($1::uuid[])', [[mine.id, theirs.id, other.id]]);
+    const rows = await subject.service.dataSource.query('SELECT version, merged_into_lead_id FROM lead WHERE id = ANY($1::uuid[])', [
+      [mine.id, theirs.id, other.id],
+    ]);
     expect(rows.every((row: any) => row.version === 1 && row.merged_into_lead_id === null)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
-import { assertCanWriteAnything, canRead, canWrite, forbidden, notFound, parseId, type Actor } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything, canRead, canWrite, forbidden, notFound, parseId } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Lead } from '../../domain/lead';
 import { planLeadMerge } from '../../domain/lead-merge';
 import { leadEvent } from '../../events/lead-events';

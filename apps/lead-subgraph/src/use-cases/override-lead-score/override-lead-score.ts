@@ -1,6 +1,7 @@
-import { assertRole, parseInteger, parseText, type Actor } from '@pipeline/domain';
+import { type Actor, assertRole, parseInteger, parseText } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Lead } from '../../domain/lead';
 import { leadEvent } from '../../events/lead-events';
 import { updateLead } from '../../persistence/lead-repository';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
-import { adminActor, analystActor, errorCodes, expectNoErrors, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, analystActor, errorCodes, expectNoErrors, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createLead, createRep, inDays, qualify, startLeadService } from '../../test-support';
 
 describe('qualifyLead (BANT)', () => {
@@ -24,7 +26,9 @@ describe('qualifyLead (BANT)', () => {
     // Assert
     expect(qualified).toMatchObject({ status: 'QUALIFIED', qualification: { unmetCriteria: [], criteriaVersion: 1 } });
     expect(qualified.score).toBeGreaterThan(lead.score);
-    const event = await waitFor(() => reader.parsed<any>().find(({ event }) => event.subject === lead.id && event.type === 'sales.lead.qualified.v1'), { what: 'lead.qualified' });
+    const event = await waitFor(() => reader.parsed<any>().find(({ event }) => event.subject === lead.id && event.type === 'sales.lead.qualified.v1'), {
+      what: 'lead.qualified',
+    });
     await reader.stop();
     expect(event.event.data).toMatchObject({ leadId: lead.id, criteriaVersion: 1, lead: { status: 'QUALIFIED', need: 'Pipeline visibility' } });
   });
@@ -53,7 +57,9 @@ describe('qualifyLead (BANT)', () => {
     // Assert
     expect(updated).toMatchObject({ minimumBudget: { amount: '5000.00', currency: 'EUR' }, maxPurchaseHorizonDays: 60 });
     expect(judged).toMatchObject({ status: 'DISQUALIFIED', qualification: { unmetCriteria: ['BUDGET'], criteriaVersion: updated.version } });
-    const kept = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { status qualification { criteriaVersion } } }`, { id: before.id })).lead;
+    const kept = expectNoErrors(
+      await subject.as(admin)<any>(`query($id: ID!) { lead(id: $id) { status qualification { criteriaVersion } } }`, { id: before.id }),
+    ).lead;
     expect(kept).toEqual({ status: 'QUALIFIED', qualification: { criteriaVersion: updated.version - 1 } });
     expectNoErrors(
       await subject.as(admin)(`mutation($input: UpdateQualificationCriteriaInput!) { updateQualificationCriteria(input: $input) { criteria { version } } }`, {
@@ -63,13 +69,16 @@ describe('qualifyLead (BANT)', () => {
   });
 
   it('lets only admins change the criteria', async () => {
-    const response = await subject.as(repActor(randomUUID()))(`mutation($input: UpdateQualificationCriteriaInput!) { updateQualificationCriteria(input: $input) { criteria { version } } }`, {
-      input: { maxPurchaseHorizonDays: 1, requireDecisionMaker: false, requireConfirmedNeed: false },
-    });
+    const response = await subject.as(repActor(randomUUID()))(
+      `mutation($input: UpdateQualificationCriteriaInput!) { updateQualificationCriteria(input: $input) { criteria { version } } }`,
+      {
+        input: { maxPurchaseHorizonDays: 1, requireDecisionMaker: false, requireConfirmedNeed: false },
+      },
+    );
     expect(errorCodes(response)).toEqual(['FORBIDDEN']);
   });
 
-  it('hides other reps\' leads (NOT_FOUND), lets analysts read but not qualify (FORBIDDEN), and validates input', async () => {
+  it("hides other reps' leads (NOT_FOUND), lets analysts read but not qualify (FORBIDDEN), and validates input", async () => {
     // Arrange
     const ownerId = await createRep(subject.as(admin));
     const lead = await createLead(subject.as(admin), { ownerId });

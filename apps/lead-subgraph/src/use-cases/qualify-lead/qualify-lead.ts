@@ -1,6 +1,7 @@
-import { conflict, parseDate, parseMoney, parseText, badInput, toIsoDate, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, conflict, parseDate, parseMoney, parseText, toIsoDate } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Lead, Qualification } from '../../domain/lead';
 import { unmetBantCriteria } from '../../domain/qualification';
 import { leadEvent } from '../../events/lead-events';
@@ -33,18 +34,27 @@ export async function qualifyLead(deps: LeadDeps, actor: Actor, input: QualifyLe
     isDecisionMaker: bool(input.isDecisionMaker, 'isDecisionMaker'),
     need: parseText(input.need, 'need', { maxLength: 2_000 }),
     needConfirmed: bool(input.needConfirmed, 'needConfirmed'),
-    expectedPurchaseDate: input.expectedPurchaseDate === null || input.expectedPurchaseDate === undefined ? null : parseDate(input.expectedPurchaseDate, 'expectedPurchaseDate'),
+    expectedPurchaseDate:
+      input.expectedPurchaseDate === null || input.expectedPurchaseDate === undefined ? null : parseDate(input.expectedPurchaseDate, 'expectedPurchaseDate'),
   };
   return deps.dataSource.transaction(async (manager) => {
     const lead = await loadWritableLead(manager, actor, input.leadId);
-    if (lead.status === 'CONVERTED') throw conflict(`Lead ${lead.id} is already converted; it cannot be qualified again`, { opportunityId: lead.opportunityId });
+    if (lead.status === 'CONVERTED')
+      throw conflict(`Lead ${lead.id} is already converted; it cannot be qualified again`, { opportunityId: lead.opportunityId });
     const criteria = await currentCriteria(manager);
     const now = deps.now();
     const unmetCriteria = unmetBantCriteria(answers, criteria, toIsoDate(now));
     const qualification: Qualification = { ...answers, unmetCriteria, qualifiedAt: now, criteriaVersion: criteria.version };
     const next = await rescore(
       manager,
-      { ...lead, qualification, status: unmetCriteria.length === 0 ? 'QUALIFIED' : 'DISQUALIFIED', lastActivityAt: now, version: lead.version + 1, updatedAt: now },
+      {
+        ...lead,
+        qualification,
+        status: unmetCriteria.length === 0 ? 'QUALIFIED' : 'DISQUALIFIED',
+        lastActivityAt: now,
+        version: lead.version + 1,
+        updatedAt: now,
+      },
       now,
     );
     await updateLead(manager, next, lead.version);

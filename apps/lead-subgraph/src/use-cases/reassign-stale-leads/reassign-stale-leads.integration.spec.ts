@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+
+import type { Actor } from '@pipeline/domain';
 import { QueryCounter } from '@pipeline/persistence';
 import { adminActor, expectNoErrors, managerActor, type TestService } from '@pipeline/testing';
-import type { Actor } from '@pipeline/domain';
+
 import { createLead, createRep, startLeadService } from '../../test-support';
 
 const REASSIGN = `mutation { reassignStaleLeads { reassigned leads { id owner { id } assignmentReason } } }`;
@@ -17,7 +19,10 @@ describe('re-assigning leads not worked within the SLA', () => {
   afterAll(async () => subject?.stop());
 
   const makeIdle = (ids: string[], hours: number) =>
-    subject.service.dataSource.query(`UPDATE lead SET assigned_at = now() - make_interval(hours => $2), created_at = now() - make_interval(hours => $2) WHERE id = ANY($1::uuid[])`, [ids, hours]);
+    subject.service.dataSource.query(
+      `UPDATE lead SET assigned_at = now() - make_interval(hours => $2), created_at = now() - make_interval(hours => $2) WHERE id = ANY($1::uuid[])`,
+      [ids, hours],
+    );
   const reassign = async (actor: Actor) => expectNoErrors(await subject.as(actor)<any>(REASSIGN)).reassignStaleLeads;
 
   it('re-assigns leads not worked within the SLA to another rep by the same rules, with the reason', async () => {
@@ -71,7 +76,10 @@ describe('re-assigning leads not worked within the SLA', () => {
     const leads: Array<{ id: string }> = [];
     for (let index = 0; index < 6; index += 1) leads.push(await createLead(subject.as(admin), { region, ownerId: idle }));
     const other = await createRep(subject.as(admin), { regions: [region], capacity: 100 });
-    await makeIdle(leads.map((lead) => lead.id), 200);
+    await makeIdle(
+      leads.map((lead) => lead.id),
+      200,
+    );
     sql.reset();
 
     // Act

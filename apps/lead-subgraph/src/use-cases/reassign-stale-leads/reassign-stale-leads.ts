@@ -1,12 +1,13 @@
-import { assertRole, conflict, hasRole, isUuid, type Actor } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
+import { type Actor, assertRole, conflict, hasRole, isUuid } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
+import { appendToOutbox } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
-import type { Lead } from '../../domain/lead';
+
 import { chooseOwner } from '../../domain/assignment';
+import type { Lead } from '../../domain/lead';
 import { leadEvent } from '../../events/lead-events';
-import { touchAssigned } from '../../persistence/rep-repository';
 import { findLeadsByIds, updatedRowCount } from '../../persistence/lead-repository';
+import { touchAssigned } from '../../persistence/rep-repository';
 import type { LeadDeps } from '../deps';
 import { lockAssignment, repLoads } from '../shared/assignment';
 
@@ -49,7 +50,18 @@ export async function reassignStaleLeads(deps: LeadDeps, actor: Actor): Promise<
       const idle = Math.round((now.getTime() - (lead.lastActivityAt ?? lead.assignedAt ?? lead.createdAt).getTime()) / 3_600_000);
       const reason = `SLA: no activity for ${idle}h (limit ${deps.settings.slaHours}h) with the previous owner. ${decision.reason}`;
       const owner = loads.find((load) => load.rep.id === decision.ownerId)?.rep;
-      changed.push({ before: lead, after: { ...lead, ownerId: decision.ownerId, ownerTeamId: owner?.teamId ?? null, assignmentReason: reason, assignedAt: now, version: lead.version + 1, updatedAt: now } });
+      changed.push({
+        before: lead,
+        after: {
+          ...lead,
+          ownerId: decision.ownerId,
+          ownerTeamId: owner?.teamId ?? null,
+          assignmentReason: reason,
+          assignedAt: now,
+          version: lead.version + 1,
+          updatedAt: now,
+        },
+      });
       // Keep the in-memory loads in step so later leads in this batch see the new counts.
       for (const load of loads) {
         if (load.rep.id === lead.ownerId) load.openLeadCount -= 1;
@@ -64,15 +76,30 @@ export async function reassignStaleLeads(deps: LeadDeps, actor: Actor): Promise<
       `UPDATE lead SET owner_id = v.owner_id, assignment_reason = v.reason, assigned_at = $5, version = lead.version + 1, updated_at = $5
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[]) AS v(id, owner_id, reason, version)
         WHERE lead.id = v.id AND lead.version = v.version`,
-      [changed.map(({ after }) => after.id), changed.map(({ after }) => after.ownerId), changed.map(({ after }) => after.assignmentReason), changed.map(({ before }) => before.version), now],
+      [
+        changed.map(({ after }) => after.id),
+        changed.map(({ after }) => after.ownerId),
+        changed.map(({ after }) => after.assignmentReason),
+        changed.map(({ before }) => before.version),
+        now,
+      ],
     );
     // The rows are locked, so a shortfall means something bypassed the lock: refuse rather than publish wrong events.
     if (updatedRowCount(result) !== changed.length) throw conflict('Leads changed while being re-assigned; run again');
-    await touchAssigned(manager, changed.flatMap(({ after }) => (after.ownerId ? [after.ownerId] : [])), now);
+    await touchAssigned(
+      manager,
+      changed.flatMap(({ after }) => (after.ownerId ? [after.ownerId] : [])),
+      now,
+    );
     await appendToOutbox(
       manager,
       changed.map(({ before, after }) =>
-        leadEvent(EVENT_TYPES.leadAssigned, after, { ownerId: after.ownerId, previousOwnerId: before.ownerId, reason: after.assignmentReason ?? '', assignedBy: null }, now),
+        leadEvent(
+          EVENT_TYPES.leadAssigned,
+          after,
+          { ownerId: after.ownerId, previousOwnerId: before.ownerId, reason: after.assignmentReason ?? '', assignedBy: null },
+          now,
+        ),
       ),
     );
     return changed.map(({ after }) => after);

@@ -1,6 +1,7 @@
-import { assertCanWriteAnything, type Actor } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Lead } from '../../domain/lead';
 import { planRestoreLead } from '../../domain/lead-archive';
 import { leadEvent } from '../../events/lead-events';

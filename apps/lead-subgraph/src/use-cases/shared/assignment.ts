@@ -1,6 +1,7 @@
+import { type Actor, badInput, forbidden, hasRole } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { badInput, forbidden, hasRole, type Actor } from '@pipeline/domain';
-import { chooseOwner, type AssignmentDecision, type RepLoad } from '../../domain/assignment';
+
+import { type AssignmentDecision, chooseOwner, type RepLoad } from '../../domain/assignment';
 import { canOwnLeads, type SalesRep } from '../../domain/sales-rep';
 import { openLeadCounts } from '../../persistence/lead-repository';
 import { findRepsByIds, listReps } from '../../persistence/rep-repository';
@@ -31,7 +32,12 @@ export async function authorizeOwner(manager: EntityManager, actor: Actor, owner
   throw forbidden('You may assign leads only to yourself or, as a manager, within your team');
 }
 
-export async function decideByRules(manager: EntityManager, lead: { region: string | null; industry: string | null }, actor?: Actor, excludeOwnerId: string | null = null): Promise<AssignmentDecision> {
+export async function decideByRules(
+  manager: EntityManager,
+  lead: { region: string | null; industry: string | null },
+  actor?: Actor,
+  excludeOwnerId: string | null = null,
+): Promise<AssignmentDecision> {
   await lockAssignment(manager);
   return chooseOwner(lead, await repLoads(manager, actor), excludeOwnerId);
 }

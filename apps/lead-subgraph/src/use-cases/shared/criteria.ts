@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import type { QualificationCriteria } from '../../domain/qualification';
 import { QualificationCriteriaEntity } from '../../persistence/entities';
 import { toCriteria } from '../../persistence/mappers';

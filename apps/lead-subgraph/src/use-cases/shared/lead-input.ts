@@ -1,7 +1,8 @@
-import { isOneOf, LEAD_SOURCES, parseEmail, parseMoney, parseText, requireText, badInput, type Unparsed } from '@pipeline/domain';
+import { badInput, isOneOf, LEAD_SOURCES, parseEmail, parseMoney, parseText, requireText, type Unparsed } from '@pipeline/domain';
+
 import type { LeadFields } from '../../domain/lead';
-import type { CreateLeadInput } from '../../generated/graphql';
 import { EDITABLE_LEAD_FIELDS, type EditableLeadField, type LeadChanges } from '../../domain/lead-update';
+import type { CreateLeadInput } from '../../generated/graphql';
 
 export type { LeadFields } from '../../domain/lead';
 
@@ -15,7 +16,8 @@ const FIELD_PARSERS = {
   name: (value: unknown) => requireText(value, 'name', { maxLength: 200 }),
   company: (value: unknown) => requireText(value, 'company', { maxLength: 200 }),
   email: (value: unknown) => parseEmail(value, 'email'),
-  phone: (value: unknown) => parseText(value, 'phone', { maxLength: 32, pattern: PHONE, patternMessage: 'phone must be digits with optional +, spaces, dots, dashes or brackets' }),
+  phone: (value: unknown) =>
+    parseText(value, 'phone', { maxLength: 32, pattern: PHONE, patternMessage: 'phone must be digits with optional +, spaces, dots, dashes or brackets' }),
   industry: (value: unknown) => parseText(value, 'industry', { maxLength: 100 }),
   region: (value: unknown) => parseText(value, 'region', { maxLength: 100 }),
   source: (value: unknown) => {

@@ -1,8 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import type { ActiveModel, NaiveBayesModel } from '../../domain/scoring';
-import { scoringInputOf } from '../../domain/new-lead';
-import { scoreLead } from '../../domain/scoring';
+
 import type { Lead } from '../../domain/lead';
+import { scoringInputOf } from '../../domain/new-lead';
+import type { ActiveModel, NaiveBayesModel } from '../../domain/scoring';
+import { scoreLead } from '../../domain/scoring';
 import { ScoringModelEntity, type ScoringModelRow } from '../../persistence/entities';
 import { activityCount } from '../../persistence/lead-repository';
 

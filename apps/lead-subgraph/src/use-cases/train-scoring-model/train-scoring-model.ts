@@ -1,14 +1,15 @@
-import { assertRole, conflict, type Actor } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
+import { type Actor, assertRole, conflict } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
+import { appendToOutbox } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
+
 import { effectiveScore, type Lead } from '../../domain/lead';
-import { features, scoreLead, trainAndEvaluate, type LabeledExample, type ScoringModelSummary } from '../../domain/scoring';
+import { features, type LabeledExample, scoreLead, type ScoringModelSummary, trainAndEvaluate } from '../../domain/scoring';
 import { leadEvent } from '../../events/lead-events';
+import { scoringModelActivatedEvent } from '../../events/process-events';
 import { LeadEntity, ScoringModelEntity, type ScoringModelRow } from '../../persistence/entities';
 import { lockOpenLeads, updatedRowCount } from '../../persistence/lead-repository';
 import { toLead } from '../../persistence/mappers';
-import { scoringModelActivatedEvent } from '../../events/process-events';
 import type { LeadDeps } from '../deps';
 import { scoringInputOf } from '../shared/scoring-model';
 
@@ -56,9 +57,16 @@ async function saveScores(manager: EntityManager, rescored: Array<{ before: Lead
 export async function trainScoringModel(deps: LeadDeps, actor: Actor): Promise<{ model: ScoringModelSummary | null; message: string }> {
   assertRole(actor, ['ADMIN'], 'train the scoring model');
   return deps.dataSource.transaction(async (manager) => {
-    const rows = await manager.getRepository(LeadEntity).createQueryBuilder('lead').where('lead.status IN (:...done)', { done: ['CONVERTED', 'DISQUALIFIED'] }).getMany();
+    const rows = await manager
+      .getRepository(LeadEntity)
+      .createQueryBuilder('lead')
+      .where('lead.status IN (:...done)', { done: ['CONVERTED', 'DISQUALIFIED'] })
+      .getMany();
     const closed = rows.map(toLead);
-    const closedCounts = await activityCounts(manager, closed.map((lead) => lead.id));
+    const closedCounts = await activityCounts(
+      manager,
+      closed.map((lead) => lead.id),
+    );
     // The label is the outcome, so the features must not include it: score as an open lead would have been.
     const examples: LabeledExample[] = closed.map((lead) => ({
       id: lead.id,
@@ -67,7 +75,10 @@ export async function trainScoringModel(deps: LeadDeps, actor: Actor): Promise<{
     }));
     const trained = trainAndEvaluate(examples);
     if (!trained) {
-      return { model: null, message: `Not enough history yet: ${examples.length} closed leads; the rules keep scoring until at least 40 in training with 10 of each outcome.` };
+      return {
+        model: null,
+        message: `Not enough history yet: ${examples.length} closed leads; the rules keep scoring until at least 40 in training with 10 of each outcome.`,
+      };
     }
     await manager.query('UPDATE scoring_model SET active = false WHERE active');
     const saved = await manager.getRepository(ScoringModelEntity).save({
@@ -82,10 +93,21 @@ export async function trainScoringModel(deps: LeadDeps, actor: Actor): Promise<{
     const now = deps.now();
     // Locked, so a concurrent change (an activity, a qualification) waits for the rescore instead of being overwritten by it.
     const open = await lockOpenLeads(manager);
-    const counts = await activityCounts(manager, open.map((lead) => lead.id));
+    const counts = await activityCounts(
+      manager,
+      open.map((lead) => lead.id),
+    );
     const rescored = open.map((before) => {
       const result = scoreLead(scoringInputOf(before, counts.get(before.id) ?? 0), { version: saved.version, model: trained.model }, now);
-      const after: Lead = { ...before, computedScore: result.score, scoreFactors: result.factors, scoreMethod: result.method, scoreModelVersion: result.modelVersion, version: before.version + 1, updatedAt: now };
+      const after: Lead = {
+        ...before,
+        computedScore: result.score,
+        scoreFactors: result.factors,
+        scoreMethod: result.method,
+        scoreModelVersion: result.modelVersion,
+        version: before.version + 1,
+        updatedAt: now,
+      };
       return { before, after };
     });
     if ((await saveScores(manager, rescored, now)) !== rescored.length) throw conflict('Leads changed while being rescored; train again');
@@ -93,7 +115,11 @@ export async function trainScoringModel(deps: LeadDeps, actor: Actor): Promise<{
     const moved = rescored.filter(({ before, after }) => effectiveScore(before) !== effectiveScore(after));
     await appendToOutbox(manager, [
       ...moved.map(({ after }) => leadEvent(EVENT_TYPES.leadUpdated, after, { changes: ['score'] }, now)),
-      scoringModelActivatedEvent({ version: saved.version, trainingSize: trained.evaluation.trainingSize, brierScore: trained.evaluation.brierScore ?? null }, actor.userId, now),
+      scoringModelActivatedEvent(
+        { version: saved.version, trainingSize: trained.evaluation.trainingSize, brierScore: trained.evaluation.brierScore ?? null },
+        actor.userId,
+        now,
+      ),
     ]);
     const row = await manager.getRepository(ScoringModelEntity).findOneByOrFail({ version: saved.version });
     return {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
-import { adminActor, analystActor, errorCodes, expectNoErrors, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, analystActor, errorCodes, expectNoErrors, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createLead, createRep, startLeadService } from '../../test-support';
 
 const UPDATE = `mutation($input: UpdateLeadInput!) { updateLead(input: $input) { lead { id name company email phone industry source score version } } }`;
@@ -24,16 +26,25 @@ describe('updateLead', () => {
 
     // Act
     const updated = expectNoErrors(
-      await subject.as(admin)<any>(UPDATE, { input: { leadId: lead.id, expectedVersion: lead.version, name: 'Ada Lovelace', industry: 'Software', source: 'REFERRAL', clear: ['PHONE'] } }),
+      await subject.as(admin)<any>(UPDATE, {
+        input: { leadId: lead.id, expectedVersion: lead.version, name: 'Ada Lovelace', industry: 'Software', source: 'REFERRAL', clear: ['PHONE'] },
+      }),
     ).updateLead.lead;
 
     // Assert
     expect(updated).toMatchObject({ name: 'Ada Lovelace', industry: 'Software', source: 'REFERRAL', phone: null, version: lead.version + 1 });
     expect(updated.score).not.toBe(lead.score);
     expect(await row(lead.id)).toMatchObject({ name: 'Ada Lovelace', phone: null, industry: 'Software', version: lead.version + 1 });
-    const event = await waitFor(() => reader.parsed<any>().find(({ event }) => event.subject === lead.id && event.type === 'sales.lead.updated.v1'), { what: 'lead.updated' });
+    const event = await waitFor(() => reader.parsed<any>().find(({ event }) => event.subject === lead.id && event.type === 'sales.lead.updated.v1'), {
+      what: 'lead.updated',
+    });
     await reader.stop();
-    expect(event.event.data).toMatchObject({ leadId: lead.id, version: lead.version + 1, changes: ['name', 'phone', 'industry', 'source'], lead: { name: 'Ada Lovelace', source: 'REFERRAL' } });
+    expect(event.event.data).toMatchObject({
+      leadId: lead.id,
+      version: lead.version + 1,
+      changes: ['name', 'phone', 'industry', 'source'],
+      lead: { name: 'Ada Lovelace', source: 'REFERRAL' },
+    });
   });
 
   it('refuses a stale expectedVersion with CONFLICT and writes nothing', async () => {
@@ -80,7 +91,9 @@ describe('updateLead', () => {
     // Act
     const refused = await subject.as(admin)(UPDATE, { input: { leadId: other.id, expectedVersion: other.version, email: email.toUpperCase() } });
     // A lead's own identity is not a duplicate of itself.
-    const own = await subject.as(admin)<any>(UPDATE, { input: { leadId: existing.id, expectedVersion: existing.version, email, company: `Renamed ${randomUUID()}` } });
+    const own = await subject.as(admin)<any>(UPDATE, {
+      input: { leadId: existing.id, expectedVersion: existing.version, email, company: `Renamed ${randomUUID()}` },
+    });
     const allowed = await subject.as(admin)<any>(UPDATE, { input: { leadId: other.id, expectedVersion: other.version, email, allowDuplicate: true } });
 
     // Assert

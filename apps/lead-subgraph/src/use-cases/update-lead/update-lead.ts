@@ -1,7 +1,8 @@
-import { assertCanWriteAnything, badInput, canRead, conflict, parseInteger, type Actor } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything, badInput, canRead, conflict, parseInteger } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
-import { normalizeForMatch, type Lead } from '../../domain/lead';
+
+import { type Lead, normalizeForMatch } from '../../domain/lead';
 import { planLeadUpdate } from '../../domain/lead-update';
 import { leadEvent } from '../../events/lead-events';
 import { activityCount, findOpenDuplicate, lockDuplicateKeys, updateLead as saveLead } from '../../persistence/lead-repository';
@@ -18,7 +19,14 @@ export interface UpdateLeadCommand extends Omit<RawLeadFields, 'externalId'> {
 }
 
 // The API names clearable fields as an enum; the domain by their field names.
-const CLEARABLE: Record<string, string> = { EMAIL: 'email', PHONE: 'phone', INDUSTRY: 'industry', REGION: 'region', SOURCE_DETAIL: 'sourceDetail', ESTIMATED_VALUE: 'estimatedValue' };
+const CLEARABLE: Record<string, string> = {
+  EMAIL: 'email',
+  PHONE: 'phone',
+  INDUSTRY: 'industry',
+  REGION: 'region',
+  SOURCE_DETAIL: 'sourceDetail',
+  ESTIMATED_VALUE: 'estimatedValue',
+};
 
 // Corrects a lead's data: same validation and duplicate rule as createLead, a version check against lost updates,
 // published as lead.updated with the names of the fields that changed.
@@ -33,7 +41,8 @@ export async function updateLead(deps: LeadDeps, actor: Actor, input: UpdateLead
   return deps.dataSource.transaction(async (manager) => {
     // Load
     const lead = await loadWritableLead(manager, actor, input.leadId);
-    if (lead.version !== expectedVersion) throw conflict(`Lead ${lead.id} is at version ${lead.version}, not ${expectedVersion}; reload and retry`, { leadId: lead.id, field: 'expectedVersion' });
+    if (lead.version !== expectedVersion)
+      throw conflict(`Lead ${lead.id} is at version ${lead.version}, not ${expectedVersion}; reload and retry`, { leadId: lead.id, field: 'expectedVersion' });
     const now = deps.now();
 
     // Plan
@@ -42,12 +51,18 @@ export async function updateLead(deps: LeadDeps, actor: Actor, input: UpdateLead
     const { next } = plan;
     if (plan.identityChanged) {
       await lockDuplicateKeys(manager, next.email, normalizeForMatch(next.company), normalizeForMatch(next.name));
-      const duplicate = input.allowDuplicate ? null : await findOpenDuplicate(manager, next.email, normalizeForMatch(next.company), normalizeForMatch(next.name), lead.id);
+      const duplicate = input.allowDuplicate
+        ? null
+        : await findOpenDuplicate(manager, next.email, normalizeForMatch(next.company), normalizeForMatch(next.name), lead.id);
       if (duplicate) {
         const field = next.email !== null && duplicate.email === next.email ? 'email' : 'company';
         const what = field === 'email' ? 'email' : 'company and name';
-        if (!canRead(actor, duplicate)) throw conflict(`An open lead with the same ${what} already exists outside what you can see; pass allowDuplicate: true to change anyway`, { field });
-        throw conflict(`An open lead already exists with the same ${what} (lead ${duplicate.id}); pass allowDuplicate: true to change anyway`, { field, existingLeadId: duplicate.id });
+        if (!canRead(actor, duplicate))
+          throw conflict(`An open lead with the same ${what} already exists outside what you can see; pass allowDuplicate: true to change anyway`, { field });
+        throw conflict(`An open lead already exists with the same ${what} (lead ${duplicate.id}); pass allowDuplicate: true to change anyway`, {
+          field,
+          existingLeadId: duplicate.id,
+        });
       }
     }
 

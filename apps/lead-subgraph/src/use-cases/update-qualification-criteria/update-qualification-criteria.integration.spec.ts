@@ -1,5 +1,6 @@
 import { TOPICS, validateCloudEvent } from '@pipeline/events';
-import { adminActor, expectNoErrors, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, expectNoErrors, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { startLeadService } from '../../test-support';
 
 describe('updateQualificationCriteria', () => {
@@ -18,13 +19,19 @@ describe('updateQualificationCriteria', () => {
 
     // Act
     const criteria = expectNoErrors(
-      await subject.as(admin)<any>(`mutation($input: UpdateQualificationCriteriaInput!) { updateQualificationCriteria(input: $input) { criteria { version } } }`, {
-        input: { minimumBudget: { amount: '5000', currency: 'EUR' }, maxPurchaseHorizonDays: 60, requireDecisionMaker: true, requireConfirmedNeed: false },
-      }),
+      await subject.as(admin)<any>(
+        `mutation($input: UpdateQualificationCriteriaInput!) { updateQualificationCriteria(input: $input) { criteria { version } } }`,
+        {
+          input: { minimumBudget: { amount: '5000', currency: 'EUR' }, maxPurchaseHorizonDays: 60, requireDecisionMaker: true, requireConfirmedNeed: false },
+        },
+      ),
     ).updateQualificationCriteria.criteria;
 
     // Assert
-    const event = await waitFor(() => reader.parsed<any>().find(({ event: candidate }) => candidate.type === 'sales.qualification.criteria_changed.v1')?.event, { what: 'the criteria fact' });
+    const event = await waitFor(
+      () => reader.parsed<any>().find(({ event: candidate }) => candidate.type === 'sales.qualification.criteria_changed.v1')?.event,
+      { what: 'the criteria fact' },
+    );
     await reader.stop();
     expect(validateCloudEvent(event)).toEqual([]);
     expect(event.data).toMatchObject({

@@ -1,5 +1,6 @@
-import { assertRole, badInput, parseInteger, parseMoney, type Actor } from '@pipeline/domain';
+import { type Actor, assertRole, badInput, parseInteger, parseMoney } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { QualificationCriteria } from '../../domain/qualification';
 import { qualificationCriteriaChangedEvent } from '../../events/process-events';
 import { QualificationCriteriaEntity } from '../../persistence/entities';

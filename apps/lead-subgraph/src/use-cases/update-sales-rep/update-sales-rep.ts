@@ -1,6 +1,7 @@
-import { assertRole, forbidden, hasRole, notFound, parseId, parseInteger, parseStringList, parseText, type Actor } from '@pipeline/domain';
+import { type Actor, assertRole, forbidden, hasRole, notFound, parseId, parseInteger, parseStringList, parseText } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { SalesRep } from '../../domain/sales-rep';
 import { repEvent } from '../../events/lead-events';
 import { findRepsByIds, updateRep } from '../../persistence/rep-repository';

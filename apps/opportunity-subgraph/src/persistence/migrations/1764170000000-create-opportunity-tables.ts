@@ -146,7 +146,18 @@ export class CreateOpportunityTables1764170000000 implements MigrationInterface 
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['opportunity_setting', 'deal_fact', 'activity', 'stage_transition', 'opportunity', 'lead_snapshot', 'rep_snapshot', 'pipeline_revision', 'pipeline_stage', 'pipeline']) {
+    for (const table of [
+      'opportunity_setting',
+      'deal_fact',
+      'activity',
+      'stage_transition',
+      'opportunity',
+      'lead_snapshot',
+      'rep_snapshot',
+      'pipeline_revision',
+      'pipeline_stage',
+      'pipeline',
+    ]) {
       await queryRunner.query(`DROP TABLE ${table}`);
     }
   }

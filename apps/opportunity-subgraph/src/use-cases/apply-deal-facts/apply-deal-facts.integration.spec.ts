@@ -1,5 +1,6 @@
 import { TOPICS } from '@pipeline/events';
-import { adminActor, expectNoErrors, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, expectNoErrors, type TestService, waitFor } from '@pipeline/testing';
+
 import { createOpportunity, dealEventData, moveStage, publish, readOpportunity, startOpportunityService } from '../../test-support';
 
 describe('stage automation from deal facts', () => {
@@ -12,15 +13,24 @@ describe('stage automation from deal facts', () => {
   });
   afterAll(async () => subject?.stop());
 
-  const sent = (opportunityId: string) => ({ ...dealEventData(opportunityId), proposalId: '11111111-1111-4111-8111-111111111111', proposalVersion: 1, total: { amount: '9000.00', currency: 'EUR' }, sentAt: new Date().toISOString() });
+  const sent = (opportunityId: string) => ({
+    ...dealEventData(opportunityId),
+    proposalId: '11111111-1111-4111-8111-111111111111',
+    proposalVersion: 1,
+    total: { amount: '9000.00', currency: 'EUR' },
+    sentAt: new Date().toISOString(),
+  });
 
   it('moves a QUALIFICATION opportunity to PROPOSAL when its proposal is sent', async () => {
     const opportunity = await createOpportunity(subject.as(admin), ready);
     await publish(subject, TOPICS.dealEvents, 'sales.proposal.sent.v1', opportunity.id, sent(opportunity.id));
-    const after = await waitFor(async () => {
-      const current = await readOpportunity(subject.as(admin), opportunity.id);
-      return current.stage.key === 'PROPOSAL' ? current : null;
-    }, { what: 'the automated move' });
+    const after = await waitFor(
+      async () => {
+        const current = await readOpportunity(subject.as(admin), opportunity.id);
+        return current.stage.key === 'PROPOSAL' ? current : null;
+      },
+      { what: 'the automated move' },
+    );
     expect(after.stageHistory[1]).toMatchObject({ fromStage: 'QUALIFICATION', toStage: 'PROPOSAL', reason: 'Proposal sent' });
   });
 
@@ -30,20 +40,32 @@ describe('stage automation from deal facts', () => {
 
     // Act
     await publish(subject, TOPICS.dealEvents, 'sales.proposal.sent.v1', opportunity.id, sent(opportunity.id));
-    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM deal_fact WHERE opportunity_id = $1 AND proposal_sent', [opportunity.id])).length === 1, {
-      what: 'the fact to be recorded',
-    });
+    await waitFor(
+      async () =>
+        (await subject.service.dataSource.query('SELECT 1 FROM deal_fact WHERE opportunity_id = $1 AND proposal_sent', [opportunity.id])).length === 1,
+      {
+        what: 'the fact to be recorded',
+      },
+    );
 
     // Assert
     expect((await readOpportunity(subject.as(admin), opportunity.id)).stage.key).toBe('QUALIFICATION');
-    expectNoErrors(await subject.as(admin)(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { id } } }`, { input: { opportunityId: opportunity.id, amount: { amount: '100', currency: 'EUR' } } }));
+    expectNoErrors(
+      await subject.as(admin)(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { id } } }`, {
+        input: { opportunityId: opportunity.id, amount: { amount: '100', currency: 'EUR' } },
+      }),
+    );
     expectNoErrors(await moveStage(subject.as(admin), opportunity.id, 'PROPOSAL'));
     expectNoErrors(await moveStage(subject.as(admin), opportunity.id, 'NEGOTIATION'));
   });
 
   it('closes WON and LOST from deal outcomes, and keeps a DEFERRED one open with its date', async () => {
     // Arrange
-    const [won, lost, deferred] = await Promise.all([createOpportunity(subject.as(admin), ready), createOpportunity(subject.as(admin), ready), createOpportunity(subject.as(admin), ready)]);
+    const [won, lost, deferred] = await Promise.all([
+      createOpportunity(subject.as(admin), ready),
+      createOpportunity(subject.as(admin), ready),
+      createOpportunity(subject.as(admin), ready),
+    ]);
     const closed = (opportunityId: string, outcome: 'WON' | 'LOST' | 'DEFERRED') => ({
       ...dealEventData(opportunityId),
       outcome,
@@ -61,14 +83,19 @@ describe('stage automation from deal facts', () => {
     // Assert
     await waitFor(async () => (await readOpportunity(subject.as(admin), won.id)).status === 'WON', { what: 'won' });
     await waitFor(async () => (await readOpportunity(subject.as(admin), lost.id)).status === 'LOST', { what: 'lost' });
-    const parked = await waitFor(async () => {
-      const current = await readOpportunity(subject.as(admin), deferred.id);
-      return current.deferredUntil ? current : null;
-    }, { what: 'deferred' });
+    const parked = await waitFor(
+      async () => {
+        const current = await readOpportunity(subject.as(admin), deferred.id);
+        return current.deferredUntil ? current : null;
+      },
+      { what: 'deferred' },
+    );
     expect(parked).toMatchObject({ status: 'OPEN', deferredUntil: '2027-06-01', stalled: false });
     expect((await readOpportunity(subject.as(admin), lost.id)).lostReason).toBe('PRICE');
     const activeOnly = expectNoErrors(
-      await subject.as(admin)<any>(`query($filter: OpportunityFilter) { opportunities(filter: $filter, first: 500) { edges { node { id } } } }`, { filter: { includeDeferred: false } }),
+      await subject.as(admin)<any>(`query($filter: OpportunityFilter) { opportunities(filter: $filter, first: 500) { edges { node { id } } } }`, {
+        filter: { includeDeferred: false },
+      }),
     ).opportunities.edges.map((edge: any) => edge.node.id);
     expect(activeOnly).toEqual(expect.arrayContaining([won.id, lost.id]));
     expect(activeOnly).not.toContain(deferred.id);

@@ -1,8 +1,9 @@
-import type { EntityManager } from 'typeorm';
 import { isDomainError } from '@pipeline/domain';
+import type { EntityManager } from 'typeorm';
+
 import type { DealFacts } from '../../domain/criteria';
 import type { Opportunity } from '../../domain/opportunity';
-import { stageOf, type Pipeline } from '../../domain/pipeline';
+import { type Pipeline, stageOf } from '../../domain/pipeline';
 import { findOpportunity } from '../../persistence/opportunity-repository';
 import { loadPipeline } from '../../persistence/pipeline-repository';
 import { dealFacts, saveDealFacts } from '../../persistence/snapshot-repository';
@@ -31,7 +32,14 @@ export interface AutomatedMoveResult {
 }
 
 // Automation goes through the same gates as people; a refusal leaves the opportunity where it is and is reported.
-export async function tryMove(manager: EntityManager, target: Target, toStage: string, reason: string | null, at: Date, allowReopen = false): Promise<AutomatedMoveResult> {
+export async function tryMove(
+  manager: EntityManager,
+  target: Target,
+  toStage: string,
+  reason: string | null,
+  at: Date,
+  allowReopen = false,
+): Promise<AutomatedMoveResult> {
   try {
     await manager.query('SAVEPOINT automated_move');
     await moveStage(manager, target.opportunity, target.pipeline, { toStage, changedBy: null, reason, at, allowReopen, known: { facts: target.facts } });

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import { EVENT_TYPES, type TypedCloudEvent } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+
 import { stageForCategory } from '../../domain/pipeline';
 import { opportunityStateEvent } from '../../events/opportunity-events';
 import { updateOpportunity } from '../../persistence/opportunity-repository';
@@ -19,7 +20,12 @@ export async function closeOpportunityOnDealClosed(event: TypedCloudEvent<'sales
   if (outcome === 'DEFERRED') {
     const next = { ...target.opportunity, deferredUntil, version: target.opportunity.version + 1, updatedAt: new Date() };
     await updateOpportunity(manager, next, target.opportunity.version);
-    await appendToOutbox(manager, [opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, target.pipeline, ['deferredUntil'], new Date(), { before: target.opportunity, changedBy: null })]);
+    await appendToOutbox(manager, [
+      opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, target.pipeline, ['deferredUntil'], new Date(), {
+        before: target.opportunity,
+        changedBy: null,
+      }),
+    ]);
     return;
   }
   const stage = stageForCategory(target.pipeline, outcome);

@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
+
 import { stageWithTrigger } from '../../domain/pipeline';
 import { isBefore, recordFacts, tryMove } from './automation';
 

@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { TypedCloudEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
+
 import { stageOf } from '../../domain/pipeline';
 import { transitionsByOpportunityIds } from '../../persistence/opportunity-repository';
 import { recordFacts, tryMove } from './automation';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
-import { adminActor, analystActor, errorCodes, expectNoErrors, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, analystActor, errorCodes, expectNoErrors, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createOpportunity, moveStage, startOpportunityService } from '../../test-support';
 
 const ARCHIVE = `mutation($input: ArchiveOpportunityInput!) { archiveOpportunity(input: $input) { opportunity { id archivedAt archivedReason version } } }`;
@@ -44,7 +46,9 @@ describe('archiving and restoring opportunities', () => {
     const opportunity = await createOpportunity(subject.as(admin), { industry, amount: { amount: '5000', currency: 'EUR' } });
 
     // Act: archive
-    const archived = expectNoErrors(await subject.as(admin)<any>(ARCHIVE, { input: { opportunityId: opportunity.id, expectedVersion: opportunity.version, reason: 'Duplicate' } })).archiveOpportunity.opportunity;
+    const archived = expectNoErrors(
+      await subject.as(admin)<any>(ARCHIVE, { input: { opportunityId: opportunity.id, expectedVersion: opportunity.version, reason: 'Duplicate' } }),
+    ).archiveOpportunity.opportunity;
 
     // Assert
     expect(archived).toMatchObject({ archivedReason: 'Duplicate', version: opportunity.version + 1 });
@@ -54,7 +58,8 @@ describe('archiving and restoring opportunities', () => {
     expect(errorCodes(await subject.as(admin)(ARCHIVE, { input: { opportunityId: opportunity.id } }))).toEqual(['CONFLICT']);
 
     // Act: restore
-    const restored = expectNoErrors(await subject.as(admin)<any>(RESTORE, { input: { opportunityId: opportunity.id, expectedVersion: archived.version } })).restoreOpportunity.opportunity;
+    const restored = expectNoErrors(await subject.as(admin)<any>(RESTORE, { input: { opportunityId: opportunity.id, expectedVersion: archived.version } }))
+      .restoreOpportunity.opportunity;
 
     // Assert
     expect(restored).toMatchObject({ archivedAt: null, version: opportunity.version + 2 });

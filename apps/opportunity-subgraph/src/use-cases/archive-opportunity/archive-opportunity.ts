@@ -1,5 +1,6 @@
-import { assertCanWriteAnything, parseText, type Actor } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything, parseText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import { planArchiveOpportunity } from '../../domain/archive';
 import type { Opportunity } from '../../domain/opportunity';
 import { archivedEvent } from '../../events/opportunity-events';
@@ -9,7 +10,11 @@ import { loadWritableOpportunity } from '../shared/opportunity-access';
 import { parseExpectedVersion } from '../shared/opportunity-input';
 
 // Takes an opportunity out of lists, the board, segments and (through opportunity.archived) the KPIs; restore undoes it.
-export async function archiveOpportunity(deps: OpportunityDeps, actor: Actor, input: { opportunityId: unknown; expectedVersion?: unknown; reason?: unknown }): Promise<Opportunity> {
+export async function archiveOpportunity(
+  deps: OpportunityDeps,
+  actor: Actor,
+  input: { opportunityId: unknown; expectedVersion?: unknown; reason?: unknown },
+): Promise<Opportunity> {
   assertCanWriteAnything(actor);
   const expectedVersion = parseExpectedVersion(input.expectedVersion);
   const reason = parseText(input.reason, 'reason', { maxLength: 500 });

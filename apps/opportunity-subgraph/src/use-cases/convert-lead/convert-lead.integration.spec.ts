@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type LeadSnapshot } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, repActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { type LeadSnapshot, TOPICS } from '@pipeline/events';
+import { adminActor, errorCodes, expectNoErrors, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { publish, publishRep, startOpportunityService } from '../../test-support';
 
 const CONVERT = `mutation($input: ConvertLeadInput!) { convertLead(input: $input) { opportunity { id name accountName industry amount { amount currency } owner { id } lead { id } leadSource stage { key } version } } }`;
@@ -100,7 +102,7 @@ describe('convertLead', () => {
     expect(count).toBe(1);
   });
 
-  it('hides other reps\' leads from a rep (NOT_FOUND) and answers NOT_FOUND for unknown leads', async () => {
+  it("hides other reps' leads from a rep (NOT_FOUND) and answers NOT_FOUND for unknown leads", async () => {
     const leadId = await leadWithStatus('QUALIFIED', randomUUID());
     const asOtherRep = await subject.as(repActor(randomUUID()))(CONVERT, { input: { leadId } });
     expect(errorCodes(asOtherRep)).toEqual(['NOT_FOUND']);
@@ -109,7 +111,9 @@ describe('convertLead', () => {
   it("takes as long to refuse another rep's lead as a lead it has not heard of, so timing does not reveal that it exists", async () => {
     // Arrange: the other rep's qualified lead is in the snapshot already, so nothing is left to wait for
     const leadId = await leadWithStatus('QUALIFIED', randomUUID());
-    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length > 0, { what: 'the lead snapshot' });
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length > 0, {
+      what: 'the lead snapshot',
+    });
     const started = Date.now();
 
     // Act

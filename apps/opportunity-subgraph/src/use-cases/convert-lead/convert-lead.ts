@@ -1,12 +1,25 @@
-import { assertCanWriteAnything, canRead, canWrite, conflict, forbidden, formatAmount, notFound, parseId, stageGateFailed, type Actor, type LeadSource } from '@pipeline/domain';
+import {
+  type Actor,
+  assertCanWriteAnything,
+  canRead,
+  canWrite,
+  conflict,
+  forbidden,
+  formatAmount,
+  type LeadSource,
+  notFound,
+  parseId,
+  stageGateFailed,
+} from '@pipeline/domain';
 import { isUniqueViolation } from '@pipeline/persistence';
+
+import { parseContactRole, planNewContact } from '../../domain/account';
 import type { Opportunity } from '../../domain/opportunity';
+import { accountIdFor, contactForLead, findOrCreateAccounts, linkContact } from '../../persistence/account-repository';
 import { findByLeadId } from '../../persistence/opportunity-repository';
 import { findLeadSnapshot, findRepTeam } from '../../persistence/snapshot-repository';
-import { parseContactRole, planNewContact } from '../../domain/account';
-import { accountIdFor, contactForLead, findOrCreateAccounts, linkContact } from '../../persistence/account-repository';
-import type { OpportunityDeps } from '../deps';
 import { insertNewOpportunity, pipelineOrDefault } from '../create-opportunity/create-opportunity';
+import type { OpportunityDeps } from '../deps';
 import { parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText } from '../shared/opportunity-input';
 import { waitForSnapshot } from '../shared/wait-for-snapshot';
 
@@ -53,7 +66,10 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
       const pipeline = await pipelineOrDefault(transaction, pipelineId);
       const currency = lead.estimatedValueCurrency?.trim() ?? null;
       // The lead's company becomes (or is linked to) an account, the person a contact on the new opportunity.
-      const accountId = accountIdFor(await findOrCreateAccounts(transaction, [{ name: lead.company, industry: lead.industry, region: lead.region }], actor.userId), lead.company);
+      const accountId = accountIdFor(
+        await findOrCreateAccounts(transaction, [{ name: lead.company, industry: lead.industry, region: lead.region }], actor.userId),
+        lead.company,
+      );
       const opportunity = await insertNewOpportunity(
         transaction,
         pipeline,
@@ -73,7 +89,11 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
         },
         { createdBy: actor.userId, at: deps.now() },
       );
-      const contactId = await contactForLead(transaction, planNewContact({ accountId, leadId, name: lead.name, email: null, phone: null, title: null }, deps.now()), actor.userId);
+      const contactId = await contactForLead(
+        transaction,
+        planNewContact({ accountId, leadId, name: lead.name, email: null, phone: null, title: null }, deps.now()),
+        actor.userId,
+      );
       await linkContact(transaction, { opportunityId: opportunity.id, contactId, role: contactRole });
       return opportunity;
     });

@@ -1,11 +1,16 @@
-import { assertCanWriteAnything, notFound, parseEmail, parseText, requireText, type Actor } from '@pipeline/domain';
-import { planNewContact, type Contact } from '../../domain/account';
+import { type Actor, assertCanWriteAnything, notFound, parseEmail, parseText, requireText } from '@pipeline/domain';
+
+import { type Contact, planNewContact } from '../../domain/account';
 import { findAccountsByIds, insertContact } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseOptionalId } from '../shared/opportunity-input';
 
 // A person at an account (or at none yet), to be named on opportunities with a role.
-export async function createContact(deps: OpportunityDeps, actor: Actor, input: { accountId?: unknown; name: unknown; email?: unknown; phone?: unknown; title?: unknown }): Promise<Contact> {
+export async function createContact(
+  deps: OpportunityDeps,
+  actor: Actor,
+  input: { accountId?: unknown; name: unknown; email?: unknown; phone?: unknown; title?: unknown },
+): Promise<Contact> {
   assertCanWriteAnything(actor);
   const accountId = parseOptionalId(input.accountId, 'accountId');
   const fields = {

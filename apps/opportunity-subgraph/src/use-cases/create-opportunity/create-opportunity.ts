@@ -1,13 +1,14 @@
-import type { EntityManager } from 'typeorm';
-import { assertCanWriteAnything, badInput, newId, type Actor, type LeadSource, type Money } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything, badInput, type LeadSource, type Money, newId } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+
 import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import { firstOpenStage, type Pipeline, type Stage } from '../../domain/pipeline';
 import { opportunityStateEvent, stageChangedEvent } from '../../events/opportunity-events';
+import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
 import { insertOpportunity, insertTransition } from '../../persistence/opportunity-repository';
 import { defaultPipeline, loadPipeline } from '../../persistence/pipeline-repository';
-import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText } from '../shared/opportunity-input';
 import { resolveOwner, waitForRepSnapshot } from '../shared/owner';
@@ -78,7 +79,16 @@ export function planNewOpportunity(pipeline: Pipeline, fields: NewOpportunity, c
   };
   return {
     opportunity,
-    transition: { opportunityId: opportunity.id, fromStage: null, toStage: stage.key, changedAt: enteredAt, changedBy: createdBy, reason, timeInPreviousStageSeconds: null, version: 1 },
+    transition: {
+      opportunityId: opportunity.id,
+      fromStage: null,
+      toStage: stage.key,
+      changedAt: enteredAt,
+      changedBy: createdBy,
+      reason,
+      timeInPreviousStageSeconds: null,
+      version: 1,
+    },
     events: [
       opportunityStateEvent(EVENT_TYPES.opportunityCreated, opportunity, pipeline, [], at),
       stageChangedEvent(opportunity, pipeline, { fromStage: null, previousStageEnteredAt: null, changedBy: createdBy, reason }),
@@ -121,7 +131,15 @@ export async function createOpportunity(deps: OpportunityDeps, actor: Actor, inp
   return deps.dataSource.transaction(async (manager) => {
     const pipeline = await pipelineOrDefault(manager, pipelineId);
     const owner = await resolveOwner(manager, actor, requestedOwner);
-    const accountId = accountIdFor(await findOrCreateAccounts(manager, [{ name: fields.accountName, industry: fields.industry, region: fields.region }], actor.userId), fields.accountName);
-    return insertNewOpportunity(manager, pipeline, { ...fields, ...owner, accountId, leadId: null, leadSource: null, externalId: null }, { createdBy: actor.userId, at: deps.now() });
+    const accountId = accountIdFor(
+      await findOrCreateAccounts(manager, [{ name: fields.accountName, industry: fields.industry, region: fields.region }], actor.userId),
+      fields.accountName,
+    );
+    return insertNewOpportunity(
+      manager,
+      pipeline,
+      { ...fields, ...owner, accountId, leadId: null, leadSource: null, externalId: null },
+      { createdBy: actor.userId, at: deps.now() },
+    );
   });
 }

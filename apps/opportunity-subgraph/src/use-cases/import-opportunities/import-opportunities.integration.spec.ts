@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { QueryCounter } from '@pipeline/persistence';
-import { adminActor, expectNoErrors, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, expectNoErrors, type TestService, waitFor } from '@pipeline/testing';
+
 import { startOpportunityService } from '../../test-support';
 
 const IMPORT = `mutation($input: ImportOpportunitiesInput!) { importOpportunities(input: $input) { created skipped errors { index externalId message } } }`;
@@ -58,14 +60,20 @@ describe('importing historical opportunities', () => {
     expect(sql.matching(/INSERT INTO "stage_transition"/i)).toHaveLength(1);
     const [first] = await rows([`${tag}-0`]);
     expect(first).toMatchObject({ status: 'WON', stage_key: 'CLOSED_WON', version: 4 });
-    const history = await subject.service.dataSource.query('SELECT from_stage, to_stage, changed_at, version FROM stage_transition WHERE opportunity_id = $1 ORDER BY version', [first.id]);
+    const history = await subject.service.dataSource.query(
+      'SELECT from_stage, to_stage, changed_at, version FROM stage_transition WHERE opportunity_id = $1 ORDER BY version',
+      [first.id],
+    );
     expect(history.map((entry: any) => [entry.from_stage, entry.to_stage, entry.changed_at.toISOString(), entry.version])).toEqual([
       [null, 'QUALIFICATION', '2025-01-01T09:00:00.000Z', 1],
       ['QUALIFICATION', 'PROPOSAL', '2025-01-10T09:00:00.000Z', 2],
       ['PROPOSAL', 'NEGOTIATION', '2025-02-01T09:00:00.000Z', 3],
       ['NEGOTIATION', 'CLOSED_WON', '2025-02-20T09:00:00.000Z', 4],
     ]);
-    const events = await subject.service.dataSource.query(`SELECT type, payload->'data'->>'toStage' AS to_stage FROM outbox WHERE aggregateid = $1 ORDER BY seq`, [first.id]);
+    const events = await subject.service.dataSource.query(
+      `SELECT type, payload->'data'->>'toStage' AS to_stage FROM outbox WHERE aggregateid = $1 ORDER BY seq`,
+      [first.id],
+    );
     expect(events).toEqual([
       { type: 'sales.opportunity.created.v1', to_stage: null },
       ...['QUALIFICATION', 'PROPOSAL', 'NEGOTIATION', 'CLOSED_WON'].map((stage) => ({ type: 'sales.opportunity.stage_changed.v1', to_stage: stage })),
@@ -107,13 +115,18 @@ describe('importing historical opportunities', () => {
 
     // Act
     const report = expectNoErrors(
-      await subject.as(admin)<any>(IMPORT, { input: { opportunities: [open(`${tag}-blank`, ''), open(`${tag}-spaces`, '   '), open(`${tag}-noname`, '', ' ')] } }),
+      await subject.as(admin)<any>(IMPORT, {
+        input: { opportunities: [open(`${tag}-blank`, ''), open(`${tag}-spaces`, '   '), open(`${tag}-noname`, '', ' ')] },
+      }),
     ).importOpportunities;
 
     // Assert
     expect(report.created).toBe(2);
     expect(report.errors.map((error: any) => [error.index, error.message.split(':')[0]])).toEqual([[2, 'name']]);
-    const stored = await subject.service.dataSource.query(`SELECT external_id, account_name FROM opportunity WHERE external_id = ANY($1::text[]) ORDER BY external_id`, [[`${tag}-blank`, `${tag}-spaces`]]);
+    const stored = await subject.service.dataSource.query(
+      `SELECT external_id, account_name FROM opportunity WHERE external_id = ANY($1::text[]) ORDER BY external_id`,
+      [[`${tag}-blank`, `${tag}-spaces`]],
+    );
     expect(stored.map((row: any) => row.account_name)).toEqual(['', '']);
   });
 
@@ -148,7 +161,11 @@ describe('importing historical opportunities', () => {
 
 // A duplicate key against an uncommitted row waits on that transaction's id.
 async function waitForBlockedInsert(subject: TestService): Promise<void> {
-  await waitFor(async () => (await subject.service.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'`)).length > 0, {
-    what: 'the import to wait on the held externalId',
-  });
+  await waitFor(
+    async () =>
+      (await subject.service.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'`)).length > 0,
+    {
+      what: 'the import to wait on the held externalId',
+    },
+  );
 }

@@ -1,13 +1,14 @@
-import { assertRole, badInput, isDomainError, parseDateTime, type Actor, type DomainError } from '@pipeline/domain';
+import { type Actor, assertRole, badInput, type DomainError, isDomainError, parseDateTime } from '@pipeline/domain';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+
 import type { DealFacts } from '../../domain/criteria';
 import type { Opportunity, StageTransition } from '../../domain/opportunity';
-import { stageOf, type Pipeline, type Stage } from '../../domain/pipeline';
+import { type Pipeline, type Stage, stageOf } from '../../domain/pipeline';
+import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
 import { existingExternalIds, insertOpportunitiesUnlessExternalIdTaken, insertTransitions } from '../../persistence/opportunity-repository';
 import { findRepTeams, saveManyDealFacts } from '../../persistence/snapshot-repository';
-import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
+import { type NewOpportunity, pipelineOrDefault, planNewOpportunity } from '../create-opportunity/create-opportunity';
 import type { OpportunityDeps } from '../deps';
-import { pipelineOrDefault, planNewOpportunity, type NewOpportunity } from '../create-opportunity/create-opportunity';
 import { planStageMove } from '../shared/move-stage';
 import { parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText, parseStageKey } from '../shared/opportunity-input';
 
@@ -52,9 +53,14 @@ interface Entry {
 // Historical opportunities with their original timestamps. Stage still has one rule book: each recorded change goes
 // through planStageMove and its gates (moveStage's core), with the deal facts the history itself states (a proposal was
 // sent once the record passed the proposal stage, the outcome of its closing stage), and publishes the stage-change events.
-export async function importOpportunities(deps: OpportunityDeps, actor: Actor, input: { pipelineId?: unknown; opportunities: ImportedOpportunity[] }): Promise<ImportOpportunitiesResult> {
+export async function importOpportunities(
+  deps: OpportunityDeps,
+  actor: Actor,
+  input: { pipelineId?: unknown; opportunities: ImportedOpportunity[] },
+): Promise<ImportOpportunitiesResult> {
   assertRole(actor, ['ADMIN'], 'import historical opportunities');
-  if (!Array.isArray(input.opportunities) || input.opportunities.length > MAX_BATCH) throw badInput('opportunities', `send 0 to ${MAX_BATCH} opportunities per call`);
+  if (!Array.isArray(input.opportunities) || input.opportunities.length > MAX_BATCH)
+    throw badInput('opportunities', `send 0 to ${MAX_BATCH} opportunities per call`);
   const pipelineId = parseOptionalId(input.pipelineId, 'pipelineId');
   const reader = deps.dataSource.manager;
   const pipeline = await pipelineOrDefault(reader, pipelineId);
@@ -62,7 +68,11 @@ export async function importOpportunities(deps: OpportunityDeps, actor: Actor, i
   // Reported as sent, untrimmed, so a caller finds the record in its own file.
   const refuse = (index: number, error: DomainError) => {
     const externalId = input.opportunities[index].externalId;
-    result.errors.push({ index, externalId: typeof externalId === 'string' ? externalId : null, message: `${error.details.field ? `${String(error.details.field)}: ` : ''}${error.message}` });
+    result.errors.push({
+      index,
+      externalId: typeof externalId === 'string' ? externalId : null,
+      message: `${error.details.field ? `${String(error.details.field)}: ` : ''}${error.message}`,
+    });
   };
 
   // Everything that needs no database is checked first, in memory; lookups are one statement for the whole batch.
@@ -77,7 +87,10 @@ export async function importOpportunities(deps: OpportunityDeps, actor: Actor, i
       refuse(index, error);
     }
   });
-  const imported = await existingExternalIds(reader, keyed.map((entry) => entry.externalId));
+  const imported = await existingExternalIds(
+    reader,
+    keyed.map((entry) => entry.externalId),
+  );
   const entries: Entry[] = [];
   for (const { index, externalId, record } of keyed) {
     // Already imported (a re-run): skipped whatever else the record holds.
@@ -99,7 +112,9 @@ export async function importOpportunities(deps: OpportunityDeps, actor: Actor, i
         result.skipped += 1;
         continue;
       }
-      const record = isDomainError(plan) ? plan : attempt(() => buildRecord(pipeline, plan, plan.fields.ownerId ? (teams.get(plan.fields.ownerId) ?? null) : null, actor));
+      const record = isDomainError(plan)
+        ? plan
+        : attempt(() => buildRecord(pipeline, plan, plan.fields.ownerId ? (teams.get(plan.fields.ownerId) ?? null) : null, actor));
       if (isDomainError(record)) refuse(index, record);
       else {
         // A later record with the same externalId is a repeat only of one that was accepted.
@@ -109,14 +124,31 @@ export async function importOpportunities(deps: OpportunityDeps, actor: Actor, i
     }
     const written = await deps.dataSource.transaction(async (manager) => {
       // Accounts of the accepted records only (a refused record writes nothing), one lookup for the chunk.
-      const accounts = await findOrCreateAccounts(manager, built.map((record) => ({ name: record.opportunity.accountName, industry: record.opportunity.industry })), actor.userId);
+      const accounts = await findOrCreateAccounts(
+        manager,
+        built.map((record) => ({ name: record.opportunity.accountName, industry: record.opportunity.industry })),
+        actor.userId,
+      );
       for (const record of built) linkAccount(record, accountIdFor(accounts, record.opportunity.accountName));
-      const inserted = await insertOpportunitiesUnlessExternalIdTaken(manager, built.map((record) => record.opportunity), actor.userId);
+      const inserted = await insertOpportunitiesUnlessExternalIdTaken(
+        manager,
+        built.map((record) => record.opportunity),
+        actor.userId,
+      );
       // Left out: another import committed the same externalId after our check; it is there now, as on a re-run.
       const landed = built.filter((record) => inserted.has(record.opportunity.id));
-      await insertTransitions(manager, landed.flatMap((record) => record.transitions));
-      await saveManyDealFacts(manager, landed.map((record) => ({ opportunityId: record.opportunity.id, facts: record.facts })));
-      await appendToOutbox(manager, landed.flatMap((record) => record.events));
+      await insertTransitions(
+        manager,
+        landed.flatMap((record) => record.transitions),
+      );
+      await saveManyDealFacts(
+        manager,
+        landed.map((record) => ({ opportunityId: record.opportunity.id, facts: record.facts })),
+      );
+      await appendToOutbox(
+        manager,
+        landed.flatMap((record) => record.events),
+      );
       return landed.length;
     });
     result.created += written;
@@ -140,7 +172,10 @@ function planRecord(pipeline: Pipeline, record: ImportedOpportunity, externalId:
     throw badInput('stages', `stages must list the stage it was created in and at most ${MAX_STAGE_CHANGES - 1} changes after it`);
   }
   const createdAt = parseDateTime(record.createdAt, 'createdAt');
-  const path = record.stages.map((entry, index) => ({ toStage: parseStageKey(entry.toStage, `stages[${index}].toStage`), changedAt: parseDateTime(entry.changedAt, `stages[${index}].changedAt`) }));
+  const path = record.stages.map((entry, index) => ({
+    toStage: parseStageKey(entry.toStage, `stages[${index}].toStage`),
+    changedAt: parseDateTime(entry.changedAt, `stages[${index}].changedAt`),
+  }));
   const stages = path.map((entry, index) => {
     const stage = stageOf(pipeline, entry.toStage);
     if (!stage || !stage.active) throw badInput(`stages[${index}].toStage`, `${entry.toStage} is not a stage of ${pipeline.name}`);
@@ -173,7 +208,11 @@ function planRecord(pipeline: Pipeline, record: ImportedOpportunity, externalId:
   return {
     fields,
     createdAt,
-    path: stages.map((stage, index) => ({ stage, changedAt: path[index].changedAt, reason: index === 0 ? 'Imported' : stage.category === 'LOST' ? (lostReason ?? 'OTHER') : 'Imported history' })),
+    path: stages.map((stage, index) => ({
+      stage,
+      changedAt: path[index].changedAt,
+      reason: index === 0 ? 'Imported' : stage.category === 'LOST' ? (lostReason ?? 'OTHER') : 'Imported history',
+    })),
     facts: {
       proposalSent: reached('PROPOSAL_SENT'),
       negotiationStarted: reached('NEGOTIATION_STARTED'),
@@ -201,10 +240,20 @@ interface BuiltRecord {
 
 function buildRecord(pipeline: Pipeline, plan: PlannedRecord, ownerTeamId: string | null, actor: Actor): BuiltRecord {
   const [first, ...rest] = plan.path;
-  const created = planNewOpportunity(pipeline, { ...plan.fields, ownerTeamId }, { createdBy: actor.userId, at: plan.createdAt, stage: first.stage, stageEnteredAt: first.changedAt, reason: first.reason });
+  const created = planNewOpportunity(
+    pipeline,
+    { ...plan.fields, ownerTeamId },
+    { createdBy: actor.userId, at: plan.createdAt, stage: first.stage, stageEnteredAt: first.changedAt, reason: first.reason },
+  );
   const record: BuiltRecord = { opportunity: created.opportunity, transitions: [created.transition], events: [...created.events], facts: plan.facts };
   for (const entry of rest) {
-    const move = planStageMove(record.opportunity, pipeline, { toStage: entry.stage.key, changedBy: null, reason: entry.reason, at: entry.changedAt }, plan.facts, 0);
+    const move = planStageMove(
+      record.opportunity,
+      pipeline,
+      { toStage: entry.stage.key, changedBy: null, reason: entry.reason, at: entry.changedAt },
+      plan.facts,
+      0,
+    );
     record.opportunity = move.next;
     record.transitions.push(move.transition);
     record.events.push(move.event);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { TOPICS } from '@pipeline/events';
 import { adminActor, analystActor, errorCodes, expectNoErrors, type TestService } from '@pipeline/testing';
+
 import { createOpportunity, publish, startOpportunityService } from '../../test-support';
 
 const ACCOUNT_FIELDS = 'id accountName account { id name } contacts { role contact { id name title account { id } lead { id } } }';
@@ -16,7 +18,8 @@ describe('accounts and contacts', () => {
   });
   afterAll(async () => subject?.stop());
 
-  const read = async (id: string) => expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { opportunity(id: $id) { ${ACCOUNT_FIELDS} } }`, { id })).opportunity;
+  const read = async (id: string) =>
+    expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { opportunity(id: $id) { ${ACCOUNT_FIELDS} } }`, { id })).opportunity;
 
   it('gives opportunities with the same account name (case and spacing aside) one account, and board and segments group by it', async () => {
     // Arrange
@@ -43,7 +46,11 @@ describe('accounts and contacts', () => {
         { filter: { industry }, mine: { accountId: a.account.id }, search: name.toLowerCase() },
       ),
     );
-    expect(data.opportunitySegments.find((segment: any) => segment.key === a.account.id)).toEqual({ key: a.account.id, count: 2, amount: [{ amount: '150.00' }] });
+    expect(data.opportunitySegments.find((segment: any) => segment.key === a.account.id)).toEqual({
+      key: a.account.id,
+      count: 2,
+      amount: [{ amount: '150.00' }],
+    });
     expect(data.pipelineBoard.totalCount).toBe(2);
     expect(data.accounts).toEqual([{ id: a.account.id, name }]);
   });
@@ -52,20 +59,29 @@ describe('accounts and contacts', () => {
     // Arrange
     const opportunity = await createOpportunity(subject.as(admin));
     const account = (await read(opportunity.id)).account;
-    const contact = expectNoErrors(await subject.as(admin)<any>(CONTACT, { input: { accountId: account.id, name: 'Ada Lovelace', title: 'CFO' } })).createContact.contact;
+    const contact = expectNoErrors(await subject.as(admin)<any>(CONTACT, { input: { accountId: account.id, name: 'Ada Lovelace', title: 'CFO' } }))
+      .createContact.contact;
 
     // Act
     expectNoErrors(await subject.as(admin)(LINK, { input: { opportunityId: opportunity.id, contactId: contact.id, role: 'INFLUENCER' } }));
-    const relinked = expectNoErrors(await subject.as(admin)<any>(LINK, { input: { opportunityId: opportunity.id, contactId: contact.id, role: 'DECISION_MAKER' } })).linkOpportunityContact.opportunity;
-    const accountContacts = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { account(id: $id) { contacts { id } } }`, { id: account.id })).account.contacts;
+    const relinked = expectNoErrors(
+      await subject.as(admin)<any>(LINK, { input: { opportunityId: opportunity.id, contactId: contact.id, role: 'DECISION_MAKER' } }),
+    ).linkOpportunityContact.opportunity;
+    const accountContacts = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { account(id: $id) { contacts { id } } }`, { id: account.id })).account
+      .contacts;
     const unlinked = expectNoErrors(
-      await subject.as(admin)<any>(`mutation($input: UnlinkOpportunityContactInput!) { unlinkOpportunityContact(input: $input) { opportunity { contacts { role } } } }`, {
-        input: { opportunityId: opportunity.id, contactId: contact.id },
-      }),
+      await subject.as(admin)<any>(
+        `mutation($input: UnlinkOpportunityContactInput!) { unlinkOpportunityContact(input: $input) { opportunity { contacts { role } } } }`,
+        {
+          input: { opportunityId: opportunity.id, contactId: contact.id },
+        },
+      ),
     ).unlinkOpportunityContact.opportunity;
 
     // Assert
-    expect(relinked.contacts).toEqual([{ role: 'DECISION_MAKER', contact: { id: contact.id, name: 'Ada Lovelace', title: 'CFO', account: { id: account.id }, lead: null } }]);
+    expect(relinked.contacts).toEqual([
+      { role: 'DECISION_MAKER', contact: { id: contact.id, name: 'Ada Lovelace', title: 'CFO', account: { id: account.id }, lead: null } },
+    ]);
     expect(accountContacts).toEqual([{ id: contact.id }]);
     expect(unlinked.contacts).toEqual([]);
   });
@@ -86,7 +102,7 @@ describe('accounts and contacts', () => {
     expect((await read(opportunity.id)).contacts).toEqual([]);
   });
 
-  it('links a converted lead\'s company as the account and its person as a contact with the role asked', async () => {
+  it("links a converted lead's company as the account and its person as a contact with the role asked", async () => {
     // Arrange: a qualified lead at a company that already has an opportunity
     const company = `Hopper ${randomUUID().slice(0, 8)}`;
     const existing = await createOpportunity(subject.as(admin), { accountName: company });
@@ -97,29 +113,58 @@ describe('accounts and contacts', () => {
       criteriaVersion: 1,
       qualifiedAt: new Date().toISOString(),
       lead: {
-        name: 'Grace', company, email: 'grace@hopper.example', industry: 'Software', region: 'DE', source: 'EVENT', sourceDetail: null, status: 'QUALIFIED', score: 70,
-        ownerId: null, ownerTeamId: null, estimatedValue: null, need: null, opportunityId: null, createdAt: new Date().toISOString(),
+        name: 'Grace',
+        company,
+        email: 'grace@hopper.example',
+        industry: 'Software',
+        region: 'DE',
+        source: 'EVENT',
+        sourceDetail: null,
+        status: 'QUALIFIED',
+        score: 70,
+        ownerId: null,
+        ownerTeamId: null,
+        estimatedValue: null,
+        need: null,
+        opportunityId: null,
+        createdAt: new Date().toISOString(),
       },
     });
 
     // Act
     const converted = expectNoErrors(
-      await subject.as(admin)<any>(`mutation($input: ConvertLeadInput!) { convertLead(input: $input) { opportunity { ${ACCOUNT_FIELDS} } } }`, { input: { leadId, contactRole: 'CHAMPION' } }),
+      await subject.as(admin)<any>(`mutation($input: ConvertLeadInput!) { convertLead(input: $input) { opportunity { ${ACCOUNT_FIELDS} } } }`, {
+        input: { leadId, contactRole: 'CHAMPION' },
+      }),
     ).convertLead.opportunity;
 
     // Assert
     expect(converted.account.id).toBe((await read(existing.id)).account.id);
-    expect(converted.contacts).toEqual([{ role: 'CHAMPION', contact: { id: expect.any(String), name: 'Grace', title: null, account: { id: converted.account.id }, lead: { id: leadId } } }]);
+    expect(converted.contacts).toEqual([
+      { role: 'CHAMPION', contact: { id: expect.any(String), name: 'Grace', title: null, account: { id: converted.account.id }, lead: { id: leadId } } },
+    ]);
   });
 
   it('imports a row without an account name with no account', async () => {
     // Act
     const report = expectNoErrors(
       await subject.as(admin)<any>(`mutation($input: ImportOpportunitiesInput!) { importOpportunities(input: $input) { created } }`, {
-        input: { opportunities: [{ externalId: randomUUID(), name: 'GTX Pro', accountName: '', createdAt: '2025-01-05T09:00:00Z', stages: [{ toStage: 'QUALIFICATION', changedAt: '2025-01-05T09:00:00Z' }] }] },
+        input: {
+          opportunities: [
+            {
+              externalId: randomUUID(),
+              name: 'GTX Pro',
+              accountName: '',
+              createdAt: '2025-01-05T09:00:00Z',
+              stages: [{ toStage: 'QUALIFICATION', changedAt: '2025-01-05T09:00:00Z' }],
+            },
+          ],
+        },
       }),
     ).importOpportunities;
-    const [row] = await subject.service.dataSource.query(`SELECT account_id, account_name FROM opportunity WHERE name = 'GTX Pro' ORDER BY created_at DESC LIMIT 1`);
+    const [row] = await subject.service.dataSource.query(
+      `SELECT account_id, account_name FROM opportunity WHERE name = 'GTX Pro' ORDER BY created_at DESC LIMIT 1`,
+    );
 
     // Assert
     expect(report.created).toBe(1);

@@ -1,4 +1,5 @@
-import { notFound, parseId, type Actor } from '@pipeline/domain';
+import { type Actor, notFound, parseId } from '@pipeline/domain';
+
 import { parseContactRole } from '../../domain/account';
 import type { Opportunity } from '../../domain/opportunity';
 import { findContactsByIds, linkContact } from '../../persistence/account-repository';
@@ -6,7 +7,11 @@ import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
 
 // Names a contact on an opportunity with a role (decision maker, champion…); naming them again changes the role.
-export async function linkOpportunityContact(deps: OpportunityDeps, actor: Actor, input: { opportunityId: unknown; contactId: unknown; role: unknown }): Promise<Opportunity> {
+export async function linkOpportunityContact(
+  deps: OpportunityDeps,
+  actor: Actor,
+  input: { opportunityId: unknown; contactId: unknown; role: unknown },
+): Promise<Opportunity> {
   const contactId = parseId(input.contactId, 'contactId');
   const role = parseContactRole(input.role);
   return deps.dataSource.transaction(async (manager) => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { adminActor, analystActor, expectNoErrors, managerActor, repActor, waitFor, type TestService } from '@pipeline/testing';
+
+import { adminActor, analystActor, expectNoErrors, managerActor, repActor, type TestService, waitFor } from '@pipeline/testing';
+
 import { createOpportunity, moveStage, publishRep, startOpportunityService } from '../../test-support';
 
 const LIST = `query($filter: OpportunityFilter, $first: Int, $after: String, $orderBy: OpportunitySort) {
@@ -19,7 +21,9 @@ describe('opportunities: filters, segments, sorting, paging and visibility', () 
     await publishRep(subject, alice, 'north');
     await publishRep(subject, bob, 'north');
     await publishRep(subject, carol, 'south');
-    await waitFor(async () => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM rep_snapshot'))[0].count === 3, { what: 'rep snapshots' });
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM rep_snapshot'))[0].count === 3, {
+      what: 'rep snapshots',
+    });
     const book: Array<[string, string, string]> = [
       [alice, '5000', 'A-small'],
       [alice, '20000', 'A-medium'],
@@ -36,7 +40,9 @@ describe('opportunities: filters, segments, sorting, paging and visibility', () 
   const names = (data: any) => data.opportunities.edges.map((edge: any) => edge.node.name);
 
   it('filters by amount range and industry, and sorts by amount', async () => {
-    const data = expectNoErrors(await subject.as(admin)<any>(LIST, { filter: { industry, minAmount: '6000', maxAmount: '100000' }, orderBy: { field: 'AMOUNT', direction: 'DESC' } }));
+    const data = expectNoErrors(
+      await subject.as(admin)<any>(LIST, { filter: { industry, minAmount: '6000', maxAmount: '100000' }, orderBy: { field: 'AMOUNT', direction: 'DESC' } }),
+    );
     expect(names(data)).toEqual(['B-large', 'A-medium', 'C-small']);
     expect(data.opportunities.totalCount).toBe(3);
   });
@@ -44,17 +50,26 @@ describe('opportunities: filters, segments, sorting, paging and visibility', () 
   it("filters by the owner's team, within what the caller sees, on the list and the board alike", async () => {
     const north = expectNoErrors(await subject.as(admin)<any>(LIST, { filter: { industry, teamId: 'north' }, orderBy: { field: 'AMOUNT', direction: 'ASC' } }));
     const southAsNorthManager = expectNoErrors(await subject.as(managerActor('north'))<any>(LIST, { filter: { industry, teamId: 'south' } }));
-    const board = expectNoErrors(await subject.as(admin)<any>(`query($filter: OpportunityFilter) { pipelineBoard(filter: $filter) { totalCount } }`, { filter: { industry, teamId: 'south' } }));
+    const board = expectNoErrors(
+      await subject.as(admin)<any>(`query($filter: OpportunityFilter) { pipelineBoard(filter: $filter) { totalCount } }`, {
+        filter: { industry, teamId: 'south' },
+      }),
+    );
     expect(names(north)).toEqual(['A-small', 'A-medium', 'B-large']);
     expect(southAsNorthManager.opportunities.totalCount).toBe(0);
     expect(board.pipelineBoard.totalCount).toBe(2);
   });
 
   it('segments by configured deal-size bands', async () => {
-    const bands = expectNoErrors(await subject.as(admin)<any>(LIST, { filter: { industry, sizeBand: ['SMALL', 'ENTERPRISE'] }, orderBy: { field: 'AMOUNT', direction: 'ASC' } }));
+    const bands = expectNoErrors(
+      await subject.as(admin)<any>(LIST, { filter: { industry, sizeBand: ['SMALL', 'ENTERPRISE'] }, orderBy: { field: 'AMOUNT', direction: 'ASC' } }),
+    );
     expect(names(bands)).toEqual(['A-small', 'C-small', 'C-enterprise']);
     const segments = expectNoErrors(
-      await subject.as(admin)<any>(`query($filter: OpportunityFilter) { opportunitySegments(by: SIZE_BAND, filter: $filter) { key count amount { amount currency } } }`, { filter: { industry } }),
+      await subject.as(admin)<any>(
+        `query($filter: OpportunityFilter) { opportunitySegments(by: SIZE_BAND, filter: $filter) { key count amount { amount currency } } }`,
+        { filter: { industry } },
+      ),
     ).opportunitySegments;
     expect(segments).toEqual([
       { key: 'ENTERPRISE', count: 1, amount: [{ amount: '300000.00', currency: 'EUR' }] },
@@ -80,21 +95,24 @@ describe('opportunities: filters, segments, sorting, paging and visibility', () 
   });
 
   it('shows a rep their own, a manager the team, an analyst everything, with matching totalCount', async () => {
-    const count = async (actor: Parameters<TestService['as']>[0]) => expectNoErrors(await subject.as(actor)<any>(LIST, { filter: { industry, minAmount: '1' } })).opportunities.totalCount;
+    const count = async (actor: Parameters<TestService['as']>[0]) =>
+      expectNoErrors(await subject.as(actor)<any>(LIST, { filter: { industry, minAmount: '1' } })).opportunities.totalCount;
     expect(await count(repActor(alice, 'north'))).toBe(2);
     expect(await count(managerActor('north'))).toBe(3);
     expect(await count(managerActor('south'))).toBe(2);
     expect(await count(analystActor())).toBe(5);
   });
 
-  it('hides another rep\'s opportunity from entity fetches and refuses changes by analysts', async () => {
+  it("hides another rep's opportunity from entity fetches and refuses changes by analysts", async () => {
     // Arrange
     const carols = await createOpportunity(subject.as(admin), { name: 'Carol private', industry: 'Private', ownerId: carol });
 
     // Act
     const asAlice = expectNoErrors(await subject.as(repActor(alice, 'north'))<any>(`query($id: ID!) { opportunity(id: $id) { id } }`, { id: carols.id }));
     const entity = expectNoErrors(
-      await subject.as(repActor(alice, 'north'))<any>(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Opportunity { id } } }`, { r: [{ __typename: 'Opportunity', id: carols.id }] }),
+      await subject.as(repActor(alice, 'north'))<any>(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Opportunity { id } } }`, {
+        r: [{ __typename: 'Opportunity', id: carols.id }],
+      }),
     );
     const analystMove = await moveStage(subject.as(analystActor()), carols.id, 'CLOSED_LOST', { reason: 'x' });
 

@@ -1,10 +1,18 @@
-import { badInput, canRead, isOneOf, LEAD_SOURCES, OPPORTUNITY_STATUSES, parseDecimal, parseId, parseText, visibilityOf, type Actor } from '@pipeline/domain';
-import { pageSize, toConnection, type Connection } from '@pipeline/persistence';
+import { type Actor, badInput, canRead, isOneOf, LEAD_SOURCES, OPPORTUNITY_STATUSES, parseDecimal, parseId, parseText, visibilityOf } from '@pipeline/domain';
+import { type Connection, pageSize, toConnection } from '@pipeline/persistence';
+
+import type { OpportunityLoaders } from '../../context';
 import type { Opportunity } from '../../domain/opportunity';
-import { DEFAULT_SORT, listOpportunities, opportunityCursor, type OpportunityListFilter, type SortField, type SortOrder } from '../../persistence/opportunity-repository';
+import {
+  DEFAULT_SORT,
+  listOpportunities,
+  opportunityCursor,
+  type OpportunityListFilter,
+  type SortField,
+  type SortOrder,
+} from '../../persistence/opportunity-repository';
 import { loadSizeBands } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
-import type { OpportunityLoaders } from '../../context';
 import { parseOptionalDate, parseOptionalId, parseStageKey } from '../shared/opportunity-input';
 
 export interface RawOpportunityFilter {
@@ -90,7 +98,16 @@ export async function listVisibleOpportunities(
   const filter = parseOpportunityFilter(args.filter);
   const sort = parseSort(args.orderBy);
   const manager = deps.dataSource.manager;
-  const page = await listOpportunities(manager, filter, visibilityOf(actor), await loadSizeBands(manager), sort, pageSize(args.first), args.after ?? null, deps.now());
+  const page = await listOpportunities(
+    manager,
+    filter,
+    visibilityOf(actor),
+    await loadSizeBands(manager),
+    sort,
+    pageSize(args.first),
+    args.after ?? null,
+    deps.now(),
+  );
   return toConnection(page, (opportunity) => opportunityCursor(opportunity, sort));
 }
 

@@ -1,5 +1,6 @@
-import { ACTIVITY_TYPES, badInput, isOneOf, newId, parseDateTime, parseText, requireText, type Actor } from '@pipeline/domain';
+import { ACTIVITY_TYPES, type Actor, badInput, isOneOf, newId, parseDateTime, parseText, requireText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Activity } from '../../domain/opportunity';
 import { activityLoggedEvent } from '../../events/opportunity-events';
 import { insertActivity } from '../../persistence/opportunity-repository';

@@ -1,5 +1,6 @@
 import { TOPICS, validateCloudEvent } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, repActor, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, errorCodes, expectNoErrors, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createOpportunity, moveStage, readOpportunity, startOpportunityService } from '../../test-support';
 
 const UPDATE = `mutation($input: UpdatePipelineStagesInput!) { updatePipelineStages(input: $input) { pipeline { version stages { key position } removedStages { key } } } }`;
@@ -21,14 +22,20 @@ describe('pipelines and stages as data', () => {
   ];
 
   it('lets admins add pipelines and nobody else', async () => {
-    const asRep = await subject.as(repActor('00000000-0000-4000-8000-00000000000a'))(`mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id } } }`, {
-      input: { name: 'Renewals by rep', stages: renewals() },
-    });
+    const asRep = await subject.as(repActor('00000000-0000-4000-8000-00000000000a'))(
+      `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id } } }`,
+      {
+        input: { name: 'Renewals by rep', stages: renewals() },
+      },
+    );
     expect(errorCodes(asRep)).toEqual(['FORBIDDEN']);
   });
 
   it('validates the whole stage list (one WON, one LOST, closing stages last, known criteria)', async () => {
-    const create = (stages: unknown) => subject.as(admin)(`mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id } } }`, { input: { name: `P ${Math.random()}`, stages } });
+    const create = (stages: unknown) =>
+      subject.as(admin)(`mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id } } }`, {
+        input: { name: `P ${Math.random()}`, stages },
+      });
     const twoWon = await create([...renewals(), { key: 'ALSO_WON', name: 'x', probability: 1, category: 'WON' }]);
     const unknownCriterion = await create(renewals([{ key: 'CHECK', name: 'Check', probability: 0.6, category: 'OPEN', entryCriteria: ['MOON_PHASE'] }]));
     expect(twoWon.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stages' });
@@ -56,7 +63,11 @@ describe('pipelines and stages as data', () => {
     expectNoErrors(await moveStage(subject.as(admin), opportunity.id, 'RENEWAL_DUE', { reason: 'Review done' }));
     const updated = expectNoErrors(
       await subject.as(admin)<any>(UPDATE, {
-        input: { pipelineId: pipeline.id, expectedVersion: 1, stages: renewals([{ key: 'QUOTE', name: 'Quote', probability: 0.8, category: 'OPEN', entryCriteria: ['AMOUNT_SET'] }]) },
+        input: {
+          pipelineId: pipeline.id,
+          expectedVersion: 1,
+          stages: renewals([{ key: 'QUOTE', name: 'Quote', probability: 0.8, category: 'OPEN', entryCriteria: ['AMOUNT_SET'] }]),
+        },
       }),
     ).updatePipelineStages.pipeline;
     const stale = await subject.as(admin)(UPDATE, { input: { pipelineId: pipeline.id, expectedVersion: 1, stages: renewals() } });
@@ -77,22 +88,42 @@ describe('pipelines and stages as data', () => {
     const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.opportunityEvents}`]);
     await reader.start();
     const stages = renewals();
-    stages[0] = { ...stages[0], guidance: 'Confirm usage before the renewal call', objectionNotes: [{ category: 'BUDGET', note: 'Offer a two-year price lock' }] };
+    stages[0] = {
+      ...stages[0],
+      guidance: 'Confirm usage before the renewal call',
+      objectionNotes: [{ category: 'BUDGET', note: 'Offer a two-year price lock' }],
+    };
 
     // Act
     const created = expectNoErrors(
-      await subject.as(admin)<any>(`mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id stages { key guidance objectionNotes { category note } } } } }`, {
-        input: { name: `Playbook ${Math.random()}`, stages },
-      }),
+      await subject.as(admin)<any>(
+        `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id stages { key guidance objectionNotes { category note } } } } }`,
+        {
+          input: { name: `Playbook ${Math.random()}`, stages },
+        },
+      ),
     ).createPipeline.pipeline;
-    const read = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { pipeline(id: $id) { stages { key guidance objectionNotes { category note } } } }`, { id: created.id })).pipeline;
+    const read = expectNoErrors(
+      await subject.as(admin)<any>(`query($id: ID!) { pipeline(id: $id) { stages { key guidance objectionNotes { category note } } } }`, { id: created.id }),
+    ).pipeline;
 
     // Assert
-    expect(read.stages[0]).toEqual({ key: 'RENEWAL_DUE', guidance: 'Confirm usage before the renewal call', objectionNotes: [{ category: 'BUDGET', note: 'Offer a two-year price lock' }] });
+    expect(read.stages[0]).toEqual({
+      key: 'RENEWAL_DUE',
+      guidance: 'Confirm usage before the renewal call',
+      objectionNotes: [{ category: 'BUDGET', note: 'Offer a two-year price lock' }],
+    });
     expect(read.stages[1]).toEqual({ key: 'RENEWED', guidance: null, objectionNotes: [] });
-    const revised = await waitFor(() => reader.parsed<any>().find(({ event }) => event.type === 'sales.pipeline.revised.v1' && event.data.pipelineId === created.id)?.event, { what: 'the pipeline revision fact' });
+    const revised = await waitFor(
+      () => reader.parsed<any>().find(({ event }) => event.type === 'sales.pipeline.revised.v1' && event.data.pipelineId === created.id)?.event,
+      { what: 'the pipeline revision fact' },
+    );
     await reader.stop();
     expect(validateCloudEvent(revised)).toEqual([]);
-    expect(revised.data).toMatchObject({ version: 1, revisedBy: admin.userId, stages: [{ key: 'RENEWAL_DUE', position: 1 }, { key: 'RENEWED' }, { key: 'CHURNED' }] });
+    expect(revised.data).toMatchObject({
+      version: 1,
+      revisedBy: admin.userId,
+      stages: [{ key: 'RENEWAL_DUE', position: 1 }, { key: 'RENEWED' }, { key: 'CHURNED' }],
+    });
   });
 });

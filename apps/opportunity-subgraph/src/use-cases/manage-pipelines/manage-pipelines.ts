@@ -1,8 +1,9 @@
-import { assertRole, conflict, newId, notFound, parseId, requireText, type Actor } from '@pipeline/domain';
+import { type Actor, assertRole, conflict, newId, notFound, parseId, requireText } from '@pipeline/domain';
 import { appendToOutbox, isUniqueViolation } from '@pipeline/persistence';
+
 import { parseStages, type Pipeline, type StageDraft } from '../../domain/pipeline';
-import { loadPipeline, openCountsByStage, savePipeline } from '../../persistence/pipeline-repository';
 import { pipelineRevisedEvent } from '../../events/process-events';
+import { loadPipeline, openCountsByStage, savePipeline } from '../../persistence/pipeline-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseExpectedVersion } from '../shared/opportunity-input';
 
@@ -44,27 +45,37 @@ export async function updatePipelineStages(
       const current = await loadPipeline(manager, pipelineId, true);
       if (!current) throw notFound('Pipeline', pipelineId);
       if (expectedVersion !== null && expectedVersion !== current.version) {
-        throw conflict(`Pipeline ${pipelineId} is at version ${current.version}, not ${expectedVersion}`, { currentVersion: current.version, field: 'expectedVersion' });
+        throw conflict(`Pipeline ${pipelineId} is at version ${current.version}, not ${expectedVersion}`, {
+          currentVersion: current.version,
+          field: 'expectedVersion',
+        });
       }
       const counts = await openCountsByStage(manager, pipelineId);
       const keys = new Set(stages.map((stage) => stage.key));
       const removed = current.stages.filter((stage) => stage.active && !keys.has(stage.key));
       const blocking = removed.filter((stage) => (counts.get(stage.key) ?? 0) > 0);
       if (blocking.length > 0) {
-        throw conflict(`Move the open opportunities out of ${blocking.map((stage) => `${stage.key} (${counts.get(stage.key)})`).join(', ')} before removing it`, {
-          stages: blocking.map((stage) => stage.key),
-        });
+        throw conflict(
+          `Move the open opportunities out of ${blocking.map((stage) => `${stage.key} (${counts.get(stage.key)})`).join(', ')} before removing it`,
+          {
+            stages: blocking.map((stage) => stage.key),
+          },
+        );
       }
       const recategorised = stages.filter((stage) => {
         const before = current.stages.find((candidate) => candidate.key === stage.key);
         return before && before.category !== stage.category && (counts.get(stage.key) ?? 0) > 0;
       });
-      if (recategorised.length > 0) throw conflict(`Stages holding open opportunities cannot change category: ${recategorised.map((stage) => stage.key).join(', ')}`);
+      if (recategorised.length > 0)
+        throw conflict(`Stages holding open opportunities cannot change category: ${recategorised.map((stage) => stage.key).join(', ')}`);
       const next: Pipeline = {
         ...current,
         name: name ?? current.name,
         version: current.version + 1,
-        stages: [...stages, ...current.stages.filter((stage) => !keys.has(stage.key)).map((stage) => ({ ...stage, active: false, position: stage.position + 1000 }))],
+        stages: [
+          ...stages,
+          ...current.stages.filter((stage) => !keys.has(stage.key)).map((stage) => ({ ...stage, active: false, position: stage.position + 1000 })),
+        ],
       };
       await savePipeline(manager, next, actor.userId, false);
       await appendToOutbox(manager, [pipelineRevisedEvent(next, actor.userId, deps.now())]);

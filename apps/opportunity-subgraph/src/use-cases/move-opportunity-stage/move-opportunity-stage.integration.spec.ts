@@ -1,5 +1,6 @@
 import { TOPICS, validateCloudEvent } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, TopicReader, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, errorCodes, expectNoErrors, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+
 import { createOpportunity, moveStage, readOpportunity, startOpportunityService } from '../../test-support';
 
 describe('moveOpportunityStage through the stage gates', () => {
@@ -47,14 +48,33 @@ describe('moveOpportunityStage through the stage gates', () => {
     expect(errorCodes(back)).toEqual(['STAGE_GATE_FAILED']);
     expect(back.errors?.[0].extensions?.unmetCriteria).toEqual(['REASON_REQUIRED']);
     const history = expectNoErrors(
-      await subject.as(admin)<any>(`query($id: ID!) { opportunity(id: $id) { stageHistory { fromStage toStage changedBy reason version timeInPreviousStageSeconds } } }`, { id: opportunity.id }),
+      await subject.as(admin)<any>(
+        `query($id: ID!) { opportunity(id: $id) { stageHistory { fromStage toStage changedBy reason version timeInPreviousStageSeconds } } }`,
+        { id: opportunity.id },
+      ),
     ).opportunity.stageHistory;
     expect(history).toEqual([
       { fromStage: null, toStage: 'QUALIFICATION', changedBy: admin.userId, reason: null, version: 1, timeInPreviousStageSeconds: null },
-      { fromStage: 'QUALIFICATION', toStage: 'PROPOSAL', changedBy: admin.userId, reason: 'Scoped with the buyer', version: 2, timeInPreviousStageSeconds: expect.any(Number) },
-      { fromStage: 'PROPOSAL', toStage: 'QUALIFICATION', changedBy: admin.userId, reason: 'Budget owner changed', version: 3, timeInPreviousStageSeconds: expect.any(Number) },
+      {
+        fromStage: 'QUALIFICATION',
+        toStage: 'PROPOSAL',
+        changedBy: admin.userId,
+        reason: 'Scoped with the buyer',
+        version: 2,
+        timeInPreviousStageSeconds: expect.any(Number),
+      },
+      {
+        fromStage: 'PROPOSAL',
+        toStage: 'QUALIFICATION',
+        changedBy: admin.userId,
+        reason: 'Budget owner changed',
+        version: 3,
+        timeInPreviousStageSeconds: expect.any(Number),
+      },
     ]);
-    const recent = expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { opportunity(id: $id) { stageHistory(first: 2) { version } } }`, { id: opportunity.id }));
+    const recent = expectNoErrors(
+      await subject.as(admin)<any>(`query($id: ID!) { opportunity(id: $id) { stageHistory(first: 2) { version } } }`, { id: opportunity.id }),
+    );
     expect(recent.opportunity.stageHistory).toEqual([{ version: 2 }, { version: 3 }]);
   });
 
@@ -69,7 +89,12 @@ describe('moveOpportunityStage through the stage gates', () => {
 
     // Assert
     expect(withoutReason.errors?.[0].extensions?.unmetCriteria).toEqual(['LOST_REASON_SET']);
-    expect(lost.moveOpportunityStage.opportunity).toMatchObject({ status: 'LOST', stage: { key: 'CLOSED_LOST' }, lostReason: 'No budget this year', probability: 0 });
+    expect(lost.moveOpportunityStage.opportunity).toMatchObject({
+      status: 'LOST',
+      stage: { key: 'CLOSED_LOST' },
+      lostReason: 'No budget this year',
+      probability: 0,
+    });
     expect(errorCodes(afterClose)).toEqual(['CONFLICT']);
   });
 
@@ -112,12 +137,19 @@ describe('moveOpportunityStage through the stage gates', () => {
     const opportunity = await createOpportunity(subject.as(admin), ready);
 
     // Act
-    expectNoErrors(await subject.as(admin)(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { id } } }`, { input: { opportunityId: opportunity.id, probability: 0.75 } }));
+    expectNoErrors(
+      await subject.as(admin)(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { id } } }`, {
+        input: { opportunityId: opportunity.id, probability: 0.75 },
+      }),
+    );
     const moved = expectNoErrors(await moveStage(subject.as(admin), opportunity.id, 'PROPOSAL')).moveOpportunityStage.opportunity;
     const cleared = expectNoErrors(
-      await subject.as(admin)<any>(`mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { probability probabilityOverride } } }`, {
-        input: { opportunityId: opportunity.id, clearProbabilityOverride: true },
-      }),
+      await subject.as(admin)<any>(
+        `mutation($input: UpdateOpportunityInput!) { updateOpportunity(input: $input) { opportunity { probability probabilityOverride } } }`,
+        {
+          input: { opportunityId: opportunity.id, clearProbabilityOverride: true },
+        },
+      ),
     ).updateOpportunity.opportunity;
 
     // Assert
@@ -137,10 +169,13 @@ describe('moveOpportunityStage through the stage gates', () => {
     expectNoErrors(await moveStage(subject.as(admin), opportunity.id, 'CLOSED_LOST', { reason: 'Went dark' }));
 
     // Assert
-    const events = await waitFor(() => {
-      const mine = reader.parsed<any>().filter(({ message }) => message.key === opportunity.id);
-      return mine.length === 4 ? mine.map(({ event }) => event) : null;
-    }, { what: 'four events' });
+    const events = await waitFor(
+      () => {
+        const mine = reader.parsed<any>().filter(({ message }) => message.key === opportunity.id);
+        return mine.length === 4 ? mine.map(({ event }) => event) : null;
+      },
+      { what: 'four events' },
+    );
     await reader.stop();
     expect(events.flatMap(validateCloudEvent)).toEqual([]);
     expect(events.map((event) => [event.data.version, event.data.stageSequence, event.data.fromStage, event.data.toStage])).toEqual([
@@ -165,10 +200,15 @@ describe('moveOpportunityStage through the stage gates', () => {
     expect(errorCodes(response)).toEqual(['STAGE_GATE_FAILED']);
     expect(response.errors?.[0].extensions?.unmetCriteria).toEqual(['AMOUNT_SET', 'CLOSE_DATE_SET']);
     expect(await readOpportunity(subject.as(admin), opportunity.id)).toMatchObject({ version: 1, stage: { key: 'QUALIFICATION' } });
-    const refusals = await waitFor(() => {
-      const mine = reader.parsed<any>().filter(({ message, event }) => message.key === opportunity.id && event.type === 'sales.opportunity.stage_move_refused.v1');
-      return mine.length === 1 ? mine.map(({ event }) => event) : null;
-    }, { what: 'the refusal fact' });
+    const refusals = await waitFor(
+      () => {
+        const mine = reader
+          .parsed<any>()
+          .filter(({ message, event }) => message.key === opportunity.id && event.type === 'sales.opportunity.stage_move_refused.v1');
+        return mine.length === 1 ? mine.map(({ event }) => event) : null;
+      },
+      { what: 'the refusal fact' },
+    );
     await reader.stop();
     expect(validateCloudEvent(refusals[0])).toEqual([]);
     expect(refusals[0].data).toMatchObject({

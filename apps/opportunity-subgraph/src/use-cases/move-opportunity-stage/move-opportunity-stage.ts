@@ -1,6 +1,7 @@
-import { isDomainError, parseText, type Actor } from '@pipeline/domain';
+import { type Actor, isDomainError, parseText } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
-import { planGateRefusal, type GateRefusal } from '../../domain/gate-refusal';
+
+import { type GateRefusal, planGateRefusal } from '../../domain/gate-refusal';
 import type { Opportunity } from '../../domain/opportunity';
 import { stageMoveRefusedEvent } from '../../events/gate-refusal-event';
 import type { OpportunityDeps } from '../deps';
@@ -28,7 +29,8 @@ export async function moveOpportunityStage(deps: OpportunityDeps, actor: Actor, 
       try {
         return await moveStage(manager, opportunity, pipeline, { toStage, changedBy: actor.userId, reason, at });
       } catch (error) {
-        if (isDomainError(error) && error.code === 'STAGE_GATE_FAILED') refusal = planGateRefusal(opportunity, toStage, error.details.unmetCriteria ?? [], actor.userId, at);
+        if (isDomainError(error) && error.code === 'STAGE_GATE_FAILED')
+          refusal = planGateRefusal(opportunity, toStage, error.details.unmetCriteria ?? [], actor.userId, at);
         throw error;
       }
     });

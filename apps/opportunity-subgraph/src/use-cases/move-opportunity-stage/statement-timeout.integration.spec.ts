@@ -1,5 +1,6 @@
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
-import { adminActor, errorCodes, startTestService, waitFor, type TestService } from '@pipeline/testing';
+import { adminActor, errorCodes, startTestService, type TestService, waitFor } from '@pipeline/testing';
+
 import { opportunityService } from '../../server';
 import { createOpportunity, moveStage, readOpportunity } from '../../test-support';
 
@@ -10,7 +11,9 @@ describe('statement timeout', () => {
   const admin = adminActor();
 
   beforeAll(async () => {
-    subject = await startTestService('statement_timeout', opportunityService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false } }), { statementTimeoutMs: 500 });
+    subject = await startTestService('statement_timeout', opportunityService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false } }), {
+      statementTimeoutMs: 500,
+    });
   });
   afterAll(async () => subject?.stop());
 
@@ -32,6 +35,8 @@ describe('statement timeout', () => {
     expect(stuck.errors?.[0].message).not.toMatch(/SELECT|UPDATE|opportunity_id|canceling/i);
     const after = await readOpportunity(subject.as(admin), opportunity.id);
     expect({ version: after.version, stage: after.stage.key }).toEqual({ version: opportunity.version, stage: opportunity.stage.key });
-    await waitFor(async () => !(await moveStage(subject.as(admin), opportunity.id, 'CLOSED_LOST', { reason: 'No budget this year' })).errors, { what: 'the same move to succeed once the lock is gone' });
+    await waitFor(async () => !(await moveStage(subject.as(admin), opportunity.id, 'CLOSED_LOST', { reason: 'No budget this year' })).errors, {
+      what: 'the same move to succeed once the lock is gone',
+    });
   });
 });

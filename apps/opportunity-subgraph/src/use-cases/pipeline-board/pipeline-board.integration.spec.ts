@@ -1,12 +1,14 @@
 import { QueryCounter } from '@pipeline/persistence';
 import { adminActor, expectNoErrors, type TestService } from '@pipeline/testing';
+
 import { createOpportunity, moveStage, startOpportunityService } from '../../test-support';
 
 const BOARD = `query($pipelineId: ID, $cards: Int) { pipelineBoard(pipelineId: $pipelineId, cardsPerStage: $cards) {
   totalCount columns { stage { key } count amount { amount currency } weightedAmount { amount currency } hasMoreCards cards { id name } } } }`;
 
 // Only the request's own statements: the outbox relay and consumers query the same database in the background.
-const requestStatements = (sql: QueryCounter) => sql.statements.filter((statement) => !/outbox|processed_event|pg_try_advisory|^(START TRANSACTION|COMMIT|ROLLBACK)/i.test(statement)).length;
+const requestStatements = (sql: QueryCounter) =>
+  sql.statements.filter((statement) => !/outbox|processed_event|pg_try_advisory|^(START TRANSACTION|COMMIT|ROLLBACK)/i.test(statement)).length;
 
 describe('pipelineBoard (kanban)', () => {
   const sql = new QueryCounter();
@@ -33,7 +35,11 @@ describe('pipelineBoard (kanban)', () => {
         },
       }),
     ).createPipeline.pipeline;
-    for (const [amount, currency] of [['100', 'EUR'], ['200', 'EUR'], ['300', 'USD']]) {
+    for (const [amount, currency] of [
+      ['100', 'EUR'],
+      ['200', 'EUR'],
+      ['300', 'USD'],
+    ]) {
       await createOpportunity(subject.as(admin), { pipelineId: pipeline.id, amount: { amount, currency } });
     }
     const moved = await createOpportunity(subject.as(admin), { pipelineId: pipeline.id, amount: { amount: '1000', currency: 'EUR' } });
@@ -62,7 +68,10 @@ describe('pipelineBoard (kanban)', () => {
     const stages = Array.from({ length: 10 }, (_, index) => ({ key: `S${index}`, name: `Stage ${index}`, probability: 0.1, category: 'OPEN' }));
     const wide = expectNoErrors(
       await subject.as(admin)<any>(`mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { pipeline { id } } }`, {
-        input: { name: 'Wide', stages: [...stages, { key: 'W', name: 'W', probability: 1, category: 'WON' }, { key: 'L', name: 'L', probability: 0, category: 'LOST' }] },
+        input: {
+          name: 'Wide',
+          stages: [...stages, { key: 'W', name: 'W', probability: 1, category: 'WON' }, { key: 'L', name: 'L', probability: 0, category: 'LOST' }],
+        },
       }),
     ).createPipeline.pipeline;
     for (let index = 0; index < 3; index += 1) {
@@ -70,7 +79,9 @@ describe('pipelineBoard (kanban)', () => {
       await createOpportunity(subject.as(admin));
     }
 
-    const defaultPipeline = expectNoErrors(await subject.as(admin)<any>('{ pipelines { id isDefault } }')).pipelines.find((candidate: any) => candidate.isDefault);
+    const defaultPipeline = expectNoErrors(await subject.as(admin)<any>('{ pipelines { id isDefault } }')).pipelines.find(
+      (candidate: any) => candidate.isDefault,
+    );
 
     // Act
     sql.reset();

@@ -1,10 +1,11 @@
-import { badInput, LIST_LIMITS, visibilityOf, type Actor, type Money } from '@pipeline/domain';
+import { type Actor, badInput, LIST_LIMITS, type Money, visibilityOf } from '@pipeline/domain';
+
 import type { Opportunity } from '../../domain/opportunity';
 import { activeStages, type Pipeline, type Stage } from '../../domain/pipeline';
 import { boardColumns } from '../../persistence/opportunity-repository';
 import { loadSizeBands } from '../../persistence/snapshot-repository';
-import type { OpportunityDeps } from '../deps';
 import { pipelineOrDefault } from '../create-opportunity/create-opportunity';
+import type { OpportunityDeps } from '../deps';
 import { parseOpportunityFilter, parseSort, type RawOpportunityFilter } from '../list-opportunities/list-opportunities';
 import { parseOptionalId } from '../shared/opportunity-input';
 
@@ -31,12 +32,22 @@ export async function pipelineBoard(
 ): Promise<PipelineBoard> {
   const { default: defaultCards, max: maxCards } = LIST_LIMITS.boardCardsPerStage;
   const cardsPerStage = args.cardsPerStage ?? defaultCards;
-  if (!Number.isInteger(cardsPerStage) || cardsPerStage < 0 || cardsPerStage > maxCards) throw badInput('cardsPerStage', `cardsPerStage must be a whole number from 0 to ${maxCards}`);
+  if (!Number.isInteger(cardsPerStage) || cardsPerStage < 0 || cardsPerStage > maxCards)
+    throw badInput('cardsPerStage', `cardsPerStage must be a whole number from 0 to ${maxCards}`);
   const filter = parseOpportunityFilter(args.filter);
   const sort = parseSort(args.orderBy);
   const manager = deps.dataSource.manager;
   const pipeline = await pipelineOrDefault(manager, parseOptionalId(args.pipelineId, 'pipelineId'));
-  const { aggregates, cards, totalCount } = await boardColumns(manager, pipeline.id, filter, visibilityOf(actor), await loadSizeBands(manager), sort, cardsPerStage, deps.now());
+  const { aggregates, cards, totalCount } = await boardColumns(
+    manager,
+    pipeline.id,
+    filter,
+    visibilityOf(actor),
+    await loadSizeBands(manager),
+    sort,
+    cardsPerStage,
+    deps.now(),
+  );
   const columns = activeStages(pipeline).map((stage) => {
     const aggregate = aggregates.find((entry) => entry.stageKey === stage.key);
     const stageCards = cards.get(stage.key) ?? [];

@@ -1,5 +1,6 @@
-import { assertCanWriteAnything, type Actor } from '@pipeline/domain';
+import { type Actor, assertCanWriteAnything } from '@pipeline/domain';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import { planRestoreOpportunity } from '../../domain/archive';
 import type { Opportunity } from '../../domain/opportunity';
 import { restoredEvent } from '../../events/opportunity-events';
@@ -9,7 +10,11 @@ import { loadWritableOpportunity } from '../shared/opportunity-access';
 import { parseExpectedVersion } from '../shared/opportunity-input';
 
 // Brings an archived opportunity back into lists, the board and KPIs exactly as it was.
-export async function restoreOpportunity(deps: OpportunityDeps, actor: Actor, input: { opportunityId: unknown; expectedVersion?: unknown }): Promise<Opportunity> {
+export async function restoreOpportunity(
+  deps: OpportunityDeps,
+  actor: Actor,
+  input: { opportunityId: unknown; expectedVersion?: unknown },
+): Promise<Opportunity> {
   assertCanWriteAnything(actor);
   const expectedVersion = parseExpectedVersion(input.expectedVersion);
   return deps.dataSource.transaction(async (manager) => {

@@ -1,5 +1,6 @@
-import { badInput, isOneOf, visibilityOf, type Actor, type Money } from '@pipeline/domain';
-import { segmentRows, type SegmentDimension } from '../../persistence/opportunity-repository';
+import { type Actor, badInput, isOneOf, type Money, visibilityOf } from '@pipeline/domain';
+
+import { type SegmentDimension, segmentRows } from '../../persistence/opportunity-repository';
 import { loadSizeBands } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseOpportunityFilter, type RawOpportunityFilter } from '../list-opportunities/list-opportunities';

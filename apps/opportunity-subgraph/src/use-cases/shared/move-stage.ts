@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { EntityManager } from 'typeorm';
+
 import type { DealFacts } from '../../domain/criteria';
 import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import type { Pipeline } from '../../domain/pipeline';
@@ -26,8 +27,21 @@ export interface PlannedMove {
 }
 
 // The rule book of a stage change without I/O: gates, the next state, its history entry and its event (import plans many).
-export function planStageMove(opportunity: Opportunity, pipeline: Pipeline, request: Omit<MoveRequest, 'known'>, facts: DealFacts, activities: number): PlannedMove {
-  const context = { amount: opportunity.amount, expectedCloseDate: opportunity.expectedCloseDate, ownerId: opportunity.ownerId, activityCount: activities, facts, reason: request.reason };
+export function planStageMove(
+  opportunity: Opportunity,
+  pipeline: Pipeline,
+  request: Omit<MoveRequest, 'known'>,
+  facts: DealFacts,
+  activities: number,
+): PlannedMove {
+  const context = {
+    amount: opportunity.amount,
+    expectedCloseDate: opportunity.expectedCloseDate,
+    ownerId: opportunity.ownerId,
+    activityCount: activities,
+    facts,
+    reason: request.reason,
+  };
   const plan = planMove(pipeline, opportunity, request.toStage, context, { allowReopen: request.allowReopen });
   const closing = plan.to.category !== 'OPEN';
   const next: Opportunity = {
@@ -52,7 +66,12 @@ export function planStageMove(opportunity: Opportunity, pipeline: Pipeline, requ
     timeInPreviousStageSeconds: Math.max(0, Math.round((request.at.getTime() - opportunity.stageEnteredAt.getTime()) / 1000)),
     version: next.version,
   };
-  const event = stageChangedEvent(next, pipeline, { fromStage: opportunity.stageKey, previousStageEnteredAt: opportunity.stageEnteredAt, changedBy: request.changedBy, reason: request.reason });
+  const event = stageChangedEvent(next, pipeline, {
+    fromStage: opportunity.stageKey,
+    previousStageEnteredAt: opportunity.stageEnteredAt,
+    changedBy: request.changedBy,
+    reason: request.reason,
+  });
   return { next, transition, event };
 }
 

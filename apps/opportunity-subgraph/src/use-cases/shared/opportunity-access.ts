@@ -1,5 +1,6 @@
+import { type Actor, canRead, canWrite, conflict, forbidden, notFound, parseId } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { canRead, canWrite, conflict, forbidden, notFound, parseId, type Actor } from '@pipeline/domain';
+
 import type { Opportunity } from '../../domain/opportunity';
 import type { Pipeline } from '../../domain/pipeline';
 import { findOpportunity } from '../../persistence/opportunity-repository';
@@ -19,7 +20,10 @@ export async function loadWritableOpportunity(
   if (!opportunity || !canRead(actor, opportunity)) throw notFound('Opportunity', id);
   if (!canWrite(actor, opportunity)) throw forbidden('You may read this opportunity but not change it');
   if (expectedVersion !== null && expectedVersion !== undefined && expectedVersion !== opportunity.version) {
-    throw conflict(`Opportunity ${id} is at version ${opportunity.version}, not ${expectedVersion}; reload and retry`, { currentVersion: opportunity.version, field: 'expectedVersion' });
+    throw conflict(`Opportunity ${id} is at version ${opportunity.version}, not ${expectedVersion}; reload and retry`, {
+      currentVersion: opportunity.version,
+      field: 'expectedVersion',
+    });
   }
   // An archived opportunity takes no change but its restore (archive and restore check the state themselves).
   if (opportunity.archivedAt && options.archived !== 'allow') throw conflict(`Opportunity ${id} is archived; restore it first`, { opportunityId: id });

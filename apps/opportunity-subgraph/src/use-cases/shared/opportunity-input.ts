@@ -1,8 +1,9 @@
-import { badInput, parseDate, parseId, parseMoney, parseText, requireText, type Money } from '@pipeline/domain';
+import { badInput, type Money, parseDate, parseId, parseMoney, parseText, requireText } from '@pipeline/domain';
 
 export const parseName = (value: unknown, field: string): string => requireText(value, field, { maxLength: 200 });
 export const parseOptionalText = (value: unknown, field: string, maxLength = 100): string | null => parseText(value, field, { maxLength });
-export const parseOptionalMoney = (value: { amount: unknown; currency: unknown } | null | undefined, field: string): Money | null => (value ? parseMoney(value, field) : null);
+export const parseOptionalMoney = (value: { amount: unknown; currency: unknown } | null | undefined, field: string): Money | null =>
+  value ? parseMoney(value, field) : null;
 export const parseOptionalDate = (value: unknown, field: string): string | null => (value === null || value === undefined ? null : parseDate(value, field));
 export const parseOptionalId = (value: unknown, field: string): string | null => (value === null || value === undefined ? null : parseId(value, field));
 

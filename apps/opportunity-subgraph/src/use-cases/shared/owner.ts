@@ -1,5 +1,6 @@
+import { type Actor, badInput, forbidden, hasRole, isUuid } from '@pipeline/domain';
 import type { EntityManager } from 'typeorm';
-import { badInput, forbidden, hasRole, isUuid, type Actor } from '@pipeline/domain';
+
 import { findRepTeam } from '../../persistence/snapshot-repository';
 import { waitForSnapshot } from './wait-for-snapshot';
 
@@ -15,7 +16,11 @@ const isRepOnly = (actor: Actor) => hasRole(actor, 'REP') && !hasRole(actor, 'MA
 // Only for an owner the caller could pick: a rep asking for someone else is refused at once, not after the wait.
 export async function waitForRepSnapshot(manager: EntityManager, actor: Actor, repId: string | null, waitMs: number): Promise<void> {
   if (!repId || (isRepOnly(actor) && repId !== actor.userId)) return;
-  await waitForSnapshot(() => findRepTeam(manager, repId), (found) => found.exists, waitMs);
+  await waitForSnapshot(
+    () => findRepTeam(manager, repId),
+    (found) => found.exists,
+    waitMs,
+  );
 }
 
 // Who may own what: admins give to anyone, managers within their team, reps only to themselves.

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createCloudEvent, TOPICS, type LeadSnapshot } from '@pipeline/events';
+
+import { createCloudEvent, type LeadSnapshot, TOPICS } from '@pipeline/events';
 import { ChunkCollector } from '@pipeline/messaging';
-import { waitFor, type TestService } from '@pipeline/testing';
+import { type TestService, waitFor } from '@pipeline/testing';
+
 import { publishAll, startOpportunityService } from '../../test-support';
 import { updateLeadSnapshotOnLeadEvent } from './update-lead-snapshot-on-lead-event';
 import { updateRepSnapshotOnRepEvent } from './update-rep-snapshot-on-rep-event';
@@ -27,7 +29,12 @@ function lead(status: LeadSnapshot['status'], company: string): LeadSnapshot {
 }
 
 const leadEvent = (leadId: string, version: number, status: LeadSnapshot['status']) =>
-  createCloudEvent({ type: 'sales.lead.updated.v1', source: '/test', subject: leadId, data: { leadId, version, lead: lead(status, `Company v${version}`), changes: ['status'] } });
+  createCloudEvent({
+    type: 'sales.lead.updated.v1',
+    source: '/test',
+    subject: leadId,
+    data: { leadId, version, lead: lead(status, `Company v${version}`), changes: ['status'] },
+  });
 
 describe('lead and rep snapshots from events', () => {
   let subject: TestService;
@@ -38,7 +45,11 @@ describe('lead and rep snapshots from events', () => {
   afterAll(async () => subject?.stop());
 
   const snapshot = async (leadId: string) =>
-    (await subject.service.dataSource.query('SELECT version, status, company, estimated_value_amount::text AS amount FROM lead_snapshot WHERE id = $1', [leadId]))[0];
+    (
+      await subject.service.dataSource.query('SELECT version, status, company, estimated_value_amount::text AS amount FROM lead_snapshot WHERE id = $1', [
+        leadId,
+      ])
+    )[0];
 
   it('keeps the newest version when one chunk holds two versions of a lead, in either order', async () => {
     // Arrange
@@ -47,7 +58,12 @@ describe('lead and rep snapshots from events', () => {
 
     // Act: one chunk, one transaction, one flush
     await subject.service.dataSource.transaction(async (manager) => {
-      for (const event of [leadEvent(newerFirst, 3, 'QUALIFIED'), leadEvent(newerFirst, 2, 'WORKING'), leadEvent(olderFirst, 2, 'WORKING'), leadEvent(olderFirst, 3, 'QUALIFIED')]) {
+      for (const event of [
+        leadEvent(newerFirst, 3, 'QUALIFIED'),
+        leadEvent(newerFirst, 2, 'WORKING'),
+        leadEvent(olderFirst, 2, 'WORKING'),
+        leadEvent(olderFirst, 3, 'QUALIFIED'),
+      ]) {
         await updateLeadSnapshotOnLeadEvent(event, manager, chunk);
       }
       await chunk.flush(manager);
@@ -85,7 +101,12 @@ describe('lead and rep snapshots from events', () => {
     const repId = randomUUID();
     const chunk = new ChunkCollector();
     const repEvent = (version: number, teamId: string, active: boolean) =>
-      createCloudEvent({ type: 'sales.rep.updated.v1', source: '/test', subject: repId, data: { repId, name: 'Rep', email: 'rep@example.com', role: 'REP', teamId, active, version } });
+      createCloudEvent({
+        type: 'sales.rep.updated.v1',
+        source: '/test',
+        subject: repId,
+        data: { repId, name: 'Rep', email: 'rep@example.com', role: 'REP', teamId, active, version },
+      });
 
     // Act
     await subject.service.dataSource.transaction(async (manager) => {
@@ -94,7 +115,9 @@ describe('lead and rep snapshots from events', () => {
     });
 
     // Assert
-    expect(await subject.service.dataSource.query('SELECT team_id, active, version FROM rep_snapshot WHERE id = $1', [repId])).toEqual([{ team_id: 'south', active: false, version: 2 }]);
+    expect(await subject.service.dataSource.query('SELECT team_id, active, version FROM rep_snapshot WHERE id = $1', [repId])).toEqual([
+      { team_id: 'south', active: false, version: 2 },
+    ]);
   });
 
   it('applies out-of-order lead events delivered together through Kafka, once each, keeping the newest', async () => {
@@ -110,11 +133,19 @@ describe('lead and rep snapshots from events', () => {
     const ids = await publishAll(
       subject,
       TOPICS.leadEvents,
-      versions.map(([version, status]) => ({ type: 'sales.lead.updated.v1' as const, subject: leadId, data: { leadId, version, lead: lead(status, `Company v${version}`), changes: ['status'] } })),
+      versions.map(([version, status]) => ({
+        type: 'sales.lead.updated.v1' as const,
+        subject: leadId,
+        data: { leadId, version, lead: lead(status, `Company v${version}`), changes: ['status'] },
+      })),
     );
-    await waitFor(async () => (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM processed_event WHERE event_id = ANY($1)', [ids]))[0].count === ids.length, {
-      what: 'all three lead events to be processed',
-    });
+    await waitFor(
+      async () =>
+        (await subject.service.dataSource.query('SELECT count(*)::int AS count FROM processed_event WHERE event_id = ANY($1)', [ids]))[0].count === ids.length,
+      {
+        what: 'all three lead events to be processed',
+      },
+    );
 
     // Assert
     expect(await snapshot(leadId)).toMatchObject({ version: 3, status: 'QUALIFIED', company: 'Company v3' });

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { AnyPipelineEvent } from '@pipeline/events';
 import type { ChunkContext } from '@pipeline/messaging';
+import type { EntityManager } from 'typeorm';
+
 import { upsertLeadSnapshots } from '../../persistence/snapshot-repository';
 
 type LeadEvent = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;

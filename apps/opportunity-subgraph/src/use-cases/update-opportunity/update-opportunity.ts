@@ -1,13 +1,22 @@
-import { badInput, canWrite, parseId, type Actor } from '@pipeline/domain';
+import { type Actor, badInput, canWrite, parseId } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
 import { appendToOutbox } from '@pipeline/persistence';
+
 import type { Opportunity } from '../../domain/opportunity';
 import { opportunityStateEvent } from '../../events/opportunity-events';
-import { findOpportunity, updateOpportunity as saveOpportunity } from '../../persistence/opportunity-repository';
 import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
+import { findOpportunity, updateOpportunity as saveOpportunity } from '../../persistence/opportunity-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
-import { parseExpectedVersion, parseName, parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText, parseProbability } from '../shared/opportunity-input';
+import {
+  parseExpectedVersion,
+  parseName,
+  parseOptionalDate,
+  parseOptionalId,
+  parseOptionalMoney,
+  parseOptionalText,
+  parseProbability,
+} from '../shared/opportunity-input';
 import { resolveOwner, waitForRepSnapshot } from '../shared/owner';
 
 export interface UpdateOpportunityCommand {
@@ -44,21 +53,36 @@ export async function updateOpportunity(deps: OpportunityDeps, actor: Actor, inp
     // Waits before the transaction (no row lock held), and only for a new owner of an opportunity the caller may change:
     // the time taken must not tell whether an invisible one exists.
     const current = await findOpportunity(deps.dataSource.manager, parseId(input.opportunityId, 'opportunityId'));
-    if (current && canWrite(actor, current) && current.ownerId !== requestedOwner) await waitForRepSnapshot(deps.dataSource.manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs);
+    if (current && canWrite(actor, current) && current.ownerId !== requestedOwner)
+      await waitForRepSnapshot(deps.dataSource.manager, actor, requestedOwner, deps.settings.leadSnapshotWaitMs);
   }
   return deps.dataSource.transaction(async (manager) => {
     const { opportunity, pipeline } = await loadWritableOpportunity(manager, actor, input.opportunityId, expectedVersion);
     if (requestedOwner && requestedOwner !== opportunity.ownerId) Object.assign(changes, await resolveOwner(manager, actor, requestedOwner));
     // A new account name names another account (created when missing).
     if (changes.accountName !== undefined && changes.accountName !== opportunity.accountName) {
-      changes.accountId = accountIdFor(await findOrCreateAccounts(manager, [{ name: changes.accountName, industry: opportunity.industry, region: opportunity.region }], actor.userId), changes.accountName);
+      changes.accountId = accountIdFor(
+        await findOrCreateAccounts(manager, [{ name: changes.accountName, industry: opportunity.industry, region: opportunity.region }], actor.userId),
+        changes.accountName,
+      );
     }
-    const changed = Object.keys(changes).filter((key) => JSON.stringify(changes[key as keyof Opportunity]) !== JSON.stringify(opportunity[key as keyof Opportunity]));
+    const changed = Object.keys(changes).filter(
+      (key) => JSON.stringify(changes[key as keyof Opportunity]) !== JSON.stringify(opportunity[key as keyof Opportunity]),
+    );
     if (changed.length === 0) return opportunity;
     const now = deps.now();
     const next: Opportunity = { ...opportunity, ...changes, version: opportunity.version + 1, updatedAt: now };
     await saveOpportunity(manager, next, opportunity.version);
-    await appendToOutbox(manager, [opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, pipeline, changed.filter((key) => key !== 'ownerTeamId' && key !== 'accountId'), now, { before: opportunity, changedBy: actor.userId })]);
+    await appendToOutbox(manager, [
+      opportunityStateEvent(
+        EVENT_TYPES.opportunityUpdated,
+        next,
+        pipeline,
+        changed.filter((key) => key !== 'ownerTeamId' && key !== 'accountId'),
+        now,
+        { before: opportunity, changedBy: actor.userId },
+      ),
+    ]);
     return next;
   });
 }

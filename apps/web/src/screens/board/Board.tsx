@@ -1,16 +1,36 @@
+import {
+  type Announcements,
+  DndContext,
+  type DragEndEvent,
+  type KeyboardCoordinateGetter,
+  KeyboardSensor,
+  PointerSensor,
+  rectIntersection,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
-import { DndContext, KeyboardSensor, PointerSensor, rectIntersection, useSensor, useSensors, type Announcements, type DragEndEvent, type KeyboardCoordinateGetter } from '@dnd-kit/core';
+
 import { failureOf } from '../../app/client';
 import { count } from '../../app/format';
 import { useOpportunityChanges } from '../../app/live';
 import { canWork } from '../../app/permissions';
 import { useIdentity, useSession } from '../../app/session';
-import { BoardColumn } from './BoardColumn';
+import {
+  type BoardFilters,
+  type Criterion,
+  describeCriteria,
+  filtersFromParams,
+  neighbourColumn,
+  opportunityFilter,
+  paramsFromFilters,
+  withPendingMove,
+} from './board-model';
 import { BoardQuery, BoardSetupQuery, MoveOpportunityMutation } from './board-operations';
-import { describeCriteria, filtersFromParams, neighbourColumn, opportunityFilter, paramsFromFilters, withPendingMove, type BoardFilters, type Criterion } from './board-model';
 import type { BoardCard } from './board-types';
+import { BoardColumn } from './BoardColumn';
 
 const CARDS_PER_STAGE = 100;
 
@@ -42,7 +62,10 @@ export function Board() {
   const [setup] = useQuery({ query: BoardSetupQuery });
   const pipelines = setup.data?.pipelines ?? [];
   // The board query carries its stages and asks for the default pipeline itself, so it runs beside the setup query.
-  const variables = useMemo(() => ({ pipelineId: filters.pipelineId ?? undefined, filter: opportunityFilter(filters), cardsPerStage: CARDS_PER_STAGE }), [filters]);
+  const variables = useMemo(
+    () => ({ pipelineId: filters.pipelineId ?? undefined, filter: opportunityFilter(filters), cardsPerStage: CARDS_PER_STAGE }),
+    [filters],
+  );
   const [board, reload] = useQuery({ query: BoardQuery, variables });
   const pipelineId = board.data?.pipelineBoard.pipeline.id ?? filters.pipelineId;
   const [, moveOpportunity] = useMutation(MoveOpportunityMutation);
@@ -50,7 +73,10 @@ export function Board() {
   const [pending, setPending] = useState<{ opportunityId: string; toStage: string; shownOn: unknown } | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates }));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates }),
+  );
 
   const reloadFromNetwork = useCallback(() => reload({ requestPolicy: 'network-only' }), [reload]);
   // Stable, so the memoised cards do not all render again whenever the board does.
@@ -85,7 +111,11 @@ export function Board() {
     if (!failure) return reloadFromNetwork();
     setPending(null);
     if (failure.code === 'STAGE_GATE_FAILED') {
-      setRefusal({ opportunityId: found.card.id, stageName: stageName(toStage), criteria: describeCriteria(failure.unmetCriteria, setup.data?.stageCriteria ?? []) });
+      setRefusal({
+        opportunityId: found.card.id,
+        stageName: stageName(toStage),
+        criteria: describeCriteria(failure.unmetCriteria, setup.data?.stageCriteria ?? []),
+      });
     } else if (failure.code === 'CONFLICT') {
       setNotice(`${found.card.name} was changed by someone else meanwhile; the board shows its current state.`);
       reloadFromNetwork();
@@ -150,7 +180,13 @@ export function Board() {
         </label>
         <label>
           Industry
-          <input type="search" defaultValue={filters.industry ?? ''} placeholder="Any" onBlur={(event) => setFilters({ industry: event.target.value || null })} onKeyDown={(event) => event.key === 'Enter' && setFilters({ industry: event.currentTarget.value || null })} />
+          <input
+            type="search"
+            defaultValue={filters.industry ?? ''}
+            placeholder="Any"
+            onBlur={(event) => setFilters({ industry: event.target.value || null })}
+            onKeyDown={(event) => event.key === 'Enter' && setFilters({ industry: event.currentTarget.value || null })}
+          />
         </label>
         <label>
           Size
@@ -173,8 +209,22 @@ export function Board() {
           {notice}
         </p>
       )}
-      {(board.error || setup.error) && <p role="alert" className="error">{failureOf(board.error ?? setup.error)?.message}</p>}
-      <DndContext sensors={sensors} collisionDetection={rectIntersection} onDragEnd={(event) => void onDragEnd(event)} accessibility={{ announcements, screenReaderInstructions: { draggable: 'Press space to pick up the card. Left and right arrows move it between stages; space drops it; escape cancels.' } }}>
+      {(board.error || setup.error) && (
+        <p role="alert" className="error">
+          {failureOf(board.error ?? setup.error)?.message}
+        </p>
+      )}
+      <DndContext
+        sensors={sensors}
+        collisionDetection={rectIntersection}
+        onDragEnd={(event) => void onDragEnd(event)}
+        accessibility={{
+          announcements,
+          screenReaderInstructions: {
+            draggable: 'Press space to pick up the card. Left and right arrows move it between stages; space drops it; escape cancels.',
+          },
+        }}
+      >
         <div className="board" data-ready={board.data && !board.fetching ? 'true' : 'false'}>
           {columnsData.map((data) => {
             const cards = columns.find((column) => column.stageKey === data.stage.key)?.cards ?? [];

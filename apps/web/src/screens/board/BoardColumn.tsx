@@ -1,4 +1,5 @@
 import { useDroppable } from '@dnd-kit/core';
+
 import { formatMoneyList } from '../../app/format';
 import type { Criterion } from './board-model';
 import type { BoardCard } from './board-types';

@@ -1,8 +1,9 @@
-import { render, screen, within } from '@testing-library/react';
 import { DndContext } from '@dnd-kit/core';
+import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import { OpportunityCard } from './OpportunityCard';
+
 import type { BoardCard } from './board-types';
+import { OpportunityCard } from './OpportunityCard';
 
 const card: BoardCard = {
   __typename: 'Opportunity',

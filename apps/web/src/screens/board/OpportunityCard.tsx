@@ -1,10 +1,11 @@
-import { memo } from 'react';
-import { Link } from 'react-router';
 import { useDraggable } from '@dnd-kit/core';
 import { CSS } from '@dnd-kit/utilities';
+import { memo } from 'react';
+import { Link } from 'react-router';
+
 import { formatAgo, formatDate, formatDays, formatMoney } from '../../app/format';
-import type { BoardCard } from './board-types';
 import type { Criterion } from './board-model';
+import type { BoardCard } from './board-types';
 
 interface Props {
   card: BoardCard;
@@ -15,7 +16,11 @@ interface Props {
 
 // A card moves by its handle (pointer or keyboard), so the card's link stays an ordinary link.
 export const OpportunityCard = memo(function OpportunityCard({ card, movable, refusal, onDismissRefusal }: Props) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, isDragging } = useDraggable({ id: card.id, disabled: !movable, data: { name: card.name } });
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, isDragging } = useDraggable({
+    id: card.id,
+    disabled: !movable,
+    data: { name: card.name },
+  });
   const style = transform ? { transform: CSS.Translate.toString(transform) } : undefined;
   return (
     <li className={`card${isDragging ? ' dragging' : ''}${card.stalled ? ' stalled' : ''}`} ref={setNodeRef} style={style} data-opportunity-id={card.id}>

@@ -17,7 +17,10 @@ describe('board view logic', () => {
       { stageKey: 'QUALIFICATION', cards: [{ id: 'a' }, { id: 'b' }] },
       { stageKey: 'PROPOSAL', cards: [{ id: 'c' }] },
     ];
-    expect(withPendingMove(columns, { opportunityId: 'b', toStage: 'PROPOSAL' }).map((column) => column.cards.map((card) => card.id))).toEqual([['a'], ['b', 'c']]);
+    expect(withPendingMove(columns, { opportunityId: 'b', toStage: 'PROPOSAL' }).map((column) => column.cards.map((card) => card.id))).toEqual([
+      ['a'],
+      ['b', 'c'],
+    ]);
     expect(withPendingMove(columns, null)).toBe(columns);
     expect(withPendingMove(columns, { opportunityId: 'gone', toStage: 'PROPOSAL' })).toBe(columns);
   });

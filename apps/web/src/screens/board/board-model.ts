@@ -12,11 +12,24 @@ const FILTER_KEYS = ['pipelineId', 'ownerId', 'teamId', 'industry', 'sizeBand'] 
 
 export function filtersFromParams(params: URLSearchParams): BoardFilters {
   const read = (key: string) => params.get(key)?.trim() || null;
-  return { pipelineId: read('pipeline'), ownerId: read('owner'), teamId: read('team'), industry: read('industry'), sizeBand: read('size'), stalled: params.get('stalled') === '1' };
+  return {
+    pipelineId: read('pipeline'),
+    ownerId: read('owner'),
+    teamId: read('team'),
+    industry: read('industry'),
+    sizeBand: read('size'),
+    stalled: params.get('stalled') === '1',
+  };
 }
 
 export function paramsFromFilters(filters: BoardFilters): URLSearchParams {
-  const names: Record<(typeof FILTER_KEYS)[number], string> = { pipelineId: 'pipeline', ownerId: 'owner', teamId: 'team', industry: 'industry', sizeBand: 'size' };
+  const names: Record<(typeof FILTER_KEYS)[number], string> = {
+    pipelineId: 'pipeline',
+    ownerId: 'owner',
+    teamId: 'team',
+    industry: 'industry',
+    sizeBand: 'size',
+  };
   const params = new URLSearchParams();
   for (const key of FILTER_KEYS) if (filters[key]) params.set(names[key], filters[key] as string);
   if (filters.stalled) params.set('stalled', '1');

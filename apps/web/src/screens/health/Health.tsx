@@ -1,11 +1,26 @@
 import { useMemo, useState } from 'react';
+import {
+  Area,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { useQuery } from 'urql';
-import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
 import { failureOf } from '../../app/client';
 import { formatDate, formatDays, formatMoney, formatMoneyList, formatPercent } from '../../app/format';
 import { useSession } from '../../app/session';
+import { currenciesOf, forecastRows, type Period, periodFilter, REPORT_DIMENSIONS, reportCsvPath, type ReportDimension } from './health-model';
 import { ForecastQuery, HealthQuery, ReportQuery } from './health-operations';
-import { currenciesOf, forecastRows, periodFilter, REPORT_DIMENSIONS, reportCsvPath, type Period, type ReportDimension } from './health-model';
 
 const PERIODS: Array<[Period, string]> = [
   ['30', 'Last 30 days'],
@@ -37,7 +52,11 @@ function Forecast({ filter }: { filter: { from?: string } }) {
   return (
     <section className="panel" aria-labelledby="forecast-heading">
       <h2 id="forecast-heading">Forecast: won revenue per close month</h2>
-      {failure && <p className="error" role="alert">{failure.message}</p>}
+      {failure && (
+        <p className="error" role="alert">
+          {failure.message}
+        </p>
+      )}
       <div className="inline-form">
         {currencies.length > 1 && (
           <label>
@@ -79,7 +98,9 @@ function Forecast({ filter }: { filter: { from?: string } }) {
                 {monthlyTarget !== null && <ReferenceLine y={monthlyTarget} stroke="#8a3b00" strokeDasharray="6 3" label="Target" />}
               </ComposedChart>
             </ResponsiveContainer>
-            <figcaption className="muted">Monte Carlo over measured stage-to-close rates ({result.data?.forecast.simulations} runs). The table holds the exact figures.</figcaption>
+            <figcaption className="muted">
+              Monte Carlo over measured stage-to-close rates ({result.data?.forecast.simulations} runs). The table holds the exact figures.
+            </figcaption>
           </figure>
           <table>
             <caption className="visually-hidden">Forecast per month</caption>
@@ -145,8 +166,16 @@ function Reports({ filter }: { filter: { from?: string } }) {
           Download CSV
         </button>
       </div>
-      {downloadError && <p role="alert" className="error">{downloadError}</p>}
-      {result.error && <p role="alert" className="error">{failureOf(result.error)?.message}</p>}
+      {downloadError && (
+        <p role="alert" className="error">
+          {downloadError}
+        </p>
+      )}
+      {result.error && (
+        <p role="alert" className="error">
+          {failureOf(result.error)?.message}
+        </p>
+      )}
       <table data-testid="report-table">
         <thead>
           <tr>
@@ -208,21 +237,44 @@ export default function Health() {
           </select>
         </label>
       </div>
-      {result.error && <p role="alert" className="error">{failureOf(result.error)?.message}</p>}
+      {result.error && (
+        <p role="alert" className="error">
+          {failureOf(result.error)?.message}
+        </p>
+      )}
       {metrics && (
         <>
           <div className="tiles" aria-label="Key figures" role="group" data-ready={result.fetching ? 'false' : 'true'}>
-            <Tile testId="kpi-pipeline-size" label="Pipeline size" value={String(metrics.pipelineSize.openCount)} detail={`${formatMoneyList(metrics.pipelineSize.openAmount)} · weighted ${formatMoneyList(metrics.pipelineSize.weightedAmount)}`} />
-            <Tile testId="kpi-win-rate" label="Win rate" value={formatPercent(metrics.winRate)} detail={`${metrics.wonCount} won · ${metrics.lostCount} lost`} />
+            <Tile
+              testId="kpi-pipeline-size"
+              label="Pipeline size"
+              value={String(metrics.pipelineSize.openCount)}
+              detail={`${formatMoneyList(metrics.pipelineSize.openAmount)} · weighted ${formatMoneyList(metrics.pipelineSize.weightedAmount)}`}
+            />
+            <Tile
+              testId="kpi-win-rate"
+              label="Win rate"
+              value={formatPercent(metrics.winRate)}
+              detail={`${metrics.wonCount} won · ${metrics.lostCount} lost`}
+            />
             <Tile testId="kpi-average-deal" label="Average deal value" value={formatMoneyList(metrics.averageDealValue)} />
-            <Tile testId="kpi-sales-cycle" label="Sales cycle (median)" value={formatDays(metrics.salesCycle.medianDays)} detail={`${metrics.salesCycle.count} won deals · P90 ${formatDays(metrics.salesCycle.p90Days)}`} />
+            <Tile
+              testId="kpi-sales-cycle"
+              label="Sales cycle (median)"
+              value={formatDays(metrics.salesCycle.medianDays)}
+              detail={`${metrics.salesCycle.count} won deals · P90 ${formatDays(metrics.salesCycle.p90Days)}`}
+            />
           </div>
           <div className="two-columns">
             <section className="panel" aria-labelledby="funnel-heading">
               <h2 id="funnel-heading">Stage funnel</h2>
               <figure>
                 <ResponsiveContainer width="100%" height={200}>
-                  <BarChart data={metrics.pipelineSize.byStage.map((bucket) => ({ stage: stageName(bucket.stage), count: bucket.count }))} layout="vertical" margin={{ left: 24 }}>
+                  <BarChart
+                    data={metrics.pipelineSize.byStage.map((bucket) => ({ stage: stageName(bucket.stage), count: bucket.count }))}
+                    layout="vertical"
+                    margin={{ left: 24 }}
+                  >
                     <XAxis type="number" allowDecimals={false} />
                     <YAxis type="category" dataKey="stage" width={110} />
                     <Tooltip />
@@ -308,7 +360,9 @@ export default function Health() {
                   <Line yAxisId="rate" dataKey="winRate" name="Win rate %" stroke="#8a3b00" connectNulls />
                 </LineChart>
               </ResponsiveContainer>
-              <figcaption className="muted">Open pipeline, won deals and win rate per {bucket === 'WEEK' ? 'week' : 'month'} (periods starting {formatDate(series[0]?.period)}).</figcaption>
+              <figcaption className="muted">
+                Open pipeline, won deals and win rate per {bucket === 'WEEK' ? 'week' : 'month'} (periods starting {formatDate(series[0]?.period)}).
+              </figcaption>
             </figure>
           </section>
         </>

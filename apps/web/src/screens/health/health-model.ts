@@ -27,7 +27,13 @@ export function forecastRows(ranges: readonly ForecastRange[], currency: string,
   return ranges
     .filter((range) => range.currency === currency)
     .sort((a, b) => a.month.localeCompare(b.month))
-    .map((range) => ({ ...range, band: [Number(range.p10), Number(range.p90)], median: Number(range.p50), target: monthlyTarget, gap: monthlyTarget === null ? null : Number(range.p50) - monthlyTarget }));
+    .map((range) => ({
+      ...range,
+      band: [Number(range.p10), Number(range.p90)],
+      median: Number(range.p50),
+      target: monthlyTarget,
+      gap: monthlyTarget === null ? null : Number(range.p50) - monthlyTarget,
+    }));
 }
 
 export const currenciesOf = (ranges: readonly ForecastRange[]): string[] => [...new Set(ranges.map((range) => range.currency))].sort();

@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
+
 import { failureOf } from '../../app/client';
 import { count, formatDate, formatMoney, humanize } from '../../app/format';
-import { LeadInboxQuery } from './lead-operations';
 import { inboxStatuses, scoreBand } from './lead-model';
+import { LeadInboxQuery } from './lead-operations';
 import { LeadDetail } from './LeadDetail';
 
 export default function Leads() {
@@ -13,7 +14,11 @@ export default function Leads() {
   const [search, setSearch] = useState('');
   // An empty inbox holds no Lead for urql to invalidate on: any change to a lead re-reads it all the same.
   const context = useMemo(() => ({ additionalTypenames: ['Lead'] }), []);
-  const [result] = useQuery({ query: LeadInboxQuery, variables: { filter: { status: inboxStatuses(status), ...(search ? { search } : {}) }, first: 100 }, context });
+  const [result] = useQuery({
+    query: LeadInboxQuery,
+    variables: { filter: { status: inboxStatuses(status), ...(search ? { search } : {}) }, first: 100 },
+    context,
+  });
   const leads = result.data?.leads.edges.map((edge) => edge.node) ?? [];
   return (
     <>
@@ -29,7 +34,9 @@ export default function Leads() {
               <select value={status} onChange={(event) => setStatus(event.target.value)}>
                 <option value="OPEN">Open (new, working, qualified)</option>
                 {['NEW', 'WORKING', 'QUALIFIED', 'DISQUALIFIED', 'CONVERTED'].map((value) => (
-                  <option key={value} value={value}>{humanize(value)}</option>
+                  <option key={value} value={value}>
+                    {humanize(value)}
+                  </option>
                 ))}
               </select>
             </label>
@@ -38,7 +45,11 @@ export default function Leads() {
               <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="Name, company or email" />
             </label>
           </form>
-          {result.error && <p role="alert" className="error">{failureOf(result.error)?.message}</p>}
+          {result.error && (
+            <p role="alert" className="error">
+              {failureOf(result.error)?.message}
+            </p>
+          )}
           <table className="inbox">
             <thead>
               <tr>
@@ -54,8 +65,13 @@ export default function Leads() {
             <tbody>
               {leads.map((lead) => (
                 <tr key={lead.id} aria-current={lead.id === leadId ? 'true' : undefined}>
-                  <td><span className={`score score-${scoreBand(lead.score)}`}>{lead.score}</span></td>
-                  <th scope="row"><Link to={`/leads/${lead.id}`}>{lead.name}</Link><div className="muted">{lead.company}</div></th>
+                  <td>
+                    <span className={`score score-${scoreBand(lead.score)}`}>{lead.score}</span>
+                  </td>
+                  <th scope="row">
+                    <Link to={`/leads/${lead.id}`}>{lead.name}</Link>
+                    <div className="muted">{lead.company}</div>
+                  </th>
                   <td>{humanize(lead.source)}</td>
                   <td>{humanize(lead.status)}</td>
                   <td>{lead.owner?.name ?? 'Unassigned'}</td>
@@ -64,7 +80,11 @@ export default function Leads() {
                 </tr>
               ))}
               {leads.length === 0 && !result.fetching && (
-                <tr><td colSpan={7} className="muted">No leads match.</td></tr>
+                <tr>
+                  <td colSpan={7} className="muted">
+                    No leads match.
+                  </td>
+                </tr>
               )}
             </tbody>
           </table>

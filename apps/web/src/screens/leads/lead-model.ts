@@ -13,4 +13,9 @@ export const scoreBand = (score: number): 'hot' | 'warm' | 'cold' => (score >= 7
 export const LEAD_STATUSES = ['NEW', 'WORKING', 'QUALIFIED', 'DISQUALIFIED', 'CONVERTED'] as const;
 export type LeadStatusName = (typeof LEAD_STATUSES)[number];
 
-export const inboxStatuses = (status: string): LeadStatusName[] => (status === 'OPEN' ? ['NEW', 'WORKING', 'QUALIFIED'] : LEAD_STATUSES.includes(status as LeadStatusName) ? [status as LeadStatusName] : ['NEW', 'WORKING', 'QUALIFIED']);
+export const inboxStatuses = (status: string): LeadStatusName[] =>
+  status === 'OPEN'
+    ? ['NEW', 'WORKING', 'QUALIFIED']
+    : LEAD_STATUSES.includes(status as LeadStatusName)
+      ? [status as LeadStatusName]
+      : ['NEW', 'WORKING', 'QUALIFIED'];

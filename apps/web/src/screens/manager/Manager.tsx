@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+
 import { failureOf } from '../../app/client';
 import { formatAgo, formatDateTime, formatDays, formatMoney, formatPercent, humanize } from '../../app/format';
 import { canDecideDiscount } from '../../app/permissions';
 import { useIdentity } from '../../app/session';
-import { ApprovalsQuery, DecideApprovalMutation, TeamQuery } from './manager-operations';
 import { pendingApprovals } from './manager-model';
+import { ApprovalsQuery, DecideApprovalMutation, TeamQuery } from './manager-operations';
 
 export default function Manager() {
   const identity = useIdentity();
@@ -34,10 +35,22 @@ export default function Manager() {
         <h1>Manager</h1>
         <p className="muted">{identity.teamId ? `Team ${identity.teamId}` : 'All teams'}</p>
       </div>
-      {(approvals.error ?? result.error) && <p role="alert" className="error">{failureOf(approvals.error ?? result.error)?.message}</p>}
+      {(approvals.error ?? result.error) && (
+        <p role="alert" className="error">
+          {failureOf(approvals.error ?? result.error)?.message}
+        </p>
+      )}
       <div aria-live="polite">
-        {done && <p className="ok" role="status">{done}</p>}
-        {failure && <p className="error" role="alert">{failure.message}</p>}
+        {done && (
+          <p className="ok" role="status">
+            {done}
+          </p>
+        )}
+        {failure && (
+          <p className="error" role="alert">
+            {failure.message}
+          </p>
+        )}
       </div>
       <section className="panel" aria-labelledby="approvals-heading">
         <h2 id="approvals-heading">Discount approvals ({queue.length})</h2>
@@ -56,17 +69,34 @@ export default function Manager() {
           <tbody>
             {queue.map(({ opportunity, approval }) => (
               <tr key={approval.id} data-approval-id={approval.id}>
-                <th scope="row"><Link to={`/opportunities/${opportunity.id}`}>{opportunity.name}</Link><div className="muted">{opportunity.accountName}</div></th>
+                <th scope="row">
+                  <Link to={`/opportunities/${opportunity.id}`}>{opportunity.name}</Link>
+                  <div className="muted">{opportunity.accountName}</div>
+                </th>
                 <td>{opportunity.owner?.name ?? 'Unassigned'}</td>
                 <td>{formatMoney(opportunity.amount)}</td>
                 <td>{approval.requestedPercent}%</td>
-                <td>{approval.paymentTermsDays} days · {approval.contractLengthMonths} months</td>
+                <td>
+                  {approval.paymentTermsDays} days · {approval.contractLengthMonths} months
+                </td>
                 <td>{formatDateTime(approval.requestedAt)}</td>
                 <td>
                   {canDecideDiscount(identity, { ownerId: opportunity.owner?.id ?? null, ownerTeamId: opportunity.owner?.teamId ?? null }) ? (
                     <span className="button-row">
-                      <button type="button" onClick={() => void onDecide(approval.id, true, opportunity.name)} aria-label={`Approve ${approval.requestedPercent}% on ${opportunity.name}`}>Approve</button>
-                      <button type="button" onClick={() => void onDecide(approval.id, false, opportunity.name)} aria-label={`Reject ${approval.requestedPercent}% on ${opportunity.name}`}>Reject</button>
+                      <button
+                        type="button"
+                        onClick={() => void onDecide(approval.id, true, opportunity.name)}
+                        aria-label={`Approve ${approval.requestedPercent}% on ${opportunity.name}`}
+                      >
+                        Approve
+                      </button>
+                      <button
+                        type="button"
+                        onClick={() => void onDecide(approval.id, false, opportunity.name)}
+                        aria-label={`Reject ${approval.requestedPercent}% on ${opportunity.name}`}
+                      >
+                        Reject
+                      </button>
                     </span>
                   ) : (
                     <span className="muted">Not yours to decide</span>
@@ -75,7 +105,11 @@ export default function Manager() {
               </tr>
             ))}
             {queue.length === 0 && !approvals.fetching && (
-              <tr><td colSpan={7} className="muted">Nothing waits for a decision.</td></tr>
+              <tr>
+                <td colSpan={7} className="muted">
+                  Nothing waits for a decision.
+                </td>
+              </tr>
             )}
           </tbody>
         </table>
@@ -85,12 +119,21 @@ export default function Manager() {
           <h2 id="stalled-heading">Stalled deals ({result.data?.stalled.totalCount ?? 0})</h2>
           <table>
             <thead>
-              <tr><th scope="col">Opportunity</th><th scope="col">Stage</th><th scope="col">In stage</th><th scope="col">Last activity</th><th scope="col">Owner</th><th scope="col">Amount</th></tr>
+              <tr>
+                <th scope="col">Opportunity</th>
+                <th scope="col">Stage</th>
+                <th scope="col">In stage</th>
+                <th scope="col">Last activity</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Amount</th>
+              </tr>
             </thead>
             <tbody>
               {(result.data?.stalled.edges ?? []).map(({ node }) => (
                 <tr key={node.id}>
-                  <th scope="row"><Link to={`/opportunities/${node.id}`}>{node.name}</Link></th>
+                  <th scope="row">
+                    <Link to={`/opportunities/${node.id}`}>{node.name}</Link>
+                  </th>
                   <td>{node.stage.name}</td>
                   <td>{formatDays(node.daysInStage)}</td>
                   <td>{formatAgo(node.lastActivityAt)}</td>
@@ -98,7 +141,13 @@ export default function Manager() {
                   <td>{formatMoney(node.amount)}</td>
                 </tr>
               ))}
-              {result.data?.stalled.totalCount === 0 && <tr><td colSpan={6} className="muted">No stalled deals.</td></tr>}
+              {result.data?.stalled.totalCount === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    No stalled deals.
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
         </section>
@@ -107,20 +156,38 @@ export default function Manager() {
           <p className="muted">Where each rep&apos;s stage conversion differs most from the team&apos;s.</p>
           <table>
             <thead>
-              <tr><th scope="col">Rep</th><th scope="col">Step</th><th scope="col">Rep</th><th scope="col">Team</th><th scope="col">Gap</th><th scope="col">Sample</th></tr>
+              <tr>
+                <th scope="col">Rep</th>
+                <th scope="col">Step</th>
+                <th scope="col">Rep</th>
+                <th scope="col">Team</th>
+                <th scope="col">Gap</th>
+                <th scope="col">Sample</th>
+              </tr>
             </thead>
             <tbody>
               {(result.data?.coachingInsights ?? []).slice(0, 20).map((row) => (
                 <tr key={`${row.ownerId}-${row.fromStage}-${row.toStage}`}>
                   <th scope="row">{reps.get(row.ownerId) ?? row.ownerId}</th>
-                  <td>{humanize(row.fromStage)} → {humanize(row.toStage)}</td>
+                  <td>
+                    {humanize(row.fromStage)} → {humanize(row.toStage)}
+                  </td>
                   <td>{formatPercent(row.repRate)}</td>
                   <td>{formatPercent(row.teamRate)}</td>
-                  <td className={row.difference < 0 ? 'minus' : 'plus'}>{row.difference >= 0 ? '+' : ''}{(row.difference * 100).toFixed(1)} pts</td>
+                  <td className={row.difference < 0 ? 'minus' : 'plus'}>
+                    {row.difference >= 0 ? '+' : ''}
+                    {(row.difference * 100).toFixed(1)} pts
+                  </td>
                   <td>{row.repSample}</td>
                 </tr>
               ))}
-              {(result.data?.coachingInsights ?? []).length === 0 && <tr><td colSpan={6} className="muted">Not enough closed history yet.</td></tr>}
+              {(result.data?.coachingInsights ?? []).length === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    Not enough closed history yet.
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
         </section>

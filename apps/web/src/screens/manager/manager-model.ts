@@ -5,8 +5,12 @@ export interface ApprovalSource {
   deal: { approvals: Array<{ id: string; status: string; requestedAt: string }> } | null;
 }
 
-export function pendingApprovals<T extends ApprovalSource>(opportunities: T[]): Array<{ opportunity: T; approval: NonNullable<T['deal']>['approvals'][number] }> {
+export function pendingApprovals<T extends ApprovalSource>(
+  opportunities: T[],
+): Array<{ opportunity: T; approval: NonNullable<T['deal']>['approvals'][number] }> {
   return opportunities
-    .flatMap((opportunity) => (opportunity.deal?.approvals ?? []).filter((approval) => approval.status === 'PENDING').map((approval) => ({ opportunity, approval })))
+    .flatMap((opportunity) =>
+      (opportunity.deal?.approvals ?? []).filter((approval) => approval.status === 'PENDING').map((approval) => ({ opportunity, approval })),
+    )
     .sort((a, b) => a.approval.requestedAt.localeCompare(b.approval.requestedAt));
 }

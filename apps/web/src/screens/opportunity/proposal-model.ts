@@ -11,7 +11,12 @@ let counter = 0;
 export const emptyLine = (): DraftLine => ({ key: `line-${(counter += 1)}`, description: '', quantity: '1', unitPrice: '', discountPercent: '0' });
 
 export const lineItemInputs = (lines: DraftLine[], currency: string) =>
-  lines.map((line) => ({ description: line.description.trim(), quantity: Number(line.quantity), unitPrice: { amount: line.unitPrice.trim(), currency }, discountPercent: Number(line.discountPercent || '0') }));
+  lines.map((line) => ({
+    description: line.description.trim(),
+    quantity: Number(line.quantity),
+    unitPrice: { amount: line.unitPrice.trim(), currency },
+    discountPercent: Number(line.discountPercent || '0'),
+  }));
 
 // In cents with integer arithmetic, so the preview shows what the exact decimal total will be for whole-cent prices.
 export function proposalPreviewTotal(lines: DraftLine[], currency: string): string {

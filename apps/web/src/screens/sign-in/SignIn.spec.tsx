@@ -1,5 +1,6 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+
 import { SessionProvider, useSession } from '../../app/session';
 import { SignIn } from './SignIn';
 
@@ -20,7 +21,14 @@ describe('developer sign-in', () => {
   it('lists seeded users by role and signs in with the token the gateway signs for the chosen one', async () => {
     const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
       if (url === '/auth/dev/users') {
-        return new Response(JSON.stringify({ users: [{ id: 'r1', name: 'Rita Rep', role: 'REP', teamId: 'north' }, { id: 'a1', name: 'Ana Analyst', role: 'ANALYST', teamId: null }] }));
+        return new Response(
+          JSON.stringify({
+            users: [
+              { id: 'r1', name: 'Rita Rep', role: 'REP', teamId: 'north' },
+              { id: 'a1', name: 'Ana Analyst', role: 'ANALYST', teamId: null },
+            ],
+          }),
+        );
       }
       expect(JSON.parse(String(init?.body))).toEqual({ userId: 'r1' });
       return new Response(JSON.stringify({ token }));
@@ -42,7 +50,10 @@ describe('developer sign-in', () => {
   });
 
   it('tells how to get users when the stack has none', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ users: [{ id: 'a2', name: 'Adam Admin', role: 'ADMIN', teamId: null }] }))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ users: [{ id: 'a2', name: 'Adam Admin', role: 'ADMIN', teamId: null }] }))),
+    );
     render(
       <SessionProvider config={{ auth: { mode: 'dev' }, liveUpdates: false }}>
         <SignIn />

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+
 import { useSession } from '../../app/session';
 
 interface DevUser {
@@ -32,7 +33,11 @@ function DevSignIn() {
     setBusy(user.id);
     setError(null);
     try {
-      const response = await fetch('/auth/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: user.id }) });
+      const response = await fetch('/auth/dev/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: user.id }),
+      });
       const body = await response.json();
       if (!response.ok) throw new Error(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
       signInWithToken(body.token as string);
@@ -47,7 +52,11 @@ function DevSignIn() {
   return (
     <>
       <p>Development sign-in: choose who you are. Production uses your company's identity provider.</p>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {users === null && !error && <p aria-busy="true">Loading users…</p>}
       {users !== null && reps.length === 0 && (
         <p className="notice">
@@ -84,8 +93,17 @@ function ProviderSignIn() {
   return (
     <>
       <p>Sign in with your company account.</p>
-      {error && <p role="alert" className="error">{error}</p>}
-      <button type="button" className="primary" disabled={!providerReady} onClick={() => signInWithProvider().catch((failure: Error) => setError(failure.message))}>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button
+        type="button"
+        className="primary"
+        disabled={!providerReady}
+        onClick={() => signInWithProvider().catch((failure: Error) => setError(failure.message))}
+      >
         Sign in
       </button>
     </>
@@ -99,7 +117,9 @@ export function SignIn() {
       <h1>Sign in to Pipeline</h1>
       {config.auth.mode === 'dev' && <DevSignIn />}
       {config.auth.mode === 'oidc' && <ProviderSignIn />}
-      {config.auth.mode === 'none' && <p role="alert">Sign-in is not configured on this server: set WEB_OIDC_AUTHORITY and WEB_OIDC_CLIENT_ID on the gateway.</p>}
+      {config.auth.mode === 'none' && (
+        <p role="alert">Sign-in is not configured on this server: set WEB_OIDC_AUTHORITY and WEB_OIDC_CLIENT_ID on the gateway.</p>
+      )}
     </main>
   );
 }

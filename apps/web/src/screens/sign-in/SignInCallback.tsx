@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
+
 import { useSession } from '../../app/session';
 
 // The identity provider sends the browser back here with a code; oidc-client-ts redeems it with the PKCE verifier.
@@ -17,7 +18,11 @@ export function SignInCallback() {
   return (
     <main id="main" className="page sign-in">
       <h1>Signing in…</h1>
-      {error && <p role="alert" className="error">Sign-in failed: {error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          Sign-in failed: {error}
+        </p>
+      )}
     </main>
   );
 }
