@@ -117,8 +117,7 @@ export async function ensureKafkaBroker(options: KafkaBrokerOptions = {}): Promi
     fs.writeFileSync(propertiesFile, serverProperties(dataDir, port, controllerPort));
     const classpath = `${libs}/*`;
     if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
-      const clusterId = randomBytes(16).toString('base64url');
-      execFileSync('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-g', '-t', clusterId, '-c', propertiesFile], { stdio: 'ignore' });
+      execFileSync('java', ['-cp', classpath, 'kafka.tools.StorageTool', ...storageFormatArguments(newClusterId(), propertiesFile)], { stdio: 'ignore' });
     }
     const logFile = fs.openSync(path.join(home, 'broker.log'), 'a');
     const child = spawn(
@@ -175,3 +174,20 @@ function readState(file: string): BrokerState | null {
     return null;
   }
 }
+
+// Like Kafka's own Uuid.randomUuid: an id starting with "-" reads as an option on the command line (1 in 64 did).
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+// The id goes in the `--cluster-id=` form, so even an id that looks like an option is taken as the value.
+export const storageFormatArguments = (clusterId: string, propertiesFile: string): string[] => [
+  'format',
+  '-g',
+  `--cluster-id=${clusterId}`,
+  '-c',
+  propertiesFile,
+];
