@@ -45,9 +45,10 @@ describe('usage and engagement analytics from activity facts', () => {
     await waitFor(
       async () => {
         const [row] = await subject.service.dataSource.query(
-          `SELECT (SELECT count(*) FROM activity_fact)::int AS activities, (SELECT count(*) FROM opportunity_fact WHERE status <> 'OPEN')::int AS closed, (SELECT count(*) FROM rep_fact)::int AS reps`,
+          `SELECT (SELECT count(*) FROM activity_fact)::int AS activities, (SELECT count(*) FROM opportunity_fact WHERE status <> 'OPEN')::int AS closed, (SELECT count(*) FROM opportunity_fact)::int AS opportunities, (SELECT count(*) FROM rep_fact)::int AS reps`,
         );
-        return row.activities === 7 && row.closed === 4 && row.reps === 3;
+        // Activities count through their opportunity, so the open ones (o1, o2) must have arrived too.
+        return row.activities === 7 && row.closed === 4 && row.opportunities === 6 && row.reps === 3;
       },
       { timeoutMs: 60_000, what: 'analytics to ingest the activities and closes' },
     );
