@@ -27,6 +27,8 @@ export class TopicReader {
     if (missing.length > 0)
       await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true }).catch(() => undefined);
     await admin.disconnect();
+    // A service may have created the topic a moment earlier (our create then fails fast) and its leaders may not be elected yet.
+    await waitForTopicLeaders(kafka, this.topics);
     this.consumer = kafka.consumer({ groupId: `test-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 200 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
