@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 
-import { ensureKafkaBroker, ensurePostgres, SetupError, workspaceRoot } from '@pipeline/dev-infra';
+import { ensureKafkaBroker, ensurePostgres, GATEWAY, SetupError, SUBGRAPHS, workspaceRoot } from '@pipeline/dev-infra';
 
 // `npm test`: every check a change must pass, in the order that fails fastest, with the infrastructure the
 // integration and end-to-end tests need (real PostgreSQL, a real Kafka broker) started once and shared.
@@ -27,9 +27,23 @@ async function main(): Promise<void> {
   // Pure rules first: they need no PostgreSQL or Kafka and fail in seconds.
   step('unit tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults,web-e2e']);
 
+  // The suites that run the services as processes run the production bundles, as the images do.
+  step('production bundles of the services', 'npx', [
+    ...nx,
+    'run-many',
+    '-t',
+    'build',
+    `--projects=${[...SUBGRAPHS, GATEWAY].map((spec) => spec.app).join(',')}`,
+  ]);
+
   const postgres = await ensurePostgres({ log: console.log });
   const broker = process.env.KAFKA_BROKERS ? null : await ensureKafkaBroker({ log: console.log });
-  const env = { ...process.env, TEST_DATABASE_URL: postgres.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? broker?.brokers };
+  const env = {
+    ...process.env,
+    TEST_DATABASE_URL: postgres.url,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? broker?.brokers,
+    PIPELINE_SERVICES_FROM: 'bundles',
+  };
   try {
     step('integration tests (real PostgreSQL and Kafka)', 'npx', [...nx, 'run-many', '-t', 'integration', '--parallel=2', '--outputStyle=stream'], env);
     step('end-to-end tests through the gateway', 'npx', [...nx, 'run', 'e2e:test', '--outputStyle=stream'], env);
