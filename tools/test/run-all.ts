@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 import { ensureKafkaBroker, ensurePostgres, GATEWAY, SetupError, SUBGRAPHS, workspaceRoot } from '@pipeline/dev-infra';
 
@@ -18,12 +18,39 @@ function step(name: string, command: string, args: string[], env: NodeJS.Process
   }
 }
 
+// Independent checks side by side (one core each), failing after all have reported so every error is shown at once.
+async function together(name: string, commands: Array<[command: string, args: string[]]>): Promise<void> {
+  const started = Date.now();
+  console.log(`\n▶ ${name}: ${commands.map(([command, args]) => `${command} ${args.join(' ')}`).join('  &  ')}`);
+  const codes = await Promise.all(
+    commands.map(
+      ([command, args]) =>
+        new Promise<number>((resolve) =>
+          spawn(command, args, { cwd: root, stdio: 'inherit' })
+            .once('error', () => resolve(1))
+            .once('exit', (code) => resolve(code ?? 1)),
+        ),
+    ),
+  );
+  timings.push([name, Date.now() - started]);
+  if (codes.some((code) => code !== 0)) {
+    console.error(`\n✖ ${name} failed`);
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const nx = ['nx'];
   step('generated code is current', 'npx', ['tsx', 'tools/generate/check-generated.ts']);
   step('formatting (prettier)', 'npx', ['prettier', '--check', '--log-level=warn', '**/*.{ts,tsx,js,mjs}']);
-  step('lint and type checks', 'npx', [...nx, 'run-many', '-t', 'lint', 'typecheck', '--parallel=2', '--outputStyle=stream']);
+  // One ESLint and one tsc program over every Node project (they share compiler options: tsconfig.typecheck.json) cost
+  // a fifth of the CPU of nineteen per-project runs; the web app and its browser tests keep their own DOM settings.
+  await together('lint and type checks', [
+    ['npx', ['eslint', 'apps', 'libs', 'tools', '--max-warnings', '0']],
+    ['npx', ['tsc', '-p', 'tsconfig.typecheck.json']],
+    ['npx', [...nx, 'run-many', '-t', 'typecheck', '--projects=web,web-e2e', '--outputStyle=stream']],
+  ]);
   // Pure rules first: they need no PostgreSQL or Kafka and fail in seconds.
   step('unit tests', 'npx', [...nx, 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--exclude=e2e,faults,web-e2e']);
 
