@@ -23,7 +23,7 @@ export interface SubgraphFetcher {
 
 class TimedOut extends Error {}
 
-// A connection closed after the request may have gone out shows up as one of these before any byte of the answer arrived.
+// A connection closed after the request may have gone out, before any byte of the answer arrived, shows up as one of these.
 const CLOSED_UNANSWERED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 // Apollo sends `{"query":"<operation>",…}`; only a query provably writes nothing, anything else (a mutation, another
@@ -73,7 +73,7 @@ class Response implements FetcherResponse {
 // The gateway's HTTP client for subgraphs: node:http on a keep-alive agent (fetch's streams and per-call objects cost a
 // third of the gateway's CPU), a deadline per request, and errors that name the service for the gateway's error
 // formatter: "did not answer within", "is unreachable", or "closed the connection before answering" when a request
-// that may write was sent and no answer came (its outcome is unknown). A query whose reused socket turns out to be
+// that may write was sent and no whole answer came (its outcome is unknown). A query whose reused socket turns out to be
 // closed is sent once more; a mutation never is. Each call is a CLIENT span carrying the W3C traceparent, started here
 // rather than by the http instrumentation, which misses node:http when it is loaded before tracing starts.
 export function subgraphFetcher({ service, timeoutMs, idleTimeoutMs = 4_000 }: SubgraphFetcherOptions): SubgraphFetcher {
@@ -115,14 +115,13 @@ export function subgraphFetcher({ service, timeoutMs, idleTimeoutMs = 4_000 }: S
       function fail(error: Error & { code?: string }) {
         clearTimeout(timer);
         if (error instanceof TimedOut) return reject(new Error(`The ${service} service did not answer within ${timeoutMs} ms`));
-        const closedUnanswered = !answered && CLOSED_UNANSWERED.has(error.code ?? '');
-        if (closedUnanswered && isReadOnly(init.body)) {
-          if (!retried && request.reusedSocket) {
-            if (span.isRecording()) span.setAttribute('http.request.resend_count', 1);
-            return resolve(attempt(url, init, headers, deadline, span, true));
-          }
-        } else if (closedUnanswered) {
-          return reject(new Error(`The ${service} service closed the connection before answering (${error.code})`));
+        const closed = CLOSED_UNANSWERED.has(error.code ?? '');
+        if (!isReadOnly(init.body) && (answered || closed)) {
+          return reject(new Error(`The ${service} service closed the connection before answering (${error.code ?? error.message})`));
+        }
+        if (closed && !answered && !retried && request.reusedSocket) {
+          if (span.isRecording()) span.setAttribute('http.request.resend_count', 1);
+          return resolve(attempt(url, init, headers, deadline, span, true));
         }
         reject(new Error(`The ${service} service is unreachable (${error.code ?? error.message})`));
       }
