@@ -95,8 +95,7 @@ describe('traces with an OTLP endpoint configured', () => {
     receiver?.close();
   });
 
-  // Fails since the gateway's node:http subgraph fetcher replaced fetch (issue 13): its outgoing span is not recorded (issue 17, open).
-  it.skip('one trace runs from the gateway through the subgraph fetch to its SQL', async () => {
+  it('one trace runs from the gateway through the subgraph fetch to its SQL', async () => {
     // Act
     expectNoErrors(await admin<any>('{ leads(first: 1) { totalCount } }'));
     const sql = await waitFor(
@@ -114,6 +113,10 @@ describe('traces with an OTLP endpoint configured', () => {
     expect(chain.some((span) => span.service === 'lead-subgraph' && span.kind === SERVER)).toBe(true);
     expect(chain.some((span) => span.service === 'gateway' && span.kind === CLIENT)).toBe(true);
     expect(chain.at(-1)?.service).toBe('gateway');
+    // The subgraph's request span hangs directly off the gateway's one CLIENT span for the fetch (no second, duplicate one).
+    const serverAt = chain.findIndex((span) => span.service === 'lead-subgraph' && span.kind === SERVER);
+    expect(`${chain[serverAt + 1]?.service}:${chain[serverAt + 1]?.kind}`).toBe(`gateway:${CLIENT}`);
+    expect(chain.filter((span) => span.service === 'gateway' && span.kind === CLIENT)).toHaveLength(1);
   });
 
   it('one trace runs from convertLead at the gateway through the outbox and Kafka to the analytics projection SQL', async () => {

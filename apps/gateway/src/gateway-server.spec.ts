@@ -367,3 +367,60 @@ describe('gateway in front of a subgraph that never answers', () => {
     expect(codesOf(await response.json())).toEqual(['TIMEOUT']);
   });
 });
+
+describe('gateway in front of a subgraph that reads a request and closes the connection without answering', () => {
+  let closing: http.Server;
+  let gateway: RunningGateway;
+  let received = 0;
+
+  beforeAll(async () => {
+    // Takes the request in (it may have carried it out), then the connection closes: a process stopping mid-request.
+    closing = http.createServer((request) => {
+      received += 1;
+      request.socket.destroy();
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closing.address() as AddressInfo).port}/graphql`;
+    const base = gatewayConfigFromEnv({});
+    gateway = await startGateway({ ...base, subgraphUrls: { lead: url, opportunity: url, deal: url, analytics: url } }, logger, 0);
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    closing?.closeAllConnections();
+    closing?.close();
+  });
+
+  const token = () =>
+    new SignJWT({ roles: ['ADMIN'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('admin-1')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(LOCAL_JWT_SECRET));
+
+  it('answers a mutation OUTCOME_UNKNOWN, naming the service, and does not send it again', async () => {
+    // Arrange
+    received = 0;
+    const mutation = `mutation { createLead(input: { name: "Ada", company: "Closing Ltd", source: OTHER }) { lead { id } } }`;
+
+    // Act
+    const response = await post(gateway.url, { query: mutation }, { authorization: `Bearer ${await token()}` });
+
+    // Assert
+    expect(codesOf(response.body)).toEqual(['OUTCOME_UNKNOWN']);
+    expect(response.body.errors[0]).toMatchObject({
+      message: 'The lead service closed the connection before answering; a change it was making may or may not have been saved: reload before retrying',
+      extensions: { serviceName: 'lead' },
+    });
+    expect(received).toBe(1);
+  });
+
+  it('answers a query whose connection closed SUBGRAPH_UNAVAILABLE: a read changed nothing', async () => {
+    // Act
+    const response = await post(gateway.url, { query: '{ pipelines { id } }' }, { authorization: `Bearer ${await token()}` });
+
+    // Assert
+    expect(codesOf(response.body)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    expect(response.body.errors[0].extensions.serviceName).toBe('opportunity');
+  });
+});

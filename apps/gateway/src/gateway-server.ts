@@ -54,6 +54,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 const TIMED_OUT = /The (\S+) service did not answer within \d+ ms/;
 const UNREACHABLE = /The (\S+) service is unreachable/;
+const UNANSWERED = /The (\S+) service closed the connection before answering/;
 
 // Clients see the subgraphs' own codes; connection failures say which service is down; nothing else leaks.
 function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
@@ -68,6 +69,15 @@ function formatError(logger: Logger, subgraphUrls: Record<string, string>) {
         message: `${timedOut[0]}; a change it was making may or may not have been saved: reload before retrying`,
         path: formatted.path,
         extensions: { code: 'TIMEOUT', serviceName: timedOut[1] },
+      };
+    }
+    // The request may have been carried out (a mutation on a connection that closed before the answer): never claim it was not.
+    const unanswered = UNANSWERED.exec(formatted.message);
+    if (unanswered) {
+      return {
+        message: `The ${unanswered[1]} service closed the connection before answering; a change it was making may or may not have been saved: reload before retrying`,
+        path: formatted.path,
+        extensions: { code: 'OUTCOME_UNKNOWN', serviceName: unanswered[1] },
       };
     }
     if (/ECONNREFUSED|fetch failed|socket hang up|ECONNRESET|other side closed|service is unreachable/i.test(formatted.message)) {

@@ -149,6 +149,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
     consumers,
     async stop() {
       draining = true;
+      running.drain();
       if (config.shutdownDrainMs) {
         logger.info({ drainMs: config.shutdownDrainMs }, 'readiness drained; still serving until the load balancer has noticed');
         await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

@@ -38,6 +38,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 export interface RunningServer {
   url: string;
   port: number;
+  // Stop keeping connections alive (every answer from now on says `Connection: close`), ahead of stop.
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,14 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
   app.disable('x-powered-by');
   const metrics = createMetrics(serviceName);
   const httpServer = http.createServer(app);
+  let draining = false;
+  app.use((request, response, next) => {
+    // A request read from a connection whose answering side is already closed could never be answered: refuse it unread.
+    if (request.socket.writableEnded) return void request.socket.destroy();
+    // While draining, each answer closes its connection, so the gateway never sends another request down a socket being closed.
+    if (draining) response.setHeader('connection', 'close');
+    next();
+  });
 
   const authenticate = async (request: Request): Promise<Actor> => {
     const token = request.headers[IDENTITY_HEADER];
@@ -123,7 +133,11 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
       return {
         url,
         port: address.port,
+        drain: () => {
+          draining = true;
+        },
         stop: async () => {
+          draining = true;
           await apollo.stop();
           httpServer.closeAllConnections?.();
         },

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -21,11 +23,18 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     tracerProvider: provider,
     instrumentations: [
       // Probes and metrics scrapes would be most of the traces and say nothing.
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => /^\/(health|metrics)/.test(request.url ?? ''),
+        // A request that already carries a traceparent has its own CLIENT span (the gateway's subgraph fetcher).
+        ignoreOutgoingRequestHook: (request) => request.headers !== undefined && 'traceparent' in request.headers,
+      }),
       new UndiciInstrumentation(),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
     ],
   });
+  // Core modules are patched when next required: the service's imports loaded node:http before this call, so ask again.
+  const load = createRequire(__filename);
+  for (const core of ['node:http', 'node:https']) load(core);
   return { shutdown: () => provider.shutdown() };
 }
 
