@@ -581,6 +581,9 @@ describe('combined roles never widen what a caller may change', () => {
     ['REP+ANALYST of another team', () => ({ userId: intruderRep, roles: ['REP', 'ANALYST'], teamId: intruders })],
     ['MANAGER+ANALYST of another team', () => ({ userId: intruderManager, roles: ['MANAGER', 'ANALYST'], teamId: intruders })],
     ['ANALYST', analystActor],
+    // Without ANALYST the other team's records are out of sight as well: refused as not found.
+    ['REP of another team', () => ({ userId: intruderRep, roles: ['REP'], teamId: intruders })],
+    ['MANAGER of another team', () => ({ userId: intruderManager, roles: ['MANAGER'], teamId: intruders })],
   ];
 
   it.each(intruderActors)('%s is refused every write and changes nothing', async (_label, actorOf) => {
