@@ -44,6 +44,8 @@ export function dealService(options: DealServiceOptions): ServiceDefinition {
           'sales.opportunity.stage_changed.v1': updateOpportunitySnapshotOnStageChanged,
           'sales.opportunity.created.v1': updateOpportunitySnapshotOnOpportunityEvent,
           'sales.opportunity.updated.v1': updateOpportunitySnapshotOnOpportunityEvent,
+          'sales.opportunity.archived.v1': updateOpportunitySnapshotOnOpportunityEvent,
+          'sales.opportunity.restored.v1': updateOpportunitySnapshotOnOpportunityEvent,
           'sales.rep.registered.v1': updateRepSnapshotOnRepEvent,
           'sales.rep.updated.v1': updateRepSnapshotOnRepEvent,
           'sales.lead.created.v1': updateLeadNeedOnLeadEvent,

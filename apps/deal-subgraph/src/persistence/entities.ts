@@ -86,6 +86,7 @@ export interface OpportunitySnapshotRow {
   leadId: string | null;
   amount: string | null;
   currency: string | null;
+  archived: boolean;
   updatedAt: Date;
   owner?: { id: string; teamId: string | null } | null;
 }
@@ -105,6 +106,7 @@ export const OpportunitySnapshotEntity = new EntitySchema<OpportunitySnapshotRow
     leadId: { type: 'uuid', name: 'lead_id', nullable: true },
     amount: { type: 'numeric', nullable: true },
     currency: { type: 'char', length: 3, nullable: true },
+    archived: { type: 'boolean', default: false },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },
   },
   relations: {

@@ -16,6 +16,7 @@ export interface OpportunityView {
   ownerTeamId: string | null;
   leadId: string | null;
   amount: { amount: string; currency: string } | null;
+  archived: boolean;
 }
 
 export interface OpportunityState {
@@ -29,6 +30,7 @@ export interface OpportunityState {
   ownerId: string | null;
   leadId: string | null;
   amount: { amount: string; currency: string } | null;
+  archived: boolean;
 }
 
 // Written only by consumers of the opportunity streams, one statement per chunk; the newest version wins whatever the arrival order.
@@ -46,16 +48,17 @@ export async function upsertOpportunitySnapshots(manager: EntityManager, states:
     // Amounts travel as decimal strings inside the JSON, so numeric parses them exactly (never through a float).
     amount: state.amount?.amount ?? null,
     currency: state.amount?.currency ?? null,
+    archived: state.archived,
   }));
   if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO opportunity_snapshot (id, version, name, account_name, status, stage, stage_category, owner_id, lead_id, amount, currency, updated_at)
-     SELECT r.id, r.version, r.name, r.account_name, r.status, r.stage, r.stage_category, r.owner_id, r.lead_id, r.amount, r.currency, now()
+    `INSERT INTO opportunity_snapshot (id, version, name, account_name, status, stage, stage_category, owner_id, lead_id, amount, currency, archived, updated_at)
+     SELECT r.id, r.version, r.name, r.account_name, r.status, r.stage, r.stage_category, r.owner_id, r.lead_id, r.amount, r.currency, r.archived, now()
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, account_name text, status text, stage text, stage_category text,
-                                               owner_id uuid, lead_id uuid, amount numeric, currency char(3))
+                                               owner_id uuid, lead_id uuid, amount numeric, currency char(3), archived boolean)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, account_name = EXCLUDED.account_name, status = EXCLUDED.status,
        stage = EXCLUDED.stage, stage_category = EXCLUDED.stage_category, owner_id = EXCLUDED.owner_id, lead_id = EXCLUDED.lead_id,
-       amount = EXCLUDED.amount, currency = EXCLUDED.currency, updated_at = now()
+       amount = EXCLUDED.amount, currency = EXCLUDED.currency, archived = EXCLUDED.archived, updated_at = now()
      WHERE opportunity_snapshot.version < EXCLUDED.version`,
     [JSON.stringify(rows)],
   );
@@ -76,6 +79,7 @@ const toView = (row: OpportunitySnapshotRow): OpportunityView => ({
   ownerId: row.ownerId,
   ownerTeamId: row.owner?.teamId ?? null,
   leadId: row.leadId,
+  archived: row.archived,
   amount: row.amount !== null && row.currency !== null ? { amount: formatAmount(row.amount, row.currency.trim()), currency: row.currency.trim() } : null,
 });
 

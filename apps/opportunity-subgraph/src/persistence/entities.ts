@@ -95,6 +95,7 @@ export interface LeadSnapshotRow {
   ownerId: string | null;
   estimatedValueAmount: string | null;
   estimatedValueCurrency: string | null;
+  archived: boolean;
   updatedAt: Date;
 }
 
@@ -224,6 +225,7 @@ export const LeadSnapshotEntity = new EntitySchema<LeadSnapshotRow>({
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
     estimatedValueAmount: { type: 'numeric', name: 'estimated_value_amount', nullable: true },
     estimatedValueCurrency: { type: 'char', length: 3, name: 'estimated_value_currency', nullable: true },
+    archived: { type: 'boolean', default: false },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },
   },
 });

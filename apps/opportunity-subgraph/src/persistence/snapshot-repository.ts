@@ -28,16 +28,18 @@ export async function upsertLeadSnapshots(manager: EntityManager, changes: reado
     // A decimal string inside the JSON, so numeric parses it exactly (never through a float).
     estimated_value_amount: lead.estimatedValue?.amount ?? null,
     estimated_value_currency: lead.estimatedValue?.currency ?? null,
+    // Events from before the flag existed carry none: such a lead was not archived then.
+    archived: lead.archived ?? false,
   }));
   if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO lead_snapshot (id, version, status, name, company, industry, region, source, owner_id, estimated_value_amount, estimated_value_currency, updated_at)
-     SELECT r.id, r.version, r.status, r.name, r.company, r.industry, r.region, r.source, r.owner_id, r.estimated_value_amount, r.estimated_value_currency, now()
+    `INSERT INTO lead_snapshot (id, version, status, name, company, industry, region, source, owner_id, estimated_value_amount, estimated_value_currency, archived, updated_at)
+     SELECT r.id, r.version, r.status, r.name, r.company, r.industry, r.region, r.source, r.owner_id, r.estimated_value_amount, r.estimated_value_currency, r.archived, now()
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, status text, name text, company text, industry text, region text, source text,
-                                               owner_id uuid, estimated_value_amount numeric, estimated_value_currency char(3))
+                                               owner_id uuid, estimated_value_amount numeric, estimated_value_currency char(3), archived boolean)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, name = EXCLUDED.name, company = EXCLUDED.company,
        industry = EXCLUDED.industry, region = EXCLUDED.region, source = EXCLUDED.source, owner_id = EXCLUDED.owner_id,
-       estimated_value_amount = EXCLUDED.estimated_value_amount, estimated_value_currency = EXCLUDED.estimated_value_currency, updated_at = now()
+       estimated_value_amount = EXCLUDED.estimated_value_amount, estimated_value_currency = EXCLUDED.estimated_value_currency, archived = EXCLUDED.archived, updated_at = now()
      WHERE lead_snapshot.version < EXCLUDED.version`,
     [JSON.stringify(rows)],
   );

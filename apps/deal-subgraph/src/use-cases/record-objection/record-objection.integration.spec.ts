@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, validateCloudEvent } from '@pipeline/events';
 import { errorCodes, expectNoErrors, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
 
-import { arrangeOpportunity, publishRep, startDealService } from '../../test-support';
+import { arrangeOpportunity, publish, publishRep, stageChangedData, startDealService } from '../../test-support';
 
 const RECORD = `mutation($input: RecordObjectionInput!) { recordObjection(input: $input) { objection { id category note recordedBy } deal { version } } }`;
 
@@ -61,5 +61,45 @@ describe('recordObjection', () => {
       [opportunityId],
     );
     expect(count).toBe(0);
+  });
+
+  it('refuses an archived opportunity with CONFLICT and writes nothing; once restored it records again', async () => {
+    // Arrange
+    const opportunityId = await arrangeOpportunity(subject, { ownerId: owner });
+    const state = (version: number, archived: boolean) => {
+      const { pipelineId, toStage, toStageCategory, opportunity } = stageChangedData(opportunityId, { ownerId: owner });
+      return { opportunityId, version, pipelineId, stage: toStage, stageCategory: toStageCategory, opportunity: { ...opportunity, archived } };
+    };
+    const snapshotAt = (version: number) =>
+      waitFor(
+        async () =>
+          (await subject.service.dataSource.query('SELECT 1 FROM opportunity_snapshot WHERE id = $1 AND version = $2', [opportunityId, version])).length > 0,
+        {
+          what: `the opportunity snapshot at version ${version}`,
+        },
+      );
+    await publish(subject, TOPICS.opportunityEvents, 'sales.opportunity.archived.v1', opportunityId, {
+      ...state(2, true),
+      reason: 'Duplicate',
+      archivedBy: owner,
+      archivedAt: new Date().toISOString(),
+    });
+    await snapshotAt(2);
+
+    // Act
+    const refused = await subject.as(rep)(RECORD, { input: { opportunityId, category: 'PRICE' } });
+    const [{ count: whileArchived }] = await subject.service.dataSource.query(`SELECT (SELECT count(*) FROM deal WHERE opportunity_id = $1)::int AS count`, [
+      opportunityId,
+    ]);
+    await publish(subject, TOPICS.opportunityEvents, 'sales.opportunity.restored.v1', opportunityId, { ...state(3, false), restoredBy: owner });
+    await snapshotAt(3);
+    const restored = await subject.as(rep)(RECORD, { input: { opportunityId, category: 'PRICE' } });
+
+    // Assert
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    expect(refused.errors?.[0].message).toMatch(/archived/);
+    expect(refused.errors?.[0].extensions?.opportunityId).toBe(opportunityId);
+    expect(whileArchived).toBe(0);
+    expect(restored.errors).toBeUndefined();
   });
 });

@@ -19,10 +19,12 @@ export async function awaitOpportunitySnapshot(deps: DealDeps, rawId: unknown, f
 }
 
 // The opportunity's owner, their manager and admins work its deal; analysts read it; others do not see it. Reads once: never waits in a transaction.
+// An archived opportunity's deal takes no change, as the opportunity itself takes none until restored.
 export async function loadWorkableOpportunity(manager: EntityManager, actor: Actor, id: string): Promise<OpportunityView> {
   const [view] = await findOpportunityViews(manager, [id]);
   if (!view || !canRead(actor, view)) throw notFound('Opportunity', id);
   if (!canWrite(actor, view)) throw forbidden("You may read this opportunity's deal but not work it");
+  if (view.archived) throw conflict(`Opportunity ${id} is archived; restore it first`, { opportunityId: id });
   return view;
 }
 

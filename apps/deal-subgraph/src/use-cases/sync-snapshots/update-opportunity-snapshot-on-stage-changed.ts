@@ -22,5 +22,6 @@ export async function updateOpportunitySnapshotOnStageChanged(
     ownerId: data.opportunity.ownerId,
     leadId: data.opportunity.leadId,
     amount: data.opportunity.amount,
+    archived: data.opportunity.archived ?? false,
   });
 }

@@ -4,6 +4,7 @@ import { SeedDefaultPipeline1764170000001 } from './1764170000001-seed-default-p
 import { AddOpportunityArchive1764170000002 } from './1764170000002-add-opportunity-archive';
 import { AddAccountsAndContacts1764170000003 } from './1764170000003-add-accounts-and-contacts';
 import { AddStagePlaybooks1764200000000 } from './1764200000000-add-stage-playbooks';
+import { AddLeadSnapshotArchived1765100000000 } from './1765100000000-add-lead-snapshot-archived';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001, AddOpportunityArchive1764170000002, AddAccountsAndContacts1764170000003, AddStagePlaybooks1764200000000];
+export const MIGRATIONS = [CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001, AddOpportunityArchive1764170000002, AddAccountsAndContacts1764170000003, AddStagePlaybooks1764200000000, AddLeadSnapshotArchived1765100000000];

@@ -34,6 +34,28 @@ describe('stage automation from deal facts', () => {
     expect(after.stageHistory[1]).toMatchObject({ fromStage: 'QUALIFICATION', toStage: 'PROPOSAL', reason: 'Proposal sent' });
   });
 
+  it('leaves an archived opportunity where it is, keeping the fact for when it is restored', async () => {
+    // Arrange
+    const opportunity = await createOpportunity(subject.as(admin), ready);
+    const archived = expectNoErrors(
+      await subject.as(admin)<any>(`mutation($input: ArchiveOpportunityInput!) { archiveOpportunity(input: $input) { opportunity { version } } }`, {
+        input: { opportunityId: opportunity.id },
+      }),
+    ).archiveOpportunity.opportunity;
+
+    // Act
+    await publish(subject, TOPICS.dealEvents, 'sales.proposal.sent.v1', opportunity.id, sent(opportunity.id));
+    await waitFor(
+      async () =>
+        (await subject.service.dataSource.query('SELECT 1 FROM deal_fact WHERE opportunity_id = $1 AND proposal_sent', [opportunity.id])).length === 1,
+      { what: 'the fact to be recorded' },
+    );
+
+    // Assert: the fact and any move commit together, so the fact being there means no move is coming
+    const after = await readOpportunity(subject.as(admin), opportunity.id);
+    expect({ stage: after.stage.key, version: after.version }).toEqual({ stage: 'QUALIFICATION', version: archived.version });
+  });
+
   it('passes automation through the same gates: without an amount it stays put, but the fact is kept for later', async () => {
     // Arrange
     const opportunity = await createOpportunity(subject.as(admin), { expectedCloseDate: '2027-03-31' });

@@ -15,12 +15,14 @@ export interface Target {
   facts: DealFacts;
 }
 
-// Deal facts are recorded even when the stage move they suggest is refused by a gate.
+// Deal facts are recorded even when the stage move they suggest is refused by a gate. An archived opportunity takes no
+// change but its restore, from automation as from people: its facts are kept for the gates, and no target is returned.
 export async function recordFacts(manager: EntityManager, opportunityId: string, change: (facts: DealFacts) => DealFacts): Promise<Target | null> {
   const opportunity = await findOpportunity(manager, opportunityId, true);
   if (!opportunity) return null;
   const facts = change(await dealFacts(manager, opportunityId));
   await saveDealFacts(manager, opportunityId, facts);
+  if (opportunity.archivedAt) return null;
   const pipeline = await loadPipeline(manager, opportunity.pipelineId);
   if (!pipeline) throw new Error(`Pipeline ${opportunity.pipelineId} is missing`);
   return { opportunity, pipeline, facts };

@@ -85,6 +85,44 @@ describe('convertLead', () => {
     expect(second.errors?.[0].extensions?.opportunityId).toBe(first.id);
   });
 
+  it('refuses an archived lead with CONFLICT and creates nothing; once restored it converts', async () => {
+    // Arrange
+    const leadId = await leadWithStatus('QUALIFIED');
+    const at = new Date().toISOString();
+    await publish(subject, TOPICS.leadEvents, 'sales.lead.archived.v1', leadId, {
+      leadId,
+      version: 3,
+      lead: { ...lead('QUALIFIED', null), archived: true },
+      reason: 'Duplicate',
+      archivedBy: admin.userId,
+      archivedAt: at,
+    });
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1 AND version = 3', [leadId])).length > 0, {
+      what: "the archived lead's snapshot",
+    });
+
+    // Act
+    const refused = await subject.as(admin)(CONVERT, { input: { leadId } });
+    await publish(subject, TOPICS.leadEvents, 'sales.lead.restored.v1', leadId, {
+      leadId,
+      version: 4,
+      lead: lead('QUALIFIED', null),
+      restoredBy: admin.userId,
+    });
+    await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1 AND version = 4', [leadId])).length > 0, {
+      what: "the restored lead's snapshot",
+    });
+    const restored = await subject.as(admin)<any>(CONVERT, { input: { leadId } });
+
+    // Assert
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    expect(refused.errors?.[0].message).toMatch(/archived/);
+    expect(refused.errors?.[0].extensions?.leadId).toBe(leadId);
+    expect(expectNoErrors(restored).convertLead.opportunity.lead).toEqual({ id: leadId });
+    const [{ count }] = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM opportunity WHERE lead_id = $1', [leadId]);
+    expect(count).toBe(1);
+  });
+
   it('lets exactly one of two concurrent conversions win', async () => {
     // Arrange
     const leadId = await leadWithStatus('QUALIFIED');

@@ -57,6 +57,8 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
   );
   if (!lead || !canRead(actor, record)) throw notFound('Lead', leadId);
   if (!canWrite(actor, record)) throw forbidden('You may read this lead but not convert it');
+  // As the lead service refuses every other change to an archived lead.
+  if (lead.archived) throw conflict(`Lead ${leadId} is archived; restore it first`, { leadId });
   const existing = await findByLeadId(manager, leadId);
   if (existing) throw conflict(`Lead ${leadId} was already converted into opportunity ${existing.id}`, { opportunityId: existing.id });
   if (lead.status !== 'QUALIFIED') throw stageGateFailed(`Lead ${leadId} is ${lead.status}; only QUALIFIED leads convert`, ['LEAD_QUALIFIED']);
