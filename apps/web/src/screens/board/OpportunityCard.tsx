@@ -58,7 +58,9 @@ export const OpportunityCard = memo(function OpportunityCard({ card, movable, re
         </div>
         <div className="card-next">
           <dt>Next activity</dt>
-          <dd data-testid="next-activity">{card.nextActivityAt ? formatDateTime(card.nextActivityAt) : <span className="no-next">No next activity</span>}</dd>
+          <dd data-testid="next-activity" className={card.overdueTaskCount > 0 ? 'overdue-words' : undefined}>
+            {card.nextActivityAt ? formatDateTime(card.nextActivityAt) : <span className="no-next">No next activity</span>}
+          </dd>
         </div>
       </dl>
       {card.overdueTaskCount > 0 && (

@@ -41,7 +41,7 @@ export function ForecastAccuracy() {
           </label>
         )}
       </div>
-      <p className="muted">
+      <p className="muted panel-note">
         Each closed month is judged by the weekly forecast taken before it began (its P50 and P10–P90 range) against the revenue actually won in it.
       </p>
       {failure && (
@@ -95,6 +95,9 @@ export function GateFriction({ filter }: { filter: { from?: string } }) {
   return (
     <section className="panel" aria-labelledby="friction-heading" data-testid="gate-friction" data-ready={result.data && !result.fetching ? 'true' : 'false'}>
       <h2 id="friction-heading">Gate friction</h2>
+      <p className="muted panel-note">
+        Stage moves the gates refused in the chosen period, by the criterion that was not met, and how the deals they blocked ended.
+      </p>
       {failure && (
         <p className="error" role="alert">
           {failure.message}

@@ -7,7 +7,7 @@ import { formatAgo, formatDate, formatDateTime, formatDays, formatMoney, humaniz
 import { useOpportunityChanges } from '../../app/live';
 import { canDecideDiscount, canReopenDeals, canWork } from '../../app/permissions';
 import { useIdentity, useSession } from '../../app/session';
-import { OpportunityTasks } from '../work/OpportunityTasks';
+import { RecordTasks } from '../work/RecordTasks';
 import {
   CloseDealMutation,
   CreateProposalMutation,
@@ -317,7 +317,7 @@ export default function OpportunityPage() {
             </ul>
           </section>
 
-          <OpportunityTasks opportunity={opportunity} open={open} />
+          <RecordTasks kind="opportunity" record={opportunity} open={open} headingLevel={2} />
         </div>
 
         <div>

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from 'urql';
 
 import { failureOf } from '../../app/client';
 import { formatDateTime, humanize } from '../../app/format';
-import { recordLink } from './work-model';
+import { recordLink, withNames } from './work-model';
 import { InboxQuery, MarkNotificationsReadMutation } from './work-operations';
 
 // Everyone's own inbox, whatever their role: newest first, unread ones marked, read one by one or all at once.
@@ -17,6 +17,7 @@ export function Inbox() {
   const [problem, setProblem] = useState<string | null>(null);
   const notifications = result.data?.notifications.edges.map((edge) => edge.node) ?? [];
   const unread = result.data?.unreadNotificationCount ?? 0;
+  const names = useMemo(() => new Map((result.data?.salesReps ?? []).map((rep) => [rep.id, rep.name])), [result.data]);
 
   const markRead = async (ids?: string[]) => {
     const outcome = await mark({ input: ids ? { ids } : {} });
@@ -50,10 +51,10 @@ export function Inbox() {
             <li key={notification.id} className={isUnread ? 'unread' : undefined} data-notification-id={notification.id} data-unread={isUnread}>
               <div className="notification-head">
                 <span className="badge">{humanize(notification.kind)}</span>
-                <strong>{notification.title}</strong>
+                <strong>{withNames(notification.title, names)}</strong>
                 {isUnread && <span className="visually-hidden">(unread)</span>}
               </div>
-              <div>{notification.body}</div>
+              <div>{withNames(notification.body, names)}</div>
               <div className="muted notification-meta">
                 {formatDateTime(notification.createdAt)}
                 {link && (
@@ -68,7 +69,7 @@ export function Inbox() {
                     className="link-button"
                     disabled={marking.fetching}
                     onClick={() => void markRead([notification.id])}
-                    aria-label={`Mark “${notification.title}” read`}
+                    aria-label={`Mark read: ${withNames(notification.title, names)}`}
                   >
                     Mark read
                   </button>

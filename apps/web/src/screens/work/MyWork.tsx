@@ -86,22 +86,24 @@ export default function MyWork() {
         <div>
           <section className="panel" aria-labelledby="tasks-heading" data-ready={result.data && !result.fetching ? 'true' : 'false'}>
             <h2 id="tasks-heading">Open tasks</h2>
-            {GROUPS.map(([key, title, empty]) => (
-              <section key={key} className={`task-group task-group-${key}`} aria-labelledby={`tasks-${key}`} data-group={key}>
-                <h3 id={`tasks-${key}`}>
-                  {title} <span className={`badge${key === 'overdue' && groups.overdue.length > 0 ? ' badge-alert' : ''}`}>{groups[key].length}</span>
-                </h3>
-                {groups[key].length === 0 ? (
-                  <p className="muted empty">{empty}</p>
-                ) : (
-                  <ul className="tasks">
-                    {groups[key].map((task) => (
-                      <TaskItem key={task.id} task={task} reps={repsById} showRecord onDone={setDone} />
-                    ))}
-                  </ul>
-                )}
-              </section>
-            ))}
+            {!result.data && <p aria-busy={result.fetching}>{result.fetching ? 'Loading tasks…' : 'Tasks cannot be read just now.'}</p>}
+            {result.data &&
+              GROUPS.map(([key, title, empty]) => (
+                <section key={key} className={`task-group task-group-${key}`} aria-labelledby={`tasks-${key}`} data-group={key}>
+                  <h3 id={`tasks-${key}`}>
+                    {title} <span className={`badge${key === 'overdue' && groups.overdue.length > 0 ? ' badge-alert' : ''}`}>{groups[key].length}</span>
+                  </h3>
+                  {groups[key].length === 0 ? (
+                    <p className="muted empty">{empty}</p>
+                  ) : (
+                    <ul className="tasks">
+                      {groups[key].map((task) => (
+                        <TaskItem key={task.id} task={task} reps={repsById} showRecord onDone={setDone} />
+                      ))}
+                    </ul>
+                  )}
+                </section>
+              ))}
           </section>
           {worker && (
             <section className="panel" aria-labelledby="new-task-heading">

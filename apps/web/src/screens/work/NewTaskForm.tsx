@@ -61,16 +61,8 @@ export function NewTaskForm({ targets, chooseTarget, reps, onDone }: Props) {
 
   return (
     <form className="form-grid" aria-label="New task" onSubmit={(event) => void onSubmit(event)}>
-      <label>
-        Task
-        <input name="title" required maxLength={200} placeholder="e.g. Call about the pilot" />
-      </label>
-      <label>
-        Due
-        <input type="datetime-local" name="dueAt" required defaultValue={defaultDueInput()} />
-      </label>
       {chooseTarget && (
-        <label>
+        <label className="wide">
           On
           <select name="target" required value={target} onChange={(event) => setTarget(event.target.value)}>
             <option value="" disabled>
@@ -84,6 +76,14 @@ export function NewTaskForm({ targets, chooseTarget, reps, onDone }: Props) {
           </select>
         </label>
       )}
+      <label>
+        Task
+        <input name="title" required maxLength={200} placeholder="e.g. Call about the pilot" />
+      </label>
+      <label>
+        Due
+        <input type="datetime-local" name="dueAt" required defaultValue={defaultDueInput()} />
+      </label>
       {assignable.length > 0 && (
         <label>
           For

@@ -1,4 +1,4 @@
-import { badgeText, defaultDueInput, dueWords, groupTasks, instantFromLocalInput, localInputValue, recordLink, targetOf } from './work-model';
+import { badgeText, defaultDueInput, dueWords, groupTasks, instantFromLocalInput, localInputValue, recordLink, targetOf, withNames } from './work-model';
 
 // Local wall times, so the specs hold in any time zone the machine has.
 const local = (day: number, hour: number, minute = 0) => new Date(2026, 11, day, hour, minute);
@@ -36,6 +36,7 @@ describe('my work view logic', () => {
     expect(dueWords(local(1, 10, 45).toISOString(), now)).toBe('in 45 min');
     expect(dueWords(local(1, 7).toISOString(), now)).toBe('overdue by 3 h');
     expect(dueWords(local(4, 10).toISOString(), now)).toBe('in 3 days');
+    expect(dueWords(local(0, 9).toISOString(), now)).toBe('overdue by 1 day');
   });
 
   it('links a task or notification to its record, and reads the chosen record', () => {
@@ -49,6 +50,12 @@ describe('my work view logic', () => {
     expect(targetOf('lead:l1')).toEqual({ leadId: 'l1' });
     expect(targetOf('')).toBeNull();
     expect(targetOf('account:a1')).toBeNull();
+  });
+
+  it('puts names in place of the ids a notification mentions, and another user where it is not', () => {
+    const names = new Map([['9ffeba55-3d75-4a33-9de0-3048f7b8b69c', 'Mona Manager']]);
+    expect(withNames('Assigned by hand (by 9ffeba55-3d75-4a33-9de0-3048f7b8b69c)', names)).toBe('Assigned by hand (by Mona Manager)');
+    expect(withNames('by 00000000-0000-4000-8000-00000000a002', names)).toBe('by another user');
   });
 
   it('keeps the nav badge short', () => {

@@ -52,7 +52,8 @@ export function defaultDueInput(now: Date = new Date()): string {
 export function dueWords(dueAt: string, now: Date = new Date()): string {
   const minutes = Math.round((new Date(dueAt).getTime() - now.getTime()) / 60_000);
   const size = Math.abs(minutes);
-  const amount = size < 60 ? `${size} min` : size < 48 * 60 ? `${Math.round(size / 60)} h` : `${Math.round(size / 1_440)} days`;
+  const days = Math.round(size / 1_440);
+  const amount = size < 60 ? `${size} min` : size < 24 * 60 ? `${Math.round(size / 60)} h` : days === 1 ? '1 day' : `${days} days`;
   return minutes < 0 ? `overdue by ${amount}` : `in ${amount}`;
 }
 
@@ -76,5 +77,11 @@ export function targetOf(value: string): { leadId: string } | { opportunityId: s
   if (kind === 'opportunity') return { opportunityId: id };
   return null;
 }
+
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+// Notification texts name people by id (the services know no names): the reps the caller can see get their names back,
+// anyone else (an admin, an analyst, a rep out of sight) is "another user" rather than a string of hex.
+export const withNames = (text: string, names: ReadonlyMap<string, string>): string => text.replace(UUID, (id) => names.get(id) ?? 'another user');
 
 export const badgeText = (unread: number): string => (unread > 99 ? '99+' : String(unread));

@@ -100,6 +100,26 @@ export const OpportunityTasksQuery = graphql(`
   }
 `);
 
+export const LeadTasksQuery = graphql(`
+  query LeadTasks($id: ID!) {
+    lead(id: $id) {
+      id
+      nextActivityAt
+      overdueTaskCount
+      tasks(status: OPEN) {
+        ...TaskFields
+      }
+    }
+    salesReps {
+      id
+      name
+      teamId
+      role
+      active
+    }
+  }
+`);
+
 export const CreateTaskMutation = graphql(`
   mutation CreateTask($input: CreateTaskInput!) {
     createTask(input: $input) {
@@ -172,6 +192,10 @@ export const InboxQuery = graphql(`
       }
     }
     unreadNotificationCount
+    salesReps {
+      id
+      name
+    }
   }
 `);
 

@@ -7,28 +7,35 @@ import { canWork } from '../../app/permissions';
 import { useIdentity } from '../../app/session';
 import { NewTaskForm } from './NewTaskForm';
 import { TaskItem } from './TaskItem';
-import { OpportunityTasksQuery } from './work-operations';
+import { LeadTasksQuery, OpportunityTasksQuery } from './work-operations';
 
 interface Props {
-  opportunity: { id: string; name: string; accountName: string; owner: { id: string; teamId: string | null } | null };
+  kind: 'lead' | 'opportunity';
+  record: { id: string; name: string; owner: { id: string; teamId: string | null } | null };
+  // Closed records take no new tasks (the engagement service refuses them).
   open: boolean;
+  // A lead shows its tasks inside its own card, one heading level down.
+  headingLevel: 2 | 3;
 }
 
-// The opportunity's open tasks and, for whoever may work it, planning the next one.
-export function OpportunityTasks({ opportunity, open }: Props) {
+// A lead's or an opportunity's open tasks, what comes next, and (for whoever may work the record) planning the next one.
+export function RecordTasks({ kind, record, open, headingLevel }: Props) {
   const identity = useIdentity();
   const context = useMemo(() => ({ additionalTypenames: ['Task'] }), []);
-  const [result] = useQuery({ query: OpportunityTasksQuery, variables: { id: opportunity.id }, context });
+  const [opportunityResult] = useQuery({ query: OpportunityTasksQuery, variables: { id: record.id }, context, pause: kind !== 'opportunity' });
+  const [leadResult] = useQuery({ query: LeadTasksQuery, variables: { id: record.id }, context, pause: kind !== 'lead' });
+  const result = kind === 'lead' ? leadResult : opportunityResult;
   const [done, setDone] = useState<string | null>(null);
   const reps = useMemo(() => result.data?.salesReps ?? [], [result.data]);
   const repsById = useMemo(() => new Map(reps.map((rep) => [rep.id, rep])), [reps]);
-  const data = result.data?.opportunity;
+  const data = kind === 'lead' ? leadResult.data?.lead : opportunityResult.data?.opportunity;
   const tasks = data?.tasks ?? [];
-  const writable = canWork(identity, { ownerId: opportunity.owner?.id ?? null, ownerTeamId: opportunity.owner?.teamId ?? null });
-  const target = { value: `opportunity:${opportunity.id}`, label: opportunity.name, ownerId: opportunity.owner?.id ?? null };
+  const writable = canWork(identity, { ownerId: record.owner?.id ?? null, ownerTeamId: record.owner?.teamId ?? null });
+  const target = { value: `${kind}:${record.id}`, label: record.name, ownerId: record.owner?.id ?? null };
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
-    <section className="panel" aria-labelledby="tasks-heading">
-      <h2 id="tasks-heading">Tasks</h2>
+    <section className={headingLevel === 2 ? 'panel' : undefined} aria-labelledby="record-tasks-heading" data-testid="record-tasks">
+      <Heading id="record-tasks-heading">Tasks</Heading>
       <p className={data && data.nextActivityAt === null ? 'no-next' : 'muted'} data-testid="next-activity">
         {data ? (data.nextActivityAt ? `Next activity ${formatDateTime(data.nextActivityAt)}` : 'No next activity planned') : 'Loading…'}
         {data && data.overdueTaskCount > 0 && <span className="badge badge-alert">{data.overdueTaskCount} overdue</span>}
