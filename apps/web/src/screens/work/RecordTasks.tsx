@@ -38,7 +38,7 @@ export function RecordTasks({ kind, record, open, headingLevel }: Props) {
       <Heading id="record-tasks-heading">Tasks</Heading>
       <p className={data && data.nextActivityAt === null ? 'no-next' : 'muted'} data-testid="next-activity">
         {data ? (data.nextActivityAt ? `Next activity ${formatDateTime(data.nextActivityAt)}` : 'No next activity planned') : 'Loading…'}
-        {data && data.overdueTaskCount > 0 && <span className="badge badge-alert">{data.overdueTaskCount} overdue</span>}
+        {data && data.overdueTaskCount > 0 && <span className="badge badge-alert badge-after">{data.overdueTaskCount} overdue</span>}
       </p>
       <div aria-live="polite">
         {done && (
