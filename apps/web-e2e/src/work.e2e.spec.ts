@@ -202,6 +202,9 @@ describe('my work, follow-ups on the board, the inbox, and how far forecasts and
     ).opportunity;
     await goTo(page, 'Board');
     await boardReady(page);
+    await followUpFilter(page).selectOption({ label: 'No next activity' });
+    await card(page, 'Keyboard Kites').waitFor();
+    const plannedHiddenFromNoNext = await card(page, 'Harbor Logistics').count();
     await followUpFilter(page).selectOption({ label: 'Any' });
     const expectedPlanned = await page.evaluate(
       (iso) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)),
@@ -228,6 +231,7 @@ describe('my work, follow-ups on the board, the inbox, and how far forecasts and
     expect(myWorkViolations).toEqual([]);
     expect(overdueBadge).toBe('1 overdue task');
     expect(keyboardKitesShown).toBe(0);
+    expect(plannedHiddenFromNoNext).toBe(0);
     expect(rescheduled.overdueTaskCount).toBe(0);
     expect(plannedText).toBe(expectedPlanned);
     expect(await card(page, 'Harbor Logistics').getByTestId('overdue-tasks').count()).toBe(0);

@@ -22,7 +22,9 @@ export default function MyWork() {
   const identity = useIdentity();
   const worker = canWorkAnything(identity);
   // Analysts have no tasks of their own; they read everyone's. Managers and admins can look beyond their own.
-  const [scope, setScope] = useState<'mine' | 'all'>(worker ? 'mine' : 'all');
+  // An admin who is not also a rep or manager has no tasks of their own either.
+  const assignee = identity.roles.includes('REP') || identity.roles.includes('MANAGER');
+  const [scope, setScope] = useState<'mine' | 'all'>(assignee ? 'mine' : 'all');
   // An empty list holds no Task for urql to invalidate on: a new task re-reads it all the same.
   const context = useMemo(() => ({ additionalTypenames: ['Task'] }), []);
   const [result] = useQuery({
@@ -60,11 +62,11 @@ export default function MyWork() {
         <p className="muted" aria-live="polite" data-testid="task-summary">
           {result.data ? `${count(groups.overdue.length, 'overdue task')} · ${groups.today.length} due today · ${groups.upcoming.length} upcoming` : 'Loading…'}
         </p>
-        {(canAssignTasks(identity) || !worker) && (
+        {assignee && canAssignTasks(identity) && (
           <label>
             Tasks of
             <select value={scope} onChange={(event) => setScope(event.target.value as 'mine' | 'all')}>
-              {worker && <option value="mine">Me</option>}
+              <option value="mine">Me</option>
               <option value="all">{identity.roles.includes('MANAGER') && !identity.roles.includes('ADMIN') ? 'My team' : 'Everyone'}</option>
             </select>
           </label>
