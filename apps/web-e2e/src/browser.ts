@@ -39,7 +39,7 @@ export async function signIn(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { name: 'Board', level: 1 }).waitFor();
 }
 
-export const goTo = (page: Page, screen: 'Board' | 'Health' | 'Leads' | 'Manager'): Promise<void> =>
+export const goTo = (page: Page, screen: 'My work' | 'Board' | 'Health' | 'Leads' | 'Manager'): Promise<void> =>
   page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
 
 export const column = (page: Page, stage: string): Locator => page.locator(`section.column[data-stage="${stage}"]`);
@@ -90,11 +90,19 @@ export async function seriousAccessibilityViolations(page: Page): Promise<Array<
 
 // Screens for the README: .local/screenshots always; WEB_SCREENSHOTS_DIR=docs/screenshots refreshes the committed ones.
 export async function screenshot(page: Page, name: string): Promise<void> {
+  writeScreenshot(name, await page.screenshot({ fullPage: true }));
+}
+
+// One part of a screen (a panel, a card), for a closer look than the whole page gives.
+export async function screenshotOf(locator: Locator, name: string): Promise<void> {
+  writeScreenshot(name, await locator.screenshot());
+}
+
+function writeScreenshot(name: string, image: Buffer): void {
   const dirs = [
     path.join(workspaceRoot(), '.local', 'screenshots'),
     ...(process.env.WEB_SCREENSHOTS_DIR ? [path.resolve(workspaceRoot(), process.env.WEB_SCREENSHOTS_DIR)] : []),
   ];
-  const image = await page.screenshot({ fullPage: true });
   for (const dir of dirs) {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${name}.png`), image);

@@ -105,6 +105,9 @@ export async function startWebStack(): Promise<WebStack> {
     process.env.WEB_E2E_ORIGIN = new URL(stack.gatewayUrl).origin;
     process.env.WEB_E2E_GATEWAY_URL = stack.gatewayUrl;
     process.env.WEB_E2E_PEOPLE = JSON.stringify(people);
+    // For specs that arrange what no API writes (past months' forecast snapshots, facts dated in closed months).
+    process.env.WEB_E2E_TOPIC_PREFIX = stack.topicPrefix;
+    process.env.WEB_E2E_ANALYTICS_DATABASE_URL = stack.databaseUrl('analytics');
     process.stderr.write(`\nweb stack ready at ${process.env.WEB_E2E_ORIGIN} in ${Date.now() - started} ms\n`);
   } catch (error) {
     await stack.stop();

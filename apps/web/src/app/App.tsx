@@ -5,6 +5,7 @@ import { Provider } from 'urql';
 import { Board } from '../screens/board/Board';
 import { SignIn } from '../screens/sign-in/SignIn';
 import { SignInCallback } from '../screens/sign-in/SignInCallback';
+import { UnreadBadge } from '../screens/work/UnreadBadge';
 import { createGraphQLClient } from './client';
 import { CALLBACK_PATH } from './oidc-paths';
 import { seesManagerScreen } from './permissions';
@@ -15,6 +16,7 @@ const Health = lazy(() => import('../screens/health/Health'));
 const Leads = lazy(() => import('../screens/leads/Leads'));
 const OpportunityPage = lazy(() => import('../screens/opportunity/OpportunityPage'));
 const Manager = lazy(() => import('../screens/manager/Manager'));
+const MyWork = lazy(() => import('../screens/work/MyWork'));
 
 const ROLE_NAMES = { REP: 'Sales rep', MANAGER: 'Manager', ANALYST: 'Analyst', ADMIN: 'Admin' } as const;
 
@@ -34,6 +36,9 @@ export function App() {
       <header className="top-bar">
         <span className="brand">Pipeline</span>
         <nav aria-label="Screens">
+          <NavLink to="/work">
+            My work <UnreadBadge />
+          </NavLink>
           <NavLink to="/board">Board</NavLink>
           <NavLink to="/health">Health</NavLink>
           <NavLink to="/leads">Leads</NavLink>
@@ -56,6 +61,7 @@ export function App() {
         <Suspense fallback={<p aria-busy="true">Loading…</p>}>
           <Routes>
             <Route path="/board" element={<Board />} />
+            <Route path="/work" element={<MyWork />} />
             <Route path="/health" element={<Health />} />
             <Route path="/leads" element={<Leads />} />
             <Route path="/leads/:leadId" element={<Leads />} />

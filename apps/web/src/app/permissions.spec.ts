@@ -1,5 +1,15 @@
 import type { Identity } from './identity';
-import { canAssignLeads, canDecideDiscount, canReopenDeals, canWork, seesManagerScreen } from './permissions';
+import {
+  canAssignLeads,
+  canAssignTasks,
+  canDecideDiscount,
+  canPlanTask,
+  canReopenDeals,
+  canWork,
+  canWorkTask,
+  forecastLevels,
+  seesManagerScreen,
+} from './permissions';
 
 const person = (roles: Identity['roles'], userId = 'me', teamId: string | null = 'north'): Identity => ({
   userId,
@@ -40,5 +50,23 @@ describe('what the UI offers each role', () => {
     expect([canAssignLeads(person(['REP'])), canAssignLeads(person(['MANAGER'])), canAssignLeads(person(['ADMIN']))]).toEqual([false, true, true]);
     expect([canReopenDeals(person(['REP']), own), canReopenDeals(person(['MANAGER'], 'mona'), teammate)]).toEqual([false, true]);
     expect([seesManagerScreen(person(['ANALYST'])), seesManagerScreen(person(['MANAGER']))]).toEqual([false, true]);
+  });
+
+  it('lets tasks be changed by their assignee, the assignee’s manager and admins; analysts only read them', () => {
+    const rita = { id: 'me', teamId: 'north' };
+    const otto = { id: 'otto', teamId: 'north' };
+    const sam = { id: 'sam', teamId: 'south' };
+    expect([canWorkTask(person(['REP']), rita), canWorkTask(person(['REP']), otto)]).toEqual([true, false]);
+    expect([canWorkTask(person(['MANAGER'], 'mona'), otto), canWorkTask(person(['MANAGER'], 'mona'), sam)]).toEqual([true, false]);
+    expect([canWorkTask(person(['ANALYST']), rita), canWorkTask(person(['ADMIN'], 'root', null), sam)]).toEqual([false, true]);
+    expect([canPlanTask(person(['REP']), own, rita), canPlanTask(person(['REP']), teammate, rita)]).toEqual([true, false]);
+    expect([canAssignTasks(person(['REP'])), canAssignTasks(person(['MANAGER'])), canAssignTasks(person(['ANALYST']))]).toEqual([false, true, false]);
+  });
+
+  it('offers the forecast accuracy levels the graph allows each role', () => {
+    expect(forecastLevels(person(['REP']))).toEqual(['REP']);
+    expect(forecastLevels(person(['MANAGER'], 'mona'))).toEqual(['REP', 'TEAM']);
+    expect(forecastLevels(person(['MANAGER'], 'mona', null))).toEqual(['REP']);
+    expect(forecastLevels(person(['ANALYST']))).toEqual(['REP', 'TEAM', 'COMPANY']);
   });
 });

@@ -33,3 +33,23 @@ export function canDecideDiscount(identity: Identity, record: OwnedRecord): bool
 }
 
 export const seesManagerScreen = (identity: Identity): boolean => has(identity, 'ADMIN') || has(identity, 'MANAGER');
+
+// Tasks follow their assignee: a rep changes own tasks, a manager the team's, an admin all; analysts only read.
+export const canWorkTask = (identity: Identity, assignee: { id: string; teamId: string | null }): boolean =>
+  canWork(identity, { ownerId: assignee.id, ownerTeamId: assignee.teamId });
+
+// Planning a task needs write access to the record and to the assignee (the engagement service checks both).
+export const canPlanTask = (identity: Identity, record: OwnedRecord, assignee: { id: string; teamId: string | null }): boolean =>
+  canWork(identity, record) && canWorkTask(identity, assignee);
+
+// Managers and admins plan tasks for others; a rep plans their own.
+export const canAssignTasks = (identity: Identity): boolean => has(identity, 'ADMIN') || has(identity, 'MANAGER');
+
+export type ForecastLevel = 'COMPANY' | 'TEAM' | 'REP';
+
+// Forecast accuracy: the company's is for analysts and admins, a team's for its manager too, a rep sees their own.
+export function forecastLevels(identity: Identity): ForecastLevel[] {
+  if (has(identity, 'ADMIN') || has(identity, 'ANALYST')) return ['REP', 'TEAM', 'COMPANY'];
+  if (has(identity, 'MANAGER')) return identity.teamId ? ['REP', 'TEAM'] : ['REP'];
+  return ['REP'];
+}

@@ -23,6 +23,8 @@ import {
   type Criterion,
   describeCriteria,
   filtersFromParams,
+  type FollowUpFilter,
+  matchesFollowUp,
   neighbourColumn,
   opportunityFilter,
   paramsFromFilters,
@@ -199,6 +201,14 @@ export function Board() {
             ))}
           </select>
         </label>
+        <label>
+          Next activity
+          <select value={filters.followUp ?? ''} onChange={(event) => setFilters({ followUp: (event.target.value || null) as FollowUpFilter | null })}>
+            <option value="">Any</option>
+            <option value="NO_NEXT_ACTIVITY">No next activity</option>
+            <option value="OVERDUE">Overdue tasks</option>
+          </select>
+        </label>
         <label className="checkbox">
           <input type="checkbox" checked={filters.stalled} onChange={(event) => setFilters({ stalled: event.target.checked })} />
           Stalled only
@@ -227,7 +237,8 @@ export function Board() {
       >
         <div className="board" data-ready={board.data && !board.fetching ? 'true' : 'false'}>
           {columnsData.map((data) => {
-            const cards = columns.find((column) => column.stageKey === data.stage.key)?.cards ?? [];
+            const loaded = columns.find((column) => column.stageKey === data.stage.key)?.cards ?? [];
+            const cards = filters.followUp ? loaded.filter((candidate) => matchesFollowUp(candidate, filters.followUp)) : loaded;
             return (
               <BoardColumn
                 key={data.stage.key}
@@ -236,6 +247,7 @@ export function Board() {
                 amount={data.amount}
                 weightedAmount={data.weightedAmount}
                 cards={cards}
+                filteredOut={loaded.length - cards.length}
                 hasMoreCards={data.hasMoreCards}
                 canMove={canMove}
                 refusal={refusal}

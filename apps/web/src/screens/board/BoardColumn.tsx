@@ -11,13 +11,15 @@ interface Props {
   amount: Array<{ amount: string; currency: string }>;
   weightedAmount: Array<{ amount: string; currency: string }>;
   cards: BoardCard[];
+  // Cards the follow-up filter hides (it narrows the loaded cards, the totals stay the column's).
+  filteredOut: number;
   hasMoreCards: boolean;
   canMove(card: BoardCard): boolean;
   refusal: { opportunityId: string; stageName: string; criteria: Criterion[] } | null;
   onDismissRefusal(): void;
 }
 
-export function BoardColumn({ stage, count, amount, weightedAmount, cards, hasMoreCards, canMove, refusal, onDismissRefusal }: Props) {
+export function BoardColumn({ stage, count, amount, weightedAmount, cards, filteredOut, hasMoreCards, canMove, refusal, onDismissRefusal }: Props) {
   const { setNodeRef, isOver } = useDroppable({ id: stage.key, data: { name: stage.name } });
   const headingId = `stage-${stage.key}`;
   const closed = stage.category !== 'OPEN';
@@ -58,6 +60,7 @@ export function BoardColumn({ stage, count, amount, weightedAmount, cards, hasMo
           {cards.length === 0 && <li className="empty muted">No opportunities</li>}
         </ol>
       )}
+      {!closed && filteredOut > 0 && <p className="muted more">{filteredOut} more not matching the next-activity filter</p>}
       {hasMoreCards && <p className="muted more">{count - cards.length} more: narrow the filters to see them</p>}
     </section>
   );

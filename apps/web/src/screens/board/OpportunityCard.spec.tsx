@@ -18,6 +18,8 @@ const card: BoardCard = {
   stalled: true,
   lastActivityAt: null,
   expectedCloseDate: '2027-03-31',
+  nextActivityAt: null,
+  overdueTaskCount: 0,
 };
 
 const renderCard = (props: Partial<Parameters<typeof OpportunityCard>[0]> = {}) =>
@@ -42,6 +44,17 @@ describe('an opportunity card', () => {
     expect(item).toHaveTextContent('Last activitynever');
     expect(item).toHaveTextContent('31 Mar 2027');
     expect(within(item).getByText('Stalled')).toBeInTheDocument();
+  });
+
+  it('highlights a card with no next activity, and shows the next one and the overdue tasks otherwise', () => {
+    const { unmount } = renderCard();
+    expect(screen.getByTestId('next-activity')).toHaveTextContent('No next activity');
+    expect(screen.queryByTestId('overdue-tasks')).toBeNull();
+    unmount();
+    renderCard({ card: { ...card, nextActivityAt: '2026-11-28T09:30:00Z', overdueTaskCount: 2 } });
+    expect(screen.getByTestId('next-activity')).not.toHaveTextContent('No next activity');
+    expect(screen.getByTestId('next-activity')).toHaveTextContent('28 Nov');
+    expect(screen.getByTestId('overdue-tasks')).toHaveTextContent('2 overdue tasks');
   });
 
   it('has a drag handle only for someone who may move it', () => {

@@ -3,7 +3,7 @@ import { CSS } from '@dnd-kit/utilities';
 import { memo } from 'react';
 import { Link } from 'react-router';
 
-import { formatAgo, formatDate, formatDays, formatMoney } from '../../app/format';
+import { count, formatAgo, formatDate, formatDateTime, formatDays, formatMoney } from '../../app/format';
 import type { Criterion } from './board-model';
 import type { BoardCard } from './board-types';
 
@@ -56,7 +56,18 @@ export const OpportunityCard = memo(function OpportunityCard({ card, movable, re
           <dt>Close</dt>
           <dd>{formatDate(card.expectedCloseDate)}</dd>
         </div>
+        <div className="card-next">
+          <dt>Next activity</dt>
+          <dd data-testid="next-activity" className={card.overdueTaskCount > 0 ? 'overdue-words' : undefined}>
+            {card.nextActivityAt ? formatDateTime(card.nextActivityAt) : <span className="no-next">No next activity</span>}
+          </dd>
+        </div>
       </dl>
+      {card.overdueTaskCount > 0 && (
+        <span className="badge badge-alert" data-testid="overdue-tasks">
+          {count(card.overdueTaskCount, 'overdue task')}
+        </span>
+      )}
       {card.stalled && <span className="badge badge-warn">Stalled</span>}
       {refusal && (
         <div className="refusal" role="alert">

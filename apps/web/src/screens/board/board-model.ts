@@ -6,7 +6,12 @@ export interface BoardFilters {
   industry: string | null;
   sizeBand: string | null;
   stalled: boolean;
+  // Follow-ups: cards with no open task planned, or with overdue tasks (applied to the cards the board loaded).
+  followUp: FollowUpFilter | null;
 }
+
+export type FollowUpFilter = 'NO_NEXT_ACTIVITY' | 'OVERDUE';
+const FOLLOW_UPS: Record<string, FollowUpFilter> = { none: 'NO_NEXT_ACTIVITY', overdue: 'OVERDUE' };
 
 const FILTER_KEYS = ['pipelineId', 'ownerId', 'teamId', 'industry', 'sizeBand'] as const;
 
@@ -19,6 +24,7 @@ export function filtersFromParams(params: URLSearchParams): BoardFilters {
     industry: read('industry'),
     sizeBand: read('size'),
     stalled: params.get('stalled') === '1',
+    followUp: FOLLOW_UPS[params.get('next') ?? ''] ?? null,
   };
 }
 
@@ -33,6 +39,7 @@ export function paramsFromFilters(filters: BoardFilters): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of FILTER_KEYS) if (filters[key]) params.set(names[key], filters[key] as string);
   if (filters.stalled) params.set('stalled', '1');
+  if (filters.followUp) params.set('next', filters.followUp === 'OVERDUE' ? 'overdue' : 'none');
   return params;
 }
 
@@ -50,6 +57,13 @@ export function opportunityFilter(filters: BoardFilters) {
 
 export interface CardLike {
   id: string;
+}
+
+// The graph has no filter on tasks, so the board narrows the cards it loaded; a column's totals stay the API's.
+export function matchesFollowUp(card: { nextActivityAt: string | null; overdueTaskCount: number }, filter: FollowUpFilter | null): boolean {
+  if (filter === 'NO_NEXT_ACTIVITY') return card.nextActivityAt === null;
+  if (filter === 'OVERDUE') return card.overdueTaskCount > 0;
+  return true;
 }
 
 export interface ColumnLike<C extends CardLike> {

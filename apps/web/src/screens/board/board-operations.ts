@@ -74,6 +74,8 @@ export const BoardQuery = graphql(`
           stalled
           lastActivityAt
           expectedCloseDate
+          nextActivityAt
+          overdueTaskCount
         }
       }
     }

@@ -21,6 +21,7 @@ import { formatDate, formatDays, formatMoney, formatMoneyList, formatPercent } f
 import { useSession } from '../../app/session';
 import { currenciesOf, forecastRows, type Period, periodFilter, REPORT_DIMENSIONS, reportCsvPath, type ReportDimension } from './health-model';
 import { ForecastQuery, HealthQuery, ReportQuery } from './health-operations';
+import { ForecastAccuracy, GateFriction } from './Trust';
 
 const PERIODS: Array<[Period, string]> = [
   ['30', 'Last 30 days'],
@@ -368,6 +369,8 @@ export default function Health() {
         </>
       )}
       <Forecast filter={filter} />
+      <ForecastAccuracy />
+      <GateFriction filter={filter} />
       <Reports filter={filter} />
     </>
   );

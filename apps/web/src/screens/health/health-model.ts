@@ -45,3 +45,48 @@ export const reportCsvPath = (dimension: ReportDimension, filter: { from?: strin
   const query = new URLSearchParams(filter.from ? { from: filter.from } : {}).toString();
   return `/exports/reports/${dimension.toLowerCase()}.csv${query ? `?${query}` : ''}`;
 };
+
+// Forecast accuracy in a manager's words: "+12.5% over" (promised more than was won), hits of the P10–P90 range.
+export function biasWords(bias: number | null): string {
+  if (bias === null) return '— (nothing won yet)';
+  if (Math.abs(bias) < 0.0005) return '0.0% (on target)';
+  return `${bias > 0 ? '+' : '−'}${(Math.abs(bias) * 100).toFixed(1)}% (${bias > 0 ? 'over-forecast' : 'under-forecast'})`;
+}
+
+export function hitWords(outcomes: ReadonlyArray<{ withinRange: boolean }>): string {
+  if (outcomes.length === 0) return '—';
+  const hits = outcomes.filter((outcome) => outcome.withinRange).length;
+  return `${Math.round((hits / outcomes.length) * 100)}% (${hits} of ${outcomes.length} months)`;
+}
+
+export interface AccuracyLike {
+  level: 'COMPANY' | 'TEAM' | 'REP';
+  key: string | null;
+  currency: string;
+}
+
+// Who a row is about: the rep's name, the team, or the company; sorted by that name, then currency.
+export function accuracyRows<T extends AccuracyLike>(rows: readonly T[], repNames: ReadonlyMap<string, string>): Array<T & { who: string }> {
+  return rows
+    .map((row) => ({
+      ...row,
+      who: row.level === 'COMPANY' || row.key === null ? 'Company' : row.level === 'TEAM' ? `Team ${row.key}` : (repNames.get(row.key) ?? row.key),
+    }))
+    .sort((a, b) => a.who.localeCompare(b.who) || a.currency.localeCompare(b.currency));
+}
+
+export interface RateLike {
+  successes: number;
+  sample: number;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+// "50.0% · 1 of 2 closed · 95% interval 9–91%", or why there is no rate yet.
+export function rateWords(estimate: RateLike): string {
+  if (estimate.sample === 0 || estimate.rate === null) return 'no closed deals yet';
+  const interval =
+    estimate.low === null || estimate.high === null ? '' : ` · 95% interval ${Math.round(estimate.low * 100)}–${Math.round(estimate.high * 100)}%`;
+  return `${(estimate.rate * 100).toFixed(1)}% · ${estimate.successes} of ${estimate.sample} won${interval}`;
+}

@@ -118,3 +118,62 @@ export const ReportQuery = graphql(`
     }
   }
 `);
+
+export const ForecastAccuracyQuery = graphql(`
+  query ForecastAccuracy($level: ForecastLevel!) {
+    forecastAccuracy(level: $level) {
+      level
+      key
+      currency
+      periods
+      meanAbsoluteError
+      weightedAbsolutePercentageError
+      bias
+      withinRangeRate
+      outcomes {
+        month
+        p10
+        p50
+        p90
+        actual
+        withinRange
+      }
+    }
+    salesReps {
+      id
+      name
+    }
+  }
+`);
+
+export const GateFrictionQuery = graphql(`
+  query GateFriction($filter: MetricsFilter) {
+    gateFriction(filter: $filter) {
+      criteria {
+        criterion
+        refusals
+        opportunities
+        stillBlocked
+        medianDaysBlocked
+      }
+      blockedWinRate {
+        successes
+        sample
+        rate
+        low
+        high
+      }
+      unblockedWinRate {
+        successes
+        sample
+        rate
+        low
+        high
+      }
+    }
+    stageCriteria {
+      key
+      description
+    }
+  }
+`);

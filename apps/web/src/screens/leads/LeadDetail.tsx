@@ -6,6 +6,7 @@ import { failureOf } from '../../app/client';
 import { formatDateTime, formatMoney, humanize } from '../../app/format';
 import { canAssignLeads, canWork } from '../../app/permissions';
 import { useIdentity } from '../../app/session';
+import { RecordTasks } from '../work/RecordTasks';
 import { bantWords } from './lead-model';
 import { AssignLeadMutation, ConvertLeadMutation, LeadDetailQuery, QualifyLeadMutation } from './lead-operations';
 
@@ -218,6 +219,7 @@ export function LeadDetail({ leadId }: { leadId: string }) {
           <Link to={`/opportunities/${lead.opportunity.id}`}>Open its opportunity</Link>
         </p>
       )}
+      <RecordTasks kind="lead" record={lead} open={lead.status !== 'CONVERTED' && lead.status !== 'DISQUALIFIED'} headingLevel={3} />
       {failure && (
         <p role="alert" className="error">
           {failure.message}

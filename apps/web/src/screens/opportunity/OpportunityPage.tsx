@@ -7,6 +7,7 @@ import { formatAgo, formatDate, formatDateTime, formatDays, formatMoney, humaniz
 import { useOpportunityChanges } from '../../app/live';
 import { canDecideDiscount, canReopenDeals, canWork } from '../../app/permissions';
 import { useIdentity, useSession } from '../../app/session';
+import { RecordTasks } from '../work/RecordTasks';
 import {
   CloseDealMutation,
   CreateProposalMutation,
@@ -315,6 +316,8 @@ export default function OpportunityPage() {
               {opportunity.activities.length === 0 && <li className="muted">No activities yet.</li>}
             </ul>
           </section>
+
+          <RecordTasks kind="opportunity" record={opportunity} open={open} headingLevel={2} />
         </div>
 
         <div>
