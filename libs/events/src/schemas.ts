@@ -72,11 +72,28 @@ export const StageChangedSchema = Type.Object({
   stageSequence: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 
+// ---------------------------------------------------------------- personal data (crypto-shredding)
+
+// Added: a person's fields encrypted with that person's own key, which only the owning service holds and erasure
+// destroys; after that no replay can read them. Plaintext fields beside it are redacted ("" or null).
+export const PersonalDataEnvelopeSchema = Type.Object(
+  {
+    alg: Type.Literal('AES-256-GCM'),
+    keyId: Type.String({ description: 'The data subject whose key sealed it (the lead id for a lead person)' }),
+    iv: Type.String({ description: 'Base64, 12 bytes' }),
+    tag: Type.String({ description: 'Base64 GCM authentication tag; the key id is the additional authenticated data' }),
+    ciphertext: Type.String({ description: 'Base64 of the UTF-8 JSON of the personal fields' }),
+  },
+  { additionalProperties: false },
+);
+
 // ---------------------------------------------------------------- leads
 
 export const LeadSnapshotSchema = Type.Object({
+  // Since personal data is encrypted: "" (the person's name is in personal).
   name: Type.String(),
   company: Type.String(),
+  // Since personal data is encrypted: null (the email is in personal).
   email: Nullable(Type.String()),
   industry: Nullable(Type.String()),
   region: Nullable(Type.String()),
@@ -92,6 +109,8 @@ export const LeadSnapshotSchema = Type.Object({
   createdAt: DateTime,
   // Added: true while the lead is archived (out of lists and KPIs until restored).
   archived: Type.Optional(Type.Boolean()),
+  // Added: { name, email, phone } encrypted with the person's key; absent once the person was erased.
+  personal: Type.Optional(PersonalDataEnvelopeSchema),
 });
 
 const leadEvent = <T extends Record<string, TSchema>>(fields: T) =>
@@ -110,6 +129,13 @@ export const LeadConvertedSchema = leadEvent({ opportunityId: Id, convertedAt: D
 export const LeadUpdatedSchema = leadEvent({ changes: Type.Array(Type.String()) });
 export const LeadArchivedSchema = leadEvent({ reason: Nullable(Type.String()), archivedBy: Nullable(Type.String()), archivedAt: DateTime });
 export const LeadRestoredSchema = leadEvent({ restoredBy: Nullable(Type.String()) });
+// Added: the lead's person was erased: the owner destroyed the key and scrubbed its rows; every copy must go.
+export const LeadErasedSchema = Type.Object({
+  leadId: Id,
+  opportunityId: Nullable(Id),
+  erasedAt: DateTime,
+  erasedBy: Nullable(Type.String()),
+});
 export const LeadMergedSchema = leadEvent({ mergedIntoLeadId: Id, movedActivityCount: Type.Integer({ minimum: 0 }), mergedBy: Nullable(Type.String()) });
 
 // ---------------------------------------------------------------- reps (added topic)
@@ -307,6 +333,7 @@ export const EVENT_TYPES = {
   leadArchived: 'sales.lead.archived.v1',
   leadRestored: 'sales.lead.restored.v1',
   leadMerged: 'sales.lead.merged.v1',
+  leadErased: 'sales.lead.erased.v1',
   repRegistered: 'sales.rep.registered.v1',
   repUpdated: 'sales.rep.updated.v1',
   opportunityCreated: 'sales.opportunity.created.v1',
@@ -357,6 +384,13 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
     'lead',
     'A duplicate lead was merged into another: its activities moved there, it is archived for good and points to the winner.',
     LeadMergedSchema,
+  ),
+  define(
+    EVENT_TYPES.leadErased,
+    TOPICS.leadEvents,
+    'lead',
+    "A lead's person was erased (GDPR): their key is destroyed, so earlier events' personal fields are unreadable; consumers scrub their copies.",
+    LeadErasedSchema,
   ),
   define(EVENT_TYPES.repRegistered, TOPICS.repEvents, 'rep', 'A sales rep was registered.', RepSchema),
   define(EVENT_TYPES.repUpdated, TOPICS.repEvents, 'rep', 'A sales rep changed team, role or activity.', RepSchema),
@@ -458,6 +492,8 @@ export type LeadUpdatedData = Static<typeof LeadUpdatedSchema>;
 export type LeadArchivedData = Static<typeof LeadArchivedSchema>;
 export type LeadRestoredData = Static<typeof LeadRestoredSchema>;
 export type LeadMergedData = Static<typeof LeadMergedSchema>;
+export type LeadErasedData = Static<typeof LeadErasedSchema>;
+export type PersonalDataEnvelope = Static<typeof PersonalDataEnvelopeSchema>;
 export type OpportunityArchivedData = Static<typeof OpportunityArchivedSchema>;
 export type OpportunityRestoredData = Static<typeof OpportunityRestoredSchema>;
 export type RepData = Static<typeof RepSchema>;
@@ -495,6 +531,7 @@ export interface EventDataMap {
   'sales.lead.archived.v1': LeadArchivedData;
   'sales.lead.restored.v1': LeadRestoredData;
   'sales.lead.merged.v1': LeadMergedData;
+  'sales.lead.erased.v1': LeadErasedData;
   'sales.rep.registered.v1': RepData;
   'sales.rep.updated.v1': RepData;
   'sales.opportunity.created.v1': OpportunityCreatedData;
