@@ -1,0 +1,25 @@
+import type { TypedCloudEvent } from '@pipeline/events';
+import type { EntityManager } from 'typeorm';
+
+export const ERASED_NOTIFICATION_TITLE = 'About a lead whose person was erased';
+
+// The lead's person was erased: tasks planned on the lead keep their times and states but not what was typed about the
+// person, notifications about the lead or those tasks lose their text, and so do their webhook payloads (a pending
+// delivery then sends the scrubbed text). Idempotent: a redelivery sets the same values.
+export async function scrubLeadPersonOnLeadErased(event: TypedCloudEvent<'sales.lead.erased.v1'>, manager: EntityManager): Promise<void> {
+  const { leadId } = event.data;
+  await manager.query(`UPDATE lead_snapshot SET name = '' WHERE id = $1`, [leadId]);
+  await manager.query(`UPDATE task SET title = '(erased)', notes = NULL, cancel_reason = NULL WHERE lead_id = $1`, [leadId]);
+  const notifications: { id: string }[] = await manager.query(
+    `UPDATE notification SET title = $2, body = ''
+      WHERE lead_id = $1 OR task_id IN (SELECT id FROM task WHERE lead_id = $1)
+      RETURNING id`,
+    [leadId, ERASED_NOTIFICATION_TITLE],
+  );
+  if (notifications.length === 0) return;
+  await manager.query(
+    `UPDATE webhook_delivery SET payload = jsonb_set(jsonb_set(payload, '{data,title}', to_jsonb($2::text)), '{data,body}', '""'), last_error = NULL
+      WHERE notification_id = ANY($1::uuid[])`,
+    [notifications.map((notification) => notification.id), ERASED_NOTIFICATION_TITLE],
+  );
+}
