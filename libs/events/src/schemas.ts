@@ -98,6 +98,7 @@ export const LeadSnapshotSchema = Type.Object({
   industry: Nullable(Type.String()),
   region: Nullable(Type.String()),
   source: Enum(LEAD_SOURCES),
+  // Since personal data is encrypted: null (free text that often names the person; it is in personal).
   sourceDetail: Nullable(Type.String()),
   status: Enum(LEAD_STATUSES),
   score: Type.Integer({ minimum: 0, maximum: 100 }),
@@ -109,7 +110,7 @@ export const LeadSnapshotSchema = Type.Object({
   createdAt: DateTime,
   // Added: true while the lead is archived (out of lists and KPIs until restored).
   archived: Type.Optional(Type.Boolean()),
-  // Added: { name, email, phone } encrypted with the person's key; absent once the person was erased.
+  // Added: { name, email, phone, sourceDetail } encrypted with the person's key; absent once the person was erased.
   personal: Type.Optional(PersonalDataEnvelopeSchema),
 });
 

@@ -7,8 +7,9 @@ import type { SalesRep } from '../domain/sales-rep';
 
 export const SOURCE = '/sales/lead-subgraph';
 
-// The person's name and email leave the service only encrypted with the lead's own key (see leadEvent), so erasing the
-// lead (destroying the key) leaves nothing readable on the topics; these plaintext fields stay in the contract, redacted.
+// The person's name, email, phone and the free-text source detail (often names them) leave the service only encrypted
+// with the lead's own key (see leadEvent), so erasing the lead (destroying the key) leaves nothing readable on the topics;
+// the plaintext fields stay in the contract, redacted.
 export function leadSnapshot(lead: Lead): LeadSnapshot {
   return {
     name: '',
@@ -17,7 +18,7 @@ export function leadSnapshot(lead: Lead): LeadSnapshot {
     industry: lead.industry,
     region: lead.region,
     source: lead.source,
-    sourceDetail: lead.sourceDetail,
+    sourceDetail: null,
     status: lead.status,
     score: effectiveScore(lead),
     ownerId: lead.ownerId,
@@ -49,7 +50,7 @@ export function leadEvent<T extends LeadEventType>(type: T, lead: Lead, extra: O
     aggregateType: 'lead',
     event: createCloudEvent({ type, source: SOURCE, subject: lead.id, data, time }),
     // Sealed at data.lead.personal in the writing transaction by appendToOutbox, with the key of this lead's person.
-    personal: { subjectId: lead.id, path: ['lead'], fields: { name: lead.name, email: lead.email, phone: lead.phone } },
+    personal: { subjectId: lead.id, path: ['lead'], fields: { name: lead.name, email: lead.email, phone: lead.phone, sourceDetail: lead.sourceDetail } },
   };
 }
 
