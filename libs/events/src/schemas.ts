@@ -267,7 +267,14 @@ export const DealTermsSetSchema = dealEvent({
   effective: Type.Boolean(),
 });
 export const DiscountDecidedSchema = dealEvent({ approvalId: Id, requestedPercent: Type.Number(), approved: Type.Boolean(), note: Nullable(Type.String()) });
-export const CommitmentRecordedSchema = dealEvent({ type: Enum(COMMITMENT_TYPES), contactName: Type.String(), committedAt: DateTime });
+export const CommitmentRecordedSchema = dealEvent({
+  type: Enum(COMMITMENT_TYPES),
+  // Since personal data is encrypted: "" (the contact's name is in personal, sealed with the opportunity's lead's key).
+  contactName: Type.String(),
+  committedAt: DateTime,
+  // Added: { contactName } encrypted; absent once the lead's person was erased.
+  personal: Type.Optional(PersonalDataEnvelopeSchema),
+});
 export const DealClosedSchema = dealEvent({
   outcome: Enum(DEAL_OUTCOMES),
   lostReason: Nullable(Enum(LOST_REASONS)),
@@ -292,11 +299,14 @@ const taskEvent = <T extends Record<string, TSchema>>(fields: T) =>
     leadId: Nullable(Id),
     opportunityId: Nullable(Id),
     assigneeId: Id,
+    // "" for a task on a lead (the title often names the person; it is in personal, sealed with the lead's key).
     title: Type.String(),
     dueAt: DateTime,
     status: Enum(TASK_STATUSES),
     occurredAt: DateTime,
     actorId: Nullable(Type.String()),
+    // Added: { title } of a task on a lead, encrypted with the lead's key; absent once the lead's person was erased.
+    personal: Type.Optional(PersonalDataEnvelopeSchema),
     ...fields,
   });
 

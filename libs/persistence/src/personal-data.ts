@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 import type { PersonalDataEnvelope } from '@pipeline/events';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 
 import type { OutboxEntry } from './outbox';
 
@@ -41,6 +41,19 @@ export function openPersonalData<T extends Record<string, unknown>>(key: Buffer,
 }
 
 // ---------------------------------------------------------------- the owner's key table (personal_data_key)
+
+// For the migration of each service that publishes personal fields: one AES-256 key per data subject; erasure destroys
+// it (key NULL, destroyed_at kept, so no new key is ever made for an erased subject).
+export async function createPersonalDataKeyTable(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`
+    CREATE TABLE personal_data_key (
+      subject_id text PRIMARY KEY,
+      key bytea CHECK (key IS NULL OR octet_length(key) = 32),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      destroyed_at timestamptz,
+      CHECK ((key IS NULL) = (destroyed_at IS NOT NULL))
+    )`);
+}
 
 // Returns each subject's key, creating the missing ones; an erased subject (key destroyed) gets none, ever again.
 export async function dataKeysFor(manager: EntityManager, subjectIds: readonly string[]): Promise<Map<string, Buffer>> {

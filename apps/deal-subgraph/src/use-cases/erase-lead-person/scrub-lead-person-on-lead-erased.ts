@@ -1,4 +1,5 @@
 import type { TypedCloudEvent } from '@pipeline/events';
+import { destroyDataKey } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 // The lead's person was erased: the deal of the opportunity made from the lead keeps its figures and outcome but loses
@@ -7,6 +8,8 @@ import type { EntityManager } from 'typeorm';
 export async function scrubLeadPersonOnLeadErased(event: TypedCloudEvent<'sales.lead.erased.v1'>, manager: EntityManager): Promise<void> {
   const { leadId, opportunityId } = event.data;
   await manager.query(`UPDATE lead_snapshot SET name = '', need = NULL WHERE id = $1`, [leadId]);
+  // Its commitments' contact names on the topic were sealed with this key: destroyed, they are unreadable.
+  await destroyDataKey(manager, leadId, new Date(event.data.erasedAt));
   const deals: { id: string }[] = await manager.query(
     `SELECT id FROM deal WHERE opportunity_id = $2 OR opportunity_id IN (SELECT id FROM opportunity_snapshot WHERE lead_id = $1)`,
     [leadId, opportunityId],

@@ -1,4 +1,5 @@
 import type { TypedCloudEvent } from '@pipeline/events';
+import { destroyDataKey } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 export const ERASED_NOTIFICATION_TITLE = 'About a lead whose person was erased';
@@ -9,6 +10,8 @@ export const ERASED_NOTIFICATION_TITLE = 'About a lead whose person was erased';
 export async function scrubLeadPersonOnLeadErased(event: TypedCloudEvent<'sales.lead.erased.v1'>, manager: EntityManager): Promise<void> {
   const { leadId } = event.data;
   await manager.query(`UPDATE lead_snapshot SET name = '' WHERE id = $1`, [leadId]);
+  // Its tasks' titles on the topic were sealed with this key: destroyed, they are unreadable.
+  await destroyDataKey(manager, leadId, new Date(event.data.erasedAt));
   await manager.query(`UPDATE task SET title = '(erased)', notes = NULL, cancel_reason = NULL WHERE lead_id = $1`, [leadId]);
   const notifications: { id: string }[] = await manager.query(
     `UPDATE notification SET title = $2, body = ''
