@@ -84,7 +84,9 @@ describe('erasing a lead person (GDPR), end to end through the gateway with real
       }),
     );
     expectNoErrors(
-      await admin(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome } } }`, { input: { opportunityId: opportunity.id, outcome: 'WON' } }),
+      await admin(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome } } }`, {
+        input: { opportunityId: opportunity.id, outcome: 'WON' },
+      }),
     );
     await waitFor(
       async () =>
@@ -102,9 +104,11 @@ describe('erasing a lead person (GDPR), end to end through the gateway with real
     expect(openPersonalData(leadKey.key, created?.event.data.lead.personal)).toMatchObject({ name, email });
 
     // Act
-    const erased = expectNoErrors(await admin<any>(`mutation($input: EraseLeadInput!) { eraseLead(input: $input) { erasedAt lead { name email } } }`, {
-      input: { leadId },
-    })).eraseLead;
+    const erased = expectNoErrors(
+      await admin<any>(`mutation($input: EraseLeadInput!) { eraseLead(input: $input) { erasedAt lead { name email } } }`, {
+        input: { leadId },
+      }),
+    ).eraseLead;
 
     // Assert: every service applied it (each says so through the graph) …
     expect(erased.lead).toEqual({ name: 'Erased person', email: null });

@@ -11,7 +11,13 @@ describe('personal data sealed with a key per person (crypto-shredding)', () => 
     const envelope = sealPersonalData(key, 'lead-1', person);
 
     // Assert
-    expect(envelope).toEqual({ alg: PERSONAL_DATA_ALGORITHM, keyId: 'lead-1', iv: expect.any(String), tag: expect.any(String), ciphertext: expect.any(String) });
+    expect(envelope).toEqual({
+      alg: PERSONAL_DATA_ALGORITHM,
+      keyId: 'lead-1',
+      iv: expect.any(String),
+      tag: expect.any(String),
+      ciphertext: expect.any(String),
+    });
     expect(Buffer.from(envelope.iv, 'base64')).toHaveLength(12);
     expect(Buffer.from(envelope.tag, 'base64')).toHaveLength(16);
     expect(JSON.stringify(envelope)).not.toMatch(/Ada|Lovelace|ada@example|7946/);

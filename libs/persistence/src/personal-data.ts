@@ -26,7 +26,13 @@ export function sealPersonalData(key: Buffer, keyId: string, fields: Record<stri
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(keyId, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(fields), 'utf8'), cipher.final()]);
-  return { alg: PERSONAL_DATA_ALGORITHM, keyId, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+  return {
+    alg: PERSONAL_DATA_ALGORITHM,
+    keyId,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+  };
 }
 
 // Throws when the key is not the one that sealed the envelope or the envelope was altered (GCM authenticates both).

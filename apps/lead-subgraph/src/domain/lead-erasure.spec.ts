@@ -1,5 +1,5 @@
-import { ERASED_NAME, planLeadErasure } from './lead-erasure';
 import type { Lead } from './lead';
+import { ERASED_NAME, planLeadErasure } from './lead-erasure';
 
 const lead: Lead = {
   id: '3f0f4f7e-7c4b-4f55-9a53-0c7cf6a8f4a1',

@@ -40,7 +40,14 @@ describe('eraseLead', () => {
     const email = `erin.${tag}@example.com`;
     const phone = `+49 30 ${tag.replace(/\D/g, '7').slice(0, 7)}`;
     const rep = await createRep(subject.as(admin));
-    const lead = await createLead(subject.as(admin), { name, email, phone, company: `Erasable GmbH ${tag}`, ownerId: rep, sourceDetail: `Met ${name} at a fair` });
+    const lead = await createLead(subject.as(admin), {
+      name,
+      email,
+      phone,
+      company: `Erasable GmbH ${tag}`,
+      ownerId: rep,
+      sourceDetail: `Met ${name} at a fair`,
+    });
     expectNoErrors(
       await subject.as(admin)(`mutation($input: LogLeadActivityInput!) { logLeadActivity(input: $input) { activity { id } } }`, {
         input: { leadId: lead.id, type: 'CALL', subject: `Call with ${name}`, notes: `Write to ${email}` },
@@ -84,7 +91,10 @@ describe('eraseLead', () => {
     // Assert: the same erasure, one fact; a later event carries no envelope (no key is ever made again for the person)
     expect(again.erasedAt).toBe(erased.erasedAt);
     const later = await waitFor(
-      () => reader.parsed<any>().find(({ event }) => event.subject === lead.id && event.type === 'sales.lead.updated.v1' && event.data.version > erased.lead.version),
+      () =>
+        reader
+          .parsed<any>()
+          .find(({ event }) => event.subject === lead.id && event.type === 'sales.lead.updated.v1' && event.data.version > erased.lead.version),
       { what: 'lead.updated after erasure' },
     );
     await reader.stop();
@@ -104,7 +114,9 @@ describe('eraseLead', () => {
 
     // Act
     const refusals = await Promise.all(
-      [repActor(rep, 'north'), managerActor('north'), analystActor()].map(async (actor) => errorCodes(await subject.as(actor)(ERASE, { input: { leadId: lead.id } }))),
+      [repActor(rep, 'north'), managerActor('north'), analystActor()].map(async (actor) =>
+        errorCodes(await subject.as(actor)(ERASE, { input: { leadId: lead.id } })),
+      ),
     );
 
     // Assert
