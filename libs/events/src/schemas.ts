@@ -305,7 +305,7 @@ const taskEvent = <T extends Record<string, TSchema>>(fields: T) =>
     status: Enum(TASK_STATUSES),
     occurredAt: DateTime,
     actorId: Nullable(Type.String()),
-    // Added: { title } of a task on a lead, encrypted with the lead's key; absent once the lead's person was erased.
+    // Added: { title, reason? } of a task on a lead, encrypted with the lead's key; absent once the lead's person was erased.
     personal: Type.Optional(PersonalDataEnvelopeSchema),
     ...fields,
   });
@@ -313,6 +313,7 @@ const taskEvent = <T extends Record<string, TSchema>>(fields: T) =>
 export const TaskCreatedSchema = taskEvent({});
 export const TaskCompletedSchema = taskEvent({ completedAt: DateTime });
 export const TaskRescheduledSchema = taskEvent({ previousDueAt: DateTime });
+// null for a task on a lead (free text; it is in personal with the title).
 export const TaskCancelledSchema = taskEvent({ reason: Nullable(Type.String()) });
 
 // ---------------------------------------------------------------- the catalogue

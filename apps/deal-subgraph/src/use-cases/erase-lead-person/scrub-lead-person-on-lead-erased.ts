@@ -20,4 +20,10 @@ export async function scrubLeadPersonOnLeadErased(event: TypedCloudEvent<'sales.
   await manager.query(`UPDATE deal_objection SET note = NULL WHERE deal_id = ANY($1::uuid[])`, [dealIds]);
   await manager.query(`UPDATE proposal SET decision_reason = NULL WHERE deal_id = ANY($1::uuid[])`, [dealIds]);
   await manager.query(`UPDATE deal SET close_note = NULL WHERE id = ANY($1::uuid[])`, [dealIds]);
+  // Commitments recorded before contact names were sealed kept them in plain text in the stored outbox copies.
+  await manager.query(
+    `UPDATE outbox SET payload = jsonb_set(payload #- '{data,personal}', '{data,contactName}', '""')
+      WHERE type = 'sales.deal.commitment_recorded.v1' AND payload #>> '{data,dealId}' = ANY($1::text[])`,
+    [dealIds],
+  );
 }

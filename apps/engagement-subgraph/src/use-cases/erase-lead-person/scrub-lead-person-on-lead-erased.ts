@@ -13,6 +13,12 @@ export async function scrubLeadPersonOnLeadErased(event: TypedCloudEvent<'sales.
   // Its tasks' titles on the topic were sealed with this key: destroyed, they are unreadable.
   await destroyDataKey(manager, leadId, new Date(event.data.erasedAt));
   await manager.query(`UPDATE task SET title = '(erased)', notes = NULL, cancel_reason = NULL WHERE lead_id = $1`, [leadId]);
+  // Task facts written before titles were sealed kept them in plain text in the stored outbox copies.
+  await manager.query(
+    `UPDATE outbox SET payload = jsonb_set(jsonb_set(payload #- '{data,personal}', '{data,title}', '""'), '{data,reason}', 'null', false)
+      WHERE type LIKE 'sales.task.%' AND payload #>> '{data,leadId}' = $1`,
+    [leadId],
+  );
   const notifications: { id: string }[] = await manager.query(
     `UPDATE notification SET title = $2, body = ''
       WHERE lead_id = $1 OR task_id IN (SELECT id FROM task WHERE lead_id = $1)
