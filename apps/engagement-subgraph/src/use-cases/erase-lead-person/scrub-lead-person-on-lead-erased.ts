@@ -19,16 +19,11 @@ export async function scrubLeadPersonOnLeadErased(event: TypedCloudEvent<'sales.
       WHERE type LIKE 'sales.task.%' AND payload #>> '{data,leadId}' = $1`,
     [leadId],
   );
-  const notifications: { id: string }[] = await manager.query(
-    `UPDATE notification SET title = $2, body = ''
-      WHERE lead_id = $1 OR task_id IN (SELECT id FROM task WHERE lead_id = $1)
-      RETURNING id`,
-    [leadId, ERASED_NOTIFICATION_TITLE],
-  );
-  if (notifications.length === 0) return;
+  const aboutTheLead = `SELECT id FROM notification WHERE lead_id = $1 OR task_id IN (SELECT id FROM task WHERE lead_id = $1)`;
   await manager.query(
     `UPDATE webhook_delivery SET payload = jsonb_set(jsonb_set(payload, '{data,title}', to_jsonb($2::text)), '{data,body}', '""'), last_error = NULL
-      WHERE notification_id = ANY($1::uuid[])`,
-    [notifications.map((notification) => notification.id), ERASED_NOTIFICATION_TITLE],
+      WHERE notification_id IN (${aboutTheLead})`,
+    [leadId, ERASED_NOTIFICATION_TITLE],
   );
+  await manager.query(`UPDATE notification SET title = $2, body = '' WHERE id IN (${aboutTheLead})`, [leadId, ERASED_NOTIFICATION_TITLE]);
 }
