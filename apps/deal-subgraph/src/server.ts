@@ -10,6 +10,7 @@ import { DEAL_ENTITIES } from './persistence/entities';
 import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
 import { type DealDeps, type DealSettings, DEFAULT_DEAL_SETTINGS } from './use-cases/deps';
+import { scrubLeadPersonOnLeadErased } from './use-cases/erase-lead-person/scrub-lead-person-on-lead-erased';
 import { updateLeadNeedOnLeadEvent } from './use-cases/sync-snapshots/update-lead-need-on-lead-event';
 import { updateOpportunitySnapshotOnOpportunityEvent } from './use-cases/sync-snapshots/update-opportunity-snapshot-on-opportunity-event';
 import { updateOpportunitySnapshotOnStageChanged } from './use-cases/sync-snapshots/update-opportunity-snapshot-on-stage-changed';
@@ -52,6 +53,7 @@ export function dealService(options: DealServiceOptions): ServiceDefinition {
           'sales.lead.qualified.v1': updateLeadNeedOnLeadEvent,
           'sales.lead.disqualified.v1': updateLeadNeedOnLeadEvent,
           'sales.lead.converted.v1': updateLeadNeedOnLeadEvent,
+          'sales.lead.erased.v1': scrubLeadPersonOnLeadErased,
         },
       },
     ],

@@ -273,6 +273,8 @@ const attempts: Attempt[] = [
     (call, t) => call(`mutation($i: ArchiveLeadInput!) { archiveLead(input: $i) { lead { id } } }`, { i: { leadId: t.openLead, reason: 'Planted' } }),
   ],
   ['restoreLead', (call, t) => call(`mutation($i: RestoreLeadInput!) { restoreLead(input: $i) { lead { id } } }`, { i: { leadId: t.archivedLead } })],
+  // Erasure is an administrator's act alone; the lead's name and version below show it did not happen.
+  ['eraseLead', (call, t) => call(`mutation($i: EraseLeadInput!) { eraseLead(input: $i) { erasedAt } }`, { i: { leadId: t.openLead } })],
   [
     'mergeLeads',
     (call, t) =>

@@ -14,6 +14,7 @@ import { resolvers } from './resolvers';
 import { composeDailyDigests } from './use-cases/compose-daily-digests/compose-daily-digests';
 import { DEFAULT_DELIVERY_OPTIONS, deliverWebhooks } from './use-cases/deliver-webhooks/deliver-webhooks';
 import type { EngagementDeps } from './use-cases/deps';
+import { scrubLeadPersonOnLeadErased } from './use-cases/erase-lead-person/scrub-lead-person-on-lead-erased';
 import { notifyDueTasks } from './use-cases/notify-due-tasks/notify-due-tasks';
 import { notifyOnDealEvent } from './use-cases/notify-on-facts/notify-on-deal-event';
 import { notifyOnLeadEvent } from './use-cases/notify-on-facts/notify-on-lead-event';
@@ -54,6 +55,7 @@ export const ENGAGEMENT_HANDLERS: EventHandlers = {
   'sales.lead.disqualified.v1': notifyOnLeadEvent,
   'sales.lead.converted.v1': notifyOnLeadEvent,
   'sales.lead.updated.v1': notifyOnLeadEvent,
+  'sales.lead.erased.v1': scrubLeadPersonOnLeadErased,
   'sales.opportunity.created.v1': syncOpportunityOnOpportunityEvent,
   'sales.opportunity.updated.v1': syncOpportunityOnOpportunityEvent,
   'sales.opportunity.stage_changed.v1': syncOpportunityOnOpportunityEvent,

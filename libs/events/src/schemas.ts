@@ -72,15 +72,33 @@ export const StageChangedSchema = Type.Object({
   stageSequence: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 
+// ---------------------------------------------------------------- personal data (crypto-shredding)
+
+// Added: a person's fields encrypted with that person's own key, which only the owning service holds and erasure
+// destroys; after that no replay can read them. Plaintext fields beside it are redacted ("" or null).
+export const PersonalDataEnvelopeSchema = Type.Object(
+  {
+    alg: Type.Literal('AES-256-GCM'),
+    keyId: Type.String({ description: 'The data subject whose key sealed it (the lead id for a lead person)' }),
+    iv: Type.String({ description: 'Base64, 12 bytes' }),
+    tag: Type.String({ description: 'Base64 GCM authentication tag; the key id is the additional authenticated data' }),
+    ciphertext: Type.String({ description: 'Base64 of the UTF-8 JSON of the personal fields' }),
+  },
+  { additionalProperties: false },
+);
+
 // ---------------------------------------------------------------- leads
 
 export const LeadSnapshotSchema = Type.Object({
+  // Since personal data is encrypted: "" (the person's name is in personal).
   name: Type.String(),
   company: Type.String(),
+  // Since personal data is encrypted: null (the email is in personal).
   email: Nullable(Type.String()),
   industry: Nullable(Type.String()),
   region: Nullable(Type.String()),
   source: Enum(LEAD_SOURCES),
+  // Since personal data is encrypted: null (free text that often names the person; it is in personal).
   sourceDetail: Nullable(Type.String()),
   status: Enum(LEAD_STATUSES),
   score: Type.Integer({ minimum: 0, maximum: 100 }),
@@ -92,6 +110,8 @@ export const LeadSnapshotSchema = Type.Object({
   createdAt: DateTime,
   // Added: true while the lead is archived (out of lists and KPIs until restored).
   archived: Type.Optional(Type.Boolean()),
+  // Added: { name, email, phone, sourceDetail } encrypted with the person's key; absent once the person was erased.
+  personal: Type.Optional(PersonalDataEnvelopeSchema),
 });
 
 const leadEvent = <T extends Record<string, TSchema>>(fields: T) =>
@@ -110,6 +130,13 @@ export const LeadConvertedSchema = leadEvent({ opportunityId: Id, convertedAt: D
 export const LeadUpdatedSchema = leadEvent({ changes: Type.Array(Type.String()) });
 export const LeadArchivedSchema = leadEvent({ reason: Nullable(Type.String()), archivedBy: Nullable(Type.String()), archivedAt: DateTime });
 export const LeadRestoredSchema = leadEvent({ restoredBy: Nullable(Type.String()) });
+// Added: the lead's person was erased: the owner destroyed the key and scrubbed its rows; every copy must go.
+export const LeadErasedSchema = Type.Object({
+  leadId: Id,
+  opportunityId: Nullable(Id),
+  erasedAt: DateTime,
+  erasedBy: Nullable(Type.String()),
+});
 export const LeadMergedSchema = leadEvent({ mergedIntoLeadId: Id, movedActivityCount: Type.Integer({ minimum: 0 }), mergedBy: Nullable(Type.String()) });
 
 // ---------------------------------------------------------------- reps (added topic)
@@ -240,7 +267,14 @@ export const DealTermsSetSchema = dealEvent({
   effective: Type.Boolean(),
 });
 export const DiscountDecidedSchema = dealEvent({ approvalId: Id, requestedPercent: Type.Number(), approved: Type.Boolean(), note: Nullable(Type.String()) });
-export const CommitmentRecordedSchema = dealEvent({ type: Enum(COMMITMENT_TYPES), contactName: Type.String(), committedAt: DateTime });
+export const CommitmentRecordedSchema = dealEvent({
+  type: Enum(COMMITMENT_TYPES),
+  // Since personal data is encrypted: "" (the contact's name is in personal, sealed with the opportunity's lead's key).
+  contactName: Type.String(),
+  committedAt: DateTime,
+  // Added: { contactName } encrypted; absent once the lead's person was erased.
+  personal: Type.Optional(PersonalDataEnvelopeSchema),
+});
 export const DealClosedSchema = dealEvent({
   outcome: Enum(DEAL_OUTCOMES),
   lostReason: Nullable(Enum(LOST_REASONS)),
@@ -265,17 +299,21 @@ const taskEvent = <T extends Record<string, TSchema>>(fields: T) =>
     leadId: Nullable(Id),
     opportunityId: Nullable(Id),
     assigneeId: Id,
+    // "" for a task on a lead (the title often names the person; it is in personal, sealed with the lead's key).
     title: Type.String(),
     dueAt: DateTime,
     status: Enum(TASK_STATUSES),
     occurredAt: DateTime,
     actorId: Nullable(Type.String()),
+    // Added: { title, reason? } of a task on a lead, encrypted with the lead's key; absent once the lead's person was erased.
+    personal: Type.Optional(PersonalDataEnvelopeSchema),
     ...fields,
   });
 
 export const TaskCreatedSchema = taskEvent({});
 export const TaskCompletedSchema = taskEvent({ completedAt: DateTime });
 export const TaskRescheduledSchema = taskEvent({ previousDueAt: DateTime });
+// null for a task on a lead (free text; it is in personal with the title).
 export const TaskCancelledSchema = taskEvent({ reason: Nullable(Type.String()) });
 
 // ---------------------------------------------------------------- the catalogue
@@ -307,6 +345,7 @@ export const EVENT_TYPES = {
   leadArchived: 'sales.lead.archived.v1',
   leadRestored: 'sales.lead.restored.v1',
   leadMerged: 'sales.lead.merged.v1',
+  leadErased: 'sales.lead.erased.v1',
   repRegistered: 'sales.rep.registered.v1',
   repUpdated: 'sales.rep.updated.v1',
   opportunityCreated: 'sales.opportunity.created.v1',
@@ -357,6 +396,13 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
     'lead',
     'A duplicate lead was merged into another: its activities moved there, it is archived for good and points to the winner.',
     LeadMergedSchema,
+  ),
+  define(
+    EVENT_TYPES.leadErased,
+    TOPICS.leadEvents,
+    'lead',
+    "A lead's person was erased (GDPR): their key is destroyed, so earlier events' personal fields are unreadable; consumers scrub their copies.",
+    LeadErasedSchema,
   ),
   define(EVENT_TYPES.repRegistered, TOPICS.repEvents, 'rep', 'A sales rep was registered.', RepSchema),
   define(EVENT_TYPES.repUpdated, TOPICS.repEvents, 'rep', 'A sales rep changed team, role or activity.', RepSchema),
@@ -458,6 +504,8 @@ export type LeadUpdatedData = Static<typeof LeadUpdatedSchema>;
 export type LeadArchivedData = Static<typeof LeadArchivedSchema>;
 export type LeadRestoredData = Static<typeof LeadRestoredSchema>;
 export type LeadMergedData = Static<typeof LeadMergedSchema>;
+export type LeadErasedData = Static<typeof LeadErasedSchema>;
+export type PersonalDataEnvelope = Static<typeof PersonalDataEnvelopeSchema>;
 export type OpportunityArchivedData = Static<typeof OpportunityArchivedSchema>;
 export type OpportunityRestoredData = Static<typeof OpportunityRestoredSchema>;
 export type RepData = Static<typeof RepSchema>;
@@ -495,6 +543,7 @@ export interface EventDataMap {
   'sales.lead.archived.v1': LeadArchivedData;
   'sales.lead.restored.v1': LeadRestoredData;
   'sales.lead.merged.v1': LeadMergedData;
+  'sales.lead.erased.v1': LeadErasedData;
   'sales.rep.registered.v1': RepData;
   'sales.rep.updated.v1': RepData;
   'sales.opportunity.created.v1': OpportunityCreatedData;

@@ -8,6 +8,7 @@ export * from './outbox';
 export * from './outbox-admin';
 export * from './outbox-relay';
 export * from './paging';
+export * from './personal-data';
 export * from './pg-errors';
 export * from './rep-snapshot';
 export * from './visibility-sql';

@@ -2,10 +2,14 @@ import { context, propagation } from '@opentelemetry/api';
 import type { CloudEvent } from '@pipeline/events';
 import type { EntityManager } from 'typeorm';
 
+import { type PersonalFields, sealOutboxEntries } from './personal-data';
+
 export interface OutboxEntry {
   topic: string;
   aggregateType: string;
   event: CloudEvent;
+  // Personal fields to publish only encrypted with the subject's key (the writing database needs personal_data_key).
+  personal?: PersonalFields;
 }
 
 // Written in the business transaction, so an event exists exactly when its change committed.
@@ -20,8 +24,9 @@ function traceAttributes(): Pick<CloudEvent, 'traceparent' | 'tracestate'> {
   return carrier.traceparent ? { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}) } : {};
 }
 
-export async function appendToOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
+export async function appendToOutbox(manager: EntityManager, unsealed: OutboxEntry[]): Promise<void> {
   const trace = traceAttributes();
+  const entries = await sealOutboxEntries(manager, unsealed);
   for (let start = 0; start < entries.length; start += OUTBOX_CHUNK) {
     const values: unknown[] = [];
     const rows = entries.slice(start, start + OUTBOX_CHUNK).map((entry, index) => {

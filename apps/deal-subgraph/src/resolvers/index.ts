@@ -64,7 +64,8 @@ export const resolvers: Resolvers = {
       return renderProposalDocument(proposal, {
         accountName: opportunity?.accountName ?? 'your company',
         opportunityName: opportunity?.name ?? 'this project',
-        contactName: lead?.name ?? null,
+        // Lead events carry the person's name only encrypted: an empty name greets no one in particular.
+        contactName: lead?.name || null,
         statedNeed: lead?.need ?? null,
         terms: deal?.terms ?? null,
       });

@@ -32,6 +32,11 @@ describe('lead assignment notifications', () => {
     ]);
     expect(drafts.every((draft) => draft.body.startsWith('SLA:'))).toBe(true);
   });
+
+  it("names the lead by its company when the event carries the person's name only encrypted (an empty name)", () => {
+    expect(notificationsForLeadAssignment(assignment({ leadName: '' })).map((draft) => draft.title)).toEqual(['New lead assigned to you: Initech']);
+    expect(notificationsForLeadAssignment(assignment()).map((draft) => draft.title)).toEqual(['New lead assigned to you: Ada (Initech)']);
+  });
 });
 
 describe('discount approvers', () => {

@@ -48,7 +48,8 @@ export interface LeadAssignment {
 // The new owner hears of a lead given to them (not when they took it themselves); after an SLA sweep the previous owner hears why it left.
 export function notificationsForLeadAssignment(assignment: LeadAssignment): NotificationDraft[] {
   const base = { leadId: assignment.leadId, opportunityId: null, taskId: null, sourceKey: assignment.eventId };
-  const label = `${assignment.leadName} (${assignment.company})`;
+  // Lead events carry the person's name only encrypted (an empty name), so the company names the lead then.
+  const label = assignment.leadName ? `${assignment.leadName} (${assignment.company})` : assignment.company;
   const drafts: NotificationDraft[] = [];
   const sla = isSlaReassignment(assignment.reason);
   if (assignment.ownerId !== null && assignment.ownerId !== assignment.assignedBy && assignment.ownerId !== assignment.previousOwnerId) {

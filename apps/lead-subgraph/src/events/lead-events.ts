@@ -1,4 +1,4 @@
-import { createCloudEvent, EVENT_TYPES, type EventDataMap, type LeadSnapshot, TOPICS } from '@pipeline/events';
+import { createCloudEvent, EVENT_TYPES, type EventDataMap, type LeadErasedData, type LeadSnapshot, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
 
 import type { Lead } from '../domain/lead';
@@ -7,15 +7,18 @@ import type { SalesRep } from '../domain/sales-rep';
 
 export const SOURCE = '/sales/lead-subgraph';
 
+// The person's name, email, phone and the free-text source detail (often names them) leave the service only encrypted
+// with the lead's own key (see leadEvent), so erasing the lead (destroying the key) leaves nothing readable on the topics;
+// the plaintext fields stay in the contract, redacted.
 export function leadSnapshot(lead: Lead): LeadSnapshot {
   return {
-    name: lead.name,
+    name: '',
     company: lead.company,
-    email: lead.email,
+    email: null,
     industry: lead.industry,
     region: lead.region,
     source: lead.source,
-    sourceDetail: lead.sourceDetail,
+    sourceDetail: null,
     status: lead.status,
     score: effectiveScore(lead),
     ownerId: lead.ownerId,
@@ -42,7 +45,21 @@ type LeadEventType =
 // Every lead event carries the lead's snapshot after the change, so consumers need no lookups.
 export function leadEvent<T extends LeadEventType>(type: T, lead: Lead, extra: Omit<EventDataMap[T], 'leadId' | 'version' | 'lead'>, time: Date): OutboxEntry {
   const data = { leadId: lead.id, version: lead.version, lead: leadSnapshot(lead), ...extra } as EventDataMap[T];
-  return { topic: TOPICS.leadEvents, aggregateType: 'lead', event: createCloudEvent({ type, source: SOURCE, subject: lead.id, data, time }) };
+  return {
+    topic: TOPICS.leadEvents,
+    aggregateType: 'lead',
+    event: createCloudEvent({ type, source: SOURCE, subject: lead.id, data, time }),
+    // Sealed at data.lead.personal in the writing transaction by appendToOutbox, with the key of this lead's person.
+    personal: { subjectId: lead.id, path: ['lead'], fields: { name: lead.name, email: lead.email, phone: lead.phone, sourceDetail: lead.sourceDetail } },
+  };
+}
+
+export function leadErasedEvent(leadId: string, data: Omit<LeadErasedData, 'leadId'>, time: Date): OutboxEntry {
+  return {
+    topic: TOPICS.leadEvents,
+    aggregateType: 'lead',
+    event: createCloudEvent({ type: EVENT_TYPES.leadErased, source: SOURCE, subject: leadId, data: { leadId, ...data }, time }),
+  };
 }
 
 export function repEvent(type: typeof EVENT_TYPES.repRegistered | typeof EVENT_TYPES.repUpdated, rep: SalesRep, time: Date): OutboxEntry {

@@ -92,6 +92,19 @@ export type CreateSalesRepPayload = {
   salesRep: SalesRep;
 };
 
+/** Erase the lead's person (GDPR right to erasure): admins only. */
+export type EraseLeadInput = {
+  leadId: Scalars['ID']['input'];
+};
+
+export type EraseLeadPayload = {
+  __typename?: 'EraseLeadPayload';
+  /** When the person was erased (the first time, if asked again). */
+  erasedAt: Scalars['DateTime']['output'];
+  /** The lead with its person's data gone: name reads 'Erased person', email and phone are null; the business facts stay. */
+  lead: Lead;
+};
+
 export type ImportLeadsInput = {
   /** CSV with a header row: name, company, email, phone, industry, region, source, sourceDetail, estimatedValue, currency, ownerEmail, externalId. */
   csv: Scalars['String']['input'];
@@ -286,6 +299,8 @@ export type Mutation = {
   assignLead: AssignLeadPayload;
   createLead: CreateLeadPayload;
   createSalesRep: CreateSalesRepPayload;
+  /** Destroys the person's encryption key (so no event or replay can read their name, email or phone again), scrubs the lead and publishes sales.lead.erased.v1 for every other service to scrub its copies. ADMIN only; erasing again changes nothing. */
+  eraseLead: EraseLeadPayload;
   importLeads: ImportLeadsPayload;
   logLeadActivity: LogLeadActivityPayload;
   mergeLeads: MergeLeadsPayload;
@@ -317,6 +332,11 @@ export type MutationCreateLeadArgs = {
 
 export type MutationCreateSalesRepArgs = {
   input: CreateSalesRepInput;
+};
+
+
+export type MutationEraseLeadArgs = {
+  input: EraseLeadInput;
 };
 
 
@@ -693,6 +713,8 @@ export type ResolversTypes = ResolversObject<{
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  EraseLeadInput: EraseLeadInput;
+  EraseLeadPayload: ResolverTypeWrapper<Omit<EraseLeadPayload, 'lead'> & { lead: ResolversTypes['Lead'] }>;
   ImportLeadsInput: ImportLeadsInput;
   ImportLeadsPayload: ResolverTypeWrapper<ImportLeadsPayload>;
   ImportMode: ImportMode;
@@ -756,6 +778,8 @@ export type ResolversParentTypes = ResolversObject<{
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  EraseLeadInput: EraseLeadInput;
+  EraseLeadPayload: Omit<EraseLeadPayload, 'lead'> & { lead: ResolversParentTypes['Lead'] };
   ImportLeadsInput: ImportLeadsInput;
   ImportLeadsPayload: ImportLeadsPayload;
   ImportRowError: ImportRowError;
@@ -824,6 +848,11 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
+
+export type EraseLeadPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['EraseLeadPayload'] = ResolversParentTypes['EraseLeadPayload']> = ResolversObject<{
+  erasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+}>;
 
 export type ImportLeadsPayloadResolvers<ContextType = LeadContext, ParentType extends ResolversParentTypes['ImportLeadsPayload'] = ResolversParentTypes['ImportLeadsPayload']> = ResolversObject<{
   created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -921,6 +950,7 @@ export type MutationResolvers<ContextType = LeadContext, ParentType extends Reso
   assignLead?: Resolver<ResolversTypes['AssignLeadPayload'], ParentType, ContextType, RequireFields<MutationAssignLeadArgs, 'input'>>;
   createLead?: Resolver<ResolversTypes['CreateLeadPayload'], ParentType, ContextType, RequireFields<MutationCreateLeadArgs, 'input'>>;
   createSalesRep?: Resolver<ResolversTypes['CreateSalesRepPayload'], ParentType, ContextType, RequireFields<MutationCreateSalesRepArgs, 'input'>>;
+  eraseLead?: Resolver<ResolversTypes['EraseLeadPayload'], ParentType, ContextType, RequireFields<MutationEraseLeadArgs, 'input'>>;
   importLeads?: Resolver<ResolversTypes['ImportLeadsPayload'], ParentType, ContextType, RequireFields<MutationImportLeadsArgs, 'input'>>;
   logLeadActivity?: Resolver<ResolversTypes['LogLeadActivityPayload'], ParentType, ContextType, RequireFields<MutationLogLeadActivityArgs, 'input'>>;
   mergeLeads?: Resolver<ResolversTypes['MergeLeadsPayload'], ParentType, ContextType, RequireFields<MutationMergeLeadsArgs, 'input'>>;
@@ -1046,6 +1076,7 @@ export type Resolvers<ContextType = LeadContext> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  EraseLeadPayload?: EraseLeadPayloadResolvers<ContextType>;
   ImportLeadsPayload?: ImportLeadsPayloadResolvers<ContextType>;
   ImportRowError?: ImportRowErrorResolvers<ContextType>;
   Lead?: LeadResolvers<ContextType>;

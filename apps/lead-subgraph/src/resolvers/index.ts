@@ -9,6 +9,7 @@ import { archiveLead } from '../use-cases/archive-lead/archive-lead';
 import { assignLead } from '../use-cases/assign-lead/assign-lead';
 import { createLead } from '../use-cases/create-lead/create-lead';
 import { createSalesRep } from '../use-cases/create-sales-rep/create-sales-rep';
+import { eraseLead } from '../use-cases/erase-lead/erase-lead';
 import { importLeads } from '../use-cases/import-leads/import-leads';
 import { getVisibleLead, listVisibleLeads } from '../use-cases/list-leads/list-leads';
 import { logLeadActivity } from '../use-cases/log-lead-activity/log-lead-activity';
@@ -44,6 +45,7 @@ export const resolvers: Resolvers = {
     createLead: async (_parent, { input }, { actor, deps }) => ({ lead: await createLead(deps, actor, input) }),
     updateLead: async (_parent, { input }, { actor, deps }) => ({ lead: await updateLead(deps, actor, input) }),
     archiveLead: async (_parent, { input }, { actor, deps }) => ({ lead: await archiveLead(deps, actor, input) }),
+    eraseLead: async (_parent, { input }, { actor, deps }) => eraseLead(deps, actor, input),
     restoreLead: async (_parent, { input }, { actor, deps }) => ({ lead: await restoreLead(deps, actor, input) }),
     mergeLeads: (_parent, { input }, { actor, deps }) => mergeLeads(deps, actor, input),
     qualifyLead: async (_parent, { input }, { actor, deps }) => ({ lead: await qualifyLead(deps, actor, input) }),

@@ -3,6 +3,7 @@ import { CreateDealTables1764180000000 } from './1764180000000-create-deal-table
 import { AddDealObjections1764200000000 } from './1764200000000-add-deal-objections';
 import { AddRepSnapshotTeamIndex1764970000000 } from './1764970000000-add-rep-snapshot-team-index';
 import { AddOpportunitySnapshotArchived1765100000000 } from './1765100000000-add-opportunity-snapshot-archived';
+import { AddPersonalDataKeys1796114000000 } from './1796114000000-add-personal-data-keys';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateDealTables1764180000000, AddDealObjections1764200000000, AddRepSnapshotTeamIndex1764970000000, AddOpportunitySnapshotArchived1765100000000];
+export const MIGRATIONS = [CreateDealTables1764180000000, AddDealObjections1764200000000, AddRepSnapshotTeamIndex1764970000000, AddOpportunitySnapshotArchived1765100000000, AddPersonalDataKeys1796114000000];

@@ -27,9 +27,10 @@ export async function recordCommitment(
     await insertCommitment(manager, { id: newId(), dealId: deal.id, type, committedAt: now, contactName, notes, recordedBy: actor.userId });
     const next = { ...deal, version: deal.version + 1, updatedAt: now };
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [
-      dealEvent('sales.deal.commitment_recorded.v1', next, actor.userId, now, { type, contactName, committedAt: now.toISOString() }),
-    ]);
+    // The contact's name is a person's: published only encrypted with the key of the opportunity's lead (the deal's
+    // without one), which erasing the lead destroys.
+    const fact = dealEvent('sales.deal.commitment_recorded.v1', next, actor.userId, now, { type, contactName: '', committedAt: now.toISOString() });
+    await appendToOutbox(manager, [{ ...fact, personal: { subjectId: opportunity.leadId ?? deal.id, path: [], fields: { contactName } } }]);
     return next;
   });
 }

@@ -2,6 +2,7 @@
 import { CreateLeadTables1764160000000 } from './1764160000000-create-lead-tables';
 import { AddLeadArchive1764160000001 } from './1764160000001-add-lead-archive';
 import { AddLeadMerge1764160000002 } from './1764160000002-add-lead-merge';
+import { AddPersonalDataKeys1796114000000 } from './1796114000000-add-personal-data-keys';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateLeadTables1764160000000, AddLeadArchive1764160000001, AddLeadMerge1764160000002];
+export const MIGRATIONS = [CreateLeadTables1764160000000, AddLeadArchive1764160000001, AddLeadMerge1764160000002, AddPersonalDataKeys1796114000000];

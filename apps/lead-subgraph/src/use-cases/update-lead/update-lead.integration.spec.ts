@@ -43,7 +43,8 @@ describe('updateLead', () => {
       leadId: lead.id,
       version: lead.version + 1,
       changes: ['name', 'phone', 'industry', 'source'],
-      lead: { name: 'Ada Lovelace', source: 'REFERRAL' },
+      // The person's name travels only encrypted with the lead's key (see eraseLead).
+      lead: { name: '', source: 'REFERRAL', personal: expect.objectContaining({ alg: 'AES-256-GCM', keyId: lead.id }) },
     });
   });
 
