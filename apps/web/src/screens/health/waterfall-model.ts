@@ -64,12 +64,14 @@ export interface Bar {
   effect: 1 | -1 | 0;
 }
 
-// A floating-bar waterfall in one currency: start, the steps that move money, end.
+// A floating-bar waterfall in one currency: start, the steps that moved money in it, end.
 export function waterfallBars(startOpen: readonly Money[], steps: readonly StepLike[], endOpen: readonly Money[], currency: string): Bar[] {
   let running = amountIn(startOpen, currency);
   const bars: Bar[] = [{ name: 'Start', base: 0, span: running, effect: 0 }];
   for (const row of waterfallRows(steps).filter((step) => step.effect !== 0)) {
     const value = amountIn(row.amount, currency);
+    // A step that moved nothing in this currency is left out of the drawing (the table still lists it).
+    if (value === 0) continue;
     const base = row.effect > 0 ? running : running - value;
     running += row.effect * value;
     bars.push({ name: row.label, base, span: value, effect: row.effect });

@@ -6,7 +6,7 @@ import { failureOf } from '../../app/client';
 import { formatAgo, formatDate, humanize } from '../../app/format';
 import { seesEveryTeam } from '../../app/permissions';
 import { useIdentity } from '../../app/session';
-import { ACTIVITY_WEEKS, activityPeriod, activityRows, type ActivityWeeks, formatRate, teamsOf, untouchedWords } from './coaching-model';
+import { ACTIVITY_WEEKS, activityPeriod, activityRows, type ActivityWeeks, formatRate, STALE_DAYS, teamsOf, untouchedWords } from './coaching-model';
 import { ActivityCoachingQuery, TouchNamesQuery } from './coaching-operations';
 
 const TOUCHES = 15;
@@ -67,7 +67,7 @@ export function ActivityCoaching() {
       <p className="muted panel-note">
         Activities logged per week by each rep ({teamId ? `team ${teamId}` : 'all teams'}, {formatDate(result.data?.reps.from)} –{' '}
         {formatDate(result.data?.reps.to)}
-        ), beside their team&apos;s. A rep under half the team&apos;s average per rep is highlighted.
+        ), beside their team&apos;s. A rep under half the team&apos;s average per rep is highlighted, as is a deal untouched for {STALE_DAYS} days or more.
       </p>
       {failure && (
         <p className="error" role="alert">
@@ -82,7 +82,7 @@ export function ActivityCoaching() {
               <th scope="col">Rep</th>
               <th scope="col">Activities</th>
               <th scope="col">Per week</th>
-              <th scope="col">Team per week</th>
+              <th scope="col">Team total per week</th>
               <th scope="col">Team average per rep</th>
             </tr>
           </thead>
@@ -123,15 +123,19 @@ export function ActivityCoaching() {
             {(result.data?.opportunityTouches ?? []).map((touch) => {
               const opportunity = opportunities.get(touch.opportunityId);
               return (
-                <tr key={touch.opportunityId} data-opportunity-id={touch.opportunityId} className={touch.neverTouched ? 'attention' : undefined}>
+                <tr
+                  key={touch.opportunityId}
+                  data-opportunity-id={touch.opportunityId}
+                  className={touch.daysSinceLastTouch >= STALE_DAYS ? 'attention' : undefined}
+                >
                   <th scope="row">
                     <Link to={`/opportunities/${touch.opportunityId}`}>{opportunity?.name ?? `Opportunity ${touch.opportunityId.slice(0, 8)}`}</Link>
                     {opportunity && <div className="muted">{opportunity.accountName}</div>}
                   </th>
                   <td>{opportunity?.stage.name ?? humanize(touch.stage)}</td>
                   <td>{touch.ownerId ? (repNames.get(touch.ownerId) ?? touch.ownerId) : 'Unassigned'}</td>
-                  <td>{untouchedWords(touch)}</td>
-                  <td>{formatAgo(touch.lastTouchAt)}</td>
+                  <td>{untouchedWords(touch.daysSinceLastTouch)}</td>
+                  <td>{touch.neverTouched ? 'never (counted from creation)' : formatAgo(touch.lastTouchAt)}</td>
                 </tr>
               );
             })}

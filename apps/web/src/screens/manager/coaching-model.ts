@@ -63,12 +63,14 @@ export function activityRows(reps: readonly RateLike[], teams: readonly RateLike
 // "2.3" activities a week: one decimal, as the table and the browser test read the API's figure.
 export const formatRate = (perWeek: number | null): string => (perWeek === null ? '—' : perWeek.toFixed(1));
 
-// "never touched · 12 d" or "12 d": how long an open deal has waited, in whole days.
-export function untouchedWords(touch: { neverTouched: boolean; daysSinceLastTouch: number }): string {
-  const days = Math.floor(touch.daysSinceLastTouch);
-  const span = days === 1 ? '1 day' : `${days} days`;
-  return touch.neverTouched ? `${span} (never touched, since created)` : span;
+// "12 days": how long an open deal has waited for a touch, in whole days.
+export function untouchedWords(daysSinceLastTouch: number): string {
+  const days = Math.floor(daysSinceLastTouch);
+  return days === 1 ? '1 day' : `${days} days`;
 }
+
+// Two weeks without a touch is worth a manager's question.
+export const STALE_DAYS = 14;
 
 // Teams to offer: every team a rep belongs to, sorted.
 export const teamsOf = (people: readonly RepLike[]): string[] =>
