@@ -315,4 +315,38 @@ describe("activity coaching on the Manager screen and what changed on Health, wi
     expect(new Date(pickedRange.from).toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' })).toBe(fiveDaysAgo);
     await context.close();
   });
+
+  it("offers an admin every team's activity or one team's, as the graph scopes it", async () => {
+    // Arrange
+    const { sam } = people();
+    const admin = await as(adminActor());
+    const { context, page } = await newPage(browser);
+    await signIn(page, 'Adam Admin');
+    await goTo(page, 'Manager');
+    const coaching = page.locator('[data-testid="activity-coaching"][data-ready="true"]');
+    await coaching.waitFor();
+    const allTeams = await coaching
+      .locator('[data-testid="activity-rates"] tbody tr[data-rep]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-rep')));
+    const allPeriod = { from: (await coaching.getAttribute('data-from')) as string, to: (await coaching.getAttribute('data-to')) as string };
+
+    // Act
+    await page.getByTestId('activity-coaching').getByLabel('Team').selectOption('south');
+    const south = page.locator('[data-testid="activity-coaching"][data-ready="true"]', { hasText: 'team south' });
+    await south.waitFor();
+    const southRows = await south
+      .locator('[data-testid="activity-rates"] tbody tr[data-rep]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-rep')));
+    const southPeriod = { from: (await south.getAttribute('data-from')) as string, to: (await south.getAttribute('data-to')) as string };
+
+    // Assert
+    const everyone = expectNoErrors(await admin<any>(ACTIVITY_QUERY, { filter: allPeriod, first: 15 }));
+    const southApi = expectNoErrors(await admin<any>(ACTIVITY_QUERY, { filter: { ...southPeriod, teamId: 'south' }, first: 15 }));
+    expect(allTeams).toEqual(everyone.reps.rows.map((row: { key: string | null }) => row.key ?? 'none'));
+    expect(allTeams).toContain(sam);
+    expect(southRows).toEqual(southApi.reps.rows.map((row: { key: string | null }) => row.key ?? 'none'));
+    expect(southRows).toContain(sam);
+    expect(southRows).not.toContain(people().rita);
+    await context.close();
+  });
 });
