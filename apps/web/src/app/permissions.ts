@@ -53,3 +53,6 @@ export function forecastLevels(identity: Identity): ForecastLevel[] {
   if (has(identity, 'MANAGER')) return identity.teamId ? ['REP', 'TEAM'] : ['REP'];
   return ['REP'];
 }
+
+// Activity coaching: a manager reads their own team; analysts and admins any team or everyone (the analytics graph enforces it).
+export const seesEveryTeam = (identity: Identity): boolean => has(identity, 'ADMIN') || has(identity, 'ANALYST');

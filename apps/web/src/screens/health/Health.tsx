@@ -22,6 +22,7 @@ import { useSession } from '../../app/session';
 import { currenciesOf, forecastRows, type Period, periodFilter, REPORT_DIMENSIONS, reportCsvPath, type ReportDimension } from './health-model';
 import { ForecastQuery, HealthQuery, ReportQuery } from './health-operations';
 import { ForecastAccuracy, GateFriction } from './Trust';
+import { WhatChanged } from './WhatChanged';
 
 const PERIODS: Array<[Period, string]> = [
   ['30', 'Last 30 days'],
@@ -368,6 +369,7 @@ export default function Health() {
           </section>
         </>
       )}
+      <WhatChanged />
       <Forecast filter={filter} />
       <ForecastAccuracy />
       <GateFriction filter={filter} />

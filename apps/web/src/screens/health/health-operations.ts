@@ -177,3 +177,42 @@ export const GateFrictionQuery = graphql(`
     }
   }
 `);
+
+export const WhatChangedQuery = graphql(`
+  query WhatChanged($from: DateTime!, $to: DateTime!) {
+    pipelineWaterfall(from: $from, to: $to) {
+      from
+      to
+      startOpen {
+        amount
+        currency
+      }
+      steps {
+        kind
+        count
+        amount {
+          amount
+          currency
+        }
+      }
+      endOpen {
+        amount
+        currency
+      }
+    }
+    start: pipelineAsOf(at: $from) {
+      openCount
+      openAmount {
+        amount
+        currency
+      }
+    }
+    end: pipelineAsOf(at: $to) {
+      openCount
+      openAmount {
+        amount
+        currency
+      }
+    }
+  }
+`);

@@ -6,6 +6,7 @@ import { failureOf } from '../../app/client';
 import { formatAgo, formatDateTime, formatDays, formatMoney, formatPercent, humanize } from '../../app/format';
 import { canDecideDiscount } from '../../app/permissions';
 import { useIdentity } from '../../app/session';
+import { ActivityCoaching } from './ActivityCoaching';
 import { pendingApprovals } from './manager-model';
 import { ApprovalsQuery, DecideApprovalMutation, TeamQuery } from './manager-operations';
 
@@ -192,6 +193,7 @@ export default function Manager() {
           </table>
         </section>
       </div>
+      <ActivityCoaching />
     </>
   );
 }
