@@ -87,12 +87,6 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs 
         })),
       });
     }
-    // Every contract topic, the ones just created included: a topic another client created between the listing and
-    // the creation is not created here (createTopics skips it) and may carry any settings.
-    await correctTopicConfigs(
-      admin,
-      topics.filter((spec) => Object.keys(configOf(spec)).length > 0),
-    );
     const names = topics.map((spec) => spec.topic);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -104,10 +98,17 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs 
             metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0)),
         )
         .catch(() => false);
-      if (ready) return;
+      if (ready) break;
       if (Date.now() > deadline) throw new Error(`Topics have no leaders after ${timeoutMs} ms: ${names.join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // Every contract topic, the ones just created included: a topic another client created between the listing and
+    // the creation is not created here (createTopics skips it) and may carry any settings. After the leaders: until
+    // then the broker answers DescribeConfigs for a new topic with "does not host this topic-partition".
+    await correctTopicConfigs(
+      admin,
+      topics.filter((spec) => Object.keys(configOf(spec)).length > 0),
+    );
   } finally {
     await admin.disconnect();
   }
