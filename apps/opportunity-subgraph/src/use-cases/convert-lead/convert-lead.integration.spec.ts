@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { type LeadSnapshot, TOPICS } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, repActor, type TestService, waitFor } from '@pipeline/testing';
+import { createDataSource, createPersonalDataKeyTable, dataKeysFor, destroyDataKey, sealPersonalData } from '@pipeline/persistence';
+import { createLogger, createPersonalDataOpener, LOCAL_INTERNAL_SECRET, mountPersonalDataRoute, type PersonalDataOpener } from '@pipeline/server-kit';
+import { adminActor, createTestDatabase, errorCodes, expectNoErrors, repActor, type TestService, waitFor } from '@pipeline/testing';
+import express from 'express';
+import type { DataSource } from 'typeorm';
 
 import { publish, publishRep, startOpportunityService } from '../../test-support';
 
@@ -27,14 +34,56 @@ function lead(status: LeadSnapshot['status'], ownerId: string | null): LeadSnaps
   };
 }
 
+// The owner of lead people as the lead service runs it (its key table and the same internal route), in this process.
+async function startKeyOwner(): Promise<{ dataSource: DataSource; url: string; stop(): Promise<void> }> {
+  const database = await createTestDatabase('convert_lead_owner');
+  const dataSource = createDataSource({ url: database.url, entities: [], migrations: [], applicationName: 'convert-lead-owner' });
+  await dataSource.initialize();
+  const queryRunner = dataSource.createQueryRunner();
+  await createPersonalDataKeyTable(queryRunner);
+  await queryRunner.release();
+  const app = express();
+  mountPersonalDataRoute(app, {
+    dataSource,
+    internalSecret: LOCAL_INTERNAL_SECRET,
+    allowedServices: ['opportunity-subgraph'],
+    logger: createLogger('owner', 'silent'),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    dataSource,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
+
 describe('convertLead', () => {
   let subject: TestService;
+  let owner: Awaited<ReturnType<typeof startKeyOwner>>;
   const admin = adminActor();
+  const opener = (ownerUrl: string) =>
+    createPersonalDataOpener({ ownerUrl, serviceName: 'opportunity-subgraph', internalSecret: LOCAL_INTERNAL_SECRET, timeoutMs: 1_000 });
+  // The service asks the owner through this; a test may point it at an address where nothing answers.
+  let personalData: PersonalDataOpener;
 
   beforeAll(async () => {
-    subject = await startOpportunityService('convert_lead');
+    owner = await startKeyOwner();
+    personalData = opener(owner.url);
+    subject = await startOpportunityService('convert_lead', undefined, { open: (envelope) => personalData.open(envelope) });
   });
-  afterAll(async () => subject?.stop());
+  afterEach(() => {
+    personalData = opener(owner.url);
+  });
+  afterAll(async () => {
+    await subject?.stop();
+    await owner?.stop();
+  });
 
   async function leadWithStatus(status: LeadSnapshot['status'], ownerId: string | null = null): Promise<string> {
     const leadId = randomUUID();
@@ -161,5 +210,94 @@ describe('convertLead', () => {
     // Assert: the whole snapshot wait (5 s in these tests), as for an unknown lead
     expect(errorCodes(response)).toEqual(['NOT_FOUND']);
     expect(elapsed).toBeGreaterThanOrEqual(4_900);
+  });
+
+  describe('the contact made from the lead', () => {
+    const CONTACTS = `query($id: ID!) { opportunity(id: $id) { contacts { role contact { name email lead { id } } } } }`;
+
+    // A lead event as the lead service publishes it since people are sealed: plain fields blanked, the person in personal.
+    async function sealedQualifiedLead(person: { name: string; email: string }): Promise<string> {
+      const leadId = randomUUID();
+      const key = (await dataKeysFor(owner.dataSource.manager, [leadId])).get(leadId) as Buffer;
+      await publish(subject, TOPICS.leadEvents, 'sales.lead.qualified.v1', leadId, {
+        leadId,
+        version: 2,
+        lead: {
+          ...lead('QUALIFIED', null),
+          name: '',
+          email: null,
+          sourceDetail: null,
+          personal: sealPersonalData(key, leadId, { ...person, phone: null, sourceDetail: null }),
+        },
+        criteriaVersion: 1,
+        qualifiedAt: new Date().toISOString(),
+      });
+      await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length > 0, {
+        what: 'the sealed lead snapshot',
+      });
+      return leadId;
+    }
+    const contactOf = async (opportunityId: string) => expectNoErrors(await subject.as(admin)<any>(CONTACTS, { id: opportunityId })).opportunity.contacts;
+    const person = () => {
+      const tag = randomUUID().slice(0, 8);
+      return { name: `Katherine Johnson ${tag}`, email: `katherine.${tag}@example.com` };
+    };
+
+    it("carries the lead person's name and email, opened through the lead service", async () => {
+      // Arrange
+      const katherine = person();
+      const leadId = await sealedQualifiedLead(katherine);
+
+      // Act
+      const converted = expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId, contactRole: 'CHAMPION' } })).convertLead.opportunity;
+
+      // Assert
+      expect(await contactOf(converted.id)).toEqual([{ role: 'CHAMPION', contact: { ...katherine, lead: { id: leadId } } }]);
+    });
+
+    it('is "Erased person" with nothing else when the lead was erased before conversion (410 from the owner, or the erasure fact already applied)', async () => {
+      // Arrange: one lead whose key the owner destroyed (the fact not yet here), one whose erasure fact arrived
+      const [keyDestroyed, factApplied] = [await sealedQualifiedLead(person()), await sealedQualifiedLead(person())];
+      await destroyDataKey(owner.dataSource.manager, keyDestroyed, new Date());
+      await destroyDataKey(owner.dataSource.manager, factApplied, new Date());
+      await publish(subject, TOPICS.leadEvents, 'sales.lead.erased.v1', factApplied, {
+        leadId: factApplied,
+        opportunityId: null,
+        erasedAt: new Date().toISOString(),
+        erasedBy: admin.userId,
+      });
+      await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1 AND erased', [factApplied])).length > 0, {
+        what: 'the erasure fact applied to the snapshot',
+      });
+
+      // Act
+      const converted = await Promise.all(
+        [keyDestroyed, factApplied].map(async (leadId) => expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId } })).convertLead.opportunity),
+      );
+
+      // Assert
+      for (const [index, leadId] of [keyDestroyed, factApplied].entries()) {
+        expect(await contactOf(converted[index].id)).toEqual([{ role: 'OTHER', contact: { name: 'Erased person', email: null, lead: { id: leadId } } }]);
+      }
+    });
+
+    it('fails with UNAVAILABLE (retryable) and creates nothing while the lead service cannot be reached; a retry then converts', async () => {
+      // Arrange
+      const katherine = person();
+      const leadId = await sealedQualifiedLead(katherine);
+      personalData = opener('http://127.0.0.1:9/graphql');
+
+      // Act
+      const refused = await subject.as(admin)(CONVERT, { input: { leadId } });
+      const [{ count }] = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM opportunity WHERE lead_id = $1', [leadId]);
+      personalData = opener(owner.url);
+      const retried = expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId } })).convertLead.opportunity;
+
+      // Assert
+      expect(errorCodes(refused)).toEqual(['UNAVAILABLE']);
+      expect(refused.errors?.[0].extensions?.retryable).toBe(true);
+      expect(count).toBe(0);
+      expect((await contactOf(retried.id))[0].contact).toMatchObject(katherine);
+    });
   });
 });
