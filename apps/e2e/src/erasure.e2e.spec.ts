@@ -94,9 +94,12 @@ describe('erasing a lead person (GDPR), end to end through the gateway with real
           .status === 'WON',
       { what: 'the opportunity to close WON' },
     );
+    // The contact made at conversion names the person, opened through the lead service (the events carry it only sealed)
+    const named = expectNoErrors(await admin<any>(`query($id: ID!) { opportunity(id: $id) { contacts { contact { name email } } } }`, { id: opportunity.id }));
+    expect(named.opportunity.contacts).toEqual([{ contact: { name, email } }]);
     // The name was stored where the people who typed it expect it, and published only sealed with a key per person
     const before = await hitsInEveryDatabase(needles);
-    expect(Object.keys(before).filter((service) => before[service].length > 0)).toEqual(['lead', 'deal', 'engagement']);
+    expect(Object.keys(before).filter((service) => before[service].length > 0)).toEqual(['lead', 'opportunity', 'deal', 'engagement']);
     const sealed = await everyMessageOnEveryTopic();
     expect(plainTextHits(sealed.reader, needles)).toEqual([]);
     const [leadKey] = await sql<{ key: Buffer }>(databaseOf('lead'), 'SELECT key FROM personal_data_key WHERE subject_id = $1', [leadId]);

@@ -11,8 +11,8 @@ import { LEAD_ENTITIES } from './persistence/entities';
 import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
 import { DEFAULT_LEAD_SETTINGS, type LeadDeps, type LeadSettings } from './use-cases/deps';
-import { mountOpenPersonalData } from './use-cases/open-personal-data/open-personal-data';
 import { markLeadConvertedOnOpportunityCreated } from './use-cases/mark-lead-converted/mark-lead-converted-on-opportunity-created';
+import { mountOpenPersonalData } from './use-cases/open-personal-data/open-personal-data';
 import { reassignStaleLeads } from './use-cases/reassign-stale-leads/reassign-stale-leads';
 
 export const SERVICE_NAME = 'lead-subgraph';

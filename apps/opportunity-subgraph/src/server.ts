@@ -38,7 +38,12 @@ export interface OpportunityServiceOptions {
 }
 
 const leadServiceOpener = (options: OpportunityServiceOptions): PersonalDataOpener =>
-  createPersonalDataOpener({ ownerUrl: leadServiceUrlFromEnv(), serviceName: SERVICE_NAME, internalSecret: options.config.internalSecret });
+  createPersonalDataOpener({
+    ownerService: 'lead-subgraph',
+    ownerUrl: leadServiceUrlFromEnv(),
+    serviceName: SERVICE_NAME,
+    internalSecret: options.config.internalSecret,
+  });
 
 export const opportunityDeps = (dataSource: DataSource, options: OpportunityServiceOptions): OpportunityDeps => ({
   dataSource,

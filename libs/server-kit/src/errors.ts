@@ -41,10 +41,10 @@ export function createErrorFormatter(logger: Logger) {
     if (isPersonalDataUnavailable(original)) {
       logger.warn({ err: original, path: formatted.path }, 'personal data owner unavailable while serving a request');
       return {
-        message: 'The service that holds this person could not be reached; nothing was written. Try again shortly.',
+        message: `The ${original.ownerService} service, which holds this person, could not be reached; nothing was written. Try again shortly.`,
         path: formatted.path,
         locations: formatted.locations,
-        extensions: { code: 'UNAVAILABLE', retryable: true },
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: original.ownerService, retryable: true },
       };
     }
     if (isDomainError(original)) {

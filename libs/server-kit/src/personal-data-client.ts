@@ -1,13 +1,17 @@
 import type { PersonalDataEnvelope } from '@pipeline/events';
 
 import { envString } from './config';
-import { signServiceToken, SERVICE_IDENTITY_HEADER } from './identity-token';
+import { SERVICE_IDENTITY_HEADER, signServiceToken } from './identity-token';
 import { OPEN_PERSONAL_DATA_PATH } from './personal-data-route';
 
 // The owner could not be asked (down, timed out, 5xx): nothing was decided, the caller may try again later.
 export class PersonalDataUnavailableError extends Error {
   readonly retryable = true;
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly ownerService: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'PersonalDataUnavailableError';
   }
@@ -22,6 +26,8 @@ export interface PersonalDataOpener {
 }
 
 export interface PersonalDataOpenerOptions {
+  // The owner's service name, for errors (e.g. lead-subgraph).
+  ownerService: string;
   // Any URL of the owning service (its GraphQL URL will do: only the origin is used).
   ownerUrl: string;
   // This service's name, as the owner's allow-list has it.
@@ -48,12 +54,12 @@ export function createPersonalDataOpener(options: PersonalDataOpenerOptions): Pe
           signal: AbortSignal.timeout(options.timeoutMs ?? 3_000),
         });
       } catch (error) {
-        throw new PersonalDataUnavailableError(`The owner of the personal data (${url}) could not be reached`, { cause: error });
+        throw new PersonalDataUnavailableError(options.ownerService, `The owner of the personal data (${url}) could not be reached`, { cause: error });
       }
       if (response.status === 410) return { erased: true };
       const body = (await response.json().catch(() => ({}))) as { fields?: T; message?: string };
       if (response.status === 200 && body.fields) return { erased: false, fields: body.fields };
-      if (response.status >= 500) throw new PersonalDataUnavailableError(`The owner of the personal data answered ${response.status}`);
+      if (response.status >= 500) throw new PersonalDataUnavailableError(options.ownerService, `The owner of the personal data answered ${response.status}`);
       throw new Error(`The owner of the personal data refused to open an envelope of ${envelope.keyId}: ${response.status} ${body.message ?? ''}`.trim());
     },
   };

@@ -27,7 +27,7 @@ describe('opening a lead person envelope through the lead service (internal rout
   const post = (headers: Record<string, string>, body: unknown) =>
     fetch(routeUrl(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const opener = (serviceName = 'opportunity-subgraph') =>
-    createPersonalDataOpener({ ownerUrl: subject.service.url, serviceName, internalSecret: LOCAL_INTERNAL_SECRET });
+    createPersonalDataOpener({ ownerService: 'lead-subgraph', ownerUrl: subject.service.url, serviceName, internalSecret: LOCAL_INTERNAL_SECRET });
 
   async function leadWithEnvelope(): Promise<{ leadId: string; name: string; email: string; envelope: PersonalDataEnvelope }> {
     const tag = randomUUID().slice(0, 8);
@@ -52,7 +52,7 @@ describe('opening a lead person envelope through the lead service (internal rout
     // Assert
     expect(opened).toEqual({ erased: false, fields: { name, email, phone: null, sourceDetail: null } });
     expect(raw.status).toBe(200);
-    expect(Object.keys(await raw.json())).toEqual(['fields']);
+    expect(Object.keys((await raw.json()) as object)).toEqual(['fields']);
   });
 
   it('refuses without a service identity: none, a user token, a gateway identity token, a forged one (401); a service not allowed (403)', async () => {

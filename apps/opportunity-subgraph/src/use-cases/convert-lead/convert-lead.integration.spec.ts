@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -68,7 +67,13 @@ describe('convertLead', () => {
   let owner: Awaited<ReturnType<typeof startKeyOwner>>;
   const admin = adminActor();
   const opener = (ownerUrl: string) =>
-    createPersonalDataOpener({ ownerUrl, serviceName: 'opportunity-subgraph', internalSecret: LOCAL_INTERNAL_SECRET, timeoutMs: 1_000 });
+    createPersonalDataOpener({
+      ownerService: 'lead-subgraph',
+      ownerUrl,
+      serviceName: 'opportunity-subgraph',
+      internalSecret: LOCAL_INTERNAL_SECRET,
+      timeoutMs: 1_000,
+    });
   // The service asks the owner through this; a test may point it at an address where nothing answers.
   let personalData: PersonalDataOpener;
 
@@ -281,7 +286,7 @@ describe('convertLead', () => {
       }
     });
 
-    it('fails with UNAVAILABLE (retryable) and creates nothing while the lead service cannot be reached; a retry then converts', async () => {
+    it('fails with SUBGRAPH_UNAVAILABLE (retryable) and creates nothing while the lead service cannot be reached; a retry then converts', async () => {
       // Arrange
       const katherine = person();
       const leadId = await sealedQualifiedLead(katherine);
@@ -294,7 +299,8 @@ describe('convertLead', () => {
       const retried = expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId } })).convertLead.opportunity;
 
       // Assert
-      expect(errorCodes(refused)).toEqual(['UNAVAILABLE']);
+      expect(errorCodes(refused)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+      expect(refused.errors?.[0].extensions?.serviceName).toBe('lead-subgraph');
       expect(refused.errors?.[0].extensions?.retryable).toBe(true);
       expect(count).toBe(0);
       expect((await contactOf(retried.id))[0].contact).toMatchObject(katherine);

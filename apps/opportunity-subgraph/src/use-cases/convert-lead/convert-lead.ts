@@ -15,8 +15,8 @@ import { isUniqueViolation } from '@pipeline/persistence';
 
 import { ERASED_PERSON, parseContactRole, planNewContact } from '../../domain/account';
 import type { Opportunity } from '../../domain/opportunity';
-import type { LeadSnapshotRow } from '../../persistence/entities';
 import { accountIdFor, contactForLead, findOrCreateAccounts, linkContact } from '../../persistence/account-repository';
+import type { LeadSnapshotRow } from '../../persistence/entities';
 import { findByLeadId } from '../../persistence/opportunity-repository';
 import { findLeadSnapshot, findRepTeam, lockLeadSnapshotErased } from '../../persistence/snapshot-repository';
 import { insertNewOpportunity, pipelineOrDefault } from '../create-opportunity/create-opportunity';
@@ -43,7 +43,7 @@ interface LeadPerson {
 const ERASED: LeadPerson = { name: ERASED_PERSON, email: null };
 
 // Lead events carry the person only sealed with the lead's key: the lead service opens the envelope (410 once erased). If
-// it cannot be reached the conversion fails with UNAVAILABLE (retryable) rather than make a contact that names no one.
+// it cannot be reached the conversion fails with SUBGRAPH_UNAVAILABLE (retryable) rather than make a contact that names no one.
 async function leadPerson(deps: OpportunityDeps, lead: LeadSnapshotRow): Promise<LeadPerson> {
   if (lead.erased) return ERASED;
   if (!lead.personal) return { name: lead.name, email: null };
