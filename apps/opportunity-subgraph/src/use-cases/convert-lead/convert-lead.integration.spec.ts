@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { type LeadSnapshot, TOPICS } from '@pipeline/events';
-import { createDataSource, createPersonalDataKeyTable, dataKeysFor, destroyDataKey, sealPersonalData } from '@pipeline/persistence';
-import { createLogger, createPersonalDataOpener, LOCAL_INTERNAL_SECRET, mountPersonalDataRoute, type PersonalDataOpener } from '@pipeline/server-kit';
-import { adminActor, createTestDatabase, errorCodes, expectNoErrors, repActor, type TestService, waitFor } from '@pipeline/testing';
-import express from 'express';
-import type { DataSource } from 'typeorm';
+import type { PersonalDataOpener } from '@pipeline/server-kit';
+import { adminActor, errorCodes, expectNoErrors, type PersonalDataOwner, repActor, startPersonalDataOwner, type TestService, waitFor } from '@pipeline/testing';
 
 import { publish, publishRep, startOpportunityService } from '../../test-support';
 
@@ -33,57 +28,20 @@ function lead(status: LeadSnapshot['status'], ownerId: string | null): LeadSnaps
   };
 }
 
-// The owner of lead people as the lead service runs it (its key table and the same internal route), in this process.
-async function startKeyOwner(): Promise<{ dataSource: DataSource; url: string; stop(): Promise<void> }> {
-  const database = await createTestDatabase('convert_lead_owner');
-  const dataSource = createDataSource({ url: database.url, entities: [], migrations: [], applicationName: 'convert-lead-owner' });
-  await dataSource.initialize();
-  const queryRunner = dataSource.createQueryRunner();
-  await createPersonalDataKeyTable(queryRunner);
-  await queryRunner.release();
-  const app = express();
-  mountPersonalDataRoute(app, {
-    dataSource,
-    internalSecret: LOCAL_INTERNAL_SECRET,
-    allowedServices: ['opportunity-subgraph'],
-    logger: createLogger('owner', 'silent'),
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  return {
-    dataSource,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    async stop() {
-      await new Promise((resolve) => server.close(resolve));
-      await dataSource.destroy();
-      await database.drop();
-    },
-  };
-}
-
 describe('convertLead', () => {
   let subject: TestService;
-  let owner: Awaited<ReturnType<typeof startKeyOwner>>;
+  let owner: PersonalDataOwner;
   const admin = adminActor();
-  const opener = (ownerUrl: string) =>
-    createPersonalDataOpener({
-      ownerService: 'lead-subgraph',
-      ownerUrl,
-      serviceName: 'opportunity-subgraph',
-      internalSecret: LOCAL_INTERNAL_SECRET,
-      timeoutMs: 1_000,
-    });
   // The service asks the owner through this; a test may point it at an address where nothing answers.
   let personalData: PersonalDataOpener;
 
   beforeAll(async () => {
-    owner = await startKeyOwner();
-    personalData = opener(owner.url);
+    owner = await startPersonalDataOwner('convert_lead', ['opportunity-subgraph']);
+    personalData = owner.opener('opportunity-subgraph');
     subject = await startOpportunityService('convert_lead', undefined, { open: (envelope) => personalData.open(envelope) });
   });
   afterEach(() => {
-    personalData = opener(owner.url);
+    personalData = owner.opener('opportunity-subgraph');
   });
   afterAll(async () => {
     await subject?.stop();
@@ -223,7 +181,6 @@ describe('convertLead', () => {
     // A lead event as the lead service publishes it since people are sealed: plain fields blanked, the person in personal.
     async function sealedQualifiedLead(person: { name: string; email: string }): Promise<string> {
       const leadId = randomUUID();
-      const key = (await dataKeysFor(owner.dataSource.manager, [leadId])).get(leadId) as Buffer;
       await publish(subject, TOPICS.leadEvents, 'sales.lead.qualified.v1', leadId, {
         leadId,
         version: 2,
@@ -232,7 +189,7 @@ describe('convertLead', () => {
           name: '',
           email: null,
           sourceDetail: null,
-          personal: sealPersonalData(key, leadId, { ...person, phone: null, sourceDetail: null }),
+          personal: await owner.seal(leadId, { ...person, phone: null, sourceDetail: null }),
         },
         criteriaVersion: 1,
         qualifiedAt: new Date().toISOString(),
@@ -263,8 +220,8 @@ describe('convertLead', () => {
     it('is "Erased person" with nothing else when the lead was erased before conversion (410 from the owner, or the erasure fact already applied)', async () => {
       // Arrange: one lead whose key the owner destroyed (the fact not yet here), one whose erasure fact arrived
       const [keyDestroyed, factApplied] = [await sealedQualifiedLead(person()), await sealedQualifiedLead(person())];
-      await destroyDataKey(owner.dataSource.manager, keyDestroyed, new Date());
-      await destroyDataKey(owner.dataSource.manager, factApplied, new Date());
+      await owner.erase(keyDestroyed);
+      await owner.erase(factApplied);
       await publish(subject, TOPICS.leadEvents, 'sales.lead.erased.v1', factApplied, {
         leadId: factApplied,
         opportunityId: null,
@@ -290,12 +247,12 @@ describe('convertLead', () => {
       // Arrange
       const katherine = person();
       const leadId = await sealedQualifiedLead(katherine);
-      personalData = opener('http://127.0.0.1:9/graphql');
+      personalData = owner.opener('opportunity-subgraph', true);
 
       // Act
       const refused = await subject.as(admin)(CONVERT, { input: { leadId } });
       const [{ count }] = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM opportunity WHERE lead_id = $1', [leadId]);
-      personalData = opener(owner.url);
+      personalData = owner.opener('opportunity-subgraph');
       const retried = expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId } })).convertLead.opportunity;
 
       // Assert
