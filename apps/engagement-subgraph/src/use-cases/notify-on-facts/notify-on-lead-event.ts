@@ -1,5 +1,5 @@
-import type { AnyPipelineEvent, LeadSnapshot } from '@pipeline/events';
-import { isPersonalDataUnavailable, type PersonalDataOpener } from '@pipeline/server-kit';
+import type { AnyPipelineEvent } from '@pipeline/events';
+import { type PersonalDataOpener, personNameForText } from '@pipeline/server-kit';
 import type { EntityManager } from 'typeorm';
 
 import { notificationsForLeadAssignment } from '../../domain/notification';
@@ -8,20 +8,6 @@ import { recordNotifications } from '../../use-cases/record-notifications/record
 
 type LeadFact = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;
 
-// The person's name for the notification's text: plain in events from before sealing, else opened by the lead service.
-// Erased, or the lead service unreachable: no name (the company names the lead), so a notification never waits on it.
-async function personNameOf(lead: LeadSnapshot, personalData: PersonalDataOpener | undefined): Promise<string> {
-  if (lead.name || !lead.personal || !personalData) return lead.name;
-  try {
-    const opening = await personalData.open<{ name?: unknown }>(lead.personal);
-    return !opening.erased && typeof opening.fields.name === 'string' ? opening.fields.name : '';
-  } catch (error) {
-    if (isPersonalDataUnavailable(error)) return '';
-    throw error;
-  }
-}
-
-// Keeps the lead's owner and status (who may plan work on it); an assignment tells the new owner, and after an SLA sweep the previous one.
 // The handler, given where lead people are opened (without one, an assignment names the company only).
 export const notifyOnLeadEvent =
   (personalData?: PersonalDataOpener) =>
@@ -38,7 +24,8 @@ async function applyLeadEvent(event: LeadFact, manager: EntityManager, personalD
   const drafts = notificationsForLeadAssignment({
     eventId: event.id,
     leadId: assigned.leadId,
-    leadName: await personNameOf(assigned.lead, personalData),
+    // Erased or the lead service unreachable: the company names the lead (a notification never waits on it).
+    leadName: await personNameForText(personalData, assigned.lead),
     company: assigned.lead.company,
     ownerId: assigned.ownerId,
     previousOwnerId: assigned.previousOwnerId,
