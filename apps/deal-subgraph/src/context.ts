@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { Commitment, Deal, DiscountApproval } from './domain/deal';
 import type { Proposal } from './domain/proposal';
 import { approvalsByDealIds, commitmentsByDealIds, findDealsByOpportunityIds, proposalsByDealIds } from './persistence/deal-repository';
-import { findLeadNeeds, findOpportunityViews, type OpportunityView } from './persistence/snapshot-repository';
+import { findLeadNeeds, findOpportunityViews, type LeadNeedView, type OpportunityView } from './persistence/snapshot-repository';
 import type { DealDeps } from './use-cases/deps';
 
 export interface DealLoaders {
@@ -14,7 +14,7 @@ export interface DealLoaders {
   proposals: DataLoader<string, Proposal[]>;
   approvals: DataLoader<string, DiscountApproval[]>;
   commitments: DataLoader<string, Commitment[]>;
-  leadNeed: DataLoader<string, { id: string; name: string; need: string | null } | null>;
+  leadNeed: DataLoader<string, LeadNeedView | null>;
 }
 
 export interface DealContext {

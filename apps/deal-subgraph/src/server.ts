@@ -2,7 +2,15 @@ import path from 'node:path';
 
 import { TOPICS } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
-import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import {
+  createPersonalDataOpener,
+  createSubgraphServer,
+  leadServiceUrlFromEnv,
+  loadSchemaFiles,
+  type PersonalDataOpener,
+  type ServiceConfig,
+  type ServiceDefinition,
+} from '@pipeline/server-kit';
 import type { DataSource } from 'typeorm';
 
 import { createDealContext } from './context';
@@ -23,12 +31,23 @@ export interface DealServiceOptions {
   config: Pick<ServiceConfig, 'internalSecret' | 'production'>;
   settings?: Partial<DealSettings>;
   now?: () => Date;
+  // Where lead people are opened; by default the lead service at LEAD_SUBGRAPH_URL.
+  personalData?: PersonalDataOpener;
 }
+
+const leadServiceOpener = (options: DealServiceOptions): PersonalDataOpener =>
+  createPersonalDataOpener({
+    ownerService: 'lead-subgraph',
+    ownerUrl: leadServiceUrlFromEnv(),
+    serviceName: SERVICE_NAME,
+    internalSecret: options.config.internalSecret,
+  });
 
 export const dealDeps = (dataSource: DataSource, options: DealServiceOptions): DealDeps => ({
   dataSource,
   now: options.now ?? (() => new Date()),
   settings: { ...DEFAULT_DEAL_SETTINGS, ...options.settings },
+  personalData: options.personalData ?? leadServiceOpener(options),
 });
 
 // Proposals, terms and approvals, commitments and outcomes; asks the opportunity service for stage moves by publishing facts.

@@ -4,13 +4,14 @@ import { type EventDataMap, type EventType, TOPICS } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { type Fact, publishFacts, startTestService, type TestService, waitFor } from '@pipeline/testing';
 
-import { dealDeps, dealService } from './server';
+import { dealDeps, dealService, type DealServiceOptions } from './server';
 import type { DealDeps } from './use-cases/deps';
 
 // Shared arrangements for the deal subgraph's integration tests (real PostgreSQL and Kafka).
 const TEST_OPTIONS = { config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { snapshotWaitMs: 5_000 } };
 
-export const startDealService = (label: string): Promise<TestService> => startTestService(label, dealService(TEST_OPTIONS));
+export const startDealService = (label: string, options: Partial<DealServiceOptions> = {}): Promise<TestService> =>
+  startTestService(label, dealService({ ...TEST_OPTIONS, ...options }));
 
 // What the resolvers hand the use cases, for tests that call a use case directly (below GraphQL's own input validation).
 export const dealDepsFor = (service: TestService): DealDeps => dealDeps(service.service.dataSource, TEST_OPTIONS);

@@ -94,9 +94,18 @@ describe('erasing a lead person (GDPR), end to end through the gateway with real
           .status === 'WON',
       { what: 'the opportunity to close WON' },
     );
+    // The contact made at conversion names the person, opened through the lead service (the events carry it only sealed)
+    // and so does the proposal letter's greeting (rendered when read)
+    const named = expectNoErrors(
+      await admin<any>(`query($id: ID!) { opportunity(id: $id) { contacts { contact { name email } } deal { proposals { documentHtml } } } }`, {
+        id: opportunity.id,
+      }),
+    );
+    expect(named.opportunity.contacts).toEqual([{ contact: { name, email } }]);
+    expect(named.opportunity.deal.proposals[0].documentHtml).toContain(`Dear ${name},`);
     // The name was stored where the people who typed it expect it, and published only sealed with a key per person
     const before = await hitsInEveryDatabase(needles);
-    expect(Object.keys(before).filter((service) => before[service].length > 0)).toEqual(['lead', 'deal', 'engagement']);
+    expect(Object.keys(before).filter((service) => before[service].length > 0)).toEqual(['lead', 'opportunity', 'deal', 'engagement']);
     const sealed = await everyMessageOnEveryTopic();
     expect(plainTextHits(sealed.reader, needles)).toEqual([]);
     const [leadKey] = await sql<{ key: Buffer }>(databaseOf('lead'), 'SELECT key FROM personal_data_key WHERE subject_id = $1', [leadId]);
@@ -117,7 +126,7 @@ describe('erasing a lead person (GDPR), end to end through the gateway with real
         const data = expectNoErrors(
           await admin<any>(
             `query($id: ID!, $leadId: ID!) {
-               opportunity(id: $id) { contacts { contact { name email } } deal { commitments { contactName notes } } }
+               opportunity(id: $id) { contacts { contact { name email } } deal { commitments { contactName notes } proposals { documentHtml } } }
                lead(id: $leadId) { tasks { title } }
              }`,
             { id: opportunity.id, leadId },
@@ -134,6 +143,8 @@ describe('erasing a lead person (GDPR), end to end through the gateway with real
     expect(applied.opportunity.contacts).toEqual([{ contact: { name: 'Erased person', email: null } }]);
     expect(applied.opportunity.deal.commitments).toEqual([{ contactName: 'Erased person', notes: null }]);
     expect(applied.lead.tasks).toEqual([{ title: '(erased)' }]);
+    expect(applied.opportunity.deal.proposals[0].documentHtml).toContain('<p>Hello,</p>');
+    expect(applied.opportunity.deal.proposals[0].documentHtml).not.toContain(tag);
     // … no database holds the name, the email or the tag in any column of any row …
     expect(await hitsInEveryDatabase(needles)).toEqual({ lead: [], opportunity: [], deal: [], analytics: [], engagement: [] });
     // … every key that sealed them is destroyed, so the envelopes still on the topics can never be opened again …

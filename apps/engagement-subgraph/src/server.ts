@@ -3,7 +3,16 @@ import path from 'node:path';
 import { TOPICS } from '@pipeline/events';
 import type { EventHandlers } from '@pipeline/messaging';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
-import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import {
+  createPersonalDataOpener,
+  createSubgraphServer,
+  IntervalJob,
+  leadServiceUrlFromEnv,
+  loadSchemaFiles,
+  type PersonalDataOpener,
+  type ServiceConfig,
+  type ServiceDefinition,
+} from '@pipeline/server-kit';
 import type { DataSource } from 'typeorm';
 
 import { createEngagementContext } from './context';
@@ -38,6 +47,8 @@ export interface EngagementServiceOptions {
   // How often due webhook deliveries are sent (0: never), and how failures are retried before dead-lettering.
   webhookIntervalMs?: number;
   webhookRetry?: Partial<RetryPolicy>;
+  // Where lead people are opened (to name them in notifications); by default the lead service at LEAD_SUBGRAPH_URL.
+  personalData?: PersonalDataOpener;
 }
 
 export const engagementDeps = (dataSource: DataSource, options: EngagementServiceOptions): EngagementDeps => ({
@@ -46,21 +57,25 @@ export const engagementDeps = (dataSource: DataSource, options: EngagementServic
   snapshotWaitMs: options.snapshotWaitMs ?? 3_000,
 });
 
-export const ENGAGEMENT_HANDLERS: EventHandlers = {
-  'sales.rep.registered.v1': syncRepOnRepEvent,
-  'sales.rep.updated.v1': syncRepOnRepEvent,
-  'sales.lead.created.v1': notifyOnLeadEvent,
-  'sales.lead.assigned.v1': notifyOnLeadEvent,
-  'sales.lead.qualified.v1': notifyOnLeadEvent,
-  'sales.lead.disqualified.v1': notifyOnLeadEvent,
-  'sales.lead.converted.v1': notifyOnLeadEvent,
-  'sales.lead.updated.v1': notifyOnLeadEvent,
-  'sales.lead.erased.v1': scrubLeadPersonOnLeadErased,
-  'sales.opportunity.created.v1': syncOpportunityOnOpportunityEvent,
-  'sales.opportunity.updated.v1': syncOpportunityOnOpportunityEvent,
-  'sales.opportunity.stage_changed.v1': syncOpportunityOnOpportunityEvent,
-  'sales.deal.terms_set.v1': notifyOnDealEvent,
-  'sales.deal.discount_decided.v1': notifyOnDealEvent,
+// Lead events name the person only sealed: an assignment's notification asks the lead service to open the name.
+export const engagementHandlers = (personalData: PersonalDataOpener): EventHandlers => {
+  const onLeadEvent = notifyOnLeadEvent(personalData);
+  return {
+    'sales.rep.registered.v1': syncRepOnRepEvent,
+    'sales.rep.updated.v1': syncRepOnRepEvent,
+    'sales.lead.created.v1': onLeadEvent,
+    'sales.lead.assigned.v1': onLeadEvent,
+    'sales.lead.qualified.v1': onLeadEvent,
+    'sales.lead.disqualified.v1': onLeadEvent,
+    'sales.lead.converted.v1': onLeadEvent,
+    'sales.lead.updated.v1': onLeadEvent,
+    'sales.lead.erased.v1': scrubLeadPersonOnLeadErased,
+    'sales.opportunity.created.v1': syncOpportunityOnOpportunityEvent,
+    'sales.opportunity.updated.v1': syncOpportunityOnOpportunityEvent,
+    'sales.opportunity.stage_changed.v1': syncOpportunityOnOpportunityEvent,
+    'sales.deal.terms_set.v1': notifyOnDealEvent,
+    'sales.deal.discount_decided.v1': notifyOnDealEvent,
+  };
 };
 
 export const ENGAGEMENT_TOPICS = [TOPICS.repEvents, TOPICS.leadEvents, TOPICS.opportunityEvents, TOPICS.stageChanged, TOPICS.dealEvents];
@@ -72,7 +87,21 @@ export function engagementService(options: EngagementServiceOptions): ServiceDef
     serviceName: SERVICE_NAME,
     entities: ENGAGEMENT_ENTITIES,
     migrations: [...MESSAGING_MIGRATIONS, ...MIGRATIONS],
-    consumers: () => [{ groupId: 'engagement-subgraph', topics: ENGAGEMENT_TOPICS, handlers: ENGAGEMENT_HANDLERS }],
+    consumers: () => [
+      {
+        groupId: 'engagement-subgraph',
+        topics: ENGAGEMENT_TOPICS,
+        handlers: engagementHandlers(
+          options.personalData ??
+            createPersonalDataOpener({
+              ownerService: 'lead-subgraph',
+              ownerUrl: leadServiceUrlFromEnv(),
+              serviceName: SERVICE_NAME,
+              internalSecret: options.config.internalSecret,
+            }),
+        ),
+      },
+    ],
     server: (dataSource, runtime) =>
       createSubgraphServer({
         serviceName: SERVICE_NAME,

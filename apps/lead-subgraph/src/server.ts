@@ -12,6 +12,7 @@ import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
 import { DEFAULT_LEAD_SETTINGS, type LeadDeps, type LeadSettings } from './use-cases/deps';
 import { markLeadConvertedOnOpportunityCreated } from './use-cases/mark-lead-converted/mark-lead-converted-on-opportunity-created';
+import { mountOpenPersonalData } from './use-cases/open-personal-data/open-personal-data';
 import { reassignStaleLeads } from './use-cases/reassign-stale-leads/reassign-stale-leads';
 
 export const SERVICE_NAME = 'lead-subgraph';
@@ -54,6 +55,7 @@ export function leadService(options: LeadServiceOptions): ServiceDefinition {
         readiness: runtime.ready,
         healthDetails: runtime.details,
         createContext: (actor) => createLeadContext(actor, leadDeps(dataSource, options)),
+        routes: (app) => mountOpenPersonalData(app, dataSource, options.config.internalSecret, runtime.logger),
       }),
     jobs: (dataSource, logger) => [
       new IntervalJob(

@@ -2,7 +2,15 @@ import path from 'node:path';
 
 import { TOPICS } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
-import { createSubgraphServer, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
+import {
+  createPersonalDataOpener,
+  createSubgraphServer,
+  leadServiceUrlFromEnv,
+  loadSchemaFiles,
+  type PersonalDataOpener,
+  type ServiceConfig,
+  type ServiceDefinition,
+} from '@pipeline/server-kit';
 import type { DataSource } from 'typeorm';
 
 import { createOpportunityContext } from './context';
@@ -25,16 +33,28 @@ export interface OpportunityServiceOptions {
   config: Pick<ServiceConfig, 'internalSecret' | 'production'>;
   settings?: Partial<OpportunitySettings>;
   now?: () => Date;
+  // Where lead people are opened; by default the lead service at LEAD_SUBGRAPH_URL.
+  personalData?: PersonalDataOpener;
 }
+
+const leadServiceOpener = (options: OpportunityServiceOptions): PersonalDataOpener =>
+  createPersonalDataOpener({
+    ownerService: 'lead-subgraph',
+    ownerUrl: leadServiceUrlFromEnv(),
+    serviceName: SERVICE_NAME,
+    internalSecret: options.config.internalSecret,
+  });
 
 export const opportunityDeps = (dataSource: DataSource, options: OpportunityServiceOptions): OpportunityDeps => ({
   dataSource,
   now: options.now ?? (() => new Date()),
   settings: { ...DEFAULT_OPPORTUNITY_SETTINGS, ...options.settings },
+  personalData: options.personalData ?? leadServiceOpener(options),
 });
 
 // Opportunities, pipelines and stage gates: the single writer of stage.
-export function opportunityService(options: OpportunityServiceOptions): ServiceDefinition {
+export function opportunityService(serviceOptions: OpportunityServiceOptions): ServiceDefinition {
+  const options = { ...serviceOptions, personalData: serviceOptions.personalData ?? leadServiceOpener(serviceOptions) };
   return {
     serviceName: SERVICE_NAME,
     entities: OPPORTUNITY_ENTITIES,

@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 
 import { type EventDataMap, type EventType, TOPICS } from '@pipeline/events';
 import type { QueryCounter } from '@pipeline/persistence';
-import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
+import { LOCAL_INTERNAL_SECRET, type PersonalDataOpener } from '@pipeline/server-kit';
 import { expectNoErrors, type Fact, type GraphQLCall, publishFacts, startTestService, type TestService } from '@pipeline/testing';
 
 import { opportunityService } from './server';
 
 // Shared arrangements for the opportunity subgraph's integration tests (real PostgreSQL and Kafka).
-export async function startOpportunityService(label: string, sqlLogger?: QueryCounter): Promise<TestService> {
+export async function startOpportunityService(label: string, sqlLogger?: QueryCounter, personalData?: PersonalDataOpener): Promise<TestService> {
   return startTestService(
     label,
-    opportunityService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { leadSnapshotWaitMs: 5_000 } }),
+    opportunityService({ config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { leadSnapshotWaitMs: 5_000 }, personalData }),
     { sqlLogger },
   );
 }

@@ -118,3 +118,27 @@ export async function sealOutboxEntries(manager: EntityManager, entries: readonl
     return { ...entry, event: { ...entry.event, data } };
   });
 }
+
+// ---------------------------------------------------------------- opening an envelope for another service (the owner's side)
+
+export type OwnedEnvelopeOpening =
+  | { outcome: 'opened'; fields: Record<string, unknown> }
+  | { outcome: 'erased'; erasedAt: Date }
+  | { outcome: 'unknown-subject' }
+  | { outcome: 'invalid' };
+
+// Opens an envelope with the subject's key where it is kept, never creating one; the key itself never leaves.
+export async function openOwnedEnvelope(manager: EntityManager, envelope: PersonalDataEnvelope): Promise<OwnedEnvelopeOpening> {
+  const rows: { key: Buffer | null; destroyed_at: Date | null }[] = await manager.query(
+    `SELECT key, destroyed_at FROM personal_data_key WHERE subject_id = $1`,
+    [envelope.keyId],
+  );
+  if (rows.length === 0) return { outcome: 'unknown-subject' };
+  const { key, destroyed_at: destroyedAt } = rows[0];
+  if (!key) return { outcome: 'erased', erasedAt: destroyedAt as Date };
+  try {
+    return { outcome: 'opened', fields: openPersonalData(key, envelope) };
+  } catch {
+    return { outcome: 'invalid' };
+  }
+}

@@ -4,6 +4,8 @@ import { isStatementTimeout } from '@pipeline/persistence';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 
+import { isPersonalDataUnavailable } from './personal-data-client';
+
 const PUBLIC_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -33,6 +35,16 @@ export function createErrorFormatter(logger: Logger) {
         path: formatted.path,
         locations: formatted.locations,
         extensions: { code: 'TIMEOUT' },
+      };
+    }
+    // Another service (the owner of a person's key) could not answer; the use case wrote nothing, a retry may succeed.
+    if (isPersonalDataUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'personal data owner unavailable while serving a request');
+      return {
+        message: `The ${original.ownerService} service, which holds this person, could not be reached; nothing was written. Try again shortly.`,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: original.ownerService, retryable: true },
       };
     }
     if (isDomainError(original)) {

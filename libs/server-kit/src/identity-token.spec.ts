@@ -1,9 +1,23 @@
 import { SignJWT } from 'jose';
 
-import { actorFromClaims, signIdentityToken, verifyIdentityToken } from './identity-token';
+import { actorFromClaims, signIdentityToken, signServiceToken, verifyIdentityToken, verifyServiceToken } from './identity-token';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+
+describe('the service identity (service to service, no end user)', () => {
+  it('names the calling service, and is never taken for a gateway identity nor the other way round', async () => {
+    // Arrange
+    const service = await signServiceToken('opportunity-subgraph', SECRET);
+    const gateway = await signIdentityToken({ userId: 'admin-1', roles: ['ADMIN'], teamId: null }, SECRET);
+
+    // Act / Assert
+    await expect(verifyServiceToken(service, SECRET)).resolves.toBe('opportunity-subgraph');
+    await expect(verifyServiceToken(gateway, SECRET)).rejects.toThrow();
+    await expect(verifyIdentityToken(service, SECRET)).rejects.toThrow();
+    await expect(verifyServiceToken(service, `${SECRET}-other`)).rejects.toThrow();
+  });
+});
 
 describe('the gateway-signed identity', () => {
   it('round-trips an actor', async () => {

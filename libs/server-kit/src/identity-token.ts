@@ -67,3 +67,33 @@ export function actorFromClaims(payload: JWTPayload & { roles?: unknown; teamId?
   const userId = isUuid(payload.sub) ? payload.sub.toLowerCase() : payload.sub;
   return { userId, roles: payload.roles, teamId: (payload.teamId as string | undefined) ?? null };
 }
+
+// Service to service (no end user): another audience, so a gateway identity token never passes for a service and a
+// service token never reaches GraphQL.
+const SERVICE_ISSUER = 'pipeline-service';
+const SERVICE_AUDIENCE = 'pipeline-internal';
+export const SERVICE_IDENTITY_HEADER = 'x-pipeline-service';
+
+export async function signServiceToken(serviceName: string, secret: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(serviceName)
+    .setIssuer(SERVICE_ISSUER)
+    .setAudience(SERVICE_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('1m')
+    .sign(await hmacKeyOf(secret));
+}
+
+// Returns the calling service's name; throws for anything else (a gateway or user token, an expired or forged one).
+export async function verifyServiceToken(token: string, secret: string): Promise<string> {
+  const { payload } = await jwtVerify(token, await hmacKeyOf(secret), {
+    issuer: SERVICE_ISSUER,
+    audience: SERVICE_AUDIENCE,
+    algorithms: ['HS256'],
+    requiredClaims: ['exp', 'iat', 'sub'],
+    maxTokenAge: '1m',
+    clockTolerance: 5,
+  });
+  return payload.sub as string;
+}

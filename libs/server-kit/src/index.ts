@@ -6,6 +6,8 @@ export * from './interval-job';
 export * from './loaders';
 export * from './logger';
 export * from './metrics';
+export * from './personal-data-client';
+export * from './personal-data-route';
 export * from './run-service';
 export * from './scalars';
 export * from './schema-files';

@@ -1,4 +1,5 @@
 import { formatAmount } from '@pipeline/domain';
+import type { PersonalDataEnvelope } from '@pipeline/events';
 import { newestPerKey } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
@@ -100,6 +101,8 @@ export interface LeadNeed {
   name: string;
   company: string;
   need: string | null;
+  // The person sealed with the lead's key (only the lead service opens it); null for events from before sealing.
+  personal: PersonalDataEnvelope | null;
 }
 
 // Written only by the lead-event consumer, one statement per chunk; the newest version wins whatever the arrival order.
@@ -107,16 +110,20 @@ export async function upsertLeadNeeds(manager: EntityManager, leads: readonly Le
   const rows = newestPerKey(leads, (lead) => lead.id);
   if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO lead_snapshot (id, version, name, company, need)
-     SELECT r.id, r.version, r.name, r.company, r.need FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, company text, need text)
-     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, company = EXCLUDED.company, need = EXCLUDED.need WHERE lead_snapshot.version < EXCLUDED.version`,
+    `INSERT INTO lead_snapshot (id, version, name, company, need, personal)
+     SELECT r.id, r.version, r.name, r.company, r.need, r.personal
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, company text, need text, personal jsonb)
+     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, company = EXCLUDED.company, need = EXCLUDED.need, personal = EXCLUDED.personal
+       WHERE lead_snapshot.version < EXCLUDED.version`,
     [JSON.stringify(rows)],
   );
 }
 
-export async function findLeadNeeds(manager: EntityManager, leadIds: readonly string[]): Promise<Array<{ id: string; name: string; need: string | null }>> {
+export type LeadNeedView = Pick<LeadNeed, 'id' | 'name' | 'need' | 'personal'>;
+
+export async function findLeadNeeds(manager: EntityManager, leadIds: readonly string[]): Promise<LeadNeedView[]> {
   if (leadIds.length === 0) return [];
-  return manager.query('SELECT id, name, need FROM lead_snapshot WHERE id = ANY($1::uuid[])', [[...leadIds]]);
+  return manager.query('SELECT id, name, need, personal FROM lead_snapshot WHERE id = ANY($1::uuid[])', [[...leadIds]]);
 }
 
 const SETTINGS_KEY = 'deal-settings';

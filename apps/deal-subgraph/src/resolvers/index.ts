@@ -1,5 +1,5 @@
 import { canRead, parseId } from '@pipeline/domain';
-import { scalarResolvers } from '@pipeline/server-kit';
+import { personNameForText, scalarResolvers } from '@pipeline/server-kit';
 
 import type { DealContext } from '../context';
 import { type Deal, latestApproval } from '../domain/deal';
@@ -58,14 +58,14 @@ export const resolvers: Resolvers = {
     },
   },
   Proposal: {
-    documentHtml: async (proposal, _args, { loaders }) => {
+    documentHtml: async (proposal, _args, { loaders, deps }) => {
       const [opportunity, deal] = await Promise.all([loaders.opportunity.load(proposal.opportunityId), loaders.dealByOpportunity.load(proposal.opportunityId)]);
       const lead = opportunity?.leadId ? await loaders.leadNeed.load(opportunity.leadId) : null;
       return renderProposalDocument(proposal, {
         accountName: opportunity?.accountName ?? 'your company',
         opportunityName: opportunity?.name ?? 'this project',
-        // Lead events carry the person's name only encrypted: an empty name greets no one in particular.
-        contactName: lead?.name || null,
+        // The person opened through the lead service; erased or unreachable, the letter greets no one in particular.
+        contactName: (lead && (await personNameForText(deps.personalData, lead))) || null,
         statedNeed: lead?.need ?? null,
         terms: deal?.terms ?? null,
       });

@@ -1,3 +1,4 @@
+import type { PersonalDataOpener } from '@pipeline/server-kit';
 import type { DataSource } from 'typeorm';
 
 export interface DealSettings {
@@ -9,6 +10,8 @@ export interface DealDeps {
   dataSource: DataSource;
   now: () => Date;
   settings: DealSettings;
+  // Opens a lead person's envelope through the lead service (the proposal greeting).
+  personalData: PersonalDataOpener;
 }
 
 export const DEFAULT_DEAL_SETTINGS: DealSettings = { snapshotWaitMs: 3_000 };

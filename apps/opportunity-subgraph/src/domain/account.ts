@@ -14,7 +14,7 @@ export interface Account {
 export interface Contact {
   id: string;
   accountId: string | null;
-  // The lead this person came from, when converted: their email and phone stay with the lead service.
+  // The lead this person came from, when converted (name and email copied at conversion; the phone stays with the lead).
   leadId: string | null;
   name: string;
   email: string | null;
@@ -42,6 +42,9 @@ export function parseContactRole(value: unknown, field = 'role'): ContactRole {
   if (!isOneOf(CONTACT_ROLES, value)) throw badInput(field, `${field} must be one of ${CONTACT_ROLES.join(', ')}`);
   return value;
 }
+
+// What a contact made from an erased lead is called: it keeps its role and account and names no one.
+export const ERASED_PERSON = 'Erased person';
 
 export function planNewContact(fields: Omit<Contact, 'id' | 'createdAt'>, now: Date): Contact {
   return { id: newId(), ...fields, createdAt: now };

@@ -1,4 +1,5 @@
 import type { ActivityType, LeadSource, OpportunityStatus, StageCategory } from '@pipeline/domain';
+import type { PersonalDataEnvelope } from '@pipeline/events';
 import { RepSnapshotEntity, type RepSnapshotRow } from '@pipeline/persistence';
 import { EntitySchema } from 'typeorm';
 
@@ -96,6 +97,9 @@ export interface LeadSnapshotRow {
   estimatedValueAmount: string | null;
   estimatedValueCurrency: string | null;
   archived: boolean;
+  // The newest lead event's sealed person (only the lead service can open it); null for events from before sealing.
+  personal: PersonalDataEnvelope | null;
+  erased: boolean;
   updatedAt: Date;
 }
 
@@ -226,6 +230,8 @@ export const LeadSnapshotEntity = new EntitySchema<LeadSnapshotRow>({
     estimatedValueAmount: { type: 'numeric', name: 'estimated_value_amount', nullable: true },
     estimatedValueCurrency: { type: 'char', length: 3, name: 'estimated_value_currency', nullable: true },
     archived: { type: 'boolean', default: false },
+    personal: { type: 'jsonb', nullable: true },
+    erased: { type: 'boolean', default: false },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },
   },
 });

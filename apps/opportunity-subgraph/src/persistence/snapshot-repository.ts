@@ -30,16 +30,17 @@ export async function upsertLeadSnapshots(manager: EntityManager, changes: reado
     estimated_value_currency: lead.estimatedValue?.currency ?? null,
     // Events from before the flag existed carry none: such a lead was not archived then.
     archived: lead.archived ?? false,
+    personal: lead.personal ?? null,
   }));
   if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO lead_snapshot (id, version, status, name, company, industry, region, source, owner_id, estimated_value_amount, estimated_value_currency, archived, updated_at)
-     SELECT r.id, r.version, r.status, r.name, r.company, r.industry, r.region, r.source, r.owner_id, r.estimated_value_amount, r.estimated_value_currency, r.archived, now()
+    `INSERT INTO lead_snapshot (id, version, status, name, company, industry, region, source, owner_id, estimated_value_amount, estimated_value_currency, archived, personal, updated_at)
+     SELECT r.id, r.version, r.status, r.name, r.company, r.industry, r.region, r.source, r.owner_id, r.estimated_value_amount, r.estimated_value_currency, r.archived, r.personal, now()
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, status text, name text, company text, industry text, region text, source text,
-                                               owner_id uuid, estimated_value_amount numeric, estimated_value_currency char(3), archived boolean)
+                                               owner_id uuid, estimated_value_amount numeric, estimated_value_currency char(3), archived boolean, personal jsonb)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, name = EXCLUDED.name, company = EXCLUDED.company,
        industry = EXCLUDED.industry, region = EXCLUDED.region, source = EXCLUDED.source, owner_id = EXCLUDED.owner_id,
-       estimated_value_amount = EXCLUDED.estimated_value_amount, estimated_value_currency = EXCLUDED.estimated_value_currency, archived = EXCLUDED.archived, updated_at = now()
+       estimated_value_amount = EXCLUDED.estimated_value_amount, estimated_value_currency = EXCLUDED.estimated_value_currency, archived = EXCLUDED.archived, personal = EXCLUDED.personal, updated_at = now()
      WHERE lead_snapshot.version < EXCLUDED.version`,
     [JSON.stringify(rows)],
   );
@@ -47,6 +48,12 @@ export async function upsertLeadSnapshots(manager: EntityManager, changes: reado
 
 export async function findLeadSnapshot(manager: EntityManager, leadId: string): Promise<LeadSnapshotRow | null> {
   return manager.getRepository(LeadSnapshotEntity).findOneBy({ id: leadId });
+}
+
+// Locks the lead's snapshot for the rest of the transaction and tells whether its person was erased.
+export async function lockLeadSnapshotErased(manager: EntityManager, leadId: string): Promise<boolean> {
+  const rows: Array<{ erased: boolean }> = await manager.query('SELECT erased FROM lead_snapshot WHERE id = $1 FOR UPDATE', [leadId]);
+  return rows[0]?.erased ?? false;
 }
 
 export async function findRepTeam(manager: EntityManager, repId: string): Promise<{ exists: boolean; teamId: string | null; active: boolean }> {

@@ -1,3 +1,4 @@
+import type { PersonalDataOpener } from '@pipeline/server-kit';
 import type { DataSource } from 'typeorm';
 
 export interface OpportunitySettings {
@@ -9,6 +10,8 @@ export interface OpportunityDeps {
   dataSource: DataSource;
   now: () => Date;
   settings: OpportunitySettings;
+  // Opens a lead person's envelope through the lead service, which holds the keys.
+  personalData: PersonalDataOpener;
 }
 
 export const DEFAULT_OPPORTUNITY_SETTINGS: OpportunitySettings = { leadSnapshotWaitMs: 3_000 };

@@ -4,6 +4,7 @@ import { AddDealObjections1764200000000 } from './1764200000000-add-deal-objecti
 import { AddRepSnapshotTeamIndex1764970000000 } from './1764970000000-add-rep-snapshot-team-index';
 import { AddOpportunitySnapshotArchived1765100000000 } from './1765100000000-add-opportunity-snapshot-archived';
 import { AddPersonalDataKeys1796114000000 } from './1796114000000-add-personal-data-keys';
+import { AddLeadSnapshotPersonal1796120000000 } from './1796120000000-add-lead-snapshot-personal';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateDealTables1764180000000, AddDealObjections1764200000000, AddRepSnapshotTeamIndex1764970000000, AddOpportunitySnapshotArchived1765100000000, AddPersonalDataKeys1796114000000];
+export const MIGRATIONS = [CreateDealTables1764180000000, AddDealObjections1764200000000, AddRepSnapshotTeamIndex1764970000000, AddOpportunitySnapshotArchived1765100000000, AddPersonalDataKeys1796114000000, AddLeadSnapshotPersonal1796120000000];

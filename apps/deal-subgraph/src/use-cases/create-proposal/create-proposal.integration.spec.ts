@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 
 import type { Actor } from '@pipeline/domain';
 import { TOPICS } from '@pipeline/events';
-import { adminActor, analystActor, errorCodes, expectNoErrors, managerActor, repActor, type TestService, TopicReader, waitFor } from '@pipeline/testing';
+import {
+  adminActor,
+  analystActor,
+  errorCodes,
+  expectNoErrors,
+  managerActor,
+  type PersonalDataOwner,
+  repActor,
+  startPersonalDataOwner,
+  type TestService,
+  TopicReader,
+  waitFor,
+} from '@pipeline/testing';
 
 import { arrangeOpportunity, holdDealLock, leadQualifiedData, publish, publishRep, rowLockState, startDealService } from '../../test-support';
 
@@ -12,11 +24,16 @@ const SEND = `mutation($input: SendProposalInput!) { sendProposal(input: $input)
 describe('proposals', () => {
   let subject: TestService;
   const admin = adminActor();
+  let owner: PersonalDataOwner;
 
   beforeAll(async () => {
-    subject = await startDealService('proposals');
+    owner = await startPersonalDataOwner('proposals', ['deal-subgraph']);
+    subject = await startDealService('proposals', { personalData: owner.opener('deal-subgraph') });
   });
-  afterAll(async () => subject?.stop());
+  afterAll(async () => {
+    await subject?.stop();
+    await owner?.stop();
+  });
 
   const lines = [
     { description: 'Licences', quantity: 12, unitPrice: { amount: '199.99', currency: 'EUR' }, discountPercent: 12.5 },
@@ -162,6 +179,36 @@ describe('proposals', () => {
     expect(html).toContain('Fewer TPS reports');
     expect(html).toContain('3599.90 EUR');
     expect(html).toContain('valid until 2030-06-30');
+  });
+
+  it('greets the person of a sealed lead by name, opened through the lead service, and no one once the person was erased', async () => {
+    // Arrange: lead events as the lead service publishes them since people are sealed (plain name blanked)
+    const tag = randomUUID().slice(0, 8);
+    const documentOf = async (leadId: string): Promise<string> => {
+      const data = leadQualifiedData(leadId, 2, { name: '', need: 'Fewer TPS reports' });
+      const personal = await owner.seal(leadId, { name: `Joanna ${tag}`, email: null, phone: null, sourceDetail: null });
+      await publish(subject, TOPICS.leadEvents, 'sales.lead.qualified.v1', leadId, { ...data, lead: { ...data.lead, personal } });
+      await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length === 1, {
+        what: 'sealed lead snapshot',
+      });
+      const opportunityId = await arrangeOpportunity(subject, { leadId });
+      expectNoErrors(await subject.as(admin)(CREATE, { input: { opportunityId, lineItems: lines, validUntil: '2030-06-30' } }));
+      return opportunityId;
+    };
+    const erasedLead = randomUUID();
+    const [named, erased] = [await documentOf(randomUUID()), await documentOf(erasedLead)];
+    await owner.erase(erasedLead);
+
+    // Act
+    const html = async (opportunityId: string): Promise<string> =>
+      expectNoErrors(await subject.as(admin)<any>(`query($id: ID!) { deal(opportunityId: $id) { proposals { documentHtml } } }`, { id: opportunityId })).deal
+        .proposals[0].documentHtml;
+    const [namedHtml, erasedHtml] = [await html(named), await html(erased)];
+
+    // Assert
+    expect(namedHtml).toContain(`Dear Joanna ${tag},`);
+    expect(erasedHtml).toContain('<p>Hello,</p>');
+    expect(erasedHtml).not.toContain(tag);
   });
 
   it('lets only the owner, their manager and admins work the deal; analysts and others cannot', async () => {

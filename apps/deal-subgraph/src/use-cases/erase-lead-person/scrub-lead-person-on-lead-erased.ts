@@ -7,7 +7,7 @@ import type { EntityManager } from 'typeorm';
 // decision reason), and the lead snapshot its name and stated need. Idempotent: a redelivery sets the same values.
 export async function scrubLeadPersonOnLeadErased(event: TypedCloudEvent<'sales.lead.erased.v1'>, manager: EntityManager): Promise<void> {
   const { leadId, opportunityId } = event.data;
-  await manager.query(`UPDATE lead_snapshot SET name = '', need = NULL WHERE id = $1`, [leadId]);
+  await manager.query(`UPDATE lead_snapshot SET name = '', need = NULL, personal = NULL WHERE id = $1`, [leadId]);
   // Its commitments' contact names on the topic were sealed with this key: destroyed, they are unreadable.
   await destroyDataKey(manager, leadId, new Date(event.data.erasedAt));
   const deals: { id: string }[] = await manager.query(

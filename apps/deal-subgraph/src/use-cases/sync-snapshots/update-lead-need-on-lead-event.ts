@@ -11,7 +11,7 @@ export async function updateLeadNeedOnLeadEvent(event: LeadEvent, _manager: Enti
   const { data } = event;
   chunk.collect(
     'lead-needs',
-    { id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, need: data.lead.need },
+    { id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, need: data.lead.need, personal: data.lead.personal ?? null },
     upsertLeadNeeds,
   );
 }

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 
 import { createCloudEvent, TOPICS } from '@pipeline/events';
-import { errorCodes, expectNoErrors, managerActor, publishEvents, repActor, type TestService, waitFor } from '@pipeline/testing';
+import {
+  errorCodes,
+  expectNoErrors,
+  managerActor,
+  type PersonalDataOwner,
+  publishEvents,
+  repActor,
+  startPersonalDataOwner,
+  type TestService,
+  waitFor,
+} from '@pipeline/testing';
 
 import { arrangeOpportunity, arrangeRep, leadAssignedData, publish, startEngagementService } from '../../test-support';
 
@@ -17,9 +27,11 @@ describe('the inbox, from the fact topics', () => {
   let other: string;
   let manager: string;
   let otherManager: string;
+  let owner: PersonalDataOwner;
 
   beforeAll(async () => {
-    subject = await startEngagementService('inbox');
+    owner = await startPersonalDataOwner('inbox', ['engagement-subgraph']);
+    subject = await startEngagementService('inbox', { personalData: owner.opener('engagement-subgraph') });
     [rep, other, manager, otherManager] = await Promise.all([
       arrangeRep(subject, 'north'),
       arrangeRep(subject, 'north'),
@@ -27,7 +39,10 @@ describe('the inbox, from the fact topics', () => {
       arrangeRep(subject, 'south', 'MANAGER'),
     ]);
   });
-  afterAll(async () => subject?.stop());
+  afterAll(async () => {
+    await subject?.stop();
+    await owner?.stop();
+  });
 
   const kindsOf = async (userId: string, teamId: string, role: 'REP' | 'MANAGER' = 'REP') => {
     const actor = role === 'REP' ? repActor(userId, teamId) : managerActor(teamId, userId);
@@ -66,6 +81,46 @@ describe('the inbox, from the fact topics', () => {
     expect(await subject.service.dataSource.query('SELECT count(*)::int AS count FROM processed_event WHERE event_id = $1', [event.id])).toEqual([
       { count: 1 },
     ]);
+  });
+
+  it('names the person of a sealed lead, opened through the lead service, and only the company once the person was erased', async () => {
+    // Arrange: lead events as the lead service publishes them since people are sealed (plain name blanked)
+    const [named, erased] = [randomUUID(), randomUUID()];
+    const tag = randomUUID().slice(0, 8);
+    const sealed = async (leadId: string) => {
+      const data = leadAssignedData(leadId, rep, { assignedBy: manager });
+      const personal = await owner.seal(leadId, { name: `Grace Hopper ${tag}`, email: null, phone: null, sourceDetail: null });
+      return createCloudEvent({
+        type: 'sales.lead.assigned.v1',
+        source: '/test',
+        subject: leadId,
+        data: { ...data, lead: { ...data.lead, name: '', email: null, personal } },
+      });
+    };
+    const events = [await sealed(named), await sealed(erased)];
+    await owner.erase(erased);
+
+    // Act
+    await publishEvents(
+      subject.topicPrefix,
+      events.map((event) => ({ topic: TOPICS.leadEvents, event })),
+    );
+
+    // Assert
+    const titles = await waitFor(
+      async () => {
+        const rows: Array<{ lead_id: string; title: string }> = await subject.service.dataSource.query(
+          'SELECT lead_id, title FROM notification WHERE lead_id = ANY($1::uuid[]) ORDER BY title',
+          [[named, erased]],
+        );
+        return rows.length === 2 ? Object.fromEntries(rows.map((row) => [row.lead_id, row.title])) : null;
+      },
+      { what: 'both assignment notifications' },
+    );
+    expect(titles).toEqual({
+      [named]: `New lead assigned to you: Grace Hopper ${tag} (Analytical Engines)`,
+      [erased]: 'New lead assigned to you: Analytical Engines',
+    });
   });
 
   it('after an SLA re-assignment tells the new owner and the previous one; nobody else sees either', async () => {

@@ -1,4 +1,5 @@
 import type { AnyPipelineEvent } from '@pipeline/events';
+import { type PersonalDataOpener, personNameForText } from '@pipeline/server-kit';
 import type { EntityManager } from 'typeorm';
 
 import { notificationsForLeadAssignment } from '../../domain/notification';
@@ -7,8 +8,13 @@ import { recordNotifications } from '../../use-cases/record-notifications/record
 
 type LeadFact = Extract<AnyPipelineEvent, { data: { leadId: string; lead: unknown } }>;
 
-// Keeps the lead's owner and status (who may plan work on it); an assignment tells the new owner, and after an SLA sweep the previous one.
-export async function notifyOnLeadEvent(event: LeadFact, manager: EntityManager): Promise<void> {
+// The handler, given where lead people are opened (without one, an assignment names the company only).
+export const notifyOnLeadEvent =
+  (personalData?: PersonalDataOpener) =>
+  (event: LeadFact, manager: EntityManager): Promise<void> =>
+    applyLeadEvent(event, manager, personalData);
+
+async function applyLeadEvent(event: LeadFact, manager: EntityManager, personalData: PersonalDataOpener | undefined): Promise<void> {
   const { data } = event;
   await upsertLeads(manager, [
     { id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, status: data.lead.status, ownerId: data.lead.ownerId },
@@ -18,7 +24,8 @@ export async function notifyOnLeadEvent(event: LeadFact, manager: EntityManager)
   const drafts = notificationsForLeadAssignment({
     eventId: event.id,
     leadId: assigned.leadId,
-    leadName: assigned.lead.name,
+    // Erased or the lead service unreachable: the company names the lead (a notification never waits on it).
+    leadName: await personNameForText(personalData, assigned.lead),
     company: assigned.lead.company,
     ownerId: assigned.ownerId,
     previousOwnerId: assigned.previousOwnerId,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { type LeadSnapshot, TOPICS } from '@pipeline/events';
-import { adminActor, errorCodes, expectNoErrors, repActor, type TestService, waitFor } from '@pipeline/testing';
+import type { PersonalDataOpener } from '@pipeline/server-kit';
+import { adminActor, errorCodes, expectNoErrors, type PersonalDataOwner, repActor, startPersonalDataOwner, type TestService, waitFor } from '@pipeline/testing';
 
 import { publish, publishRep, startOpportunityService } from '../../test-support';
 
@@ -29,12 +30,23 @@ function lead(status: LeadSnapshot['status'], ownerId: string | null): LeadSnaps
 
 describe('convertLead', () => {
   let subject: TestService;
+  let owner: PersonalDataOwner;
   const admin = adminActor();
+  // The service asks the owner through this; a test may point it at an address where nothing answers.
+  let personalData: PersonalDataOpener;
 
   beforeAll(async () => {
-    subject = await startOpportunityService('convert_lead');
+    owner = await startPersonalDataOwner('convert_lead', ['opportunity-subgraph']);
+    personalData = owner.opener('opportunity-subgraph');
+    subject = await startOpportunityService('convert_lead', undefined, { open: (envelope) => personalData.open(envelope) });
   });
-  afterAll(async () => subject?.stop());
+  afterEach(() => {
+    personalData = owner.opener('opportunity-subgraph');
+  });
+  afterAll(async () => {
+    await subject?.stop();
+    await owner?.stop();
+  });
 
   async function leadWithStatus(status: LeadSnapshot['status'], ownerId: string | null = null): Promise<string> {
     const leadId = randomUUID();
@@ -161,5 +173,94 @@ describe('convertLead', () => {
     // Assert: the whole snapshot wait (5 s in these tests), as for an unknown lead
     expect(errorCodes(response)).toEqual(['NOT_FOUND']);
     expect(elapsed).toBeGreaterThanOrEqual(4_900);
+  });
+
+  describe('the contact made from the lead', () => {
+    const CONTACTS = `query($id: ID!) { opportunity(id: $id) { contacts { role contact { name email lead { id } } } } }`;
+
+    // A lead event as the lead service publishes it since people are sealed: plain fields blanked, the person in personal.
+    async function sealedQualifiedLead(person: { name: string; email: string }): Promise<string> {
+      const leadId = randomUUID();
+      await publish(subject, TOPICS.leadEvents, 'sales.lead.qualified.v1', leadId, {
+        leadId,
+        version: 2,
+        lead: {
+          ...lead('QUALIFIED', null),
+          name: '',
+          email: null,
+          sourceDetail: null,
+          personal: await owner.seal(leadId, { ...person, phone: null, sourceDetail: null }),
+        },
+        criteriaVersion: 1,
+        qualifiedAt: new Date().toISOString(),
+      });
+      await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1', [leadId])).length > 0, {
+        what: 'the sealed lead snapshot',
+      });
+      return leadId;
+    }
+    const contactOf = async (opportunityId: string) => expectNoErrors(await subject.as(admin)<any>(CONTACTS, { id: opportunityId })).opportunity.contacts;
+    const person = () => {
+      const tag = randomUUID().slice(0, 8);
+      return { name: `Katherine Johnson ${tag}`, email: `katherine.${tag}@example.com` };
+    };
+
+    it("carries the lead person's name and email, opened through the lead service", async () => {
+      // Arrange
+      const katherine = person();
+      const leadId = await sealedQualifiedLead(katherine);
+
+      // Act
+      const converted = expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId, contactRole: 'CHAMPION' } })).convertLead.opportunity;
+
+      // Assert
+      expect(await contactOf(converted.id)).toEqual([{ role: 'CHAMPION', contact: { ...katherine, lead: { id: leadId } } }]);
+    });
+
+    it('is "Erased person" with nothing else when the lead was erased before conversion (410 from the owner, or the erasure fact already applied)', async () => {
+      // Arrange: one lead whose key the owner destroyed (the fact not yet here), one whose erasure fact arrived
+      const [keyDestroyed, factApplied] = [await sealedQualifiedLead(person()), await sealedQualifiedLead(person())];
+      await owner.erase(keyDestroyed);
+      await owner.erase(factApplied);
+      await publish(subject, TOPICS.leadEvents, 'sales.lead.erased.v1', factApplied, {
+        leadId: factApplied,
+        opportunityId: null,
+        erasedAt: new Date().toISOString(),
+        erasedBy: admin.userId,
+      });
+      await waitFor(async () => (await subject.service.dataSource.query('SELECT 1 FROM lead_snapshot WHERE id = $1 AND erased', [factApplied])).length > 0, {
+        what: 'the erasure fact applied to the snapshot',
+      });
+
+      // Act
+      const converted = await Promise.all(
+        [keyDestroyed, factApplied].map(async (leadId) => expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId } })).convertLead.opportunity),
+      );
+
+      // Assert
+      for (const [index, leadId] of [keyDestroyed, factApplied].entries()) {
+        expect(await contactOf(converted[index].id)).toEqual([{ role: 'OTHER', contact: { name: 'Erased person', email: null, lead: { id: leadId } } }]);
+      }
+    });
+
+    it('fails with SUBGRAPH_UNAVAILABLE (retryable) and creates nothing while the lead service cannot be reached; a retry then converts', async () => {
+      // Arrange
+      const katherine = person();
+      const leadId = await sealedQualifiedLead(katherine);
+      personalData = owner.opener('opportunity-subgraph', true);
+
+      // Act
+      const refused = await subject.as(admin)(CONVERT, { input: { leadId } });
+      const [{ count }] = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM opportunity WHERE lead_id = $1', [leadId]);
+      personalData = owner.opener('opportunity-subgraph');
+      const retried = expectNoErrors(await subject.as(admin)<any>(CONVERT, { input: { leadId } })).convertLead.opportunity;
+
+      // Assert
+      expect(errorCodes(refused)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+      expect(refused.errors?.[0].extensions?.serviceName).toBe('lead-subgraph');
+      expect(refused.errors?.[0].extensions?.retryable).toBe(true);
+      expect(count).toBe(0);
+      expect((await contactOf(retried.id))[0].contact).toMatchObject(katherine);
+    });
   });
 });

@@ -13,11 +13,12 @@ import {
 } from '@pipeline/domain';
 import { isUniqueViolation } from '@pipeline/persistence';
 
-import { parseContactRole, planNewContact } from '../../domain/account';
+import { ERASED_PERSON, parseContactRole, planNewContact } from '../../domain/account';
 import type { Opportunity } from '../../domain/opportunity';
 import { accountIdFor, contactForLead, findOrCreateAccounts, linkContact } from '../../persistence/account-repository';
+import type { LeadSnapshotRow } from '../../persistence/entities';
 import { findByLeadId } from '../../persistence/opportunity-repository';
-import { findLeadSnapshot, findRepTeam } from '../../persistence/snapshot-repository';
+import { findLeadSnapshot, findRepTeam, lockLeadSnapshotErased } from '../../persistence/snapshot-repository';
 import { insertNewOpportunity, pipelineOrDefault } from '../create-opportunity/create-opportunity';
 import type { OpportunityDeps } from '../deps';
 import { parseOptionalDate, parseOptionalId, parseOptionalMoney, parseOptionalText } from '../shared/opportunity-input';
@@ -33,6 +34,24 @@ export interface ConvertLeadCommand {
 }
 
 const convertible = (status: string | undefined) => status === 'QUALIFIED' || status === 'CONVERTED';
+
+interface LeadPerson {
+  name: string;
+  email: string | null;
+}
+
+const ERASED: LeadPerson = { name: ERASED_PERSON, email: null };
+
+// Lead events carry the person only sealed with the lead's key: the lead service opens the envelope (410 once erased). If
+// it cannot be reached the conversion fails with SUBGRAPH_UNAVAILABLE (retryable) rather than make a contact that names no one.
+async function leadPerson(deps: OpportunityDeps, lead: LeadSnapshotRow): Promise<LeadPerson> {
+  if (lead.erased) return ERASED;
+  if (!lead.personal) return { name: lead.name, email: null };
+  const opening = await deps.personalData.open<{ name?: unknown; email?: unknown }>(lead.personal);
+  if (opening.erased) return ERASED;
+  const { name, email } = opening.fields;
+  return { name: typeof name === 'string' ? name : '', email: typeof email === 'string' ? email : null };
+}
 
 // Only QUALIFIED leads convert, exactly once: the unique lead_id index makes the loser of a race get CONFLICT.
 export async function convertLead(deps: OpportunityDeps, actor: Actor, input: ConvertLeadCommand): Promise<Opportunity> {
@@ -62,9 +81,12 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
   const existing = await findByLeadId(manager, leadId);
   if (existing) throw conflict(`Lead ${leadId} was already converted into opportunity ${existing.id}`, { opportunityId: existing.id });
   if (lead.status !== 'QUALIFIED') throw stageGateFailed(`Lead ${leadId} is ${lead.status}; only QUALIFIED leads convert`, ['LEAD_QUALIFIED']);
+  const person = await leadPerson(deps, lead);
 
   try {
     return await deps.dataSource.transaction(async (transaction) => {
+      // Held until commit, so an erasure arriving meanwhile waits and then scrubs this contact too; one already applied wins.
+      const erasedMeanwhile = await lockLeadSnapshotErased(transaction, leadId);
       const pipeline = await pipelineOrDefault(transaction, pipelineId);
       const currency = lead.estimatedValueCurrency?.trim() ?? null;
       // The lead's company becomes (or is linked to) an account, the person a contact on the new opportunity.
@@ -93,7 +115,7 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
       );
       const contactId = await contactForLead(
         transaction,
-        planNewContact({ accountId, leadId, name: lead.name, email: null, phone: null, title: null }, deps.now()),
+        planNewContact({ accountId, leadId, ...(erasedMeanwhile ? ERASED : person), phone: null, title: null }, deps.now()),
         actor.userId,
       );
       await linkContact(transaction, { opportunityId: opportunity.id, contactId, role: contactRole });
