@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   step('formatting (prettier)', 'npx', ['prettier', '--check', '--log-level=warn', '**/*.{ts,tsx,js,mjs}']);
   // One ESLint and one tsc program over every Node project (they share compiler options: tsconfig.typecheck.json) cost
   // a fifth of the CPU of nineteen per-project runs; the web app and its browser tests keep their own DOM settings.
+  // Plain ESLint reads Nx's cached project graph for @nx/enforce-module-boundaries and silently skips the rule without it.
+  step('project graph (for the module-boundary lint rule)', 'npx', [...nx, 'show', 'projects']);
   await together('lint and type checks', [
     ['npx', ['eslint', 'apps', 'libs', 'tools', '--max-warnings', '0']],
     ['npx', ['tsc', '-p', 'tsconfig.typecheck.json']],
