@@ -176,6 +176,7 @@ describe('my work, follow-ups on the board, the inbox, and how far forecasts and
     const leadTasks = page.getByTestId('record-tasks');
     await leadTasks.locator('li.task', { hasText: title }).waitFor();
     const leadNext = await leadTasks.getByTestId('next-activity').innerText();
+    const leadDetail = await page.locator('article.lead-detail').innerText();
     await screenshotOf(page.locator('article.lead-detail'), 'lead-tasks');
     await goTo(page, 'My work');
     await group(page, 'upcoming', title)
@@ -193,6 +194,9 @@ describe('my work, follow-ups on the board, the inbox, and how far forecasts and
 
     // Assert
     expect(leadNext).toMatch(/^Next activity \d{1,2} [A-Z][a-z]{2}, 09:00$/);
+    // Who assigned the lead (an admin here, no rep) reads as a person, not as an id.
+    expect(leadDetail).toContain('Assigned: Assigned by hand at creation (by another user)');
+    expect(leadDetail).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(await page.locator('li.task', { hasText: title }).count()).toBe(0);
     const lead = expectNoErrors(
       await (
