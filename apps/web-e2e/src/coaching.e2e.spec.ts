@@ -1,114 +1,18 @@
-import { createCloudEvent, TOPICS } from '@pipeline/events';
-import {
-  adminActor,
-  errorCodes,
-  expectNoErrors,
-  gatewayClient,
-  type GraphQLCall,
-  managerActor,
-  mintUserToken,
-  publishEvents,
-  repActor,
-  waitFor,
-} from '@pipeline/testing';
+import { adminActor, expectNoErrors, type GraphQLCall, managerActor, publishEvents, repActor, waitFor } from '@pipeline/testing';
 import type { Browser, Locator, Page } from 'playwright-core';
 
+import { as, closeLost, createOpportunity, DAY, type Stage, stageHistory } from './arrange';
 import { goTo, launchBrowser, newPage, people, screenshot, screenshotOf, seriousAccessibilityViolations, signIn } from './browser';
-
-const DAY = 86_400_000;
-const gatewayUrl = () => process.env.WEB_E2E_GATEWAY_URL as string;
-const as = async (actor: Parameters<typeof mintUserToken>[0]): Promise<GraphQLCall> => gatewayClient(gatewayUrl(), await mintUserToken(actor));
 
 interface Money {
   amount: string;
   currency: string;
 }
 
-async function createOpportunity(call: GraphQLCall, ownerId: string, name: string, amount: string): Promise<string> {
-  const data = expectNoErrors(
-    await call<any>(`mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`, {
-      input: {
-        name,
-        accountName: `${name} Ltd`,
-        industry: 'Software',
-        ownerId,
-        amount: { amount, currency: 'EUR' },
-        expectedCloseDate: new Date(Date.now() + 40 * DAY).toISOString().slice(0, 10),
-      },
-    }),
-  );
-  return data.createOpportunity.opportunity.id;
-}
-
 async function logActivity(call: GraphQLCall, opportunityId: string, type: 'CALL' | 'EMAIL' | 'MEETING', subject: string): Promise<void> {
   expectNoErrors(
     await call(`mutation($input: LogActivityInput!) { logActivity(input: $input) { activity { id } } }`, { input: { opportunityId, type, subject } }),
   );
-}
-
-// The deal service knows an opportunity by event a moment after it was created: closing waits for that, nothing else.
-async function closeLost(call: GraphQLCall, opportunityId: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const response = await call(`mutation($input: CloseDealInput!) { closeDeal(input: $input) { deal { outcome } } }`, {
-        input: { opportunityId, outcome: 'LOST', lostReason: 'PRICE' },
-      });
-      if (errorCodes(response).includes('NOT_FOUND')) return false;
-      expectNoErrors(response);
-      return true;
-    },
-    { timeoutMs: 30_000, intervalMs: 300, what: `the deal service to know opportunity ${opportunityId}` },
-  );
-}
-
-interface Stage {
-  key: string;
-  position: number;
-  category: 'OPEN' | 'WON' | 'LOST';
-  probability: number;
-}
-
-// An opportunity's past as the opportunity service would have published it then: created, then each stage move.
-function history(pipelineId: string, ownerId: string, name: string, amount: string, moves: Array<{ stage: Stage; at: Date }>) {
-  const id = crypto.randomUUID();
-  const createdAt = moves[0].at;
-  return moves.map((move, index) => ({
-    topic: TOPICS.stageChanged,
-    event: createCloudEvent({
-      type: 'sales.opportunity.stage_changed.v1',
-      source: '/web-e2e/history',
-      subject: id,
-      time: move.at,
-      data: {
-        opportunityId: id,
-        pipelineId,
-        fromStage: index === 0 ? null : moves[index - 1].stage.key,
-        toStage: move.stage.key,
-        toStageCategory: move.stage.category,
-        changedAt: move.at.toISOString(),
-        changedBy: ownerId,
-        reason: null,
-        version: index + 1,
-        previousStageEnteredAt: index === 0 ? null : moves[index - 1].at.toISOString(),
-        opportunity: {
-          name,
-          accountName: `${name} Ltd`,
-          industry: 'Software',
-          amount: { amount, currency: 'EUR' },
-          probability: move.stage.probability,
-          ownerId,
-          leadId: null,
-          leadSource: 'REFERRAL' as const,
-          expectedCloseDate: null,
-          createdAt: createdAt.toISOString(),
-          status: move.stage.category,
-        },
-        toStagePosition: move.stage.position,
-        ...(index === 0 ? {} : { fromStagePosition: moves[index - 1].stage.position }),
-        stageSequence: index + 1,
-      },
-    }),
-  }));
 }
 
 const ACTIVITY_QUERY = `query($filter: MetricsFilter, $first: Int) {
@@ -206,11 +110,11 @@ describe("activity coaching on the Manager screen and what changed on Health, wi
     const arranged = new Date();
     const wonAt = new Date(Math.max(arranged.getTime() - 2 * 3_600_000, Date.UTC(arranged.getUTCFullYear(), arranged.getUTCMonth(), 1)));
     await publishEvents(process.env.WEB_E2E_TOPIC_PREFIX as string, [
-      ...history(pipeline.id, otto, 'Past Pottery', '30000', [
+      ...stageHistory(pipeline.id, otto, 'Past Pottery', '30000', [
         { stage: stage('QUALIFICATION'), at: opened },
         { stage: stage('CLOSED_WON'), at: wonAt },
       ]),
-      ...history(pipeline.id, otto, 'Past Pier', '45000', [
+      ...stageHistory(pipeline.id, otto, 'Past Pier', '45000', [
         { stage: stage('QUALIFICATION'), at: opened },
         { stage: stage('PROPOSAL'), at: new Date(Date.now() - 3 * DAY) },
       ]),

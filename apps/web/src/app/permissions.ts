@@ -38,10 +38,6 @@ export const seesManagerScreen = (identity: Identity): boolean => has(identity, 
 export const canWorkTask = (identity: Identity, assignee: { id: string; teamId: string | null }): boolean =>
   canWork(identity, { ownerId: assignee.id, ownerTeamId: assignee.teamId });
 
-// Planning a task needs write access to the record and to the assignee (the engagement service checks both).
-export const canPlanTask = (identity: Identity, record: OwnedRecord, assignee: { id: string; teamId: string | null }): boolean =>
-  canWork(identity, record) && canWorkTask(identity, assignee);
-
 // Managers and admins plan tasks for others; a rep plans their own.
 export const canAssignTasks = (identity: Identity): boolean => has(identity, 'ADMIN') || has(identity, 'MANAGER');
 

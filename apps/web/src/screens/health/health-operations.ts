@@ -129,13 +129,7 @@ export const ForecastAccuracyQuery = graphql(`
       meanAbsoluteError
       weightedAbsolutePercentageError
       bias
-      withinRangeRate
       outcomes {
-        month
-        p10
-        p50
-        p90
-        actual
         withinRange
       }
     }
@@ -143,6 +137,16 @@ export const ForecastAccuracyQuery = graphql(`
       id
       name
     }
+  }
+`);
+
+export const RateEstimateFieldsFragment = graphql(`
+  fragment RateEstimateFields on RateEstimate {
+    successes
+    sample
+    rate
+    low
+    high
   }
 `);
 
@@ -157,18 +161,10 @@ export const GateFrictionQuery = graphql(`
         medianDaysBlocked
       }
       blockedWinRate {
-        successes
-        sample
-        rate
-        low
-        high
+        ...RateEstimateFields
       }
       unblockedWinRate {
-        successes
-        sample
-        rate
-        low
-        high
+        ...RateEstimateFields
       }
     }
     stageCriteria {
@@ -202,17 +198,9 @@ export const WhatChangedQuery = graphql(`
     }
     start: pipelineAsOf(at: $from) {
       openCount
-      openAmount {
-        amount
-        currency
-      }
     }
     end: pipelineAsOf(at: $to) {
       openCount
-      openAmount {
-        amount
-        currency
-      }
     }
   }
 `);

@@ -7,6 +7,7 @@ import { formatDateTime, formatMoney, humanize } from '../../app/format';
 import { canAssignLeads, canWork } from '../../app/permissions';
 import { useIdentity } from '../../app/session';
 import { RecordTasks } from '../work/RecordTasks';
+import { withNames } from '../work/work-model';
 import { bantWords } from './lead-model';
 import { AssignLeadMutation, ConvertLeadMutation, LeadDetailQuery, QualifyLeadMutation } from './lead-operations';
 
@@ -106,7 +107,9 @@ export function LeadDetail({ leadId }: { leadId: string }) {
           </dd>
         </div>
       </dl>
-      {lead.assignmentReason && <p className="muted">Assigned: {lead.assignmentReason}</p>}
+      {lead.assignmentReason && (
+        <p className="muted">Assigned: {withNames(lead.assignmentReason, new Map((result.data?.salesReps ?? []).map((rep) => [rep.id, rep.name])))}</p>
+      )}
 
       <section aria-labelledby="score-heading">
         <h3 id="score-heading">

@@ -27,6 +27,8 @@ export function ActivityCoaching() {
   const repNames = new Map(people.map((person) => [person.id, person.name]));
   const opportunities = new Map((names.data?.opportunities.edges ?? []).map(({ node }) => [node.id, node]));
   const failure = failureOf(result.error ?? names.error);
+  // One team's table names its team once, in the note above it; only the all-teams table names each rep's.
+  const namesTeams = teamId === null;
   return (
     <section
       className="panel"
@@ -91,7 +93,7 @@ export function ActivityCoaching() {
               <tr key={row.key ?? 'none'} data-rep={row.key ?? 'none'} className={row.behind ? 'attention' : undefined}>
                 <th scope="row">
                   {row.who}
-                  {row.teamId && <div className="muted">Team {row.teamId}</div>}
+                  {namesTeams && row.teamId && <div className="muted">Team {row.teamId}</div>}
                 </th>
                 <td>{row.activities}</td>
                 <td>{formatRate(row.perWeek)}</td>

@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 
-import { failureOf } from '../../app/client';
 import { count } from '../../app/format';
 import { canAssignTasks, canWork, canWorkAnything } from '../../app/permissions';
 import { useIdentity } from '../../app/session';
@@ -10,6 +9,7 @@ import { NewTaskForm, type TaskTarget } from './NewTaskForm';
 import { TaskItem } from './TaskItem';
 import { groupTasks } from './work-model';
 import { MyWorkQuery, TaskTargetsQuery } from './work-operations';
+import { WorkNotices } from './WorkNotices';
 
 const GROUPS = [
   ['overdue', 'Overdue', 'Nothing overdue.'],
@@ -72,18 +72,7 @@ export default function MyWork() {
           </label>
         )}
       </div>
-      <div aria-live="polite">
-        {done && (
-          <p className="ok" role="status">
-            {done}
-          </p>
-        )}
-      </div>
-      {result.error && (
-        <p role="alert" className="error">
-          {failureOf(result.error)?.message}
-        </p>
-      )}
+      <WorkNotices done={done} error={result.error} />
       <div className="work-layout">
         <div>
           <section className="panel" aria-labelledby="tasks-heading" data-ready={result.data && !result.fetching ? 'true' : 'false'}>

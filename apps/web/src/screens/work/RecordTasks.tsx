@@ -1,13 +1,13 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 
-import { failureOf } from '../../app/client';
 import { formatDateTime } from '../../app/format';
 import { canWork } from '../../app/permissions';
 import { useIdentity } from '../../app/session';
 import { NewTaskForm } from './NewTaskForm';
 import { TaskItem } from './TaskItem';
 import { LeadTasksQuery, OpportunityTasksQuery } from './work-operations';
+import { WorkNotices } from './WorkNotices';
 
 interface Props {
   kind: 'lead' | 'opportunity';
@@ -40,18 +40,7 @@ export function RecordTasks({ kind, record, open, headingLevel }: Props) {
         {data ? (data.nextActivityAt ? `Next activity ${formatDateTime(data.nextActivityAt)}` : 'No next activity planned') : 'Loading…'}
         {data && data.overdueTaskCount > 0 && <span className="badge badge-alert badge-after">{data.overdueTaskCount} overdue</span>}
       </p>
-      <div aria-live="polite">
-        {done && (
-          <p className="ok" role="status">
-            {done}
-          </p>
-        )}
-      </div>
-      {result.error && (
-        <p role="alert" className="error">
-          {failureOf(result.error)?.message}
-        </p>
-      )}
+      <WorkNotices done={done} error={result.error} />
       <ul className="tasks">
         {tasks.map((task) => (
           <TaskItem key={task.id} task={task} reps={repsById} showRecord={false} onDone={setDone} />

@@ -28,6 +28,17 @@ export const TaskFieldsFragment = graphql(`
   }
 `);
 
+// Who a task is for, and whom a manager may plan one for (active reps and managers of the team).
+export const TaskPersonFragment = graphql(`
+  fragment TaskPerson on SalesRep {
+    id
+    name
+    teamId
+    role
+    active
+  }
+`);
+
 export const MyWorkQuery = graphql(`
   query MyWork($filter: TaskFilter, $first: Int) {
     tasks(filter: $filter, first: $first) {
@@ -39,11 +50,7 @@ export const MyWorkQuery = graphql(`
       }
     }
     salesReps {
-      id
-      name
-      teamId
-      role
-      active
+      ...TaskPerson
     }
   }
 `);
@@ -91,11 +98,7 @@ export const OpportunityTasksQuery = graphql(`
       }
     }
     salesReps {
-      id
-      name
-      teamId
-      role
-      active
+      ...TaskPerson
     }
   }
 `);
@@ -111,11 +114,7 @@ export const LeadTasksQuery = graphql(`
       }
     }
     salesReps {
-      id
-      name
-      teamId
-      role
-      active
+      ...TaskPerson
     }
   }
 `);
