@@ -107,4 +107,35 @@ describe('opening a lead person envelope through the lead service (internal rout
     // Assert
     expect(answers.map((answer) => answer.status)).toEqual([400, 422, 404]);
   });
+
+  it('answers a body that is not JSON, too big or of the wrong types with a stable JSON code, reads it only from a known service, and writes nothing', async () => {
+    // Arrange
+    const { envelope } = await leadWithEnvelope();
+    const headers = { 'content-type': 'application/json', [SERVICE_IDENTITY_HEADER]: await signServiceToken('opportunity-subgraph', LOCAL_INTERNAL_SECRET) };
+    const huge = JSON.stringify({ envelope: { ...envelope, ciphertext: 'A'.repeat(100_000) } });
+    const stranger = randomUUID();
+    const keysBefore = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM personal_data_key');
+
+    // Act
+    const answers = await Promise.all([
+      fetch(routeUrl(), { method: 'POST', headers, body: '{"envelope": ' }),
+      fetch(routeUrl(), { method: 'POST', headers, body: huge }),
+      fetch(routeUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge }),
+      post(headers, { envelope: { alg: 1, keyId: stranger, iv: [], tag: null, ciphertext: {} } }),
+      post(headers, [envelope]),
+      fetch(routeUrl(), { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: JSON.stringify({ envelope }) }),
+    ]);
+
+    // Assert
+    expect(answers.map((answer) => answer.status)).toEqual([400, 413, 401, 400, 400, 400]);
+    expect(await Promise.all(answers.map(async (answer) => ((await answer.json()) as { code: string }).code))).toEqual([
+      'BAD_USER_INPUT',
+      'PAYLOAD_TOO_LARGE',
+      'UNAUTHENTICATED',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+    ]);
+    expect(await subject.service.dataSource.query('SELECT count(*)::int AS count FROM personal_data_key')).toEqual(keysBefore);
+  });
 });
