@@ -57,7 +57,7 @@ export function mountPersonalDataRoute(app: Express, options: PersonalDataRouteO
     OPEN_PERSONAL_DATA_PATH,
     requireService(options),
     express.json({ limit: '64kb' }),
-    async (request, response) => {
+    async (request: Request, response: Response) => {
       const service = response.locals['service'] as string;
       const envelope: unknown = request.body?.envelope;
       if (!isEnvelope(envelope)) return refuse(response, 400, 'BAD_USER_INPUT', 'Post { envelope: { alg, keyId, iv, tag, ciphertext } }');
