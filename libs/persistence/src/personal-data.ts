@@ -80,14 +80,20 @@ export async function dataKeysFor(manager: EntityManager, subjectIds: readonly s
 }
 
 // Destroys the subject's key (the row stays as the record that it was erased, so no new key is ever made for it).
-export async function destroyDataKey(manager: EntityManager, subjectId: string, at: Date): Promise<boolean> {
-  const rows: { subject_id: string }[] = await manager.query(
+export async function destroyDataKey(manager: EntityManager, subjectId: string, at: Date): Promise<void> {
+  await manager.query(
     `INSERT INTO personal_data_key (subject_id, key, destroyed_at) VALUES ($1, NULL, $2)
-     ON CONFLICT (subject_id) DO UPDATE SET key = NULL, destroyed_at = coalesce(personal_data_key.destroyed_at, EXCLUDED.destroyed_at)
-     RETURNING subject_id`,
+     ON CONFLICT (subject_id) DO UPDATE SET key = NULL, destroyed_at = coalesce(personal_data_key.destroyed_at, EXCLUDED.destroyed_at)`,
     [subjectId, at],
   );
-  return rows.length === 1;
+}
+
+// When the subject's key was destroyed, or null while it is not.
+export async function dataKeyDestroyedAt(manager: EntityManager, subjectId: string): Promise<Date | null> {
+  const rows: { destroyed_at: Date }[] = await manager.query(`SELECT destroyed_at FROM personal_data_key WHERE subject_id = $1 AND destroyed_at IS NOT NULL`, [
+    subjectId,
+  ]);
+  return rows[0]?.destroyed_at ?? null;
 }
 
 // ---------------------------------------------------------------- sealing outbox entries in the writing transaction
