@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import type { Actor } from '@pipeline/domain';
 import type { PersonalDataEnvelope } from '@pipeline/events';
 import {
   createPersonalDataOpener,
@@ -10,7 +11,7 @@ import {
   signIdentityToken,
   signServiceToken,
 } from '@pipeline/server-kit';
-import { adminActor, expectNoErrors, mintUserToken, type TestService } from '@pipeline/testing';
+import { adminActor, analystActor, expectNoErrors, managerActor, mintUserToken, repActor, type TestService } from '@pipeline/testing';
 
 import { createLead, startLeadService } from '../../test-support';
 
@@ -74,6 +75,26 @@ describe('opening a lead person envelope through the lead service (internal rout
     expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401, 403]);
     expect(await Promise.all(answers.map(async (answer) => ((await answer.json()) as { fields?: unknown }).fields))).toEqual(Array(6).fill(undefined));
     await expect(opener('analytics-subgraph').open(envelope)).rejects.toThrow(/refused .* 403/);
+  });
+
+  it('takes no end user of any role, or mix of roles, for a service: their gateway identity gets 401 in the service header', async () => {
+    // Arrange
+    const { envelope } = await leadWithEnvelope();
+    const people: Actor[] = [
+      admin,
+      repActor(randomUUID(), 'north'),
+      managerActor('north'),
+      analystActor(),
+      { userId: randomUUID(), roles: ['ADMIN', 'MANAGER', 'REP', 'ANALYST'], teamId: 'north' },
+    ];
+
+    // Act
+    const answers = await Promise.all(
+      people.map(async (person) => post({ [SERVICE_IDENTITY_HEADER]: await signIdentityToken(person, LOCAL_INTERNAL_SECRET) }, { envelope })),
+    );
+
+    // Assert
+    expect(answers.map((answer) => answer.status)).toEqual(Array(people.length).fill(401));
   });
 
   it('answers 410 Gone "erased" once the lead was erased, for this and every older envelope', async () => {
