@@ -64,11 +64,8 @@ export function createPersonalDataOpener(options: PersonalDataOpenerOptions): Pe
 
 // For text that can do without the name (a notification, a greeting): the plain name of an event from before sealing,
 // else the one the owner opens; erased, or the owner unreachable, gives "" (the text then names no one: never waits, never fails).
-export async function personNameForText(
-  opener: PersonalDataOpener | undefined,
-  lead: { name: string; personal?: PersonalDataEnvelope | null },
-): Promise<string> {
-  if (lead.name || !lead.personal || !opener) return lead.name;
+export async function personNameForText(opener: PersonalDataOpener, lead: { name: string; personal?: PersonalDataEnvelope | null }): Promise<string> {
+  if (lead.name || !lead.personal) return lead.name;
   try {
     const opening = await opener.open<{ name?: unknown }>(lead.personal);
     return !opening.erased && typeof opening.fields.name === 'string' ? opening.fields.name : '';
