@@ -105,6 +105,10 @@ export interface PersonalFields {
   fields: Record<string, unknown>;
 }
 
+// A copy of the event's data with the envelope at path/personal; only the objects along the path are copied.
+const withEnvelope = (data: Record<string, unknown>, path: readonly string[], envelope: PersonalDataEnvelope): Record<string, unknown> =>
+  path.length === 0 ? { ...data, personal: envelope } : { ...data, [path[0]]: withEnvelope(data[path[0]] as Record<string, unknown>, path.slice(1), envelope) };
+
 // Encrypts each entry's personal fields with its subject's key (created on first use) and places the envelope; a subject
 // already erased gets no envelope, so nothing personal is published about it again. Entries without any pass unchanged.
 export async function sealOutboxEntries(manager: EntityManager, entries: readonly OutboxEntry[]): Promise<OutboxEntry[]> {
@@ -117,10 +121,7 @@ export async function sealOutboxEntries(manager: EntityManager, entries: readonl
     if (!personal) return entry;
     const key = keys.get(personal.subjectId);
     if (!key) return entry;
-    const data = structuredClone(entry.event.data) as Record<string, unknown>;
-    let target = data;
-    for (const step of personal.path) target = target[step] as Record<string, unknown>;
-    target['personal'] = sealPersonalData(key, personal.subjectId, personal.fields);
+    const data = withEnvelope(entry.event.data as Record<string, unknown>, personal.path, sealPersonalData(key, personal.subjectId, personal.fields));
     return { ...entry, event: { ...entry.event, data } };
   });
 }
