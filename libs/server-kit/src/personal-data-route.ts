@@ -21,9 +21,11 @@ const refuse = (response: Response, status: number, code: string, message: strin
 const isEnvelope = (value: unknown): value is PersonalDataEnvelope =>
   typeof value === 'object' &&
   value !== null &&
-  ['alg', 'keyId', 'iv', 'tag', 'ciphertext'].every(
-    (field) => typeof (value as Record<string, unknown>)[field] === 'string' && (value as Record<string, string>)[field] !== '',
-  );
+  ['alg', 'keyId', 'iv', 'tag', 'ciphertext'].every((field) => {
+    const text = (value as Record<string, unknown>)[field];
+    // PostgreSQL text cannot hold NUL: such a key id would fail in the database instead of being refused here.
+    return typeof text === 'string' && text !== '' && !text.includes('\u0000');
+  });
 
 // Checks the caller's service identity before the body is read (an unknown caller never gets a body parsed).
 const requireService = (options: PersonalDataRouteOptions) => async (request: Request, response: Response, next: NextFunction) => {

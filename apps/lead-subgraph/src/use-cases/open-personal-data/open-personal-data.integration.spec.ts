@@ -144,15 +144,17 @@ describe('opening a lead person envelope through the lead service (internal rout
       fetch(routeUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge }),
       post(headers, { envelope: { alg: 1, keyId: stranger, iv: [], tag: null, ciphertext: {} } }),
       post(headers, [envelope]),
+      post(headers, { envelope: { ...envelope, keyId: `${envelope.keyId}\u0000` } }),
       fetch(routeUrl(), { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: JSON.stringify({ envelope }) }),
     ]);
 
     // Assert
-    expect(answers.map((answer) => answer.status)).toEqual([400, 413, 401, 400, 400, 400]);
+    expect(answers.map((answer) => answer.status)).toEqual([400, 413, 401, 400, 400, 400, 400]);
     expect(await Promise.all(answers.map(async (answer) => ((await answer.json()) as { code: string }).code))).toEqual([
       'BAD_USER_INPUT',
       'PAYLOAD_TOO_LARGE',
       'UNAUTHENTICATED',
+      'BAD_USER_INPUT',
       'BAD_USER_INPUT',
       'BAD_USER_INPUT',
       'BAD_USER_INPUT',
