@@ -1,6 +1,5 @@
 import type { Actor } from '@pipeline/domain';
-import { DataLoader, groupedLoader, keyedLoader } from '@pipeline/server-kit';
-import type { DataSource } from 'typeorm';
+import { DataLoader, groupedLoader, keyedLoader, personNameForText } from '@pipeline/server-kit';
 
 import type { Commitment, Deal, DiscountApproval } from './domain/deal';
 import type { Proposal } from './domain/proposal';
@@ -15,6 +14,8 @@ export interface DealLoaders {
   approvals: DataLoader<string, DiscountApproval[]>;
   commitments: DataLoader<string, Commitment[]>;
   leadNeed: DataLoader<string, LeadNeedView | null>;
+  // By lead id: the person's name opened through the lead service once per request, whatever the number of proposals.
+  leadPersonName: DataLoader<string, string>;
 }
 
 export interface DealContext {
@@ -23,8 +24,12 @@ export interface DealContext {
   loaders: DealLoaders;
 }
 
-export function createLoaders(dataSource: DataSource): DealLoaders {
-  const manager = dataSource.manager;
+export function createLoaders(deps: DealDeps): DealLoaders {
+  const manager = deps.dataSource.manager;
+  const leadNeed = keyedLoader(
+    (ids: readonly string[]) => findLeadNeeds(manager, ids),
+    (lead) => lead.id,
+  );
   return {
     dealByOpportunity: keyedLoader(
       (ids) => findDealsByOpportunityIds(manager, ids),
@@ -46,11 +51,11 @@ export function createLoaders(dataSource: DataSource): DealLoaders {
       (ids) => commitmentsByDealIds(manager, ids),
       (commitment) => commitment.dealId,
     ),
-    leadNeed: keyedLoader(
-      (ids) => findLeadNeeds(manager, ids),
-      (lead) => lead.id,
+    leadNeed,
+    leadPersonName: new DataLoader(async (ids) =>
+      Promise.all((await leadNeed.loadMany(ids)).map(async (lead) => (lead && !(lead instanceof Error) ? personNameForText(deps.personalData, lead) : ''))),
     ),
   };
 }
 
-export const createDealContext = (actor: Actor, deps: DealDeps): DealContext => ({ actor, deps, loaders: createLoaders(deps.dataSource) });
+export const createDealContext = (actor: Actor, deps: DealDeps): DealContext => ({ actor, deps, loaders: createLoaders(deps) });

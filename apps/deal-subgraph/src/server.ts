@@ -3,9 +3,8 @@ import path from 'node:path';
 import { TOPICS } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import {
-  createPersonalDataOpener,
   createSubgraphServer,
-  leadServiceUrlFromEnv,
+  leadPersonalDataOpener,
   loadSchemaFiles,
   type PersonalDataOpener,
   type ServiceConfig,
@@ -35,23 +34,20 @@ export interface DealServiceOptions {
   personalData?: PersonalDataOpener;
 }
 
-const leadServiceOpener = (options: DealServiceOptions): PersonalDataOpener =>
-  createPersonalDataOpener({
-    ownerService: 'lead-subgraph',
-    ownerUrl: leadServiceUrlFromEnv(),
-    serviceName: SERVICE_NAME,
-    internalSecret: options.config.internalSecret,
-  });
+const personalDataOf = (options: DealServiceOptions): PersonalDataOpener =>
+  options.personalData ?? leadPersonalDataOpener(SERVICE_NAME, options.config.internalSecret);
 
 export const dealDeps = (dataSource: DataSource, options: DealServiceOptions): DealDeps => ({
   dataSource,
   now: options.now ?? (() => new Date()),
   settings: { ...DEFAULT_DEAL_SETTINGS, ...options.settings },
-  personalData: options.personalData ?? leadServiceOpener(options),
+  personalData: personalDataOf(options),
 });
 
 // Proposals, terms and approvals, commitments and outcomes; asks the opportunity service for stage moves by publishing facts.
-export function dealService(options: DealServiceOptions): ServiceDefinition {
+export function dealService(serviceOptions: DealServiceOptions): ServiceDefinition {
+  // One opener for the service, not one per request.
+  const options = { ...serviceOptions, personalData: personalDataOf(serviceOptions) };
   return {
     serviceName: SERVICE_NAME,
     entities: DEAL_ENTITIES,

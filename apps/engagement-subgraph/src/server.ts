@@ -4,10 +4,9 @@ import { TOPICS } from '@pipeline/events';
 import type { EventHandlers } from '@pipeline/messaging';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import {
-  createPersonalDataOpener,
   createSubgraphServer,
   IntervalJob,
-  leadServiceUrlFromEnv,
+  leadPersonalDataOpener,
   loadSchemaFiles,
   type PersonalDataOpener,
   type ServiceConfig,
@@ -91,15 +90,7 @@ export function engagementService(options: EngagementServiceOptions): ServiceDef
       {
         groupId: 'engagement-subgraph',
         topics: ENGAGEMENT_TOPICS,
-        handlers: engagementHandlers(
-          options.personalData ??
-            createPersonalDataOpener({
-              ownerService: 'lead-subgraph',
-              ownerUrl: leadServiceUrlFromEnv(),
-              serviceName: SERVICE_NAME,
-              internalSecret: options.config.internalSecret,
-            }),
-        ),
+        handlers: engagementHandlers(options.personalData ?? leadPersonalDataOpener(SERVICE_NAME, options.config.internalSecret)),
       },
     ],
     server: (dataSource, runtime) =>

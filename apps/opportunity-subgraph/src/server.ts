@@ -3,9 +3,8 @@ import path from 'node:path';
 import { TOPICS } from '@pipeline/events';
 import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import {
-  createPersonalDataOpener,
   createSubgraphServer,
-  leadServiceUrlFromEnv,
+  leadPersonalDataOpener,
   loadSchemaFiles,
   type PersonalDataOpener,
   type ServiceConfig,
@@ -37,24 +36,20 @@ export interface OpportunityServiceOptions {
   personalData?: PersonalDataOpener;
 }
 
-const leadServiceOpener = (options: OpportunityServiceOptions): PersonalDataOpener =>
-  createPersonalDataOpener({
-    ownerService: 'lead-subgraph',
-    ownerUrl: leadServiceUrlFromEnv(),
-    serviceName: SERVICE_NAME,
-    internalSecret: options.config.internalSecret,
-  });
+const personalDataOf = (options: OpportunityServiceOptions): PersonalDataOpener =>
+  options.personalData ?? leadPersonalDataOpener(SERVICE_NAME, options.config.internalSecret);
 
 export const opportunityDeps = (dataSource: DataSource, options: OpportunityServiceOptions): OpportunityDeps => ({
   dataSource,
   now: options.now ?? (() => new Date()),
   settings: { ...DEFAULT_OPPORTUNITY_SETTINGS, ...options.settings },
-  personalData: options.personalData ?? leadServiceOpener(options),
+  personalData: personalDataOf(options),
 });
 
 // Opportunities, pipelines and stage gates: the single writer of stage.
 export function opportunityService(serviceOptions: OpportunityServiceOptions): ServiceDefinition {
-  const options = { ...serviceOptions, personalData: serviceOptions.personalData ?? leadServiceOpener(serviceOptions) };
+  // One opener for the service, not one per request.
+  const options = { ...serviceOptions, personalData: personalDataOf(serviceOptions) };
   return {
     serviceName: SERVICE_NAME,
     entities: OPPORTUNITY_ENTITIES,

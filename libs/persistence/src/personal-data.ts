@@ -80,14 +80,20 @@ export async function dataKeysFor(manager: EntityManager, subjectIds: readonly s
 }
 
 // Destroys the subject's key (the row stays as the record that it was erased, so no new key is ever made for it).
-export async function destroyDataKey(manager: EntityManager, subjectId: string, at: Date): Promise<boolean> {
-  const rows: { subject_id: string }[] = await manager.query(
+export async function destroyDataKey(manager: EntityManager, subjectId: string, at: Date): Promise<void> {
+  await manager.query(
     `INSERT INTO personal_data_key (subject_id, key, destroyed_at) VALUES ($1, NULL, $2)
-     ON CONFLICT (subject_id) DO UPDATE SET key = NULL, destroyed_at = coalesce(personal_data_key.destroyed_at, EXCLUDED.destroyed_at)
-     RETURNING subject_id`,
+     ON CONFLICT (subject_id) DO UPDATE SET key = NULL, destroyed_at = coalesce(personal_data_key.destroyed_at, EXCLUDED.destroyed_at)`,
     [subjectId, at],
   );
-  return rows.length === 1;
+}
+
+// When the subject's key was destroyed, or null while it is not.
+export async function dataKeyDestroyedAt(manager: EntityManager, subjectId: string): Promise<Date | null> {
+  const rows: { destroyed_at: Date }[] = await manager.query(`SELECT destroyed_at FROM personal_data_key WHERE subject_id = $1 AND destroyed_at IS NOT NULL`, [
+    subjectId,
+  ]);
+  return rows[0]?.destroyed_at ?? null;
 }
 
 // ---------------------------------------------------------------- sealing outbox entries in the writing transaction
@@ -98,6 +104,10 @@ export interface PersonalFields {
   path: readonly string[];
   fields: Record<string, unknown>;
 }
+
+// A copy of the event's data with the envelope at path/personal; only the objects along the path are copied.
+const withEnvelope = (data: Record<string, unknown>, path: readonly string[], envelope: PersonalDataEnvelope): Record<string, unknown> =>
+  path.length === 0 ? { ...data, personal: envelope } : { ...data, [path[0]]: withEnvelope(data[path[0]] as Record<string, unknown>, path.slice(1), envelope) };
 
 // Encrypts each entry's personal fields with its subject's key (created on first use) and places the envelope; a subject
 // already erased gets no envelope, so nothing personal is published about it again. Entries without any pass unchanged.
@@ -111,10 +121,7 @@ export async function sealOutboxEntries(manager: EntityManager, entries: readonl
     if (!personal) return entry;
     const key = keys.get(personal.subjectId);
     if (!key) return entry;
-    const data = structuredClone(entry.event.data) as Record<string, unknown>;
-    let target = data;
-    for (const step of personal.path) target = target[step] as Record<string, unknown>;
-    target['personal'] = sealPersonalData(key, personal.subjectId, personal.fields);
+    const data = withEnvelope(entry.event.data as Record<string, unknown>, personal.path, sealPersonalData(key, personal.subjectId, personal.fields));
     return { ...entry, event: { ...entry.event, data } };
   });
 }

@@ -36,9 +36,6 @@ export interface PersonalDataOpenerOptions {
   timeoutMs?: number;
 }
 
-// The lead service owns the keys of lead people; every service already knows its GraphQL URL (the gateway's setting).
-export const leadServiceUrlFromEnv = (env: NodeJS.ProcessEnv = process.env): string => envString('LEAD_SUBGRAPH_URL', 'http://127.0.0.1:4001/graphql', env);
-
 // Asks the owner to open an envelope it sealed: the fields, or erased (410); throws PersonalDataUnavailableError when
 // the owner cannot answer, and a plain error when it refuses the caller (a configuration mistake, not worth a retry).
 export function createPersonalDataOpener(options: PersonalDataOpenerOptions): PersonalDataOpener {
@@ -67,11 +64,8 @@ export function createPersonalDataOpener(options: PersonalDataOpenerOptions): Pe
 
 // For text that can do without the name (a notification, a greeting): the plain name of an event from before sealing,
 // else the one the owner opens; erased, or the owner unreachable, gives "" (the text then names no one: never waits, never fails).
-export async function personNameForText(
-  opener: PersonalDataOpener | undefined,
-  lead: { name: string; personal?: PersonalDataEnvelope | null },
-): Promise<string> {
-  if (lead.name || !lead.personal || !opener) return lead.name;
+export async function personNameForText(opener: PersonalDataOpener, lead: { name: string; personal?: PersonalDataEnvelope | null }): Promise<string> {
+  if (lead.name || !lead.personal) return lead.name;
   try {
     const opening = await opener.open<{ name?: unknown }>(lead.personal);
     return !opening.erased && typeof opening.fields.name === 'string' ? opening.fields.name : '';
@@ -80,3 +74,12 @@ export async function personNameForText(
     throw error;
   }
 }
+
+// The lead service owns the keys of lead people; every service already knows its GraphQL URL (the gateway's setting).
+export const leadPersonalDataOpener = (serviceName: string, internalSecret: string, env: NodeJS.ProcessEnv = process.env): PersonalDataOpener =>
+  createPersonalDataOpener({
+    ownerService: 'lead-subgraph',
+    ownerUrl: envString('LEAD_SUBGRAPH_URL', 'http://127.0.0.1:4001/graphql', env),
+    serviceName,
+    internalSecret,
+  });

@@ -16,16 +16,26 @@ export async function findTextInDatabase(url: string, needles: readonly string[]
       `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
         WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
     );
-    const hits: TextHit[] = [];
-    for (const table of tables) {
-      const qualified = `${client.escapeIdentifier(table.schema)}.${client.escapeIdentifier(table.name)}`;
-      for (const needle of needles) {
-        const pattern = `%${needle.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-        const { rows } = await client.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${qualified} AS t WHERE t::text ILIKE $1`, [pattern]);
-        if (rows[0].count > 0) hits.push({ table: `${table.schema}.${table.name}`, needle, rows: rows[0].count });
-      }
-    }
-    return hits;
+    if (tables.length === 0 || needles.length === 0) return [];
+    // One statement for the whole database: each row is printed once and matched against every needle.
+    const lines = tables
+      .map(
+        ({ schema, name }, index) =>
+          `SELECT ${index} AS table_index, t::text AS line FROM ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)} AS t`,
+      )
+      .join(' UNION ALL ');
+    const patterns = needles.map((needle) => `%${needle.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);
+    const { rows } = await client.query<{ table_index: number; needle_index: number; count: number }>(
+      `SELECT r.table_index, n.ordinality::int - 1 AS needle_index, count(*)::int AS count
+         FROM (${lines}) AS r JOIN unnest($1::text[]) WITH ORDINALITY AS n(pattern, ordinality) ON r.line ILIKE n.pattern
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [patterns],
+    );
+    return rows.map((row) => ({
+      table: `${tables[row.table_index].schema}.${tables[row.table_index].name}`,
+      needle: needles[row.needle_index],
+      rows: row.count,
+    }));
   } finally {
     await client.end();
   }

@@ -1,5 +1,5 @@
 import { canRead, parseId } from '@pipeline/domain';
-import { personNameForText, scalarResolvers } from '@pipeline/server-kit';
+import { scalarResolvers } from '@pipeline/server-kit';
 
 import type { DealContext } from '../context';
 import { type Deal, latestApproval } from '../domain/deal';
@@ -58,14 +58,16 @@ export const resolvers: Resolvers = {
     },
   },
   Proposal: {
-    documentHtml: async (proposal, _args, { loaders, deps }) => {
+    documentHtml: async (proposal, _args, { loaders }) => {
       const [opportunity, deal] = await Promise.all([loaders.opportunity.load(proposal.opportunityId), loaders.dealByOpportunity.load(proposal.opportunityId)]);
-      const lead = opportunity?.leadId ? await loaders.leadNeed.load(opportunity.leadId) : null;
+      const [lead, contactName] = opportunity?.leadId
+        ? await Promise.all([loaders.leadNeed.load(opportunity.leadId), loaders.leadPersonName.load(opportunity.leadId)])
+        : [null, ''];
       return renderProposalDocument(proposal, {
         accountName: opportunity?.accountName ?? 'your company',
         opportunityName: opportunity?.name ?? 'this project',
         // The person opened through the lead service; erased or unreachable, the letter greets no one in particular.
-        contactName: (lead && (await personNameForText(deps.personalData, lead))) || null,
+        contactName: contactName || null,
         statedNeed: lead?.need ?? null,
         terms: deal?.terms ?? null,
       });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import type { Actor } from '@pipeline/domain';
 import { TOPICS } from '@pipeline/events';
 import { openPersonalData } from '@pipeline/persistence';
 import {
@@ -30,6 +31,9 @@ describe('eraseLead', () => {
 
   const keyOf = async (leadId: string): Promise<{ key: Buffer | null; destroyed_at: Date | null } | undefined> =>
     (await subject.service.dataSource.query('SELECT key, destroyed_at FROM personal_data_key WHERE subject_id = $1', [leadId]))[0];
+  const erasedFacts = async (leadId: string): Promise<number> =>
+    (await subject.service.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE aggregateid = $1 AND type = 'sales.lead.erased.v1'`, [leadId]))[0]
+      .count;
 
   it('publishes the person only encrypted with their own key, and after erasure no copy in the database or on the topic can be read', async () => {
     // Arrange: a lead whose person is named in its fields, an activity and a stated need
@@ -106,29 +110,55 @@ describe('eraseLead', () => {
     expect(facts[0].count).toBe(1);
   });
 
-  it('is for admins only: a rep, a manager or an analyst gets FORBIDDEN and nothing changes', async () => {
+  it('is for admins only: the owning rep, a manager of the team or of another, an analyst, or any mix of those roles gets FORBIDDEN and nothing changes', async () => {
     // Arrange
     const rep = await createRep(subject.as(admin), { teamId: 'north' });
     const lead = await createLead(subject.as(admin), { email: `${randomUUID()}@example.com`, ownerId: rep });
     const before = (await subject.service.dataSource.query('SELECT name, email, version FROM lead WHERE id = $1', [lead.id]))[0];
+    const combined: Actor = { userId: rep, roles: ['REP', 'MANAGER', 'ANALYST'], teamId: 'north' };
 
     // Act
     const refusals = await Promise.all(
-      [repActor(rep, 'north'), managerActor('north'), analystActor()].map(async (actor) =>
+      [repActor(rep, 'north'), managerActor('north'), managerActor('south'), analystActor(), combined].map(async (actor) =>
         errorCodes(await subject.as(actor)(ERASE, { input: { leadId: lead.id } })),
       ),
     );
 
     // Assert
-    expect(refusals).toEqual([['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN']]);
+    expect(refusals).toEqual(Array(5).fill(['FORBIDDEN']));
     expect((await subject.service.dataSource.query('SELECT name, email, version FROM lead WHERE id = $1', [lead.id]))[0]).toEqual(before);
     expect(await keyOf(lead.id)).toMatchObject({ destroyed_at: null });
+    expect(await erasedFacts(lead.id)).toBe(0);
   });
 
-  it('refuses a malformed id with BAD_USER_INPUT and an unknown lead with NOT_FOUND', async () => {
-    const malformed = await subject.as(admin)(ERASE, { input: { leadId: 'not-an-id' } });
-    const unknown = await subject.as(admin)(ERASE, { input: { leadId: randomUUID() } });
-    expect(errorCodes(malformed)).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(unknown)).toEqual(['NOT_FOUND']);
+  it('lets an admin of another team, also holding other roles, erase the lead', async () => {
+    // Arrange
+    const rep = await createRep(subject.as(admin), { teamId: 'north' });
+    const lead = await createLead(subject.as(admin), { email: `${randomUUID()}@example.com`, ownerId: rep });
+    const adminElsewhere: Actor = { userId: randomUUID(), roles: ['ANALYST', 'ADMIN'], teamId: 'south' };
+
+    // Act
+    const erased = await subject.as(adminElsewhere)(ERASE, { input: { leadId: lead.id } });
+
+    // Assert
+    expectNoErrors(erased);
+    expect(await keyOf(lead.id)).toMatchObject({ key: null });
+    expect(await erasedFacts(lead.id)).toBe(1);
+  });
+
+  it('refuses a malformed id with BAD_USER_INPUT and an unknown lead with NOT_FOUND, writing nothing', async () => {
+    // Arrange
+    const unknownId = randomUUID();
+    const keysBefore = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM personal_data_key');
+
+    // Act
+    const answers = await Promise.all(
+      ['not-an-id', "'; DROP TABLE lead; --", 42, null, unknownId].map((leadId) => subject.as(admin)(ERASE, { input: { leadId } })),
+    );
+
+    // Assert
+    expect(answers.map(errorCodes)).toEqual([['BAD_USER_INPUT'], ['BAD_USER_INPUT'], ['BAD_USER_INPUT'], ['BAD_USER_INPUT'], ['NOT_FOUND']]);
+    expect(await subject.service.dataSource.query('SELECT count(*)::int AS count FROM personal_data_key')).toEqual(keysBefore);
+    expect(await erasedFacts(unknownId)).toBe(0);
   });
 });

@@ -1,6 +1,5 @@
 import { type Actor, assertRole, notFound, parseId } from '@pipeline/domain';
-import { appendToOutbox, destroyDataKey } from '@pipeline/persistence';
-import type { EntityManager } from 'typeorm';
+import { appendToOutbox, dataKeyDestroyedAt, destroyDataKey } from '@pipeline/persistence';
 
 import type { Lead } from '../../domain/lead';
 import { planLeadErasure } from '../../domain/lead-erasure';
@@ -13,13 +12,6 @@ export interface LeadErasure {
   erasedAt: Date;
 }
 
-async function erasedAt(manager: EntityManager, leadId: string): Promise<Date | null> {
-  const rows: { destroyed_at: Date }[] = await manager.query(`SELECT destroyed_at FROM personal_data_key WHERE subject_id = $1 AND destroyed_at IS NOT NULL`, [
-    leadId,
-  ]);
-  return rows[0]?.destroyed_at ?? null;
-}
-
 // Right to erasure: destroys the person's key (every copy on the topics becomes unreadable), scrubs the lead's rows and
 // publishes sales.lead.erased.v1 so every service scrubs its copies. Admins only; erasing again changes nothing.
 export async function eraseLead(deps: LeadDeps, actor: Actor, input: { leadId: unknown }): Promise<LeadErasure> {
@@ -28,7 +20,7 @@ export async function eraseLead(deps: LeadDeps, actor: Actor, input: { leadId: u
   return deps.dataSource.transaction(async (manager) => {
     const lead = await findLead(manager, leadId, true);
     if (!lead) throw notFound('Lead', leadId);
-    const already = await erasedAt(manager, leadId);
+    const already = await dataKeyDestroyedAt(manager, leadId);
     if (already) return { lead, erasedAt: already };
     const now = deps.now();
     const next = planLeadErasure(lead, now);

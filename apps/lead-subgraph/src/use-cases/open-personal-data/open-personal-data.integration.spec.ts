@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import type { Actor } from '@pipeline/domain';
 import type { PersonalDataEnvelope } from '@pipeline/events';
 import {
   createPersonalDataOpener,
@@ -10,7 +11,7 @@ import {
   signIdentityToken,
   signServiceToken,
 } from '@pipeline/server-kit';
-import { adminActor, expectNoErrors, mintUserToken, type TestService } from '@pipeline/testing';
+import { adminActor, analystActor, expectNoErrors, managerActor, mintUserToken, repActor, type TestService } from '@pipeline/testing';
 
 import { createLead, startLeadService } from '../../test-support';
 
@@ -76,6 +77,26 @@ describe('opening a lead person envelope through the lead service (internal rout
     await expect(opener('analytics-subgraph').open(envelope)).rejects.toThrow(/refused .* 403/);
   });
 
+  it('takes no end user of any role, or mix of roles, for a service: their gateway identity gets 401 in the service header', async () => {
+    // Arrange
+    const { envelope } = await leadWithEnvelope();
+    const people: Actor[] = [
+      admin,
+      repActor(randomUUID(), 'north'),
+      managerActor('north'),
+      analystActor(),
+      { userId: randomUUID(), roles: ['ADMIN', 'MANAGER', 'REP', 'ANALYST'], teamId: 'north' },
+    ];
+
+    // Act
+    const answers = await Promise.all(
+      people.map(async (person) => post({ [SERVICE_IDENTITY_HEADER]: await signIdentityToken(person, LOCAL_INTERNAL_SECRET) }, { envelope })),
+    );
+
+    // Assert
+    expect(answers.map((answer) => answer.status)).toEqual(Array(people.length).fill(401));
+  });
+
   it('answers 410 Gone "erased" once the lead was erased, for this and every older envelope', async () => {
     // Arrange
     const { leadId, envelope } = await leadWithEnvelope();
@@ -106,5 +127,38 @@ describe('opening a lead person envelope through the lead service (internal rout
 
     // Assert
     expect(answers.map((answer) => answer.status)).toEqual([400, 422, 404]);
+  });
+
+  it('answers a body that is not JSON, too big or of the wrong types with a stable JSON code, reads it only from a known service, and writes nothing', async () => {
+    // Arrange
+    const { envelope } = await leadWithEnvelope();
+    const headers = { 'content-type': 'application/json', [SERVICE_IDENTITY_HEADER]: await signServiceToken('opportunity-subgraph', LOCAL_INTERNAL_SECRET) };
+    const huge = JSON.stringify({ envelope: { ...envelope, ciphertext: 'A'.repeat(100_000) } });
+    const stranger = randomUUID();
+    const keysBefore = await subject.service.dataSource.query('SELECT count(*)::int AS count FROM personal_data_key');
+
+    // Act
+    const answers = await Promise.all([
+      fetch(routeUrl(), { method: 'POST', headers, body: '{"envelope": ' }),
+      fetch(routeUrl(), { method: 'POST', headers, body: huge }),
+      fetch(routeUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge }),
+      post(headers, { envelope: { alg: 1, keyId: stranger, iv: [], tag: null, ciphertext: {} } }),
+      post(headers, [envelope]),
+      post(headers, { envelope: { ...envelope, keyId: `${envelope.keyId}\u0000` } }),
+      fetch(routeUrl(), { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: JSON.stringify({ envelope }) }),
+    ]);
+
+    // Assert
+    expect(answers.map((answer) => answer.status)).toEqual([400, 413, 401, 400, 400, 400, 400]);
+    expect(await Promise.all(answers.map(async (answer) => ((await answer.json()) as { code: string }).code))).toEqual([
+      'BAD_USER_INPUT',
+      'PAYLOAD_TOO_LARGE',
+      'UNAUTHENTICATED',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+    ]);
+    expect(await subject.service.dataSource.query('SELECT count(*)::int AS count FROM personal_data_key')).toEqual(keysBefore);
   });
 });
