@@ -106,7 +106,7 @@ export interface PersonalFields {
 }
 
 // A copy of the event's data with the envelope at path/personal; only the objects along the path are copied.
-const withEnvelope = (data: Record<string, unknown>, path: readonly string[], envelope: PersonalDataEnvelope): Record<string, unknown> =>
+export const withEnvelope = (data: Record<string, unknown>, path: readonly string[], envelope: PersonalDataEnvelope): Record<string, unknown> =>
   path.length === 0 ? { ...data, personal: envelope } : { ...data, [path[0]]: withEnvelope(data[path[0]] as Record<string, unknown>, path.slice(1), envelope) };
 
 // Encrypts each entry's personal fields with its subject's key (created on first use) and places the envelope; a subject
