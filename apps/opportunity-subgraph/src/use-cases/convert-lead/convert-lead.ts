@@ -11,10 +11,11 @@ import {
   parseId,
   stageGateFailed,
 } from '@pipeline/domain';
-import { isUniqueViolation } from '@pipeline/persistence';
+import { appendToOutbox, isUniqueViolation } from '@pipeline/persistence';
 
 import { ERASED_PERSON, parseContactRole, planNewContact } from '../../domain/account';
 import type { Opportunity } from '../../domain/opportunity';
+import { contactCreatedEvent, contactLinkedEvent } from '../../events/account-events';
 import { accountIdFor, contactForLead, findOrCreateAccounts, linkContact } from '../../persistence/account-repository';
 import type { LeadSnapshotRow } from '../../persistence/entities';
 import { findByLeadId } from '../../persistence/opportunity-repository';
@@ -113,12 +114,17 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
         },
         { createdBy: actor.userId, at: deps.now() },
       );
-      const contactId = await contactForLead(
+      const { contact, created } = await contactForLead(
         transaction,
         planNewContact({ accountId, leadId, ...(erasedMeanwhile ? ERASED : person), phone: null, title: null }, deps.now()),
         actor.userId,
       );
-      await linkContact(transaction, { opportunityId: opportunity.id, contactId, role: contactRole });
+      const previousRole = await linkContact(transaction, { opportunityId: opportunity.id, contactId: contact.id, role: contactRole });
+      // The person is sealed with this service's key for the lead, which the lead's erasure destroys.
+      await appendToOutbox(transaction, [
+        ...(created ? [contactCreatedEvent(contact, actor.userId)] : []),
+        contactLinkedEvent({ contact, opportunityId: opportunity.id, at: deps.now(), by: actor.userId }, contactRole, previousRole),
+      ]);
       return opportunity;
     });
   } catch (error) {
