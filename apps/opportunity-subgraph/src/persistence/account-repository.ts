@@ -115,14 +115,17 @@ export async function contactsOfAccounts(manager: EntityManager, accountIds: rea
 
 // A contact has one role on an opportunity: linking again changes it. Returns the role it had there before (null: none).
 export async function linkContact(manager: EntityManager, link: OpportunityContact): Promise<ContactRole | null> {
-  const [row]: Array<{ previous_role: ContactRole | null }> = await manager.query(
-    `WITH previous AS (SELECT role FROM opportunity_contact WHERE opportunity_id = $1 AND contact_id = $2 FOR UPDATE)
-     INSERT INTO opportunity_contact (opportunity_id, contact_id, role) VALUES ($1, $2, $3)
-     ON CONFLICT (opportunity_id, contact_id) DO UPDATE SET role = EXCLUDED.role
-     RETURNING (SELECT role FROM previous) AS previous_role`,
+  // Locked when present, so concurrent role changes of one link each report the role they replaced.
+  const previous: Array<{ role: ContactRole }> = await manager.query(
+    'SELECT role FROM opportunity_contact WHERE opportunity_id = $1 AND contact_id = $2 FOR UPDATE',
+    [link.opportunityId, link.contactId],
+  );
+  await manager.query(
+    `INSERT INTO opportunity_contact (opportunity_id, contact_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (opportunity_id, contact_id) DO UPDATE SET role = EXCLUDED.role`,
     [link.opportunityId, link.contactId, link.role],
   );
-  return row.previous_role;
+  return previous[0]?.role ?? null;
 }
 
 // The role the contact had on the opportunity, or null when it was not named there.
