@@ -3,7 +3,7 @@ import { appendToOutbox } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import { type Account, accountNameOrNone, type Contact, type ContactRole, normalizeAccountName, type OpportunityContact } from '../domain/account';
-import { accountCreatedEvent } from '../events/account-events';
+import { accountCreatedEvent, contactCreatedEvent } from '../events/account-events';
 import { AccountEntity, type AccountRow, ContactEntity, type ContactRow } from './entities';
 
 const toAccount = ({ id, name, industry, region, createdAt }: AccountRow): Account => ({ id, name, industry, region, createdAt });
@@ -85,15 +85,20 @@ export async function findContactsByIds(manager: EntityManager, ids: readonly st
   ).map(toContact);
 }
 
-// The contact a converted lead became: created once per lead, found again afterwards (created tells which).
-export async function contactForLead(manager: EntityManager, contact: Contact, createdBy: string | null): Promise<{ contact: Contact; created: boolean }> {
+// The contact a converted lead became: created once per lead (and then published, sealed with the key for the lead),
+// found again afterwards.
+export async function contactForLead(manager: EntityManager, contact: Contact, createdBy: string | null): Promise<string> {
   const inserted: unknown[] = await manager.query(
     `INSERT INTO contact (id, account_id, lead_id, name, email, phone, title, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (lead_id) DO NOTHING RETURNING id`,
     [contact.id, contact.accountId, contact.leadId, contact.name, contact.email, contact.phone, contact.title, createdBy, contact.createdAt],
   );
-  if (inserted.length > 0) return { contact, created: true };
-  return { contact: (await findContactByLeadId(manager, contact.leadId as string)) as Contact, created: false };
+  if (inserted.length > 0) {
+    await appendToOutbox(manager, [contactCreatedEvent(contact, createdBy)]);
+    return contact.id;
+  }
+  const [row]: Array<{ id: string }> = await manager.query('SELECT id FROM contact WHERE lead_id = $1', [contact.leadId]);
+  return row.id;
 }
 
 export async function findContactByLeadId(manager: EntityManager, leadId: string): Promise<Contact | null> {

@@ -6,11 +6,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 export class AddPersonalDataKeys1796200000000 implements MigrationInterface {
   name = 'AddPersonalDataKeys1796200000000';
 
+  // The same table (same subjects: a lead's id is its person's key here whoever seals with it) may already be made by the
+  // migration that seals an opportunity's free text naming the lead's person; one table serves both.
   async up(queryRunner: QueryRunner): Promise<void> {
-    await createPersonalDataKeyTable(queryRunner);
+    if (!(await queryRunner.hasTable('personal_data_key'))) await createPersonalDataKeyTable(queryRunner);
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE personal_data_key`);
+  async down(): Promise<void> {
+    // Left in place: the free-text migration may own it, and its destroyed keys are the record of who was erased.
   }
 }

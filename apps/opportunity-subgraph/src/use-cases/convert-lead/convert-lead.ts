@@ -15,7 +15,7 @@ import { appendToOutbox, isUniqueViolation } from '@pipeline/persistence';
 
 import { ERASED_PERSON, parseContactRole, planNewContact } from '../../domain/account';
 import type { Opportunity } from '../../domain/opportunity';
-import { contactCreatedEvent, contactLinkedEvent } from '../../events/account-events';
+import { contactLinkedEvent } from '../../events/account-events';
 import { accountIdFor, contactForLead, findOrCreateAccounts, linkContact } from '../../persistence/account-repository';
 import type { LeadSnapshotRow } from '../../persistence/entities';
 import { findByLeadId } from '../../persistence/opportunity-repository';
@@ -114,16 +114,16 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
         },
         { createdBy: actor.userId, at: deps.now() },
       );
-      const { contact, created } = await contactForLead(
+      const contactId = await contactForLead(
         transaction,
         planNewContact({ accountId, leadId, ...(erasedMeanwhile ? ERASED : person), phone: null, title: null }, deps.now()),
         actor.userId,
       );
-      const previousRole = await linkContact(transaction, { opportunityId: opportunity.id, contactId: contact.id, role: contactRole });
-      // The person is sealed with this service's key for the lead, which the lead's erasure destroys.
+      await linkContact(transaction, { opportunityId: opportunity.id, contactId, role: contactRole });
+
+      // A new opportunity: the contact had no role on it before.
       await appendToOutbox(transaction, [
-        ...(created ? [contactCreatedEvent(contact, actor.userId)] : []),
-        contactLinkedEvent({ contact, opportunityId: opportunity.id, at: deps.now(), by: actor.userId }, contactRole, previousRole),
+        contactLinkedEvent({ contact: { id: contactId, accountId }, opportunityId: opportunity.id, at: deps.now(), by: actor.userId }, contactRole, null),
       ]);
       return opportunity;
     });
