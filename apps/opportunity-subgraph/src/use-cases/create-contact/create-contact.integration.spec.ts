@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { TOPICS } from '@pipeline/events';
+import { TOPICS, validateCloudEvent } from '@pipeline/events';
 import { openPersonalData } from '@pipeline/persistence';
 import { adminActor, analystActor, errorCodes, expectNoErrors, type TestService, TopicReader, waitFor } from '@pipeline/testing';
 
@@ -65,6 +65,7 @@ describe('createContact and the account facts', () => {
       const facts = factsAbout(account.id);
       expect(facts.map(({ event }) => event.type)).toEqual(['sales.account.created.v1']);
       expect(facts[0].message.key).toBe(account.id);
+      expect(validateCloudEvent(facts[0].event)).toEqual([]);
       expect(facts[0].event.data).toMatchObject({ accountId: account.id, name: account.name, createdBy: admin.userId });
     }
     expect(factsAbout(accounts.find((account) => account.name === created)?.id as string)[0].event.data).toMatchObject({ industry: 'Software', region: 'DE' });
@@ -94,6 +95,7 @@ describe('createContact and the account facts', () => {
 
     // Assert
     expect(fact.message.key).toBe(contact.id);
+    expect(validateCloudEvent(fact.event)).toEqual([]);
     expect(fact.event).toMatchObject({ type: 'sales.contact.created.v1', subject: contact.id, source: '/sales/opportunity-subgraph' });
     expect(fact.event.data).toEqual({
       contactId: contact.id,

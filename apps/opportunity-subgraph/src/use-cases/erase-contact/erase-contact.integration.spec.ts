@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Actor } from '@pipeline/domain';
-import { ALL_TOPICS, deadLetterTopic, type LeadSnapshot, TOPICS } from '@pipeline/events';
+import { ALL_TOPICS, deadLetterTopic, type LeadSnapshot, TOPICS, validateCloudEvent } from '@pipeline/events';
 import { openPersonalData } from '@pipeline/persistence';
 import {
   adminActor,
@@ -121,6 +121,7 @@ describe('eraseContact', () => {
       { what: 'sales.contact.erased.v1 on the topic' },
     );
     expect(fact.message.key).toBe(contactId);
+    expect(validateCloudEvent(fact.event)).toEqual([]);
     expect(fact.event.data).toEqual({ contactId, accountId, leadId: null, erasedAt: erased.erasedAt, erasedBy: admin.userId });
     // Read again from offset 0: the name, email, phone and title are in no message of any topic
     const after = await everyMessage(subject.topicPrefix);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { TOPICS } from '@pipeline/events';
+import { TOPICS, validateCloudEvent } from '@pipeline/events';
 import { adminActor, analystActor, errorCodes, expectNoErrors, type TestService, TopicReader, waitFor } from '@pipeline/testing';
 
 import { createOpportunity, publish, startOpportunityService } from '../../test-support';
@@ -120,6 +120,7 @@ describe('accounts and contacts', () => {
       ['sales.contact.unlinked.v1', { ...linkage, role: 'CHAMPION', unlinkedAt: expect.any(String), unlinkedBy: admin.userId }],
     ]);
     expect(facts.every(({ message }) => message.key === contact.id)).toBe(true);
+    expect(facts.flatMap(({ event }) => validateCloudEvent(event))).toEqual([]);
   });
 
   it('refuses a bad role, an unknown contact, and an analyst, writing nothing', async () => {
