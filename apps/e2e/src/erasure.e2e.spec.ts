@@ -148,7 +148,7 @@ describe('erasing a lead person (GDPR), end to end through the gateway with real
     // … no database holds the name, the email or the tag in any column of any row …
     expect(await hitsInEveryDatabase(needles)).toEqual({ lead: [], opportunity: [], deal: [], analytics: [], engagement: [] });
     // … every key that sealed them is destroyed, so the envelopes still on the topics can never be opened again …
-    for (const service of ['lead', 'deal', 'engagement']) {
+    for (const service of ['lead', 'opportunity', 'deal', 'engagement']) {
       expect(await sql(databaseOf(service), 'SELECT key FROM personal_data_key WHERE subject_id = $1', [leadId])).toEqual([{ key: null }]);
     }
     // … and every topic from offset 0 shows neither in plain text, the erasure fact included
@@ -156,6 +156,12 @@ describe('erasing a lead person (GDPR), end to end through the gateway with real
     expect(replayed.total).toBeGreaterThan(sealed.total);
     expect(plainTextHits(replayed.reader, needles)).toEqual([]);
     expect(replayed.reader.parsed<any>().filter(({ event }) => event.type === 'sales.lead.erased.v1' && event.subject === leadId)).toHaveLength(1);
+    // The contact made at conversion was published sealed with the opportunity service's key for the lead, and its erasure announced
+    const contactFacts = replayed.reader.parsed<any>().filter(({ event }) => event.type.startsWith('sales.contact.') && event.data.leadId === leadId);
+    expect(contactFacts.map(({ event }) => [event.type, event.data.personal?.keyId ?? null])).toEqual([
+      ['sales.contact.created.v1', leadId],
+      ['sales.contact.erased.v1', null],
+    ]);
 
     // Act: rebuild the analytics read models from every topic, from offset 0, into a fresh database (the rebuild tool)
     const rebuild = await promisify(execFile)(

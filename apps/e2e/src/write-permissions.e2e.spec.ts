@@ -326,6 +326,8 @@ const attempts: Attempt[] = [
         i: { opportunityId: t.opportunity, contactId: t.linkedContact },
       }),
   ],
+  // Erasure is an administrator's act alone; the contact's name below shows it did not happen.
+  ['eraseContact', (call, t) => call(`mutation($i: EraseContactInput!) { eraseContact(input: $i) { erasedAt } }`, { i: { contactId: t.linkedContact } })],
   [
     'recordObjection',
     (call, t) =>
@@ -384,7 +386,7 @@ const STATE = `query($lead: ID!, $duplicate: ID!, $archivedLead: ID!, $stale: ID
   archivedLead: lead(id: $archivedLead) { version archivedAt }
   stale: lead(id: $stale) { version owner { id } }
   intruderLead: lead(id: $intruderLead) { version activities { id } }
-  opportunity(id: $opportunity) { version name archivedAt owner { id } stage { key } activities { id } contacts { contact { id } role } deal { version proposals { id status } approvals { status } commitments { type } terms { discountPercent } } }
+  opportunity(id: $opportunity) { version name archivedAt owner { id } stage { key } activities { id } contacts { contact { id name } role } deal { version proposals { id status } approvals { status } commitments { type } terms { discountPercent } } }
   archivedOpportunity: opportunity(id: $archivedOpportunity) { version archivedAt }
   closed: deal(opportunityId: $closed) { outcome version }
   ownerRep: salesRep(id: $owner) { teamId capacity active regions industries }

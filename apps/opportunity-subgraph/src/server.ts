@@ -21,6 +21,7 @@ import { moveToNegotiationOnDealTermsSet } from './use-cases/apply-deal-facts/mo
 import { moveToProposalOnProposalSent } from './use-cases/apply-deal-facts/move-to-proposal-on-proposal-sent';
 import { reopenOpportunityOnDealReopened } from './use-cases/apply-deal-facts/reopen-opportunity-on-deal-reopened';
 import { DEFAULT_OPPORTUNITY_SETTINGS, type OpportunityDeps, type OpportunitySettings } from './use-cases/deps';
+import { eraseLeadContactOnLeadErased } from './use-cases/erase-contact/erase-lead-contact-on-lead-erased';
 import { scrubLeadPersonOnLeadErased } from './use-cases/erase-lead-person/scrub-lead-person-on-lead-erased';
 import { updateLeadSnapshotOnLeadEvent } from './use-cases/sync-snapshots/update-lead-snapshot-on-lead-event';
 import { updateRepSnapshotOnRepEvent } from './use-cases/sync-snapshots/update-rep-snapshot-on-rep-event';
@@ -68,7 +69,11 @@ export function opportunityService(serviceOptions: OpportunityServiceOptions): S
           'sales.lead.archived.v1': updateLeadSnapshotOnLeadEvent,
           'sales.lead.restored.v1': updateLeadSnapshotOnLeadEvent,
           'sales.lead.merged.v1': updateLeadSnapshotOnLeadEvent,
-          'sales.lead.erased.v1': scrubLeadPersonOnLeadErased,
+          // One transaction: the scrubber first (it waits for a conversion under way), then the contact's key and fact.
+          'sales.lead.erased.v1': async (event, manager) => {
+            await scrubLeadPersonOnLeadErased(event, manager);
+            await eraseLeadContactOnLeadErased(event, manager);
+          },
           'sales.rep.registered.v1': updateRepSnapshotOnRepEvent,
           'sales.rep.updated.v1': updateRepSnapshotOnRepEvent,
         },

@@ -33,6 +33,10 @@ export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 export const COMMITMENT_TYPES = ['VERBAL', 'WRITTEN'] as const;
 export type CommitmentType = (typeof COMMITMENT_TYPES)[number];
 
+// What a contact is to an opportunity (decision maker, champion…); the contact facts carry it.
+export const CONTACT_ROLES = ['DECISION_MAKER', 'ECONOMIC_BUYER', 'CHAMPION', 'INFLUENCER', 'TECHNICAL_BUYER', 'USER', 'BLOCKER', 'OTHER'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (values as readonly string[]).includes(value);
 }

@@ -18,9 +18,11 @@ export function asyncApiDocument(): Record<string, unknown> {
   for (const topic of Object.values(TOPICS)) {
     const definitions = EVENT_CATALOGUE.filter((definition) => definition.topic === topic);
     const key = channelKey(topic);
+    // A topic may hold two aggregates (accounts and contacts); process facts are keyed by what they change, said in their summary.
+    const aggregates = [...new Set(definitions.map((definition) => definition.aggregate).filter((aggregate) => aggregate !== 'process'))];
     channels[key] = {
       address: topic,
-      description: `Key: the ${definitions[0]?.aggregate ?? 'aggregate'} id, so one aggregate's events stay in order.`,
+      description: `Key: the ${aggregates.join(' or ') || 'aggregate'} id, so one aggregate's events stay in order.`,
       messages: Object.fromEntries(
         definitions.map((definition) => [channelKey(definition.type), { $ref: `#/components/messages/${channelKey(definition.type)}` }]),
       ),

@@ -2,6 +2,7 @@ import {
   ACTIVITY_TYPES,
   APPROVAL_STATUSES,
   COMMITMENT_TYPES,
+  CONTACT_ROLES,
   DEAL_OUTCOMES,
   LEAD_SOURCES,
   LEAD_STATUSES,
@@ -316,12 +317,64 @@ export const TaskRescheduledSchema = taskEvent({ previousDueAt: DateTime });
 // null for a task on a lead (free text; it is in personal with the title).
 export const TaskCancelledSchema = taskEvent({ reason: Nullable(Type.String()) });
 
+// ---------------------------------------------------------------- accounts and contacts (added topic)
+
+export const AccountCreatedSchema = Type.Object({
+  accountId: Id,
+  // A company's name, not a person's: in plain text like an opportunity's accountName.
+  name: Type.String(),
+  industry: Nullable(Type.String()),
+  region: Nullable(Type.String()),
+  createdAt: DateTime,
+  createdBy: Nullable(Type.String()),
+});
+
+// A contact is a person: no plaintext field names them. Their name, email, phone and title travel only in personal.
+export const ContactCreatedSchema = Type.Object({
+  contactId: Id,
+  accountId: Nullable(Id),
+  // The lead the person was converted from, or null for a contact entered directly.
+  leadId: Nullable(Id),
+  createdAt: DateTime,
+  createdBy: Nullable(Type.String()),
+  // { name, email, phone, title } encrypted with the person's key (keyId: the lead id when made from a lead, else the
+  // contact id); absent once the person was erased.
+  personal: Type.Optional(PersonalDataEnvelopeSchema),
+});
+export const ContactLinkedSchema = Type.Object({
+  contactId: Id,
+  opportunityId: Id,
+  accountId: Nullable(Id),
+  role: Enum(CONTACT_ROLES),
+  // The role it had on the opportunity before (naming a contact again changes the role), or null when newly named.
+  previousRole: Nullable(Enum(CONTACT_ROLES)),
+  linkedAt: DateTime,
+  linkedBy: Nullable(Type.String()),
+});
+export const ContactUnlinkedSchema = Type.Object({
+  contactId: Id,
+  opportunityId: Id,
+  accountId: Nullable(Id),
+  // The role it had until unlinked.
+  role: Enum(CONTACT_ROLES),
+  unlinkedAt: DateTime,
+  unlinkedBy: Nullable(Type.String()),
+});
+// Names no one: the key that sealed the contact's personal fields is destroyed; copies must go.
+export const ContactErasedSchema = Type.Object({
+  contactId: Id,
+  accountId: Nullable(Id),
+  leadId: Nullable(Id),
+  erasedAt: DateTime,
+  erasedBy: Nullable(Type.String()),
+});
+
 // ---------------------------------------------------------------- the catalogue
 
 export interface EventDefinition {
   type: string;
   topic: TopicName;
-  aggregate: 'opportunity' | 'lead' | 'rep' | 'task' | 'process';
+  aggregate: 'opportunity' | 'lead' | 'rep' | 'task' | 'account' | 'contact' | 'process';
   description: string;
   data: TSchema;
 }
@@ -370,6 +423,11 @@ export const EVENT_TYPES = {
   pipelineRevised: 'sales.pipeline.revised.v1',
   qualificationCriteriaChanged: 'sales.qualification.criteria_changed.v1',
   scoringModelActivated: 'sales.scoring.model_activated.v1',
+  accountCreated: 'sales.account.created.v1',
+  contactCreated: 'sales.contact.created.v1',
+  contactLinked: 'sales.contact.linked.v1',
+  contactUnlinked: 'sales.contact.unlinked.v1',
+  contactErased: 'sales.contact.erased.v1',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -488,6 +546,41 @@ export const EVENT_CATALOGUE: EventDefinition[] = [
     'A newly trained lead scoring model became the active one (keyed "scoring-model").',
     ScoringModelActivatedSchema,
   ),
+  define(
+    EVENT_TYPES.accountCreated,
+    TOPICS.accountEvents,
+    'account',
+    'An account (a company) was created because an opportunity, a conversion or an import named one not known yet.',
+    AccountCreatedSchema,
+  ),
+  define(
+    EVENT_TYPES.contactCreated,
+    TOPICS.accountEvents,
+    'contact',
+    "A contact (a person at an account) was created, directly or from a converted lead's person; keyed by contact id.",
+    ContactCreatedSchema,
+  ),
+  define(
+    EVENT_TYPES.contactLinked,
+    TOPICS.accountEvents,
+    'contact',
+    'A contact was named on an opportunity with a role, or their role there changed; keyed by contact id.',
+    ContactLinkedSchema,
+  ),
+  define(
+    EVENT_TYPES.contactUnlinked,
+    TOPICS.accountEvents,
+    'contact',
+    'A contact was removed from an opportunity; keyed by contact id.',
+    ContactUnlinkedSchema,
+  ),
+  define(
+    EVENT_TYPES.contactErased,
+    TOPICS.accountEvents,
+    'contact',
+    "A contact's person was erased (GDPR): their key is destroyed, so earlier contact events' personal fields are unreadable; keyed by contact id.",
+    ContactErasedSchema,
+  ),
 ];
 
 export const eventDefinition = (type: string): EventDefinition | undefined => EVENT_CATALOGUE.find((definition) => definition.type === type);
@@ -530,6 +623,11 @@ export type ObjectionRecordedData = Static<typeof ObjectionRecordedSchema>;
 export type PipelineRevisedData = Static<typeof PipelineRevisedSchema>;
 export type QualificationCriteriaChangedData = Static<typeof QualificationCriteriaChangedSchema>;
 export type ScoringModelActivatedData = Static<typeof ScoringModelActivatedSchema>;
+export type AccountCreatedData = Static<typeof AccountCreatedSchema>;
+export type ContactCreatedData = Static<typeof ContactCreatedSchema>;
+export type ContactLinkedData = Static<typeof ContactLinkedSchema>;
+export type ContactUnlinkedData = Static<typeof ContactUnlinkedSchema>;
+export type ContactErasedData = Static<typeof ContactErasedSchema>;
 
 // Which payload type goes with which event type, for typed handlers.
 export interface EventDataMap {
@@ -568,4 +666,9 @@ export interface EventDataMap {
   'sales.pipeline.revised.v1': PipelineRevisedData;
   'sales.qualification.criteria_changed.v1': QualificationCriteriaChangedData;
   'sales.scoring.model_activated.v1': ScoringModelActivatedData;
+  'sales.account.created.v1': AccountCreatedData;
+  'sales.contact.created.v1': ContactCreatedData;
+  'sales.contact.linked.v1': ContactLinkedData;
+  'sales.contact.unlinked.v1': ContactUnlinkedData;
+  'sales.contact.erased.v1': ContactErasedData;
 }

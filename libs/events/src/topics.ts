@@ -8,6 +8,8 @@ export const TOPICS = {
   repEvents: 'sales.rep-events.v1',
   // Added to the contract: follow-up tasks on leads and opportunities (engagement service).
   taskEvents: 'sales.task-events.v1',
+  // Added to the contract: accounts and contacts (opportunity service); key: the account id or the contact id.
+  accountEvents: 'sales.account-events.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

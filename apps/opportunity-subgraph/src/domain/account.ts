@@ -1,7 +1,6 @@
-import { badInput, isOneOf, newId } from '@pipeline/domain';
+import { badInput, CONTACT_ROLES, type ContactRole, isOneOf, newId } from '@pipeline/domain';
 
-export const CONTACT_ROLES = ['DECISION_MAKER', 'ECONOMIC_BUYER', 'CHAMPION', 'INFLUENCER', 'TECHNICAL_BUYER', 'USER', 'BLOCKER', 'OTHER'] as const;
-export type ContactRole = (typeof CONTACT_ROLES)[number];
+export type { ContactRole };
 
 export interface Account {
   id: string;
@@ -45,6 +44,13 @@ export function parseContactRole(value: unknown, field = 'role'): ContactRole {
 
 // What a contact made from an erased lead is called: it keeps its role and account and names no one.
 export const ERASED_PERSON = 'Erased person';
+
+// What erasure leaves of a contact: its place (account, lead, role on opportunities), no one's name or details.
+export const erasedContact = (contact: Contact): Contact => ({ ...contact, name: ERASED_PERSON, email: null, phone: null, title: null });
+
+// Whose key seals the person's fields: the lead's when made from a lead (one person, one key, destroyed by the lead's
+// erasure), else the contact's own.
+export const personalKeyOf = (contact: Pick<Contact, 'id' | 'leadId'>): string => contact.leadId ?? contact.id;
 
 export function planNewContact(fields: Omit<Contact, 'id' | 'createdAt'>, now: Date): Contact {
   return { id: newId(), ...fields, createdAt: now };

@@ -82,13 +82,16 @@ export type Contact = {
   __typename?: 'Contact';
   account?: Maybe<Account>;
   createdAt: Scalars['DateTime']['output'];
-  /** Contacts from converted leads keep their email and phone on the lead (see lead). */
+  /** For a contact made from a lead, the lead's email at conversion (its phone stays on the lead). Null once the person was erased. */
   email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   /** The lead this person was converted from. */
   lead?: Maybe<Lead>;
+  /** 'Erased person' once the person was erased (eraseContact, or eraseLead for a contact made from a lead). */
   name: Scalars['String']['output'];
+  /** Null for a contact made from a lead (see lead) and once the person was erased. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** Null once the person was erased. */
   title?: Maybe<Scalars['String']['output']>;
 };
 
@@ -180,6 +183,18 @@ export type DealSizeBandInput = {
   maxAmount?: InputMaybe<Scalars['Decimal']['input']>;
   minAmount?: InputMaybe<Scalars['Decimal']['input']>;
   name: Scalars['String']['input'];
+};
+
+export type EraseContactInput = {
+  contactId: Scalars['ID']['input'];
+};
+
+export type EraseContactPayload = {
+  __typename?: 'EraseContactPayload';
+  /** The contact with its person's data gone: name reads 'Erased person', email, phone and title are null; account and roles stay. */
+  contact: Contact;
+  /** When the person was erased (the first time, if asked again). */
+  erasedAt: Scalars['DateTime']['output'];
 };
 
 export type ImportOpportunitiesInput = {
@@ -283,6 +298,12 @@ export type Mutation = {
   createContact: CreateContactPayload;
   createOpportunity: CreateOpportunityPayload;
   createPipeline: CreatePipelinePayload;
+  /**
+   * Erases a contact's person (GDPR; ADMIN only): destroys their key, scrubs the contact and publishes sales.contact.erased.v1.
+   * A contact made from a lead is refused with CONFLICT: erase the person with eraseLead (extensions.leadId), which erases
+   * this contact too; once that happened, this answers that erasure.
+   */
+  eraseContact: EraseContactPayload;
   /** Historical opportunities with their stage history and original timestamps (admins; through the same gates' categories). */
   importOpportunities: ImportOpportunitiesPayload;
   /** Names a contact on an opportunity with a role; naming them again changes the role. */
@@ -319,6 +340,11 @@ export type MutationCreateOpportunityArgs = {
 
 export type MutationCreatePipelineArgs = {
   input: CreatePipelineInput;
+};
+
+
+export type MutationEraseContactArgs = {
+  input: EraseContactInput;
 };
 
 
@@ -869,6 +895,8 @@ export type ResolversTypes = ResolversObject<{
   DealSizeBand: ResolverTypeWrapper<DealSizeBand>;
   DealSizeBandInput: DealSizeBandInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  EraseContactInput: EraseContactInput;
+  EraseContactPayload: ResolverTypeWrapper<Omit<EraseContactPayload, 'contact'> & { contact: ResolversTypes['Contact'] }>;
   ImportOpportunitiesInput: ImportOpportunitiesInput;
   ImportOpportunitiesPayload: ResolverTypeWrapper<ImportOpportunitiesPayload>;
   ImportOpportunityError: ResolverTypeWrapper<ImportOpportunityError>;
@@ -947,6 +975,8 @@ export type ResolversParentTypes = ResolversObject<{
   DealSizeBand: DealSizeBand;
   DealSizeBandInput: DealSizeBandInput;
   Decimal: Scalars['Decimal']['output'];
+  EraseContactInput: EraseContactInput;
+  EraseContactPayload: Omit<EraseContactPayload, 'contact'> & { contact: ResolversParentTypes['Contact'] };
   ImportOpportunitiesInput: ImportOpportunitiesInput;
   ImportOpportunitiesPayload: ImportOpportunitiesPayload;
   ImportOpportunityError: ImportOpportunityError;
@@ -1074,6 +1104,11 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
+export type EraseContactPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['EraseContactPayload'] = ResolversParentTypes['EraseContactPayload']> = ResolversObject<{
+  contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
+  erasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export type ImportOpportunitiesPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['ImportOpportunitiesPayload'] = ResolversParentTypes['ImportOpportunitiesPayload']> = ResolversObject<{
   created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['ImportOpportunityError']>, ParentType, ContextType>;
@@ -1109,6 +1144,7 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   createContact?: Resolver<ResolversTypes['CreateContactPayload'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'input'>>;
   createOpportunity?: Resolver<ResolversTypes['CreateOpportunityPayload'], ParentType, ContextType, RequireFields<MutationCreateOpportunityArgs, 'input'>>;
   createPipeline?: Resolver<ResolversTypes['CreatePipelinePayload'], ParentType, ContextType, RequireFields<MutationCreatePipelineArgs, 'input'>>;
+  eraseContact?: Resolver<ResolversTypes['EraseContactPayload'], ParentType, ContextType, RequireFields<MutationEraseContactArgs, 'input'>>;
   importOpportunities?: Resolver<ResolversTypes['ImportOpportunitiesPayload'], ParentType, ContextType, RequireFields<MutationImportOpportunitiesArgs, 'input'>>;
   linkOpportunityContact?: Resolver<ResolversTypes['OpportunityContactsPayload'], ParentType, ContextType, RequireFields<MutationLinkOpportunityContactArgs, 'input'>>;
   logActivity?: Resolver<ResolversTypes['LogActivityPayload'], ParentType, ContextType, RequireFields<MutationLogActivityArgs, 'input'>>;
@@ -1286,6 +1322,7 @@ export type Resolvers<ContextType = OpportunityContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   DealSizeBand?: DealSizeBandResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
+  EraseContactPayload?: EraseContactPayloadResolvers<ContextType>;
   ImportOpportunitiesPayload?: ImportOpportunitiesPayloadResolvers<ContextType>;
   ImportOpportunityError?: ImportOpportunityErrorResolvers<ContextType>;
   Lead?: LeadResolvers<ContextType>;

@@ -15,6 +15,7 @@ import { archiveOpportunity } from '../use-cases/archive-opportunity/archive-opp
 import { convertLead } from '../use-cases/convert-lead/convert-lead';
 import { createContact } from '../use-cases/create-contact/create-contact';
 import { createOpportunity } from '../use-cases/create-opportunity/create-opportunity';
+import { eraseContact } from '../use-cases/erase-contact/erase-contact';
 import { importOpportunities } from '../use-cases/import-opportunities/import-opportunities';
 import { linkOpportunityContact } from '../use-cases/link-opportunity-contact/link-opportunity-contact';
 import { getVisibleOpportunity, listVisibleOpportunities } from '../use-cases/list-opportunities/list-opportunities';
@@ -61,6 +62,7 @@ export const resolvers: Resolvers = {
     createContact: async (_parent, { input }, { actor, deps }) => ({ contact: await createContact(deps, actor, input) }),
     linkOpportunityContact: async (_parent, { input }, { actor, deps }) => ({ opportunity: await linkOpportunityContact(deps, actor, input) }),
     unlinkOpportunityContact: async (_parent, { input }, { actor, deps }) => ({ opportunity: await unlinkOpportunityContact(deps, actor, input) }),
+    eraseContact: (_parent, { input }, { actor, deps }) => eraseContact(deps, actor, input),
     logActivity: async (_parent, { input }, { actor, deps }) => ({ activity: await logActivity(deps, actor, input) }),
     createPipeline: async (_parent, { input }, { actor, deps }) => ({ pipeline: await createPipeline(deps, actor, input) }),
     updatePipelineStages: async (_parent, { input }, { actor, deps }) => ({ pipeline: await updatePipelineStages(deps, actor, input) }),

@@ -11,10 +11,11 @@ import {
   parseId,
   stageGateFailed,
 } from '@pipeline/domain';
-import { isUniqueViolation } from '@pipeline/persistence';
+import { appendToOutbox, isUniqueViolation } from '@pipeline/persistence';
 
 import { ERASED_PERSON, parseContactRole, planNewContact } from '../../domain/account';
 import type { Opportunity } from '../../domain/opportunity';
+import { contactLinkedEvent } from '../../events/account-events';
 import { accountIdFor, contactForLead, findOrCreateAccounts, linkContact } from '../../persistence/account-repository';
 import type { LeadSnapshotRow } from '../../persistence/entities';
 import { findByLeadId } from '../../persistence/opportunity-repository';
@@ -119,6 +120,11 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
         actor.userId,
       );
       await linkContact(transaction, { opportunityId: opportunity.id, contactId, role: contactRole });
+
+      // A new opportunity: the contact had no role on it before.
+      await appendToOutbox(transaction, [
+        contactLinkedEvent({ contact: { id: contactId, accountId }, opportunityId: opportunity.id, at: deps.now(), by: actor.userId }, contactRole, null),
+      ]);
       return opportunity;
     });
   } catch (error) {

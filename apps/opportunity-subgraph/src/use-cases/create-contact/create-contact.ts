@@ -1,6 +1,8 @@
 import { type Actor, assertCanWriteAnything, notFound, parseEmail, parseText, requireText } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
 
 import { type Contact, planNewContact } from '../../domain/account';
+import { contactCreatedEvent } from '../../events/account-events';
 import { findAccountsByIds, insertContact } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseOptionalId } from '../shared/opportunity-input';
@@ -25,6 +27,7 @@ export async function createContact(
     if (accountId && (await findAccountsByIds(manager, [accountId])).length === 0) throw notFound('Account', accountId);
     const contact = planNewContact(fields, deps.now());
     await insertContact(manager, contact, actor.userId);
+    await appendToOutbox(manager, [contactCreatedEvent(contact, actor.userId)]);
     return contact;
   });
 }

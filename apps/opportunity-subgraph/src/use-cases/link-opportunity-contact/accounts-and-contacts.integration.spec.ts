@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import { TOPICS } from '@pipeline/events';
-import { adminActor, analystActor, errorCodes, expectNoErrors, type TestService } from '@pipeline/testing';
+import { TOPICS, validateCloudEvent } from '@pipeline/events';
+import { adminActor, analystActor, errorCodes, expectNoErrors, type TestService, TopicReader, waitFor } from '@pipeline/testing';
 
 import { createOpportunity, publish, startOpportunityService } from '../../test-support';
 
@@ -86,6 +86,43 @@ describe('accounts and contacts', () => {
     expect(unlinked.contacts).toEqual([]);
   });
 
+  it('publishes each link as sales.contact.linked.v1 (with the role before), nothing for the same role again, and sales.contact.unlinked.v1', async () => {
+    // Arrange
+    const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.accountEvents}`]);
+    await reader.start();
+    const opportunity = await createOpportunity(subject.as(admin));
+    const account = (await read(opportunity.id)).account;
+    const contact = expectNoErrors(await subject.as(admin)<any>(CONTACT, { input: { accountId: account.id, name: 'Ada Lovelace' } })).createContact.contact;
+    const link = (role: string) => subject.as(admin)(LINK, { input: { opportunityId: opportunity.id, contactId: contact.id, role } });
+
+    // Act
+    for (const role of ['INFLUENCER', 'CHAMPION', 'CHAMPION']) expectNoErrors(await link(role));
+    expectNoErrors(
+      await subject.as(admin)(`mutation($input: UnlinkOpportunityContactInput!) { unlinkOpportunityContact(input: $input) { opportunity { id } } }`, {
+        input: { opportunityId: opportunity.id, contactId: contact.id },
+      }),
+    );
+    const facts = await waitFor(
+      () => {
+        const found = reader.parsed<any>().filter(({ event }) => event.subject === contact.id);
+        return found.some(({ event }) => event.type === 'sales.contact.unlinked.v1') ? found : undefined;
+      },
+      { what: "the contact's facts up to the unlink" },
+    );
+    await reader.stop();
+
+    // Assert
+    const linkage = { contactId: contact.id, opportunityId: opportunity.id, accountId: account.id };
+    expect(facts.map(({ event }) => [event.type, event.data])).toEqual([
+      ['sales.contact.created.v1', expect.objectContaining({ contactId: contact.id, accountId: account.id })],
+      ['sales.contact.linked.v1', { ...linkage, role: 'INFLUENCER', previousRole: null, linkedAt: expect.any(String), linkedBy: admin.userId }],
+      ['sales.contact.linked.v1', { ...linkage, role: 'CHAMPION', previousRole: 'INFLUENCER', linkedAt: expect.any(String), linkedBy: admin.userId }],
+      ['sales.contact.unlinked.v1', { ...linkage, role: 'CHAMPION', unlinkedAt: expect.any(String), unlinkedBy: admin.userId }],
+    ]);
+    expect(facts.every(({ message }) => message.key === contact.id)).toBe(true);
+    expect(facts.flatMap(({ event }) => validateCloudEvent(event))).toEqual([]);
+  });
+
   it('refuses a bad role, an unknown contact, and an analyst, writing nothing', async () => {
     // Arrange
     const opportunity = await createOpportunity(subject.as(admin));
@@ -100,6 +137,11 @@ describe('accounts and contacts', () => {
     expect(errorCodes(unknown)).toEqual(['NOT_FOUND']);
     expect(errorCodes(byAnalyst)).toEqual(['FORBIDDEN']);
     expect((await read(opportunity.id)).contacts).toEqual([]);
+    expect(
+      await subject.service.dataSource.query(`SELECT type FROM outbox WHERE payload #>> '{data,opportunityId}' = $1 AND type LIKE 'sales.contact.%'`, [
+        opportunity.id,
+      ]),
+    ).toEqual([]);
   });
 
   it("links a converted lead's company as the account and its person as a contact with the role asked", async () => {

@@ -1,7 +1,9 @@
 import { type Actor, notFound, parseId } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
 
 import { parseContactRole } from '../../domain/account';
 import type { Opportunity } from '../../domain/opportunity';
+import { contactLinkedEvent } from '../../events/account-events';
 import { findContactsByIds, linkContact } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
@@ -16,8 +18,12 @@ export async function linkOpportunityContact(
   const role = parseContactRole(input.role);
   return deps.dataSource.transaction(async (manager) => {
     const { opportunity } = await loadWritableOpportunity(manager, actor, input.opportunityId);
-    if ((await findContactsByIds(manager, [contactId])).length === 0) throw notFound('Contact', contactId);
-    await linkContact(manager, { opportunityId: opportunity.id, contactId, role });
+    const [contact] = await findContactsByIds(manager, [contactId]);
+    if (!contact) throw notFound('Contact', contactId);
+    const previousRole = await linkContact(manager, { opportunityId: opportunity.id, contactId, role });
+    // Naming a contact again in the same role changes nothing, so it is no fact.
+    if (previousRole !== role)
+      await appendToOutbox(manager, [contactLinkedEvent({ contact, opportunityId: opportunity.id, at: deps.now(), by: actor.userId }, role, previousRole)]);
     return opportunity;
   });
 }

@@ -1,7 +1,9 @@
 import { type Actor, notFound, parseId } from '@pipeline/domain';
+import { appendToOutbox } from '@pipeline/persistence';
 
 import type { Opportunity } from '../../domain/opportunity';
-import { unlinkContact } from '../../persistence/account-repository';
+import { contactUnlinkedEvent } from '../../events/account-events';
+import { findContactsByIds, unlinkContact } from '../../persistence/account-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
 
@@ -13,7 +15,10 @@ export async function unlinkOpportunityContact(
   const contactId = parseId(input.contactId, 'contactId');
   return deps.dataSource.transaction(async (manager) => {
     const { opportunity } = await loadWritableOpportunity(manager, actor, input.opportunityId);
-    if (!(await unlinkContact(manager, opportunity.id, contactId))) throw notFound('Contact', contactId);
+    const role = await unlinkContact(manager, opportunity.id, contactId);
+    if (!role) throw notFound('Contact', contactId);
+    const [contact] = await findContactsByIds(manager, [contactId]);
+    await appendToOutbox(manager, [contactUnlinkedEvent({ contact, opportunityId: opportunity.id, at: deps.now(), by: actor.userId }, role)]);
     return opportunity;
   });
 }
