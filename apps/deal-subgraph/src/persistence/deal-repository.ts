@@ -1,4 +1,5 @@
 import { conflict } from '@pipeline/domain';
+import { selectRows } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { Commitment, Deal, DiscountApproval } from '../domain/deal';
@@ -9,17 +10,17 @@ import { fromDeal, fromProposal, toApproval, toProposal } from './mappers';
 
 export async function findDealsByOpportunityIds(manager: EntityManager, ids: readonly string[]): Promise<Deal[]> {
   if (ids.length === 0) return [];
-  const rows: DealSqlRow[] = await manager.query(`SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.opportunity_id = ANY($1::uuid[])`, [[...ids]]);
+  const rows: DealSqlRow[] = await selectRows(manager, `SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.opportunity_id = ANY($1::uuid[])`, [[...ids]]);
   return rows.map(dealFromSql);
 }
 
 export async function findDealForUpdate(manager: EntityManager, opportunityId: string): Promise<Deal | null> {
-  const rows: DealSqlRow[] = await manager.query(`SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.opportunity_id = $1 FOR UPDATE`, [opportunityId]);
+  const rows: DealSqlRow[] = await selectRows(manager, `SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.opportunity_id = $1 FOR UPDATE`, [opportunityId]);
   return rows.length > 0 ? dealFromSql(rows[0]) : null;
 }
 
 export async function findDealById(manager: EntityManager, id: string, forUpdate = false): Promise<Deal | null> {
-  const rows: DealSqlRow[] = await manager.query(`SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  const rows: DealSqlRow[] = await selectRows(manager, `SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
   return rows.length > 0 ? dealFromSql(rows[0]) : null;
 }
 

@@ -1,5 +1,5 @@
 import type { PersonalDataEnvelope } from '@pipeline/events';
-import { newestPerKey } from '@pipeline/persistence';
+import { newestPerKey, selectRows } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import { type DealSettings, DEFAULT_DEAL_SETTINGS } from '../domain/deal';
@@ -71,7 +71,7 @@ export async function opportunitySnapshotExists(manager: EntityManager, id: stri
 
 export async function findOpportunityViews(manager: EntityManager, ids: readonly string[]): Promise<OpportunityView[]> {
   if (ids.length === 0) return [];
-  const rows: OpportunityViewSqlRow[] = await manager.query(`${OPPORTUNITY_VIEW_SQL} WHERE o.id = ANY($1::uuid[])`, [[...ids]]);
+  const rows: OpportunityViewSqlRow[] = await selectRows(manager, `${OPPORTUNITY_VIEW_SQL} WHERE o.id = ANY($1::uuid[])`, [[...ids]]);
   return rows.map(opportunityViewFromSql);
 }
 

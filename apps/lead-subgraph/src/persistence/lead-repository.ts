@@ -1,5 +1,5 @@
 import { conflict, isUuid, type LeadSource, type LeadStatus, type Visibility } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, isUniqueViolation, namedVisibility, type Page } from '@pipeline/persistence';
+import { decodeCursor, encodeCursor, isUniqueViolation, namedVisibility, type Page, selectRows } from '@pipeline/persistence';
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 
 import type { Lead, LeadActivity } from '../domain/lead';
@@ -40,7 +40,8 @@ export async function findLeadsByIds(manager: EntityManager, ids: readonly strin
   const wanted = ids.filter(isUuid);
   if (wanted.length === 0) return [];
   // Lead rows only (the owner join is nullable), in id order so two batch writers cannot deadlock.
-  const rows: LeadSqlRow[] = await manager.query(
+  const rows: LeadSqlRow[] = await selectRows(
+    manager,
     `SELECT ${LEAD_COLUMNS} FROM ${LEAD_FROM} WHERE lead.id = ANY($1::uuid[])${forUpdate ? ' ORDER BY lead.id FOR UPDATE OF lead' : ''}`,
     [wanted],
   );
@@ -49,7 +50,9 @@ export async function findLeadsByIds(manager: EntityManager, ids: readonly strin
 
 export async function findLead(manager: EntityManager, id: string, forUpdate = false): Promise<Lead | null> {
   // Locks the lead row only: the owner join is nullable, which FOR UPDATE cannot lock.
-  const rows: LeadSqlRow[] = await manager.query(`SELECT ${LEAD_COLUMNS} FROM ${LEAD_FROM} WHERE lead.id = $1${forUpdate ? ' FOR UPDATE OF lead' : ''}`, [id]);
+  const rows: LeadSqlRow[] = await selectRows(manager, `SELECT ${LEAD_COLUMNS} FROM ${LEAD_FROM} WHERE lead.id = $1${forUpdate ? ' FOR UPDATE OF lead' : ''}`, [
+    id,
+  ]);
   return rows.length > 0 ? leadFromSql(rows[0]) : null;
 }
 

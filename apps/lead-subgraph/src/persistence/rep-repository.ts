@@ -1,5 +1,5 @@
 import { conflict, isUuid } from '@pipeline/domain';
-import { isUniqueViolation } from '@pipeline/persistence';
+import { isUniqueViolation, selectRows } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { SalesRep } from '../domain/sales-rep';
@@ -13,7 +13,7 @@ export async function findRepsByIds(manager: EntityManager, ids: readonly string
   // A non-UUID (an admin's or analyst's token subject, a hand-made reference) names no rep and must not fail the uuid cast.
   const wanted = ids.filter(isUuid);
   if (wanted.length === 0) return [];
-  const rows: SalesRepSqlRow[] = await manager.query(`SELECT ${SALES_REP_COLUMNS} FROM sales_rep rep WHERE rep.id = ANY($1::uuid[])`, [wanted]);
+  const rows: SalesRepSqlRow[] = await selectRows(manager, `SELECT ${SALES_REP_COLUMNS} FROM sales_rep rep WHERE rep.id = ANY($1::uuid[])`, [wanted]);
   return rows.map(salesRepFromSql);
 }
 

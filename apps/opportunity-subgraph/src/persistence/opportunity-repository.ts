@@ -1,5 +1,5 @@
 import { badInput, conflict, type LeadSource, type Money, money, type OpportunityStatus, sumByCurrency, type Visibility } from '@pipeline/domain';
-import { type CursorValueKind, decodeCursor, encodeCursor, type Page } from '@pipeline/persistence';
+import { type CursorValueKind, decodeCursor, encodeCursor, type Page, selectRows } from '@pipeline/persistence';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 
 import type { Activity, Opportunity, StageTransition } from '../domain/opportunity';
@@ -88,13 +88,16 @@ function applyFilterAndVisibility<T extends object>(
 
 export async function findOpportunitiesByIds(manager: EntityManager, ids: readonly string[]): Promise<Opportunity[]> {
   if (ids.length === 0) return [];
-  const rows: OpportunitySqlRow[] = await manager.query(`SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} WHERE o.id = ANY($1::uuid[])`, [[...ids]]);
+  const rows: OpportunitySqlRow[] = await selectRows(manager, `SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} WHERE o.id = ANY($1::uuid[])`, [
+    [...ids],
+  ]);
   return rows.map(opportunityFromSql);
 }
 
 export async function findOpportunity(manager: EntityManager, id: string, forUpdate = false): Promise<Opportunity | null> {
   // Locks the opportunity row only: the owner join is nullable, which FOR UPDATE cannot lock.
-  const rows: OpportunitySqlRow[] = await manager.query(
+  const rows: OpportunitySqlRow[] = await selectRows(
+    manager,
     `SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} WHERE o.id = $1${forUpdate ? ' FOR UPDATE OF o' : ''}`,
     [id],
   );
@@ -102,7 +105,7 @@ export async function findOpportunity(manager: EntityManager, id: string, forUpd
 }
 
 export async function findByLeadId(manager: EntityManager, leadId: string): Promise<Opportunity | null> {
-  const rows: OpportunitySqlRow[] = await manager.query(`SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} WHERE o.lead_id = $1`, [leadId]);
+  const rows: OpportunitySqlRow[] = await selectRows(manager, `SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} WHERE o.lead_id = $1`, [leadId]);
   return rows.length > 0 ? opportunityFromSql(rows[0]) : null;
 }
 
@@ -200,11 +203,12 @@ export async function listOpportunities(
   }
   // The joins are many-to-one, so rows never multiply: count(*) counts opportunities and LIMIT cuts whole ones.
   const [countRows, rows] = await Promise.all([
-    manager.query(`SELECT count(*)::int AS count FROM opportunity o ${scope.joins} WHERE ${scope.where}`, counted.values) as Promise<Array<{ count: number }>>,
-    manager.query(
+    selectRows<{ count: number }>(manager, `SELECT count(*)::int AS count FROM opportunity o ${scope.joins} WHERE ${scope.where}`, counted.values),
+    selectRows<OpportunitySqlRow>(
+      manager,
       `SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} ${pageScope.joins} WHERE ${where} ORDER BY ${orderSql(sort)} LIMIT ${paged.bind(first + 1)}`,
       paged.values,
-    ) as Promise<OpportunitySqlRow[]>,
+    ),
   ]);
   const items: Opportunity[] = [];
   for (let index = 0; index < Math.min(first, rows.length); index += 1) items.push(opportunityFromSql(rows[index]));
@@ -235,17 +239,19 @@ export async function boardColumns(
   const ranked = positionalBinder();
   const cardScope = scopeSql(scoped, visibility, bands, now, ranked.bind);
   const [aggregateRows, cardRows] = await Promise.all([
-    manager.query(
+    selectRows<{ stage_key: string; currency: string | null; count: number; amount: string | null; weighted: string | null }>(
+      manager,
       `SELECT o.stage_key, o.currency, count(*)::int AS count, sum(o.amount) AS amount, sum(o.amount * coalesce(o.probability_override, ps.probability)) AS weighted
          FROM opportunity o ${STAGE_JOIN} WHERE ${aggregateScope.where} GROUP BY o.stage_key, o.currency`,
       aggregated.values,
-    ) as Promise<Array<{ stage_key: string; currency: string | null; count: number; amount: string | null; weighted: string | null }>>,
-    manager.query(
+    ),
+    selectRows<OpportunitySqlRow>(
+      manager,
       `SELECT * FROM (SELECT ${OPPORTUNITY_COLUMNS}, row_number() OVER (PARTITION BY o.stage_key ORDER BY ${orderSql(sort)}) AS card_rank
                         FROM ${OPPORTUNITY_FROM} ${cardScope.joins} WHERE ${cardScope.where}) ranked
         WHERE card_rank <= ${ranked.bind(cardsPerStage)} ORDER BY stage_key, card_rank`,
       ranked.values,
-    ) as Promise<OpportunitySqlRow[]>,
+    ),
   ]);
   const aggregates = new Map<string, StageAggregate>();
   for (const row of aggregateRows) {

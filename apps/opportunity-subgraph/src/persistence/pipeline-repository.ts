@@ -1,3 +1,4 @@
+import { selectRows } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { AutomationTrigger, Pipeline, Stage } from '../domain/pipeline';
@@ -25,7 +26,8 @@ interface PipelineSqlRow {
 
 // Pipelines with their stages in one statement (read on every board and stage move), each pipeline's rows together.
 async function selectPipelines(manager: EntityManager, where: string, parameters: unknown[]): Promise<Pipeline[]> {
-  const rows: PipelineSqlRow[] = await manager.query(
+  const rows: PipelineSqlRow[] = await selectRows(
+    manager,
     `SELECT p.id, p.name, p.is_default, p.version, s.key, s.name AS stage_name, s.position, s.probability, s.category, s.entry_criteria, s.exit_criteria,
             s.stalled_after_days, s.automation_trigger, s.active, s.guidance, s.objection_notes
        FROM pipeline p LEFT JOIN pipeline_stage s ON s.pipeline_id = p.id
