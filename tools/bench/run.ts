@@ -11,7 +11,7 @@ import { benchStageMoves } from './stage-moves.bench';
 import { benchWebBoard } from './web-board.bench';
 
 // `npm run bench -- [lead-import] [stage-moves] [load] [peers] [analytics-ingestion] [web-board]` (all by default; --seconds for
-// load; --peer-seconds, --rounds and --load-seconds for peers; --profile <dir> for CPU profiles of the services (our gateway against Hive Gateway and the subgraph direct); --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
+// load; --peer-seconds, --rounds, --load-seconds and --parts-only for peers; --profile <dir> for CPU profiles of the services (our gateway against Hive Gateway and the subgraph direct); --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
 // from their production bundles. Figures are reported with a baseline measured in the same run, so the ratios compare
 // across machines; results land in tools/bench/results/.
 async function main(): Promise<void> {
@@ -26,6 +26,8 @@ async function main(): Promise<void> {
       'peer-seconds': { type: 'string', default: '8' },
       rounds: { type: 'string', default: '3' },
       'load-seconds': { type: 'string', default: '30' },
+      // Peers: only each subgraph's part against its SQL alone (no gateways, no load mix).
+      'parts-only': { type: 'boolean', default: false },
       // Writes a V8 CPU profile per service (node --cpu-prof) into this folder when the stack stops.
       profile: { type: 'string' },
     },
@@ -59,7 +61,12 @@ async function main(): Promise<void> {
     if (selected.includes('peers')) {
       await quiet();
       results.push(
-        ...(await benchPeers(stack, { seconds: Number(values['peer-seconds']), rounds: Number(values.rounds), loadSeconds: Number(values['load-seconds']) })),
+        ...(await benchPeers(stack, {
+          seconds: Number(values['peer-seconds']),
+          rounds: Number(values.rounds),
+          loadSeconds: Number(values['load-seconds']),
+          partsOnly: values['parts-only'],
+        })),
       );
     }
     if (selected.includes('analytics-ingestion')) {

@@ -10,5 +10,6 @@ export * from './outbox-relay';
 export * from './paging';
 export * from './personal-data';
 export * from './pg-errors';
+export * from './plain-sql';
 export * from './rep-snapshot';
 export * from './visibility-sql';

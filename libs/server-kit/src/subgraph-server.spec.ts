@@ -4,7 +4,10 @@ import net from 'node:net';
 import { parse } from 'graphql';
 import pino from 'pino';
 
+import { IDENTITY_HEADER, signIdentityToken } from './identity-token';
 import { createSubgraphServer, type RunningServer } from './subgraph-server';
+
+const SECRET = 'a-secret-used-only-by-this-spec-0123456789';
 
 // A subgraph server with one extra route that counts the requests it handled, over real sockets.
 describe('subgraph server stopping', () => {
@@ -17,7 +20,7 @@ describe('subgraph server stopping', () => {
       serviceName: 'probe',
       typeDefs: parse('type Query { ping: String }'),
       resolvers: { Query: { ping: () => 'pong' } },
-      internalSecret: 'a-secret-used-only-by-this-spec-0123456789',
+      internalSecret: SECRET,
       createContext: () => ({}),
       readiness: async () => ({ serving: true }),
       logger: pino({ level: 'silent' }),
@@ -37,6 +40,22 @@ describe('subgraph server stopping', () => {
       request.on('error', reject);
       request.end();
     });
+
+  it('answers GraphQL as not to be stored by caches, and with the result', async () => {
+    // Act
+    const response = await fetch(`http://127.0.0.1:${running.port}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: await signIdentityToken({ userId: 'probe-admin', roles: ['ADMIN'], teamId: null }, SECRET),
+      },
+      body: JSON.stringify({ query: '{ ping }' }),
+    });
+
+    // Assert
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual({ data: { ping: 'pong' } });
+  });
 
   it('keeps connections alive until it drains, then closes each after its answer', async () => {
     // Arrange

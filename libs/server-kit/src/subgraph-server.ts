@@ -2,7 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -49,6 +53,16 @@ export interface SubgraphServer {
   listen(port: number, host?: string): Promise<RunningServer>;
 }
 
+const noStorePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 // A subgraph answers only requests that carry the gateway's signed identity; health and metrics are open for probes.
@@ -88,6 +102,10 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // No type or field carries a cache hint, yet the cache-control plugin wraps every field's resolver to look for
+      // one; the answer is the same `no-store` it would have computed.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin as ApolloServerPlugin<TContext>,
       metricsPlugin(metrics) as ApolloServerPlugin<TContext>,
       ...(options.plugins ?? []),
     ],

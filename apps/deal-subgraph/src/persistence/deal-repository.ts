@@ -1,36 +1,27 @@
 import { conflict } from '@pipeline/domain';
+import { selectRows } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { Commitment, Deal, DiscountApproval } from '../domain/deal';
 import type { Proposal } from '../domain/proposal';
+import { DEAL_COLUMNS, dealFromSql, type DealSqlRow } from './deal-sql';
 import { CommitmentEntity, DealEntity, DiscountApprovalEntity, ProposalEntity } from './entities';
-import { fromDeal, fromProposal, toApproval, toDeal, toProposal } from './mappers';
+import { fromDeal, fromProposal, toApproval, toProposal } from './mappers';
 
 export async function findDealsByOpportunityIds(manager: EntityManager, ids: readonly string[]): Promise<Deal[]> {
   if (ids.length === 0) return [];
-  const rows = await manager
-    .getRepository(DealEntity)
-    .createQueryBuilder('deal')
-    .where('deal.opportunity_id IN (:...ids)', { ids: [...ids] })
-    .getMany();
-  return rows.map(toDeal);
+  const rows: DealSqlRow[] = await selectRows(manager, `SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.opportunity_id = ANY($1::uuid[])`, [[...ids]]);
+  return rows.map(dealFromSql);
 }
 
 export async function findDealForUpdate(manager: EntityManager, opportunityId: string): Promise<Deal | null> {
-  const row = await manager
-    .getRepository(DealEntity)
-    .createQueryBuilder('deal')
-    .where('deal.opportunity_id = :opportunityId', { opportunityId })
-    .setLock('pessimistic_write')
-    .getOne();
-  return row ? toDeal(row) : null;
+  const rows: DealSqlRow[] = await selectRows(manager, `SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.opportunity_id = $1 FOR UPDATE`, [opportunityId]);
+  return rows.length > 0 ? dealFromSql(rows[0]) : null;
 }
 
 export async function findDealById(manager: EntityManager, id: string, forUpdate = false): Promise<Deal | null> {
-  const query = manager.getRepository(DealEntity).createQueryBuilder('deal').where('deal.id = :id', { id });
-  if (forUpdate) query.setLock('pessimistic_write');
-  const row = await query.getOne();
-  return row ? toDeal(row) : null;
+  const rows: DealSqlRow[] = await selectRows(manager, `SELECT ${DEAL_COLUMNS} FROM deal WHERE deal.id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return rows.length > 0 ? dealFromSql(rows[0]) : null;
 }
 
 export async function insertDeal(manager: EntityManager, deal: Deal): Promise<void> {

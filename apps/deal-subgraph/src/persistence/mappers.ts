@@ -4,26 +4,7 @@ import type { Deal, DiscountApproval } from '../domain/deal';
 import type { Proposal } from '../domain/proposal';
 import type { DealRow, DiscountApprovalRow, ProposalRow } from './entities';
 
-// Rows to domain values and back: decimals as strings in the table, money with its currency in the domain.
-export const toDeal = (row: DealRow): Deal => ({
-  id: row.id,
-  opportunityId: row.opportunityId,
-  terms:
-    row.discountPercent !== null && row.paymentTermsDays !== null && row.contractLengthMonths !== null
-      ? { discountPercent: Number(row.discountPercent), paymentTermsDays: row.paymentTermsDays, contractLengthMonths: row.contractLengthMonths }
-      : null,
-  outcome: row.outcome,
-  lostReason: row.lostReason,
-  closeNote: row.closeNote,
-  closedAt: row.closedAt,
-  closedBy: row.closedBy,
-  deferredUntil: row.deferredUntil,
-  competitor: row.competitor,
-  version: row.version,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-});
-
+// Domain values to rows and back: decimals as strings in the table, money with its currency in the domain.
 export const fromDeal = (deal: Deal): DealRow => {
   const { terms, ...rest } = deal;
   return {

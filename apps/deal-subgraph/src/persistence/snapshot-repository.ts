@@ -1,10 +1,9 @@
-import { formatAmount } from '@pipeline/domain';
 import type { PersonalDataEnvelope } from '@pipeline/events';
-import { newestPerKey } from '@pipeline/persistence';
+import { newestPerKey, selectRows } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import { type DealSettings, DEFAULT_DEAL_SETTINGS } from '../domain/deal';
-import { OpportunitySnapshotEntity, type OpportunitySnapshotRow } from './entities';
+import { OPPORTUNITY_VIEW_SQL, opportunityViewFromSql, type OpportunityViewSqlRow } from './deal-sql';
 
 export interface OpportunityView {
   id: string;
@@ -70,29 +69,10 @@ export async function opportunitySnapshotExists(manager: EntityManager, id: stri
   return rows.length > 0;
 }
 
-const toView = (row: OpportunitySnapshotRow): OpportunityView => ({
-  id: row.id,
-  version: row.version,
-  name: row.name,
-  accountName: row.accountName,
-  status: row.status,
-  stage: row.stage,
-  ownerId: row.ownerId,
-  ownerTeamId: row.owner?.teamId ?? null,
-  leadId: row.leadId,
-  archived: row.archived,
-  amount: row.amount !== null && row.currency !== null ? { amount: formatAmount(row.amount, row.currency.trim()), currency: row.currency.trim() } : null,
-});
-
 export async function findOpportunityViews(manager: EntityManager, ids: readonly string[]): Promise<OpportunityView[]> {
   if (ids.length === 0) return [];
-  const rows = await manager
-    .getRepository(OpportunitySnapshotEntity)
-    .createQueryBuilder('o')
-    .leftJoinAndSelect('o.owner', 'owner')
-    .where('o.id IN (:...ids)', { ids: [...ids] })
-    .getMany();
-  return rows.map(toView);
+  const rows: OpportunityViewSqlRow[] = await selectRows(manager, `${OPPORTUNITY_VIEW_SQL} WHERE o.id = ANY($1::uuid[])`, [[...ids]]);
+  return rows.map(opportunityViewFromSql);
 }
 
 export interface LeadNeed {

@@ -1,10 +1,11 @@
 import { conflict, isUuid, type LeadSource, type LeadStatus, type Visibility } from '@pipeline/domain';
-import { decodeCursor, encodeCursor, isUniqueViolation, namedVisibility, type Page } from '@pipeline/persistence';
+import { decodeCursor, encodeCursor, isUniqueViolation, namedVisibility, type Page, selectRows } from '@pipeline/persistence';
 import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 
 import type { Lead, LeadActivity } from '../domain/lead';
 import { OPEN_LEAD_STATUSES } from '../domain/lead';
 import { LeadActivityEntity, LeadEntity, type LeadRow } from './entities';
+import { LEAD_COLUMNS, LEAD_FROM, leadFromSql, type LeadSqlRow } from './lead-sql';
 import { fromLead, toLead } from './mappers';
 
 export interface LeadListFilter {
@@ -38,19 +39,21 @@ export async function findLeadsByIds(manager: EntityManager, ids: readonly strin
   // A non-UUID names no lead; sent along, its uuid cast would fail the whole batch.
   const wanted = ids.filter(isUuid);
   if (wanted.length === 0) return [];
-  const query = baseQuery(manager).where('lead.id IN (:...ids)', { ids: wanted });
   // Lead rows only (the owner join is nullable), in id order so two batch writers cannot deadlock.
-  if (forUpdate) query.orderBy('lead.id').setLock('pessimistic_write', undefined, ['lead']);
-  const rows = await query.getMany();
-  return rows.map(toLead);
+  const rows: LeadSqlRow[] = await selectRows(
+    manager,
+    `SELECT ${LEAD_COLUMNS} FROM ${LEAD_FROM} WHERE lead.id = ANY($1::uuid[])${forUpdate ? ' ORDER BY lead.id FOR UPDATE OF lead' : ''}`,
+    [wanted],
+  );
+  return rows.map(leadFromSql);
 }
 
 export async function findLead(manager: EntityManager, id: string, forUpdate = false): Promise<Lead | null> {
-  const query = baseQuery(manager).where('lead.id = :id', { id });
   // Locks the lead row only: the owner join is nullable, which FOR UPDATE cannot lock.
-  if (forUpdate) query.setLock('pessimistic_write', undefined, ['lead']);
-  const row = await query.getOne();
-  return row ? toLead(row) : null;
+  const rows: LeadSqlRow[] = await selectRows(manager, `SELECT ${LEAD_COLUMNS} FROM ${LEAD_FROM} WHERE lead.id = $1${forUpdate ? ' FOR UPDATE OF lead' : ''}`, [
+    id,
+  ]);
+  return rows.length > 0 ? leadFromSql(rows[0]) : null;
 }
 
 export async function findLeadByExternalIds(manager: EntityManager, externalIds: string[]): Promise<Map<string, string>> {

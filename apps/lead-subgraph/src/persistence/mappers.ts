@@ -1,4 +1,4 @@
-import { formatAmount } from '@pipeline/domain';
+import { formatAmount, type Money } from '@pipeline/domain';
 
 import type { Lead, Qualification } from '../domain/lead';
 import type { QualificationCriteria } from '../domain/qualification';
@@ -7,7 +7,7 @@ import type { LeadRow, QualificationCriteriaRow, QualificationRow, SalesRepRow }
 
 export const toSalesRep = (row: SalesRepRow): SalesRep => ({ ...row, regions: row.regions ?? [], industries: row.industries ?? [] });
 
-function toQualification(row: QualificationRow | null): Qualification | null {
+export function toQualification(row: QualificationRow | null): Qualification | null {
   if (!row) return null;
   return { ...row, qualifiedAt: new Date(row.qualifiedAt) };
 }
@@ -22,12 +22,15 @@ export function toLead(row: LeadRow): Lead {
   return {
     ...rest,
     ownerTeamId: owner?.teamId ?? null,
-    estimatedValue:
-      estimatedValueAmount !== null && estimatedValueCurrency !== null
-        ? { amount: formatAmount(estimatedValueAmount, estimatedValueCurrency.trim()), currency: estimatedValueCurrency.trim() }
-        : null,
+    estimatedValue: leadEstimatedValue(estimatedValueAmount, estimatedValueCurrency),
     qualification: toQualification(qualification),
   };
+}
+
+export function leadEstimatedValue(amount: string | null, currency: string | null): Money | null {
+  if (amount === null || currency === null) return null;
+  const code = currency.trim();
+  return { amount: formatAmount(amount, code), currency: code };
 }
 
 export function fromLead(lead: Lead, createdBy: string | null = null): LeadRow {

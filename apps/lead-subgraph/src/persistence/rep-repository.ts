@@ -1,9 +1,10 @@
 import { conflict, isUuid } from '@pipeline/domain';
-import { isUniqueViolation } from '@pipeline/persistence';
+import { isUniqueViolation, selectRows } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { SalesRep } from '../domain/sales-rep';
 import { SalesRepEntity } from './entities';
+import { SALES_REP_COLUMNS, salesRepFromSql, type SalesRepSqlRow } from './lead-sql';
 import { toSalesRep } from './mappers';
 
 const reps = (manager: EntityManager) => manager.getRepository(SalesRepEntity);
@@ -12,8 +13,8 @@ export async function findRepsByIds(manager: EntityManager, ids: readonly string
   // A non-UUID (an admin's or analyst's token subject, a hand-made reference) names no rep and must not fail the uuid cast.
   const wanted = ids.filter(isUuid);
   if (wanted.length === 0) return [];
-  const rows = await reps(manager).createQueryBuilder('rep').where('rep.id IN (:...ids)', { ids: wanted }).getMany();
-  return rows.map(toSalesRep);
+  const rows: SalesRepSqlRow[] = await selectRows(manager, `SELECT ${SALES_REP_COLUMNS} FROM sales_rep rep WHERE rep.id = ANY($1::uuid[])`, [wanted]);
+  return rows.map(salesRepFromSql);
 }
 
 export async function listReps(manager: EntityManager): Promise<SalesRep[]> {

@@ -46,8 +46,9 @@ describe('lead references from other subgraphs', () => {
     const entities = expectNoErrors(response)._entities;
     expect(entities.map((entity: { id: string }) => entity.id)).toEqual(ids);
     expect(entities.every((entity: any) => entity.owner.id === rep && entity.owner.openLeadCount === 30)).toBe(true);
-    expect(sql.matching(/FROM "lead"/i)).toHaveLength(1);
-    expect(sql.matching(/FROM "sales_rep"/i)).toHaveLength(1);
+    // The batch's lead statement (with its owner's team) and its rep statement; quoted or not, as the ORM or plain SQL writes them.
+    expect(sql.matching(/FROM\s+"?lead"?\s+("lead"\s+)?LEFT JOIN\s+"?sales_rep"?/i)).toHaveLength(1);
+    expect(sql.matching(/FROM\s+"?sales_rep"?\s/i)).toHaveLength(1);
     expect(sql.matching(/GROUP BY owner_id/i)).toHaveLength(1);
   });
 

@@ -1,11 +1,23 @@
-import { badInput, conflict, type LeadSource, type Money, money, type OpportunityStatus, sumByCurrency, toIsoDate, type Visibility } from '@pipeline/domain';
-import { type CursorValueKind, decodeCursor, encodeCursor, namedVisibility, type Page } from '@pipeline/persistence';
-import { Brackets, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { badInput, conflict, type LeadSource, type Money, money, type OpportunityStatus, sumByCurrency, type Visibility } from '@pipeline/domain';
+import { type CursorValueKind, decodeCursor, encodeCursor, type Page, selectRows } from '@pipeline/persistence';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 
 import type { Activity, Opportunity, StageTransition } from '../domain/opportunity';
 import type { DealSizeBand } from '../domain/size-bands';
 import { ActivityEntity, type ActivityRow, OpportunityEntity, type OpportunityRow, StageTransitionEntity, type StageTransitionRow } from './entities';
-import { fromOpportunity, toActivity, toOpportunity, toTransition } from './mappers';
+import { fromOpportunity, toActivity, toTransition } from './mappers';
+import {
+  type Bind,
+  filterCondition,
+  filterNeedsStage,
+  OPPORTUNITY_COLUMNS,
+  OPPORTUNITY_FROM,
+  opportunityFromSql,
+  type OpportunitySqlRow,
+  positionalBinder,
+  STAGE_JOIN,
+  visibleOpportunity,
+} from './opportunity-sql';
 
 export interface OpportunityListFilter {
   pipelineId?: string | null;
@@ -47,95 +59,54 @@ export const DEFAULT_SORT: SortOrder = { field: 'CREATED_AT', direction: 'DESC' 
 const repository = (manager: EntityManager) => manager.getRepository(OpportunityEntity);
 
 function baseQuery(manager: EntityManager): SelectQueryBuilder<OpportunityRow> {
-  return repository(manager)
-    .createQueryBuilder('o')
-    .leftJoinAndSelect('o.owner', 'owner')
-    .leftJoin('pipeline_stage', 'ps', 'ps.pipeline_id = o.pipeline_id AND ps.key = o.stage_key');
+  return repository(manager).createQueryBuilder('o').leftJoin('pipeline_stage', 'ps', 'ps.pipeline_id = o.pipeline_id AND ps.key = o.stage_key');
 }
 
-export function applyVisibility<T extends object>(query: SelectQueryBuilder<T>, visibility: Visibility): SelectQueryBuilder<T> {
-  const { condition, parameters } = namedVisibility(visibility, {
-    owner: 'o.owner_id',
-    teamMembers: (team) => `SELECT id FROM rep_snapshot WHERE team_id = ${team}`,
-  });
-  return query.andWhere(condition, parameters);
+// Named parameters for a query builder, from the same conditions the raw reads use.
+function namedBinder(prefix: string): { bind: Bind; parameters: Record<string, unknown> } {
+  const parameters: Record<string, unknown> = {};
+  return {
+    parameters,
+    bind: (value) => {
+      const name = `${prefix}${Object.keys(parameters).length}`;
+      parameters[name] = value;
+      return `:${name}`;
+    },
+  };
 }
 
-export function applyFilter<T extends object>(
+function applyFilterAndVisibility<T extends object>(
   query: SelectQueryBuilder<T>,
   filter: OpportunityListFilter,
+  visibility: Visibility,
   bands: DealSizeBand[],
   now: Date,
 ): SelectQueryBuilder<T> {
-  // Archived opportunities leave lists, the board and segments; filter.archived lists them alone.
-  query.andWhere(filter.archived ? 'o.archived_at IS NOT NULL' : 'o.archived_at IS NULL');
-  if (filter.pipelineId) query.andWhere('o.pipeline_id = :pipelineId', { pipelineId: filter.pipelineId });
-  if (filter.accountId) query.andWhere('o.account_id = :accountId', { accountId: filter.accountId });
-  if (filter.stage?.length) query.andWhere('o.stage_key IN (:...stages)', { stages: filter.stage });
-  if (filter.status?.length) query.andWhere('o.status IN (:...statuses)', { statuses: filter.status });
-  if (filter.ownerId) query.andWhere('o.owner_id = :ownerId', { ownerId: filter.ownerId });
-  if (filter.teamId) query.andWhere('o.owner_id IN (SELECT id FROM rep_snapshot WHERE team_id = :filterTeamId)', { filterTeamId: filter.teamId });
-  if (filter.industry) query.andWhere('lower(o.industry) = lower(:industry)', { industry: filter.industry });
-  if (filter.minAmount) query.andWhere('o.amount >= :minAmount::numeric', { minAmount: filter.minAmount });
-  if (filter.maxAmount) query.andWhere('o.amount <= :maxAmount::numeric', { maxAmount: filter.maxAmount });
-  if (filter.expectedCloseFrom) query.andWhere('o.expected_close_date >= :closeFrom::date', { closeFrom: filter.expectedCloseFrom });
-  if (filter.expectedCloseTo) query.andWhere('o.expected_close_date <= :closeTo::date', { closeTo: filter.expectedCloseTo });
-  if (filter.leadSource?.length) query.andWhere('o.lead_source IN (:...leadSources)', { leadSources: filter.leadSource });
-  if (filter.search) {
-    const pattern = `%${filter.search.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-    query.andWhere(new Brackets((where) => where.where('o.name ILIKE :pattern', { pattern }).orWhere('o.account_name ILIKE :pattern')));
-  }
-  if (filter.sizeBand?.length) {
-    const selected = bands.filter((band) => filter.sizeBand?.includes(band.name));
-    query.andWhere(
-      new Brackets((where) => {
-        where.where('false');
-        selected.forEach((band, index) => {
-          const conditions = ['o.amount IS NOT NULL'];
-          const parameters: Record<string, string> = {};
-          if (band.minAmount !== null) {
-            conditions.push(`o.amount >= :bandMin${index}::numeric`);
-            parameters[`bandMin${index}`] = band.minAmount;
-          }
-          if (band.maxAmount !== null) {
-            conditions.push(`o.amount < :bandMax${index}::numeric`);
-            parameters[`bandMax${index}`] = band.maxAmount;
-          }
-          where.orWhere(`(${conditions.join(' AND ')})`, parameters);
-        });
-      }),
-    );
-  }
-  const today = toIsoDate(now);
-  if (filter.includeDeferred === false) query.andWhere('(o.deferred_until IS NULL OR o.deferred_until <= :today::date)', { today });
-  if (filter.stalled !== null && filter.stalled !== undefined) {
-    const stalled = `(o.status = 'OPEN' AND ps.stalled_after_days IS NOT NULL AND (o.deferred_until IS NULL OR o.deferred_until <= :today::date)
-      AND o.stage_entered_at < :now::timestamptz - make_interval(days => ps.stalled_after_days)
-      AND (o.last_activity_at IS NULL OR o.last_activity_at < :now::timestamptz - make_interval(days => ps.stalled_after_days)))`;
-    query.andWhere(filter.stalled ? stalled : `NOT ${stalled}`, { today, now: now.toISOString() });
-  }
-  return query;
+  const { bind, parameters } = namedBinder('where');
+  return query.andWhere(`${visibleOpportunity(visibility, bind)} AND ${filterCondition(filter, bands, now, bind)}`, parameters);
 }
 
 export async function findOpportunitiesByIds(manager: EntityManager, ids: readonly string[]): Promise<Opportunity[]> {
   if (ids.length === 0) return [];
-  return (
-    await baseQuery(manager)
-      .where('o.id IN (:...ids)', { ids: [...ids] })
-      .getMany()
-  ).map(toOpportunity);
+  const rows: OpportunitySqlRow[] = await selectRows(manager, `SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} WHERE o.id = ANY($1::uuid[])`, [
+    [...ids],
+  ]);
+  return rows.map(opportunityFromSql);
 }
 
 export async function findOpportunity(manager: EntityManager, id: string, forUpdate = false): Promise<Opportunity | null> {
-  const query = baseQuery(manager).where('o.id = :id', { id });
-  if (forUpdate) query.setLock('pessimistic_write', undefined, ['o']);
-  const row = await query.getOne();
-  return row ? toOpportunity(row) : null;
+  // Locks the opportunity row only: the owner join is nullable, which FOR UPDATE cannot lock.
+  const rows: OpportunitySqlRow[] = await selectRows(
+    manager,
+    `SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} WHERE o.id = $1${forUpdate ? ' FOR UPDATE OF o' : ''}`,
+    [id],
+  );
+  return rows.length > 0 ? opportunityFromSql(rows[0]) : null;
 }
 
 export async function findByLeadId(manager: EntityManager, leadId: string): Promise<Opportunity | null> {
-  const row = await baseQuery(manager).where('o.lead_id = :leadId', { leadId }).getOne();
-  return row ? toOpportunity(row) : null;
+  const rows: OpportunitySqlRow[] = await selectRows(manager, `SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} WHERE o.lead_id = $1`, [leadId]);
+  return rows.length > 0 ? opportunityFromSql(rows[0]) : null;
 }
 
 export async function existingExternalIds(manager: EntityManager, externalIds: readonly string[]): Promise<Set<string>> {
@@ -194,10 +165,18 @@ export function opportunityCursor(opportunity: Opportunity, sort: SortOrder): st
   return encodeCursor([sort.field, sort.direction, value, opportunity.id]);
 }
 
-function orderQuery<T extends object>(query: SelectQueryBuilder<T>, sort: SortOrder): void {
+function orderSql(sort: SortOrder): string {
   const spec = SORTS[sort.field];
-  const descending = (sort.direction === 'DESC') !== spec.invert;
-  query.orderBy(spec.expression, descending ? 'DESC' : 'ASC').addOrderBy('o.id', descending ? 'DESC' : 'ASC');
+  const direction = (sort.direction === 'DESC') !== spec.invert ? 'DESC' : 'ASC';
+  return `${spec.expression} ${direction}, o.id ${direction}`;
+}
+
+// The filtered, visible rows' WHERE clause and its joins; values bound through `bind`.
+function scopeSql(filter: OpportunityListFilter, visibility: Visibility, bands: DealSizeBand[], now: Date, bind: Bind): { joins: string; where: string } {
+  return {
+    joins: filterNeedsStage(filter) ? STAGE_JOIN : '',
+    where: `${visibleOpportunity(visibility, bind)} AND ${filterCondition(filter, bands, now, bind)}`,
+  };
 }
 
 export async function listOpportunities(
@@ -210,22 +189,30 @@ export async function listOpportunities(
   after: string | null,
   now: Date,
 ): Promise<Page<Opportunity>> {
-  const query = applyFilter(applyVisibility(baseQuery(manager), visibility), filter, bands, now);
-  const totalCount = await query.clone().getCount();
   const spec = SORTS[sort.field];
   const cursor = decodeCursor(after, ['text', 'text', spec.cast, 'uuid']);
+  if (cursor && (cursor[0] !== sort.field || cursor[1] !== sort.direction)) throw badInput('after', 'after belongs to a list in another order');
+  const counted = positionalBinder();
+  const scope = scopeSql(filter, visibility, bands, now, counted.bind);
+  const paged = positionalBinder();
+  const pageScope = scopeSql(filter, visibility, bands, now, paged.bind);
+  let where = pageScope.where;
   if (cursor) {
-    if (cursor[0] !== sort.field || cursor[1] !== sort.direction) throw badInput('after', 'after belongs to a list in another order');
     const descending = (sort.direction === 'DESC') !== spec.invert;
-    query.andWhere(`(${spec.expression}, o.id) ${descending ? '<' : '>'} (:cursorValue::${spec.cast}, :cursorId::uuid)`, {
-      cursorValue: cursor[2],
-      cursorId: cursor[3],
-    });
+    where += ` AND (${spec.expression}, o.id) ${descending ? '<' : '>'} (${paged.bind(cursor[2])}::${spec.cast}, ${paged.bind(cursor[3])}::uuid)`;
   }
-  orderQuery(query, sort);
-  // limit, not take: the joins are many-to-one, so rows never multiply and raw sort expressions stay usable.
-  const rows = await query.limit(first + 1).getMany();
-  return { items: rows.slice(0, first).map(toOpportunity), hasNextPage: rows.length > first, totalCount };
+  // The joins are many-to-one, so rows never multiply: count(*) counts opportunities and LIMIT cuts whole ones.
+  const [countRows, rows] = await Promise.all([
+    selectRows<{ count: number }>(manager, `SELECT count(*)::int AS count FROM opportunity o ${scope.joins} WHERE ${scope.where}`, counted.values),
+    selectRows<OpportunitySqlRow>(
+      manager,
+      `SELECT ${OPPORTUNITY_COLUMNS} FROM ${OPPORTUNITY_FROM} ${pageScope.joins} WHERE ${where} ORDER BY ${orderSql(sort)} LIMIT ${paged.bind(first + 1)}`,
+      paged.values,
+    ),
+  ]);
+  const items: Opportunity[] = [];
+  for (let index = 0; index < Math.min(first, rows.length); index += 1) items.push(opportunityFromSql(rows[index]));
+  return { items, hasNextPage: rows.length > first, totalCount: countRows[0].count };
 }
 
 export interface StageAggregate {
@@ -235,7 +222,7 @@ export interface StageAggregate {
   weightedAmount: Money[];
 }
 
-// Kanban in two statements whatever the number of stages: one aggregate, one windowed page of cards.
+// Kanban in two statements whatever the number of stages, run side by side: one aggregate, one windowed page of cards.
 export async function boardColumns(
   manager: EntityManager,
   pipelineId: string,
@@ -246,16 +233,26 @@ export async function boardColumns(
   cardsPerStage: number,
   now: Date,
 ): Promise<{ aggregates: StageAggregate[]; cards: Map<string, Opportunity[]>; totalCount: number }> {
-  const scoped = () => applyFilter(applyVisibility(baseQuery(manager), visibility), { ...filter, pipelineId }, bands, now);
-  const aggregateRows: Array<{ stage_key: string; currency: string | null; count: number; amount: string | null; weighted: string | null }> = await scoped()
-    .select('o.stage_key', 'stage_key')
-    .addSelect('o.currency', 'currency')
-    .addSelect('count(*)::int', 'count')
-    .addSelect('sum(o.amount)', 'amount')
-    .addSelect('sum(o.amount * coalesce(o.probability_override, ps.probability))', 'weighted')
-    .groupBy('o.stage_key')
-    .addGroupBy('o.currency')
-    .getRawMany();
+  const scoped = { ...filter, pipelineId };
+  const aggregated = positionalBinder();
+  const aggregateScope = scopeSql(scoped, visibility, bands, now, aggregated.bind);
+  const ranked = positionalBinder();
+  const cardScope = scopeSql(scoped, visibility, bands, now, ranked.bind);
+  const [aggregateRows, cardRows] = await Promise.all([
+    selectRows<{ stage_key: string; currency: string | null; count: number; amount: string | null; weighted: string | null }>(
+      manager,
+      `SELECT o.stage_key, o.currency, count(*)::int AS count, sum(o.amount) AS amount, sum(o.amount * coalesce(o.probability_override, ps.probability)) AS weighted
+         FROM opportunity o ${STAGE_JOIN} WHERE ${aggregateScope.where} GROUP BY o.stage_key, o.currency`,
+      aggregated.values,
+    ),
+    selectRows<OpportunitySqlRow>(
+      manager,
+      `SELECT * FROM (SELECT ${OPPORTUNITY_COLUMNS}, row_number() OVER (PARTITION BY o.stage_key ORDER BY ${orderSql(sort)}) AS card_rank
+                        FROM ${OPPORTUNITY_FROM} ${cardScope.joins} WHERE ${cardScope.where}) ranked
+        WHERE card_rank <= ${ranked.bind(cardsPerStage)} ORDER BY stage_key, card_rank`,
+      ranked.values,
+    ),
+  ]);
   const aggregates = new Map<string, StageAggregate>();
   for (const row of aggregateRows) {
     const entry = aggregates.get(row.stage_key) ?? { stageKey: row.stage_key, count: 0, amount: [], weightedAmount: [] };
@@ -267,46 +264,14 @@ export async function boardColumns(
     }
     aggregates.set(row.stage_key, entry);
   }
-
-  const spec = SORTS[sort.field];
-  const descending = (sort.direction === 'DESC') !== spec.invert;
-  const ranked = scoped()
-    .select('o.id', 'id')
-    .addSelect(
-      `row_number() OVER (PARTITION BY o.stage_key ORDER BY ${spec.expression} ${descending ? 'DESC' : 'ASC'}, o.id ${descending ? 'DESC' : 'ASC'})`,
-      'rank',
-    );
-  const [rankedSql, parameters] = ranked.getQueryAndParameters();
-  const cardIds: Array<{ id: string }> = await manager.query(`SELECT id FROM (${rankedSql}) ranked WHERE rank <= ${cardsPerStage + 0}`, parameters);
-  const cardRows = await findOpportunitiesByIds(
-    manager,
-    cardIds.map((row) => row.id),
-  );
+  // Rows come per stage in card order, so each column is filled in order.
   const cards = new Map<string, Opportunity[]>();
-  for (const opportunity of cardRows) cards.set(opportunity.stageKey, [...(cards.get(opportunity.stageKey) ?? []), opportunity]);
-  for (const list of cards.values()) {
-    list.sort((a, b) => {
-      const [left, right] = [opportunityCursorValue(a, sort.field), opportunityCursorValue(b, sort.field)];
-      const order = left < right ? -1 : left > right ? 1 : a.id.localeCompare(b.id);
-      return descending ? -order : order;
-    });
+  for (const row of cardRows) {
+    const column = cards.get(row.stage_key);
+    if (column) column.push(opportunityFromSql(row));
+    else cards.set(row.stage_key, [opportunityFromSql(row)]);
   }
   return { aggregates: [...aggregates.values()], cards, totalCount: [...aggregates.values()].reduce((sum, entry) => sum + entry.count, 0) };
-}
-
-function opportunityCursorValue(opportunity: Opportunity, field: SortField): number | string {
-  switch (field) {
-    case 'CREATED_AT':
-      return opportunity.createdAt.getTime();
-    case 'AMOUNT':
-      return opportunity.amount ? Number(opportunity.amount.amount) : -1;
-    case 'EXPECTED_CLOSE_DATE':
-      return opportunity.expectedCloseDate ?? '9999-12-31';
-    case 'LAST_ACTIVITY':
-      return opportunity.lastActivityAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-    case 'TIME_IN_STAGE':
-      return opportunity.stageEnteredAt.getTime();
-  }
 }
 
 export type SegmentDimension = 'SIZE_BAND' | 'STAGE' | 'INDUSTRY' | 'OWNER' | 'LEAD_SOURCE' | 'ACCOUNT';
@@ -342,22 +307,18 @@ export async function segmentRows(
     LEAD_SOURCE: 'o.lead_source',
     ACCOUNT: 'o.account_id::text',
   }[dimension];
-  const rows: Array<{ segment_key: string | null; currency: string | null; count: number; amount: string | null; weighted: string | null }> = await applyFilter(
-    applyVisibility(baseQuery(manager), visibility),
-    filter,
-    bands,
-    now,
-  )
-    .select(`${keyExpression}`, 'segment_key')
-    .addSelect('o.currency', 'currency')
-    .addSelect('count(*)::int', 'count')
-    .addSelect('sum(o.amount)', 'amount')
-    .addSelect('sum(o.amount * coalesce(o.probability_override, ps.probability))', 'weighted')
-    .setParameters(bandParameters)
-    .groupBy('segment_key')
-    .addGroupBy('o.currency')
-    .orderBy('segment_key')
-    .getRawMany();
+  const rows: Array<{ segment_key: string | null; currency: string | null; count: number; amount: string | null; weighted: string | null }> =
+    await applyFilterAndVisibility(baseQuery(manager), filter, visibility, bands, now)
+      .select(`${keyExpression}`, 'segment_key')
+      .addSelect('o.currency', 'currency')
+      .addSelect('count(*)::int', 'count')
+      .addSelect('sum(o.amount)', 'amount')
+      .addSelect('sum(o.amount * coalesce(o.probability_override, ps.probability))', 'weighted')
+      .setParameters(bandParameters)
+      .groupBy('segment_key')
+      .addGroupBy('o.currency')
+      .orderBy('segment_key')
+      .getRawMany();
   const segments = new Map<string | null, { key: string | null; count: number; amount: Money[]; weightedAmount: Money[] }>();
   for (const row of rows) {
     const entry = segments.get(row.segment_key) ?? { key: row.segment_key, count: 0, amount: [], weightedAmount: [] };

@@ -1,23 +1,66 @@
+import { selectRows } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
-import type { Pipeline } from '../domain/pipeline';
+import type { AutomationTrigger, Pipeline, Stage } from '../domain/pipeline';
 import { PipelineEntity, PipelineStageEntity } from './entities';
-import { fromStage, toPipeline } from './mappers';
+import { fromStage } from './mappers';
+
+interface PipelineSqlRow {
+  id: string;
+  name: string;
+  is_default: boolean;
+  version: number;
+  key: string | null;
+  stage_name: string;
+  position: number;
+  probability: string;
+  category: Stage['category'];
+  entry_criteria: string[] | null;
+  exit_criteria: string[] | null;
+  stalled_after_days: number | null;
+  automation_trigger: AutomationTrigger | null;
+  active: boolean;
+  guidance: string | null;
+  objection_notes: Stage['objectionNotes'] | null;
+}
+
+// Pipelines with their stages in one statement (read on every board and stage move), each pipeline's rows together.
+async function selectPipelines(manager: EntityManager, where: string, parameters: unknown[]): Promise<Pipeline[]> {
+  const rows: PipelineSqlRow[] = await selectRows(
+    manager,
+    `SELECT p.id, p.name, p.is_default, p.version, s.key, s.name AS stage_name, s.position, s.probability, s.category, s.entry_criteria, s.exit_criteria,
+            s.stalled_after_days, s.automation_trigger, s.active, s.guidance, s.objection_notes
+       FROM pipeline p LEFT JOIN pipeline_stage s ON s.pipeline_id = p.id
+      WHERE ${where} ORDER BY p.is_default DESC, p.name ASC, p.id, s.position`,
+    parameters,
+  );
+  const pipelines: Pipeline[] = [];
+  for (const row of rows) {
+    let pipeline = pipelines[pipelines.length - 1];
+    if (pipeline?.id !== row.id) pipelines.push((pipeline = { id: row.id, name: row.name, isDefault: row.is_default, version: row.version, stages: [] }));
+    if (row.key === null) continue;
+    pipeline.stages.push({
+      key: row.key,
+      name: row.stage_name,
+      position: row.position,
+      probability: Number(row.probability),
+      category: row.category,
+      entryCriteria: row.entry_criteria ?? [],
+      exitCriteria: row.exit_criteria ?? [],
+      stalledAfterDays: row.stalled_after_days,
+      automationTrigger: row.automation_trigger,
+      active: row.active,
+      guidance: row.guidance,
+      objectionNotes: row.objection_notes ?? [],
+    });
+  }
+  return pipelines;
+}
 
 export async function loadPipelines(manager: EntityManager, ids?: readonly string[]): Promise<Pipeline[]> {
-  const pipelines = manager
-    .getRepository(PipelineEntity)
-    .createQueryBuilder('pipeline')
-    .orderBy('pipeline.is_default', 'DESC')
-    .addOrderBy('pipeline.name', 'ASC');
-  const stages = manager.getRepository(PipelineStageEntity).createQueryBuilder('stage');
-  if (ids) {
-    if (ids.length === 0) return [];
-    pipelines.where('pipeline.id IN (:...ids)', { ids: [...ids] });
-    stages.where('stage.pipeline_id IN (:...ids)', { ids: [...ids] });
-  }
-  const [pipelineRows, stageRows] = await Promise.all([pipelines.getMany(), stages.getMany()]);
-  return pipelineRows.map((row) => toPipeline(row, stageRows));
+  if (!ids) return selectPipelines(manager, 'true', []);
+  if (ids.length === 0) return [];
+  return selectPipelines(manager, 'p.id = ANY($1::uuid[])', [[...ids]]);
 }
 
 export async function loadPipeline(manager: EntityManager, id: string, forUpdate = false): Promise<Pipeline | null> {
@@ -27,8 +70,9 @@ export async function loadPipeline(manager: EntityManager, id: string, forUpdate
 }
 
 export async function defaultPipeline(manager: EntityManager): Promise<Pipeline> {
-  const row = await manager.getRepository(PipelineEntity).findOneByOrFail({ isDefault: true });
-  return (await loadPipeline(manager, row.id)) as Pipeline;
+  const [pipeline] = await selectPipelines(manager, 'p.is_default', []);
+  if (!pipeline) throw new Error('There is no default pipeline');
+  return pipeline;
 }
 
 export async function savePipeline(manager: EntityManager, pipeline: Pipeline, changedBy: string, isNew: boolean): Promise<void> {

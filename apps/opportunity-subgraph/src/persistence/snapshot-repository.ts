@@ -95,6 +95,11 @@ export async function loadSizeBands(manager: EntityManager): Promise<DealSizeBan
   return (row?.value as DealSizeBand[] | undefined) ?? DEFAULT_SIZE_BANDS;
 }
 
+// Bands matter to a list or board only when it filters by them: the others skip reading them.
+export async function sizeBandsFor(manager: EntityManager, filter: { sizeBand?: string[] | null }): Promise<DealSizeBand[]> {
+  return filter.sizeBand?.length ? loadSizeBands(manager) : [];
+}
+
 export async function saveSizeBands(manager: EntityManager, bands: DealSizeBand[], updatedBy: string): Promise<void> {
   await manager.getRepository(OpportunitySettingEntity).upsert({ key: SIZE_BANDS_KEY, value: bands, updatedBy, updatedAt: new Date() }, ['key']);
 }

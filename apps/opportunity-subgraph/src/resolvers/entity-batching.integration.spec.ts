@@ -39,6 +39,6 @@ describe('entity references from other subgraphs', () => {
 
     // Assert
     expect(expectNoErrors(response)._entities.map((entity: { id: string }) => entity.id)).toEqual(ids);
-    expect(sql.matching(/FROM "opportunity"/i)).toHaveLength(1);
+    expect(sql.matching(/FROM\s+"?opportunity"?\s/i)).toHaveLength(1);
   });
 });

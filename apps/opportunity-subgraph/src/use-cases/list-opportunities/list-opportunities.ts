@@ -11,7 +11,7 @@ import {
   type SortField,
   type SortOrder,
 } from '../../persistence/opportunity-repository';
-import { loadSizeBands } from '../../persistence/snapshot-repository';
+import { sizeBandsFor } from '../../persistence/snapshot-repository';
 import type { OpportunityDeps } from '../deps';
 import { parseOptionalDate, parseOptionalId, parseStageKey } from '../shared/opportunity-input';
 
@@ -102,7 +102,7 @@ export async function listVisibleOpportunities(
     manager,
     filter,
     visibilityOf(actor),
-    await loadSizeBands(manager),
+    await sizeBandsFor(manager, filter),
     sort,
     pageSize(args.first),
     args.after ?? null,

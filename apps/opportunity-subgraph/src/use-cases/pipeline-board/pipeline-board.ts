@@ -3,7 +3,7 @@ import { type Actor, badInput, LIST_LIMITS, type Money, visibilityOf } from '@pi
 import type { Opportunity } from '../../domain/opportunity';
 import { activeStages, type Pipeline, type Stage } from '../../domain/pipeline';
 import { boardColumns } from '../../persistence/opportunity-repository';
-import { loadSizeBands } from '../../persistence/snapshot-repository';
+import { sizeBandsFor } from '../../persistence/snapshot-repository';
 import { pipelineOrDefault } from '../create-opportunity/create-opportunity';
 import type { OpportunityDeps } from '../deps';
 import { parseOpportunityFilter, parseSort, type RawOpportunityFilter } from '../list-opportunities/list-opportunities';
@@ -43,7 +43,7 @@ export async function pipelineBoard(
     pipeline.id,
     filter,
     visibilityOf(actor),
-    await loadSizeBands(manager),
+    await sizeBandsFor(manager, filter),
     sort,
     cardsPerStage,
     deps.now(),
