@@ -101,4 +101,15 @@ describe('redactPerson', () => {
     expect(redactPersonOrNull(null, ada)).toBeNull();
     expect(redactPersonOrNull('Ada', ada)).toBe('[person]');
   });
+
+  it('recognises every form of the person given at once, an e-mail whole even when a name part starts it', () => {
+    // Arrange: what one service knows (a lead snapshot's name) and another form (a contact's name and e-mail)
+    const forms = [{ name: 'Ada' }, { name: 'Ada Lovelace', email: 'ada.l@example.com' }];
+
+    // Act
+    const redacted = redactPerson('Mail ada.l@example.com, ask Ada Lovelace or Ada', forms);
+
+    // Assert
+    expect(redacted).toBe('Mail [person], ask [person] or [person]');
+  });
 });

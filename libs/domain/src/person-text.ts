@@ -34,25 +34,28 @@ function phonePattern(phone: string): string | null {
   return `${phone.trim().startsWith('+') ? '\\+?' : ''}${[...digits].join(separators)}(?!\\d)`;
 }
 
-// One pattern for everything that names the person: the full name, each name part of three letters or more (whole
-// words, any case), the email and the phone. Null when there is nothing to recognise.
-function personPattern(person: PersonToRecognise): RegExp | null {
+// One pattern for everything that names the person (or the forms of them a service knows): each email and phone, then
+// the full names and every name part of three letters or more (whole words, any case), longest first, so an email is
+// replaced whole before a name part inside it and a full name as one placeholder rather than one per part.
+function personPattern(people: readonly PersonToRecognise[]): RegExp | null {
   const alternatives: string[] = [];
-  const email = person.email?.trim();
-  if (email) alternatives.push(escapeRegExp(email));
-  const phone = person.phone ? phonePattern(person.phone) : null;
-  if (phone) alternatives.push(`(?<!\\d)${phone}`);
-  const name = person.name?.normalize('NFC').trim().replace(/\s+/g, ' ');
-  const words = name ? [name, ...nameParts(name)] : [];
-  // Longest first, so the full name is replaced as one placeholder rather than one per part.
-  const distinct = [...new Set(words)].sort((a, b) => b.length - a.length);
-  for (const word of distinct) alternatives.push(`${WORD_BOUNDARY_BEFORE}${escapeRegExp(word).replace(/ /g, '\\s+')}${WORD_BOUNDARY_AFTER}`);
+  const words = new Set<string>();
+  for (const person of people) {
+    const email = person.email?.trim();
+    if (email) alternatives.push(escapeRegExp(email));
+    const phone = person.phone ? phonePattern(person.phone) : null;
+    if (phone) alternatives.push(`(?<!\\d)${phone}`);
+    const name = person.name?.normalize('NFC').trim().replace(/\s+/g, ' ');
+    if (name) for (const word of [name, ...nameParts(name)]) words.add(word);
+  }
+  for (const word of [...words].sort((a, b) => b.length - a.length))
+    alternatives.push(`${WORD_BOUNDARY_BEFORE}${escapeRegExp(word).replace(/ /g, '\\s+')}${WORD_BOUNDARY_AFTER}`);
   return alternatives.length === 0 ? null : new RegExp(alternatives.join('|'), 'giu');
 }
 
-// The text with every mention of the person replaced by PERSON_PLACEHOLDER; unchanged when it names them nowhere.
-export function redactPerson(text: string, person: PersonToRecognise): string {
-  const pattern = personPattern(person);
+// The text with every mention of the person (or of any of the forms given) replaced by PERSON_PLACEHOLDER; unchanged when it names them nowhere.
+export function redactPerson(text: string, person: PersonToRecognise | readonly PersonToRecognise[]): string {
+  const pattern = personPattern(Array.isArray(person) ? person : [person as PersonToRecognise]);
   if (!pattern) return text;
   const normalized = text.normalize('NFC');
   const redacted = normalized.replace(pattern, PERSON_PLACEHOLDER);
@@ -60,6 +63,7 @@ export function redactPerson(text: string, person: PersonToRecognise): string {
 }
 
 // For nullable fields: null stays null.
-export const redactPersonOrNull = (text: string | null, person: PersonToRecognise): string | null => (text === null ? null : redactPerson(text, person));
+export const redactPersonOrNull = (text: string | null, person: PersonToRecognise | readonly PersonToRecognise[]): string | null =>
+  text === null ? null : redactPerson(text, person);
 
-export const namesPerson = (text: string, person: PersonToRecognise): boolean => redactPerson(text, person) !== text;
+export const namesPerson = (text: string, person: PersonToRecognise | readonly PersonToRecognise[]): boolean => redactPerson(text, person) !== text;
