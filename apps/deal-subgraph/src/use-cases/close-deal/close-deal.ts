@@ -1,11 +1,11 @@
 import { type Actor, badInput, DEAL_OUTCOMES, isOneOf, LOST_REASONS, parseDate, parseText, toIsoDate } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import { closeEffect, type Deal, planClose } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { approvalsByDealIds, commitmentsByDealIds, updateDeal } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
 import type { DealDeps } from '../deps';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 import { awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
 
 export interface CloseDealCommand {
@@ -48,7 +48,7 @@ export async function closeDeal(deps: DealDeps, actor: Actor, input: CloseDealCo
     const next = planClose(deal, details, { opportunityStatus: opportunity.status, amount: opportunity.amount, winRules }, actor.userId, now);
     if (!next) return deal;
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [
+    await appendRedactedDealEvents(deps, manager, [
       dealEvent('sales.deal.closed.v1', next, actor.userId, now, {
         outcome,
         lostReason,

@@ -1,10 +1,10 @@
 import { type Actor, badInput, conflict, notFound, parseId, parseText } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findApproval, findDealById, saveApproval, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 import { assertCanApprove, assertDealNotClosed, assertOpen, loadWorkableOpportunity } from '../shared/deal-access';
 
 // A manager of the owner's team (or an admin) approves or rejects; who and when are kept; approved terms take effect.
@@ -41,7 +41,7 @@ export async function decideDiscountApproval(deps: DealDeps, actor: Actor, input
       updatedAt: now,
     };
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [
+    await appendRedactedDealEvents(deps, manager, [
       dealEvent('sales.deal.discount_decided.v1', next, actor.userId, now, {
         approvalId,
         requestedPercent: approval.requestedPercent,
