@@ -5,8 +5,8 @@ import { dealEvent } from '../../events/deal-events';
 import { approvalsByDealIds, commitmentsByDealIds, updateDeal } from '../../persistence/deal-repository';
 import { loadDealSettings } from '../../persistence/snapshot-repository';
 import type { DealDeps } from '../deps';
-import { appendRedactedDealEvents } from '../shared/deal-person-text';
 import { awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 
 export interface CloseDealCommand {
   opportunityId: unknown;

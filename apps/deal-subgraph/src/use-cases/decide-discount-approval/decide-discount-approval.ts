@@ -4,8 +4,8 @@ import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findApproval, findDealById, saveApproval, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { appendRedactedDealEvents } from '../shared/deal-person-text';
 import { assertCanApprove, assertDealNotClosed, assertOpen, loadWorkableOpportunity } from '../shared/deal-access';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 
 // A manager of the owner's team (or an admin) approves or rejects; who and when are kept; approved terms take effect.
 export async function decideDiscountApproval(deps: DealDeps, actor: Actor, input: { approvalId: unknown; approve: unknown; note?: unknown }): Promise<Deal> {

@@ -4,8 +4,8 @@ import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findDealForUpdate, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
-import { appendRedactedDealEvents } from '../shared/deal-person-text';
 import { assertCanApprove, awaitOpportunitySnapshot, loadWorkableOpportunity } from '../shared/deal-access';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 
 // A manager (of the owner's team) or an admin reopens a closed deal with a reason; the opportunity returns to its last open stage.
 export async function reopenDeal(deps: DealDeps, actor: Actor, input: { opportunityId: unknown; reason: unknown }): Promise<Deal> {
