@@ -41,11 +41,13 @@ export async function redactLeadPersonInEntries(manager: EntityManager, entries:
   const withText = entries.filter((entry) => FREE_TEXT.some(({ path }) => typeof textAt(entry.event.data as Data, path) === 'string'));
   if (withText.length === 0) return [...entries];
   const leadOf = new Map<string, string>();
+  const unknown: string[] = [];
   for (const entry of withText) {
-    const leadId = textAt(entry.event.data as Data, ['opportunity', 'leadId']);
-    if (typeof leadId === 'string') leadOf.set(entry.event.subject, leadId);
+    const snapshot = (entry.event.data as Data).opportunity as Data | undefined;
+    // A snapshot says which lead (or none, e.g. imported); an activity names only its opportunity.
+    if (!snapshot) unknown.push(entry.event.subject);
+    else if (typeof snapshot.leadId === 'string') leadOf.set(entry.event.subject, snapshot.leadId);
   }
-  const unknown = withText.map((entry) => entry.event.subject).filter((id) => !leadOf.has(id));
   if (unknown.length > 0) {
     const rows: Array<{ id: string; lead_id: string }> = await manager.query(
       `SELECT id, lead_id FROM opportunity WHERE id = ANY($1::uuid[]) AND lead_id IS NOT NULL`,
