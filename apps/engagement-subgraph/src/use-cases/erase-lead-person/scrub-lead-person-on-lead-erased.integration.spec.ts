@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { createCloudEvent, TOPICS } from '@pipeline/events';
 import { openPersonalData } from '@pipeline/persistence';
+import type { PersonalDataOpener } from '@pipeline/server-kit';
 import {
   expectNoErrors,
   findTextInDatabase,
@@ -24,10 +25,16 @@ const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) {
 describe('a lead person erased, in the engagement service', () => {
   let subject: TestService;
   let owner: PersonalDataOwner;
+  // The service asks the owner through this; a test may point it at an address where nothing answers.
+  let personalData: PersonalDataOpener;
 
   beforeAll(async () => {
     owner = await startPersonalDataOwner('erase_lead_person', ['engagement-subgraph']);
-    subject = await startEngagementService('erase_lead_person', { personalData: owner.opener('engagement-subgraph') });
+    personalData = owner.opener('engagement-subgraph');
+    subject = await startEngagementService('erase_lead_person', { personalData: { open: (envelope) => personalData.open(envelope) } });
+  });
+  afterEach(() => {
+    personalData = owner.opener('engagement-subgraph');
   });
   afterAll(async () => {
     await subject?.stop();
@@ -167,5 +174,75 @@ describe('a lead person erased, in the engagement service', () => {
     ]);
     expect(await findTextInDatabase(subject.databaseUrl, [tag, person.email, person.phone])).toEqual([]);
     expect(await query('SELECT key FROM personal_data_key WHERE subject_id = $1', [leadId])).toEqual([{ key: null }]);
+  });
+
+  it('publishes the title of a task on the opportunity blank and sealed while the lead service cannot be reached, and erasure then leaves "(erased)"', async () => {
+    // Arrange: a sealed lead converted into an opportunity; the lead service unreachable
+    const rep = await arrangeRep(subject, 'east');
+    const leadId = randomUUID();
+    const opportunityId = randomUUID();
+    const tag = randomUUID().replace(/-/g, '').slice(0, 10);
+    const assigned = leadAssignedData(leadId, rep);
+    const stage = stageChangedData(opportunityId, rep);
+    await publish(subject, [
+      {
+        topic: TOPICS.leadEvents,
+        type: 'sales.lead.assigned.v1',
+        subject: leadId,
+        data: {
+          ...assigned,
+          lead: {
+            ...assigned.lead,
+            name: '',
+            email: null,
+            personal: await owner.seal(leadId, { name: `Grace Hopper${tag}`, email: null, phone: null, sourceDetail: null }),
+          },
+        },
+      },
+      {
+        topic: TOPICS.stageChanged,
+        type: 'sales.opportunity.stage_changed.v1',
+        subject: opportunityId,
+        data: { ...stage, opportunity: { ...stage.opportunity, leadId } },
+      },
+    ]);
+    await waitFor(async () => (await query('SELECT 1 FROM opportunity_snapshot WHERE id = $1 AND lead_id = $2', [opportunityId, leadId])).length > 0, {
+      what: 'the opportunity and the lead it came from',
+    });
+    await waitFor(async () => (await query('SELECT 1 FROM lead_snapshot WHERE id = $1 AND personal IS NOT NULL', [leadId])).length > 0, {
+      what: 'the sealed lead',
+    });
+    personalData = owner.opener('engagement-subgraph', true);
+
+    // Act
+    const task = expectNoErrors(
+      await subject.as(repActor(rep, 'east'))<any>(CREATE, {
+        input: { opportunityId, title: `Call Grace Hopper${tag}`, dueAt: new Date(Date.now() + 86_400_000).toISOString() },
+      }),
+    ).createTask.task.id;
+
+    // Assert: nothing waited or failed; the stored fact carries no title, the typed one only sealed
+    const [fact] = await query(`SELECT payload FROM outbox WHERE type = 'sales.task.created.v1' AND aggregateid = $1`, [task]);
+    const [{ key }] = await query('SELECT key FROM personal_data_key WHERE subject_id = $1', [leadId]);
+    expect(fact.payload.data.title).toBe('');
+    expect(openPersonalData(key, fact.payload.data.personal)).toEqual({ title: `Call Grace Hopper${tag}` });
+
+    // Act: the erasure
+    await publishEvents(subject.topicPrefix, [
+      {
+        topic: TOPICS.leadEvents,
+        event: createCloudEvent({
+          type: 'sales.lead.erased.v1',
+          source: '/test',
+          subject: leadId,
+          data: { leadId, opportunityId, erasedAt: new Date().toISOString(), erasedBy: randomUUID() },
+        }),
+      },
+    ]);
+
+    // Assert
+    await waitFor(async () => (await query(`SELECT 1 FROM task WHERE id = $1 AND redacted IS NULL`, [task])).length === 1, { what: 'the erasure applied' });
+    expect(await query('SELECT title FROM task WHERE id = $1', [task])).toEqual([{ title: '(erased)' }]);
+    expect(await findTextInDatabase(subject.databaseUrl, [tag])).toEqual([]);
   });
 });
