@@ -50,10 +50,15 @@ export interface EngagementServiceOptions {
   personalData?: PersonalDataOpener;
 }
 
+// Where lead people are opened: the lead service by default.
+const personalDataOf = (options: EngagementServiceOptions): PersonalDataOpener =>
+  options.personalData ?? leadPersonalDataOpener(SERVICE_NAME, options.config.internalSecret);
+
 export const engagementDeps = (dataSource: DataSource, options: EngagementServiceOptions): EngagementDeps => ({
   dataSource,
   now: options.now ?? (() => new Date()),
   snapshotWaitMs: options.snapshotWaitMs ?? 3_000,
+  personalData: personalDataOf(options),
 });
 
 // Lead events name the person only sealed: an assignment's notification asks the lead service to open the name.
@@ -90,7 +95,7 @@ export function engagementService(options: EngagementServiceOptions): ServiceDef
       {
         groupId: 'engagement-subgraph',
         topics: ENGAGEMENT_TOPICS,
-        handlers: engagementHandlers(options.personalData ?? leadPersonalDataOpener(SERVICE_NAME, options.config.internalSecret)),
+        handlers: engagementHandlers(personalDataOf(options)),
       },
     ],
     server: (dataSource, runtime) =>

@@ -5,6 +5,7 @@ export * from './ids';
 export * from './input';
 export * from './limits';
 export * from './money';
+export * from './person-text';
 export * from './pipeline';
 export * from './stats';
 export * from './text';

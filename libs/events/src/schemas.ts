@@ -31,6 +31,21 @@ export const MoneySchema = Type.Object(
   { additionalProperties: false },
 );
 
+// ---------------------------------------------------------------- personal data (crypto-shredding)
+
+// Added: a person's fields encrypted with that person's own key, which only the owning service holds and erasure
+// destroys; after that no replay can read them. Plaintext fields beside it are redacted ("" or null).
+export const PersonalDataEnvelopeSchema = Type.Object(
+  {
+    alg: Type.Literal('AES-256-GCM'),
+    keyId: Type.String({ description: 'The data subject whose key sealed it (the lead id for a lead person)' }),
+    iv: Type.String({ description: 'Base64, 12 bytes' }),
+    tag: Type.String({ description: 'Base64 GCM authentication tag; the key id is the additional authenticated data' }),
+    ciphertext: Type.String({ description: 'Base64 of the UTF-8 JSON of the personal fields' }),
+  },
+  { additionalProperties: false },
+);
+
 // ---------------------------------------------------------------- stage changes (the analysts' stream)
 
 export const OpportunitySnapshotSchema = Type.Object({
@@ -71,22 +86,11 @@ export const StageChangedSchema = Type.Object({
   fromStagePosition: Type.Optional(Nullable(Type.Integer())),
   // Added: counts stage changes only (1 on creation), so a reader of this topic alone can tell a gap.
   stageSequence: Type.Optional(Type.Integer({ minimum: 1 })),
+  // Added: free text of an opportunity made from a lead that names the lead's person (name, stage-change reason,
+  // archive reason) is published with the person replaced by "[person]"; the original text is here, encrypted with the
+  // lead's key ({ name?, previousName?, reason? }); absent when nothing named them or once the person was erased.
+  personal: Type.Optional(PersonalDataEnvelopeSchema),
 });
-
-// ---------------------------------------------------------------- personal data (crypto-shredding)
-
-// Added: a person's fields encrypted with that person's own key, which only the owning service holds and erasure
-// destroys; after that no replay can read them. Plaintext fields beside it are redacted ("" or null).
-export const PersonalDataEnvelopeSchema = Type.Object(
-  {
-    alg: Type.Literal('AES-256-GCM'),
-    keyId: Type.String({ description: 'The data subject whose key sealed it (the lead id for a lead person)' }),
-    iv: Type.String({ description: 'Base64, 12 bytes' }),
-    tag: Type.String({ description: 'Base64 GCM authentication tag; the key id is the additional authenticated data' }),
-    ciphertext: Type.String({ description: 'Base64 of the UTF-8 JSON of the personal fields' }),
-  },
-  { additionalProperties: false },
-);
 
 // ---------------------------------------------------------------- leads
 
@@ -161,6 +165,10 @@ export const OpportunityStateSchema = Type.Object({
   stage: Type.String(),
   stageCategory: Enum(STAGE_CATEGORIES),
   opportunity: OpportunitySnapshotSchema,
+  // Added: free text of an opportunity made from a lead that names the lead's person (name, stage-change reason,
+  // archive reason) is published with the person replaced by "[person]"; the original text is here, encrypted with the
+  // lead's key ({ name?, previousName?, reason? }); absent when nothing named them or once the person was erased.
+  personal: Type.Optional(PersonalDataEnvelopeSchema),
 });
 export const OpportunityCreatedSchema = OpportunityStateSchema;
 // Added: the value each changed snapshot field had before this change (only those that changed), so a reader of the
@@ -197,9 +205,12 @@ export const ActivityLoggedSchema = Type.Object({
   opportunityId: Id,
   activityId: Id,
   type: Enum(ACTIVITY_TYPES),
+  // Since free text is checked for the lead's person: their name, email or phone replaced by "[person]".
   subject: Type.String(),
   occurredAt: DateTime,
   ownerId: Nullable(Type.String()),
+  // Added: { subject } as typed, encrypted with the opportunity's lead's key, when the subject named the lead's person.
+  personal: Type.Optional(PersonalDataEnvelopeSchema),
 });
 // A stage move the gates refused: the caller got STAGE_GATE_FAILED and nothing moved; this records the friction.
 export const StageMoveRefusedSchema = Type.Object({

@@ -1,3 +1,4 @@
+import type { PersonToRecognise } from '@pipeline/domain';
 import type { PersonalDataEnvelope } from '@pipeline/events';
 
 import { envString } from './config';
@@ -71,6 +72,24 @@ export async function personNameForText(opener: PersonalDataOpener, lead: { name
     return !opening.erased && typeof opening.fields.name === 'string' ? opening.fields.name : '';
   } catch (error) {
     if (isPersonalDataUnavailable(error)) return '';
+    throw error;
+  }
+}
+
+// For recognising the person in free text typed about them (redactPerson): the plain name of an event from before
+// sealing, else the name, email and phone the owner opens; null when they cannot be told (erased, unreachable).
+export async function personToRecognise(
+  opener: PersonalDataOpener,
+  lead: { name: string; personal?: PersonalDataEnvelope | null },
+): Promise<PersonToRecognise | null> {
+  if (!lead.personal) return lead.name ? { name: lead.name } : null;
+  try {
+    const opening = await opener.open<{ name?: unknown; email?: unknown; phone?: unknown }>(lead.personal);
+    if (opening.erased) return null;
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    return { name: text(opening.fields.name), email: text(opening.fields.email), phone: text(opening.fields.phone) };
+  } catch (error) {
+    if (isPersonalDataUnavailable(error)) return null;
     throw error;
   }
 }

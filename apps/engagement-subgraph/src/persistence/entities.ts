@@ -1,3 +1,4 @@
+import type { PersonalDataEnvelope } from '@pipeline/events';
 import { EntitySchema } from 'typeorm';
 
 // Table rows; the repositories turn them into domain values. Snapshot tables are written only by consumers.
@@ -18,6 +19,9 @@ export interface TaskRow {
   version: number;
   dueNotifiedAt: Date | null;
   overdueNotifiedAt: Date | null;
+  // The lead whose person the text of a task on an opportunity made from it may name, and that text with the person replaced.
+  personLeadId: string | null;
+  redacted: { title: string; notes: string | null } | null;
 }
 
 export const TaskEntity = new EntitySchema<TaskRow>({
@@ -34,6 +38,8 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     status: { type: 'text' },
     completedAt: { type: 'timestamptz', name: 'completed_at', nullable: true },
     cancelReason: { type: 'text', name: 'cancel_reason', nullable: true },
+    personLeadId: { type: 'uuid', name: 'person_lead_id', nullable: true },
+    redacted: { type: 'jsonb', nullable: true },
     createdBy: { type: 'text', name: 'created_by' },
     createdAt: { type: 'timestamptz', name: 'created_at' },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },
@@ -106,6 +112,7 @@ export interface LeadSnapshotRow {
   company: string;
   status: string;
   ownerId: string | null;
+  personal: PersonalDataEnvelope | null;
 }
 
 export const LeadSnapshotEntity = new EntitySchema<LeadSnapshotRow>({
@@ -118,6 +125,7 @@ export const LeadSnapshotEntity = new EntitySchema<LeadSnapshotRow>({
     company: { type: 'text' },
     status: { type: 'text' },
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
+    personal: { type: 'jsonb', nullable: true },
   },
 });
 
@@ -130,6 +138,7 @@ export interface OpportunitySnapshotRow {
   ownerId: string | null;
   stageEnteredAt: Date | null;
   stalledNotifiedAt: Date | null;
+  leadId: string | null;
 }
 
 export const OpportunitySnapshotEntity = new EntitySchema<OpportunitySnapshotRow>({
@@ -144,6 +153,7 @@ export const OpportunitySnapshotEntity = new EntitySchema<OpportunitySnapshotRow
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
     stageEnteredAt: { type: 'timestamptz', name: 'stage_entered_at', nullable: true },
     stalledNotifiedAt: { type: 'timestamptz', name: 'stalled_notified_at', nullable: true },
+    leadId: { type: 'uuid', name: 'lead_id', nullable: true },
   },
 });
 

@@ -1,3 +1,4 @@
+import type { PersonalDataEnvelope } from '@pipeline/events';
 import { newestPerKey } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
@@ -40,6 +41,8 @@ export interface LeadChange {
   company: string;
   status: string;
   ownerId: string | null;
+  // The person sealed with the lead's key, opened through the lead service to recognise them in task text.
+  personal: PersonalDataEnvelope | null;
 }
 
 export async function upsertLeads(manager: EntityManager, changes: readonly LeadChange[]): Promise<void> {
@@ -50,12 +53,15 @@ export async function upsertLeads(manager: EntityManager, changes: readonly Lead
     company: lead.company,
     status: lead.status,
     owner_id: lead.ownerId,
+    personal: lead.personal,
   }));
   if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO lead_snapshot (id, version, name, company, status, owner_id)
-     SELECT r.id, r.version, r.name, r.company, r.status, r.owner_id FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, company text, status text, owner_id uuid)
-     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, company = EXCLUDED.company, status = EXCLUDED.status, owner_id = EXCLUDED.owner_id
+    `INSERT INTO lead_snapshot (id, version, name, company, status, owner_id, personal)
+     SELECT r.id, r.version, r.name, r.company, r.status, r.owner_id, r.personal
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, company text, status text, owner_id uuid, personal jsonb)
+     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, company = EXCLUDED.company, status = EXCLUDED.status, owner_id = EXCLUDED.owner_id,
+       personal = EXCLUDED.personal
      WHERE lead_snapshot.version < EXCLUDED.version`,
     [JSON.stringify(rows)],
   );
@@ -70,6 +76,7 @@ export interface OpportunityChange {
   ownerId: string | null;
   // Set by stage changes only; other updates keep the time the stage was entered.
   stageEnteredAt: string | null;
+  leadId: string | null;
 }
 
 export async function upsertOpportunities(manager: EntityManager, changes: readonly OpportunityChange[]): Promise<void> {
@@ -81,14 +88,16 @@ export async function upsertOpportunities(manager: EntityManager, changes: reado
     stage: state.stage,
     owner_id: state.ownerId,
     stage_entered_at: state.stageEnteredAt,
+    lead_id: state.leadId,
   }));
   if (rows.length === 0) return;
   // A new stage is a new stay: it may be told as stalled again.
   await manager.query(
-    `INSERT INTO opportunity_snapshot (id, version, name, status, stage, owner_id, stage_entered_at)
-     SELECT r.id, r.version, r.name, r.status, r.stage, r.owner_id, r.stage_entered_at
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, status text, stage text, owner_id uuid, stage_entered_at timestamptz)
+    `INSERT INTO opportunity_snapshot (id, version, name, status, stage, owner_id, stage_entered_at, lead_id)
+     SELECT r.id, r.version, r.name, r.status, r.stage, r.owner_id, r.stage_entered_at, r.lead_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version integer, name text, status text, stage text, owner_id uuid, stage_entered_at timestamptz, lead_id uuid)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, status = EXCLUDED.status, stage = EXCLUDED.stage, owner_id = EXCLUDED.owner_id,
+       lead_id = coalesce(EXCLUDED.lead_id, opportunity_snapshot.lead_id),
        stage_entered_at = coalesce(EXCLUDED.stage_entered_at, opportunity_snapshot.stage_entered_at),
        stalled_notified_at = CASE WHEN EXCLUDED.stage_entered_at IS NOT NULL AND EXCLUDED.stage_entered_at IS DISTINCT FROM opportunity_snapshot.stage_entered_at
                                   THEN NULL ELSE opportunity_snapshot.stalled_notified_at END

@@ -1,8 +1,10 @@
+import { redactPersonOrNull } from '@pipeline/domain';
 import { createCloudEvent, EVENT_TYPES, type EventDataMap, type LeadErasedData, type LeadSnapshot, TOPICS } from '@pipeline/events';
 import type { OutboxEntry } from '@pipeline/persistence';
 
 import type { Lead } from '../domain/lead';
 import { effectiveScore } from '../domain/lead';
+import { ERASED_NAME } from '../domain/lead-erasure';
 import type { SalesRep } from '../domain/sales-rep';
 
 export const SOURCE = '/sales/lead-subgraph';
@@ -42,15 +44,33 @@ type LeadEventType =
   | typeof EVENT_TYPES.leadRestored
   | typeof EVENT_TYPES.leadMerged;
 
-// Every lead event carries the lead's snapshot after the change, so consumers need no lookups.
+// Every lead event carries the lead's snapshot after the change, so consumers need no lookups. Free text typed about
+// the lead (its stated need, an archive reason) goes out with the person replaced by "[person]", what was typed sealed.
 export function leadEvent<T extends LeadEventType>(type: T, lead: Lead, extra: Omit<EventDataMap[T], 'leadId' | 'version' | 'lead'>, time: Date): OutboxEntry {
-  const data = { leadId: lead.id, version: lead.version, lead: leadSnapshot(lead), ...extra } as EventDataMap[T];
+  const snapshot = leadSnapshot(lead);
+  // An erased lead names no one any more ("Erased person" is not theirs to recognise).
+  const person = lead.name === ERASED_NAME ? {} : { name: lead.name, email: lead.email, phone: lead.phone };
+  const need = redactPersonOrNull(snapshot.need, person);
+  const reason = 'reason' in extra && typeof extra.reason === 'string' ? extra.reason : null;
+  const redactedReason = redactPersonOrNull(reason, person);
+  const typed = { ...(need !== snapshot.need ? { need: snapshot.need } : {}), ...(redactedReason !== reason ? { reason } : {}) };
+  const data = {
+    leadId: lead.id,
+    version: lead.version,
+    lead: { ...snapshot, need },
+    ...extra,
+    ...(redactedReason !== reason ? { reason: redactedReason } : {}),
+  } as EventDataMap[T];
   return {
     topic: TOPICS.leadEvents,
     aggregateType: 'lead',
     event: createCloudEvent({ type, source: SOURCE, subject: lead.id, data, time }),
     // Sealed at data.lead.personal in the writing transaction by appendToOutbox, with the key of this lead's person.
-    personal: { subjectId: lead.id, path: ['lead'], fields: { name: lead.name, email: lead.email, phone: lead.phone, sourceDetail: lead.sourceDetail } },
+    personal: {
+      subjectId: lead.id,
+      path: ['lead'],
+      fields: { name: lead.name, email: lead.email, phone: lead.phone, sourceDetail: lead.sourceDetail, ...typed },
+    },
   };
 }
 

@@ -1,5 +1,4 @@
 import { type Actor, badInput, DEAL_OUTCOMES, isOneOf, LOST_REASONS, parseDate, parseText, toIsoDate } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import { closeEffect, type Deal, planClose } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
@@ -7,6 +6,7 @@ import { approvalsByDealIds, commitmentsByDealIds, updateDeal } from '../../pers
 import { loadDealSettings } from '../../persistence/snapshot-repository';
 import type { DealDeps } from '../deps';
 import { awaitOpportunitySnapshot, loadWorkableOpportunity, lockOrCreateDeal } from '../shared/deal-access';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 
 export interface CloseDealCommand {
   opportunityId: unknown;
@@ -48,7 +48,7 @@ export async function closeDeal(deps: DealDeps, actor: Actor, input: CloseDealCo
     const next = planClose(deal, details, { opportunityStatus: opportunity.status, amount: opportunity.amount, winRules }, actor.userId, now);
     if (!next) return deal;
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [
+    await appendRedactedDealEvents(deps, manager, [
       dealEvent('sales.deal.closed.v1', next, actor.userId, now, {
         outcome,
         lostReason,

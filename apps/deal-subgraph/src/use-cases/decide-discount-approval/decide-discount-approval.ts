@@ -1,11 +1,11 @@
 import { type Actor, badInput, conflict, notFound, parseId, parseText } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findApproval, findDealById, saveApproval, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
 import { assertCanApprove, assertDealNotClosed, assertOpen, loadWorkableOpportunity } from '../shared/deal-access';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 
 // A manager of the owner's team (or an admin) approves or rejects; who and when are kept; approved terms take effect.
 export async function decideDiscountApproval(deps: DealDeps, actor: Actor, input: { approvalId: unknown; approve: unknown; note?: unknown }): Promise<Deal> {
@@ -41,7 +41,7 @@ export async function decideDiscountApproval(deps: DealDeps, actor: Actor, input
       updatedAt: now,
     };
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [
+    await appendRedactedDealEvents(deps, manager, [
       dealEvent('sales.deal.discount_decided.v1', next, actor.userId, now, {
         approvalId,
         requestedPercent: approval.requestedPercent,

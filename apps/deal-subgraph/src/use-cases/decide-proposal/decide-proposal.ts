@@ -1,10 +1,10 @@
 import { type Actor, badInput, conflict, parseText } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import type { Proposal } from '../../domain/proposal';
 import { dealEvent } from '../../events/deal-events';
 import { updateProposal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 import { loadWorkableProposal } from '../shared/proposal-access';
 
 // The prospect's answer to a sent proposal, with the reason they gave.
@@ -19,7 +19,9 @@ export async function decideProposal(deps: DealDeps, actor: Actor, input: { prop
     const now = deps.now();
     const decided: Proposal = { ...proposal, status: accepted ? 'ACCEPTED' : 'REJECTED', decidedAt: now, decisionReason: reason };
     await updateProposal(manager, decided);
-    await appendToOutbox(manager, [dealEvent('sales.proposal.decided.v1', deal, actor.userId, now, { proposalId: proposal.id, accepted, reason })]);
+    await appendRedactedDealEvents(deps, manager, [
+      dealEvent('sales.proposal.decided.v1', deal, actor.userId, now, { proposalId: proposal.id, accepted, reason }),
+    ]);
     return decided;
   });
 }

@@ -1,11 +1,11 @@
 import { type Actor, assertRole, conflict, notFound, requireText } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import type { Deal } from '../../domain/deal';
 import { dealEvent } from '../../events/deal-events';
 import { findDealForUpdate, updateDeal } from '../../persistence/deal-repository';
 import type { DealDeps } from '../deps';
 import { assertCanApprove, awaitOpportunitySnapshot, loadWorkableOpportunity } from '../shared/deal-access';
+import { appendRedactedDealEvents } from '../shared/deal-person-text';
 
 // A manager (of the owner's team) or an admin reopens a closed deal with a reason; the opportunity returns to its last open stage.
 export async function reopenDeal(deps: DealDeps, actor: Actor, input: { opportunityId: unknown; reason: unknown }): Promise<Deal> {
@@ -32,7 +32,7 @@ export async function reopenDeal(deps: DealDeps, actor: Actor, input: { opportun
       updatedAt: now,
     };
     await updateDeal(manager, next, deal.version);
-    await appendToOutbox(manager, [dealEvent('sales.deal.reopened.v1', next, actor.userId, now, { previousOutcome: deal.outcome, reason })]);
+    await appendRedactedDealEvents(deps, manager, [dealEvent('sales.deal.reopened.v1', next, actor.userId, now, { previousOutcome: deal.outcome, reason })]);
     return next;
   });
 }

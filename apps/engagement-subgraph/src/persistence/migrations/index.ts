@@ -2,6 +2,7 @@
 import { CreateEngagementTables1765000000000 } from './1765000000000-create-engagement-tables';
 import { AddTeamWebhooks1765000000001 } from './1765000000001-add-team-webhooks';
 import { AddPersonalDataKeys1796114000000 } from './1796114000000-add-personal-data-keys';
+import { AddTaskPersonText1796130000000 } from './1796130000000-add-task-person-text';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateEngagementTables1765000000000, AddTeamWebhooks1765000000001, AddPersonalDataKeys1796114000000];
+export const MIGRATIONS = [CreateEngagementTables1765000000000, AddTeamWebhooks1765000000001, AddPersonalDataKeys1796114000000, AddTaskPersonText1796130000000];

@@ -1,12 +1,13 @@
 import { type Actor, assertCanWriteAnything, badInput, newId, notFound, parseDateTime, parseId, parseText, requireText } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import { planCreateTask, type Task } from '../../domain/task';
 import { taskEvent } from '../../events/task-events';
 import { findAssignee, findWorkRecord } from '../../persistence/snapshot-repository';
+import { appendRedactedTaskEvents, saveTaskPersonText } from '../../persistence/task-person-text';
 import { insertTask } from '../../persistence/task-repository';
 import type { EngagementDeps } from '../deps';
 import { awaitSnapshots } from '../shared/await-snapshot';
+import { taskPersonText } from '../shared/task-person-text';
 
 export interface CreateTaskInput {
   title?: unknown;
@@ -31,6 +32,7 @@ export async function createTask(deps: EngagementDeps, actor: Actor, input: Crea
     : { kind: 'OPPORTUNITY' as const, id: parseId(input.opportunityId, 'opportunityId') };
   const assigneeId = input.assigneeId === undefined || input.assigneeId === null ? actor.userId : parseId(input.assigneeId, 'assigneeId');
   await awaitSnapshots(deps, record, assigneeId);
+  const personText = await taskPersonText(deps, record, { title, notes });
   return deps.dataSource.transaction(async (manager) => {
     const work = await findWorkRecord(manager, record.kind, record.id);
     if (!work) throw notFound(record.kind === 'LEAD' ? 'Lead' : 'Opportunity', record.id);
@@ -39,7 +41,8 @@ export async function createTask(deps: EngagementDeps, actor: Actor, input: Crea
     const now = deps.now();
     const task = planCreateTask(actor, work, assignee, { id: newId(), title, notes, dueAt }, now);
     await insertTask(manager, task);
-    await appendToOutbox(manager, [taskEvent('sales.task.created.v1', task, actor.userId, now, {})]);
+    if (personText) await saveTaskPersonText(manager, task.id, personText);
+    await appendRedactedTaskEvents(manager, [taskEvent('sales.task.created.v1', task, actor.userId, now, {})]);
     return task;
   });
 }

@@ -18,7 +18,15 @@ export const notifyOnLeadEvent =
     const { data } = event;
     chunk.collect(
       'engagement-leads',
-      { id: data.leadId, version: data.version, name: data.lead.name, company: data.lead.company, status: data.lead.status, ownerId: data.lead.ownerId },
+      {
+        id: data.leadId,
+        version: data.version,
+        name: data.lead.name,
+        company: data.lead.company,
+        status: data.lead.status,
+        ownerId: data.lead.ownerId,
+        personal: data.lead.personal ?? null,
+      },
       upsertLeads,
     );
     if (event.type === 'sales.lead.assigned.v1') {

@@ -18,6 +18,7 @@ export async function syncOpportunityOnOpportunityEvent(event: OpportunityFact, 
       stage: stageChange ? stageChange.toStage : (data as TypedCloudEvent<'sales.opportunity.created.v1'>['data']).stage,
       ownerId: data.opportunity.ownerId,
       stageEnteredAt: stageChange ? stageChange.changedAt : null,
+      leadId: data.opportunity.leadId,
     },
   ]);
 }

@@ -1,7 +1,8 @@
 import { badInput, notFound, parseId } from '@pipeline/domain';
-import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { OutboxEntry } from '@pipeline/persistence';
 
 import type { Task } from '../../domain/task';
+import { appendRedactedTaskEvents } from '../../persistence/task-person-text';
 import { findTask, updateTask } from '../../persistence/task-repository';
 import type { EngagementDeps } from '../deps';
 
@@ -25,7 +26,7 @@ export async function changeTask(
     const now = deps.now();
     const next = plan(task, now);
     await updateTask(manager, next, next.dueAt.getTime() !== task.dueAt.getTime());
-    await appendToOutbox(manager, [fact(task, next, now)]);
+    await appendRedactedTaskEvents(manager, [fact(task, next, now)]);
     return next;
   });
 }

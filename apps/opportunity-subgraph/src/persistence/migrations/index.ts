@@ -6,7 +6,7 @@ import { AddAccountsAndContacts1764170000003 } from './1764170000003-add-account
 import { AddStagePlaybooks1764200000000 } from './1764200000000-add-stage-playbooks';
 import { AddLeadSnapshotArchived1765100000000 } from './1765100000000-add-lead-snapshot-archived';
 import { AddLeadSnapshotPersonal1796120000000 } from './1796120000000-add-lead-snapshot-personal';
-import { AddPersonalDataKeys1796200000000 } from './1796200000000-add-personal-data-keys';
+import { AddPersonalDataKeys1796130000000 } from './1796130000000-add-personal-data-keys';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001, AddOpportunityArchive1764170000002, AddAccountsAndContacts1764170000003, AddStagePlaybooks1764200000000, AddLeadSnapshotArchived1765100000000, AddLeadSnapshotPersonal1796120000000, AddPersonalDataKeys1796200000000];
+export const MIGRATIONS = [CreateOpportunityTables1764170000000, SeedDefaultPipeline1764170000001, AddOpportunityArchive1764170000002, AddAccountsAndContacts1764170000003, AddStagePlaybooks1764200000000, AddLeadSnapshotArchived1765100000000, AddLeadSnapshotPersonal1796120000000, AddPersonalDataKeys1796130000000];

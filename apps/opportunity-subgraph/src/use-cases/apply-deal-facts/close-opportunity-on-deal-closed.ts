@@ -1,9 +1,9 @@
 import { EVENT_TYPES, type TypedCloudEvent } from '@pipeline/events';
-import { appendToOutbox } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import { stageForCategory } from '../../domain/pipeline';
 import { opportunityStateEvent } from '../../events/opportunity-events';
+import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
 import { updateOpportunity } from '../../persistence/opportunity-repository';
 import { recordFacts, tryMove } from './automation';
 
@@ -20,7 +20,7 @@ export async function closeOpportunityOnDealClosed(event: TypedCloudEvent<'sales
   if (outcome === 'DEFERRED') {
     const next = { ...target.opportunity, deferredUntil, version: target.opportunity.version + 1, updatedAt: new Date() };
     await updateOpportunity(manager, next, target.opportunity.version);
-    await appendToOutbox(manager, [
+    await appendRedactedToOutbox(manager, [
       opportunityStateEvent(EVENT_TYPES.opportunityUpdated, next, target.pipeline, ['deferredUntil'], new Date(), {
         before: target.opportunity,
         changedBy: null,

@@ -1,9 +1,9 @@
 import { type Actor, assertCanWriteAnything, parseText } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import { planArchiveOpportunity } from '../../domain/archive';
 import type { Opportunity } from '../../domain/opportunity';
 import { archivedEvent } from '../../events/opportunity-events';
+import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
 import { updateOpportunity } from '../../persistence/opportunity-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
@@ -23,7 +23,7 @@ export async function archiveOpportunity(
     const now = deps.now();
     const next = planArchiveOpportunity(opportunity, reason, now);
     await updateOpportunity(manager, next, opportunity.version);
-    await appendToOutbox(manager, [archivedEvent(next, pipeline, actor.userId, now)]);
+    await appendRedactedToOutbox(manager, [archivedEvent(next, pipeline, actor.userId, now)]);
     return next;
   });
 }

@@ -95,6 +95,12 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
         await findOrCreateAccounts(transaction, [{ name: lead.company, industry: lead.industry, region: lead.region }], actor.userId),
         lead.company,
       );
+      // The contact first: the new opportunity's events are published with the person it names replaced.
+      const contactId = await contactForLead(
+        transaction,
+        planNewContact({ accountId, leadId, ...(erasedMeanwhile ? ERASED : person), phone: null, title: null }, deps.now()),
+        actor.userId,
+      );
       const opportunity = await insertNewOpportunity(
         transaction,
         pipeline,
@@ -113,11 +119,6 @@ export async function convertLead(deps: OpportunityDeps, actor: Actor, input: Co
           accountId,
         },
         { createdBy: actor.userId, at: deps.now() },
-      );
-      const contactId = await contactForLead(
-        transaction,
-        planNewContact({ accountId, leadId, ...(erasedMeanwhile ? ERASED : person), phone: null, title: null }, deps.now()),
-        actor.userId,
       );
       await linkContact(transaction, { opportunityId: opportunity.id, contactId, role: contactRole });
 

@@ -1,12 +1,13 @@
 import { type Actor, assertCanWriteAnything, badInput, type LeadSource, type Money, newId } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
-import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { OutboxEntry } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import { firstOpenStage, type Pipeline, type Stage } from '../../domain/pipeline';
 import { opportunityStateEvent, stageChangedEvent } from '../../events/opportunity-events';
 import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
+import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
 import { insertOpportunity, insertTransition } from '../../persistence/opportunity-repository';
 import { defaultPipeline, loadPipeline } from '../../persistence/pipeline-repository';
 import type { OpportunityDeps } from '../deps';
@@ -100,7 +101,7 @@ export async function insertNewOpportunity(manager: EntityManager, pipeline: Pip
   const { opportunity, transition, events } = planNewOpportunity(pipeline, fields, creation);
   await insertOpportunity(manager, opportunity, creation.createdBy);
   await insertTransition(manager, transition);
-  await appendToOutbox(manager, events);
+  await appendRedactedToOutbox(manager, events);
   return opportunity;
 }
 

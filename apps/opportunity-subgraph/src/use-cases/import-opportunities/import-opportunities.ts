@@ -1,10 +1,11 @@
 import { type Actor, assertRole, badInput, type DomainError, isDomainError, parseDateTime } from '@pipeline/domain';
-import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { OutboxEntry } from '@pipeline/persistence';
 
 import type { DealFacts } from '../../domain/criteria';
 import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import { type Pipeline, type Stage, stageOf } from '../../domain/pipeline';
 import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
+import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
 import { existingExternalIds, insertOpportunitiesUnlessExternalIdTaken, insertTransitions } from '../../persistence/opportunity-repository';
 import { findRepTeams, saveManyDealFacts } from '../../persistence/snapshot-repository';
 import { type NewOpportunity, pipelineOrDefault, planNewOpportunity } from '../create-opportunity/create-opportunity';
@@ -145,7 +146,7 @@ export async function importOpportunities(
         manager,
         landed.map((record) => ({ opportunityId: record.opportunity.id, facts: record.facts })),
       );
-      await appendToOutbox(
+      await appendRedactedToOutbox(
         manager,
         landed.flatMap((record) => record.events),
       );

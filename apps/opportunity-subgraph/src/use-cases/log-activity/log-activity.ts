@@ -1,8 +1,8 @@
 import { ACTIVITY_TYPES, type Actor, badInput, isOneOf, newId, parseDateTime, parseText, requireText } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import type { Activity } from '../../domain/opportunity';
 import { activityLoggedEvent } from '../../events/opportunity-events';
+import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
 import { insertActivity } from '../../persistence/opportunity-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
@@ -30,7 +30,7 @@ export async function logActivity(deps: OpportunityDeps, actor: Actor, input: Lo
     await insertActivity(manager, activity);
     // Activities are their own records: the opportunity's version (its optimistic lock) does not move for them.
     await manager.query('UPDATE opportunity SET last_activity_at = greatest(coalesce(last_activity_at, $2), $2) WHERE id = $1', [opportunity.id, occurredAt]);
-    await appendToOutbox(manager, [activityLoggedEvent(activity, now)]);
+    await appendRedactedToOutbox(manager, [activityLoggedEvent(activity, now)]);
     return activity;
   });
 }

@@ -1,9 +1,9 @@
 import { type Actor, assertCanWriteAnything } from '@pipeline/domain';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import { planRestoreOpportunity } from '../../domain/archive';
 import type { Opportunity } from '../../domain/opportunity';
 import { restoredEvent } from '../../events/opportunity-events';
+import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
 import { updateOpportunity } from '../../persistence/opportunity-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
@@ -22,7 +22,7 @@ export async function restoreOpportunity(
     const now = deps.now();
     const next = planRestoreOpportunity(opportunity, now);
     await updateOpportunity(manager, next, opportunity.version);
-    await appendToOutbox(manager, [restoredEvent(next, pipeline, actor.userId, now)]);
+    await appendRedactedToOutbox(manager, [restoredEvent(next, pipeline, actor.userId, now)]);
     return next;
   });
 }

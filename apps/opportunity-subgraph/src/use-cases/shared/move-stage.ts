@@ -1,4 +1,4 @@
-import { appendToOutbox, type OutboxEntry } from '@pipeline/persistence';
+import type { OutboxEntry } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { DealFacts } from '../../domain/criteria';
@@ -6,6 +6,7 @@ import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import type { Pipeline } from '../../domain/pipeline';
 import { planMove } from '../../domain/stage-rules';
 import { stageChangedEvent } from '../../events/opportunity-events';
+import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
 import { activityCount, insertTransition, updateOpportunity } from '../../persistence/opportunity-repository';
 import { dealFacts } from '../../persistence/snapshot-repository';
 
@@ -82,6 +83,6 @@ export async function moveStage(manager: EntityManager, opportunity: Opportunity
   const { next, transition, event } = planStageMove(opportunity, pipeline, request, facts, activities);
   await updateOpportunity(manager, next, opportunity.version);
   await insertTransition(manager, transition);
-  await appendToOutbox(manager, [event]);
+  await appendRedactedToOutbox(manager, [event]);
   return next;
 }

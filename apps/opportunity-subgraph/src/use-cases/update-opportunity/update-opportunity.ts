@@ -1,10 +1,10 @@
 import { type Actor, badInput, canWrite, parseId } from '@pipeline/domain';
 import { EVENT_TYPES } from '@pipeline/events';
-import { appendToOutbox } from '@pipeline/persistence';
 
 import type { Opportunity } from '../../domain/opportunity';
 import { opportunityStateEvent } from '../../events/opportunity-events';
 import { accountIdFor, findOrCreateAccounts } from '../../persistence/account-repository';
+import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
 import { findOpportunity, updateOpportunity as saveOpportunity } from '../../persistence/opportunity-repository';
 import type { OpportunityDeps } from '../deps';
 import { loadWritableOpportunity } from '../shared/opportunity-access';
@@ -73,7 +73,7 @@ export async function updateOpportunity(deps: OpportunityDeps, actor: Actor, inp
     const now = deps.now();
     const next: Opportunity = { ...opportunity, ...changes, version: opportunity.version + 1, updatedAt: now };
     await saveOpportunity(manager, next, opportunity.version);
-    await appendToOutbox(manager, [
+    await appendRedactedToOutbox(manager, [
       opportunityStateEvent(
         EVENT_TYPES.opportunityUpdated,
         next,
