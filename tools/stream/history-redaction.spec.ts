@@ -23,6 +23,31 @@ describe('planHistoryRedaction', () => {
     });
   });
 
+  it('replaces the person in a lead’s stated need and archive reason and seals what was typed, as the lead service does now', () => {
+    // Arrange
+    const event = {
+      type: 'sales.lead.archived.v1',
+      data: {
+        leadId: 'l1',
+        reason: 'Ada Lovelace left Acme',
+        lead: { name: 'Ada Lovelace', email: 'ada@example.com', need: 'Ada wants a CRM', sourceDetail: null },
+      },
+    };
+
+    // Act
+    const redaction = planHistoryRedaction('sales.lead-events.v1', event, noLead);
+
+    // Assert
+    expect(redaction?.data).toMatchObject({ reason: '[person] left Acme', lead: { name: '', email: null, need: '[person] wants a CRM' } });
+    expect(redaction?.fields).toEqual({
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      sourceDetail: null,
+      need: 'Ada wants a CRM',
+      reason: 'Ada Lovelace left Acme',
+    });
+  });
+
   it('leaves a lead event that is already sealed, or names no one, as it is', () => {
     // Arrange
     const sealed = { type: 'sales.lead.created.v1', data: { leadId: 'l1', lead: { name: '', email: null, personal: { alg: 'AES-256-GCM' } } } };

@@ -1,3 +1,4 @@
+import { redactPersonOrNull } from '@pipeline/domain';
 import { EVENT_TYPES, TOPICS } from '@pipeline/events';
 
 // Events published before personal fields were sealed carry them in plain text. These rules say, for one such event,
@@ -25,16 +26,33 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const hasText = (value: unknown): boolean => typeof value === 'string' && value !== '';
 
+// As the lead service publishes now: name, email and source detail sealed; the stated need and an archive reason with the
+// person replaced by "[person]" and, where they named them, sealed as typed.
 function redactLeadSnapshot(event: HistoryEvent): HistoryRedaction | null {
   const lead = event.data.lead;
   if (!isObject(lead) || 'personal' in lead || typeof event.data.leadId !== 'string') return null;
   if (!hasText(lead.name) && !hasText(lead.email) && !hasText(lead.sourceDetail)) return null;
+  const person = { name: typeof lead.name === 'string' ? lead.name : null, email: typeof lead.email === 'string' ? lead.email : null };
+  const need = typeof lead.need === 'string' ? lead.need : null;
+  const reason = typeof event.data.reason === 'string' ? event.data.reason : null;
+  const redactedNeed = redactPersonOrNull(need, person);
+  const redactedReason = redactPersonOrNull(reason, person);
   return {
     owner: 'lead',
     subjectId: event.data.leadId,
     path: ['lead'],
-    fields: { name: lead.name ?? '', email: lead.email ?? null, sourceDetail: lead.sourceDetail ?? null },
-    data: { ...event.data, lead: { ...lead, name: '', email: null, sourceDetail: null } },
+    fields: {
+      name: lead.name ?? '',
+      email: lead.email ?? null,
+      sourceDetail: lead.sourceDetail ?? null,
+      ...(redactedNeed !== need ? { need } : {}),
+      ...(redactedReason !== reason ? { reason } : {}),
+    },
+    data: {
+      ...event.data,
+      lead: { ...lead, name: '', email: null, sourceDetail: null, ...(redactedNeed !== need ? { need: redactedNeed } : {}) },
+      ...(redactedReason !== reason ? { reason: redactedReason } : {}),
+    },
   };
 }
 
