@@ -16,7 +16,7 @@ import {
   type StageBottleneck,
   type StageConversion,
 } from './metrics-repository';
-import { opportunityConditions, SqlParameters, UNRESTRICTED, UNRESTRICTED_STAYS, visibleTo } from './scope-sql';
+import { opportunityConditions, SqlParameters, teamMembers, UNRESTRICTED, UNRESTRICTED_STAYS, visibleTo } from './scope-sql';
 
 // The KPIs of metrics-repository.ts read from the rollups (kpi-rollups.ts) instead of the facts: the same results, from
 // O(groups) rows. Exact percentiles come from the facts when few values are in scope; beyond that, from histograms.
@@ -192,7 +192,7 @@ async function histogramCycles(manager: EntityManager, scope: MetricsScope, grai
   });
 }
 
-// As stageConversions: stages present in scope give the pairs; stays first entered in the period count as entered, and
+// As stageConversions: stages present in scope give the pairs (materialized: the join rescans them per rollup row); stays first entered in the period count as entered, and
 // as advanced when the furthest non-lost position reached later is at least the next stage's.
 export async function rollupConversions(manager: EntityManager, scope: MetricsScope, grain: Grain, periods: MetricsPeriod[]): Promise<StageConversion[][]> {
   const parameters = new SqlParameters();
@@ -205,7 +205,7 @@ export async function rollupConversions(manager: EntityManager, scope: MetricsSc
        present AS (
          SELECT r.stay_pipeline_id, r.stage, r.position FROM r WHERE r.family = ${FAMILY.presence} AND ${where} GROUP BY 1, 2, 3 HAVING sum(r.n) > 0),
        stages AS (SELECT stay_pipeline_id AS pipeline_id, stage, max(position) AS position FROM present GROUP BY 1, 2),
-       pairs AS (
+       pairs AS MATERIALIZED (
          SELECT pipeline_id, stage AS from_stage, position AS from_position,
                 lead(stage) OVER (PARTITION BY pipeline_id ORDER BY position) AS to_stage,
                 lead(position) OVER (PARTITION BY pipeline_id ORDER BY position) AS to_position
@@ -325,7 +325,14 @@ export async function rollupBottlenecks(
 async function exactDwell(manager: EntityManager, scope: MetricsScope): Promise<Array<{ stage: string; position: number | null; percentiles: number[] }>> {
   const parameters = new SqlParameters();
   const where = opportunityConditions(scope, parameters);
-  const stays = where === UNRESTRICTED ? UNRESTRICTED_STAYS : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
+  // A few owners' stays are looked up per opportunity (their key); a join would hash every stay of every owner.
+  const byOwner = Boolean(scope.ownerIds?.length || scope.teamId || scope.visibility.kind === 'own');
+  const stays =
+    where === UNRESTRICTED
+      ? UNRESTRICTED_STAYS
+      : byOwner
+        ? 'opportunity_fact f CROSS JOIN LATERAL (SELECT * FROM stage_interval WHERE opportunity_id = f.opportunity_id OFFSET 0) i'
+        : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
   return manager.query(
     `SELECT i.stage, max(i.position) AS position,
             percentile_cont(ARRAY[0.5, 0.75, 0.9]::double precision[]) WITHIN GROUP (ORDER BY extract(epoch FROM i.left_at - i.entered_at) / 86400) AS percentiles
@@ -352,13 +359,17 @@ async function stalledCounts(
   const parameters = new SqlParameters();
   const m = `unnest(${parameters.add(pairs.map((pair) => pair.bucket))}::int[], ${parameters.add(pairs.map((pair) => pair.stage))}::text[], ${parameters.add(pairs.map((pair) => pair.at))}::timestamptz[], ${parameters.add(pairs.map((pair) => pair.usual))}::float8[]) AS m(bucket, stage, at, usual)`;
   const past = `extract(epoch FROM m.at - f.stage_entered_at) / 86400 > m.usual`;
+  // The threshold instant, give or take a second of rounding, bounds the index range; `past` stays the exact test.
+  const range =
+    grain === 0
+      ? `f.stage_entered_at >= m.day_start AND f.stage_entered_at < least(m.day_start + interval '24 hours', m.threshold + interval '1 second') AND ${past}`
+      : `f.stage_entered_at >= greatest(m.day_start, m.threshold - interval '1 second') AND NOT (${past})`;
   const rows: Array<{ bucket: number; stage: string; threshold_day: string; counted: number }> = await manager.query(
-    `WITH m AS (SELECT m.*, date_trunc('day', (m.at - make_interval(secs => m.usual * 86400)) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start FROM ${m})
+    `WITH t AS (SELECT m.*, m.at - make_interval(secs => m.usual * 86400) AS threshold FROM ${m}),
+       m AS (SELECT t.*, date_trunc('day', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start FROM t)
      SELECT m.bucket, m.stage, to_char(m.day_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS threshold_day,
             (SELECT count(*) FROM opportunity_fact f
-              WHERE f.status = 'OPEN' AND f.stage = m.stage AND f.stage_entered_at >= m.day_start
-                ${grain === 0 ? `AND f.stage_entered_at < m.day_start + interval '24 hours' AND ${past}` : `AND NOT (${past})`}
-                AND ${opportunityConditions(scope, parameters)})::int AS counted
+              WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} AND ${opportunityConditions(scope, parameters)})::int AS counted
        FROM m`,
     parameters.values,
   );
@@ -384,7 +395,7 @@ export async function rollupLeadConversion(
   if (scope.source) conditions.push(`r.lead_source = ${parameters.add(scope.source)}`);
   if (scope.industry) conditions.push(`r.industry = lower(${parameters.add(scope.industry)})`);
   if (scope.ownerIds?.length) conditions.push(`r.owner_id = ANY(${parameters.add(scope.ownerIds)}::uuid[])`);
-  if (scope.teamId) conditions.push(`r.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.teamId)})`);
+  if (scope.teamId) conditions.push(`r.owner_id = ANY(${teamMembers(parameters.add(scope.teamId))})`);
   conditions.push(visibleTo(scope, parameters, 'r.owner_id'));
   const created = grain === 0 ? dayBucketing(periods, parameters) : { bucket: '1', within: 'true' };
   const rows: Array<{ bucket: number; source: LeadSource; leads: number; converted: number }> = await manager.query(
