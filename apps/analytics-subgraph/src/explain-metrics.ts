@@ -43,9 +43,9 @@ async function main(): Promise<void> {
     weekStart.setUTCHours(0, 0, 0, 0);
     weekStart.setUTCDate(weekStart.getUTCDate() - ((weekStart.getUTCDay() + 6) % 7) + 7);
     const scope = metricsScope(actor, { ...filter, from: new Date(weekStart.getTime() - 52 * 7 * 86_400_000).toISOString(), to: weekStart.toISOString() });
-    await computeMetricsSeries(manager, scope, periods(scope.from as Date, scope.to as Date, 'WEEK'), now, 5_000);
+    await computeMetricsSeries(manager, scope, periods(scope.from as Date, scope.to as Date, 'WEEK'), now, Number(process.env.EXACT_PERCENTILE_LIMIT ?? 1_000));
   } else {
-    await computeMetrics(manager, metricsScope(actor, filter), now, 5_000);
+    await computeMetrics(manager, metricsScope(actor, filter), now, Number(process.env.EXACT_PERCENTILE_LIMIT ?? 1_000));
   }
   const total = performance.now() - started;
   statements.sort((a, b) => b.ms - a.ms);

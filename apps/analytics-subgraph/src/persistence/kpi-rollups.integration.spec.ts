@@ -8,7 +8,10 @@ import type { EntityManager } from 'typeorm';
 
 import { ANALYTICS_HANDLERS } from '../server';
 import { startAnalytics } from '../test-support';
+import { metricsScope } from '../use-cases/shared/scope';
 import { CURRENT_STATE, FAMILY, foldKpiContributions, grainSumsSql, kpiRows } from './kpi-rollups';
+import { bottlenecks } from './metrics-repository';
+import { rollupBottlenecks } from './rollup-metrics';
 
 const PIPELINE = '00000000-0000-4000-8000-000000000001';
 const STAGES = [
@@ -214,6 +217,30 @@ describe('KPI rollups', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('count stalled opportunities at any instant as the facts do, from day and hour rollups and the facts of one hour', async () => {
+    // Arrange: opportunities entering stages on whole hours over weeks, folded; instants at arbitrary minutes
+    const [lives] = fc.sample(fc.array(opportunityLife, { minLength: 40, maxLength: 40 }), { seed: 14, numRuns: 1 });
+    await manager.transaction(async (transaction) => {
+      const collector = new ChunkCollector();
+      for (const event of eventsOf(lives, []))
+        await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
+      await collector.flush(transaction);
+    });
+    await manager.transaction((transaction) => foldKpiContributions(transaction));
+    // every 83 minutes for 115 days: thresholds land in hours with entries, before and after them
+    const instants = Array.from({ length: 2_000 }, (_, index) => new Date(START + index * 83 * 60_000 + (index % 7) * 1_000));
+    const scope = metricsScope({ userId: randomUUID(), roles: ['ADMIN'], teamId: null }, {});
+
+    // Act
+    const fromRollups = await rollupBottlenecks(manager, scope, 0, instants, Number.POSITIVE_INFINITY);
+    const fromFacts = await bottlenecks(manager, scope, instants);
+
+    // Assert
+    const stalled = (periods: Array<Array<{ stage: string; stalledCount: number }>>) => periods.map((stages) => stages.map((s) => [s.stage, s.stalledCount]));
+    expect(stalled(fromRollups)).toEqual(stalled(fromFacts));
+    expect(fromFacts.flat().some((stage) => stage.stalledCount > 0)).toBe(true);
   });
 
   it('are read the same by queries before and after a fold', async () => {

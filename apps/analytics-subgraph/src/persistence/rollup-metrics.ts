@@ -342,8 +342,9 @@ async function exactDwell(manager: EntityManager, scope: MetricsScope): Promise<
 }
 
 // Open opportunities in a stage for longer than its usual time at an instant: with days in the rollup (grain 0), those
-// entered before the day of (instant - usual) plus, from the facts, those of that day past it; without (grains 1 and 2),
-// the open count less those, from the facts, not past it (all entered since that day began).
+// entered before the day of (instant - usual) and in that day's earlier hours, plus, from the facts, those of its hour
+// past it; without (grains 1 and 2), the open count less those, from the facts, not past it (all entered since that day
+// began).
 async function stalledCounts(
   manager: EntityManager,
   scope: MetricsScope,
@@ -362,14 +363,22 @@ async function stalledCounts(
   // The threshold instant, give or take a second of rounding, bounds the index range; `past` stays the exact test.
   const range =
     grain === 0
-      ? `f.stage_entered_at >= m.day_start AND f.stage_entered_at < least(m.day_start + interval '24 hours', m.threshold + interval '1 second') AND ${past}`
+      ? `f.stage_entered_at >= m.hour_start AND f.stage_entered_at < least(m.hour_start + interval '1 hour', m.threshold + interval '1 second') AND ${past}`
       : `f.stage_entered_at >= greatest(m.day_start, m.threshold - interval '1 second') AND NOT (${past})`;
+  // grain 0: the hours of the threshold's day before its hour, from the rollup.
+  const earlierHours =
+    grain === 0
+      ? `+ (SELECT coalesce(sum(r.n), 0) FROM ${kpiRows(0, [FAMILY.openHour])} r
+            WHERE r.stage = m.stage AND r.day = (m.day_start AT TIME ZONE 'UTC')::date AND r.k < extract(hour FROM m.hour_start AT TIME ZONE 'UTC')::integer
+              AND ${opportunityConditions(scope, parameters, 'r')})`
+      : '';
   const rows: Array<{ bucket: number; stage: string; threshold_day: string; counted: number }> = await manager.query(
     `WITH t AS (SELECT m.*, m.at - make_interval(secs => m.usual * 86400) AS threshold FROM ${m}),
-       m AS (SELECT t.*, date_trunc('day', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start FROM t)
+       m AS (SELECT t.*, date_trunc('day', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start,
+                    date_trunc('hour', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour_start FROM t)
      SELECT m.bucket, m.stage, to_char(m.day_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS threshold_day,
-            (SELECT count(*) FROM opportunity_fact f
-              WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} AND ${opportunityConditions(scope, parameters)})::int AS counted
+            ((SELECT count(*) FROM opportunity_fact f
+              WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} AND ${opportunityConditions(scope, parameters)}) ${earlierHours})::int AS counted
        FROM m`,
     parameters.values,
   );
