@@ -192,7 +192,8 @@ async function histogramCycles(manager: EntityManager, scope: MetricsScope, grai
   });
 }
 
-// As stageConversions: stages present in scope give the pairs (materialized: the join rescans them per rollup row); stays first entered in the period count as entered, and
+// As stageConversions: stages present in scope give the pairs (materialized: the join rescans them per rollup row; the
+// scope is applied where the rows are read, so an owner's are found by the owner index); stays first entered in the period count as entered, and
 // as advanced when the furthest non-lost position reached later is at least the next stage's.
 export async function rollupConversions(manager: EntityManager, scope: MetricsScope, grain: Grain, periods: MetricsPeriod[]): Promise<StageConversion[][]> {
   const parameters = new SqlParameters();
@@ -201,9 +202,9 @@ export async function rollupConversions(manager: EntityManager, scope: MetricsSc
   const periodStart = entered.start();
   const firstInPeriod = periodStart ? `(r.flag OR r.prev_day < ${periodStart})` : 'r.flag';
   const rows: Array<{ bucket: number; from_stage: string; to_stage: string; from_position: number; entered: number; advanced: number }> = await manager.query(
-    `WITH r AS ${kpiRows(grain, [FAMILY.presence, FAMILY.conversion])},
+    `WITH r AS (SELECT * FROM ${kpiRows(grain, [FAMILY.presence, FAMILY.conversion])} r WHERE ${where}),
        present AS (
-         SELECT r.stay_pipeline_id, r.stage, r.position FROM r WHERE r.family = ${FAMILY.presence} AND ${where} GROUP BY 1, 2, 3 HAVING sum(r.n) > 0),
+         SELECT r.stay_pipeline_id, r.stage, r.position FROM r WHERE r.family = ${FAMILY.presence} GROUP BY 1, 2, 3 HAVING sum(r.n) > 0),
        stages AS (SELECT stay_pipeline_id AS pipeline_id, stage, max(position) AS position FROM present GROUP BY 1, 2),
        pairs AS MATERIALIZED (
          SELECT pipeline_id, stage AS from_stage, position AS from_position,
@@ -213,7 +214,7 @@ export async function rollupConversions(manager: EntityManager, scope: MetricsSc
      SELECT ${entered.bucket} AS bucket, p.from_stage, p.to_stage, min(p.from_position) AS from_position, sum(r.n)::int AS entered,
             coalesce(sum(r.n) FILTER (WHERE r.k >= p.to_position), 0)::int AS advanced
        FROM r JOIN pairs p ON p.pipeline_id = r.stay_pipeline_id AND p.from_stage = r.stage AND p.to_stage IS NOT NULL
-      WHERE r.family = ${FAMILY.conversion} AND ${where} AND ${entered.within} AND ${firstInPeriod}
+      WHERE r.family = ${FAMILY.conversion} AND ${entered.within} AND ${firstInPeriod}
       GROUP BY 1, p.from_stage, p.to_stage HAVING sum(r.n) <> 0 ORDER BY 1, 4, 2`,
     parameters.values,
   );
