@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 
 import { type BucketCount, histogramPercentile } from '../domain/histogram';
 import type { MetricsScope } from '../domain/metrics-filter';
-import { FAMILY, type Grain, kpiRows } from './kpi-rollups';
+import { FAMILY, type Family, type Grain, kpiRows } from './kpi-rollups';
 import {
   assembleSize,
   type CycleStats,
@@ -250,8 +250,9 @@ export async function rollupBottlenecks(
   exactLimit: number,
 ): Promise<StageBottleneck[][]> {
   if (instants.length === 0) return [];
-  // Stalls count open opportunities by the day they entered their stage: grain 0 has those days (and all-time dwell).
-  const grain = asked === 3 ? 0 : asked;
+  // A series counts stalls at many instants from the open opportunities of every day (grain 0); one instant needs only
+  // the days after its threshold, read there, so pipelineMetrics reads the all-time grain (3) otherwise.
+  const grain = asked === 3 && instants.length > 1 ? 0 : asked;
   const parameters = new SqlParameters();
   const families = grain === 2 ? [FAMILY.open] : [FAMILY.open, FAMILY.dwell];
   const rows: Array<{ family: number; stage: string; position: number | null; k: number | null; day: string | null; n: number }> = await manager.query(
@@ -342,10 +343,10 @@ async function exactDwell(manager: EntityManager, scope: MetricsScope): Promise<
   );
 }
 
-// Open opportunities in a stage for longer than its usual time at an instant: with days in the rollup (grain 0), those
-// entered before the day of (instant - usual) and in that day's earlier hours, plus, from the facts, those of its hour
-// past it; without (grains 1 and 2), the open count less those, from the facts, not past it (all entered since that day
-// began).
+// Open opportunities in a stage for longer than its usual time at an instant, i.e. entered before (instant - usual):
+// grain 0 (a series) adds the days before the threshold's from the rollup, that day's earlier hours and, from the facts,
+// the threshold's hour; grain 3 (one instant) takes the open count less the days after the threshold's, its later hours
+// and the facts of its hour, a few rows; grains 1 and 2 take the open count less, from the facts, those entered since.
 async function stalledCounts(
   manager: EntityManager,
   scope: MetricsScope,
@@ -361,26 +362,29 @@ async function stalledCounts(
   const parameters = new SqlParameters();
   const m = `unnest(${parameters.add(pairs.map((pair) => pair.bucket))}::int[], ${parameters.add(pairs.map((pair) => pair.stage))}::text[], ${parameters.add(pairs.map((pair) => pair.at))}::timestamptz[], ${parameters.add(pairs.map((pair) => pair.usual))}::float8[]) AS m(bucket, stage, at, usual)`;
   const past = `extract(epoch FROM m.at - f.stage_entered_at) / 86400 > m.usual`;
-  // The threshold instant, give or take a second of rounding, bounds the index range; `past` stays the exact test.
-  const range =
+  // The threshold instant, give or take a second of rounding, bounds the index ranges; `past` stays the exact test.
+  const facts = (range: string) =>
+    `(SELECT count(*) FROM opportunity_fact f WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} AND ${opportunityConditions(scope, parameters)})`;
+  const rolled = (family: Family, condition: string) =>
+    `(SELECT coalesce(sum(r.n), 0) FROM ${kpiRows(0, [family])} r WHERE r.stage = m.stage AND ${condition} AND ${opportunityConditions(scope, parameters, 'r')})`;
+  const hour = `f.stage_entered_at < m.hour_start + interval '1 hour'`;
+  const counted =
     grain === 0
-      ? `f.stage_entered_at >= m.hour_start AND f.stage_entered_at < least(m.hour_start + interval '1 hour', m.threshold + interval '1 second') AND ${past}`
-      : `f.stage_entered_at >= greatest(m.day_start, m.threshold - interval '1 second') AND NOT (${past})`;
-  // grain 0: the hours of the threshold's day before its hour, from the rollup.
-  const earlierHours =
-    grain === 0
-      ? `+ (SELECT coalesce(sum(r.n), 0) FROM ${kpiRows(0, [FAMILY.openHour])} r
-            WHERE r.stage = m.stage AND r.day = (m.day_start AT TIME ZONE 'UTC')::date AND r.k < extract(hour FROM m.hour_start AT TIME ZONE 'UTC')::integer
-              AND ${opportunityConditions(scope, parameters, 'r')})`
-      : '';
+      ? // stalled: the days before the threshold's (added from openByDay), its earlier hours, and its hour's past ones
+        `${facts(`f.stage_entered_at >= m.hour_start AND f.stage_entered_at < least(m.hour_start + interval '1 hour', m.threshold + interval '1 second') AND ${past}`)}
+         + ${rolled(FAMILY.openHour, 'r.day = m.threshold_day AND r.k < m.hour')}`
+      : grain === 3
+        ? // not stalled: its hour's ones not past, its later hours, and the days after it
+          `${facts(`f.stage_entered_at >= greatest(m.hour_start, m.threshold - interval '1 second') AND ${hour} AND NOT (${past})`)}
+           + ${rolled(FAMILY.openHour, 'r.day = m.threshold_day AND r.k > m.hour')} + ${rolled(FAMILY.open, 'r.day > m.threshold_day')}`
+        : // not stalled: from the facts, all entered since the threshold's day began
+          facts(`f.stage_entered_at >= greatest(m.day_start, m.threshold - interval '1 second') AND NOT (${past})`);
   const rows: Array<{ bucket: number; stage: string; threshold_day: string; counted: number }> = await manager.query(
     `WITH t AS (SELECT m.*, m.at - make_interval(secs => m.usual * 86400) AS threshold FROM ${m}),
        m AS (SELECT t.*, date_trunc('day', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start,
-                    date_trunc('hour', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour_start FROM t)
-     SELECT m.bucket, m.stage, to_char(m.day_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS threshold_day,
-            ((SELECT count(*) FROM opportunity_fact f
-              WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} AND ${opportunityConditions(scope, parameters)}) ${earlierHours})::int AS counted
-       FROM m`,
+                    date_trunc('hour', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour_start,
+                    (t.threshold AT TIME ZONE 'UTC')::date AS threshold_day, extract(hour FROM t.threshold AT TIME ZONE 'UTC')::integer AS hour FROM t)
+     SELECT m.bucket, m.stage, to_char(m.threshold_day, 'YYYY-MM-DD') AS threshold_day, (${counted})::int AS counted FROM m`,
     parameters.values,
   );
   for (const row of rows) {

@@ -19,9 +19,12 @@ export class AddOpenByHourKpiRollup1796121610807 implements MigrationInterface {
               SELECT d.pipeline_id, ${byHour('d')}, -d.sign FROM kpi_fact_delta d WHERE d.status = 'OPEN') AS c(pipeline_id, day, stage, k, n)
        GROUP BY pipeline_id, day, stage, k HAVING sum(n) <> 0 ORDER BY stage, day, k`);
     await queryRunner.query(`CREATE INDEX kpi_rollup_open_hour_idx ON kpi_rollup (stage, day, k) WHERE grain = 0 AND family = 9`);
+    // One instant's stalls read the open opportunities of the days after its threshold, per stage.
+    await queryRunner.query(`CREATE INDEX kpi_rollup_open_day_idx ON kpi_rollup (stage, day) WHERE grain = 0 AND family = 1`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX kpi_rollup_open_day_idx`);
     await queryRunner.query(`DROP INDEX kpi_rollup_open_hour_idx`);
     await queryRunner.query(`DELETE FROM kpi_rollup WHERE family = 9`);
   }
