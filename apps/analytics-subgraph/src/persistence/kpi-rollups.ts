@@ -349,6 +349,13 @@ export async function withKpiContributions(
   }
 }
 
+// Each fold updates rollup rows in place, leaving their old versions behind: at 200,000 opportunities an ingestion left
+// grain 0 with 60,000 dead rows beside 80,000 live ones, and the 52-week series twice as slow (p50 225 ms, 94 ms after a
+// VACUUM of 1.2 s). The grains KPI queries read are vacuumed at most this often after a fold (autovacuum may be off or
+// behind); a plain VACUUM does not block the folds or the projections.
+const ROLLUP_VACUUM_EVERY_MS = 60_000;
+let rollupVacuumedAt = 0;
+
 // The background folder: folds what large chunks recorded, in its own transactions, while ingestion goes on.
 export async function foldPendingContributions(manager: EntityManager): Promise<void> {
   const [{ any }]: Array<{ any: boolean }> = await manager.query(
@@ -365,4 +372,8 @@ export async function foldPendingContributions(manager: EntityManager): Promise<
   // Every query scans the delta tables for what is not folded yet: emptied by DELETE they keep their pages until vacuumed,
   // and autovacuum may be off or behind (an empty table of 10,000 dead pages cost ~30 ms per scan at 200,000).
   if (folded > 0) await manager.query('VACUUM kpi_fact_delta, kpi_stay_delta, kpi_lead_delta');
+  if (folded > 0 && Date.now() - rollupVacuumedAt >= ROLLUP_VACUUM_EVERY_MS) {
+    rollupVacuumedAt = Date.now();
+    await manager.query('VACUUM kpi_rollup_grain_0, kpi_rollup_grain_1, kpi_rollup_grain_3');
+  }
 }
