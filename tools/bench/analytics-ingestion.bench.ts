@@ -216,7 +216,7 @@ async function analyticsQuery<T>(stack: BenchStack, sql: string, parameters: unk
 export async function benchAnalyticsIngestion(
   stack: BenchStack,
   opportunities = 1_000_000,
-  options: { freshnessSeconds?: number; movesPerSecond?: number; kpiRuns?: number } = {},
+  options: { freshnessSeconds?: number; movesPerSecond?: number; kpiRuns?: number; keepDatabase?: string; stopAfterKpis?: boolean } = {},
 ): Promise<BenchResult[]> {
   const prefix = stack.topicPrefix;
   const topics = ANALYTICS_TOPICS.map((topic) => `${prefix}${topic}`);
@@ -275,6 +275,7 @@ export async function benchAnalyticsIngestion(
 
   // KPI latency through the gateway, after ANALYZE (this machine's PostgreSQL runs with autovacuum off).
   await analyticsQuery(stack, 'ANALYZE');
+  if (options.keepDatabase) await keepAnalyticsDatabase(stack, options.keepDatabase);
   const owner = reps.reps[0];
   const asRep = gatewayClient(stack.gatewayUrl, await mintUserToken(repActor(owner.id, owner.teamId), TEST_JWT_SECRET, '12h'));
   const asManager = gatewayClient(stack.gatewayUrl, await mintUserToken(managerActor(owner.teamId), TEST_JWT_SECRET, '12h'));
@@ -307,31 +308,8 @@ export async function benchAnalyticsIngestion(
     weeks52ByTeam: await latencies(stack.admin, SERIES, { filter: { ...seriesFilter, teamId: owner.teamId }, bucket: 'WEEK' }, Math.min(runs, 5)),
   };
   console.error(`KPI p95 (ms): ${JSON.stringify(kpi)}; series ${JSON.stringify(series)}; trivial ${JSON.stringify(trivial)}`);
-
-  // Freshness: stage moves at a fixed rate through the gateway; probes time each of their own moves until pipelineMetrics shows it.
-  const freshness = await benchFreshness(stack, options.freshnessSeconds ?? 120, options.movesPerSecond ?? 100);
-  console.error(`freshness: ${JSON.stringify(freshness)}`);
-
-  // Rebuild: a second analytics process replays every topic from offset 0 into a fresh database under a new group.
-  await stack.waitForQuiet();
-  const rebuildTotal = await topicTotals(kafka, topics);
-  const rebuildTransport = await plainConsumer(kafka, topics, rebuildTotal);
-  const rebuild = await benchRebuild(stack, rebuildTotal);
-
   const ratioNote = (value: { p95: number } | { error: string }) => ('p95' in value ? round(value.p95 / Math.max(trivial.p50, 0.01), 1) : null);
-  return [
-    result('analytics-ingestion', 'events/s', total / ingestion.seconds, 'plain kafkajs consumer reading the same events', transport, {
-      opportunities,
-      stageEvents: stageEventsProduced,
-      eventsOnTopics: total,
-      ingestionSeconds: round(ingestion.seconds, 1),
-      transportSeconds: round(total / transport, 1),
-      produceSeconds: round(produced.seconds, 1),
-      opportunityFacts: facts,
-      stageEventRows,
-      analyticsPeakRssMb: ingestion.value.peakMb,
-      dimensions: { reps: reps.reps.length, teams: 10, industries: INDUSTRIES.length, sources: SOURCES.length, unassignedShare: 0.02 },
-    }),
+  const kpiResults = [
     result('kpi-query', 'ms p95 (pipelineMetrics, unfiltered)', kpi.unfiltered.p95, 'trivial query through the gateway, p50 ms', trivial.p50, {
       opportunityFacts: facts,
       runsEach: runs,
@@ -343,6 +321,34 @@ export async function benchAnalyticsIngestion(
       buckets: seriesLength,
       latencyMs: series,
     }),
+  ];
+  const ingestionResult = result('analytics-ingestion', 'events/s', total / ingestion.seconds, 'plain kafkajs consumer reading the same events', transport, {
+    opportunities,
+    stageEvents: stageEventsProduced,
+    eventsOnTopics: total,
+    ingestionSeconds: round(ingestion.seconds, 1),
+    transportSeconds: round(total / transport, 1),
+    produceSeconds: round(produced.seconds, 1),
+    opportunityFacts: facts,
+    stageEventRows,
+    analyticsPeakRssMb: ingestion.value.peakMb,
+    dimensions: { reps: reps.reps.length, teams: 10, industries: INDUSTRIES.length, sources: SOURCES.length, unassignedShare: 0.02 },
+  });
+  if (options.stopAfterKpis) return [ingestionResult, ...kpiResults];
+
+  // Freshness: stage moves at a fixed rate through the gateway; probes time each of their own moves until pipelineMetrics shows it.
+  const freshness = await benchFreshness(stack, options.freshnessSeconds ?? 120, options.movesPerSecond ?? 100);
+  console.error(`freshness: ${JSON.stringify(freshness)}`);
+
+  // Rebuild: a second analytics process replays every topic from offset 0 into a fresh database under a new group.
+  await stack.waitForQuiet();
+  const rebuildTotal = await topicTotals(kafka, topics);
+  const rebuildTransport = await plainConsumer(kafka, topics, rebuildTotal);
+  const rebuild = await benchRebuild(stack, rebuildTotal);
+
+  return [
+    ingestionResult,
+    ...kpiResults,
     result(
       'analytics-freshness',
       'ms p99 commit to visible',
@@ -356,6 +362,21 @@ export async function benchAnalyticsIngestion(
       transportSeconds: round(rebuildTotal / rebuildTransport, 1),
     }),
   ];
+}
+
+// A copy of the ingested analytics database under `name` (replaced if there), left after the run: explain-metrics and
+// query work can then iterate on 200,000 opportunities without ingesting them again. A template copy needs the database
+// idle, so analytics is stopped around it.
+async function keepAnalyticsDatabase(stack: BenchStack, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--keep-database wants a plain database name, not ${name}`);
+  const analytics = stack.stack.services.analytics;
+  const source = new URL(stack.databaseUrl('analytics')).pathname.slice(1);
+  await analytics.kill('SIGTERM');
+  const server = withDatabase(stack.databaseUrl('analytics'), 'postgres');
+  await dropDatabase(withDatabase(server, name)).catch(() => undefined);
+  await analyticsQuery(stack, `CREATE DATABASE ${name} TEMPLATE ${source}`, [], server);
+  await analytics.start();
+  console.error(`analytics database kept as ${withDatabase(server, name)}`);
 }
 
 // Opportunities moved at `movesPerSecond` (open loop) between two stages, while probe opportunities, each the only one

@@ -11,7 +11,7 @@ import { benchStageMoves } from './stage-moves.bench';
 import { benchWebBoard } from './web-board.bench';
 
 // `npm run bench -- [lead-import] [stage-moves] [load] [peers] [analytics-ingestion] [web-board]` (all by default; --seconds for
-// load; --peer-seconds, --rounds, --load-seconds and --parts-only for peers; --profile <dir> for CPU profiles of the services (our gateway against Hive Gateway and the subgraph direct); --opportunities, --freshness-seconds, --moves-per-second and --kpi-runs for analytics-ingestion). Services run
+// load; --peer-seconds, --rounds, --load-seconds and --parts-only for peers; --profile <dir> for CPU profiles of the services (our gateway against Hive Gateway and the subgraph direct); --opportunities, --freshness-seconds, --moves-per-second, --kpi-runs, --keep-database <name> and --stop-after-kpis for analytics-ingestion). Services run
 // from their production bundles. Figures are reported with a baseline measured in the same run, so the ratios compare
 // across machines; results land in tools/bench/results/.
 async function main(): Promise<void> {
@@ -23,6 +23,9 @@ async function main(): Promise<void> {
       'freshness-seconds': { type: 'string', default: '120' },
       'moves-per-second': { type: 'string', default: '100' },
       'kpi-runs': { type: 'string', default: '40' },
+      // analytics-ingestion: keeps a copy of the ingested analytics database under this name; stops after the KPI queries.
+      'keep-database': { type: 'string' },
+      'stop-after-kpis': { type: 'boolean', default: false },
       'peer-seconds': { type: 'string', default: '8' },
       rounds: { type: 'string', default: '3' },
       'load-seconds': { type: 'string', default: '30' },
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
           freshnessSeconds: Number(values['freshness-seconds']),
           movesPerSecond: Number(values['moves-per-second']),
           kpiRuns: Number(values['kpi-runs']),
+          keepDatabase: values['keep-database'],
+          stopAfterKpis: values['stop-after-kpis'],
         })),
       );
     }

@@ -42,7 +42,7 @@ export interface AnalyticsServiceOptions {
 export const analyticsDeps = (dataSource: DataSource, options: AnalyticsServiceOptions): AnalyticsDeps => ({
   dataSource,
   now: options.now ?? (() => new Date()),
-  exactPercentileLimit: options.exactPercentileLimit ?? 5_000,
+  exactPercentileLimit: options.exactPercentileLimit ?? 1_000,
 });
 
 // The latest state and, for time travel, the revision history, in the same transaction.

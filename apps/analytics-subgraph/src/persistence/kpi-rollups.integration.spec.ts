@@ -8,7 +8,10 @@ import type { EntityManager } from 'typeorm';
 
 import { ANALYTICS_HANDLERS } from '../server';
 import { startAnalytics } from '../test-support';
+import { metricsScope } from '../use-cases/shared/scope';
 import { CURRENT_STATE, FAMILY, foldKpiContributions, grainSumsSql, kpiRows } from './kpi-rollups';
+import { bottlenecks } from './metrics-repository';
+import { rollupBottlenecks } from './rollup-metrics';
 
 const PIPELINE = '00000000-0000-4000-8000-000000000001';
 const STAGES = [
@@ -29,6 +32,7 @@ const opportunityLife = fc.array(
     owner: fc.integer({ min: 0, max: 2 }),
     amount: fc.constantFrom('1000.00', '2500.50', null),
     hours: fc.integer({ min: 0, max: 24 * 40 }),
+    minutes: fc.integer({ min: 0, max: 59 }),
     updated: fc.boolean(),
   }),
   { minLength: 1, maxLength: 5 },
@@ -36,7 +40,7 @@ const opportunityLife = fc.array(
 const leadLife = fc.record({ owner: fc.integer({ min: 0, max: 2 }), converted: fc.boolean(), days: fc.integer({ min: 0, max: 60 }) });
 
 function eventsOf(
-  lives: Array<Array<{ stage: number; owner: number; amount: string | null; hours: number; updated: boolean }>>,
+  lives: Array<Array<{ stage: number; owner: number; amount: string | null; hours: number; minutes?: number; updated: boolean }>>,
   leads: Array<{ owner: number; converted: boolean; days: number }>,
 ): AnyPipelineEvent[] {
   const events: AnyPipelineEvent[] = [];
@@ -48,7 +52,7 @@ function eventsOf(
     let at = START;
     let previous: (typeof STAGES)[number] | null = null;
     life.forEach((step, index) => {
-      at += step.hours * 3_600_000;
+      at += step.hours * 3_600_000 + (step.minutes ?? 0) * 60_000;
       const stage = STAGES[step.stage];
       const snapshot = {
         name: `Opportunity ${id}`,
@@ -214,6 +218,33 @@ describe('KPI rollups', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('count stalled opportunities at any instant as the facts do, from day and hour rollups and the facts of one hour', async () => {
+    // Arrange: opportunities entering stages at any minute over weeks, folded; instants at other minutes
+    const [lives] = fc.sample(fc.array(opportunityLife, { minLength: 40, maxLength: 40 }), { seed: 14, numRuns: 1 });
+    await manager.transaction(async (transaction) => {
+      const collector = new ChunkCollector();
+      for (const event of eventsOf(lives, []))
+        await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
+      await collector.flush(transaction);
+    });
+    await manager.transaction((transaction) => foldKpiContributions(transaction));
+    // every 83 minutes for 115 days: thresholds land in hours with entries, before and after them
+    const instants = Array.from({ length: 2_000 }, (_, index) => new Date(START + index * 83 * 60_000 + (index % 7) * 1_000));
+    const scope = metricsScope({ userId: randomUUID(), roles: ['ADMIN'], teamId: null }, {});
+
+    // Act: a series (grain 0, days before the threshold) and single instants (grain 3, days after it)
+    const fromRollups = await rollupBottlenecks(manager, scope, 0, instants, Number.POSITIVE_INFINITY);
+    const fromFacts = await bottlenecks(manager, scope, instants);
+    const singles = instants.filter((_instant, index) => index % 3 === 0);
+    const singlesFromRollups = await Promise.all(singles.map((instant) => rollupBottlenecks(manager, scope, 3, [instant], Number.POSITIVE_INFINITY)));
+
+    // Assert
+    const stalled = (periods: Array<Array<{ stage: string; stalledCount: number }>>) => periods.map((stages) => stages.map((s) => [s.stage, s.stalledCount]));
+    expect(stalled(fromRollups)).toEqual(stalled(fromFacts));
+    expect(stalled(singlesFromRollups.flat())).toEqual(stalled(fromFacts.filter((_period, index) => index % 3 === 0)));
+    expect(fromFacts.flat().some((stage) => stage.stalledCount > 0)).toBe(true);
   });
 
   it('are read the same by queries before and after a fold', async () => {

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 
 import { type BucketCount, histogramPercentile } from '../domain/histogram';
 import type { MetricsScope } from '../domain/metrics-filter';
-import { FAMILY, type Grain, kpiRows } from './kpi-rollups';
+import { FAMILY, type Family, type Grain, kpiRows } from './kpi-rollups';
 import {
   assembleSize,
   type CycleStats,
@@ -16,7 +16,7 @@ import {
   type StageBottleneck,
   type StageConversion,
 } from './metrics-repository';
-import { opportunityConditions, SqlParameters, UNRESTRICTED, UNRESTRICTED_STAYS, visibleTo } from './scope-sql';
+import { opportunityConditions, SqlParameters, teamMembers, UNRESTRICTED, UNRESTRICTED_STAYS, visibleTo } from './scope-sql';
 
 // The KPIs of metrics-repository.ts read from the rollups (kpi-rollups.ts) instead of the facts: the same results, from
 // O(groups) rows. Exact percentiles come from the facts when few values are in scope; beyond that, from histograms.
@@ -192,7 +192,8 @@ async function histogramCycles(manager: EntityManager, scope: MetricsScope, grai
   });
 }
 
-// As stageConversions: stages present in scope give the pairs; stays first entered in the period count as entered, and
+// As stageConversions: stages present in scope give the pairs (materialized: the join rescans them per rollup row; the
+// scope is applied where the rows are read, so an owner's are found by the owner index); stays first entered in the period count as entered, and
 // as advanced when the furthest non-lost position reached later is at least the next stage's.
 export async function rollupConversions(manager: EntityManager, scope: MetricsScope, grain: Grain, periods: MetricsPeriod[]): Promise<StageConversion[][]> {
   const parameters = new SqlParameters();
@@ -201,11 +202,11 @@ export async function rollupConversions(manager: EntityManager, scope: MetricsSc
   const periodStart = entered.start();
   const firstInPeriod = periodStart ? `(r.flag OR r.prev_day < ${periodStart})` : 'r.flag';
   const rows: Array<{ bucket: number; from_stage: string; to_stage: string; from_position: number; entered: number; advanced: number }> = await manager.query(
-    `WITH r AS ${kpiRows(grain, [FAMILY.presence, FAMILY.conversion])},
+    `WITH r AS (SELECT * FROM ${kpiRows(grain, [FAMILY.presence, FAMILY.conversion])} r WHERE ${where}),
        present AS (
-         SELECT r.stay_pipeline_id, r.stage, r.position FROM r WHERE r.family = ${FAMILY.presence} AND ${where} GROUP BY 1, 2, 3 HAVING sum(r.n) > 0),
+         SELECT r.stay_pipeline_id, r.stage, r.position FROM r WHERE r.family = ${FAMILY.presence} GROUP BY 1, 2, 3 HAVING sum(r.n) > 0),
        stages AS (SELECT stay_pipeline_id AS pipeline_id, stage, max(position) AS position FROM present GROUP BY 1, 2),
-       pairs AS (
+       pairs AS MATERIALIZED (
          SELECT pipeline_id, stage AS from_stage, position AS from_position,
                 lead(stage) OVER (PARTITION BY pipeline_id ORDER BY position) AS to_stage,
                 lead(position) OVER (PARTITION BY pipeline_id ORDER BY position) AS to_position
@@ -213,7 +214,7 @@ export async function rollupConversions(manager: EntityManager, scope: MetricsSc
      SELECT ${entered.bucket} AS bucket, p.from_stage, p.to_stage, min(p.from_position) AS from_position, sum(r.n)::int AS entered,
             coalesce(sum(r.n) FILTER (WHERE r.k >= p.to_position), 0)::int AS advanced
        FROM r JOIN pairs p ON p.pipeline_id = r.stay_pipeline_id AND p.from_stage = r.stage AND p.to_stage IS NOT NULL
-      WHERE r.family = ${FAMILY.conversion} AND ${where} AND ${entered.within} AND ${firstInPeriod}
+      WHERE r.family = ${FAMILY.conversion} AND ${entered.within} AND ${firstInPeriod}
       GROUP BY 1, p.from_stage, p.to_stage HAVING sum(r.n) <> 0 ORDER BY 1, 4, 2`,
     parameters.values,
   );
@@ -249,8 +250,9 @@ export async function rollupBottlenecks(
   exactLimit: number,
 ): Promise<StageBottleneck[][]> {
   if (instants.length === 0) return [];
-  // Stalls count open opportunities by the day they entered their stage: grain 0 has those days (and all-time dwell).
-  const grain = asked === 3 ? 0 : asked;
+  // A series counts stalls at many instants from the open opportunities of every day (grain 0); one instant needs only
+  // the days after its threshold, read there, so pipelineMetrics reads the all-time grain (3) otherwise.
+  const grain = asked === 3 && instants.length > 1 ? 0 : asked;
   const parameters = new SqlParameters();
   const families = grain === 2 ? [FAMILY.open] : [FAMILY.open, FAMILY.dwell];
   const rows: Array<{ family: number; stage: string; position: number | null; k: number | null; day: string | null; n: number }> = await manager.query(
@@ -325,7 +327,14 @@ export async function rollupBottlenecks(
 async function exactDwell(manager: EntityManager, scope: MetricsScope): Promise<Array<{ stage: string; position: number | null; percentiles: number[] }>> {
   const parameters = new SqlParameters();
   const where = opportunityConditions(scope, parameters);
-  const stays = where === UNRESTRICTED ? UNRESTRICTED_STAYS : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
+  // A few owners' stays are looked up per opportunity (their key); a join would hash every stay of every owner.
+  const byOwner = Boolean(scope.ownerIds?.length || scope.teamId || scope.visibility.kind === 'own');
+  const stays =
+    where === UNRESTRICTED
+      ? UNRESTRICTED_STAYS
+      : byOwner
+        ? 'opportunity_fact f CROSS JOIN LATERAL (SELECT * FROM stage_interval WHERE opportunity_id = f.opportunity_id OFFSET 0) i'
+        : 'stage_interval i JOIN opportunity_fact f ON f.opportunity_id = i.opportunity_id';
   return manager.query(
     `SELECT i.stage, max(i.position) AS position,
             percentile_cont(ARRAY[0.5, 0.75, 0.9]::double precision[]) WITHIN GROUP (ORDER BY extract(epoch FROM i.left_at - i.entered_at) / 86400) AS percentiles
@@ -334,9 +343,10 @@ async function exactDwell(manager: EntityManager, scope: MetricsScope): Promise<
   );
 }
 
-// Open opportunities in a stage for longer than its usual time at an instant: with days in the rollup (grain 0), those
-// entered before the day of (instant - usual) plus, from the facts, those of that day past it; without (grains 1 and 2),
-// the open count less those, from the facts, not past it (all entered since that day began).
+// Open opportunities in a stage for longer than its usual time at an instant, i.e. entered before (instant - usual):
+// grain 0 (a series) adds the days before the threshold's from the rollup, that day's earlier hours and, from the facts,
+// the threshold's hour; grain 3 (one instant) takes the open count less the days after the threshold's, its later hours
+// and the facts of its hour, a few rows; grains 1 and 2 take the open count less, from the facts, those entered since.
 async function stalledCounts(
   manager: EntityManager,
   scope: MetricsScope,
@@ -352,14 +362,29 @@ async function stalledCounts(
   const parameters = new SqlParameters();
   const m = `unnest(${parameters.add(pairs.map((pair) => pair.bucket))}::int[], ${parameters.add(pairs.map((pair) => pair.stage))}::text[], ${parameters.add(pairs.map((pair) => pair.at))}::timestamptz[], ${parameters.add(pairs.map((pair) => pair.usual))}::float8[]) AS m(bucket, stage, at, usual)`;
   const past = `extract(epoch FROM m.at - f.stage_entered_at) / 86400 > m.usual`;
+  // The threshold instant, give or take a second of rounding, bounds the index ranges; `past` stays the exact test.
+  const facts = (range: string) =>
+    `(SELECT count(*) FROM opportunity_fact f WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} AND ${opportunityConditions(scope, parameters)})`;
+  const rolled = (family: Family, condition: string) =>
+    `(SELECT coalesce(sum(r.n), 0) FROM ${kpiRows(0, [family])} r WHERE r.stage = m.stage AND ${condition} AND ${opportunityConditions(scope, parameters, 'r')})`;
+  const hour = `f.stage_entered_at < m.hour_start + interval '1 hour'`;
+  const counted =
+    grain === 0
+      ? // stalled: the days before the threshold's (added from openByDay), its earlier hours, and its hour's past ones
+        `${facts(`f.stage_entered_at >= m.hour_start AND f.stage_entered_at < least(m.hour_start + interval '1 hour', m.threshold + interval '1 second') AND ${past}`)}
+         + ${rolled(FAMILY.openHour, 'r.day = m.threshold_day AND r.k < m.hour')}`
+      : grain === 3
+        ? // not stalled: its hour's ones not past, its later hours, and the days after it
+          `${facts(`f.stage_entered_at >= greatest(m.hour_start, m.threshold - interval '1 second') AND ${hour} AND NOT (${past})`)}
+           + ${rolled(FAMILY.openHour, 'r.day = m.threshold_day AND r.k > m.hour')} + ${rolled(FAMILY.open, 'r.day > m.threshold_day')}`
+        : // not stalled: from the facts, all entered since the threshold's day began
+          facts(`f.stage_entered_at >= greatest(m.day_start, m.threshold - interval '1 second') AND NOT (${past})`);
   const rows: Array<{ bucket: number; stage: string; threshold_day: string; counted: number }> = await manager.query(
-    `WITH m AS (SELECT m.*, date_trunc('day', (m.at - make_interval(secs => m.usual * 86400)) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start FROM ${m})
-     SELECT m.bucket, m.stage, to_char(m.day_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS threshold_day,
-            (SELECT count(*) FROM opportunity_fact f
-              WHERE f.status = 'OPEN' AND f.stage = m.stage AND f.stage_entered_at >= m.day_start
-                ${grain === 0 ? `AND f.stage_entered_at < m.day_start + interval '24 hours' AND ${past}` : `AND NOT (${past})`}
-                AND ${opportunityConditions(scope, parameters)})::int AS counted
-       FROM m`,
+    `WITH t AS (SELECT m.*, m.at - make_interval(secs => m.usual * 86400) AS threshold FROM ${m}),
+       m AS (SELECT t.*, date_trunc('day', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start,
+                    date_trunc('hour', t.threshold AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour_start,
+                    (t.threshold AT TIME ZONE 'UTC')::date AS threshold_day, extract(hour FROM t.threshold AT TIME ZONE 'UTC')::integer AS hour FROM t)
+     SELECT m.bucket, m.stage, to_char(m.threshold_day, 'YYYY-MM-DD') AS threshold_day, (${counted})::int AS counted FROM m`,
     parameters.values,
   );
   for (const row of rows) {
@@ -384,7 +409,7 @@ export async function rollupLeadConversion(
   if (scope.source) conditions.push(`r.lead_source = ${parameters.add(scope.source)}`);
   if (scope.industry) conditions.push(`r.industry = lower(${parameters.add(scope.industry)})`);
   if (scope.ownerIds?.length) conditions.push(`r.owner_id = ANY(${parameters.add(scope.ownerIds)}::uuid[])`);
-  if (scope.teamId) conditions.push(`r.owner_id IN (SELECT rep_id FROM rep_fact WHERE team_id = ${parameters.add(scope.teamId)})`);
+  if (scope.teamId) conditions.push(`r.owner_id = ANY(${teamMembers(parameters.add(scope.teamId))})`);
   conditions.push(visibleTo(scope, parameters, 'r.owner_id'));
   const created = grain === 0 ? dayBucketing(periods, parameters) : { bucket: '1', within: 'true' };
   const rows: Array<{ bucket: number; source: LeadSource; leads: number; converted: number }> = await manager.query(
