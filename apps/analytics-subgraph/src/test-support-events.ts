@@ -24,6 +24,7 @@ export function repRegistered(repId: string, teamId: string | null, index: numbe
 export interface HandMadeOpportunity {
   id?: string;
   ownerId: string;
+  accountName?: string;
   amount: string;
   currency: string;
   createdAt: string;
@@ -50,7 +51,7 @@ export function opportunityEvents(opportunity: HandMadeOpportunity): Published[]
   const id = opportunity.id ?? randomUUID();
   const snapshot = (stage: StageKey, amount = opportunity.amount) => ({
     name: `Opportunity ${id.slice(0, 8)}`,
-    accountName: 'Account',
+    accountName: opportunity.accountName ?? 'Account',
     industry: opportunity.industry ?? 'Software',
     amount: { amount, currency: opportunity.currency },
     probability: STAGES[stage].probability,

@@ -595,7 +595,7 @@ export type RepCoaching = {
 };
 
 export type ReportDimension =
-  /** By account name; null gathers the opportunities without an account. */
+  /** By account: names that differ only in case or spacing are one account, as in the opportunity service (shown in one of its spellings); null gathers the opportunities without an account. */
   | 'ACCOUNT'
   | 'INDUSTRY'
   | 'REP'

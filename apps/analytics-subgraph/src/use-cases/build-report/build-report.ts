@@ -20,14 +20,16 @@ export interface ReportRow {
   medianCycleDays: number | null;
 }
 
-// ACCOUNT groups by the account's name as the facts carry it; opportunities without an account (blank name) group as null.
+// ACCOUNT groups as the opportunity service names accounts: one account per name whatever its case and spacing
+// ("ACME  Corp" is "Acme Corp"), shown by the first spelling in sort order; without an account (blank name) as null.
 const KEYS: Record<ReportDimension, string> = {
   REP: 'f.owner_id::text',
   TEAM: 'r.team_id',
   SOURCE: 'f.lead_source',
   INDUSTRY: 'f.industry',
-  ACCOUNT: "nullif(f.account_name, '')",
+  ACCOUNT: "nullif(lower(regexp_replace(btrim(f.account_name), '\\s+', ' ', 'g')), '')",
 };
+const LABELS: Partial<Record<ReportDimension, string>> = { ACCOUNT: "nullif(regexp_replace(btrim(f.account_name), '\\s+', ' ', 'g'), '')" };
 
 // Performance per rep, team, source or industry: open pipeline now, and won/lost/value/cycle in the period.
 export async function reportRows(deps: AnalyticsDeps, scope: MetricsScope, dimension: ReportDimension): Promise<ReportRow[]> {
@@ -35,6 +37,7 @@ export async function reportRows(deps: AnalyticsDeps, scope: MetricsScope, dimen
   const where = opportunityConditions(scope, parameters);
   const closedInPeriod = periodCondition('f.closed_at', scope, parameters);
   const key = KEYS[dimension];
+  const label = LABELS[dimension] ?? key;
   const rows: Array<{
     key: string | null;
     currency: string | null;
@@ -45,10 +48,11 @@ export async function reportRows(deps: AnalyticsDeps, scope: MetricsScope, dimen
     avg_won: string | null;
     median_cycle: number | null;
   }> = await deps.dataSource.query(
-    `WITH scoped AS (SELECT ${key} AS key, f.* FROM opportunity_fact f LEFT JOIN rep_fact r ON r.rep_id = f.owner_id WHERE ${where}),
+    `WITH scoped AS (SELECT ${key} AS key, ${label} AS label, f.* FROM opportunity_fact f LEFT JOIN rep_fact r ON r.rep_id = f.owner_id WHERE ${where}),
+            labels AS (SELECT key, min(label) AS label FROM scoped GROUP BY key),
             cycles AS (SELECT key, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.closed_at - f.created_at) / 86400) AS median_cycle
                          FROM scoped f WHERE f.status = 'WON' AND ${closedInPeriod} GROUP BY key)
-       SELECT f.key, f.currency,
+       SELECT (SELECT l.label FROM labels l WHERE l.key IS NOT DISTINCT FROM f.key) AS key, f.currency,
               count(*) FILTER (WHERE f.status = 'OPEN')::int AS open_count,
               sum(f.amount) FILTER (WHERE f.status = 'OPEN') AS open_amount,
               count(*) FILTER (WHERE f.status = 'WON' AND ${closedInPeriod})::int AS won,
