@@ -14,38 +14,47 @@ const FREE_TEXT: Readonly<Record<string, { field: string; blank: string | null }
   'sales.deal.reopened.v1': { field: 'reason', blank: '' },
 };
 
+type Data = Record<string, unknown>;
+
+const freeTextOf = (entry: OutboxEntry): { rule: { field: string; blank: string | null }; text: string } | null => {
+  const rule = FREE_TEXT[entry.event.type];
+  const text = rule ? (entry.event.data as Data)[rule.field] : null;
+  return rule && typeof text === 'string' && !entry.personal ? { rule, text } : null;
+};
+
 // Free text of a deal fact of an opportunity made from a lead is published with the lead's person replaced by "[person]"
 // (blank when the person cannot be told now), and what was typed only sealed with the lead's key, which erasure destroys.
-// The owner is asked inside the transaction, and only for facts that carry such text (a person typed it just now).
+// The owner is asked inside the transaction, and only for facts that carry such text (a person typed it just now): one
+// statement for every such fact's opportunity, one question per lead.
 export async function appendRedactedDealEvents(deps: DealDeps, manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
-  const redacted: OutboxEntry[] = [];
-  for (const entry of entries) {
-    const rule = FREE_TEXT[entry.event.type];
-    const data = entry.event.data as Record<string, unknown>;
-    const text = rule ? data[rule.field] : null;
-    if (!rule || typeof text !== 'string' || entry.personal) {
-      redacted.push(entry);
-      continue;
-    }
-    const [lead]: Array<{ lead_id: string; name: string | null; personal: PersonalDataEnvelope | null }> = await manager.query(
-      `SELECT o.lead_id, l.name, l.personal FROM opportunity_snapshot o LEFT JOIN lead_snapshot l ON l.id = o.lead_id WHERE o.id = $1 AND o.lead_id IS NOT NULL`,
-      [entry.event.subject],
-    );
-    if (!lead) {
-      redacted.push(entry);
-      continue;
-    }
-    const person = await personToRecognise(deps.personalData, { name: lead.name ?? '', personal: lead.personal });
-    const published = person ? redactPerson(text, person) : rule.blank;
-    redacted.push(
-      published === text
-        ? entry
-        : ({
-            ...entry,
-            event: { ...entry.event, data: { ...data, [rule.field]: published } },
-            personal: { subjectId: lead.lead_id, path: [], fields: { [rule.field]: text } },
-          } as OutboxEntry),
-    );
-  }
+  const subjects = [...new Set(entries.filter((entry) => freeTextOf(entry)).map((entry) => entry.event.subject))];
+  const rows: Array<{ id: string; lead_id: string; name: string | null; personal: PersonalDataEnvelope | null }> =
+    subjects.length === 0
+      ? []
+      : await manager.query(
+          `SELECT o.id, o.lead_id, l.name, l.personal FROM opportunity_snapshot o LEFT JOIN lead_snapshot l ON l.id = o.lead_id
+            WHERE o.id = ANY($1::uuid[]) AND o.lead_id IS NOT NULL`,
+          [subjects],
+        );
+  const leads = new Map(
+    await Promise.all(
+      rows.map(
+        async (row) =>
+          [row.id, { leadId: row.lead_id, person: await personToRecognise(deps.personalData, { name: row.name ?? '', personal: row.personal }) }] as const,
+      ),
+    ),
+  );
+  const redacted = entries.map((entry) => {
+    const free = freeTextOf(entry);
+    const lead = leads.get(entry.event.subject);
+    if (!free || !lead) return entry;
+    const published = lead.person ? redactPerson(free.text, lead.person) : free.rule.blank;
+    if (published === free.text) return entry;
+    return {
+      ...entry,
+      event: { ...entry.event, data: { ...(entry.event.data as Data), [free.rule.field]: published } },
+      personal: { subjectId: lead.leadId, path: [], fields: { [free.rule.field]: free.text } },
+    } as OutboxEntry;
+  });
   await appendToOutbox(manager, redacted);
 }
