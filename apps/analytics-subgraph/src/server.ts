@@ -7,6 +7,7 @@ import { MESSAGING_MIGRATIONS } from '@pipeline/persistence';
 import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig, type ServiceDefinition } from '@pipeline/server-kit';
 import type { DataSource, EntityManager } from 'typeorm';
 
+import { nextFoldAt } from './domain/fold-pacing';
 import { foldPendingContributions } from './persistence/kpi-rollups';
 import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
@@ -85,6 +86,16 @@ export const ANALYTICS_HANDLERS: EventHandlers = {
 
 export const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];
 
+// The background fold, resting after each fold in proportion to how long it took (see fold-pacing.ts).
+function pacedFold(dataSource: DataSource): () => Promise<void> {
+  let notBefore = 0;
+  return async () => {
+    if (Date.now() < notBefore) return;
+    const startedAt = Date.now();
+    if ((await foldPendingContributions(dataSource.manager)) > 0) notBefore = nextFoldAt({ startedAt, endedAt: Date.now() });
+  };
+}
+
 export function analyticsService(options: AnalyticsServiceOptions): ServiceDefinition {
   return {
     serviceName: SERVICE_NAME,
@@ -149,7 +160,7 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
         logger,
       ),
       // Contributions of a backlog's large chunks are folded beside ingestion (queries count them until then).
-      new IntervalJob('kpi-fold', options.foldIntervalMs ?? 250, () => foldPendingContributions(dataSource.manager), logger),
+      new IntervalJob('kpi-fold', options.foldIntervalMs ?? 250, pacedFold(dataSource), logger),
     ],
   };
 }

@@ -357,11 +357,12 @@ const ROLLUP_VACUUM_EVERY_MS = 60_000;
 let rollupVacuumedAt = 0;
 
 // The background folder: folds what large chunks recorded, in its own transactions, while ingestion goes on.
-export async function foldPendingContributions(manager: EntityManager): Promise<void> {
+// Returns how many contributions it folded.
+export async function foldPendingContributions(manager: EntityManager): Promise<number> {
   const [{ any }]: Array<{ any: boolean }> = await manager.query(
     'SELECT EXISTS (SELECT 1 FROM kpi_fact_delta) OR EXISTS (SELECT 1 FROM kpi_stay_delta) OR EXISTS (SELECT 1 FROM kpi_lead_delta) AS any',
   );
-  if (!any) return;
+  if (!any) return 0;
   const folded = await manager.transaction(async (transaction) => {
     await transaction.query(`SET LOCAL work_mem = '64MB'`);
     // A backlog's fold may run past the pool's statement timeout: cancelled, it would be retried ever larger, never done.
@@ -376,4 +377,5 @@ export async function foldPendingContributions(manager: EntityManager): Promise<
     rollupVacuumedAt = Date.now();
     await manager.query('VACUUM kpi_rollup_grain_0, kpi_rollup_grain_1, kpi_rollup_grain_3');
   }
+  return folded;
 }
