@@ -298,6 +298,7 @@ export async function benchAnalyticsIngestion(
       Math.min(runs, 10),
     ).catch((error: Error) => ({ error: error.message.slice(0, 200) })),
   };
+  console.error(`KPI latency (ms): ${JSON.stringify(kpi)}; trivial ${JSON.stringify(trivial)}`);
   const weekStart = new Date(now);
   weekStart.setUTCHours(0, 0, 0, 0);
   weekStart.setUTCDate(weekStart.getUTCDate() - ((weekStart.getUTCDay() + 6) % 7) + 7);
@@ -305,9 +306,12 @@ export async function benchAnalyticsIngestion(
   const seriesLength = expectNoErrors(await stack.admin<any>(SERIES, { filter: seriesFilter, bucket: 'WEEK' })).pipelineMetricsSeries.length;
   const series = {
     weeks52: await latencies(stack.admin, SERIES, { filter: seriesFilter, bucket: 'WEEK' }, runs),
-    weeks52ByTeam: await latencies(stack.admin, SERIES, { filter: { ...seriesFilter, teamId: owner.teamId }, bucket: 'WEEK' }, Math.min(runs, 5)),
+    // Outside the goals and computed from the facts: at 1,000,000 it can pass the statement timeout; reported, not fatal.
+    weeks52ByTeam: await latencies(stack.admin, SERIES, { filter: { ...seriesFilter, teamId: owner.teamId }, bucket: 'WEEK' }, Math.min(runs, 5)).catch(
+      (error: Error) => ({ error: error.message.slice(0, 200) }),
+    ),
   };
-  console.error(`KPI p95 (ms): ${JSON.stringify(kpi)}; series ${JSON.stringify(series)}; trivial ${JSON.stringify(trivial)}`);
+  console.error(`series latency (ms): ${JSON.stringify(series)}`);
   const ratioNote = (value: { p95: number } | { error: string }) => ('p95' in value ? round(value.p95 / Math.max(trivial.p50, 0.01), 1) : null);
   const kpiResults = [
     result('kpi-query', 'ms p95 (pipelineMetrics, unfiltered)', kpi.unfiltered.p95, 'trivial query through the gateway, p50 ms', trivial.p50, {
