@@ -1,6 +1,6 @@
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 
-import { actorFromClaims, signIdentityToken, signServiceToken, verifyIdentityToken, verifyServiceToken } from './identity-token';
+import { actorFromClaims, createIdentityTokenSigner, signIdentityToken, signServiceToken, verifyIdentityToken, verifyServiceToken } from './identity-token';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
@@ -60,6 +60,60 @@ describe('the gateway-signed identity', () => {
 
   it('reads a UUID subject in lower case, as the database returns owner ids', () => {
     expect(actorFromClaims({ sub: 'A1B2C3D4-0000-4000-8000-00000000ABCD', roles: ['REP'] }).userId).toBe('a1b2c3d4-0000-4000-8000-00000000abcd');
+  });
+});
+
+describe("the gateway's identity tokens, one per actor for a while", () => {
+  const manager = { userId: '0b8f4a52-6a3c-4d4e-9f55-3f1d2a7c9e10', roles: ['MANAGER' as const], teamId: 'north' };
+
+  it('hands one actor the same token within the reuse window, a token subgraphs accept as that actor', async () => {
+    // Arrange
+    const sign = createIdentityTokenSigner(SECRET);
+
+    // Act
+    const first = await sign(manager);
+    const again = await sign({ ...manager, roles: [...manager.roles] });
+
+    // Assert
+    expect(again).toBe(first);
+    await expect(verifyIdentityToken(again, SECRET)).resolves.toEqual(manager);
+  });
+
+  it('never hands a token to an actor who differs in any claim', async () => {
+    // Arrange
+    const sign = createIdentityTokenSigner(SECRET);
+    const others = [
+      { ...manager, userId: '1c9f4a52-6a3c-4d4e-9f55-3f1d2a7c9e11' },
+      { ...manager, roles: ['MANAGER' as const, 'ADMIN' as const] },
+      { ...manager, teamId: 'south' },
+      { ...manager, teamId: null },
+    ];
+    await sign(manager);
+
+    // Act
+    const tokens = await Promise.all(others.map((actor) => sign(actor)));
+
+    // Assert
+    await expect(Promise.all(tokens.map((token) => verifyIdentityToken(token, SECRET)))).resolves.toEqual(others);
+  });
+
+  it('signs a new token once the window has passed, so a token handed out still has a minute of its two ahead', async () => {
+    // Arrange
+    let now = Date.parse('2027-01-04T10:00:00.000Z');
+    const sign = createIdentityTokenSigner(SECRET, { now: () => now });
+    const first = await sign(manager);
+
+    // Act
+    now += 59_999;
+    const late = await sign(manager);
+    now += 1;
+    const renewed = await sign(manager);
+
+    // Assert
+    expect(late).toBe(first);
+    expect(renewed).not.toBe(first);
+    const claims = decodeJwt(renewed);
+    expect([claims.iat, (claims.exp as number) - (claims.iat as number)]).toEqual([now / 1000, 120]);
   });
 });
 
