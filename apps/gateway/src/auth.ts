@@ -28,7 +28,7 @@ export function createTokenVerifier(config: AuthConfig, options: TokenVerifierOp
   const key: ReturnType<typeof hmacKeyOf> | JWTVerifyGetKey = config.mode === 'hs256' ? hmacKeyOf(config.secret) : createRemoteJWKSet(new URL(config.jwksUrl));
   const algorithms = config.mode === 'hs256' ? ['HS256'] : ['RS256', 'ES256'];
   const now = options.now ?? Date.now;
-  const verified = new LRUCache<string, { actor: Actor; until: number }>({ max: options.cacheSize ?? 10_000 });
+  const verified = new LRUCache<string, { actor: Actor; from: number; until: number }>({ max: options.cacheSize ?? 10_000 });
   const copy = (actor: Actor): Actor => ({ ...actor, roles: [...actor.roles] });
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
@@ -36,14 +36,15 @@ export function createTokenVerifier(config: AuthConfig, options: TokenVerifierOp
     const token = match[1];
     const at = now();
     const known = verified.get(token);
-    if (known && at < known.until) return copy(known.actor);
+    // A clock set back to before the check is not trusted either (a token's nbf may lie between).
+    if (known && known.from <= at && at < known.until) return copy(known.actor);
     if (known) verified.delete(token);
     try {
       const verifyOptions = { algorithms, issuer: config.issuer, audience: config.audience, requiredClaims: ['sub', 'exp'], currentDate: new Date(at) };
       const { payload } = typeof key === 'function' ? await jwtVerify(token, key, verifyOptions) : await jwtVerify(token, await key, verifyOptions);
       const actor = actorFromClaims(payload);
       // jose refuses a token once its exp (in seconds) is not after the current second: exp * 1000 is the first instant refused.
-      verified.set(token, { actor, until: Math.min((payload.exp as number) * 1000, at + MAX_TRUSTED_MS) });
+      verified.set(token, { actor, from: at, until: Math.min((payload.exp as number) * 1000, at + MAX_TRUSTED_MS) });
       return copy(actor);
     } catch (error) {
       throw new AuthenticationError(`Invalid token: ${(error as Error).message}`);

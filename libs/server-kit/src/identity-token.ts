@@ -74,18 +74,55 @@ export async function signUserToken(actor: Actor, secret: string, expiresIn = '1
     .sign(await hmacKeyOf(secret));
 }
 
-export async function verifyIdentityToken(token: string, secret: string): Promise<Actor> {
-  // The gateway mints a fresh token per request, so an old or never-expiring one is not the gateway's; a few seconds of
-  // tolerance keep a gateway whose clock runs slightly ahead from failing calls at second boundaries.
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+async function verifyIdentityClaims(token: string, secret: string, currentDate?: Date): Promise<JWTPayload> {
+  // The gateway mints a token at most a minute before a request, so an old or never-expiring one is not the gateway's;
+  // a few seconds of tolerance keep a gateway whose clock runs slightly ahead from failing calls at second boundaries.
   const { payload } = await jwtVerify(token, await hmacKeyOf(secret), {
     issuer: ISSUER,
     audience: AUDIENCE,
     algorithms: ['HS256'],
     requiredClaims: ['exp', 'iat'],
-    maxTokenAge: '2m',
-    clockTolerance: 5,
+    maxTokenAge: IDENTITY_TOKEN_SECONDS,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    currentDate,
   });
-  return actorFromClaims(payload);
+  return payload;
+}
+
+export async function verifyIdentityToken(token: string, secret: string): Promise<Actor> {
+  return actorFromClaims(await verifyIdentityClaims(token, secret));
+}
+
+export interface IdentityTokenVerifierOptions {
+  // How many verified tokens are remembered (least recently used go first).
+  max?: number;
+  // Milliseconds since the epoch; tests move it.
+  now?: () => number;
+}
+
+// A subgraph sees the same token for every request of one actor for a minute (createIdentityTokenSigner): it is
+// verified once (a WebCrypto HMAC) and trusted again, by its exact string, until the first instant jose would refuse
+// it: exp passed by the tolerance, or issued longer ago than maxTokenAge plus the tolerance (times in whole seconds).
+export function createIdentityTokenVerifier(secret: string, options: IdentityTokenVerifierOptions = {}): (token: string) => Promise<Actor> {
+  const now = options.now ?? Date.now;
+  const verified = new LRUCache<string, { actor: Actor; from: number; until: number }>({ max: options.max ?? 10_000 });
+  const copy = (actor: Actor): Actor => ({ ...actor, roles: [...actor.roles] });
+  return async (token) => {
+    const at = now();
+    const known = verified.get(token);
+    // A clock set back to before the check is not trusted either: jose also refuses a token issued in the future.
+    if (known && known.from <= at && at < known.until) return copy(known.actor);
+    if (known) verified.delete(token);
+    const payload = await verifyIdentityClaims(token, secret, new Date(at));
+    const actor = actorFromClaims(payload);
+    const exp = payload.exp as number;
+    const iat = payload.iat as number;
+    const until = Math.min((exp + CLOCK_TOLERANCE_SECONDS) * 1000, (iat + IDENTITY_TOKEN_SECONDS + CLOCK_TOLERANCE_SECONDS + 1) * 1000);
+    verified.set(token, { actor, from: at, until });
+    return copy(actor);
+  };
 }
 
 // Claims as contract/README.md names them: sub, roles, optional teamId.
