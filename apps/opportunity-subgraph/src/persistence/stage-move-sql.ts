@@ -6,7 +6,7 @@ import { ERASED_PERSON } from '../domain/account';
 import { type DealFacts, NO_DEAL_FACTS } from '../domain/criteria';
 import type { Opportunity, StageTransition } from '../domain/opportunity';
 import type { Pipeline } from '../domain/pipeline';
-import { leadPeopleFromRows, leadPeopleSql,type LeadPersonRow } from './lead-person-text';
+import { leadPeopleFromRows, leadPeopleSql, type LeadPersonRow } from './lead-person-text';
 import { pipelineFromJsonRows, pipelineJsonRowsSql, type PipelineSqlRow } from './pipeline-repository';
 
 // A stage move is a handful of statements on the hot write path, each a round trip of its own: these fold the reads a
