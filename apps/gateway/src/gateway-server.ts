@@ -11,7 +11,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Actor } from '@pipeline/domain';
-import { createMetrics, IDENTITY_HEADER, type Logger, metricsPlugin, signIdentityToken } from '@pipeline/server-kit';
+import { createIdentityTokenSigner, createMetrics, IDENTITY_HEADER, type Logger, metricsPlugin } from '@pipeline/server-kit';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
@@ -116,6 +116,7 @@ function argumentLimits(limits: ArgumentLimitSettings): ApolloServerPlugin<Gatew
 // The one endpoint frontends call: verifies tokens, enforces query limits, forwards a signed identity to subgraphs.
 export async function startGateway(config: GatewayConfig, logger: Logger, port = config.port): Promise<RunningGateway> {
   const verify = createTokenVerifier(config.auth);
+  const identityTokenFor = createIdentityTokenSigner(config.internalSecret);
   const metrics = createMetrics('gateway');
   const app = express();
   app.disable('x-powered-by');
@@ -178,13 +179,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger, port =
   const identify = async (request: Request, response: Response, next: NextFunction) => {
     try {
       const actor = await verify(request.headers.authorization);
-      // A caller's request id is kept for tracing only if it is short and plain; it ends up in logs and signed tokens.
+      // A caller's request id is kept for tracing only if it is short and plain; it ends up in logs and subgraph requests.
       const header = request.headers['x-request-id'];
       const requestId = typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
       response.locals.context = {
         actor,
         requestId,
-        identityToken: await signIdentityToken(actor, config.internalSecret, requestId),
+        identityToken: await identityTokenFor(actor),
         budget: newRequestBudget(),
       } satisfies GatewayContext;
       next();

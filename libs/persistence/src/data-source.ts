@@ -1,4 +1,4 @@
-import { DataSource, type EntitySchema, type Logger as TypeOrmLogger, MigrationExecutor, type MixedList } from 'typeorm';
+import { DataSource, type EntitySchema, type Logger as TypeOrmLogger, MigrationExecutor, type MixedList, type QueryRunner } from 'typeorm';
 
 export interface DataSourceOptions {
   url: string;
@@ -73,8 +73,12 @@ export async function initializeDataSource(dataSource: DataSource, runMigrations
 // Counts SQL statements; tests use it to prove batching (one statement per DataLoader batch).
 export class QueryCounter implements TypeOrmLogger {
   readonly statements: string[] = [];
-  logQuery(query: string): void {
+  // The query runner of each statement (a transaction has one of its own), so a test can count one transaction's
+  // round trips while the outbox relay and consumers query the same database.
+  private readonly runners: unknown[] = [];
+  logQuery(query: string, _parameters?: unknown[], queryRunner?: QueryRunner): void {
     this.statements.push(query);
+    this.runners.push(queryRunner);
   }
   logQueryError(): void {}
   logQuerySlow(): void {}
@@ -83,6 +87,12 @@ export class QueryCounter implements TypeOrmLogger {
   log(): void {}
   reset(): void {
     this.statements.length = 0;
+    this.runners.length = 0;
+  }
+  // Every statement of the transactions (query runners) in which a statement matching the pattern ran, in order.
+  transactionsOf(pattern: RegExp): string[] {
+    const runners = new Set(this.runners.filter((runner, index) => runner !== undefined && pattern.test(this.statements[index])));
+    return this.statements.filter((_statement, index) => runners.has(this.runners[index]));
   }
   matching(pattern: RegExp): string[] {
     return this.statements.filter((statement) => pattern.test(statement));

@@ -24,17 +24,41 @@ function traceAttributes(): Pick<CloudEvent, 'traceparent' | 'tracestate'> {
   return carrier.traceparent ? { traceparent: carrier.traceparent, ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}) } : {};
 }
 
-export async function appendToOutbox(manager: EntityManager, unsealed: OutboxEntry[]): Promise<void> {
+// One outbox row's values in column order (OUTBOX_COLUMNS), the event sealed and stamped with the active trace.
+export type OutboxRowValues = [id: string, aggregateType: string, aggregateId: string, type: string, topic: string, payload: string];
+
+export const OUTBOX_COLUMNS = 'id, aggregatetype, aggregateid, type, topic, payload';
+
+// The rows appendToOutbox would write, for a caller that inserts them inside a larger statement (a move's CTE writes
+// them only when its compare-and-set took). Sealing may read and create personal data keys.
+export async function outboxRows(manager: EntityManager, unsealed: readonly OutboxEntry[]): Promise<OutboxRowValues[]> {
   const trace = traceAttributes();
   const entries = await sealOutboxEntries(manager, unsealed);
-  for (let start = 0; start < entries.length; start += OUTBOX_CHUNK) {
-    const values: unknown[] = [];
-    const rows = entries.slice(start, start + OUTBOX_CHUNK).map((entry, index) => {
-      const base = index * 6;
-      values.push(entry.event.id, entry.aggregateType, entry.event.subject, entry.event.type, entry.topic, JSON.stringify({ ...entry.event, ...trace }));
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb)`;
-    });
-    await manager.query(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload) VALUES ${rows.join(', ')}`, values);
+  return entries.map((entry) => [
+    entry.event.id,
+    entry.aggregateType,
+    entry.event.subject,
+    entry.event.type,
+    entry.topic,
+    JSON.stringify({ ...entry.event, ...trace }),
+  ]);
+}
+
+// A VALUES list of rows with typed placeholders, numbered from `first` (e.g. 1 for a statement of its own).
+export function outboxValuesSql(rows: readonly OutboxRowValues[], first: number): string {
+  return rows
+    .map((_row, index) => {
+      const base = first + index * 6;
+      return `($${base}::uuid, $${base + 1}::text, $${base + 2}::text, $${base + 3}::text, $${base + 4}::text, $${base + 5}::jsonb)`;
+    })
+    .join(', ');
+}
+
+export async function appendToOutbox(manager: EntityManager, unsealed: OutboxEntry[]): Promise<void> {
+  const rows = await outboxRows(manager, unsealed);
+  for (let start = 0; start < rows.length; start += OUTBOX_CHUNK) {
+    const chunk = rows.slice(start, start + OUTBOX_CHUNK);
+    await manager.query(`INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES ${outboxValuesSql(chunk, 1)}`, chunk.flat());
   }
 }
 

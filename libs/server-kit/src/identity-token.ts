@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto';
 
 import { type Actor, isRole, isUuid } from '@pipeline/domain';
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 const ISSUER = 'pipeline-gateway';
 const AUDIENCE = 'pipeline-subgraphs';
@@ -16,16 +17,50 @@ export const hmacKeyOf = (secret: string): Promise<webcrypto.CryptoKey> => {
   return key;
 };
 
+// Seconds an identity token lives; subgraphs refuse one issued longer ago (verifyIdentityToken's maxTokenAge).
+const IDENTITY_TOKEN_SECONDS = 120;
+
 // The gateway's proof of identity for subgraphs: short-lived, signed with a secret only the services share.
-export async function signIdentityToken(actor: Actor, secret: string, requestId?: string): Promise<string> {
+// `issuedAt` (seconds since the epoch) defaults to now.
+export async function signIdentityToken(actor: Actor, secret: string, requestId?: string, issuedAt = Math.floor(Date.now() / 1000)): Promise<string> {
   return new SignJWT({ roles: actor.roles, teamId: actor.teamId, rid: requestId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(actor.userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('2m')
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + IDENTITY_TOKEN_SECONDS)
     .sign(await hmacKeyOf(secret));
+}
+
+export interface IdentityTokenSignerOptions {
+  // How long one actor's token is handed out again; it then has the rest of its 2 minutes for the request's subgraph calls.
+  reuseMs?: number;
+  // How many actors' tokens are kept (least recently used go first).
+  max?: number;
+  // Milliseconds since the epoch; tests move it.
+  now?: () => number;
+}
+
+// The gateway signs a token per request for the same few actors: a WebCrypto HMAC each time. One actor's token is
+// reused for the first half of its life instead, so it always has a minute ahead of it; a reused token names no
+// request (the request id travels in x-request-id).
+export function createIdentityTokenSigner(secret: string, options: IdentityTokenSignerOptions = {}): (actor: Actor) => Promise<string> {
+  const reuseMs = options.reuseMs ?? (IDENTITY_TOKEN_SECONDS * 1000) / 2;
+  const now = options.now ?? Date.now;
+  const tokens = new LRUCache<string, { token: string; until: number }>({ max: options.max ?? 10_000 });
+  return async (actor) => {
+    // Every claim the token carries is in the key, so a token is only ever reused for the very same identity.
+    const key = JSON.stringify([actor.userId, actor.roles, actor.teamId]);
+    const at = now();
+    const kept = tokens.get(key);
+    if (kept && at < kept.until) return kept.token;
+    const issuedAt = Math.floor(at / 1000);
+    const token = await signIdentityToken(actor, secret, undefined, issuedAt);
+    // Counted from the whole second the token says it was issued in, which may lie up to a second before `at`.
+    tokens.set(key, { token, until: issuedAt * 1000 + reuseMs });
+    return token;
+  };
 }
 
 // An end-user token as the gateway accepts it locally (HS256 with AUTH_JWT_SECRET): for the token tool, local
@@ -39,18 +74,55 @@ export async function signUserToken(actor: Actor, secret: string, expiresIn = '1
     .sign(await hmacKeyOf(secret));
 }
 
-export async function verifyIdentityToken(token: string, secret: string): Promise<Actor> {
-  // The gateway mints a fresh token per request, so an old or never-expiring one is not the gateway's; a few seconds of
-  // tolerance keep a gateway whose clock runs slightly ahead from failing calls at second boundaries.
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+async function verifyIdentityClaims(token: string, secret: string, currentDate?: Date): Promise<JWTPayload> {
+  // The gateway mints a token at most a minute before a request, so an old or never-expiring one is not the gateway's;
+  // a few seconds of tolerance keep a gateway whose clock runs slightly ahead from failing calls at second boundaries.
   const { payload } = await jwtVerify(token, await hmacKeyOf(secret), {
     issuer: ISSUER,
     audience: AUDIENCE,
     algorithms: ['HS256'],
     requiredClaims: ['exp', 'iat'],
-    maxTokenAge: '2m',
-    clockTolerance: 5,
+    maxTokenAge: IDENTITY_TOKEN_SECONDS,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    currentDate,
   });
-  return actorFromClaims(payload);
+  return payload;
+}
+
+export async function verifyIdentityToken(token: string, secret: string): Promise<Actor> {
+  return actorFromClaims(await verifyIdentityClaims(token, secret));
+}
+
+export interface IdentityTokenVerifierOptions {
+  // How many verified tokens are remembered (least recently used go first).
+  max?: number;
+  // Milliseconds since the epoch; tests move it.
+  now?: () => number;
+}
+
+// A subgraph sees the same token for every request of one actor for a minute (createIdentityTokenSigner): it is
+// verified once (a WebCrypto HMAC) and trusted again, by its exact string, until the first instant jose would refuse
+// it: exp passed by the tolerance, or issued longer ago than maxTokenAge plus the tolerance (times in whole seconds).
+export function createIdentityTokenVerifier(secret: string, options: IdentityTokenVerifierOptions = {}): (token: string) => Promise<Actor> {
+  const now = options.now ?? Date.now;
+  const verified = new LRUCache<string, { actor: Actor; from: number; until: number }>({ max: options.max ?? 10_000 });
+  const copy = (actor: Actor): Actor => ({ ...actor, roles: [...actor.roles] });
+  return async (token) => {
+    const at = now();
+    const known = verified.get(token);
+    // A clock set back to before the check is not trusted either: jose also refuses a token issued in the future.
+    if (known && known.from <= at && at < known.until) return copy(known.actor);
+    if (known) verified.delete(token);
+    const payload = await verifyIdentityClaims(token, secret, new Date(at));
+    const actor = actorFromClaims(payload);
+    const exp = payload.exp as number;
+    const iat = payload.iat as number;
+    const until = Math.min((exp + CLOCK_TOLERANCE_SECONDS) * 1000, (iat + IDENTITY_TOKEN_SECONDS + CLOCK_TOLERANCE_SECONDS + 1) * 1000);
+    verified.set(token, { actor, from: at, until });
+    return copy(actor);
+  };
 }
 
 // Claims as contract/README.md names them: sub, roles, optional teamId.

@@ -17,7 +17,7 @@ import { type DocumentNode, GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 
 import { createErrorFormatter } from './errors';
-import { IDENTITY_HEADER, verifyIdentityToken } from './identity-token';
+import { createIdentityTokenVerifier, IDENTITY_HEADER } from './identity-token';
 import { createMetrics, metricsPlugin, type ServiceMetrics } from './metrics';
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
@@ -81,11 +81,12 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
     next();
   });
 
+  const verifyIdentity = createIdentityTokenVerifier(internalSecret);
   const authenticate = async (request: Request): Promise<Actor> => {
     const token = request.headers[IDENTITY_HEADER];
     if (typeof token !== 'string' || token.length === 0) throw unauthenticated(`${serviceName} accepts requests only through the gateway`);
     try {
-      return await verifyIdentityToken(token, internalSecret);
+      return await verifyIdentity(token);
     } catch {
       throw unauthenticated('The identity forwarded by the gateway is not valid');
     }

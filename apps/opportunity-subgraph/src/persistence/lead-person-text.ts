@@ -20,24 +20,41 @@ const textAt = (data: Data, path: readonly string[]): unknown =>
 const withTextAt = (data: Data, path: readonly string[], text: string): Data =>
   path.length === 1 ? { ...data, [path[0]]: text } : { ...data, [path[0]]: withTextAt(data[path[0]] as Data, path.slice(1), text) };
 
+export interface LeadPersonRow {
+  lead_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
 // Every form of the lead's person this service knows: the contact made from the lead at conversion (name, email, phone
 // if someone added it) and a lead snapshot's plain name (events from before sealing). None once the person was erased.
-export async function leadPeople(manager: EntityManager, leadIds: readonly string[]): Promise<Map<string, PersonToRecognise[]>> {
-  const people = new Map<string, PersonToRecognise[]>();
-  if (leadIds.length === 0) return people;
-  const rows: Array<{ lead_id: string; name: string | null; email: string | null; phone: string | null }> = await manager.query(
-    `SELECT lead_id, name, email, phone FROM contact WHERE lead_id = ANY($1::uuid[]) AND name <> $2
+// `leadIds` is a placeholder of a uuid array, `erased` one of ERASED_PERSON.
+export const leadPeopleSql = (leadIds: string, erased: string): string =>
+  `SELECT lead_id, name, email, phone FROM contact WHERE lead_id = ANY(${leadIds}::uuid[]) AND name <> ${erased}
      UNION ALL
-     SELECT id, name, NULL, NULL FROM lead_snapshot WHERE id = ANY($1::uuid[]) AND name <> '' AND NOT erased`,
-    [[...new Set(leadIds)], ERASED_PERSON],
-  );
+     SELECT id, name, NULL, NULL FROM lead_snapshot WHERE id = ANY(${leadIds}::uuid[]) AND name <> '' AND NOT erased`;
+
+export function leadPeopleFromRows(rows: readonly LeadPersonRow[]): Map<string, PersonToRecognise[]> {
+  const people = new Map<string, PersonToRecognise[]>();
   for (const row of rows) people.set(row.lead_id, [...(people.get(row.lead_id) ?? []), { name: row.name, email: row.email, phone: row.phone }]);
   return people;
 }
 
+export async function leadPeople(manager: EntityManager, leadIds: readonly string[]): Promise<Map<string, PersonToRecognise[]>> {
+  if (leadIds.length === 0) return new Map();
+  return leadPeopleFromRows(await manager.query(leadPeopleSql('$1', '$2'), [[...new Set(leadIds)], ERASED_PERSON]));
+}
+
 // Free text of events about an opportunity made from a lead is published with the lead's person replaced by
 // "[person]"; what was typed goes only into the envelope sealed with the lead's key, which erasing the lead destroys.
-export async function redactLeadPersonInEntries(manager: EntityManager, entries: readonly OutboxEntry[]): Promise<OutboxEntry[]> {
+// `known` holds the people of every lead the entries' snapshots name, read already in this transaction (a stage move
+// reads them with its gates' facts), so they are not read again.
+export async function redactLeadPersonInEntries(
+  manager: EntityManager,
+  entries: readonly OutboxEntry[],
+  known?: ReadonlyMap<string, PersonToRecognise[]>,
+): Promise<OutboxEntry[]> {
   const withText = entries.filter((entry) => FREE_TEXT.some(({ path }) => typeof textAt(entry.event.data as Data, path) === 'string'));
   if (withText.length === 0) return [...entries];
   const leadOf = new Map<string, string>();
@@ -55,7 +72,7 @@ export async function redactLeadPersonInEntries(manager: EntityManager, entries:
     );
     for (const row of rows) leadOf.set(row.id, row.lead_id);
   }
-  const people = await leadPeople(manager, [...new Set(leadOf.values())]);
+  const people = known && unknown.length === 0 ? known : await leadPeople(manager, [...new Set(leadOf.values())]);
   return entries.map((entry) => {
     const leadId = leadOf.get(entry.event.subject);
     const known = leadId ? people.get(leadId) : undefined;

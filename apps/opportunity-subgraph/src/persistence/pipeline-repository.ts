@@ -5,7 +5,7 @@ import type { AutomationTrigger, Pipeline, Stage } from '../domain/pipeline';
 import { PipelineEntity, PipelineStageEntity } from './entities';
 import { fromStage } from './mappers';
 
-interface PipelineSqlRow {
+export interface PipelineSqlRow {
   id: string;
   name: string;
   is_default: boolean;
@@ -13,7 +13,7 @@ interface PipelineSqlRow {
   key: string | null;
   stage_name: string;
   position: number;
-  probability: string;
+  probability: string | number;
   category: Stage['category'];
   entry_criteria: string[] | null;
   exit_criteria: string[] | null;
@@ -24,16 +24,17 @@ interface PipelineSqlRow {
   objection_notes: Stage['objectionNotes'] | null;
 }
 
-// Pipelines with their stages in one statement (read on every board and stage move), each pipeline's rows together.
-async function selectPipelines(manager: EntityManager, where: string, parameters: unknown[]): Promise<Pipeline[]> {
-  const rows: PipelineSqlRow[] = await selectRows(
-    manager,
-    `SELECT p.id, p.name, p.is_default, p.version, s.key, s.name AS stage_name, s.position, s.probability, s.category, s.entry_criteria, s.exit_criteria,
+// A pipeline's row joined with each of its stages (one row with a null key when it has none).
+const PIPELINE_ROWS = `SELECT p.id, p.name, p.is_default, p.version, s.key, s.name AS stage_name, s.position, s.probability, s.category, s.entry_criteria, s.exit_criteria,
             s.stalled_after_days, s.automation_trigger, s.active, s.guidance, s.objection_notes
-       FROM pipeline p LEFT JOIN pipeline_stage s ON s.pipeline_id = p.id
-      WHERE ${where} ORDER BY p.is_default DESC, p.name ASC, p.id, s.position`,
-    parameters,
-  );
+       FROM pipeline p LEFT JOIN pipeline_stage s ON s.pipeline_id = p.id`;
+
+// One pipeline's rows as a JSON array inside a larger read (a stage move reads it with the facts its gates need);
+// pipelineFromJsonRows maps it. `id` is a placeholder or expression of the pipeline id.
+export const pipelineJsonRowsSql = (id: string): string => `(SELECT json_agg(r ORDER BY r.position) FROM (${PIPELINE_ROWS} WHERE p.id = ${id}) r)`;
+
+// Each pipeline's rows together, its stages in order.
+function pipelinesFromRows(rows: readonly PipelineSqlRow[]): Pipeline[] {
   const pipelines: Pipeline[] = [];
   for (const row of rows) {
     let pipeline = pipelines[pipelines.length - 1];
@@ -55,6 +56,19 @@ async function selectPipelines(manager: EntityManager, where: string, parameters
     });
   }
   return pipelines;
+}
+
+// JSON carries the probability as a number where the driver gives numeric as text; Number() reads both alike.
+export const pipelineFromJsonRows = (rows: readonly PipelineSqlRow[] | null): Pipeline | null => (rows ? (pipelinesFromRows(rows)[0] ?? null) : null);
+
+// Pipelines with their stages in one statement (read on every board), each pipeline's rows together.
+async function selectPipelines(manager: EntityManager, where: string, parameters: unknown[]): Promise<Pipeline[]> {
+  const rows: PipelineSqlRow[] = await selectRows(
+    manager,
+    `${PIPELINE_ROWS} WHERE ${where} ORDER BY p.is_default DESC, p.name ASC, p.id, s.position`,
+    parameters,
+  );
+  return pipelinesFromRows(rows);
 }
 
 export async function loadPipelines(manager: EntityManager, ids?: readonly string[]): Promise<Pipeline[]> {

@@ -207,4 +207,32 @@ describe('a lead person erased, in the opportunity service', () => {
     expect(await findTextInDatabase(subject.databaseUrl, [tag, email])).toEqual([]);
     expect(await sql(subject.databaseUrl, 'SELECT key FROM personal_data_key WHERE subject_id = $1', [leadId])).toEqual([{ key: null }]);
   });
+  it('publishes the reason of a stage move of the opportunity made from the lead with the person replaced, the original sealed', async () => {
+    // Arrange
+    const leadId = randomUUID();
+    const tag = randomUUID().replace(/-/g, '').slice(0, 10);
+    const name = `Grace Hopper${tag}`;
+    await sealedQualifiedLead(subject, owner, leadId, { name, email: `grace.${tag}@hopper.example`, phone: '+1 202 555 0143' });
+    const reader = new TopicReader([`${subject.topicPrefix}${TOPICS.stageChanged}`]);
+    await reader.start();
+    const call = subject.as(admin);
+    const opportunity = expectNoErrors(await call<any>(CONVERT, { input: { leadId, opportunityName: `${name} pilot` } })).convertLead.opportunity;
+
+    // Act
+    expectNoErrors(
+      await call(`mutation($input: MoveOpportunityStageInput!) { moveOpportunityStage(input: $input) { opportunity { version } } }`, {
+        input: { opportunityId: opportunity.id, toStage: 'CLOSED_LOST', reason: `${name} chose a competitor` },
+      }),
+    );
+
+    // Assert
+    const moved = await waitFor(
+      () => reader.parsed<any>().find(({ event }) => event.subject === opportunity.id && event.data.toStage === 'CLOSED_LOST')?.event.data ?? null,
+      { what: 'the stage change to CLOSED_LOST' },
+    );
+    await reader.stop();
+    const [{ key }] = await sql<{ key: Buffer }>(subject.databaseUrl, 'SELECT key FROM personal_data_key WHERE subject_id = $1', [leadId]);
+    expect([moved.reason, moved.opportunity.name]).toEqual(['[person] chose a competitor', '[person] pilot']);
+    expect(openPersonalData(key, moved.personal)).toEqual({ name: `${name} pilot`, reason: `${name} chose a competitor` });
+  });
 });

@@ -4,9 +4,10 @@ import { appendToOutbox } from '@pipeline/persistence';
 import { type GateRefusal, planGateRefusal } from '../../domain/gate-refusal';
 import type { Opportunity } from '../../domain/opportunity';
 import { stageMoveRefusedEvent } from '../../events/gate-refusal-event';
+import { readMoveContext } from '../../persistence/stage-move-sql';
 import type { OpportunityDeps } from '../deps';
 import { moveStage } from '../shared/move-stage';
-import { loadWritableOpportunity } from '../shared/opportunity-access';
+import { lockWritableOpportunity, missingPipeline } from '../shared/opportunity-access';
 import { parseExpectedVersion, parseStageKey } from '../shared/opportunity-input';
 
 export interface MoveOpportunityStageCommand {
@@ -24,10 +25,13 @@ export async function moveOpportunityStage(deps: OpportunityDeps, actor: Actor, 
   let refusal: GateRefusal | null = null;
   try {
     return await deps.dataSource.transaction(async (manager) => {
-      const { opportunity, pipeline } = await loadWritableOpportunity(manager, actor, input.opportunityId, expectedVersion);
+      const opportunity = await lockWritableOpportunity(manager, actor, input.opportunityId, expectedVersion);
+      // What the gates and the event need, in one read after the lock.
+      const { pipeline, facts, activityCount, leadPeople } = await readMoveContext(manager, opportunity);
+      if (!pipeline) throw missingPipeline(opportunity);
       const at = deps.now();
       try {
-        return await moveStage(manager, opportunity, pipeline, { toStage, changedBy: actor.userId, reason, at });
+        return await moveStage(manager, opportunity, pipeline, { toStage, changedBy: actor.userId, reason, at, known: { facts, activityCount, leadPeople } });
       } catch (error) {
         if (isDomainError(error) && error.code === 'STAGE_GATE_FAILED')
           refusal = planGateRefusal(opportunity, toStage, error.details.unmetCriteria ?? [], actor.userId, at);

@@ -1,3 +1,4 @@
+import type { PersonToRecognise } from '@pipeline/domain';
 import type { OutboxEntry } from '@pipeline/persistence';
 import type { EntityManager } from 'typeorm';
 
@@ -6,9 +7,10 @@ import type { Opportunity, StageTransition } from '../../domain/opportunity';
 import type { Pipeline } from '../../domain/pipeline';
 import { planMove } from '../../domain/stage-rules';
 import { stageChangedEvent } from '../../events/opportunity-events';
-import { appendRedactedToOutbox } from '../../persistence/lead-person-text';
-import { activityCount, insertTransition, updateOpportunity } from '../../persistence/opportunity-repository';
+import { redactLeadPersonInEntries } from '../../persistence/lead-person-text';
+import { activityCount } from '../../persistence/opportunity-repository';
 import { dealFacts } from '../../persistence/snapshot-repository';
+import { writeStageMove } from '../../persistence/stage-move-sql';
 
 export interface MoveRequest {
   toStage: string;
@@ -18,7 +20,7 @@ export interface MoveRequest {
   allowReopen?: boolean;
   // What the caller already holds in this transaction (a just-imported opportunity, automation's recorded facts):
   // given, they are not read again.
-  known?: { facts?: DealFacts; activityCount?: number };
+  known?: { facts?: DealFacts; activityCount?: number; leadPeople?: ReadonlyMap<string, PersonToRecognise[]> };
 }
 
 export interface PlannedMove {
@@ -81,8 +83,6 @@ export async function moveStage(manager: EntityManager, opportunity: Opportunity
   const facts = request.known?.facts ?? (await dealFacts(manager, opportunity.id));
   const activities = request.known?.activityCount ?? (await activityCount(manager, opportunity.id));
   const { next, transition, event } = planStageMove(opportunity, pipeline, request, facts, activities);
-  await updateOpportunity(manager, next, opportunity.version);
-  await insertTransition(manager, transition);
-  await appendRedactedToOutbox(manager, [event]);
+  await writeStageMove(manager, next, opportunity.version, transition, await redactLeadPersonInEntries(manager, [event], request.known?.leadPeople));
   return next;
 }

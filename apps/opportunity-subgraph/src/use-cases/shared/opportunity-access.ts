@@ -8,13 +8,13 @@ import { loadPipeline } from '../../persistence/pipeline-repository';
 
 // Locks the opportunity for a change after checking the caller may see and change it, the version they expect, and
 // that it is not archived.
-export async function loadWritableOpportunity(
+export async function lockWritableOpportunity(
   manager: EntityManager,
   actor: Actor,
   rawId: unknown,
   expectedVersion?: number | null,
   options: { archived?: 'refuse' | 'allow' } = {},
-): Promise<{ opportunity: Opportunity; pipeline: Pipeline }> {
+): Promise<Opportunity> {
   const id = parseId(rawId, 'opportunityId');
   const opportunity = await findOpportunity(manager, id, true);
   if (!opportunity || !canRead(actor, opportunity)) throw notFound('Opportunity', id);
@@ -27,7 +27,23 @@ export async function loadWritableOpportunity(
   }
   // An archived opportunity takes no change but its restore (archive and restore check the state themselves).
   if (opportunity.archivedAt && options.archived !== 'allow') throw conflict(`Opportunity ${id} is archived; restore it first`, { opportunityId: id });
+  return opportunity;
+}
+
+export function missingPipeline(opportunity: Opportunity): Error {
+  return new Error(`Pipeline ${opportunity.pipelineId} of opportunity ${opportunity.id} is missing`);
+}
+
+// lockWritableOpportunity with the opportunity's pipeline.
+export async function loadWritableOpportunity(
+  manager: EntityManager,
+  actor: Actor,
+  rawId: unknown,
+  expectedVersion?: number | null,
+  options: { archived?: 'refuse' | 'allow' } = {},
+): Promise<{ opportunity: Opportunity; pipeline: Pipeline }> {
+  const opportunity = await lockWritableOpportunity(manager, actor, rawId, expectedVersion, options);
   const pipeline = await loadPipeline(manager, opportunity.pipelineId);
-  if (!pipeline) throw new Error(`Pipeline ${opportunity.pipelineId} of opportunity ${id} is missing`);
+  if (!pipeline) throw missingPipeline(opportunity);
   return { opportunity, pipeline };
 }
