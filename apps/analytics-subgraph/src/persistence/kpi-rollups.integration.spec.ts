@@ -247,6 +247,37 @@ describe('KPI rollups', () => {
     expect(fromFacts.flat().some((stage) => stage.stalledCount > 0)).toBe(true);
   });
 
+  it("count a team's stalled opportunities at any instant as the facts do, from the owner rollup and the facts since the threshold's day", async () => {
+    // Arrange: the same kind of lives, the first owner in team north, the second in another team
+    await manager.query('TRUNCATE rep_fact');
+    await manager.query(
+      `INSERT INTO rep_fact (rep_id, name, team_id, active, version) VALUES ($1, 'North rep', 'north', true, 1), ($2, 'South rep', 'south', true, 1)`,
+      [OWNERS[0], OWNERS[1]],
+    );
+    const [lives] = fc.sample(fc.array(opportunityLife, { minLength: 40, maxLength: 40 }), { seed: 15, numRuns: 1 });
+    await manager.transaction(async (transaction) => {
+      const collector = new ChunkCollector();
+      for (const event of eventsOf(lives, []))
+        await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
+      await collector.flush(transaction);
+    });
+    await manager.transaction((transaction) => foldKpiContributions(transaction));
+    const instants = Array.from({ length: 300 }, (_, index) => new Date(START + index * 557 * 60_000 + (index % 7) * 1_000));
+    const admin = { userId: randomUUID(), roles: ['ADMIN' as const], teamId: null };
+    const scopes = [metricsScope(admin, { teamId: 'north' }), metricsScope({ userId: randomUUID(), roles: ['MANAGER'], teamId: 'north' }, {})];
+
+    for (const scope of scopes) {
+      // Act: one instant at a time at grain 1 (owners, all time), against the facts
+      const fromRollups = await Promise.all(instants.map((instant) => rollupBottlenecks(manager, scope, 1, [instant], Number.POSITIVE_INFINITY)));
+      const fromFacts = await bottlenecks(manager, scope, instants);
+
+      // Assert
+      const stalled = (periods: Array<Array<{ stage: string; stalledCount: number }>>) => periods.map((stages) => stages.map((s) => [s.stage, s.stalledCount]));
+      expect(stalled(fromRollups.flat())).toEqual(stalled(fromFacts));
+      expect(fromFacts.flat().some((stage) => stage.stalledCount > 0)).toBe(true);
+    }
+  });
+
   it('are read the same by queries before and after a fold', async () => {
     // Arrange: facts whose contributions are recorded but not folded (as after a large chunk)
     const events = eventsOf(

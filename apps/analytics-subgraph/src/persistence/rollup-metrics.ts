@@ -362,9 +362,15 @@ async function stalledCounts(
   const parameters = new SqlParameters();
   const m = `unnest(${parameters.add(pairs.map((pair) => pair.bucket))}::int[], ${parameters.add(pairs.map((pair) => pair.stage))}::text[], ${parameters.add(pairs.map((pair) => pair.at))}::timestamptz[], ${parameters.add(pairs.map((pair) => pair.usual))}::float8[]) AS m(bucket, stage, at, usual)`;
   const past = `extract(epoch FROM m.at - f.stage_entered_at) / 86400 > m.usual`;
-  // The threshold instant, give or take a second of rounding, bounds the index ranges; `past` stays the exact test.
+  // The threshold instant, give or take a second of rounding, bounds the index ranges; `past` stays the exact test. For a
+  // team the range is looked up alone (fenced by OFFSET 0) and the team filters what it finds: given both, the planner
+  // also read the owner index for the whole team (97,661 entries at 1,000,000 opportunities, 24 of the statement's 31 ms)
+  // to AND it with the few hundred entries of the range. A rep's own index entries are few: there it stays the better path.
+  const team = Boolean(scope.teamId) || scope.visibility.kind === 'team';
   const facts = (range: string) =>
-    `(SELECT count(*) FROM opportunity_fact f WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} AND ${opportunityConditions(scope, parameters)})`;
+    team
+      ? `(SELECT count(*) FROM (SELECT * FROM opportunity_fact f WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} OFFSET 0) f WHERE ${opportunityConditions(scope, parameters)})`
+      : `(SELECT count(*) FROM opportunity_fact f WHERE f.status = 'OPEN' AND f.stage = m.stage AND ${range} AND ${opportunityConditions(scope, parameters)})`;
   const rolled = (family: Family, condition: string) =>
     `(SELECT coalesce(sum(r.n), 0) FROM ${kpiRows(0, [family])} r WHERE r.stage = m.stage AND ${condition} AND ${opportunityConditions(scope, parameters, 'r')})`;
   const hour = `f.stage_entered_at < m.hour_start + interval '1 hour'`;
