@@ -2,23 +2,23 @@ import { randomUUID } from 'node:crypto';
 
 import { TOPICS } from '@pipeline/events';
 import { QueryCounter } from '@pipeline/persistence';
-import { publishFacts, type TestService, waitFor } from '@pipeline/testing';
+import { type Fact, publishFacts, type TestService, waitFor } from '@pipeline/testing';
 
 import { PIPELINE_ID, startAnalytics } from '../../test-support';
 
 // The statements of the consumer's transactions (the ones that claimed events), whatever the fold job runs meanwhile.
 const consumerTransactions = (sql: QueryCounter) => sql.transactionsOf(/INSERT INTO processed_event/i);
 
-const stageChanged = (opportunityId: string) => ({
+const stageChanged = (opportunityId: string): Fact<'sales.opportunity.stage_changed.v1'> => ({
   topic: TOPICS.stageChanged,
-  type: 'sales.opportunity.stage_changed.v1' as const,
+  type: 'sales.opportunity.stage_changed.v1',
   subject: opportunityId,
   data: {
     opportunityId,
     pipelineId: PIPELINE_ID,
     fromStage: null,
     toStage: 'QUALIFICATION',
-    toStageCategory: 'OPEN' as const,
+    toStageCategory: 'OPEN',
     toStagePosition: 1,
     changedAt: '2026-12-01T10:00:00.000Z',
     changedBy: null,
