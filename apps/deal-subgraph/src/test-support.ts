@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type EventDataMap, type EventType, TOPICS } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { type Fact, publishFacts, startTestService, type TestService, waitFor } from '@pipeline/testing';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 
 import { dealDeps, dealService, type DealServiceOptions } from './server';
 import type { DealDeps } from './use-cases/deps';
@@ -10,8 +11,8 @@ import type { DealDeps } from './use-cases/deps';
 // Shared arrangements for the deal subgraph's integration tests (real PostgreSQL and Kafka).
 const TEST_OPTIONS = { config: { internalSecret: LOCAL_INTERNAL_SECRET, production: false }, settings: { snapshotWaitMs: 5_000 } };
 
-export const startDealService = (label: string, options: Partial<DealServiceOptions> = {}): Promise<TestService> =>
-  startTestService(label, dealService({ ...TEST_OPTIONS, ...options }));
+export const startDealService = (label: string, options: Partial<DealServiceOptions> = {}, sqlLogger?: TypeOrmLogger): Promise<TestService> =>
+  startTestService(label, dealService({ ...TEST_OPTIONS, ...options }), { sqlLogger });
 
 // What the resolvers hand the use cases, for tests that call a use case directly (below GraphQL's own input validation).
 export const dealDepsFor = (service: TestService): DealDeps => dealDeps(service.service.dataSource, TEST_OPTIONS);

@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { type EventDataMap, TOPICS } from '@pipeline/events';
 import { LOCAL_INTERNAL_SECRET } from '@pipeline/server-kit';
 import { type Fact, publishFacts, startTestService, type TestService, waitFor } from '@pipeline/testing';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 
 import { engagementService, type EngagementServiceOptions } from './server';
 
 // Shared arrangements for the engagement subgraph's integration tests (real PostgreSQL and Kafka). Sweeps are run by
 // hand (interval 0), so a test decides when "now" is looked at.
-export const startEngagementService = (label: string, options: Partial<EngagementServiceOptions> = {}): Promise<TestService> =>
+export const startEngagementService = (label: string, options: Partial<EngagementServiceOptions> = {}, sqlLogger?: TypeOrmLogger): Promise<TestService> =>
   startTestService(
     label,
     engagementService({
@@ -18,6 +19,7 @@ export const startEngagementService = (label: string, options: Partial<Engagemen
       webhookIntervalMs: 0,
       ...options,
     }),
+    { sqlLogger },
   );
 
 export async function publish(service: TestService, facts: Fact[]): Promise<string[]> {

@@ -23,6 +23,8 @@ export async function copyRows(manager: EntityManager, target: string, rows: Cop
   const runner = manager.queryRunner;
   if (!runner) throw new Error('copyRows needs a transaction');
   const client = (await runner.connect()) as PoolClient;
+  // COPY goes around TypeORM's query(): logged here, so statement counts (QueryCounter) see it.
+  manager.connection.logger.logQuery(`COPY ${target} FROM STDIN`, [], runner);
   // Slices of rows, so the text of a large chunk never sits in memory at once.
   const slices = function* () {
     for (let start = 0; start < rows.length; start += 1_000) yield copyText(rows.slice(start, start + 1_000));

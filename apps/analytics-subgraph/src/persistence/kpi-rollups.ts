@@ -288,27 +288,24 @@ export const CURRENT_STATE: Sources = {
 };
 
 // The contributions of opportunities in their current state, with a sign: -1 before a projection changes them, +1 after.
+// Facts and stays in one statement (both read the same state; neither reads what the other writes).
 export async function recordOpportunityContributions(manager: EntityManager, opportunityIds: string[], sign: 1 | -1): Promise<number> {
   if (opportunityIds.length === 0) return 0;
-  const [facts]: Array<{ count: number }> = await manager.query(
-    `WITH inserted AS (
+  const [{ count }]: Array<{ count: number }> = await manager.query(
+    `WITH facts AS (
        INSERT INTO kpi_fact_delta (sign, pipeline_id, owner_id, industry, lead_source, status, stage, stage_position, currency, amount, weighted, created_at, stage_entered_at, closed_at)
        SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.status, f.stage, f.stage_position, f.currency, f.amount, f.amount * f.probability::numeric,
               f.created_at, f.stage_entered_at, f.closed_at
-         FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id AND NOT archived OFFSET 0) f RETURNING 1)
-     SELECT count(*)::int AS count FROM inserted`,
-    [opportunityIds, sign],
-  );
-  const [stays]: Array<{ count: number }> = await manager.query(
-    `WITH inserted AS (
+         FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id AND NOT archived OFFSET 0) f RETURNING 1),
+     stays AS (
        INSERT INTO kpi_stay_delta (sign, pipeline_id, owner_id, industry, lead_source, currency, amount, weighted, stay_pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
        SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.currency, f.amount, f.amount * f.probability::numeric,
               i.pipeline_id, i.stage, i.category, i.position, i.entered_at, i.left_at, i.later_position, i.previous_entry_at
          FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id AND NOT archived OFFSET 0) f CROSS JOIN LATERAL (SELECT * FROM stage_interval WHERE opportunity_id = t.id OFFSET 0) i RETURNING 1)
-     SELECT count(*)::int AS count FROM inserted`,
+     SELECT (SELECT count(*) FROM facts)::int + (SELECT count(*) FROM stays)::int AS count`,
     [opportunityIds, sign],
   );
-  return facts.count + stays.count;
+  return count;
 }
 
 export async function recordLeadContributions(manager: EntityManager, leadIds: string[], sign: 1 | -1): Promise<number> {

@@ -5,7 +5,17 @@ import fc from 'fast-check';
 import type { EntityManager } from 'typeorm';
 
 import { startAnalytics } from '../test-support';
-import { applyDealOutcomes, applyLeadStates, applyOpportunityStates, type DealOutcome, type LeadState, type OpportunityState } from './projections';
+import {
+  applyDealOutcomes,
+  applyLeadStates,
+  applyOpportunityStates,
+  type DealOutcome,
+  insertStageEvents,
+  type LeadState,
+  type OpportunityState,
+  STAGE_EVENTS_INLINE_AT_MOST,
+  type StageEventRow,
+} from './projections';
 
 const AT = ['2026-03-01T10:00:00.000Z', '2026-03-02T10:00:00.000Z', '2026-03-03T10:00:00.000Z', '2026-03-04T10:00:00.000Z'];
 
@@ -180,5 +190,55 @@ describe('set-based projections', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  // Live chunks are inserted with their rows as one JSON parameter, backlog chunks through COPY: the rows must not differ.
+  it('keeps the same stage event rows whether a chunk is inserted inline or through COPY, each event id once', async () => {
+    // Arrange
+    const event = (opportunityId: string, version: number): StageEventRow => ({
+      eventId: randomUUID(),
+      data: {
+        opportunityId,
+        pipelineId: '00000000-0000-4000-8000-000000000001',
+        fromStage: version === 1 ? null : 'QUALIFICATION',
+        toStage: 'PROPOSAL',
+        toStageCategory: 'OPEN',
+        toStagePosition: version === 1 ? undefined : 2,
+        changedAt: AT[version % AT.length],
+        changedBy: version === 1 ? null : 'rep\twith\\odd\ncharacters',
+        reason: version === 2 ? 'Scoped "quoted" \u00e9' : null,
+        version,
+        previousStageEnteredAt: null,
+        opportunity: {
+          name: 'Tab\there',
+          accountName: 'Back\\slash',
+          industry: null,
+          amount: { amount: '12345.6789', currency: 'EUR' },
+          probability: 0.4,
+          ownerId: null,
+          leadId: null,
+          leadSource: null,
+          expectedCloseDate: null,
+          createdAt: AT[0],
+          status: 'OPEN',
+        },
+      },
+    });
+    const copied = Array.from({ length: STAGE_EVENTS_INLINE_AT_MOST + 1 }, (_, index) => event(randomUUID(), (index % 3) + 1));
+    const inline = copied.slice(0, 3).map(({ data }) => event(randomUUID(), data.version));
+    const columns = 'version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot';
+
+    // Act: each chunk twice over (a redelivery), the inline one with an id repeated inside it
+    const insert = (events: StageEventRow[]) => manager.transaction((transaction) => insertStageEvents(transaction, events));
+    await insert([...copied, copied[0]]);
+    await insert(copied.slice(0, 5));
+    await insert([...inline, inline[1]]);
+    await insert(inline);
+
+    // Assert
+    const rowsOf = (events: StageEventRow[]) =>
+      manager.query(`SELECT ${columns} FROM stage_event WHERE event_id = ANY($1) ORDER BY version`, [events.map((item) => item.eventId)]);
+    expect(await rowsOf(inline)).toEqual(await rowsOf(copied.slice(0, 3)));
+    expect(await rowsOf(copied)).toHaveLength(copied.length);
   });
 });

@@ -9,14 +9,46 @@ export interface StageEventRow {
   data: StageChangedData;
 }
 
-// Keeps the raw events of a chunk: COPY into a session's staging table (no statement parameters to build or parse),
-// then one INSERT; a redelivered event id is skipped.
+const STAGE_EVENT_COLUMNS =
+  'event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot';
+// Up to this many events a chunk's rows travel as one parameter; larger chunks (a backlog) are streamed with COPY.
+export const STAGE_EVENTS_INLINE_AT_MOST = 200;
+
+// Keeps the raw events of a chunk, a redelivered event id skipped. A live chunk of a few events is one statement (its
+// rows as one JSON parameter); a large one goes through COPY into a session's staging table (no statement parameters
+// to build or parse), then one INSERT.
 export async function insertStageEvents(manager: EntityManager, events: StageEventRow[]): Promise<void> {
   if (events.length === 0) return;
+  if (events.length <= STAGE_EVENTS_INLINE_AT_MOST) {
+    const rows = events.map(({ eventId, data }) => ({
+      event_id: eventId,
+      opportunity_id: data.opportunityId,
+      pipeline_id: data.pipelineId,
+      version: data.version,
+      from_stage: data.fromStage,
+      to_stage: data.toStage,
+      to_category: data.toStageCategory,
+      to_position: data.toStagePosition ?? null,
+      changed_at: data.changedAt,
+      changed_by: data.changedBy,
+      reason: data.reason,
+      snapshot: data.opportunity,
+    }));
+    await manager.query(
+      `INSERT INTO stage_event (${STAGE_EVENT_COLUMNS})
+       SELECT DISTINCT ON (event_id) ${STAGE_EVENT_COLUMNS}
+         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, opportunity_id uuid, pipeline_id uuid, version integer, from_stage text, to_stage text,
+              to_category text, to_position integer, changed_at timestamptz, changed_by text, reason text, snapshot jsonb)
+        ORDER BY event_id
+       ON CONFLICT (event_id) DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+    return;
+  }
   await manager.query(`CREATE TEMP TABLE IF NOT EXISTS stage_event_staging (LIKE stage_event INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
   await copyRows(
     manager,
-    'stage_event_staging (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)',
+    `stage_event_staging (${STAGE_EVENT_COLUMNS})`,
     events.map(({ eventId, data }) => [
       eventId,
       data.opportunityId,
@@ -33,8 +65,8 @@ export async function insertStageEvents(manager: EntityManager, events: StageEve
     ]),
   );
   await manager.query(
-    `INSERT INTO stage_event (event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot)
-     SELECT DISTINCT ON (event_id) event_id, opportunity_id, pipeline_id, version, from_stage, to_stage, to_category, to_position, changed_at, changed_by, reason, snapshot
+    `INSERT INTO stage_event (${STAGE_EVENT_COLUMNS})
+     SELECT DISTINCT ON (event_id) ${STAGE_EVENT_COLUMNS}
        FROM stage_event_staging ORDER BY event_id
      ON CONFLICT (event_id) DO NOTHING`,
   );

@@ -79,7 +79,22 @@ export interface OpportunityChange {
   leadId: string | null;
 }
 
+// A chunk's changes in one statement per round: round k holds each opportunity's k-th change in arrival order, so every
+// row goes through exactly the upserts one-by-one application would (lead and stay times merge with what is stored, so
+// an opportunity's changes cannot be folded into one). A live chunk has one change per opportunity: one statement.
 export async function upsertOpportunities(manager: EntityManager, changes: readonly OpportunityChange[]): Promise<void> {
+  const rounds: OpportunityChange[][] = [];
+  const seen = new Map<string, number>();
+  for (const change of changes) {
+    const key = change.id.toLowerCase();
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (rounds[round] ??= []).push(change);
+  }
+  for (const round of rounds) await upsertOpportunityRound(manager, round);
+}
+
+async function upsertOpportunityRound(manager: EntityManager, changes: readonly OpportunityChange[]): Promise<void> {
   const rows = newestPerKey(changes, (change) => change.id).map((state) => ({
     id: state.id,
     version: state.version,
