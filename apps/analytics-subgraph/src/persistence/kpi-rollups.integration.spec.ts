@@ -165,6 +165,18 @@ describe('KPI rollups', () => {
   });
   afterAll(async () => subject?.stop());
 
+  // Forty sampled opportunity lives applied as one chunk, then folded.
+  const applyAndFold = async (seed: number) => {
+    const [lives] = fc.sample(fc.array(opportunityLife, { minLength: 40, maxLength: 40 }), { seed, numRuns: 1 });
+    await manager.transaction(async (transaction) => {
+      const collector = new ChunkCollector();
+      for (const event of eventsOf(lives, []))
+        await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
+      await collector.flush(transaction);
+    });
+    await manager.transaction((transaction) => foldKpiContributions(transaction));
+  };
+
   beforeEach(async () => {
     for (const table of ['kpi_rollup', 'kpi_fact_delta', 'kpi_stay_delta', 'kpi_lead_delta', 'opportunity_fact', 'stage_interval', 'stage_event', 'lead_fact'])
       await manager.query(`TRUNCATE ${table}`);
@@ -222,14 +234,7 @@ describe('KPI rollups', () => {
 
   it('count stalled opportunities at any instant as the facts do, from day and hour rollups and the facts of one hour', async () => {
     // Arrange: opportunities entering stages at any minute over weeks, folded; instants at other minutes
-    const [lives] = fc.sample(fc.array(opportunityLife, { minLength: 40, maxLength: 40 }), { seed: 14, numRuns: 1 });
-    await manager.transaction(async (transaction) => {
-      const collector = new ChunkCollector();
-      for (const event of eventsOf(lives, []))
-        await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
-      await collector.flush(transaction);
-    });
-    await manager.transaction((transaction) => foldKpiContributions(transaction));
+    await applyAndFold(14);
     // every 83 minutes for 115 days: thresholds land in hours with entries, before and after them
     const instants = Array.from({ length: 2_000 }, (_, index) => new Date(START + index * 83 * 60_000 + (index % 7) * 1_000));
     const scope = metricsScope({ userId: randomUUID(), roles: ['ADMIN'], teamId: null }, {});
@@ -254,14 +259,7 @@ describe('KPI rollups', () => {
       `INSERT INTO rep_fact (rep_id, name, team_id, active, version) VALUES ($1, 'North rep', 'north', true, 1), ($2, 'South rep', 'south', true, 1)`,
       [OWNERS[0], OWNERS[1]],
     );
-    const [lives] = fc.sample(fc.array(opportunityLife, { minLength: 40, maxLength: 40 }), { seed: 15, numRuns: 1 });
-    await manager.transaction(async (transaction) => {
-      const collector = new ChunkCollector();
-      for (const event of eventsOf(lives, []))
-        await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
-      await collector.flush(transaction);
-    });
-    await manager.transaction((transaction) => foldKpiContributions(transaction));
+    await applyAndFold(15);
     const instants = Array.from({ length: 300 }, (_, index) => new Date(START + index * 557 * 60_000 + (index % 7) * 1_000));
     const admin = { userId: randomUUID(), roles: ['ADMIN' as const], teamId: null };
     const scopes = [metricsScope(admin, { teamId: 'north' }), metricsScope({ userId: randomUUID(), roles: ['MANAGER'], teamId: 'north' }, {})];

@@ -14,34 +14,39 @@ const STAGE_EVENT_COLUMNS =
 // Up to this many events a chunk's rows travel as one parameter; larger chunks (a backlog) are streamed with COPY.
 export const STAGE_EVENTS_INLINE_AT_MOST = 200;
 
+// One event's values in STAGE_EVENT_COLUMNS order, for both ways in.
+const stageEventValues = ({ eventId, data }: StageEventRow) =>
+  [
+    eventId,
+    data.opportunityId,
+    data.pipelineId,
+    data.version,
+    data.fromStage,
+    data.toStage,
+    data.toStageCategory,
+    data.toStagePosition ?? null,
+    data.changedAt,
+    data.changedBy,
+    data.reason,
+    JSON.stringify(data.opportunity),
+  ] as const;
+
 // Keeps the raw events of a chunk, a redelivered event id skipped. A live chunk of a few events is one statement (its
-// rows as one JSON parameter); a large one goes through COPY into a session's staging table (no statement parameters
-// to build or parse), then one INSERT.
+// rows as one JSON parameter of arrays); a large one goes through COPY into a session's staging table (no statement
+// parameters to build or parse), then one INSERT.
 export async function insertStageEvents(manager: EntityManager, events: StageEventRow[]): Promise<void> {
   if (events.length === 0) return;
   if (events.length <= STAGE_EVENTS_INLINE_AT_MOST) {
-    const rows = events.map(({ eventId, data }) => ({
-      event_id: eventId,
-      opportunity_id: data.opportunityId,
-      pipeline_id: data.pipelineId,
-      version: data.version,
-      from_stage: data.fromStage,
-      to_stage: data.toStage,
-      to_category: data.toStageCategory,
-      to_position: data.toStagePosition ?? null,
-      changed_at: data.changedAt,
-      changed_by: data.changedBy,
-      reason: data.reason,
-      snapshot: data.opportunity,
-    }));
     await manager.query(
       `INSERT INTO stage_event (${STAGE_EVENT_COLUMNS})
        SELECT DISTINCT ON (event_id) ${STAGE_EVENT_COLUMNS}
-         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, opportunity_id uuid, pipeline_id uuid, version integer, from_stage text, to_stage text,
-              to_category text, to_position integer, changed_at timestamptz, changed_by text, reason text, snapshot jsonb)
+         FROM (SELECT r->>0 AS event_id, (r->>1)::uuid AS opportunity_id, (r->>2)::uuid AS pipeline_id, (r->>3)::integer AS version, r->>4 AS from_stage,
+                      r->>5 AS to_stage, r->>6 AS to_category, (r->>7)::integer AS to_position, (r->>8)::timestamptz AS changed_at, r->>9 AS changed_by,
+                      r->>10 AS reason, (r->>11)::jsonb AS snapshot
+                 FROM jsonb_array_elements($1::jsonb) AS r) AS e
         ORDER BY event_id
        ON CONFLICT (event_id) DO NOTHING`,
-      [JSON.stringify(rows)],
+      [JSON.stringify(events.map(stageEventValues))],
     );
     return;
   }
@@ -49,20 +54,7 @@ export async function insertStageEvents(manager: EntityManager, events: StageEve
   await copyRows(
     manager,
     `stage_event_staging (${STAGE_EVENT_COLUMNS})`,
-    events.map(({ eventId, data }) => [
-      eventId,
-      data.opportunityId,
-      data.pipelineId,
-      data.version,
-      data.fromStage,
-      data.toStage,
-      data.toStageCategory,
-      data.toStagePosition ?? null,
-      data.changedAt,
-      data.changedBy,
-      data.reason,
-      JSON.stringify(data.opportunity),
-    ]),
+    events.map((event) => [...stageEventValues(event)]),
   );
   await manager.query(
     `INSERT INTO stage_event (${STAGE_EVENT_COLUMNS})

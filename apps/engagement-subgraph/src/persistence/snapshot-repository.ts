@@ -95,7 +95,8 @@ export async function upsertOpportunities(manager: EntityManager, changes: reado
 }
 
 async function upsertOpportunityRound(manager: EntityManager, changes: readonly OpportunityChange[]): Promise<void> {
-  const rows = newestPerKey(changes, (change) => change.id).map((state) => ({
+  // A round holds one change per opportunity (upsertOpportunities): each is a row as it is.
+  const rows = changes.map((state) => ({
     id: state.id,
     version: state.version,
     name: state.name,
