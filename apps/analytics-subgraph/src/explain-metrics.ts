@@ -10,13 +10,15 @@ import { metricsScope, type RawMetricsFilter } from './use-cases/shared/scope';
 
 // Profiling aid: runs pipelineMetrics (or the 52-week series) against an analytics database and prints, per statement,
 // its EXPLAIN (ANALYZE, BUFFERS) plan, slowest first. `tsx apps/analytics-subgraph/src/explain-metrics.ts --database <url>
-// [--team T] [--owner ID] [--series] [--time RUNS]`.
+// [--team T] [--owner ID] [--manager-of T] [--series] [--time RUNS]`.
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       database: { type: 'string' },
       team: { type: 'string' },
       owner: { type: 'string' },
+      // As a manager of this team sees the KPIs (their team's and unowned opportunities) instead of as an admin.
+      'manager-of': { type: 'string' },
       series: { type: 'boolean', default: false },
       plans: { type: 'string', default: '3' },
       // Instead of explaining: runs the KPI query this many times on a pool (as the service does) and prints p50/p95.
@@ -24,7 +26,8 @@ async function main(): Promise<void> {
     },
   });
   if (!values.database) throw new Error('--database <postgres url> is required');
-  if (values.time) return timeMetrics(values.database, Number(values.time), values.series ?? false, values.team, values.owner);
+  const actor = values['manager-of'] ? managerOf(values['manager-of']) : ADMIN;
+  if (values.time) return timeMetrics(values.database, Number(values.time), values.series ?? false, actor, values.team, values.owner);
   const client = new Client({ connectionString: values.database });
   await client.connect();
   await client.query(`SET jit = off; SET work_mem = '32MB'`);
@@ -37,7 +40,6 @@ async function main(): Promise<void> {
       return (await client.query(sql, parameters)).rows;
     },
   } as unknown as EntityManager;
-  const actor = ADMIN;
   const filter: RawMetricsFilter = { ...(values.team ? { teamId: values.team } : {}), ...(values.owner ? { ownerIds: [values.owner] } : {}) };
   const now = new Date();
   const started = performance.now();
@@ -61,20 +63,21 @@ async function main(): Promise<void> {
 }
 
 const ADMIN: Actor = { userId: '00000000-0000-4000-8000-0000000000aa', roles: ['ADMIN'], teamId: null };
+const managerOf = (teamId: string): Actor => ({ userId: '00000000-0000-4000-8000-0000000000ab', roles: ['MANAGER'], teamId });
 
 // Wall time of the whole KPI computation, its statements in parallel on a pool of 10 with the service's settings.
-async function timeMetrics(database: string, runs: number, series: boolean, team?: string, owner?: string): Promise<void> {
+async function timeMetrics(database: string, runs: number, series: boolean, actor: Actor, team?: string, owner?: string): Promise<void> {
   const pool = new Pool({ connectionString: database, max: 10, options: '-c jit=off -c work_mem=32MB' });
   const manager = { query: async (sql: string, parameters: unknown[] = []) => (await pool.query(sql, parameters)).rows } as unknown as EntityManager;
   const filter: RawMetricsFilter = { ...(team ? { teamId: team } : {}), ...(owner ? { ownerIds: [owner] } : {}) };
   const limit = Number(process.env.EXACT_PERCENTILE_LIMIT ?? 1_000);
   const once = async () => {
     const now = new Date();
-    if (!series) return computeMetrics(manager, metricsScope(ADMIN, filter), now, limit);
+    if (!series) return computeMetrics(manager, metricsScope(actor, filter), now, limit);
     const weekStart = new Date(now);
     weekStart.setUTCHours(0, 0, 0, 0);
     weekStart.setUTCDate(weekStart.getUTCDate() - ((weekStart.getUTCDay() + 6) % 7) + 7);
-    const scope = metricsScope(ADMIN, { ...filter, from: new Date(weekStart.getTime() - 52 * 7 * 86_400_000).toISOString(), to: weekStart.toISOString() });
+    const scope = metricsScope(actor, { ...filter, from: new Date(weekStart.getTime() - 52 * 7 * 86_400_000).toISOString(), to: weekStart.toISOString() });
     return computeMetricsSeries(manager, scope, periods(scope.from as Date, scope.to as Date, 'WEEK'), now, limit);
   };
   for (let warm = 0; warm < 3; warm += 1) await once();
