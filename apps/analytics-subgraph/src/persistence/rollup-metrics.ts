@@ -56,8 +56,10 @@ function dayBucketing(periods: MetricsPeriod[], parameters: SqlParameters): DayB
   return { bucket: `width_bucket(r.day, ${bounds})`, within: within.join(' AND '), start: () => `(${bounds})[width_bucket(r.day, ${bounds})]` };
 }
 
-const perPeriod = <Row extends { bucket: number }, T>(periods: MetricsPeriod[], rows: Row[], build: (rows: Row[]) => T): T[] =>
-  periods.map((_period, index) => build(rows.filter((row) => row.bucket === index + 1)));
+const perPeriod = <Row extends { bucket: number }, T>(periods: MetricsPeriod[], rows: Row[], build: (rows: Row[]) => T): T[] => {
+  const byBucket = groupBy(rows, (row) => row.bucket);
+  return periods.map((_period, index) => build(byBucket.get(index + 1) ?? []));
+};
 
 export async function rollupPipelineSize(manager: EntityManager, scope: MetricsScope, grain: Grain): Promise<PipelineSize> {
   const parameters = new SqlParameters();
@@ -100,27 +102,49 @@ export async function rollupSizesAsOf(manager: EntityManager, scope: MetricsScop
       GROUP BY 1, 2, 3, 4`,
     edge.values,
   );
+  // A day row counts from its first instant on: running totals advance instant by instant, kept as Decimals (parsing
+  // and printing numeric text on every addition was most of a 52-week series' time in Node).
+  const keyOf = (row: SizeRow) => `${row.stage}\u0000${row.position}\u0000${row.currency}`;
+  const running = new Map<string, RunningSize>();
+  const fromFirst = groupBy(dayRows, (row) => row.first);
+  const edgesOf = groupBy(edgeRows, (row) => row.bucket);
   return instants.map((_instant, index) => {
-    const totals = new Map<string, SizeRow>();
-    const add = (row: SizeRow) => {
-      const key = `${row.stage}\u0000${row.position}\u0000${row.currency}`;
-      const total = totals.get(key) ?? { stage: row.stage, position: row.position, currency: row.currency, count: 0, amount: '0', weighted: '0' };
-      total.count += row.count;
-      total.amount = decimalSum(total.amount, row.amount);
-      total.weighted = decimalSum(total.weighted, row.weighted);
-      totals.set(key, total);
-    };
-    for (const row of dayRows) if (row.first <= index + 1) add(row);
-    for (const row of edgeRows) if (row.bucket === index + 1) add(row);
-    const rows = [...totals.values()].filter((row) => row.count !== 0);
+    for (const row of fromFirst.get(index + 1) ?? []) addSize(running, keyOf(row), row);
+    const totals = new Map([...running].map(([key, total]) => [key, { ...total }]));
+    for (const row of edgesOf.get(index + 1) ?? []) addSize(totals, keyOf(row), row);
+    const rows: SizeRow[] = [...totals.values()]
+      .filter((total) => total.count !== 0)
+      .map((total) => ({ ...total, amount: total.amount.toString(), weighted: total.weighted.toString() }));
     return assembleSize(
       rows.sort((a, b) => (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER) || a.stage.localeCompare(b.stage)),
     );
   });
 }
 
+interface RunningSize extends Omit<SizeRow, 'amount' | 'weighted'> {
+  amount: Decimal;
+  weighted: Decimal;
+}
+
 // numeric text from PostgreSQL, added exactly.
-const decimalSum = (a: string | null, b: string | null): string => new Decimal(a ?? 0).plus(b ?? 0).toString();
+function addSize(totals: Map<string, RunningSize>, key: string, row: SizeRow): void {
+  const total = totals.get(key);
+  if (!total) {
+    totals.set(key, { ...row, amount: new Decimal(row.amount ?? 0), weighted: new Decimal(row.weighted ?? 0) });
+    return;
+  }
+  totals.set(key, { ...total, count: total.count + row.count, amount: total.amount.plus(row.amount ?? 0), weighted: total.weighted.plus(row.weighted ?? 0) });
+}
+
+function groupBy<Row, Key>(rows: Row[], key: (row: Row) => Key): Map<Key, Row[]> {
+  const groups = new Map<Key, Row[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
 
 export interface ClosedKpis {
   closed: Array<{ won: number; lost: number }>;
@@ -393,15 +417,31 @@ async function stalledCounts(
      SELECT m.bucket, m.stage, to_char(m.threshold_day, 'YYYY-MM-DD') AS threshold_day, (${counted})::int AS counted FROM m`,
     parameters.values,
   );
+  const openBefore = new Map(stages.map(({ entry }) => [entry.stage, openBeforeDay(entry.openByDay)]));
   for (const row of rows) {
     const { entry } = stages.find(({ entry: candidate }) => candidate.stage === row.stage) as { entry: StageStats };
-    const counted =
-      grain === 0
-        ? entry.openByDay.filter((day) => day.day < row.threshold_day).reduce((sum, day) => sum + day.n, 0) + row.counted
-        : entry.openCount - row.counted;
+    const counted = grain === 0 ? (openBefore.get(entry.stage) as (day: string) => number)(row.threshold_day) + row.counted : entry.openCount - row.counted;
     result.set(`${row.bucket}\u0000${row.stage}`, counted);
   }
   return result;
+}
+
+// Open opportunities that entered their stage before a day, by a binary search over running totals of the days (a series
+// asks this for every stage at each of its instants).
+function openBeforeDay(openByDay: Array<{ day: string; n: number }>): (day: string) => number {
+  const days = [...openByDay].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const totals: number[] = [];
+  for (const [index, day] of days.entries()) totals.push((totals[index - 1] ?? 0) + day.n);
+  return (day) => {
+    let low = 0;
+    let high = days.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (days[middle].day < day) low = middle + 1;
+      else high = middle;
+    }
+    return low === 0 ? 0 : totals[low - 1];
+  };
 }
 
 export async function rollupLeadConversion(
