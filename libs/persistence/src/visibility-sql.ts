@@ -16,7 +16,9 @@ export function visibilityCondition(visibility: Visibility, columns: OwnedColumn
   if (visibility.kind === 'own') return own ?? 'false';
   const parts = [`${columns.owner} IS NULL`];
   if (own) parts.push(own);
-  if (visibility.teamId !== null) parts.push(`${columns.owner} IN (${columns.teamMembers(add(visibility.teamId))})`);
+  // The team as an array computed once (an InitPlan): unlike `IN (subquery)` it is an index condition and is pushed
+  // into UNION branches, so a manager's rows are found by the owner index rather than by filtering every row.
+  if (visibility.teamId !== null) parts.push(`${columns.owner} = ANY(ARRAY(${columns.teamMembers(add(visibility.teamId))}))`);
   return `(${parts.join(' OR ')})`;
 }
 
