@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 
-import { createServiceProcess, SUBGRAPHS } from '@pipeline/dev-infra';
+import { createServiceProcess, SUBGRAPHS, waitUntil } from '@pipeline/dev-infra';
 import { createCloudEvent, TOPICS } from '@pipeline/events';
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import {
@@ -382,16 +382,18 @@ export async function benchAnalyticsIngestion(
 
 // Until every recorded KPI contribution is folded into the rollups (the delta tables are empty), or the deadline passes.
 async function waitForFold(stack: BenchStack, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [{ pending }] = await analyticsQuery<{ pending: boolean }>(
-      stack,
-      'SELECT EXISTS (SELECT 1 FROM kpi_fact_delta) OR EXISTS (SELECT 1 FROM kpi_stay_delta) OR EXISTS (SELECT 1 FROM kpi_lead_delta) AS pending',
-    );
-    if (!pending) return;
-    if (Date.now() > deadline) throw new Error(`the KPI fold did not catch up within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  await waitUntil(
+    async () => {
+      const [{ pending }] = await analyticsQuery<{ pending: boolean }>(
+        stack,
+        'SELECT EXISTS (SELECT 1 FROM kpi_fact_delta) OR EXISTS (SELECT 1 FROM kpi_stay_delta) OR EXISTS (SELECT 1 FROM kpi_lead_delta) AS pending',
+      );
+      return !pending;
+    },
+    timeoutMs,
+    'the KPI fold to catch up',
+    500,
+  );
 }
 
 // A copy of the ingested analytics database under `name` (replaced if there), left after the run: explain-metrics and

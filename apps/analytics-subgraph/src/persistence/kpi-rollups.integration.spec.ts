@@ -10,8 +10,8 @@ import { ANALYTICS_HANDLERS } from '../server';
 import { startAnalytics } from '../test-support';
 import { metricsScope } from '../use-cases/shared/scope';
 import { CURRENT_STATE, FAMILY, foldKpiContributions, grainSumsSql, kpiRows } from './kpi-rollups';
-import { bottlenecks } from './metrics-repository';
-import { rollupBottlenecks } from './rollup-metrics';
+import { bottlenecks, pipelineSizesAsOf } from './metrics-repository';
+import { rollupBottlenecks, rollupSizesAsOf } from './rollup-metrics';
 
 const PIPELINE = '00000000-0000-4000-8000-000000000001';
 const STAGES = [
@@ -229,6 +229,24 @@ describe('KPI rollups', () => {
         },
       ),
       { numRuns: 25 },
+    );
+  });
+
+  it("give the open pipeline at any instant as the facts do, from the day rollup and the stays of the instant's own day", async () => {
+    // Arrange: stays entered and left at any minute over weeks, folded; several instants a day, at other minutes
+    await applyAndFold(16);
+    const instants = Array.from({ length: 1_500 }, (_, index) => new Date(START + index * 83 * 60_000 + (index % 7) * 1_000));
+    const scope = metricsScope({ userId: randomUUID(), roles: ['ADMIN'], teamId: null }, {});
+
+    // Act
+    const fromRollups = await rollupSizesAsOf(manager, scope, instants);
+    const fromFacts = await pipelineSizesAsOf(manager, scope, instants);
+
+    // Assert: equal at every instant, and the pipeline did change within days (so the same-day stays were counted)
+    expect(fromRollups).toEqual(fromFacts);
+    const counts = fromFacts.map((size) => size.openCount);
+    expect(counts.some((count, index) => index > 0 && count !== counts[index - 1] && instants[index].getUTCDate() === instants[index - 1].getUTCDate())).toBe(
+      true,
     );
   });
 

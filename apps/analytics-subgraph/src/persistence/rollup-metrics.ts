@@ -110,7 +110,8 @@ export async function rollupSizesAsOf(manager: EntityManager, scope: MetricsScop
   const edgesOf = groupBy(edgeRows, (row) => row.bucket);
   return instants.map((_instant, index) => {
     for (const row of fromFirst.get(index + 1) ?? []) addSize(running, keyOf(row), row);
-    const totals = new Map([...running].map(([key, total]) => [key, { ...total }]));
+    // addSize replaces a total rather than changing it, so the instant's edges leave the running totals as they were.
+    const totals = new Map(running);
     for (const row of edgesOf.get(index + 1) ?? []) addSize(totals, keyOf(row), row);
     const rows: SizeRow[] = [...totals.values()]
       .filter((total) => total.count !== 0)
@@ -130,7 +131,8 @@ interface RunningSize extends Omit<SizeRow, 'amount' | 'weighted'> {
 function addSize(totals: Map<string, RunningSize>, key: string, row: SizeRow): void {
   const total = totals.get(key);
   if (!total) {
-    totals.set(key, { ...row, amount: new Decimal(row.amount ?? 0), weighted: new Decimal(row.weighted ?? 0) });
+    const { stage, position, currency, count } = row;
+    totals.set(key, { stage, position, currency, count, amount: new Decimal(row.amount ?? 0), weighted: new Decimal(row.weighted ?? 0) });
     return;
   }
   totals.set(key, { ...total, count: total.count + row.count, amount: total.amount.plus(row.amount ?? 0), weighted: total.weighted.plus(row.weighted ?? 0) });
@@ -417,10 +419,10 @@ async function stalledCounts(
      SELECT m.bucket, m.stage, to_char(m.threshold_day, 'YYYY-MM-DD') AS threshold_day, (${counted})::int AS counted FROM m`,
     parameters.values,
   );
-  const openBefore = new Map(stages.map(({ entry }) => [entry.stage, openBeforeDay(entry.openByDay)]));
+  const byStage = new Map(stages.map(({ entry }) => [entry.stage, { entry, openBefore: openBeforeDay(entry.openByDay) }]));
   for (const row of rows) {
-    const { entry } = stages.find(({ entry: candidate }) => candidate.stage === row.stage) as { entry: StageStats };
-    const counted = grain === 0 ? (openBefore.get(entry.stage) as (day: string) => number)(row.threshold_day) + row.counted : entry.openCount - row.counted;
+    const { entry, openBefore } = byStage.get(row.stage) as { entry: StageStats; openBefore: (day: string) => number };
+    const counted = grain === 0 ? openBefore(row.threshold_day) + row.counted : entry.openCount - row.counted;
     result.set(`${row.bucket}\u0000${row.stage}`, counted);
   }
   return result;
