@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { createCloudEvent, TOPICS } from '@pipeline/events';
-import { deleteTopicsWithPrefix, publishEvents, testKafkaBrokers, testTopicPrefix, waitFor } from '@pipeline/testing';
+import { deleteTopicsWithPrefix, publishEvents, testKafkaBrokers, testTopicPrefix, waitFor, waitForTopicLeaders } from '@pipeline/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { readStageChanges, type StageChanged } from './read-stage-changes';
@@ -49,12 +49,15 @@ describe('the stage-change reader example', () => {
     const opportunityId = randomUUID();
     const events = [stageChanged(opportunityId, 1, null, 'prospecting'), stageChanged(opportunityId, 2, 'prospecting', 'qualification')];
     const topic = `${prefix}${TOPICS.stageChanged}`;
-    const admin = new Kafka({ clientId: 'stream-reader-spec', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
+    const kafka = new Kafka({ clientId: 'stream-reader-spec', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    // kafkajs' own wait for leaders gives up on the "does not host this topic-partition" a busy KRaft broker answers at first.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
     await admin.disconnect();
+    await waitForTopicLeaders(kafka, [topic]);
     await publishEvents(prefix, [{ topic: TOPICS.stageChanged, event: events[0] }]);
-    const producer = new Kafka({ clientId: 'stream-reader-spec', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).producer();
+    const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: [{ key: opportunityId, value: '{"not":"a cloud event"}' }] });
     await producer.disconnect();

@@ -25,7 +25,7 @@ export class TopicReader {
     const existing = new Set(await admin.listTopics());
     const missing = this.topics.filter((topic) => !existing.has(topic));
     if (missing.length > 0)
-      await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true }).catch(() => undefined);
+      await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: false }).catch(() => undefined);
     await admin.disconnect();
     // A service may have created the topic a moment earlier (our create then fails fast) and its leaders may not be elected yet.
     await waitForTopicLeaders(kafka, this.topics);
