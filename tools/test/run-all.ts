@@ -7,15 +7,22 @@ import { ensureKafkaBroker, ensurePostgres, GATEWAY, SetupError, SUBGRAPHS, work
 const root = workspaceRoot();
 const timings: Array<[string, number]> = [];
 
+// Thrown instead of exiting, so the broker and PostgreSQL this run started are stopped on the way out of a failure too.
+class StepFailed extends Error {
+  constructor(
+    name: string,
+    readonly exitCode: number,
+  ) {
+    super(`${name} failed`);
+  }
+}
+
 function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
   const started = Date.now();
   console.log(`\n▶ ${name}: ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
   timings.push([name, Date.now() - started]);
-  if (result.status !== 0) {
-    console.error(`\n✖ ${name} failed`);
-    process.exit(result.status ?? 1);
-  }
+  if (result.status !== 0) throw new StepFailed(name, result.status ?? 1);
 }
 
 // Independent checks side by side (one core each), failing after all have reported so every error is shown at once.
@@ -33,10 +40,7 @@ async function together(name: string, commands: Array<[command: string, args: st
     ),
   );
   timings.push([name, Date.now() - started]);
-  if (codes.some((code) => code !== 0)) {
-    console.error(`\n✖ ${name} failed`);
-    process.exit(1);
-  }
+  if (codes.some((code) => code !== 0)) throw new StepFailed(name, 1);
 }
 
 async function main(): Promise<void> {
@@ -73,6 +77,12 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? broker?.brokers,
     PIPELINE_SERVICES_FROM: 'bundles',
   };
+  // Interrupted (Ctrl-C, a CI timeout): the child steps get the signal too; what this run started is stopped as well.
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`\n✖ interrupted (${signal}): stopping what this run started`);
+    void Promise.allSettled([broker?.startedHere ? broker.stop() : undefined, postgres.stop()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     step('integration tests (real PostgreSQL and Kafka)', 'npx', [...nx, 'run-many', '-t', 'integration', '--parallel=2', '--outputStyle=stream'], env);
     step('end-to-end tests through the gateway', 'npx', [...nx, 'run', 'e2e:test', '--outputStyle=stream'], env);
@@ -96,6 +106,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof SetupError ? `\n${error.message}\n` : error);
-  process.exit(1);
+  if (error instanceof StepFailed) console.error(`\n✖ ${error.message}`);
+  else console.error(error instanceof SetupError ? `\n${error.message}\n` : error);
+  process.exit(error instanceof StepFailed ? error.exitCode : 1);
 });
