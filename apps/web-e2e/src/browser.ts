@@ -50,16 +50,41 @@ export async function boardReady(page: Page): Promise<void> {
 }
 
 // A real pointer drag: press on the card's handle, move in steps (dnd-kit starts after 4 px), release over the column.
+// Each step waits for the board to show it (the card lifted, the column highlighted), so a drag a re-render swallowed
+// is seen as such and tried again, as a person would, instead of releasing over nothing.
 export async function dragCard(page: Page, name: string, toStage: string): Promise<void> {
-  const handle = card(page, name).getByRole('button', { name: `Move ${name}` });
-  const from = await handle.boundingBox();
-  const to = await column(page, toStage).boundingBox();
-  if (!from || !to) throw new Error(`Cannot drag ${name} to ${toStage}: not on screen`);
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 3 });
-  await page.mouse.move(to.x + to.width / 2, to.y + 80, { steps: 12 });
-  await page.mouse.up();
+  const target = column(page, toStage);
+  for (let attempt = 1; ; attempt += 1) {
+    const handle = card(page, name).getByRole('button', { name: `Move ${name}` });
+    await handle.scrollIntoViewIfNeeded();
+    const from = await handle.boundingBox();
+    const to = await target.boundingBox();
+    if (!from || !to) throw new Error(`Cannot drag ${name} to ${toStage}: not on screen`);
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 3 });
+    const lifted = await page
+      .locator('li.card.dragging', { has: page.getByRole('link', { name, exact: true }) })
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (lifted) {
+      await page.mouse.move(to.x + to.width / 2, to.y + 80, { steps: 12 });
+      const over = await page
+        .locator(`section.column.over[data-stage="${toStage}"]`)
+        .waitFor({ timeout: 5_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (over) {
+        await page.mouse.up();
+        return;
+      }
+      await page.keyboard.press('Escape');
+    }
+    await page.mouse.up();
+    if (attempt === 3)
+      throw new Error(`Dragging ${name} to ${toStage} did not take: the card ${lifted ? 'was lifted but the column never lit up' : 'never lifted'}`);
+  }
 }
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
