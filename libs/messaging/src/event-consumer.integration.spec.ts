@@ -7,7 +7,7 @@ import { createTestDatabase, testKafkaBrokers, testTopicPrefix, TopicReader, wai
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
-import { EventConsumer } from './event-consumer';
+import { type AppliedEvents, EventConsumer } from './event-consumer';
 import { createKafka } from './kafka';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -25,6 +25,7 @@ describe('idempotent event consumer', () => {
   let dataSource: DataSource;
   let consumer: EventConsumer;
   let prefix: string;
+  let reports: AppliedEvents[];
   const raw = new Kafka({ clientId: 'consumer-test', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
 
   beforeEach(async () => {
@@ -34,6 +35,7 @@ describe('idempotent event consumer', () => {
     );
     await dataSource.query('CREATE TABLE seen (name text NOT NULL)');
     prefix = testTopicPrefix('consumer');
+    reports = [];
     consumer = new EventConsumer({
       kafka: createKafka({ brokers: testKafkaBrokers().split(','), clientId: 'consumer-test', topicPrefix: prefix }),
       settings: { topicPrefix: prefix },
@@ -42,6 +44,7 @@ describe('idempotent event consumer', () => {
       topics: [TOPICS.repEvents],
       dataSource,
       logger: silent,
+      onApplied: (applied) => reports.push(applied),
       handlers: {
         'sales.rep.registered.v1': async (event, manager, chunk) => {
           if (event.data.name.startsWith('collected-')) {
@@ -83,6 +86,21 @@ describe('idempotent event consumer', () => {
     await waitFor(async () => (await seen()).includes('zed'), { what: 'the marker event' });
     expect(await seen()).toEqual(['ada', 'zed']);
     expect(consumer.stats).toMatchObject({ applied: 2, duplicates: 2 });
+  });
+
+  it('reports each committed transaction with the events it applied (not the duplicates) under the unprefixed topic', async () => {
+    // Arrange
+    const ada = repEvent('ada');
+    const zed = repEvent('zed');
+
+    // Act
+    await produce([JSON.stringify(ada), JSON.stringify(ada), JSON.stringify(repEvent('refused')), JSON.stringify(zed)]);
+
+    // Assert
+    await waitFor(() => reports.some((report) => report.events.some((event) => event.id === zed.id)), { what: 'the marker event reported' });
+    expect(reports.flatMap((report) => report.events.map((event) => event.id)).sort()).toEqual([ada.id, zed.id].sort());
+    expect(reports.every((report) => report.topic === TOPICS.repEvents && report.transactionMs >= 0)).toBe(true);
+    expect(reports.every((report) => report.events.every((event) => report.committedAt >= Date.parse(event.time)))).toBe(true);
   });
 
   it('sends poison messages to the dead-letter topic with the reason and keeps consuming', async () => {

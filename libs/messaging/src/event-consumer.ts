@@ -54,6 +54,16 @@ export interface EventConsumerOptions {
   chunkSize?: number;
   // Bytes fetched per partition in one request (kafkajs's default is 1 MB); larger ones let a chunk fill up.
   maxBytesPerPartition?: number;
+  // Told of every committed transaction of events (a chunk, or one event on the slow path), for lag and duration metrics.
+  onApplied?: (applied: AppliedEvents) => void;
+}
+
+export interface AppliedEvents {
+  // The topic without the deployment's prefix, so metrics labels stay the same few names.
+  topic: string;
+  events: AnyPipelineEvent[];
+  transactionMs: number;
+  committedAt: number;
 }
 
 interface WorkItem {
@@ -186,8 +196,9 @@ export class EventConsumer {
   private async applyChunk(topic: string, work: WorkItem[]): Promise<boolean> {
     if (work.length === 0) return true;
     const { dataSource, consumerName } = this.options;
-    const outcome = { applied: 0, duplicates: 0 };
+    const outcome = { applied: [] as AnyPipelineEvent[], duplicates: 0 };
     const traced = work.map(({ event, message }) => ({ event, headers: message.headers }));
+    const began = performance.now();
     try {
       await withConsumerSpan(topic, traced, () =>
         dataSource.transaction(async (manager) => {
@@ -204,7 +215,7 @@ export class EventConsumer {
               continue;
             }
             await handler(event as TypedCloudEvent<EventType>, manager, chunk);
-            outcome.applied += 1;
+            outcome.applied.push(event);
           }
           await chunk.flush(manager);
         }),
@@ -214,9 +225,22 @@ export class EventConsumer {
       log.call(this.options.logger, 'a chunk of events was not applied as a whole; applying them one by one', { error: (error as Error).message });
       return false;
     }
-    this.stats.applied += outcome.applied;
+    this.stats.applied += outcome.applied.length;
     this.stats.duplicates += outcome.duplicates;
+    if (outcome.applied.length > 0) this.reportApplied(topic, outcome.applied, began);
     return true;
+  }
+
+  private reportApplied(topic: string, events: AnyPipelineEvent[], began: number): void {
+    const { onApplied, settings } = this.options;
+    if (!onApplied) return;
+    const prefix = settings.topicPrefix ?? '';
+    onApplied({
+      topic: prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic,
+      events,
+      transactionMs: performance.now() - began,
+      committedAt: Date.now(),
+    });
   }
 
   // Returns false when stopping before the event was settled, so its offset is not committed.
@@ -226,7 +250,8 @@ export class EventConsumer {
     let backoff = 200;
     while (this.running) {
       try {
-        await withConsumerSpan(topic, [{ event, headers: message.headers }], () => this.apply(event, handler));
+        const began = performance.now();
+        if (await withConsumerSpan(topic, [{ event, headers: message.headers }], () => this.apply(event, handler))) this.reportApplied(topic, [event], began);
         return true;
       } catch (error) {
         if (isDomainError(error)) {
@@ -247,7 +272,8 @@ export class EventConsumer {
     return false;
   }
 
-  private async apply(event: AnyPipelineEvent, handler: EventHandler): Promise<void> {
+  // True when this call applied the event, false when an earlier delivery had.
+  private async apply(event: AnyPipelineEvent, handler: EventHandler): Promise<boolean> {
     const { dataSource, consumerName } = this.options;
     const applied = await dataSource.transaction(async (manager) => {
       if (!(await claimEvent(manager, consumerName, event.id, event.type))) return false;
@@ -258,6 +284,7 @@ export class EventConsumer {
     });
     if (applied) this.stats.applied += 1;
     else this.stats.duplicates += 1;
+    return applied;
   }
 
   private async recordRejection(event: AnyPipelineEvent, detail: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
 } from '@pipeline/messaging';
 import { createDataSource, ensureDatabase, initializeDataSource, OutboxRelay } from '@pipeline/persistence';
 import type { Logger } from 'pino';
-import { Gauge } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import type { DataSource, EntitySchema, Logger as TypeOrmLogger, MixedList } from 'typeorm';
 
 import { consumerLogger } from './logger';
@@ -84,15 +84,46 @@ export async function startService(definition: ServiceDefinition, config: Servic
     ALL_TOPICS.map((topic) => ({ topic: prefixedTopic(config.kafka, topic) })),
   ).catch((error) => logger.warn({ err: error }, 'could not ensure topics yet; the relay and consumers retry'));
   const publisher = new OutboxPublisher(kafka, config.kafka);
+  // The write side's share of freshness: from an event's time (its transaction) to Kafka's acknowledgement.
+  const publishLag = new Histogram({
+    name: 'outbox_publish_lag_seconds',
+    help: 'Time from an event (its transaction) to its acknowledgement by Kafka',
+    labelNames: ['topic'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [],
+  });
   const relay = new OutboxRelay({
     dataSource,
     databaseUrl: config.databaseUrl,
-    publish: (records) => publisher.publish(records),
+    publish: async (records) => {
+      await publisher.publish(records);
+      const acknowledgedAt = Date.now();
+      for (const record of records) {
+        const at = Date.parse(record.payload.time);
+        if (Number.isFinite(at)) publishLag.observe({ topic: record.topic }, Math.max(0, acknowledgedAt - at) / 1000);
+      }
+    },
     isRecordRefused,
     onError: (error) => logger.warn({ err: (error as Error).message }, 'outbox relay could not publish; will retry'),
   });
   relay.start();
 
+  // How far behind the facts a consumer's effects are (the event's time to its commit here) and what a transaction
+  // of them costs: the read side's freshness, by consumer and topic. Registered with the server's metrics below.
+  const eventLag = new Histogram({
+    name: 'consumer_event_lag_seconds',
+    help: 'Time from an event (its producer committed it) to the commit of its effect in this consumer',
+    labelNames: ['consumer', 'topic'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [],
+  });
+  const transactionTime = new Histogram({
+    name: 'consumer_transaction_seconds',
+    help: 'Duration of a consumer transaction (a chunk of events, or one event on the slow path)',
+    labelNames: ['consumer', 'topic'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [],
+  });
   const consumers = definition.consumers(dataSource).map(
     (consumer) =>
       new EventConsumer({
@@ -106,6 +137,14 @@ export async function startService(definition: ServiceDefinition, config: Servic
         logger: consumerLogger(logger),
         chunkSize: consumer.chunkSize,
         maxBytesPerPartition: consumer.maxBytesPerPartition,
+        onApplied: ({ topic, events, transactionMs, committedAt }) => {
+          const labels = { consumer: consumer.groupId, topic };
+          transactionTime.observe(labels, transactionMs / 1000);
+          for (const event of events) {
+            const at = Date.parse(event.time);
+            if (Number.isFinite(at)) eventLag.observe(labels, Math.max(0, committedAt - at) / 1000);
+          }
+        },
       }),
   );
   // Consumers connect in the background: a Kafka outage must not keep the API from serving.
@@ -125,6 +164,9 @@ export async function startService(definition: ServiceDefinition, config: Servic
   const outboxCounts = async () => ({ pending: await relay.pendingCount(), parked: await relay.parkedCount() });
   const details = async () => ({ outbox: await outboxCounts() });
   const server = definition.server(dataSource, { ready, details, logger });
+  server.metrics.registry.registerMetric(publishLag);
+  server.metrics.registry.registerMetric(eventLag);
+  server.metrics.registry.registerMetric(transactionTime);
   for (const [state, help] of [
     ['pending', 'Outbox rows waiting to be published'],
     ['parked', 'Outbox rows the broker refused for good, parked until an operator retries or discards them (npm run outbox)'],
