@@ -22,6 +22,7 @@ import { Client } from 'pg';
 
 import { type BenchResult, percentiles, result, round, timed } from './bench-kit';
 import type { BenchStack } from './bench-stack';
+import { readHistogram, summarizeBetween } from './service-histograms';
 
 const PIPELINE_ID = '00000000-0000-4000-8000-000000000001';
 const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];
@@ -467,6 +468,15 @@ async function benchFreshness(stack: BenchStack, seconds: number, movesPerSecond
       input: { opportunityId: id, toStage, reason: toStage === 'QUALIFICATION' ? 'Benchmark: back' : null },
     });
 
+  // Where commit-to-visible goes: the opportunity service's relay (commit to Kafka's acknowledgement) and the analytics
+  // consumer (event to its projection's commit, and its transactions), from their own histograms over this step.
+  const histograms = () =>
+    Promise.all([
+      readHistogram(stack.stack.services.opportunity.baseUrl, 'outbox_publish_lag_seconds'),
+      readHistogram(stack.stack.services.analytics.baseUrl, 'consumer_event_lag_seconds'),
+      readHistogram(stack.stack.services.analytics.baseUrl, 'consumer_transaction_seconds'),
+    ]);
+  const histogramsBefore = await histograms();
   const deadline = Date.now() + seconds * 1000;
   const loadStage = new Map(load.map((id) => [id, 'QUALIFICATION']));
   const busy = new Set<string>();
@@ -534,6 +544,7 @@ async function benchFreshness(stack: BenchStack, seconds: number, movesPerSecond
   });
   await Promise.all([loadLoop, ...probeLoops]);
   const elapsed = (Date.now() - started) / 1000;
+  const [publishLag, eventLag, transactions] = (await histograms()).map((after, index) => summarizeBetween(histogramsBefore[index], after));
   const commitToVisible = percentiles(visible);
   return {
     p50: commitToVisible.p50,
@@ -551,6 +562,9 @@ async function benchFreshness(stack: BenchStack, seconds: number, movesPerSecond
     moveLatencyMs: percentiles(moveLatencies),
     pollIntervalMs: 20,
     seconds: round(elapsed, 1),
+    opportunityPublishLag: publishLag,
+    analyticsEventLag: eventLag,
+    analyticsTransactions: transactions,
   };
 }
 
