@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 
-import { createServiceProcess, SUBGRAPHS, waitUntil } from '@pipeline/dev-infra';
+import { createServiceProcess, SUBGRAPHS, topicOffsets, waitUntil } from '@pipeline/dev-infra';
 import { createCloudEvent, TOPICS } from '@pipeline/events';
 import { dropDatabase, withDatabase } from '@pipeline/persistence';
 import {
@@ -133,7 +133,7 @@ async function topicTotals(kafka: Kafka, topics: string[]): Promise<number> {
   await admin.connect();
   try {
     let total = 0;
-    for (const topic of topics) for (const partition of await admin.fetchTopicOffsets(topic)) total += Number(partition.high) - Number(partition.low);
+    for (const topic of topics) for (const partition of await topicOffsets(admin, topic)) total += Number(partition.high) - Number(partition.low);
     return total;
   } finally {
     await admin.disconnect();

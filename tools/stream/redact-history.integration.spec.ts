@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { topicOffsets } from '@pipeline/dev-infra';
 import { type CloudEvent, TOPICS } from '@pipeline/events';
 import { createDataSource, createPersonalDataKeyTable, dataKeysFor, destroyDataKey, openPersonalData } from '@pipeline/persistence';
 import {
@@ -172,7 +173,7 @@ describe('redactHistory (real Kafka, real PostgreSQL)', () => {
     await publishEvents(prefix, [later]);
     const admin = kafka.admin();
     await admin.connect();
-    const offsets = async () => Promise.all(topics.map((topic) => admin.fetchTopicOffsets(`${prefix}${topic}`)));
+    const offsets = async () => Promise.all(topics.map((topic) => topicOffsets(admin, `${prefix}${topic}`)));
     const before = await offsets();
 
     // Act

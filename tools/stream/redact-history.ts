@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
+import { topicOffsets } from '@pipeline/dev-infra';
 import { TOPICS } from '@pipeline/events';
 import { createDataSource, dataKeysFor, sealPersonalData, withEnvelope } from '@pipeline/persistence';
 import { serviceDatabaseUrl } from '@pipeline/server-kit';
@@ -118,7 +119,7 @@ async function redactPartition(
   leadOfOpportunity: Map<string, string>,
 ): Promise<PartitionOutcome> {
   const topic = `${options.topicPrefix}${baseTopic}`;
-  const { low, high } = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition) ?? { low: '0', high: '0' };
+  const { low, high } = (await topicOffsets(admin, topic)).find((entry) => entry.partition === partition) ?? { low: '0', high: '0' };
   const outcome: PartitionOutcome = { topic, partition, records: 0, redacted: 0, copied: 0, startsAt: null };
   const plan = (event: Parsed | null) => {
     if (!event) return null;
@@ -178,7 +179,7 @@ async function redactPartition(
 
   // Only this run's copies may follow the old records; anything else means a producer was running.
   const expectedHigh = (BigInt(high) + BigInt(outcome.copied)).toString();
-  const after = (await admin.fetchTopicOffsets(topic)).find((entry) => entry.partition === partition);
+  const after = (await topicOffsets(admin, topic)).find((entry) => entry.partition === partition);
   if (after?.high !== expectedHigh)
     throw new Error(
       `${topic}[${partition}] grew by records this run did not write (high ${after?.high}, expected ${expectedHigh}); nothing was deleted: stop the outbox relays and run again`,

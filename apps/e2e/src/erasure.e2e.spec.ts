@@ -4,7 +4,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { dropDatabase, openPersonalData, withDatabase } from '@pipeline/persistence';
-import { adminActor, expectNoErrors, findTextInDatabase, type GraphQLCall, testKafkaBrokers, type TextHit, TopicReader, waitFor } from '@pipeline/testing';
+import {
+  adminActor,
+  expectNoErrors,
+  findTextInDatabase,
+  type GraphQLCall,
+  readWholeTopics,
+  testKafkaBrokers,
+  type TextHit,
+  type TopicReader,
+  waitFor,
+} from '@pipeline/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
@@ -32,18 +42,11 @@ async function hitsInEveryDatabase(needles: string[]): Promise<Record<string, Te
 async function everyMessageOnEveryTopic(): Promise<{ topics: string[]; reader: TopicReader; total: number }> {
   const admin = new Kafka({ clientId: 'erasure-e2e', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(topicPrefix())).sort();
-    let total = 0;
-    for (const topic of topics) for (const partition of await admin.fetchTopicOffsets(topic)) total += Number(partition.high) - Number(partition.low);
-    const reader = new TopicReader(topics);
-    await reader.start();
-    await waitFor(() => reader.messages.length >= total, { timeoutMs: 60_000, what: `all ${total} messages on ${topics.length} topics` });
-    await reader.stop();
-    return { topics, reader, total };
-  } finally {
-    await admin.disconnect();
-  }
+  const topics = await admin
+    .listTopics()
+    .then((names) => names.filter((topic) => topic.startsWith(topicPrefix())).sort())
+    .finally(() => admin.disconnect());
+  return { topics, ...(await readWholeTopics(topics)) };
 }
 
 const plainTextHits = (reader: TopicReader, needles: string[]) =>

@@ -1,6 +1,7 @@
 export * from './chromium';
 export * from './first-run';
 export * from './kafka-broker';
+export * from './kafka-offsets';
 export * from './ports';
 export * from './postgres';
 export * from './quiet';

@@ -1,6 +1,7 @@
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
+import { topicOffsets } from './kafka-offsets';
 import { waitUntil } from './workspace';
 
 async function pendingOutbox(url: string): Promise<number> {
@@ -32,7 +33,7 @@ async function consumerLag(kafka: Kafka, groupPrefix: string): Promise<number> {
       }
       if (assigned.size === 0) continue;
       for (const { topic, partitions } of await admin.fetchOffsets({ groupId: group.groupId, topics: [...assigned.keys()] })) {
-        const ends = await admin.fetchTopicOffsets(topic);
+        const ends = await topicOffsets(admin, topic);
         for (const { partition, offset } of partitions) {
           if (!assigned.get(topic)?.has(partition)) continue;
           const end = Number(ends.find((entry) => entry.partition === partition)?.offset ?? 0);

@@ -1,6 +1,8 @@
+import { topicOffsets } from '@pipeline/dev-infra';
 import { type Consumer, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 
 import { testKafkaBrokers, uniqueSuffix } from './infrastructure';
+import { waitFor } from './wait-for';
 
 export interface ReadMessage {
   topic: string;
@@ -52,6 +54,23 @@ export class TopicReader {
         return [];
       }
     });
+  }
+}
+
+// Every message on the topics, from offset 0 to the end the broker reports once the reader is attached.
+export async function readWholeTopics(topics: string[], timeoutMs = 60_000): Promise<{ reader: TopicReader; total: number }> {
+  const admin = new Kafka({ clientId: 'test-whole-topics', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const reader = new TopicReader(topics);
+  try {
+    await reader.start();
+    let total = 0;
+    for (const topic of topics) for (const partition of await topicOffsets(admin, topic)) total += Number(partition.high) - Number(partition.low);
+    await waitFor(() => reader.messages.length >= total, { timeoutMs, what: `all ${total} messages of ${topics.length} topics` });
+    return { reader, total };
+  } finally {
+    await reader.stop();
+    await admin.disconnect();
   }
 }
 

@@ -11,14 +11,13 @@ import {
   findTextInDatabase,
   managerActor,
   type PersonalDataOwner,
+  readWholeTopics,
   repActor,
   startPersonalDataOwner,
-  testKafkaBrokers,
   type TestService,
-  TopicReader,
+  type TopicReader,
   waitFor,
 } from '@pipeline/testing';
-import { Kafka, logLevel } from 'kafkajs';
 
 import { createOpportunity, publish, startOpportunityService } from '../../test-support';
 
@@ -28,20 +27,12 @@ const LINK = `mutation($input: LinkOpportunityContactInput!) { linkOpportunityCo
 
 // Every message on every topic of the service's namespace, read from offset 0 to the end the broker reports.
 async function everyMessage(topicPrefix: string): Promise<TopicReader> {
-  const topics = ALL_TOPICS.flatMap((topic) => [`${topicPrefix}${topic}`, deadLetterTopic(`${topicPrefix}${topic}`)]);
-  const admin = new Kafka({ clientId: 'erase-contact-spec', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const reader = new TopicReader(topics);
-  try {
-    await reader.start();
-    let total = 0;
-    for (const topic of topics) for (const partition of await admin.fetchTopicOffsets(topic)) total += Number(partition.high) - Number(partition.low);
-    await waitFor(() => reader.messages.length >= total, { timeoutMs: 30_000, what: `all ${total} messages of ${topics.length} topics` });
-    return reader;
-  } finally {
-    await reader.stop();
-    await admin.disconnect();
-  }
+  return (
+    await readWholeTopics(
+      ALL_TOPICS.flatMap((topic) => [`${topicPrefix}${topic}`, deadLetterTopic(`${topicPrefix}${topic}`)]),
+      30_000,
+    )
+  ).reader;
 }
 
 const plainHits = (reader: TopicReader, needles: string[]): string[] =>
