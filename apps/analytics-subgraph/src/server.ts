@@ -112,6 +112,9 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
         handlers: ANALYTICS_HANDLERS,
         chunkSize: 3_000,
         maxBytesPerPartition: 4_194_304,
+        // A fetch brings batches of up to fifteen partitions; applied one after the other, a stage change waited for every
+        // batch ahead of it. Projections of different opportunities and leads run side by side (withKpiContributions).
+        partitionsConsumedConcurrently: 3,
       },
     ],
     server: (dataSource, runtime) =>

@@ -54,6 +54,9 @@ export interface EventConsumerOptions {
   chunkSize?: number;
   // Bytes fetched per partition in one request (kafkajs's default is 1 MB); larger ones let a chunk fill up.
   maxBytesPerPartition?: number;
+  // Partitions whose batches are applied side by side (kafkajs keeps each partition in order); 1 by default. Handlers
+  // must then tolerate transactions of other partitions running beside theirs.
+  partitionsConsumedConcurrently?: number;
   // Told of every committed transaction of events (a chunk, or one event on the slow path), for lag and duration metrics.
   onApplied?: (applied: AppliedEvents) => void;
 }
@@ -139,7 +142,12 @@ export class EventConsumer {
     await member.connect();
     if (!this.running) return abandon();
     await member.subscribe({ topics: fullTopics, fromBeginning });
-    await member.run({ eachBatchAutoResolve: false, autoCommitInterval: 1_000, eachBatch: (payload) => this.handleBatch(payload) });
+    await member.run({
+      eachBatchAutoResolve: false,
+      autoCommitInterval: 1_000,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
     if (!this.running) await abandon();
   }
 

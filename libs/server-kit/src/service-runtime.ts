@@ -25,6 +25,8 @@ export interface ConsumerDefinition {
   // Events per transaction and bytes fetched per partition, for consumers whose handlers work set-based on large chunks.
   chunkSize?: number;
   maxBytesPerPartition?: number;
+  // Partitions applied side by side, for consumers whose handlers lock what they must (see EventConsumerOptions).
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface ServiceConfig {
@@ -137,6 +139,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
         logger: consumerLogger(logger),
         chunkSize: consumer.chunkSize,
         maxBytesPerPartition: consumer.maxBytesPerPartition,
+        partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently,
         onApplied: ({ topic, events, transactionMs, committedAt }) => {
           const labels = { consumer: consumer.groupId, topic };
           transactionTime.observe(labels, transactionMs / 1000);

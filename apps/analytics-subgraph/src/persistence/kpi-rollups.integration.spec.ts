@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type AnyPipelineEvent, createCloudEvent, type EventType, type TypedCloudEvent } from '@pipeline/events';
 import { ChunkCollector, type EventHandler } from '@pipeline/messaging';
-import type { TestService } from '@pipeline/testing';
+import { type TestService, waitFor } from '@pipeline/testing';
 import fc from 'fast-check';
 import type { EntityManager } from 'typeorm';
 
@@ -230,6 +230,82 @@ describe('KPI rollups', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('equal the facts when two partitions project the same opportunity side by side: the second waits for the first', async () => {
+    // Arrange: an opportunity in QUALIFICATION; then a stage change (one topic) and an amount change (another) for it
+    const [created, moved, updated] = eventsOf(
+      [
+        [
+          { stage: 0, owner: 0, amount: '1000.00', hours: 1, updated: false },
+          { stage: 1, owner: 0, amount: '1000.00', hours: 2, updated: false },
+          { stage: 1, owner: 1, amount: '2500.50', hours: 3, updated: true },
+        ],
+      ],
+      [],
+    );
+    const apply = async (transaction: EntityManager, event: AnyPipelineEvent) => {
+      const collector = new ChunkCollector();
+      await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
+      await collector.flush(transaction);
+    };
+    await manager.transaction((transaction) => apply(transaction, created));
+    let firstApplied: () => void = () => undefined;
+    const firstHasApplied = new Promise<void>((resolve) => (firstApplied = resolve));
+    let secondPid = 0;
+
+    // Act: the first transaction stays open until the second is seen waiting for a lock
+    const first = manager.transaction(async (transaction) => {
+      await apply(transaction, moved);
+      firstApplied();
+      await waitFor(async () => secondPid > 0 && (await manager.query('SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted', [secondPid])).length > 0, {
+        what: 'the second projection to wait',
+        timeoutMs: 15_000,
+      });
+    });
+    await firstHasApplied;
+    const second = manager.transaction(async (transaction) => {
+      secondPid = (await transaction.query('SELECT pg_backend_pid() AS pid'))[0].pid;
+      await apply(transaction, updated);
+    });
+    await Promise.all([first, second]);
+
+    // Assert
+    const [kept, recomputed] = await rollupsBothWays(manager);
+    expect(kept).toEqual(recomputed);
+    expect(recomputed.length).toBeGreaterThan(0);
+  });
+
+  it('let two partitions project different opportunities side by side, neither waiting for the other', async () => {
+    // Arrange: two opportunities' first stage changes
+    const [one, other] = eventsOf(
+      [[{ stage: 0, owner: 0, amount: '1000.00', hours: 1, updated: false }], [{ stage: 1, owner: 1, amount: '2500.50', hours: 2, updated: false }]],
+      [],
+    );
+    const apply = async (transaction: EntityManager, event: AnyPipelineEvent) => {
+      const collector = new ChunkCollector();
+      await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
+      await collector.flush(transaction);
+    };
+    let firstApplied: () => void = () => undefined;
+    const firstHasApplied = new Promise<void>((resolve) => (firstApplied = resolve));
+    let secondCommitted = false;
+
+    // Act: the first transaction stays open until the second has committed
+    const first = manager.transaction(async (transaction) => {
+      await apply(transaction, one);
+      firstApplied();
+      await waitFor(() => secondCommitted, { what: 'the second projection to commit while the first is open', timeoutMs: 15_000 });
+    });
+    await firstHasApplied;
+    await manager.transaction((transaction) => apply(transaction, other));
+    secondCommitted = true;
+    await first;
+
+    // Assert
+    const [kept, recomputed] = await rollupsBothWays(manager);
+    expect(kept).toEqual(recomputed);
+    expect(recomputed.length).toBeGreaterThan(0);
   });
 
   it("give the open pipeline at any instant as the facts do, from the day rollup and the stays of the instant's own day", async () => {

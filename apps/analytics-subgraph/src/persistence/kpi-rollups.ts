@@ -255,9 +255,32 @@ function foldedSumsSql(sources: Sources): string {
 }
 
 export const FOLD_LOCK = 7_401_190_002;
-// Reading a state and writing its difference are two statements: transactions that project (on any replica, for any
-// partition) take turns, so no two record the same opportunity's "before".
+// Reading a state and writing its difference are two statements: transactions that project the same opportunity or lead
+// (on any replica, for any partition) take turns, so no two record the same "before". A small projection holds this
+// lock shared and one lock per id (the two-key form, so ids that are not rows yet are covered too); a large one, a
+// backlog's chunk, holds it alone rather than thousands of id locks in PostgreSQL's shared lock table.
 export const PROJECTION_LOCK = 7_401_190_003;
+const ID_LOCKS_AT_MOST = 200;
+const OPPORTUNITY_LOCKS = 7_401;
+const LEAD_LOCKS = 7_402;
+
+async function lockProjected(manager: EntityManager, opportunityIds: string[], leadIds: string[]): Promise<void> {
+  if (opportunityIds.length + leadIds.length === 0) return;
+  if (opportunityIds.length + leadIds.length > ID_LOCKS_AT_MOST) {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_LOCK]);
+    return;
+  }
+  await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [PROJECTION_LOCK]);
+  // In one order for every transaction, so two that share ids never wait for each other in a cycle.
+  await manager.query(
+    `SELECT count(pg_advisory_xact_lock(kind, key)) FROM (
+       SELECT DISTINCT kind, key FROM (
+         SELECT $3::int AS kind, hashtext(id::text) AS key FROM unnest($1::uuid[]) AS id
+         UNION ALL SELECT $4::int, hashtext(id::text) FROM unnest($2::uuid[]) AS id) ids
+       ORDER BY kind, key) ordered`,
+    [opportunityIds, leadIds, OPPORTUNITY_LOCKS, LEAD_LOCKS],
+  );
+}
 
 // Sums every recorded contribution into kpi_rollup and removes it, in the caller's transaction. Folds run one at a
 // time (an advisory lock); rows recorded by transactions not committed yet stay for the next fold.
@@ -335,7 +358,7 @@ export async function withKpiContributions(
 ): Promise<void> {
   const opportunityIds = [...new Set(touched.opportunityIds ?? [])];
   const leadIds = [...new Set(touched.leadIds ?? [])];
-  await manager.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_LOCK]);
+  await lockProjected(manager, opportunityIds, leadIds);
   let recorded = (await recordOpportunityContributions(manager, opportunityIds, -1)) + (await recordLeadContributions(manager, leadIds, -1));
   await apply();
   recorded += (await recordOpportunityContributions(manager, opportunityIds, 1)) + (await recordLeadContributions(manager, leadIds, 1));

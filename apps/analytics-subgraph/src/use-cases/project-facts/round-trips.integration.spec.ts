@@ -71,7 +71,7 @@ describe('projecting stage changes, in round trips to PostgreSQL per chunk', () 
 
     // Assert
     expect(statements.filter((statement) => statement === 'START TRANSACTION')).toHaveLength(1);
-    expect(statements).toHaveLength(10);
+    expect(statements).toHaveLength(11);
     expect([statements[0], statements[statements.length - 1]]).toEqual(['START TRANSACTION', 'COMMIT']);
   });
 });
