@@ -22,7 +22,7 @@ import { Client } from 'pg';
 
 import { type BenchResult, percentiles, result, round, timed } from './bench-kit';
 import type { BenchStack } from './bench-stack';
-import { readHistogram, summarizeBetween } from './service-histograms';
+import { readHistograms, summarizeBetween } from './service-histograms';
 
 const PIPELINE_ID = '00000000-0000-4000-8000-000000000001';
 const ANALYTICS_TOPICS = [TOPICS.stageChanged, TOPICS.opportunityEvents, TOPICS.leadEvents, TOPICS.dealEvents, TOPICS.repEvents];
@@ -470,12 +470,10 @@ async function benchFreshness(stack: BenchStack, seconds: number, movesPerSecond
 
   // Where commit-to-visible goes: the opportunity service's relay (commit to Kafka's acknowledgement) and the analytics
   // consumer (event to its projection's commit, and its transactions), from their own histograms over this step.
-  const histograms = () =>
-    Promise.all([
-      readHistogram(stack.stack.services.opportunity.baseUrl, 'outbox_publish_lag_seconds'),
-      readHistogram(stack.stack.services.analytics.baseUrl, 'consumer_event_lag_seconds'),
-      readHistogram(stack.stack.services.analytics.baseUrl, 'consumer_transaction_seconds'),
-    ]);
+  const histograms = async () => [
+    ...(await readHistograms(stack.stack.services.opportunity.baseUrl, ['outbox_publish_lag_seconds'])),
+    ...(await readHistograms(stack.stack.services.analytics.baseUrl, ['consumer_event_lag_seconds', 'consumer_transaction_seconds'])),
+  ];
   const histogramsBefore = await histograms();
   const deadline = Date.now() + seconds * 1000;
   const loadStage = new Map(load.map((id) => [id, 'QUALIFICATION']));

@@ -16,10 +16,12 @@ export interface HistogramSummary {
 const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\} (\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
-export async function readHistogram(baseUrl: string, name: string): Promise<HistogramSnapshot> {
+// One read of a service's /metrics for every histogram named.
+export async function readHistograms(baseUrl: string, names: string[]): Promise<HistogramSnapshot[]> {
   const response = await fetch(`${baseUrl}/metrics`);
   if (!response.ok) throw new Error(`${baseUrl}/metrics answered ${response.status}`);
-  return parseHistogram(await response.text(), name);
+  const text = await response.text();
+  return names.map((name) => parseHistogram(text, name));
 }
 
 export function parseHistogram(text: string, name: string): HistogramSnapshot {

@@ -100,10 +100,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
     publish: async (records) => {
       await publisher.publish(records);
       const acknowledgedAt = Date.now();
-      for (const record of records) {
-        const at = Date.parse(record.payload.time);
-        if (Number.isFinite(at)) publishLag.observe({ topic: record.topic }, Math.max(0, acknowledgedAt - at) / 1000);
-      }
+      for (const record of records) observeLag(publishLag, { topic: record.topic }, record.payload.time, acknowledgedAt);
     },
     isRecordRefused,
     onError: (error) => logger.warn({ err: (error as Error).message }, 'outbox relay could not publish; will retry'),
@@ -143,10 +140,7 @@ export async function startService(definition: ServiceDefinition, config: Servic
         onApplied: ({ topic, events, transactionMs, committedAt }) => {
           const labels = { consumer: consumer.groupId, topic };
           transactionTime.observe(labels, transactionMs / 1000);
-          for (const event of events) {
-            const at = Date.parse(event.time);
-            if (Number.isFinite(at)) eventLag.observe(labels, Math.max(0, committedAt - at) / 1000);
-          }
+          for (const event of events) observeLag(eventLag, labels, event.time, committedAt);
         },
       }),
   );
@@ -208,6 +202,12 @@ export async function startService(definition: ServiceDefinition, config: Servic
       await dataSource.destroy();
     },
   };
+}
+
+// Seconds from an event's time to a moment after it; an event without a readable time is left out.
+function observeLag<L extends string>(histogram: Histogram<L>, labels: Partial<Record<L, string>>, time: string, at: number): void {
+  const from = Date.parse(time);
+  if (Number.isFinite(from)) histogram.observe(labels, Math.max(0, at - from) / 1000);
 }
 
 async function startWithRetry(consumer: EventConsumer, logger: Logger, stopping: () => boolean): Promise<void> {

@@ -155,6 +155,13 @@ async function rollupsBothWays(manager: EntityManager): Promise<[unknown[], unkn
   return [kept, recomputed];
 }
 
+// Events applied as the consumer applies one chunk: every handler, then the collected flushes, in the caller's transaction.
+async function applyChunk(transaction: EntityManager, events: AnyPipelineEvent[]): Promise<void> {
+  const collector = new ChunkCollector();
+  for (const event of events) await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
+  await collector.flush(transaction);
+}
+
 describe('KPI rollups', () => {
   let subject: TestService;
   let manager: EntityManager;
@@ -168,12 +175,7 @@ describe('KPI rollups', () => {
   // Forty sampled opportunity lives applied as one chunk, then folded.
   const applyAndFold = async (seed: number) => {
     const [lives] = fc.sample(fc.array(opportunityLife, { minLength: 40, maxLength: 40 }), { seed, numRuns: 1 });
-    await manager.transaction(async (transaction) => {
-      const collector = new ChunkCollector();
-      for (const event of eventsOf(lives, []))
-        await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
-      await collector.flush(transaction);
-    });
+    await manager.transaction((transaction) => applyChunk(transaction, eventsOf(lives, [])));
     await manager.transaction((transaction) => foldKpiContributions(transaction));
   };
 
@@ -214,11 +216,7 @@ describe('KPI rollups', () => {
             const size = chunkSizes[chunk % chunkSizes.length];
             const slice = delivered.slice(start, start + size);
             start += size;
-            await manager.transaction(async (transaction) => {
-              const collector = new ChunkCollector();
-              for (const event of slice) await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
-              await collector.flush(transaction);
-            });
+            await manager.transaction((transaction) => applyChunk(transaction, slice));
             if (folds[chunk % folds.length]) await manager.transaction((transaction) => foldKpiContributions(transaction));
           }
 
@@ -244,19 +242,14 @@ describe('KPI rollups', () => {
       ],
       [],
     );
-    const apply = async (transaction: EntityManager, event: AnyPipelineEvent) => {
-      const collector = new ChunkCollector();
-      await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
-      await collector.flush(transaction);
-    };
-    await manager.transaction((transaction) => apply(transaction, created));
+    await manager.transaction((transaction) => applyChunk(transaction, [created]));
     let firstApplied: () => void = () => undefined;
     const firstHasApplied = new Promise<void>((resolve) => (firstApplied = resolve));
     let secondPid = 0;
 
     // Act: the first transaction stays open until the second is seen waiting for a lock
     const first = manager.transaction(async (transaction) => {
-      await apply(transaction, moved);
+      await applyChunk(transaction, [moved]);
       firstApplied();
       await waitFor(async () => secondPid > 0 && (await manager.query('SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted', [secondPid])).length > 0, {
         what: 'the second projection to wait',
@@ -266,7 +259,7 @@ describe('KPI rollups', () => {
     await firstHasApplied;
     const second = manager.transaction(async (transaction) => {
       secondPid = (await transaction.query('SELECT pg_backend_pid() AS pid'))[0].pid;
-      await apply(transaction, updated);
+      await applyChunk(transaction, [updated]);
     });
     await Promise.all([first, second]);
 
@@ -282,23 +275,18 @@ describe('KPI rollups', () => {
       [[{ stage: 0, owner: 0, amount: '1000.00', hours: 1, updated: false }], [{ stage: 1, owner: 1, amount: '2500.50', hours: 2, updated: false }]],
       [],
     );
-    const apply = async (transaction: EntityManager, event: AnyPipelineEvent) => {
-      const collector = new ChunkCollector();
-      await (ANALYTICS_HANDLERS[event.type] as EventHandler)(event as TypedCloudEvent<EventType>, transaction, collector);
-      await collector.flush(transaction);
-    };
     let firstApplied: () => void = () => undefined;
     const firstHasApplied = new Promise<void>((resolve) => (firstApplied = resolve));
     let secondCommitted = false;
 
     // Act: the first transaction stays open until the second has committed
     const first = manager.transaction(async (transaction) => {
-      await apply(transaction, one);
+      await applyChunk(transaction, [one]);
       firstApplied();
       await waitFor(() => secondCommitted, { what: 'the second projection to commit while the first is open', timeoutMs: 15_000 });
     });
     await firstHasApplied;
-    await manager.transaction((transaction) => apply(transaction, other));
+    await manager.transaction((transaction) => applyChunk(transaction, [other]));
     secondCommitted = true;
     await first;
 
