@@ -166,7 +166,7 @@ export function contributionsSql(families: readonly Family[], sources: Sources =
       const spec = SPECS[family];
       const dimensions = spec.dimensions;
       const columns = [
-        String(family),
+        `${family}::smallint`,
         dimensions.pipeline_id,
         dimensions.owner_id,
         dimensions.industry,

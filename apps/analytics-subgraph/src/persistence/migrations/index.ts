@@ -15,6 +15,7 @@ import { PartitionKpiRollupByGrain1796121088513 } from './1796121088513-partitio
 import { AddKpiScopeIndexes1796121088514 } from './1796121088514-add-kpi-scope-indexes';
 import { AddOpenByHourKpiRollup1796121610807 } from './1796121610807-add-open-by-hour-kpi-rollup';
 import { CoverOpenStageEnteredIndex1796145177832 } from './1796145177832-cover-open-stage-entered-index';
+import { CoverKpiRollupHistogramReads1796166624711 } from './1796166624711-cover-kpi-rollup-histogram-reads';
 
 // Oldest first, as they must run.
-export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddAllTimeKpiRollup1764190000003, AddOpportunityFieldChanges1764194000000, AddArchivedFlags1764194000001, AddForecastScopeSnapshots1764200000000, AddGateRefusals1764200000001, AddActivityFacts1764200000002, AddOpportunityRevisions1764200000003, AddProcessChanges1764200000004, AddObjectionFacts1764200000005, PartitionKpiRollupByGrain1796121088513, AddKpiScopeIndexes1796121088514, AddOpenByHourKpiRollup1796121610807, CoverOpenStageEnteredIndex1796145177832];
+export const MIGRATIONS = [CreateAnalyticsTables1764190000000, AddStayDerivedColumns1764190000001, AddKpiRollups1764190000002, AddAllTimeKpiRollup1764190000003, AddOpportunityFieldChanges1764194000000, AddArchivedFlags1764194000001, AddForecastScopeSnapshots1764200000000, AddGateRefusals1764200000001, AddActivityFacts1764200000002, AddOpportunityRevisions1764200000003, AddProcessChanges1764200000004, AddObjectionFacts1764200000005, PartitionKpiRollupByGrain1796121088513, AddKpiScopeIndexes1796121088514, AddOpenByHourKpiRollup1796121610807, CoverOpenStageEnteredIndex1796145177832, CoverKpiRollupHistogramReads1796166624711];
