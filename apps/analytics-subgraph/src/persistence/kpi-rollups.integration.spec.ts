@@ -230,6 +230,23 @@ describe('KPI rollups', () => {
     );
   });
 
+  it('count each of two opportunities whose recorded contributions are equal, folded together', async () => {
+    // Arrange: two opportunities with the same life record contribution rows equal in every column
+    const life = [
+      { stage: 0, owner: 0, amount: '1000.00', hours: 1, updated: false },
+      { stage: 1, owner: 0, amount: '1000.00', hours: 30, updated: false },
+    ];
+    await manager.transaction((transaction) => applyChunk(transaction, eventsOf([life, life], [])));
+
+    // Act
+    await manager.transaction((transaction) => foldKpiContributions(transaction));
+
+    // Assert
+    const [kept, recomputed] = await rollupsBothWays(manager);
+    expect(kept).toEqual(recomputed);
+    expect(recomputed).toContainEqual(expect.objectContaining({ grain: 3, family: FAMILY.open, n: '2' }));
+  });
+
   it('equal the facts when two partitions project the same opportunity side by side: the second waits for the first', async () => {
     // Arrange: an opportunity in QUALIFICATION; then a stage change (one topic) and an amount change (another) for it
     const [created, moved, updated] = eventsOf(

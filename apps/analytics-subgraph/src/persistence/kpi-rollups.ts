@@ -282,12 +282,27 @@ async function lockProjected(manager: EntityManager, opportunityIds: string[], l
   );
 }
 
+// The delta tables' columns besides the sign.
+const FACT_DELTA_COLUMNS =
+  'pipeline_id, owner_id, industry, lead_source, status, stage, stage_position, currency, amount, weighted, created_at, stage_entered_at, closed_at';
+const STAY_DELTA_COLUMNS =
+  'pipeline_id, owner_id, industry, lead_source, currency, amount, weighted, stay_pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at';
+const LEAD_DELTA_COLUMNS = 'owner_id, industry, lead_source, created_at, converted';
+
+// Recorded rows that are equal but for their sign, summed: a projection's "before" and "after" of what it did not change,
+// and the states an opportunity passed through between two folds, cancel here instead of in every family they feed.
+// Every measure is linear in the sign, so a net sign of 2 counts a row twice.
+const netted = (name: string, taken: string, columns: string) =>
+  `${name} AS MATERIALIZED (SELECT sum(sign)::integer AS sign, ${columns} FROM ${taken} GROUP BY ${columns} HAVING sum(sign) <> 0)`;
+
 // Sums every recorded contribution into kpi_rollup and removes it, in the caller's transaction. Folds run one at a
 // time (an advisory lock); rows recorded by transactions not committed yet stay for the next fold.
 export async function foldKpiContributions(manager: EntityManager): Promise<number> {
   await manager.query('SELECT pg_advisory_xact_lock($1)', [FOLD_LOCK]);
   const [{ folded }]: Array<{ folded: number }> = await manager.query(
-    `WITH facts AS MATERIALIZED (DELETE FROM kpi_fact_delta RETURNING *), stays AS MATERIALIZED (DELETE FROM kpi_stay_delta RETURNING *), leads AS MATERIALIZED (DELETE FROM kpi_lead_delta RETURNING *),
+    `WITH taken_facts AS MATERIALIZED (DELETE FROM kpi_fact_delta RETURNING *), taken_stays AS MATERIALIZED (DELETE FROM kpi_stay_delta RETURNING *),
+       taken_leads AS MATERIALIZED (DELETE FROM kpi_lead_delta RETURNING *),
+       ${netted('facts', 'taken_facts', FACT_DELTA_COLUMNS)}, ${netted('stays', 'taken_stays', STAY_DELTA_COLUMNS)}, ${netted('leads', 'taken_leads', LEAD_DELTA_COLUMNS)},
        upserted AS (
          INSERT INTO kpi_rollup (grain, ${COLUMNS})
          SELECT * FROM (${foldedSumsSql({ facts: 'facts', stays: 'stays', leads: 'leads' })}) AS summed ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
@@ -295,7 +310,8 @@ export async function foldKpiContributions(manager: EntityManager): Promise<numb
            n = kpi_rollup.n + EXCLUDED.n, n2 = kpi_rollup.n2 + EXCLUDED.n2, amount = kpi_rollup.amount + EXCLUDED.amount,
            weighted = kpi_rollup.weighted + EXCLUDED.weighted, seconds = kpi_rollup.seconds + EXCLUDED.seconds
          RETURNING 1)
-     SELECT (SELECT count(*) FROM facts)::int + (SELECT count(*) FROM stays)::int + (SELECT count(*) FROM leads)::int AS folded, (SELECT count(*) FROM upserted)::int AS groups`,
+     SELECT (SELECT count(*) FROM taken_facts)::int + (SELECT count(*) FROM taken_stays)::int + (SELECT count(*) FROM taken_leads)::int AS folded,
+            (SELECT count(*) FROM upserted)::int AS groups`,
   );
   return folded;
 }
@@ -316,12 +332,12 @@ export async function recordOpportunityContributions(manager: EntityManager, opp
   if (opportunityIds.length === 0) return 0;
   const [{ count }]: Array<{ count: number }> = await manager.query(
     `WITH facts AS (
-       INSERT INTO kpi_fact_delta (sign, pipeline_id, owner_id, industry, lead_source, status, stage, stage_position, currency, amount, weighted, created_at, stage_entered_at, closed_at)
+       INSERT INTO kpi_fact_delta (sign, ${FACT_DELTA_COLUMNS})
        SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.status, f.stage, f.stage_position, f.currency, f.amount, f.amount * f.probability::numeric,
               f.created_at, f.stage_entered_at, f.closed_at
          FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id AND NOT archived OFFSET 0) f RETURNING 1),
      stays AS (
-       INSERT INTO kpi_stay_delta (sign, pipeline_id, owner_id, industry, lead_source, currency, amount, weighted, stay_pipeline_id, stage, category, position, entered_at, left_at, later_position, previous_entry_at)
+       INSERT INTO kpi_stay_delta (sign, ${STAY_DELTA_COLUMNS})
        SELECT $2, f.pipeline_id, f.owner_id, lower(f.industry), f.lead_source, f.currency, f.amount, f.amount * f.probability::numeric,
               i.pipeline_id, i.stage, i.category, i.position, i.entered_at, i.left_at, i.later_position, i.previous_entry_at
          FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM opportunity_fact WHERE opportunity_id = t.id AND NOT archived OFFSET 0) f CROSS JOIN LATERAL (SELECT * FROM stage_interval WHERE opportunity_id = t.id OFFSET 0) i RETURNING 1)
@@ -335,7 +351,7 @@ export async function recordLeadContributions(manager: EntityManager, leadIds: s
   if (leadIds.length === 0) return 0;
   const [{ count }]: Array<{ count: number }> = await manager.query(
     `WITH inserted AS (
-       INSERT INTO kpi_lead_delta (sign, owner_id, industry, lead_source, created_at, converted)
+       INSERT INTO kpi_lead_delta (sign, ${LEAD_DELTA_COLUMNS})
        SELECT $2, l.owner_id, lower(l.industry), l.source, l.created_at, l.converted_at IS NOT NULL FROM unnest($1::uuid[]) AS t(id) CROSS JOIN LATERAL (SELECT * FROM lead_fact WHERE lead_id = t.id AND NOT archived OFFSET 0) l RETURNING 1)
      SELECT count(*)::int AS count FROM inserted`,
     [leadIds, sign],
