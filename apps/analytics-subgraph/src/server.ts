@@ -8,7 +8,7 @@ import { createSubgraphServer, IntervalJob, loadSchemaFiles, type ServiceConfig,
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { nextFoldAt } from './domain/fold-pacing';
-import { foldPendingContributions, ID_LOCKS_AT_MOST } from './persistence/kpi-rollups';
+import { foldPendingContributions } from './persistence/kpi-rollups';
 import { MIGRATIONS } from './persistence/migrations';
 import { resolvers } from './resolvers';
 import { buildReport, REPORT_DIMENSIONS, reportCsv, type ReportDimension } from './use-cases/build-report/build-report';
@@ -115,9 +115,6 @@ export function analyticsService(options: AnalyticsServiceOptions): ServiceDefin
         // A fetch brings batches of up to fifteen partitions; applied one after the other, a stage change waited for every
         // batch ahead of it. Projections of different opportunities and leads run side by side (withKpiContributions).
         partitionsConsumedConcurrently: 3,
-        // A chunk of more than this many events locks its projection alone (withKpiContributions): such chunks take turns
-        // here, before they are parsed, instead of three waiting in memory at once during a backlog.
-        aloneAbove: ID_LOCKS_AT_MOST,
       },
     ],
     server: (dataSource, runtime) =>

@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
 import { type AppliedEvents, EventConsumer } from './event-consumer';
-import { createKafka, ensureTopics } from './kafka';
+import { createKafka } from './kafka';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -145,85 +145,5 @@ describe('idempotent event consumer', () => {
     expect(await seen()).toEqual(['collected-a', 'collected-b']);
     const refused = await dataSource.query(`SELECT count(*)::int AS count FROM processed_event WHERE outcome = 'REJECTED'`);
     expect(refused[0].count).toBe(1);
-  });
-});
-
-describe('chunks of partitions applied side by side', () => {
-  const raw = new Kafka({ clientId: 'consumer-side-by-side-test', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
-  let database: { url: string; drop(): Promise<void> };
-  let dataSource: DataSource;
-  let consumer: EventConsumer | null = null;
-
-  beforeEach(async () => {
-    database = await createTestDatabase('consumer_side_by_side');
-    dataSource = await initializeDataSource(
-      createDataSource({ url: database.url, entities: [], migrations: MESSAGING_MIGRATIONS, applicationName: 'consumer-side-by-side-test' }),
-    );
-  });
-
-  afterEach(async () => {
-    await consumer?.stop();
-    await dataSource.destroy();
-    await database.drop();
-  });
-
-  // Two chunks of two events on two partitions, fetched together; a handler waits (up to a deadline) for a second chunk to
-  // be in flight beside its own, and the most in flight at once is what the consumer allowed.
-  async function mostInFlight(aloneAbove: number): Promise<number> {
-    const prefix = testTopicPrefix('side_by_side');
-    const kafka = createKafka({ brokers: testKafkaBrokers().split(','), clientId: 'consumer-side-by-side-test', topicPrefix: prefix });
-    const topic = `${prefix}${TOPICS.repEvents}`;
-    await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
-    await waitForTopicLeaders(raw, [topic]);
-    const producer = raw.producer();
-    await producer.connect();
-    await producer.send({
-      topic,
-      messages: ['a1', 'a2', 'b1', 'b2'].map((name) => ({ partition: name.startsWith('a') ? 0 : 1, value: JSON.stringify(repEvent(name)) })),
-    });
-    await producer.disconnect();
-    let inFlight = 0;
-    let most = 0;
-    let applied = 0;
-    consumer = new EventConsumer({
-      kafka,
-      settings: { topicPrefix: prefix },
-      groupId: 'side-by-side',
-      consumerName: 'side-by-side',
-      topics: [TOPICS.repEvents],
-      dataSource,
-      logger: silent,
-      chunkSize: 2,
-      partitionsConsumedConcurrently: 2,
-      aloneAbove,
-      handlers: {
-        'sales.rep.registered.v1': async () => {
-          inFlight += 1;
-          most = Math.max(most, inFlight);
-          await waitFor(() => inFlight >= 2, { timeoutMs: 1_500, what: 'a second chunk in flight' }).catch(() => undefined);
-          inFlight -= 1;
-          applied += 1;
-        },
-      },
-    });
-    await consumer.start();
-    await waitFor(() => applied === 4, { timeoutMs: 20_000, what: 'all four events applied' });
-    return most;
-  }
-
-  it('applies chunks of more than aloneAbove events one at a time', async () => {
-    // Act
-    const most = await mostInFlight(1);
-
-    // Assert
-    expect(most).toBe(1);
-  });
-
-  it('applies smaller chunks of different partitions side by side', async () => {
-    // Act
-    const most = await mostInFlight(2);
-
-    // Assert
-    expect(most).toBe(2);
   });
 });

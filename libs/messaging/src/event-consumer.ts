@@ -1,7 +1,6 @@
 import { isDomainError } from '@pipeline/domain';
 import { type AnyPipelineEvent, deadLetterTopic, type EventDataMap, type EventType, parseCloudEvent, type TypedCloudEvent } from '@pipeline/events';
 import { claimEvent, claimEvents, isTransientDatabaseError, recordRejectedEvent } from '@pipeline/persistence';
-import { Mutex } from 'async-mutex';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -58,9 +57,6 @@ export interface EventConsumerOptions {
   // Partitions whose batches are applied side by side (kafkajs keeps each partition in order); 1 by default. Handlers
   // must then tolerate transactions of other partitions running beside theirs.
   partitionsConsumedConcurrently?: number;
-  // Chunks of more than this many events are applied one at a time in this process, the others side by side: handlers
-  // that lock a large chunk's work alone in the database would only hold the waiting chunks in memory (a backlog).
-  aloneAbove?: number;
   // Told of every committed transaction of events (a chunk, or one event on the slow path), for lag and duration metrics.
   onApplied?: (applied: AppliedEvents) => void;
 }
@@ -95,7 +91,6 @@ export class EventConsumer {
   private dlqProducer: Producer | null = null;
   private running = false;
   private joined = false;
-  private readonly alone = new Mutex();
   readonly stats: EventConsumerStats = { applied: 0, duplicates: 0, rejected: 0, deadLettered: 0, ignored: 0 };
 
   constructor(private readonly options: EventConsumerOptions) {}
@@ -166,32 +161,22 @@ export class EventConsumer {
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
-    const { chunkSize = 100, aloneAbove = Number.POSITIVE_INFINITY } = this.options;
-    const current = () => this.running && isRunning() && !isStale();
+    const { chunkSize = 100 } = this.options;
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      if (!current()) return;
+      if (!this.running || !isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
-      // Asked again after a wait for its turn: the partition may have been given to another member meanwhile.
-      const apply = async () => current() && (await this.applyMessages(batch.topic, batch.partition, chunk, heartbeat));
-      // Waits before parsing: a chunk that waits its turn holds only the fetched messages.
-      const settled = chunk.length > aloneAbove ? await this.alone.runExclusive(apply) : await apply();
-      if (!settled) return;
+      const work = await this.triage(batch.topic, batch.partition, chunk);
+      // One transaction for the chunk (one commit instead of one per event); if it fails for any reason, a business
+      // refusal included, the chunk is applied again event by event, with retries, recorded refusals and the dead-letter topic.
+      if (!(await this.applyChunk(batch.topic, work))) {
+        for (const item of work) {
+          if (!(await this.applyWithRetries(batch.topic, batch.partition, item, heartbeat))) return;
+        }
+      }
       resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
-  }
-
-  // Returns false when stopping before every event of the chunk was settled.
-  private async applyMessages(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
-    const work = await this.triage(topic, partition, chunk);
-    // One transaction for the chunk (one commit instead of one per event); if it fails for any reason, a business
-    // refusal included, the chunk is applied again event by event, with retries, recorded refusals and the dead-letter topic.
-    if (await this.applyChunk(topic, work)) return true;
-    for (const item of work) {
-      if (!(await this.applyWithRetries(topic, partition, item, heartbeat))) return false;
-    }
-    return true;
   }
 
   // Poison messages go to the dead-letter topic; events nobody here handles are skipped; the rest is work.

@@ -27,8 +27,6 @@ export interface ConsumerDefinition {
   maxBytesPerPartition?: number;
   // Partitions applied side by side, for consumers whose handlers lock what they must (see EventConsumerOptions).
   partitionsConsumedConcurrently?: number;
-  // Chunks larger than this are applied one at a time (see EventConsumerOptions).
-  aloneAbove?: number;
 }
 
 export interface ServiceConfig {
@@ -139,7 +137,6 @@ export async function startService(definition: ServiceDefinition, config: Servic
         chunkSize: consumer.chunkSize,
         maxBytesPerPartition: consumer.maxBytesPerPartition,
         partitionsConsumedConcurrently: consumer.partitionsConsumedConcurrently,
-        aloneAbove: consumer.aloneAbove,
         onApplied: ({ topic, events, transactionMs, committedAt }) => {
           const labels = { consumer: consumer.groupId, topic };
           transactionTime.observe(labels, transactionMs / 1000);

@@ -260,7 +260,7 @@ export const FOLD_LOCK = 7_401_190_002;
 // lock shared and one lock per id (the two-key form, so ids that are not rows yet are covered too); a large one, a
 // backlog's chunk, holds it alone rather than thousands of id locks in PostgreSQL's shared lock table.
 export const PROJECTION_LOCK = 7_401_190_003;
-export const ID_LOCKS_AT_MOST = 200;
+const ID_LOCKS_AT_MOST = 200;
 const OPPORTUNITY_LOCKS = 7_401;
 const LEAD_LOCKS = 7_402;
 
